@@ -1,0 +1,92 @@
+# Loa — build, test and publish. `make site` and `make test` set up a fresh
+# Debian 12 machine themselves (scripts/install-deps.sh).
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BUILD   ?= build
+CFLAGS  ?= -O2 -g
+SANFLAGS ?=
+PKGS    := libcmark-gfm lua5.4 libgit2 yaml-0.1 icu-uc icu-i18n icu-io libmicrohttpd
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wvla -Wwrite-strings -Wno-unused-parameter
+# Recursively expanded on purpose: evaluated when a recipe runs, after the
+# deps stamp has installed whatever pkg-config was missing.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -DLOA_DATADIR=\"$(PREFIX)/share/loa\" $(WARN) -Igenerator $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
+LDLIBS     = $(PKG_LIBS) -lm
+
+LIB_SRCS  := $(sort $(shell find generator -name '*.c' ! -path 'generator/cli/*'))
+CLI_SRCS  := $(sort $(wildcard generator/cli/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+DEPS_STAMP := build/.deps-ok
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.PHONY: all site test unit e2e asan install clean deps hdr-check cppcheck bench fuzz
+
+all: $(BUILD)/loa loa
+
+loa: $(BUILD)/loa
+	@if [ "$(BUILD)" = build ]; then cp $(BUILD)/loa loa; fi
+
+$(DEPS_STAMP):
+	@mkdir -p build
+	@pkg-config --exists $(PKGS) || sh scripts/install-deps.sh
+	@touch $@
+
+deps: $(DEPS_STAMP)
+
+$(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libloa.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/loa: $(CLI_OBJS) $(BUILD)/libloa.a
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libloa.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libloa.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libloa.a $(LDLIBS)
+
+unit: $(UNIT_BINS)
+
+# The sample site: content/ of this repository at HEAD (or the work tree
+# when the repository has no commit yet, e.g. in an unpacked tarball).
+site: all
+	./loa build --out public $(if $(shell git rev-parse -q --verify HEAD 2>/dev/null),,--worktree)
+
+test: all unit
+	@sh scripts/install-deps.sh --test
+	@$(MAKE) --no-print-directory BUILD=build/asan \
+	    SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    CFLAGS="-O1 -g" build/asan/loa $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
+	@sh tests/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/loa $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 build/loa $(DESTDIR)$(PREFIX)/bin/loa
+	cp -R themes plugins $(DESTDIR)$(PREFIX)/share/loa/
+	if [ -f docs/loa.1 ]; then install -m 644 docs/loa.1 $(DESTDIR)$(PREFIX)/share/man/man1/loa.1; fi
+
+# Every header compiles alone.
+hdr-check: $(DEPS_STAMP)
+	@for h in $$(find generator -name '*.h'); do \
+	    echo "#include \"$${h#generator/}\"" | $(CC) $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; \
+	done; echo "hdr-check: ok"
+
+cppcheck:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+	    --std=c11 -Igenerator --suppress=missingIncludeSystem --inline-suppr generator
+
+clean:
+	rm -rf build loa public .public.loa-*
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,135 @@
+#include "base/diag.h"
+#include "base/buf.h"
+#include "base/utf8.h"
+#include "base/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void diag_vadd(struct diag_list *l, enum diag_severity sev, const char *path, int line, int col,
+	       const char *fmt, va_list ap)
+{
+	struct buf msg = BUF_INIT;
+	buf_vaddf(&msg, fmt, ap);
+	ALLOC_GROW(l->items, l->len + 1, l->cap);
+	struct diag *d = &l->items[l->len++];
+	d->severity = sev;
+	d->path = xstrdup(path ? path : "");
+	d->line = line;
+	d->col = col;
+	d->msg = buf_detach(&msg, NULL);
+	if (sev == DIAG_ERROR)
+		l->errors++;
+	else
+		l->warnings++;
+}
+
+int diag_error(struct diag_list *l, const char *path, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(l, DIAG_ERROR, path, line, col, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void diag_warning(struct diag_list *l, const char *path, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(l, DIAG_WARNING, path, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void diag_list_append(struct diag_list *dst, struct diag_list *src)
+{
+	ALLOC_GROW(dst->items, dst->len + src->len, dst->cap);
+	memcpy(dst->items + dst->len, src->items, src->len * sizeof(*src->items));
+	dst->len += src->len;
+	dst->errors += src->errors;
+	dst->warnings += src->warnings;
+	free(src->items);
+	memset(src, 0, sizeof(*src));
+}
+
+static int diag_cmp(const void *pa, const void *pb)
+{
+	const struct diag *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	if (a->severity != b->severity)
+		return a->severity < b->severity ? -1 : 1;
+	return strcmp(a->msg, b->msg);
+}
+
+void diag_list_sort(struct diag_list *l)
+{
+	if (l->len > 1)
+		qsort(l->items, l->len, sizeof(*l->items), diag_cmp);
+}
+
+void diag_list_release(struct diag_list *l)
+{
+	for (size_t i = 0; i < l->len; i++) {
+		free(l->items[i].path);
+		free(l->items[i].msg);
+	}
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+void diag_escape(struct buf *out, const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f) {
+			buf_addf(out, "\\x%02x", c);
+			i++;
+			continue;
+		}
+		size_t n = utf8_valid_prefix(s + i, len - i);
+		if (n == 0) {
+			buf_addf(out, "\\x%02x", c);
+			i++;
+			continue;
+		}
+		buf_add(out, s + i, n);
+		i += n;
+	}
+}
+
+void diag_format(const struct diag *d, bool color, char **out)
+{
+	struct buf b = BUF_INIT;
+	if (color)
+		buf_puts(&b, "\033[1m");
+	if (d->path[0]) {
+		diag_escape(&b, d->path, strlen(d->path));
+		if (d->line > 0)
+			buf_addf(&b, ":%d", d->line);
+		if (d->line > 0 && d->col > 0)
+			buf_addf(&b, ":%d", d->col);
+		buf_puts(&b, ": ");
+	}
+	if (color)
+		buf_puts(&b, d->severity == DIAG_ERROR ? "\033[31m" : "\033[35m");
+	buf_puts(&b, d->severity == DIAG_ERROR ? "error: " : "warning: ");
+	if (color)
+		buf_puts(&b, "\033[0m");
+	diag_escape(&b, d->msg, strlen(d->msg));
+	*out = buf_detach(&b, NULL);
+}
+
+void diag_print(FILE *f, const struct diag *d, bool color)
+{
+	char *s;
+	diag_format(d, color, &s);
+	fprintf(f, "%s\n", s);
+	free(s);
+}

@@ -1,0 +1,56 @@
+/* diag — errors and warnings as values.
+ *
+ * Modules never print and never exit: they append a diagnostic that carries
+ * `file:line:col: message` to the list they were given and return -1
+ * (diag_error() returns -1 so that `return diag_error(...)` fits on a line).
+ * One place — the command line — prints the list and picks the exit status.
+ * A diag_list owns copies of every string it holds. */
+#ifndef LOA_DIAG_H
+#define LOA_DIAG_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum diag_severity { DIAG_ERROR, DIAG_WARNING };
+
+struct diag {
+	enum diag_severity severity;
+	char *path; /* repository-relative, e.g. "content/news/a/b.md"; may be "" */
+	int line;   /* 1-based; 0 when unknown */
+	int col;    /* 1-based; 0 when unknown */
+	char *msg;
+};
+
+struct diag_list {
+	struct diag *items;
+	size_t len, cap;
+	size_t errors, warnings;
+};
+
+#define DIAG_LIST_INIT { NULL, 0, 0, 0, 0 }
+
+int diag_error(struct diag_list *l, const char *path, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void diag_warning(struct diag_list *l, const char *path, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void diag_vadd(struct diag_list *l, enum diag_severity sev, const char *path, int line, int col,
+	       const char *fmt, va_list ap);
+/* move every diagnostic of src to the end of dst; src is left empty */
+void diag_list_append(struct diag_list *dst, struct diag_list *src);
+/* sort by path, line, col, then message: output order never depends on
+ * which worker finished first */
+void diag_list_sort(struct diag_list *l);
+void diag_list_release(struct diag_list *l);
+
+/* `path:line:col: error: msg` with control and invalid bytes escaped as \xNN
+ * so that hostile file names cannot drive the terminal. */
+void diag_format(const struct diag *d, bool color, char **out);
+void diag_print(FILE *f, const struct diag *d, bool color);
+
+/* Append s to out with control bytes and invalid UTF-8 escaped. */
+struct buf;
+void diag_escape(struct buf *out, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,77 @@
+#include "base/strmap.h"
+#include "base/xalloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t hash_str(const char *s)
+{
+	/* FNV-1a: keys are short paths and URLs; speed matters more than
+	 * resistance to crafted collisions, which the load factor bounds. */
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static void grow(struct strmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 64;
+	struct strmap_slot *slots = xcalloc(ncap, sizeof(*slots));
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->slots[i].key)
+			continue;
+		size_t j = hash_str(m->slots[i].key) & (ncap - 1);
+		while (slots[j].key)
+			j = (j + 1) & (ncap - 1);
+		slots[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->cap = ncap;
+}
+
+bool strmap_put(struct strmap *m, const char *key, size_t value, size_t *existing)
+{
+	if ((m->len + 1) * 4 > m->cap * 3)
+		grow(m);
+	size_t j = hash_str(key) & (m->cap - 1);
+	while (m->slots[j].key) {
+		if (strcmp(m->slots[j].key, key) == 0) {
+			if (existing)
+				*existing = m->slots[j].value;
+			return false;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	m->slots[j].key = key;
+	m->slots[j].value = value;
+	m->len++;
+	return true;
+}
+
+bool strmap_get(const struct strmap *m, const char *key, size_t *value)
+{
+	if (!m->cap)
+		return false;
+	size_t j = hash_str(key) & (m->cap - 1);
+	while (m->slots[j].key) {
+		if (strcmp(m->slots[j].key, key) == 0) {
+			if (value)
+				*value = m->slots[j].value;
+			return true;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	return false;
+}
+
+void strmap_release(struct strmap *m)
+{
+	free(m->slots);
+	m->slots = NULL;
+	m->cap = m->len = 0;
+}

@@ -1,0 +1,30 @@
+/* strmap — an open-addressing hash map from strings to size_t.
+ *
+ * Keys are borrowed: the caller keeps them alive (usually in an arena)
+ * for the map's lifetime. Iteration order is never exposed, so nothing
+ * built from a strmap can depend on hash order. */
+#ifndef LOA_STRMAP_H
+#define LOA_STRMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct strmap_slot {
+	const char *key;
+	size_t value;
+};
+
+struct strmap {
+	struct strmap_slot *slots;
+	size_t cap, len; /* cap is 0 or a power of two */
+};
+
+#define STRMAP_INIT { NULL, 0, 0 }
+
+/* Inserts key → value unless key is present; returns true when inserted,
+ * false (and *existing set, when given) when the key was already there. */
+bool strmap_put(struct strmap *m, const char *key, size_t value, size_t *existing);
+bool strmap_get(const struct strmap *m, const char *key, size_t *value);
+void strmap_release(struct strmap *m);
+
+#endif

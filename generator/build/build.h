@@ -1,0 +1,38 @@
+/* build — one build of the site, from loading to the atomic publish.
+ *
+ * Order: load the site (site.c), open a sandboxed Lua state with the
+ * theme's compiled templates and the plugins (run in the parent: after_load
+ * and before_render stages), fork the render pool (every content page and
+ * every page a plugin added; each bounded in time and memory), copy bundle
+ * and theme static files, write sitemap.xml and robots.txt, run after_build,
+ * then swap the new site in — or, on a theme, plugin or configuration
+ * error (or --strict with any error), leave the previous site untouched. */
+#ifndef LOA_BUILD_H
+#define LOA_BUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "site/site.h"
+
+struct diag_list;
+
+struct build_options {
+	struct site_options site;
+	const char *out_dir;  /* "public" */
+	const char *data_dir; /* installed themes/ and plugins/ */
+	int jobs;             /* render workers */
+	bool strict;          /* any error publishes nothing */
+	bool dry_run;         /* loa check: render everything, write nothing */
+	bool quiet;
+};
+
+struct build_result {
+	int status; /* SPEC's exit status: 0 clean, 1 published with rejected pages, 2 nothing published */
+	size_t pages, files; /* written */
+	double seconds;
+};
+
+void build_run(const struct build_options *opts, struct diag_list *diags, struct build_result *res);
+
+#endif

@@ -1,0 +1,34 @@
+/* publish — the output folder, written safely and swapped in atomically.
+ *
+ * A build writes into a temporary folder beside the output
+ * (`.NAME.loa-tmp-PID`), then swaps it with the old output in one step
+ * (renameat2 RENAME_EXCHANGE; a plain rename when there is no old output)
+ * and removes the old one. Until the swap the previous site is untouched;
+ * a build killed at any moment leaves at most a stray temporary folder,
+ * which the next build removes (under a lock, so two builds never remove
+ * each other's). Paths are checked (no `..`, no absolute paths, no empty
+ * or dot components) and files are created with openat and O_NOFOLLOW below
+ * the temporary folder's descriptor, so nothing is written outside it.
+ * outdir_write may be called from forked workers. */
+#ifndef LOA_PUBLISH_H
+#define LOA_PUBLISH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct diag_list;
+struct outdir;
+
+int outdir_begin(struct outdir **out, const char *final_dir, struct diag_list *diags);
+/* Writes relpath ("tin-tuc/a/index.html") with data; creates folders.
+ * Writing the same path twice is an error. */
+int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t len,
+		 struct diag_list *diags);
+/* True when relpath is a safe output path (see above). */
+bool outdir_path_valid(const char *relpath);
+/* Swaps the new site in and removes the old one; frees o. */
+int outdir_commit(struct outdir *o, struct diag_list *diags);
+/* Removes the temporary folder; the previous site stays; frees o. */
+void outdir_abort(struct outdir *o);
+
+#endif

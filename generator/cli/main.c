@@ -1,0 +1,237 @@
+/* main — the command line: parses arguments, runs a command, prints every
+ * diagnostic in one place and turns the outcome into SPEC's exit status.
+ * Nothing below this file prints or exits. */
+#include "base/diag.h"
+#include "base/xalloc.h"
+#include "build/build.h"
+#include "content/dates.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef LOA_VERSION
+#define LOA_VERSION "0.1.0"
+#endif
+#ifndef LOA_DATADIR
+#define LOA_DATADIR "/usr/local/share/loa"
+#endif
+
+static const char usage[] =
+	"usage: loa build  [--repo PATH] [--ref REF] [--worktree] [--out DIR] [--drafts]\n"
+	"                  [--future] [--strict] [--jobs N] [--now DATE] [--quiet]\n"
+	"       loa check  [--repo PATH] [--ref REF] [--worktree] [--format text|json]\n"
+	"       loa --help | --version\n"
+	"\n"
+	"Exit status: 0 clean; 1 published, but some pages were rejected;\n"
+	"2 nothing published (usage, configuration, theme or plugin error,\n"
+	"or --strict with any error).\n";
+
+static bool dir_has(const char *dir, const char *sub)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", dir, sub);
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Run from the project tree, loa finds its own themes and plugins beside
+ * the binary (./loa) or one folder up (build/loa); installed, in
+ * $(PREFIX)/share/loa. LOA_DATADIR overrides both. */
+static char *find_data_dir(void)
+{
+	const char *env = getenv("LOA_DATADIR");
+	if (env && *env)
+		return xstrdup(env);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			if (dir_has(exe, "themes/default"))
+				return xstrdup(exe);
+			slash = strrchr(exe, '/');
+			if (slash) {
+				*slash = '\0';
+				if (dir_has(exe, "themes/default") && dir_has(exe, "generator"))
+					return xstrdup(exe);
+			}
+		}
+	}
+	return xstrdup(LOA_DATADIR);
+}
+
+static int parse_now(const char *s, int64_t *out)
+{
+	struct date d;
+	const char *why;
+	if (date_parse(&d, s, strlen(s), false, &why) < 0)
+		return -1;
+	/* a date without an offset is read in Vietnam's zone, the default */
+	*out = date_to_epoch(&d, 7 * 60);
+	return 0;
+}
+
+static void print_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void print_diags_json(FILE *f, const struct diag_list *l, int status)
+{
+	fprintf(f, "{\"status\":%d,\"errors\":%zu,\"warnings\":%zu,\"diagnostics\":[", status,
+		l->errors, l->warnings);
+	for (size_t i = 0; i < l->len; i++) {
+		const struct diag *d = &l->items[i];
+		fprintf(f, "%s{\"severity\":\"%s\",\"file\":", i ? "," : "",
+			d->severity == DIAG_ERROR ? "error" : "warning");
+		print_json_string(f, d->path);
+		fprintf(f, ",\"line\":%d,\"column\":%d,\"message\":", d->line, d->col);
+		print_json_string(f, d->msg);
+		fputc('}', f);
+	}
+	fprintf(f, "]}\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("loa %s\n", LOA_VERSION);
+		return 0;
+	}
+	bool check = !strcmp(cmd, "check");
+	if (strcmp(cmd, "build") && !check) {
+		fprintf(stderr, "loa: unknown command '%s'\n%s", cmd, usage);
+		return 2;
+	}
+
+	struct build_options o;
+	memset(&o, 0, sizeof(o));
+	o.site.repo_path = ".";
+	o.out_dir = "public";
+	o.dry_run = check;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	o.jobs = cores > 0 ? (int)cores : 1;
+	bool have_now = false, json = false;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+#define NEEDS_VALUE()                                                                  \
+	do {                                                                           \
+		if (!val) {                                                            \
+			fprintf(stderr, "loa: %s needs a value\n", a);                 \
+			return 2;                                                      \
+		}                                                                      \
+		i++;                                                                   \
+	} while (0)
+		if (!strcmp(a, "--repo")) {
+			NEEDS_VALUE();
+			o.site.repo_path = val;
+		} else if (!strcmp(a, "--ref")) {
+			NEEDS_VALUE();
+			o.site.ref = val;
+		} else if (!strcmp(a, "--worktree")) {
+			o.site.worktree = true;
+		} else if (!strcmp(a, "--out") && !check) {
+			NEEDS_VALUE();
+			o.out_dir = val;
+		} else if (!strcmp(a, "--drafts")) {
+			o.site.drafts = true;
+		} else if (!strcmp(a, "--future")) {
+			o.site.future = true;
+		} else if (!strcmp(a, "--strict")) {
+			o.strict = true;
+		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			o.quiet = true;
+		} else if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {
+			NEEDS_VALUE();
+			char *end;
+			long n = strtol(val, &end, 10);
+			if (*end || n < 1 || n > 256) {
+				fprintf(stderr, "loa: --jobs needs a number from 1 to 256\n");
+				return 2;
+			}
+			o.jobs = (int)n;
+		} else if (!strcmp(a, "--now")) {
+			NEEDS_VALUE();
+			if (parse_now(val, &o.site.now) < 0) {
+				fprintf(stderr, "loa: --now: invalid date '%s'\n", val);
+				return 2;
+			}
+			have_now = true;
+		} else if (!strcmp(a, "--format") && check) {
+			NEEDS_VALUE();
+			if (strcmp(val, "json") && strcmp(val, "text")) {
+				fprintf(stderr, "loa: --format is text or json\n");
+				return 2;
+			}
+			json = !strcmp(val, "json");
+		} else {
+			fprintf(stderr, "loa: unknown option '%s'\n%s", a, usage);
+			return 2;
+		}
+#undef NEEDS_VALUE
+	}
+	if (!have_now) {
+		const char *sde = getenv("SOURCE_DATE_EPOCH");
+		char *end = NULL;
+		if (sde && *sde) {
+			errno = 0;
+			long long v = strtoll(sde, &end, 10);
+			if (*end || errno) {
+				fprintf(stderr, "loa: SOURCE_DATE_EPOCH must be a number of seconds\n");
+				return 2;
+			}
+			o.site.now = v;
+		} else {
+			o.site.now = time(NULL);
+		}
+	}
+	char *data_dir = find_data_dir();
+	o.data_dir = data_dir;
+
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct build_result r;
+	build_run(&o, &diags, &r);
+	diag_list_sort(&diags);
+	if (json) {
+		print_diags_json(stdout, &diags, r.status);
+	} else {
+		bool color = isatty(2) && !getenv("NO_COLOR");
+		for (size_t i = 0; i < diags.len; i++)
+			diag_print(stderr, &diags.items[i], color);
+		if (!o.quiet)
+			fprintf(stderr, "loa: %s%zu pages, %zu files, %zu errors, %zu warnings in %.2f s\n",
+				check ? "checked: " : (r.status == 2 ? "nothing published: " : ""),
+				r.pages, r.files, diags.errors, diags.warnings, r.seconds);
+	}
+	diag_list_release(&diags);
+	free(data_dir);
+	return check && r.status == 1 ? 1 : r.status;
+}

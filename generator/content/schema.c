@@ -1,0 +1,511 @@
+/* schema — owns the typing of front matter: which keys each kind of page
+ * reads, what type each has, and the errors for values of the wrong type.
+ * The value tree keeps every scalar as text, so YAML's guessing (`no` as
+ * false, `1e3` as a number) never reaches a page: only this file decides
+ * what a value means, from the key it is under. */
+#include "content/schema.h"
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/value.h"
+#include "content/dates.h"
+#include "site/page.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum { MAX_TAGS = 50 };
+
+struct sctx {
+	struct page *p;
+	const struct value *root;
+	struct arena *a;
+	struct diag_list *diags;
+	int errors;
+};
+
+static void err(struct sctx *s, const struct value *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void err(struct sctx *s, const struct value *at, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(s->diags, DIAG_ERROR, s->p->path, at ? at->line : 1, at ? at->col : 0, fmt, ap);
+	va_end(ap);
+	s->errors++;
+}
+
+/* A value that was written but means "nothing": absent, `~`, `null` or an
+ * empty plain value. Quoted "" is text (and may be an error for a title). */
+static bool absent(const struct value *v)
+{
+	return !v || value_is_null(v);
+}
+
+/* ---- scalars ---------------------------------------------------------- */
+
+static bool blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	return true;
+}
+
+/* The text of v (a scalar of any style), copied into the arena; NULL with
+ * an error when v is a list or a map. */
+static const char *as_text(struct sctx *s, const struct value *v, const char *key)
+{
+	if (v->kind != VALUE_SCALAR) {
+		err(s, v, "'%s' must be text, not a %s", key, v->kind == VALUE_LIST ? "list" : "map");
+		return NULL;
+	}
+	return arena_strndup(s->a, v->str, v->len);
+}
+
+/* An optional text field of map m: NULL when absent or in error. */
+static const char *text_field(struct sctx *s, const struct value *m, const char *key)
+{
+	const struct value *v = value_get(m, key);
+	if (absent(v))
+		return NULL;
+	return as_text(s, v, key);
+}
+
+/* A required non-empty text field; `what` names the map for the error
+ * ("missing required field 'title'" / "model is missing 'title'"). */
+static const char *required_text(struct sctx *s, const struct value *m, const char *key,
+				 const struct value *where, const char *what)
+{
+	const struct value *v = value_get(m, key);
+	if (absent(v)) {
+		if (what)
+			err(s, where, "%s is missing '%s'", what, key);
+		else
+			err(s, where, "missing required field '%s'", key);
+		return NULL;
+	}
+	const char *t = as_text(s, v, key);
+	if (t && blank(t)) {
+		err(s, v, "'%s' must not be empty", key);
+		return NULL;
+	}
+	return t;
+}
+
+static void bool_field(struct sctx *s, const char *key, bool *out)
+{
+	const struct value *v = value_get(s->root, key);
+	if (absent(v))
+		return;
+	/* YAML 1.2 core booleans only: `no`, `off`, `y` are not false */
+	if (v->kind == VALUE_SCALAR && v->plain) {
+		static const char *const yes[] = { "true", "True", "TRUE" };
+		static const char *const no[] = { "false", "False", "FALSE" };
+		for (size_t i = 0; i < 3; i++) {
+			if (!strcmp(v->str, yes[i])) {
+				*out = true;
+				return;
+			}
+			if (!strcmp(v->str, no[i])) {
+				*out = false;
+				return;
+			}
+		}
+	}
+	err(s, v, "'%s' must be true or false", key);
+}
+
+static void int_field(struct sctx *s, const char *key, long *out)
+{
+	const struct value *v = value_get(s->root, key);
+	if (absent(v))
+		return;
+	if (v->kind == VALUE_SCALAR && v->len > 0) {
+		const char *t = v->str;
+		size_t i = (t[0] == '-' || t[0] == '+') ? 1 : 0;
+		bool digits = i < v->len;
+		for (size_t j = i; j < v->len; j++)
+			if (t[j] < '0' || t[j] > '9')
+				digits = false;
+		if (digits) {
+			errno = 0;
+			long n = strtol(t, NULL, 10);
+			if (errno == 0 && n >= INT_MIN && n <= INT_MAX) {
+				*out = n;
+				return;
+			}
+		}
+	}
+	err(s, v, "'%s' must be a whole number", key);
+}
+
+/* Parses the date under v into *out; allow_month admits `2021-05`. */
+static void parse_date_value(struct sctx *s, const struct value *v, const char *key,
+			     bool allow_month, struct date *out)
+{
+	if (v->kind != VALUE_SCALAR) {
+		err(s, v, "'%s' must be a date, not a %s", key,
+		    v->kind == VALUE_LIST ? "list" : "map");
+		return;
+	}
+	const char *why = "invalid";
+	struct date d;
+	if (date_parse(&d, v->str, v->len, allow_month, &why) < 0) {
+		err(s, v, "invalid date '%.40s' (%s)", v->str, why);
+		return;
+	}
+	*out = d;
+}
+
+static void date_field(struct sctx *s, const char *key, bool required, struct date *out)
+{
+	const struct value *v = value_get(s->root, key);
+	if (absent(v)) {
+		if (required)
+			err(s, NULL, "missing required field '%s'", key);
+		return;
+	}
+	parse_date_value(s, v, key, false, out);
+}
+
+/* ---- URLs and addresses ----------------------------------------------- */
+
+static bool has_prefix_ci(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int schema_url_is_safe(const char *url)
+{
+	if (!url || !*url)
+		return 0;
+	/* Browsers drop tabs and newlines inside a URL (`java\tscript:`) and
+	 * read `\` as `/` (`/\evil`); neither belongs in a written URL. */
+	for (const unsigned char *u = (const unsigned char *)url; *u; u++)
+		if (*u < 0x20 || *u == 0x7f || *u == '\\')
+			return 0;
+	if (url[0] == ' ' || url[strlen(url) - 1] == ' ')
+		return 0;
+	size_t path_end = strcspn(url, "?#");
+	size_t colon = strcspn(url, ":");
+	size_t slash = strcspn(url, "/");
+	/* A colon before the first slash is read as a scheme even behind `?`
+	 * or `#`: stricter than browsers, which keeps `&#106;avascript:`
+	 * out however a later step might decode it. */
+	if (colon < slash) {
+		/* has a scheme: only the three that cannot run anything */
+		if (has_prefix_ci(url, "http://") || has_prefix_ci(url, "https://"))
+			return url[strcspn(url, ":") + 3] != '\0';
+		if (has_prefix_ci(url, "mailto:"))
+			return url[7] != '\0';
+		return 0;
+	}
+	/* a path (or //host/path): no `..` segment, also not percent-encoded */
+	for (size_t i = 0; i < path_end;) {
+		size_t n = strcspn(url + i, "/");
+		if (n > path_end - i)
+			n = path_end - i;
+		const char *seg = url + i;
+		if ((n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return 0;
+		for (size_t j = 0; j + 2 < n; j++)
+			if (seg[j] == '%' && seg[j + 1] == '2' && (seg[j + 2] == 'e' || seg[j + 2] == 'E'))
+				return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+static void url_field(struct sctx *s, const struct value *m, const char *key, const char **out)
+{
+	const struct value *v = value_get(m, key);
+	const char *t = text_field(s, m, key);
+	if (!t)
+		return;
+	if (!schema_url_is_safe(t)) {
+		err(s, v, "'%s' is not a safe URL: '%.80s' (use https://, http:// or a path)", key, t);
+		return;
+	}
+	*out = t;
+}
+
+static bool looks_like_email(const char *t)
+{
+	const char *at = strchr(t, '@');
+	if (!at || at == t || strchr(at + 1, '@') || !at[1])
+		return false;
+	for (const unsigned char *u = (const unsigned char *)t; *u; u++)
+		if (*u <= 0x20 || *u == 0x7f || *u == '<' || *u == '>' || *u == '"' ||
+		    *u == '\\' || *u == ',' || *u == ';')
+			return false;
+	const char *dot = strchr(at + 1, '.');
+	return dot && dot != at + 1 && dot[1];
+}
+
+static void email_field(struct sctx *s, const char **out)
+{
+	const struct value *v = value_get(s->root, "email");
+	const char *t = text_field(s, s->root, "email");
+	if (!t)
+		return;
+	if (has_prefix_ci(t, "mailto:"))
+		t += 7;
+	if (!looks_like_email(t)) {
+		err(s, v, "'email' is not an email address: '%.80s'", t);
+		return;
+	}
+	*out = t;
+}
+
+/* ---- lists ------------------------------------------------------------ */
+
+static void tags_field(struct sctx *s)
+{
+	const struct value *v = value_get(s->root, "tags");
+	if (absent(v))
+		return;
+	if (v->kind == VALUE_MAP) {
+		err(s, v, "'tags' must be a list of text, not a map");
+		return;
+	}
+	/* `tags: giáo dục` is one tag, as Hugo reads it */
+	size_t n = v->kind == VALUE_LIST ? v->n : 1;
+	if (n > MAX_TAGS) {
+		err(s, v, "too many tags (%zu; at most %d)", n, MAX_TAGS);
+		return;
+	}
+	const char **tags = arena_zalloc(s->a, (n ? n : 1) * sizeof(*tags));
+	size_t count = 0;
+	bool bad = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct value *t = v->kind == VALUE_LIST ? v->items[i] : v;
+		if (t->kind != VALUE_SCALAR) {
+			err(s, t, "each tag must be text, not a %s",
+			    t->kind == VALUE_LIST ? "list" : "map");
+			bad = true;
+			continue;
+		}
+		if (value_is_null(t) || blank(t->str)) {
+			err(s, t, "a tag must not be empty");
+			bad = true;
+			continue;
+		}
+		bool dup = false;
+		for (size_t j = 0; j < count; j++)
+			if (!strcmp(tags[j], t->str))
+				dup = true;
+		if (dup) {
+			diag_warning(s->diags, s->p->path, t->line, t->col,
+				     "tag '%.80s' is listed twice", t->str);
+			continue;
+		}
+		tags[count++] = arena_strndup(s->a, t->str, t->len);
+	}
+	if (bad)
+		return;
+	s->p->tags = tags;
+	s->p->ntags = count;
+}
+
+static void category_field(struct sctx *s)
+{
+	static const struct {
+		const char *name;
+		enum news_category cat;
+	} cats[] = {
+		{ "policy", CATEGORY_POLICY },
+		{ "activity", CATEGORY_ACTIVITY },
+		{ "practice", CATEGORY_PRACTICE },
+	};
+	const struct value *v = value_get(s->root, "category");
+	if (absent(v))
+		return;
+	if (v->kind == VALUE_SCALAR)
+		for (size_t i = 0; i < sizeof(cats) / sizeof(cats[0]); i++)
+			if (!strcmp(v->str, cats[i].name)) {
+				s->p->category = cats[i].cat;
+				return;
+			}
+	err(s, v, "unknown category '%.40s' (allowed: policy, activity, practice)",
+	    v->kind == VALUE_SCALAR ? v->str : "(not text)");
+}
+
+static void models_field(struct sctx *s)
+{
+	const struct value *v = value_get(s->root, "models");
+	if (absent(v))
+		return;
+	if (v->kind != VALUE_LIST) {
+		err(s, v, "'models' must be a list of {title, year, level}");
+		return;
+	}
+	struct school_model *models = arena_zalloc(s->a, (v->n ? v->n : 1) * sizeof(*models));
+	size_t n = 0;
+	int before = s->errors;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct value *it = v->items[i];
+		struct school_model *m = &models[n];
+		m->line = it->line;
+		if (it->kind == VALUE_SCALAR && !value_is_null(it) && !blank(it->str)) {
+			/* a bare title: the short form of {title: ...} */
+			m->title = arena_strndup(s->a, it->str, it->len);
+			n++;
+			continue;
+		}
+		if (it->kind != VALUE_MAP) {
+			err(s, it, "each model must be a map with 'title', 'year' and 'level'");
+			continue;
+		}
+		m->title = required_text(s, it, "title", it, "model");
+		m->year = text_field(s, it, "year");
+		m->level = text_field(s, it, "level");
+		n++;
+	}
+	if (s->errors > before)
+		return;
+	s->p->models = models;
+	s->p->nmodels = n;
+}
+
+/* partners: text, or a list of text joined with ", " */
+static const char *partners_text(struct sctx *s, const struct value *m)
+{
+	const struct value *v = value_get(m, "partners");
+	if (absent(v))
+		return NULL;
+	if (v->kind != VALUE_LIST)
+		return as_text(s, v, "partners");
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct value *it = v->items[i];
+		if (it->kind != VALUE_SCALAR) {
+			err(s, it, "each partner must be text");
+			buf_release(&b);
+			return NULL;
+		}
+		if (value_is_null(it))
+			continue;
+		if (b.len)
+			buf_puts(&b, ", ");
+		buf_add(&b, it->str, it->len);
+	}
+	const char *t = b.len ? arena_strndup(s->a, b.ptr, b.len) : NULL;
+	buf_release(&b);
+	return t;
+}
+
+static void activities_field(struct sctx *s)
+{
+	const struct value *v = value_get(s->root, "activities");
+	if (absent(v))
+		return;
+	if (v->kind != VALUE_LIST) {
+		err(s, v, "'activities' must be a list of {id, name, lead, partners, due, product}");
+		return;
+	}
+	struct plan_activity *acts = arena_zalloc(s->a, (v->n ? v->n : 1) * sizeof(*acts));
+	int before = s->errors;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct value *it = v->items[i];
+		struct plan_activity *act = &acts[i];
+		act->line = it->line;
+		if (it->kind != VALUE_MAP) {
+			err(s, it, "each activity must be a map with at least 'name'");
+			continue;
+		}
+		act->id = text_field(s, it, "id");
+		act->name = required_text(s, it, "name", it, "activity");
+		act->lead = text_field(s, it, "lead");
+		act->partners = partners_text(s, it);
+		act->product = text_field(s, it, "product");
+		const struct value *due = value_get(it, "due");
+		if (!absent(due))
+			parse_date_value(s, due, "due", true, &act->due);
+	}
+	if (s->errors > before)
+		return;
+	s->p->activities = acts;
+	s->p->nactivities = v->n;
+}
+
+/* ---- the page --------------------------------------------------------- */
+
+static void reset_fields(struct page *p)
+{
+	static const struct date none;
+	p->title = p->slug = p->summary = p->image = NULL;
+	p->tags = NULL;
+	p->ntags = 0;
+	p->draft = false;
+	p->date = p->lastmod = p->issued = none;
+	p->weight = 0;
+	p->category = CATEGORY_ACTIVITY;
+	p->author = NULL;
+	p->district = p->province = p->address = p->phone = p->email = p->website = NULL;
+	p->models = NULL;
+	p->nmodels = 0;
+	p->number = p->issuer = p->signer = NULL;
+	p->activities = NULL;
+	p->nactivities = 0;
+}
+
+int schema_apply(struct page *p, const struct value *root, struct arena *a,
+		 struct diag_list *diags)
+{
+	struct sctx s = { p, root, a, diags, 0 };
+	reset_fields(p);
+	p->front = root;
+	if (root && root->kind != VALUE_MAP) {
+		err(&s, root, "front matter must be a map of 'key: value' lines");
+		return -1;
+	}
+
+	p->title = required_text(&s, root, "title", NULL, NULL);
+	p->slug = text_field(&s, root, "slug");
+	p->summary = text_field(&s, root, "summary");
+	url_field(&s, root, "image", &p->image);
+	tags_field(&s);
+	bool_field(&s, "draft", &p->draft);
+	date_field(&s, "date", p->kind == PAGE_NEWS, &p->date);
+	date_field(&s, "lastmod", false, &p->lastmod);
+	int_field(&s, "weight", &p->weight);
+
+	switch (p->kind) {
+	case PAGE_NEWS:
+		category_field(&s);
+		p->author = text_field(&s, root, "author");
+		break;
+	case PAGE_SCHOOL:
+		p->district = text_field(&s, root, "district");
+		p->province = text_field(&s, root, "province");
+		p->address = text_field(&s, root, "address");
+		p->phone = text_field(&s, root, "phone");
+		email_field(&s, &p->email);
+		url_field(&s, root, "website", &p->website);
+		models_field(&s);
+		break;
+	case PAGE_PLAN:
+		p->number = text_field(&s, root, "number");
+		date_field(&s, "issued", false, &p->issued);
+		p->issuer = text_field(&s, root, "issuer");
+		p->signer = text_field(&s, root, "signer");
+		activities_field(&s);
+		break;
+	default:
+		break;
+	}
+
+	if (p->date.prec != DATE_NONE && p->lastmod.prec != DATE_NONE &&
+	    date_cmp(&p->lastmod, &p->date, 0) < 0)
+		diag_warning(diags, p->path, value_get(root, "lastmod")->line, 0,
+			     "'lastmod' is before 'date'");
+	return s.errors ? -1 : 0;
+}

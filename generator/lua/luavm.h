@@ -1,0 +1,58 @@
+/* luavm — a sandboxed Lua 5.4 state, embedded the way lauxlib teaches.
+ *
+ * One struct luavm per thread or forked worker; nothing is shared. The
+ * sandbox is built by construction: only base (trimmed), string (no dump),
+ * table, math (with a seeded generator), utf8 and a few os calls
+ * (os.time, os.difftime) are offered; no io, package, require, debug,
+ * dofile, loadfile, collectgarbage, string.dump or bytecode (`load` takes
+ * text only). `pairs` iterates in sorted key order and `tostring` of a
+ * table or function never shows an address, so output never depends on
+ * hash order or addresses. setmetatable refuses `__gc` (finalisers run with
+ * hooks off and could hang lua_close). An allocator with a byte limit and a
+ * count hook with an instruction budget per call stop runaway code; since
+ * the hook cannot fire inside C functions, callers that run untrusted
+ * patterns also keep the worker's wall-clock deadline.
+ *
+ * Chunks are named "@path" so that errors read `plugins/x.lua:12: msg`. */
+#ifndef LOA_LUAVM_H
+#define LOA_LUAVM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct lua_State lua_State;
+struct diag_list;
+struct luavm;
+
+struct luavm_limits {
+	size_t max_bytes;          /* allocator limit for the whole state */
+	uint64_t max_instructions; /* budget for one luavm_call */
+};
+
+#define LUAVM_LIMITS_DEFAULT { 256u * 1024 * 1024, 200000000u }
+
+int luavm_open(struct luavm **out, const struct luavm_limits *limits, uint64_t seed,
+	       struct diag_list *diags);
+void luavm_close(struct luavm *vm);
+lua_State *luavm_state(struct luavm *vm);
+
+/* Pushes a new environment table for one chunk (plugin, template): reads
+ * fall through to the safe globals, writes stay in this table. [-0,+1] */
+void luavm_new_env(struct luavm *vm);
+
+/* Loads src as a text chunk named "@chunkname" with the table on top of
+ * the stack as its _ENV (popped). Pushes the function on success.
+ * [-1,+1 on success | +0 on error] */
+int luavm_load(struct luavm *vm, const char *chunkname, const char *src, size_t len,
+	       struct diag_list *diags);
+
+/* lua_pcall with a traceback handler and a fresh instruction budget. On
+ * error adds `chunk:line: message` (the innermost Lua position) with the
+ * traceback appended, and returns -1. [-(nargs+1),+nresults | +0] */
+int luavm_call(struct luavm *vm, int nargs, int nresults, struct diag_list *diags);
+
+/* Bytes the state holds now, and the most it ever held. */
+size_t luavm_memory(const struct luavm *vm);
+size_t luavm_peak_memory(const struct luavm *vm);
+
+#endif

@@ -1,0 +1,803 @@
+/* sitelua — page tables, the `loa` plugin module, and page rendering. */
+#include "lua/sitelua.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/value.h"
+#include "base/xalloc.h"
+#include "content/text.h"
+#include "lua/luavm.h"
+#include "lua/template.h"
+#include "site/site.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct stage_handler {
+	char *stage;
+	char *plugin;
+	int ref;
+};
+
+struct sitelua {
+	struct site *site;
+	struct luavm *vm;
+	struct theme *theme;
+	int site_ref, t_ref, pages_ref, extras_ref, loa_ref;
+	const char *current_plugin; /* while a plugin or its handler runs */
+	struct stage_handler *handlers;
+	size_t nhandlers, handlers_cap;
+	struct extra_output *extras;
+	size_t nextras;
+	char today_iso[64];
+};
+
+/* Lua code of the `loa` module that is easier to write in Lua; trusted,
+ * shipped with loa, loaded in the sandbox like any chunk. */
+static const char loa_prelude[] =
+	"local loa, all = ...\n"
+	"local function has_tag(p, tag)\n"
+	"  for _, t in ipairs(p.tags or {}) do if t.name == tag or t.slug == tag then return true end end\n"
+	"  return false\n"
+	"end\n"
+	"local function by_date_desc(a, b)\n"
+	"  if (a.timestamp or 0) ~= (b.timestamp or 0) then return (a.timestamp or 0) > (b.timestamp or 0) end\n"
+	"  return a.url < b.url\n"
+	"end\n"
+	"local function by_date_asc(a, b)\n"
+	"  if (a.timestamp or 0) ~= (b.timestamp or 0) then return (a.timestamp or 0) < (b.timestamp or 0) end\n"
+	"  return a.url < b.url\n"
+	"end\n"
+	"local function by_title(a, b)\n"
+	"  if a.title_key ~= b.title_key then return a.title_key < b.title_key end\n"
+	"  return a.url < b.url\n"
+	"end\n"
+	"local function by_weight(a, b)\n"
+	"  if (a.weight or 0) ~= (b.weight or 0) then return (a.weight or 0) < (b.weight or 0) end\n"
+	"  return by_title(a, b)\n"
+	"end\n"
+	"function loa.pages(q)\n"
+	"  q = q or {}\n"
+	"  local out = {}\n"
+	"  for _, p in ipairs(all) do\n"
+	"    if (q.kind == nil or p.kind == q.kind)\n"
+	"      and (q.section == nil or p.section == q.section)\n"
+	"      and (q.school == nil or (p.school ~= nil and p.school.slug == q.school))\n"
+	"      and (q.tag == nil or has_tag(p, q.tag))\n"
+	"      and (q.category == nil or p.category == q.category)\n"
+	"      and (q.since == nil or (p.date ~= nil and p.date >= q.since))\n"
+	"      and (q['until'] == nil or (p.date ~= nil and p.date < q['until'])) then\n"
+	"      out[#out + 1] = p\n"
+	"    end\n"
+	"  end\n"
+	"  local sort = q.sort or 'date'\n"
+	"  if sort == 'date' then table.sort(out, q.order == 'asc' and by_date_asc or by_date_desc)\n"
+	"  elseif sort == 'title' then table.sort(out, by_title)\n"
+	"  elseif sort == 'weight' then table.sort(out, by_weight)\n"
+	"  else error('loa.pages: unknown sort \\'' .. tostring(sort) .. '\\'', 2) end\n"
+	"  if q.order == 'desc' and sort ~= 'date' then\n"
+	"    local r = {}\n"
+	"    for i = #out, 1, -1 do r[#r + 1] = out[i] end\n"
+	"    out = r\n"
+	"  end\n"
+	"  local offset, limit = q.offset or 0, q.limit or #out\n"
+	"  if offset > 0 or limit < #out then\n"
+	"    local r = {}\n"
+	"    for i = offset + 1, math.min(#out, offset + limit) do r[#r + 1] = out[i] end\n"
+	"    out = r\n"
+	"  end\n"
+	"  return out\n"
+	"end\n"
+	"function loa.paginate(list, size, base)\n"
+	"  size = size or loa.site.page_size\n"
+	"  local n = math.max(1, (#list + size - 1) // size)\n"
+	"  local function url(i) if i == 1 then return base end return base .. 'trang/' .. i .. '/' end\n"
+	"  local pages = {}\n"
+	"  for i = 1, n do\n"
+	"    local items = {}\n"
+	"    for j = (i - 1) * size + 1, math.min(#list, i * size) do items[#items + 1] = list[j] end\n"
+	"    pages[i] = { items = items, url = url(i), paginator = { page = i, pages = n,\n"
+	"      prev_url = i > 1 and url(i - 1) or nil, next_url = i < n and url(i + 1) or nil } }\n"
+	"  end\n"
+	"  return pages\n"
+	"end\n"
+	"function loa.sort(list, field)\n"
+	"  local keys = {}\n"
+	"  for i, item in ipairs(list) do keys[item] = loa.sort_key(tostring(item[field] or '')) .. '\\0' .. i end\n"
+	"  table.sort(list, function(a, b) return keys[a] < keys[b] end)\n"
+	"  return list\n"
+	"end\n";
+
+static struct sitelua *upvalue_sl(lua_State *L)
+{
+	return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* ---- value trees and C strings to Lua ---------------------------------- */
+
+static void set_str(lua_State *L, const char *key, const char *s)
+{
+	if (!s)
+		return;
+	lua_pushstring(L, s);
+	lua_setfield(L, -2, key);
+}
+
+static void push_value(lua_State *L, const struct value *v)
+{
+	if (!v || value_is_null(v)) {
+		lua_pushnil(L);
+		return;
+	}
+	switch (v->kind) {
+	case VALUE_SCALAR:
+		if (v->plain && strcmp(v->str, "true") == 0) {
+			lua_pushboolean(L, 1);
+		} else if (v->plain && strcmp(v->str, "false") == 0) {
+			lua_pushboolean(L, 0);
+		} else {
+			char *end;
+			long long n = v->plain && v->len && v->len < 18 ? strtoll(v->str, &end, 10) : 0;
+			if (v->plain && v->len && v->len < 18 && !*end)
+				lua_pushinteger(L, n);
+			else
+				lua_pushlstring(L, v->str, v->len);
+		}
+		break;
+	case VALUE_LIST:
+		lua_createtable(L, (int)v->n, 0);
+		for (size_t i = 0; i < v->n; i++) {
+			push_value(L, v->items[i]);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		break;
+	case VALUE_MAP:
+		lua_createtable(L, 0, (int)v->n);
+		for (size_t i = 0; i < v->n; i++) {
+			push_value(L, v->items[2 * i + 1]);
+			lua_setfield(L, -2, v->items[2 * i]->str);
+		}
+		break;
+	}
+}
+
+static void set_date(lua_State *L, const char *key, const struct date *d)
+{
+	char iso[64];
+	if (!d->prec)
+		return;
+	lua_pushstring(L, date_format_iso(iso, d));
+	lua_setfield(L, -2, key);
+}
+
+/* done, overdue, due (this month) or upcoming, against today */
+static const char *activity_status(const struct site *s, const struct plan_activity *a, bool done)
+{
+	if (done)
+		return "done";
+	if (!a->due.prec)
+		return "upcoming";
+	const struct date *t = &s->today;
+	long due_month = a->due.year * 12L + a->due.month;
+	long this_month = t->year * 12L + t->month;
+	if (due_month < this_month)
+		return "overdue";
+	if (due_month > this_month)
+		return "upcoming";
+	if (a->due.prec >= DATE_DAY && a->due.day < t->day)
+		return "overdue";
+	return "due";
+}
+
+static void push_page(lua_State *L, struct sitelua *sl, struct page *p)
+{
+	struct site *s = sl->site;
+	struct buf b = BUF_INIT;
+	lua_createtable(L, 0, 32);
+	set_str(L, "kind", page_kind_name(p->kind));
+	set_str(L, "path", p->path);
+	set_str(L, "section", p->section);
+	set_str(L, "title", p->title);
+	text_sort_key(s->text, &b, p->title);
+	lua_pushlstring(L, b.ptr, b.len);
+	lua_setfield(L, -2, "title_key");
+	set_str(L, "slug", p->slug);
+	set_str(L, "url", p->url);
+	char *abs = xasprintf("%s%s", s->config.base_url, p->url[0] == '/' && strlen(s->config.base_url) &&
+					      s->config.base_url[strlen(s->config.base_url) - 1] == '/'
+					      ? p->url + 1 : p->url);
+	set_str(L, "permalink", abs);
+	free(abs);
+	set_str(L, "summary", p->summary);
+	set_str(L, "image", p->image);
+	set_date(L, "date", &p->date);
+	set_date(L, "lastmod", &p->lastmod);
+	lua_pushinteger(L, p->sort_epoch);
+	lua_setfield(L, -2, "timestamp");
+	lua_pushboolean(L, p->draft);
+	lua_setfield(L, -2, "draft");
+	lua_pushinteger(L, p->weight);
+	lua_setfield(L, -2, "weight");
+
+	lua_createtable(L, (int)p->ntags, 0);
+	for (size_t i = 0; i < p->ntags; i++) {
+		lua_createtable(L, 0, 3);
+		set_str(L, "name", p->tags[i]);
+		const char *url = site_tag_url(s, p->tags[i]);
+		set_str(L, "url", url);
+		/* "/chu-de/SLUG/" → SLUG */
+		lua_pushlstring(L, url + 8, strlen(url) - 9);
+		lua_setfield(L, -2, "slug");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "tags");
+	lua_createtable(L, (int)p->nauthors, 0);
+	for (size_t i = 0; i < p->nauthors; i++) {
+		lua_pushstring(L, p->authors[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "authors");
+	lua_createtable(L, (int)p->nfiles, 0);
+	for (size_t i = 0; i < p->nfiles; i++) {
+		lua_createtable(L, 0, 2);
+		set_str(L, "name", p->files[i].name);
+		lua_pushfstring(L, "/%s", p->files[i].out_path);
+		lua_setfield(L, -2, "url");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "files");
+	push_value(L, p->front);
+	lua_setfield(L, -2, "params");
+
+	if (p->kind == PAGE_NEWS) {
+		set_str(L, "category", news_category_name(p->category));
+		set_str(L, "author", p->author);
+	}
+	if (p->kind == PAGE_SCHOOL) {
+		set_str(L, "district", p->district);
+		set_str(L, "province", p->province);
+		set_str(L, "address", p->address);
+		set_str(L, "phone", p->phone);
+		set_str(L, "email", p->email);
+		set_str(L, "website", p->website);
+		lua_createtable(L, (int)p->nmodels, 0);
+		for (size_t i = 0; i < p->nmodels; i++) {
+			lua_createtable(L, 0, 3);
+			set_str(L, "title", p->models[i].title);
+			set_str(L, "year", p->models[i].year);
+			set_str(L, "level", p->models[i].level);
+			buf_reset(&b);
+			text_slugify(s->text, &b, p->models[i].title, strlen(p->models[i].title));
+			set_str(L, "slug", b.ptr);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		lua_setfield(L, -2, "models");
+	}
+	if (p->kind == PAGE_PLAN) {
+		set_str(L, "number", p->number);
+		set_date(L, "issued", &p->issued);
+		set_str(L, "issuer", p->issuer);
+		set_str(L, "signer", p->signer);
+		const struct value *acts = value_get(p->front, "activities");
+		lua_createtable(L, (int)p->nactivities, 0);
+		for (size_t i = 0; i < p->nactivities; i++) {
+			const struct plan_activity *a = &p->activities[i];
+			const struct value *av = acts && acts->kind == VALUE_LIST && i < acts->n
+							 ? acts->items[i] : NULL;
+			const struct value *done = value_get(av, "done");
+			bool is_done = done && done->kind == VALUE_SCALAR && done->plain &&
+				       strcmp(done->str, "true") == 0;
+			lua_createtable(L, 0, 8);
+			set_str(L, "id", a->id);
+			set_str(L, "name", a->name);
+			set_str(L, "lead", a->lead);
+			set_str(L, "partners", a->partners);
+			set_str(L, "product", a->product);
+			set_date(L, "due", &a->due);
+			set_str(L, "status", activity_status(s, a, is_done));
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		lua_setfield(L, -2, "activities");
+	}
+	buf_release(&b);
+}
+
+/* ---- the loa module ------------------------------------------------------ */
+
+static int l_slugify(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	struct buf b = BUF_INIT;
+	text_slugify(sl->site->text, &b, s, len);
+	lua_pushlstring(L, b.ptr, b.len);
+	buf_release(&b);
+	return 1;
+}
+
+static int l_fold(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	struct buf b = BUF_INIT;
+	text_fold(sl->site->text, &b, s, len);
+	lua_pushlstring(L, b.ptr, b.len);
+	buf_release(&b);
+	return 1;
+}
+
+static int l_sort_key(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	const char *s = luaL_checkstring(L, 1);
+	struct buf b = BUF_INIT;
+	text_sort_key(sl->site->text, &b, s);
+	lua_pushlstring(L, b.ptr, b.len);
+	buf_release(&b);
+	return 1;
+}
+
+static int l_collate(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	int c = text_collate(sl->site->text, luaL_checkstring(L, 1), luaL_checkstring(L, 2));
+	lua_pushinteger(L, c < 0 ? -1 : c > 0);
+	return 1;
+}
+
+static int l_format_date(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	const char *style = luaL_optstring(L, 2, "short");
+	struct date d;
+	const char *why;
+	char out[64];
+	if (date_parse(&d, s, len, true, &why) < 0)
+		return luaL_error(L, "loa.format_date: invalid date '%s' (%s)", s, why);
+	if (strcmp(style, "long") == 0)
+		date_format_long(out, &d);
+	else if (strcmp(style, "iso") == 0)
+		date_format_iso(out, &d);
+	else
+		date_format_short(out, &d);
+	lua_pushstring(L, out);
+	return 1;
+}
+
+static bool url_acceptable(const char *url)
+{
+	if (url[0] != '/' || strstr(url, "/../") || strstr(url, "/./") || strstr(url, "//") ||
+	    strchr(url, '\\') || strchr(url, '%'))
+		return false;
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	size_t n = strlen(url);
+	return !(n >= 3 && strcmp(url + n - 3, "/..") == 0);
+}
+
+/* loa.add_page{url=, layout=, ...}: the table itself is the template context */
+static int l_add_page(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_getfield(L, 1, "url");
+	const char *url = lua_tostring(L, -1);
+	if (!url || !url_acceptable(url))
+		return luaL_error(L, "loa.add_page: 'url' must be a clean path starting with '/'");
+	lua_getfield(L, 1, "layout");
+	const char *layout = lua_tostring(L, -1);
+	if (!layout || !theme_has(sl->theme, layout))
+		return luaL_error(L, "loa.add_page: layout '%s' not found in the theme",
+				  layout ? layout : "(none)");
+	lua_pop(L, 2);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->extras_ref);
+	lua_createtable(L, 0, 3);
+	lua_pushvalue(L, 1);
+	lua_setfield(L, -2, "ctx");
+	lua_pushstring(L, sl->current_plugin ? sl->current_plugin : "?");
+	lua_setfield(L, -2, "plugin");
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_pop(L, 1);
+	return 0;
+}
+
+/* loa.add_file{url=, content=} */
+static int l_add_file(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_getfield(L, 1, "url");
+	const char *url = lua_tostring(L, -1);
+	if (!url || !url_acceptable(url) || url[strlen(url) - 1] == '/')
+		return luaL_error(L, "loa.add_file: 'url' must be a clean file path starting with '/'");
+	lua_getfield(L, 1, "content");
+	if (lua_type(L, -1) != LUA_TSTRING)
+		return luaL_error(L, "loa.add_file: 'content' must be a string");
+	lua_pop(L, 2);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->extras_ref);
+	lua_createtable(L, 0, 3);
+	lua_pushvalue(L, 1);
+	lua_setfield(L, -2, "file");
+	lua_pushstring(L, sl->current_plugin ? sl->current_plugin : "?");
+	lua_setfield(L, -2, "plugin");
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_pop(L, 1);
+	return 0;
+}
+
+static int l_on(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	const char *stage = luaL_checkstring(L, 1);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	if (strcmp(stage, "after_load") && strcmp(stage, "before_render") &&
+	    strcmp(stage, "after_build"))
+		return luaL_error(L, "loa.on: unknown stage '%s' (after_load, before_render, after_build)",
+				  stage);
+	lua_pushvalue(L, 2);
+	int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	ALLOC_GROW(sl->handlers, sl->nhandlers + 1, sl->handlers_cap);
+	struct stage_handler *h = &sl->handlers[sl->nhandlers++];
+	h->stage = xstrdup(stage);
+	h->plugin = xstrdup(sl->current_plugin ? sl->current_plugin : "?");
+	h->ref = ref;
+	return 0;
+}
+
+static int l_filter(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	const char *name = luaL_checkstring(L, 1);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 2);
+	theme_add_filter(sl->theme, name);
+	return 0;
+}
+
+static int l_global(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	const char *name = luaL_checkstring(L, 1);
+	luaL_checkany(L, 2);
+	lua_pushvalue(L, 2);
+	theme_add_global(sl->theme, name);
+	return 0;
+}
+
+static const luaL_Reg loa_funcs[] = {
+	{ "slugify", l_slugify },   { "fold", l_fold },         { "sort_key", l_sort_key },
+	{ "collate", l_collate },   { "format_date", l_format_date },
+	{ "add_page", l_add_page }, { "add_file", l_add_file }, { "on", l_on },
+	{ "filter", l_filter },     { "global", l_global },     { NULL, NULL },
+};
+
+static void push_site_table(lua_State *L, struct sitelua *sl)
+{
+	const struct site_config *c = &sl->site->config;
+	lua_createtable(L, 0, 16);
+	set_str(L, "title", c->title);
+	set_str(L, "description", c->description);
+	set_str(L, "base_url", c->base_url);
+	set_str(L, "lang", c->language);
+	set_str(L, "timezone", c->timezone);
+	lua_pushinteger(L, c->page_size);
+	lua_setfield(L, -2, "page_size");
+	lua_createtable(L, 0, 2);
+	lua_pushinteger(L, c->outreach_monthly);
+	lua_setfield(L, -2, "monthly");
+	lua_pushinteger(L, c->outreach_semester_policy);
+	lua_setfield(L, -2, "semester_policy");
+	lua_setfield(L, -2, "outreach");
+	push_value(L, value_get(c->root, "menu"));
+	lua_setfield(L, -2, "menu");
+	push_value(L, c->root);
+	lua_setfield(L, -2, "params");
+	set_str(L, "commit", repo_commit_id(sl->site->repo));
+	set_str(L, "today", sl->today_iso);
+	lua_pushinteger(L, (lua_Integer)sl->site->opts.now);
+	lua_setfield(L, -2, "now");
+}
+
+int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct theme *theme,
+		 const struct value *i18n, struct diag_list *d)
+{
+	struct sitelua *sl = xcalloc(1, sizeof(*sl));
+	lua_State *L = luavm_state(vm);
+	sl->site = s;
+	sl->vm = vm;
+	sl->theme = theme;
+	date_format_iso(sl->today_iso, &s->today);
+	sl->today_iso[10] = '\0'; /* the day, not the time */
+
+	push_site_table(L, sl);
+	sl->site_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	push_value(L, i18n);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+	}
+	sl->t_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+	lua_createtable(L, (int)s->npages, 0);
+	for (size_t i = 0; i < s->npages; i++) {
+		push_page(L, sl, s->pages[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	int all_idx = lua_gettop(L);
+	/* news know their school's table: {title, url, slug} of the school page */
+	for (size_t i = 0; i < s->npages; i++) {
+		size_t school;
+		if (s->pages[i]->kind != PAGE_NEWS || !s->pages[i]->school ||
+		    !strmap_get(&s->school_by_slug, s->pages[i]->school, &school))
+			continue;
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		lua_rawgeti(L, -2, (lua_Integer)school + 1);
+		lua_setfield(L, -2, "school");
+		lua_pop(L, 1);
+	}
+	/* the home and section pages are rendered by plugins; lists never
+	 * include them */
+	lua_newtable(L); /* content pages only, for loa.pages */
+	for (size_t i = 0, n = 0; i < s->npages; i++) {
+		if (s->pages[i]->kind == PAGE_SECTION || s->pages[i]->kind == PAGE_HOME)
+			continue;
+		lua_rawgeti(L, -2, (lua_Integer)i + 1);
+		lua_rawseti(L, -2, (lua_Integer)++n);
+	}
+	int content_idx = lua_gettop(L);
+	lua_pushvalue(L, all_idx);
+	sl->pages_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+	lua_newtable(L);
+	sl->extras_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+	/* the loa module */
+	lua_newtable(L);
+	lua_pushlightuserdata(L, sl);
+	luaL_setfuncs(L, loa_funcs, 1);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->site_ref);
+	lua_setfield(L, -2, "site");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
+	lua_setfield(L, -2, "t");
+	/* sections by URL, for plugins that render the lists */
+	lua_newtable(L);
+	for (size_t i = 0; i < s->nsections; i++) {
+		size_t j;
+		if (!strmap_get(&s->page_by_path, s->sections[i]->path, &j))
+			continue;
+		lua_rawgeti(L, all_idx, (lua_Integer)j + 1);
+		lua_setfield(L, -2, s->sections[i]->url);
+	}
+	lua_setfield(L, -2, "sections");
+	lua_pushvalue(L, -1);
+	sl->loa_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+	/* run the prelude: (loa, content pages) */
+	luavm_new_env(vm);
+	if (luavm_load(vm, "loa/prelude.lua", loa_prelude, sizeof(loa_prelude) - 1, d) < 0) {
+		lua_settop(L, 0);
+		sitelua_free(sl);
+		return -1;
+	}
+	lua_pushvalue(L, -2);           /* loa */
+	lua_pushvalue(L, content_idx);  /* content pages */
+	if (luavm_call(vm, 2, 0, d) < 0) {
+		lua_settop(L, 0);
+		sitelua_free(sl);
+		return -1;
+	}
+	lua_settop(L, 0);
+	*out = sl;
+	return 0;
+}
+
+void sitelua_free(struct sitelua *sl)
+{
+	if (!sl)
+		return;
+	for (size_t i = 0; i < sl->nhandlers; i++) {
+		free(sl->handlers[i].stage);
+		free(sl->handlers[i].plugin);
+	}
+	free(sl->handlers);
+	for (size_t i = 0; i < sl->nextras; i++) {
+		free((char *)sl->extras[i].url);
+		free((char *)sl->extras[i].out_path);
+		free((char *)sl->extras[i].layout);
+		free((char *)sl->extras[i].plugin);
+		free((char *)sl->extras[i].source);
+	}
+	free(sl->extras);
+	free(sl);
+}
+
+int sitelua_load_plugin(struct sitelua *sl, const char *path, const char *display,
+			struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return diag_error(d, display, 0, 0, "cannot read plugin");
+	struct buf src = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&src, chunk, n);
+	fclose(f);
+	luavm_new_env(sl->vm);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->loa_ref);
+	lua_setfield(L, -2, "loa");
+	int ret = luavm_load(sl->vm, display, src.ptr, src.len, d);
+	buf_release(&src);
+	if (ret < 0)
+		return -1;
+	sl->current_plugin = display;
+	ret = luavm_call(sl->vm, 0, 0, d);
+	sl->current_plugin = NULL;
+	lua_settop(L, 0);
+	return ret;
+}
+
+int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	int err = 0;
+	for (size_t i = 0; i < sl->nhandlers; i++) {
+		if (strcmp(sl->handlers[i].stage, stage) != 0)
+			continue;
+		lua_rawgeti(L, LUA_REGISTRYINDEX, sl->handlers[i].ref);
+		sl->current_plugin = sl->handlers[i].plugin;
+		if (luavm_call(sl->vm, 0, 0, d) < 0)
+			err = -1;
+		sl->current_plugin = NULL;
+		lua_settop(L, 0);
+		if (err)
+			break;
+	}
+	return err;
+}
+
+int sitelua_collect(struct sitelua *sl, struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	struct site *s = sl->site;
+	int err = 0;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->extras_ref);
+	size_t n = lua_rawlen(L, -1);
+	sl->extras = xcalloc(n + 1, sizeof(*sl->extras));
+	for (size_t i = 0; i < n; i++) {
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		lua_getfield(L, -1, "plugin");
+		char *plugin = xstrdup(lua_tostring(L, -1));
+		lua_pop(L, 1);
+		lua_getfield(L, -1, "ctx");
+		bool is_page = !lua_isnil(L, -1);
+		if (!is_page) {
+			lua_pop(L, 1);
+			lua_getfield(L, -1, "file");
+		}
+		lua_getfield(L, -1, "url");
+		const char *url = lua_tostring(L, -1);
+		if (site_claim_url(s, url, plugin, d) < 0) {
+			err = -1;
+			free(plugin);
+			lua_pop(L, 3);
+			continue;
+		}
+		struct extra_output *e = &sl->extras[sl->nextras++];
+		e->url = xstrdup(url);
+		e->out_path = xstrdup(site_out_path(&s->arena, url));
+		e->plugin = plugin;
+		lua_pop(L, 1);
+		if (is_page) {
+			lua_getfield(L, -1, "layout");
+			e->layout = xstrdup(lua_tostring(L, -1));
+			lua_pop(L, 1);
+			lua_getfield(L, -1, "sitemap");
+			e->in_sitemap = lua_isnil(L, -1) || lua_toboolean(L, -1);
+			lua_pop(L, 1);
+			/* the context gets the site's common fields unless it set its own */
+			static const char *const common[] = { "site", "t" };
+			int refs[] = { sl->site_ref, sl->t_ref };
+			for (int k = 0; k < 2; k++) {
+				lua_getfield(L, -1, common[k]);
+				bool absent = lua_isnil(L, -1);
+				lua_pop(L, 1);
+				if (absent) {
+					lua_rawgeti(L, LUA_REGISTRYINDEX, refs[k]);
+					lua_setfield(L, -2, common[k]);
+				}
+			}
+			lua_pushstring(L, sl->today_iso);
+			lua_setfield(L, -2, "now");
+			lua_getfield(L, -1, "page");
+			if (lua_istable(L, -1)) {
+				lua_getfield(L, -1, "path");
+				if (lua_type(L, -1) == LUA_TSTRING)
+					e->source = xstrdup(lua_tostring(L, -1));
+				lua_pop(L, 1);
+			}
+			lua_pop(L, 1);
+		} else {
+			lua_getfield(L, -1, "content");
+			lua_replace(L, -2);
+		}
+		e->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+		lua_pop(L, 1);
+	}
+	lua_settop(L, 0);
+	return err;
+}
+
+size_t sitelua_extra_count(const struct sitelua *sl)
+{
+	return sl->nextras;
+}
+
+const struct extra_output *sitelua_extra(const struct sitelua *sl, size_t i)
+{
+	return &sl->extras[i];
+}
+
+int sitelua_render_page(struct sitelua *sl, size_t page_index, const char *body_html,
+			size_t body_len, struct buf *out, struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	const struct page *p = sl->site->pages[page_index];
+	lua_createtable(L, 0, 4);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->site_ref);
+	lua_setfield(L, -2, "site");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
+	lua_setfield(L, -2, "t");
+	lua_pushstring(L, sl->today_iso);
+	lua_setfield(L, -2, "now");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
+	lua_rawgeti(L, -1, (lua_Integer)page_index + 1);
+	template_push_safe(L, body_html, body_len);
+	lua_setfield(L, -2, "content");
+	lua_setfield(L, -3, "page");
+	lua_pop(L, 1);
+
+	const char *layout = NULL;
+	const struct value *lv = value_get(p->front, "layout");
+	char name[128];
+	if (lv && lv->kind == VALUE_SCALAR) {
+		snprintf(name, sizeof(name), "%s.html", lv->str);
+		if (theme_has(sl->theme, name))
+			layout = name;
+	}
+	if (!layout) {
+		snprintf(name, sizeof(name), "%s.html", page_kind_name(p->kind));
+		layout = theme_has(sl->theme, name) ? name : "page.html";
+	}
+	return theme_render(sl->theme, layout, out, d);
+}
+
+int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, size_t body_len,
+			 struct buf *out, struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	const struct extra_output *e = &sl->extras[i];
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
+	if (!e->layout) {
+		size_t len;
+		const char *s = lua_tolstring(L, -1, &len);
+		buf_add(out, s, len);
+		lua_pop(L, 1);
+		return 0;
+	}
+	if (body_html) {
+		lua_getfield(L, -1, "page");
+		if (lua_istable(L, -1)) {
+			template_push_safe(L, body_html, body_len);
+			lua_setfield(L, -2, "content");
+		}
+		lua_pop(L, 1);
+	}
+	return theme_render(sl->theme, e->layout, out, d);
+}

@@ -1,0 +1,61 @@
+/* sitelua — the site as Lua sees it: page tables for templates, the `loa`
+ * module for plugins, and the calls that render a page in a worker.
+ *
+ * Built in the parent after the site is loaded and before workers fork, so
+ * every worker inherits the same tables copy-on-write. Plugins run here
+ * (in load order, each with its own _ENV) and may add pages and files; the
+ * URLs they claim are checked against the content's. Everything Lua holds
+ * is owned by the luavm; struct sitelua owns its C arrays. */
+#ifndef LOA_SITELUA_H
+#define LOA_SITELUA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+struct diag_list;
+struct luavm;
+struct site;
+struct sitelua;
+struct theme;
+struct value;
+
+/* What a plugin added: a page rendered with a layout, or a file. */
+struct extra_output {
+	const char *url;      /* "/tin-tuc/trang/2/" */
+	const char *out_path; /* "tin-tuc/trang/2/index.html" */
+	const char *layout;   /* NULL for a plain file */
+	const char *plugin;   /* who added it, for diagnostics */
+	bool in_sitemap;
+	const char *source;   /* page.path of the context (a section's _index.md), or NULL */
+	int ref;              /* Lua registry ref of the context or the content */
+};
+
+/* i18n: the theme's strings for the site's language (a map; may be NULL). */
+int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct theme *theme,
+		 const struct value *i18n, struct diag_list *diags);
+void sitelua_free(struct sitelua *sl);
+
+/* Loads plugins (paths on disk, display names for errors) in order and
+ * runs their top level. A plugin error names plugins/x.lua:line. */
+int sitelua_load_plugin(struct sitelua *sl, const char *path, const char *display,
+			struct diag_list *diags);
+/* Runs every handler of a stage ("after_load", "before_render",
+ * "after_build") in registration order. */
+int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *diags);
+/* Collects the pages and files plugins added (after before_render). */
+int sitelua_collect(struct sitelua *sl, struct diag_list *diags);
+size_t sitelua_extra_count(const struct sitelua *sl);
+const struct extra_output *sitelua_extra(const struct sitelua *sl, size_t i);
+
+/* In a worker: renders content page i of the site, whose body HTML is
+ * given, with its layout; appends the HTML to out. */
+int sitelua_render_page(struct sitelua *sl, size_t page_index, const char *body_html,
+			size_t body_len, struct buf *out, struct diag_list *diags);
+/* Renders extra output i (a layout page, or a file's bytes) into out.
+ * body_html (may be NULL) becomes page.content: the rendered body of the
+ * section page the extra shows. */
+int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, size_t body_len,
+			 struct buf *out, struct diag_list *diags);
+
+#endif

@@ -1,0 +1,63 @@
+/* template — the theme's Jinja-like templates, compiled to Lua once per
+ * build (SPEC "Templates").
+ *
+ *   {{ expr }}               output, HTML-escaped; inside an href/src/action
+ *                            attribute value, also URL-checked (only http(s),
+ *                            mailto, # and relative URLs pass)
+ *   {{ expr | f(a) | g }}    filters
+ *   {% if e %}…{% elif e %}…{% else %}…{% endif %}
+ *   {% for x in e %}…{% else %}…{% endfor %}   loop.index, loop.index0,
+ *                            loop.first, loop.last, loop.length
+ *   {% for k, v in e %}      over a map, keys in sorted order
+ *   {% set x = e %}
+ *   {% include "partials/x.html" %}
+ *   {% extends "base.html" %} with {% block name %}…{% endblock %}
+ *   {# comment #}, and {%- -%} / {{- -}} trim whitespace
+ * Expressions: literals, names, a.b, a[b], calls f(x), not/and/or,
+ * == != < <= > >=, + - * / %, ~ (concatenation), ( ). Unknown names and
+ * missing fields are nil, and nil prints as nothing.
+ *
+ * Generated Lua keeps each template line on the same Lua line, so runtime
+ * errors read `layouts/x.html:LINE: message`. */
+#ifndef LOA_TEMPLATE_H
+#define LOA_TEMPLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+struct diag_list;
+struct luavm;
+struct theme;
+
+/* Pure compiler, for tests and fuzzing: appends Lua source that defines the
+ * template to lua_out. name is the path used in errors. */
+int template_compile(struct buf *lua_out, const char *name, const char *src, size_t len,
+		     struct diag_list *diags);
+
+/* Loads every *.html under layouts/ of each theme folder in dirs (the first
+ * folder that has a file wins, file by file: a site's own theme overrides
+ * the installed one), compiles and loads them into vm. Also installs the
+ * runtime (escaping, filters) in vm. Errors name `layouts/x.html:line`. */
+int theme_load(struct theme **out, struct luavm *vm, const char *const *dirs, size_t ndirs,
+	       struct diag_list *diags);
+void theme_free(struct theme *t);
+bool theme_has(const struct theme *t, const char *layout);
+
+/* Renders layout ("news.html") with the context table on top of the Lua
+ * stack (popped) and appends the HTML to out. */
+int theme_render(struct theme *t, const char *layout, struct buf *out, struct diag_list *diags);
+
+/* Registers the Lua function on top of the stack (popped) as filter name,
+ * so `{{ x | name(a) }}` calls it as name(x, a). C and plugins use it. */
+void theme_add_filter(struct theme *t, const char *name);
+/* Registers the Lua value on top of the stack (popped) as a global name
+ * visible to every template (functions such as `now()`). */
+void theme_add_global(struct theme *t, const char *name);
+
+/* Pushes html as a value that templates print without escaping (page
+ * content rendered from Markdown by the site). [-0,+1] */
+typedef struct lua_State lua_State;
+void template_push_safe(lua_State *L, const char *html, size_t len);
+
+#endif

@@ -1,0 +1,547 @@
+/* markdown — Markdown to safe HTML with cmark-gfm.
+ *
+ * The only file that includes cmark-gfm's headers. Each render owns one
+ * parser and one document tree, both freed before returning; the only
+ * process-global state is cmark-gfm's own extension registry, filled once
+ * by markdown_init().
+ *
+ * Before rendering, one walk over the tree warns about raw HTML, blanks
+ * unsafe URLs, passes every other destination to the caller's resolver and
+ * collects the headings. cmark-gfm's HTML renderer cannot put an id on a
+ * heading, so each heading gets a marker child (a custom inline printing a
+ * 0xFF byte, which never occurs in cmark's output because the input is
+ * validated as UTF-8) and the rendered `<hN>` + marker becomes
+ * `<hN id="...">`. */
+#include "markup/markdown.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/strmap.h"
+#include "base/utf8.h"
+#include "base/xalloc.h"
+#include "content/text.h"
+
+static const char *const extension_names[] = {
+	"table", "autolink", "strikethrough", "tasklist", "tagfilter",
+};
+
+/* A hostile page can hold 100,000 `<b>` tags; listing each one helps no
+ * one and costs memory in the parent. */
+enum { MAX_WARNINGS_PER_KIND = 100 };
+
+#define HEADING_MARKER 0xff /* as a byte; "\xff" as a string */
+
+enum warn_kind { WARN_HTML, WARN_UNSAFE, WARN_BROKEN, WARN_KINDS };
+
+struct render {
+	const struct markdown_opts *opts;
+	struct diag_list *diags;
+	size_t warned[WARN_KINDS];
+	cmark_node **headings;
+	size_t nheadings, headings_cap;
+	/* heading ids, unique in the page */
+	struct arena arena;
+	struct strmap ids;     /* id → index in next_suffix */
+	size_t *next_suffix;   /* next "-N" to try for that id */
+	size_t nids, next_cap;
+	const char **heading_ids; /* one per heading, in document order */
+};
+
+void markdown_init(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
+/* ---- diagnostics ---- */
+
+/* Source line of n within the file: inline nodes such as soft breaks have
+ * no position, so borrow the nearest ancestor's. */
+static void node_pos(const struct render *r, cmark_node *n, int *line, int *col)
+{
+	*col = 0;
+	for (cmark_node *p = n; p; p = cmark_node_parent(p)) {
+		int l = cmark_node_get_start_line(p);
+		if (l > 0) {
+			*line = r->opts->line_offset + l;
+			if (p == n)
+				*col = cmark_node_get_start_column(p);
+			return;
+		}
+	}
+	*line = r->opts->line_offset + 1;
+}
+
+static void warn(struct render *r, enum warn_kind kind, cmark_node *n, const char *fmt,
+		 const char *arg)
+{
+	int line, col;
+
+	if (r->warned[kind]++ >= MAX_WARNINGS_PER_KIND)
+		return;
+	node_pos(r, n, &line, &col);
+	diag_warning(r->diags, r->opts->path, line, col, fmt, arg);
+}
+
+static void warn_suppressed(struct render *r)
+{
+	static const char *const what[WARN_KINDS] = {
+		"raw HTML omitted", "unsafe link removed", "broken link",
+	};
+	for (int k = 0; k < WARN_KINDS; k++)
+		if (r->warned[k] > MAX_WARNINGS_PER_KIND)
+			diag_warning(r->diags, r->opts->path, 0, 0, "%zu more '%s' warnings not shown",
+				     r->warned[k] - MAX_WARNINGS_PER_KIND, what[k]);
+}
+
+/* Line and column (1-based) of byte offset off in src. */
+static void offset_pos(const char *src, size_t off, int *line, int *col)
+{
+	int l = 1;
+	size_t bol = 0;
+	for (size_t i = 0; i < off; i++)
+		if (src[i] == '\n') {
+			l++;
+			bol = i + 1;
+		}
+	*line = l;
+	*col = (int)(off - bol + 1);
+}
+
+/* cmark replaces NUL and invalid UTF-8 with U+FFFD; say where the first
+ * of each is so that the author can fix the file. */
+static void check_encoding(const char *src, size_t len, const struct markdown_opts *opts,
+			   struct diag_list *diags)
+{
+	const char *nul = memchr(src, '\0', len);
+	size_t bad = utf8_first_invalid(src, len);
+	int line, col;
+
+	if (nul) {
+		offset_pos(src, (size_t)(nul - src), &line, &col);
+		diag_warning(diags, opts->path, opts->line_offset + line, col,
+			     "NUL byte replaced by U+FFFD");
+	}
+	if (bad < len) {
+		offset_pos(src, bad, &line, &col);
+		diag_warning(diags, opts->path, opts->line_offset + line, col,
+			     "invalid UTF-8 replaced by U+FFFD");
+	}
+}
+
+/* ---- URLs ---- */
+
+static bool has_prefix_ci(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++) {
+		char c = *s;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != *prefix)
+			return false;
+	}
+	return true;
+}
+
+/* The scheme of url if it is one that runs code or reads local files, else
+ * NULL. Browsers ignore leading control characters and spaces and drop
+ * tabs and newlines anywhere in a URL, so we do too before looking;
+ * entities were already decoded by cmark. Images may use data: with a
+ * raster type, as cmark's safe mode allows. */
+static const char *unsafe_scheme(const char *url, bool image)
+{
+	static const char *const schemes[] = { "javascript:", "vbscript:", "file:", "data:" };
+	static const char *const images[] = { "image/png", "image/gif", "image/jpeg",
+					      "image/webp" };
+	char head[32];
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)url;
+
+	while (*p && *p <= 0x20)
+		p++;
+	for (; *p && n < sizeof(head) - 1; p++)
+		if (*p != '\t' && *p != '\n' && *p != '\r')
+			head[n++] = (char)*p;
+	head[n] = '\0';
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		if (!has_prefix_ci(head, schemes[i]))
+			continue;
+		if (i == 3 && image)
+			for (size_t j = 0; j < sizeof(images) / sizeof(images[0]); j++)
+				if (has_prefix_ci(head + 5, images[j]))
+					return NULL;
+		return schemes[i];
+	}
+	return NULL;
+}
+
+static void check_link(struct render *r, cmark_node *n)
+{
+	const char *url = cmark_node_get_url(n);
+	const char *scheme;
+
+	if (!url)
+		return;
+	if (!r->opts->allow_html &&
+	    (scheme = unsafe_scheme(url, cmark_node_get_type(n) == CMARK_NODE_IMAGE))) {
+		warn(r, WARN_UNSAFE, n, "unsafe link removed (%s)", scheme);
+		cmark_node_set_url(n, "");
+		return;
+	}
+	if (r->opts->link) {
+		struct buf out = BUF_INIT;
+		int rc = r->opts->link(r->opts->link_ctx, url, &out);
+		if (rc > 0)
+			cmark_node_set_url(n, out.ptr);
+		else if (rc < 0)
+			warn(r, WARN_BROKEN, n, "broken link '%s'", url);
+		buf_release(&out);
+	}
+}
+
+/* ---- heading ids ---- */
+
+/* Plain text of a subtree: text and code, breaks as spaces. */
+static void node_text(cmark_node *root, struct buf *out)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			buf_puts(out, cmark_node_get_literal(n));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(out, ' ');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+/* Without ICU: ASCII letters and digits only, other runs become '-'. */
+static void ascii_slug(struct buf *out, const char *s)
+{
+	size_t start = out->len;
+	bool sep = false;
+
+	for (; *s && out->len - start < SLUG_MAX; s++) {
+		char c = *s;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+			sep = true;
+			continue;
+		}
+		if (sep && out->len > start)
+			buf_putc(out, '-');
+		sep = false;
+		buf_putc(out, c);
+	}
+}
+
+static size_t new_suffix_slot(struct render *r)
+{
+	ALLOC_GROW(r->next_suffix, r->nids + 1, r->next_cap);
+	r->next_suffix[r->nids] = 1;
+	return r->nids++;
+}
+
+/* An id for slug, unique in the page: "x", then "x-1", "x-2", ... */
+static const char *unique_id(struct render *r, const char *slug)
+{
+	size_t idx, n;
+	struct buf cand = BUF_INIT;
+	const char *id;
+
+	if (!strmap_get(&r->ids, slug, &idx)) {
+		id = arena_strdup(&r->arena, slug);
+		strmap_put(&r->ids, id, new_suffix_slot(r), NULL);
+		return id;
+	}
+	/* remembering the next suffix keeps 10,000 equal headings linear */
+	for (n = r->next_suffix[idx];; n++) {
+		buf_reset(&cand);
+		buf_addf(&cand, "%s-%zu", slug, n);
+		if (!strmap_get(&r->ids, cand.ptr, NULL))
+			break;
+	}
+	r->next_suffix[idx] = n + 1;
+	id = arena_strdup(&r->arena, cand.ptr);
+	strmap_put(&r->ids, id, new_suffix_slot(r), NULL);
+	buf_release(&cand);
+	return id;
+}
+
+static void name_headings(struct render *r)
+{
+	struct buf text = BUF_INIT, slug = BUF_INIT;
+	static const char marker[] = "\xff";
+
+	r->heading_ids = r->nheadings ? xcalloc(r->nheadings, sizeof(*r->heading_ids)) : NULL;
+	for (size_t i = 0; i < r->nheadings; i++) {
+		cmark_node *h = r->headings[i], *m;
+		buf_reset(&text);
+		buf_reset(&slug);
+		node_text(h, &text);
+		if (r->opts->text)
+			text_slugify(r->opts->text, &slug, text.ptr, text.len);
+		else
+			ascii_slug(&slug, text.ptr);
+		if (!slug.len)
+			buf_puts(&slug, "section");
+		r->heading_ids[i] = unique_id(r, slug.ptr);
+
+		m = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+		cmark_node_set_on_enter(m, marker);
+		cmark_node_set_on_exit(m, "");
+		cmark_node_prepend_child(h, m);
+	}
+	buf_release(&text);
+	buf_release(&slug);
+}
+
+/* t[0..4) is "<h1>" … "<h6>" */
+static bool is_heading_tag(const char *t)
+{
+	return t[0] == '<' && t[1] == 'h' && t[2] >= '1' && t[2] <= '6' && t[3] == '>';
+}
+
+/* Appends rendered HTML, turning each `<hN>` + marker into `<hN id="…">`. */
+static void emit_html(struct render *r, struct buf *html, const char *s, size_t len)
+{
+	size_t start = html->len, k = 0;
+	const char *end = s + len, *q;
+
+	while ((q = memchr(s, HEADING_MARKER, (size_t)(end - s))) != NULL) {
+		buf_add(html, s, (size_t)(q - s));
+		if (html->len - start >= 4 && k < r->nheadings &&
+		    is_heading_tag(html->ptr + html->len - 4)) {
+			buf_setlen(html, html->len - 1);
+			/* slugs and their suffixes are [a-z0-9-]: no escaping */
+			buf_addf(html, " id=\"%s\">", r->heading_ids[k]);
+		}
+		k++;
+		s = q + 1;
+	}
+	buf_add(html, s, (size_t)(end - s));
+}
+
+/* ---- rendering ---- */
+
+static cmark_parser *new_parser(int options)
+{
+	cmark_parser *p = cmark_parser_new(options);
+
+	for (size_t i = 0; i < sizeof(extension_names) / sizeof(extension_names[0]); i++) {
+		cmark_syntax_extension *ext = cmark_find_syntax_extension(extension_names[i]);
+		if (!ext || !cmark_parser_attach_syntax_extension(p, ext)) {
+			cmark_parser_free(p);
+			return NULL;
+		}
+	}
+	return p;
+}
+
+static void walk(struct render *r, cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_HTML_BLOCK:
+		case CMARK_NODE_HTML_INLINE:
+			if (!r->opts->allow_html)
+				warn(r, WARN_HTML, n, "%s", "raw HTML omitted");
+			break;
+		case CMARK_NODE_LINK:
+		case CMARK_NODE_IMAGE:
+			check_link(r, n);
+			break;
+		case CMARK_NODE_HEADING:
+			ALLOC_GROW(r->headings, r->nheadings + 1, r->headings_cap);
+			r->headings[r->nheadings++] = n;
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+int markdown_render(struct buf *html, const char *src, size_t len,
+		    const struct markdown_opts *opts, struct diag_list *diags)
+{
+	struct render r = { .opts = opts, .diags = diags, .arena = ARENA_INIT, .ids = STRMAP_INIT };
+	cmark_parser *parser = NULL;
+	cmark_node *doc = NULL;
+	char *out = NULL;
+	int err = -1;
+	/* Safe mode unless the site trusts its authors: raw HTML becomes a
+	 * comment and cmark blanks unsafe URLs too (we already have). */
+	int render_opts = opts->allow_html ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT;
+
+	parser = new_parser(CMARK_OPT_SOURCEPOS | CMARK_OPT_VALIDATE_UTF8);
+	if (!parser) {
+		diag_error(diags, opts->path, 0, 0,
+			   "cmark-gfm extensions missing (markdown_init() not called?)");
+		goto done;
+	}
+	check_encoding(src, len, opts, diags);
+	cmark_parser_feed(parser, src, len);
+	doc = cmark_parser_finish(parser);
+	if (!doc) {
+		diag_error(diags, opts->path, 0, 0, "cmark-gfm failed to parse the page");
+		goto done;
+	}
+	walk(&r, doc);
+	warn_suppressed(&r);
+	name_headings(&r);
+	/* render without CMARK_OPT_SOURCEPOS: no data-sourcepos attributes */
+	out = cmark_render_html(doc, render_opts, cmark_parser_get_syntax_extensions(parser));
+	if (!out) {
+		diag_error(diags, opts->path, 0, 0, "cmark-gfm failed to render the page");
+		goto done;
+	}
+	emit_html(&r, html, out, strlen(out));
+	err = 0;
+done:
+	free(out);
+	if (doc)
+		cmark_node_free(doc);
+	if (parser)
+		cmark_parser_free(parser);
+	free(r.headings);
+	free((void *)r.heading_ids);
+	free(r.next_suffix);
+	strmap_release(&r.ids);
+	arena_release(&r.arena);
+	return err;
+}
+
+/* ---- summary ---- */
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Appends s with runs of white space collapsed to one space. */
+static void add_collapsed(struct buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (is_space(*s)) {
+			if (out->len && out->ptr[out->len - 1] != ' ')
+				buf_putc(out, ' ');
+		} else {
+			buf_putc(out, *s);
+		}
+	}
+}
+
+/* Text of the paragraphs in document order (headings, code blocks, HTML
+ * and image descriptions skipped) until there is more than limit bytes. */
+static void paragraph_text(cmark_node *doc, struct buf *text, size_t limit)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	bool in_para = false;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(n);
+		if (type == CMARK_NODE_PARAGRAPH) {
+			in_para = ev == CMARK_EVENT_ENTER;
+			if (!in_para && text->len > limit)
+				break;
+			add_collapsed(text, " ");
+			continue;
+		}
+		if (!in_para || ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (type) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			add_collapsed(text, cmark_node_get_literal(n));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			add_collapsed(text, " ");
+			break;
+		case CMARK_NODE_IMAGE:
+			cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+void markdown_summary(struct buf *out, const char *src, size_t len, size_t max_bytes)
+{
+	static const char ellipsis[] = "\xe2\x80\xa6"; /* … */
+	const size_t ell = sizeof(ellipsis) - 1;
+	cmark_parser *parser = new_parser(CMARK_OPT_VALIDATE_UTF8);
+	cmark_node *doc;
+	struct buf text = BUF_INIT;
+	size_t n;
+
+	/* without the extensions tables would read as paragraphs of pipes */
+	if (!parser)
+		parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8);
+	cmark_parser_feed(parser, src, len);
+	doc = cmark_parser_finish(parser);
+	if (doc) {
+		paragraph_text(doc, &text, max_bytes);
+		cmark_node_free(doc);
+	}
+	cmark_parser_free(parser);
+
+	n = text.len;
+	while (n && text.ptr[n - 1] == ' ')
+		n--;
+	const char *s = text.ptr;
+	while (n && *s == ' ') {
+		s++;
+		n--;
+	}
+	if (n <= max_bytes) {
+		buf_add(out, s, n);
+	} else if (max_bytes > ell) {
+		/* the ellipsis counts against max_bytes */
+		size_t cut = max_bytes - ell;
+		while (cut > 0 && s[cut] != ' ')
+			cut--;
+		if (cut == 0) { /* one long word: cut between characters */
+			cut = max_bytes - ell;
+			while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+				cut--;
+		}
+		while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == ',' || s[cut - 1] == ';' ||
+				   s[cut - 1] == ':'))
+			cut--;
+		buf_add(out, s, cut);
+		buf_add(out, ellipsis, ell);
+	}
+	buf_release(&text);
+}

@@ -1,0 +1,54 @@
+/* markdown — Markdown to HTML with cmark-gfm, safely.
+ *
+ * The only module that includes cmark-gfm's headers. GFM tables,
+ * autolinks, strikethrough and task lists are on; tagfilter too. Raw HTML
+ * and unsafe URLs (javascript:, vbscript:, file:, data: other than images)
+ * are removed unless allow_html is set; each removal is a warning naming
+ * the line. Headings get ids (slugs of their text, made unique in the
+ * page). Link and image destinations are passed to a resolver so that the
+ * site can rewrite relative links to .md files and bundle files into their
+ * published URLs and report the broken ones.
+ *
+ * cmark-gfm keeps process-global state (its extension registry), so
+ * markdown_init() must run once, in the parent, before workers fork. */
+#ifndef LOA_MARKDOWN_H
+#define LOA_MARKDOWN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+struct diag_list;
+struct text;
+
+/* Rewrites one destination. Called with the URL as written. Return 1 and
+ * append the new URL to out to replace it, 0 to keep it as it is, or -1 to
+ * report it as broken (a warning naming the line; the link is kept). */
+typedef int (*markdown_link_fn)(void *ctx, const char *url, struct buf *out);
+
+struct markdown_opts {
+	const char *path;   /* for diagnostics */
+	int line_offset;    /* line of the source file where the body starts, minus 1 */
+	bool allow_html;    /* site.yaml markdown.unsafe: true */
+	markdown_link_fn link;
+	void *link_ctx;
+	struct text *text;  /* for heading ids; may be NULL (ids then plain ASCII) */
+};
+
+void markdown_init(void);
+
+/* Renders src into html (appended). Returns 0; -1 only on a failure of the
+ * library. Warnings (raw HTML removed, unsafe URL, broken link, invalid
+ * UTF-8 replaced by U+FFFD) are added to diags: at most 100 of each kind
+ * per page, then one "N more" warning. A heading whose text has no slug
+ * gets the id "section"; duplicates get "-1", "-2", ... */
+int markdown_render(struct buf *html, const char *src, size_t len,
+		    const struct markdown_opts *opts, struct diag_list *diags);
+
+/* Plain text of the first paragraph(s), at most max_bytes, cut at a word
+ * boundary: the default summary. Appended to out. Headings, code blocks,
+ * raw HTML and image descriptions are skipped; white space is collapsed;
+ * a cut text ends with "…", counted within max_bytes. */
+void markdown_summary(struct buf *out, const char *src, size_t len, size_t max_bytes);
+
+#endif

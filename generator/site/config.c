@@ -1,0 +1,189 @@
+/* config — reads site.yaml into struct site_config, with SPEC's defaults. */
+#include "site/config.h"
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/value.h"
+#include "content/frontmatter.h"
+#include "content/schema.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void set_defaults(struct site_config *c, const char *path)
+{
+	memset(c, 0, sizeof(*c));
+	c->path = path;
+	c->title = "Loa";
+	c->description = "";
+	c->base_url = "/";
+	c->language = "vi";
+	c->timezone = "Asia/Ho_Chi_Minh";
+	c->theme = "default";
+	c->content_dir = "content";
+	c->permalink_news = "/tin-tuc/:school/:slug/";
+	c->permalink_centre_news = "/tin-tuc/:slug/";
+	c->permalink_school = "/truong/:slug/";
+	c->permalink_plan = "/ke-hoach/:slug/";
+	c->page_size = 10;
+	c->outreach_monthly = 4;
+	c->outreach_semester_policy = 3;
+	c->max_file_size = 2u * 1024 * 1024;
+	c->render_timeout_ms = 5000;
+	c->render_memory = 512u * 1024 * 1024;
+}
+
+static int get_string(const struct site_config *c, const struct value *map, const char *key,
+		      const char **out, struct diag_list *d)
+{
+	const struct value *v = value_get(map, key);
+	if (!v || value_is_null(v))
+		return 0;
+	if (v->kind != VALUE_SCALAR)
+		return diag_error(d, c->path, v->line, v->col, "'%s' must be text", key);
+	*out = v->str;
+	return 0;
+}
+
+static int get_int(const struct site_config *c, const struct value *map, const char *key,
+		   long min, long max, long *out, struct diag_list *d)
+{
+	const struct value *v = value_get(map, key);
+	if (!v || value_is_null(v))
+		return 0;
+	char *end = NULL;
+	errno = 0;
+	long n = v->kind == VALUE_SCALAR && v->plain ? strtol(v->str, &end, 10) : 0;
+	if (v->kind != VALUE_SCALAR || !v->plain || !end || *end || end == v->str || errno ||
+	    n < min || n > max)
+		return diag_error(d, c->path, v->line, v->col,
+				  "'%s' must be a whole number from %ld to %ld", key, min, max);
+	*out = n;
+	return 0;
+}
+
+static int get_bool(const struct site_config *c, const struct value *map, const char *key,
+		    bool *out, struct diag_list *d)
+{
+	const struct value *v = value_get(map, key);
+	if (!v || value_is_null(v))
+		return 0;
+	if (v->kind == VALUE_SCALAR && v->plain && strcmp(v->str, "true") == 0)
+		*out = true;
+	else if (v->kind == VALUE_SCALAR && v->plain && strcmp(v->str, "false") == 0)
+		*out = false;
+	else
+		return diag_error(d, c->path, v->line, v->col, "'%s' must be true or false", key);
+	return 0;
+}
+
+static int get_string_list(const struct site_config *c, struct arena *a, const struct value *v,
+			   const char *key, const char ***out, size_t *n, struct diag_list *d)
+{
+	if (v->kind != VALUE_LIST)
+		return diag_error(d, c->path, v->line, v->col, "'%s' must be a list", key);
+	const char **items = arena_zalloc(a, (v->n + 1) * sizeof(*items));
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->items[i]->kind != VALUE_SCALAR)
+			return diag_error(d, c->path, v->items[i]->line, v->items[i]->col,
+					  "items of '%s' must be text", key);
+		items[i] = v->items[i]->str;
+	}
+	*out = items;
+	*n = v->n;
+	return 0;
+}
+
+static int load_schools(struct site_config *c, struct arena *a, const struct value *v,
+			struct diag_list *d)
+{
+	if (v->kind != VALUE_MAP)
+		return diag_error(d, c->path, v->line, v->col,
+				  "'schools' must map each school's slug to its settings");
+	c->schools = arena_zalloc(a, (v->n + 1) * sizeof(*c->schools));
+	c->nschools = v->n;
+	int err = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct value *k = v->items[2 * i], *s = v->items[2 * i + 1];
+		struct school_access *sa = &c->schools[i];
+		sa->school = k->str;
+		const struct value *emails = value_get(s, "authors");
+		if (s->kind != VALUE_MAP) {
+			err = diag_error(d, c->path, s->line, s->col,
+					 "settings of school '%s' must be a map", k->str);
+			continue;
+		}
+		if (emails && get_string_list(c, a, emails, "authors", &sa->emails, &sa->nemails,
+					      d) < 0)
+			err = -1;
+	}
+	return err;
+}
+
+int config_load(struct site_config *c, struct arena *a, const char *path, const char *src,
+		size_t len, struct diag_list *d)
+{
+	static const struct yaml_limits limits = { 1024 * 1024, 32, 100000 };
+	const struct value *root = NULL;
+	set_defaults(c, path);
+	if (src && len && frontmatter_parse_yaml(&root, a, path, src, len, &limits, d) < 0)
+		return -1;
+	c->root = root;
+	if (!root)
+		return 0;
+
+	int err = 0;
+	long n;
+	const struct value *v;
+	err |= get_string(c, root, "title", &c->title, d);
+	err |= get_string(c, root, "description", &c->description, d);
+	err |= get_string(c, root, "base_url", &c->base_url, d);
+	err |= get_string(c, root, "language", &c->language, d);
+	err |= get_string(c, root, "timezone", &c->timezone, d);
+	err |= get_string(c, root, "theme", &c->theme, d);
+	if ((v = value_get(root, "content"))) {
+		err |= get_string(c, v, "dir", &c->content_dir, d);
+	}
+	if ((v = value_get(root, "permalinks"))) {
+		err |= get_string(c, v, "news", &c->permalink_news, d);
+		err |= get_string(c, v, "centre_news", &c->permalink_centre_news, d);
+		err |= get_string(c, v, "school", &c->permalink_school, d);
+		err |= get_string(c, v, "plan", &c->permalink_plan, d);
+	}
+	n = c->page_size;
+	err |= get_int(c, root, "page_size", 1, 1000, &n, d);
+	c->page_size = (int)n;
+	if ((v = value_get(root, "outreach"))) {
+		n = c->outreach_monthly;
+		err |= get_int(c, v, "monthly", 0, 1000, &n, d);
+		c->outreach_monthly = (int)n;
+		n = c->outreach_semester_policy;
+		err |= get_int(c, v, "semester_policy", 0, 1000, &n, d);
+		c->outreach_semester_policy = (int)n;
+	}
+	if ((v = value_get(root, "markdown")))
+		err |= get_bool(c, v, "unsafe", &c->unsafe_html, d);
+	if ((v = value_get(root, "limits"))) {
+		n = (long)(c->max_file_size / 1024);
+		err |= get_int(c, v, "file_size_kb", 1, 1024 * 1024, &n, d);
+		c->max_file_size = (size_t)n * 1024;
+		n = c->render_timeout_ms / 1000;
+		err |= get_int(c, v, "render_seconds", 1, 3600, &n, d);
+		c->render_timeout_ms = (unsigned)n * 1000;
+		n = (long)(c->render_memory / (1024 * 1024));
+		err |= get_int(c, v, "render_memory_mb", 64, 65536, &n, d);
+		c->render_memory = (size_t)n * 1024 * 1024;
+	}
+	if ((v = value_get(root, "plugins")) && !value_is_null(v)) {
+		c->plugins_given = true;
+		err |= get_string_list(c, a, v, "plugins", &c->plugins, &c->nplugins, d);
+	}
+	if ((v = value_get(root, "schools")) && !value_is_null(v))
+		err |= load_schools(c, a, v, d);
+	if (strcmp(c->base_url, "/") != 0 && !schema_url_is_safe(c->base_url)) {
+		v = value_get(root, "base_url");
+		err |= diag_error(d, path, v ? v->line : 0, v ? v->col : 0,
+				  "'base_url' must be an http(s) URL");
+	}
+	return err ? -1 : 0;
+}

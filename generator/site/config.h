@@ -1,0 +1,49 @@
+/* config — the site's configuration, site.yaml (SPEC "Site configuration").
+ *
+ * Parsed with the same YAML rules as front matter; every field has SPEC's
+ * default, so an empty site.yaml is a valid site. Errors name
+ * site.yaml:line and stop the build (exit 2). All strings live in the
+ * arena given to config_load. */
+#ifndef LOA_CONFIG_H
+#define LOA_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct diag_list;
+struct value;
+
+struct school_access {
+	const char *school;  /* slug: content/schools/SLUG and content/news/SLUG/ */
+	const char **emails; /* commit author emails allowed to write them */
+	size_t nemails;
+};
+
+struct site_config {
+	const char *path;        /* "site.yaml" */
+	const struct value *root; /* the whole document, for templates */
+	const char *title, *description, *base_url, *language, *timezone, *theme;
+	const char *content_dir;  /* "content" */
+	const char **plugins;     /* names without .lua, in load order; NULL: all shipped */
+	size_t nplugins;
+	bool plugins_given;
+	/* permalink patterns: tokens :school :slug :filename :year :month :section */
+	const char *permalink_news, *permalink_centre_news, *permalink_school, *permalink_plan;
+	int page_size;
+	int outreach_monthly;          /* articles per school per month (4) */
+	int outreach_semester_policy;  /* policy articles per school per semester (3) */
+	bool unsafe_html;              /* markdown.unsafe */
+	size_t max_file_size;          /* limits.file_size, bytes */
+	unsigned render_timeout_ms;    /* limits.render_seconds */
+	size_t render_memory;          /* limits.render_memory_mb */
+	struct school_access *schools;
+	size_t nschools;
+};
+
+/* Parses src (site.yaml's bytes; may be NULL/empty when the file is
+ * absent) into c, filling defaults. Returns 0 or -1 with diagnostics. */
+int config_load(struct site_config *c, struct arena *a, const char *path, const char *src,
+		size_t len, struct diag_list *diags);
+
+#endif

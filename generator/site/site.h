@@ -1,0 +1,82 @@
+/* site — the loaded site: configuration, source files and typed pages with
+ * their URLs, everything a render needs and nothing rendered yet.
+ *
+ * site_load reads site.yaml and content/ through the repo module, types
+ * every page by its kind's schema, fills dates and contributors from one
+ * walk of the git history, derives slugs and URLs, and rejects (with
+ * file:line diagnostics) the pages that cannot be published: bad front
+ * matter, an unknown school, a reserved URL, two pages claiming one URL
+ * (both are named and neither wins). The rest of the site still loads.
+ * Everything lives in the site's arena and is released by site_release. */
+#ifndef LOA_SITE_H
+#define LOA_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/strmap.h"
+#include "site/config.h"
+#include "site/page.h"
+#include "source/repo.h"
+
+struct buf;
+struct diag_list;
+struct text;
+
+struct site_options {
+	const char *repo_path; /* "." */
+	const char *ref;       /* NULL: HEAD */
+	bool worktree;
+	bool drafts, future;
+	int64_t now;           /* "today": --now, SOURCE_DATE_EPOCH or the clock */
+};
+
+struct site {
+	struct arena arena;
+	struct site_options opts;
+	struct site_config config;
+	struct repo *repo;
+	struct text *text;
+	int tz_offset;         /* minutes east of UTC at opts.now */
+	struct date today;     /* opts.now in the site's zone */
+
+	struct repo_file *files; /* every source file under content/, by path */
+	size_t nfiles;
+
+	struct page **pages;   /* published pages, in source path order */
+	size_t npages;
+	struct page **sections; /* _index.md pages (section and home), published */
+	size_t nsections;
+
+	struct strmap page_by_path;   /* "content/x.md" → index into pages */
+	struct strmap school_by_slug; /* school slug → index into pages */
+	struct strmap file_url;       /* bundle file path → index into bundle_urls */
+	const char **bundle_urls;
+	size_t nbundle_urls, bundle_urls_cap;
+	struct strmap url_owner;      /* URL → index into pages (collision check) */
+	size_t rejected;              /* pages left out because of errors */
+};
+
+/* Loads the site. Returns 0 when the site can be built (page errors are in
+ * diags), -1 when it cannot (no repository, bad site.yaml): exit status 2. */
+int site_load(struct site *s, const struct site_options *opts, struct diag_list *diags);
+void site_release(struct site *s);
+
+/* Claims url for a page made by a plugin (or the build): an error naming
+ * who when the URL is taken or reserved. Returns 0 or -1. */
+int site_claim_url(struct site *s, const char *url, const char *who, struct diag_list *diags);
+
+/* The output path of a URL: "/a/b/" → "a/b/index.html", "/x.ics" → "x.ics". */
+const char *site_out_path(struct arena *a, const char *url);
+
+/* Resolves a link written in page p to its published URL (markdown link
+ * callback contract: 1 rewritten into out, 0 kept as is, -1 broken). */
+int site_resolve_link(const struct site *s, const struct page *p, const char *url,
+		      struct buf *out);
+
+/* The published URL of a tag, "/chu-de/dinh-duong/". */
+const char *site_tag_url(struct site *s, const char *tag);
+
+#endif

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs the Debian packages Loa builds and tests with, only those missing.
+# Used by the Makefile when pkg-config cannot find a library, so that
+# `make site` and `make test` work on a fresh Debian 12 machine.
+set -eu
+PKGS="pkg-config gcc make git libcmark-gfm-dev libcmark-gfm-extensions-dev liblua5.4-dev libgit2-dev libyaml-dev libicu-dev libmicrohttpd-dev"
+if [ "${1:-}" = "--test" ]; then
+	PKGS="$PKGS clang libclang-rt-14-dev valgrind python3 curl"
+fi
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "install-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

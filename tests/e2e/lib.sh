@@ -1,0 +1,111 @@
+# lib.sh — helpers for end-to-end tests: real git repositories in a
+# temporary folder, commits with set dates and authors, and checks that
+# print `PASS name` / `FAIL name`.
+set -u
+: "${LOA:?LOA must name the loa binary}"
+TESTS_DIR=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$TESTS_DIR/.." && pwd)
+export LOA_DATADIR="$ROOT"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/loa-e2e.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+# hermetic git: no user or system configuration
+export HOME="$TMP/home" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+mkdir -p "$HOME"
+export TZ=UTC LC_ALL=C
+FAILS=0
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1"; FAILS=$((FAILS + 1)); }
+
+# check NAME COMMAND...: passes when the command succeeds
+check() {
+	name=$1
+	shift
+	if "$@"; then pass "$name"; else fail "$name"; fi
+}
+
+# contains FILE TEXT / lacks FILE TEXT
+contains() { grep -qF -- "$2" "$1"; }
+lacks() { ! grep -qF -- "$2" "$1"; }
+
+# new_repo DIR: an empty repository with a site.yaml
+new_repo() {
+	mkdir -p "$1"
+	git -C "$1" init -q -b main
+	git -C "$1" config user.name "Phòng GD&ĐT"
+	git -C "$1" config user.email "pgd@example.vn"
+}
+
+# commit DIR DATE AUTHOR EMAIL MESSAGE: commits everything with set dates
+commit() {
+	git -C "$1" add -A
+	GIT_AUTHOR_DATE="$2" GIT_COMMITTER_DATE="$2" GIT_AUTHOR_NAME="$3" GIT_AUTHOR_EMAIL="$4" \
+		GIT_COMMITTER_NAME="$3" GIT_COMMITTER_EMAIL="$4" git -C "$1" commit -q -m "$5"
+}
+
+# write FILE: writes standard input to FILE, making folders
+write() {
+	mkdir -p "$(dirname "$1")"
+	cat > "$1"
+}
+
+# a small valid site: two schools, news, a plan
+basic_site() {
+	new_repo "$1"
+	write "$1/site.yaml" <<'YAML'
+title: "Trang thử"
+base_url: "https://example.vn/"
+page_size: 2
+YAML
+	write "$1/content/schools/dong-thai.md" <<'MD'
+---
+title: "Trường Mầm non Đồng Thái"
+district: "Huyện An Dương"
+province: "Hải Phòng"
+models:
+  - { title: "Bữa ăn hợp lý", year: "2022-2023", level: "huyện" }
+---
+Trường thực hiện mô hình điểm.
+MD
+	write "$1/content/schools/an-duong.md" <<'MD'
+---
+title: "Trường Mầm non An Dương"
+district: "Huyện An Dương"
+province: "Hải Phòng"
+---
+Chuyển đổi số.
+MD
+	write "$1/content/news/dong-thai/bua-an.md" <<'MD'
+---
+title: "Bữa ăn bán trú đảm bảo dinh dưỡng"
+date: 2023-03-01
+tags: ["dinh dưỡng"]
+---
+Bài viết về bữa ăn. Xem [trường](../../schools/an-duong.md).
+MD
+	write "$1/content/news/an-duong/hoi-thao.md" <<'MD'
+---
+title: "Hội thảo chuyển đổi số"
+date: 17/02/2023
+category: policy
+---
+## Nội dung
+
+Hội thảo.
+MD
+	write "$1/content/plans/ke-hoach-175.md" <<'MD'
+---
+title: "Kế hoạch tập huấn cốt cán"
+number: "175/KH-BGDĐT"
+issued: 2023-02-17
+activities:
+  - { id: 1, name: "Tập huấn", lead: "Vụ GDMN", due: 2023-05 }
+---
+Tóm tắt kế hoạch.
+MD
+	commit "$1" "2023-03-02T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Nội dung đầu tiên"
+}
+
+finish() {
+	[ "$FAILS" -eq 0 ]
+}

@@ -1,0 +1,450 @@
+/* Unit tests for markup/markdown: GFM rendering, safe mode (HOSTILE 17,
+ * 18, 19, 22), heading ids, the link resolver and summaries. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/diag.h"
+#include "content/text.h"
+#include "harness.h"
+#include "markup/markdown.h"
+
+static struct text *T;
+
+struct result {
+	struct buf html;
+	struct diag_list diags;
+	int rc;
+};
+
+static void render_opts(struct result *r, const char *src, size_t len,
+			const struct markdown_opts *o)
+{
+	struct buf html = BUF_INIT;
+	struct diag_list d = DIAG_LIST_INIT;
+	r->html = html;
+	r->diags = d;
+	r->rc = markdown_render(&r->html, src, len, o, &r->diags);
+}
+
+static void render(struct result *r, const char *src)
+{
+	struct markdown_opts o = { .path = "content/a.md", .line_offset = 0, .text = T };
+	render_opts(r, src, strlen(src), &o);
+}
+
+static void result_release(struct result *r)
+{
+	buf_release(&r->html);
+	diag_list_release(&r->diags);
+}
+
+/* number of diagnostics whose message contains needle */
+static int count_diags(const struct result *r, const char *needle)
+{
+	int n = 0;
+	for (size_t i = 0; i < r->diags.len; i++)
+		if (strstr(r->diags.items[i].msg, needle))
+			n++;
+	return n;
+}
+
+/* line of the i-th diagnostic containing needle, or -1 */
+static int diag_line(const struct result *r, const char *needle, int nth)
+{
+	for (size_t i = 0; i < r->diags.len; i++)
+		if (strstr(r->diags.items[i].msg, needle) && nth-- == 0)
+			return r->diags.items[i].line;
+	return -1;
+}
+
+TEST(test_gfm)
+{
+	struct result r;
+	render(&r,
+	       "Hello *world*.\n"
+	       "\n"
+	       "| Lớp | Số trẻ |\n"
+	       "|-----|-------:|\n"
+	       "| Mầm | 25 |\n"
+	       "\n"
+	       "~~old~~ new, see https://example.org/x and www.example.com.\n"
+	       "\n"
+	       "- [x] done\n"
+	       "- [ ] todo\n"
+	       "\n"
+	       "```lua\nx = 1 < 2\n```\n");
+	CHECK_INT_EQ(r.rc, 0);
+	CHECK_CONTAINS(r.html.ptr, "<p>Hello <em>world</em>.</p>");
+	CHECK_CONTAINS(r.html.ptr, "<table>");
+	CHECK_CONTAINS(r.html.ptr, "<th>Lớp</th>");
+	CHECK_CONTAINS(r.html.ptr, "<td align=\"right\">25</td>");
+	CHECK_CONTAINS(r.html.ptr, "<del>old</del>");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"https://example.org/x\">https://example.org/x</a>");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"http://www.example.com\">www.example.com</a>");
+	CHECK_CONTAINS(r.html.ptr, "<input type=\"checkbox\" checked=\"\" disabled=\"\" /> done");
+	CHECK_CONTAINS(r.html.ptr, "<input type=\"checkbox\" disabled=\"\" /> todo");
+	CHECK_CONTAINS(r.html.ptr, "<code class=\"language-lua\">x = 1 &lt; 2\n</code>");
+	CHECK_NOT_CONTAINS(r.html.ptr, "data-sourcepos");
+	CHECK_INT_EQ(r.diags.len, 0);
+	result_release(&r);
+}
+
+TEST(test_appends)
+{
+	struct result r;
+	struct markdown_opts o = { .path = "a.md" };
+	struct buf html = BUF_INIT;
+	struct diag_list d = DIAG_LIST_INIT;
+	buf_puts(&html, "<main>");
+	CHECK_INT_EQ(markdown_render(&html, "# T\n\nx\n", 7, &o, &d), 0);
+	CHECK_STR_EQ(html.ptr, "<main><h1 id=\"t\">T</h1>\n<p>x</p>\n");
+	r.html = html;
+	r.diags = d;
+	result_release(&r);
+}
+
+/* HOSTILE 17 */
+TEST(test_unsafe_links)
+{
+	struct result r;
+	render(&r,
+	       "[a](javascript:alert(1))\n"
+	       "[b](JaVaScRiPt:alert(1))\n"
+	       "[c](&#106;avascript:alert(1))\n"
+	       "[d](data:text/html,<script>alert(1)</script>)\n"
+	       "[e](file:///etc/passwd)\n"
+	       "[f](vbscript:msgbox)\n"
+	       "<javascript:alert(1)>\n"
+	       "[g](jav&#x09;ascript:alert(1))\n"
+	       "\n"
+	       "![ok](data:image/png;base64,iVBORw0KGgo=)\n"
+	       "![bad](data:text/html;base64,PHNjcmlwdD4=)\n"
+	       "[safe](https://example.org/?q=1) [rel](../x/) [mail](mailto:a@b.vn)\n");
+	CHECK_INT_EQ(r.rc, 0);
+	/* the autolink's text still shows the URL, but never as a link */
+	CHECK_NOT_CONTAINS(r.html.ptr, "href=\"javascript");
+	CHECK_NOT_CONTAINS(r.html.ptr, "href=\"JaVaScRiPt");
+	CHECK_NOT_CONTAINS(r.html.ptr, "href=\"jav%09");
+	CHECK_NOT_CONTAINS(r.html.ptr, "vbscript");
+	CHECK_NOT_CONTAINS(r.html.ptr, "file:");
+	CHECK_NOT_CONTAINS(r.html.ptr, "text/html");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"\">javascript:alert(1)</a>");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"\">a</a>");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"\">b</a>");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"\">c</a>");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"\">d</a>");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"\">e</a>");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"\">f</a>");
+	CHECK_CONTAINS(r.html.ptr, "<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"ok\" />");
+	CHECK_CONTAINS(r.html.ptr, "<img src=\"\" alt=\"bad\" />");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"https://example.org/?q=1\">safe</a>");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"../x/\">rel</a>");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"mailto:a@b.vn\">mail</a>");
+	/* a..g, the autolink and the text/html image */
+	CHECK_INT_EQ(count_diags(&r, "unsafe link removed"), 9);
+	CHECK_INT_EQ(r.diags.warnings, 9);
+	CHECK_INT_EQ(r.diags.errors, 0);
+	CHECK_INT_EQ(diag_line(&r, "unsafe link removed", 0), 1);
+	CHECK_INT_EQ(diag_line(&r, "unsafe link removed", 4), 5);
+	CHECK_INT_EQ(diag_line(&r, "unsafe link removed", 8), 11);
+	CHECK_CONTAINS(r.diags.items[0].msg, "javascript:");
+	CHECK_STR_EQ(r.diags.items[0].path, "content/a.md");
+	result_release(&r);
+
+	/* data: images are for images only */
+	render(&r, "[x](data:image/png;base64,AAAA)\n");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"\">x</a>");
+	CHECK_INT_EQ(count_diags(&r, "unsafe link removed"), 1);
+	result_release(&r);
+}
+
+/* HOSTILE 18: the body starts on line 5 of the file (line_offset 4) */
+TEST(test_raw_html)
+{
+	struct result r;
+	const char *src = "Intro\n"
+			  "\n"
+			  "<script>alert(1)</script>\n"
+			  "\n"
+			  "Text <img src=x onerror=alert(1)> and <b onclick=\"x()\">bold</b>.\n"
+			  "\n"
+			  "| a | b |\n"
+			  "|---|---|\n"
+			  "| <script>x</script> | ok |\n";
+	struct markdown_opts o = { .path = "content/b.md", .line_offset = 4, .text = T };
+	render_opts(&r, src, strlen(src), &o);
+	CHECK_INT_EQ(r.rc, 0);
+	CHECK_NOT_CONTAINS(r.html.ptr, "<script");
+	CHECK_NOT_CONTAINS(r.html.ptr, "onerror");
+	CHECK_NOT_CONTAINS(r.html.ptr, "onclick");
+	CHECK_CONTAINS(r.html.ptr, "<!-- raw HTML omitted -->");
+	CHECK_CONTAINS(r.html.ptr, "<td><!-- raw HTML omitted -->x<!-- raw HTML omitted --></td>");
+	CHECK_CONTAINS(r.html.ptr, "bold");
+	/* one per node: the block, <img>, <b>, </b>, <script>, </script> */
+	CHECK_INT_EQ(count_diags(&r, "raw HTML omitted"), 6);
+	CHECK_INT_EQ(diag_line(&r, "raw HTML omitted", 0), 7); /* body line 3 */
+	CHECK_INT_EQ(diag_line(&r, "raw HTML omitted", 1), 9);
+	CHECK_INT_EQ(diag_line(&r, "raw HTML omitted", 4), 13); /* table cell */
+	CHECK_INT_EQ(r.diags.items[1].col, 6);
+	CHECK_INT_EQ(r.diags.errors, 0);
+	result_release(&r);
+}
+
+TEST(test_raw_html_warning_cap)
+{
+	struct buf src = BUF_INIT;
+	struct result r;
+	for (int i = 0; i < 300; i++)
+		buf_puts(&src, "<b>x</b>\n");
+	struct markdown_opts o = { .path = "c.md" };
+	render_opts(&r, src.ptr, src.len, &o);
+	CHECK_INT_EQ(r.rc, 0);
+	CHECK_INT_EQ(r.diags.len, 101);
+	CHECK_CONTAINS(r.diags.items[100].msg, "more 'raw HTML omitted' warnings");
+	result_release(&r);
+	buf_release(&src);
+}
+
+TEST(test_allow_html)
+{
+	struct result r;
+	const char *src = "<div class=\"note\">\n\nHi <span style=\"color:red\">x</span>\n\n</div>\n"
+			  "\n[a](javascript:void(0))\n\n<script>alert(1)</script>\n";
+	struct markdown_opts o = { .path = "d.md", .allow_html = true, .text = T };
+	render_opts(&r, src, strlen(src), &o);
+	CHECK_INT_EQ(r.rc, 0);
+	CHECK_CONTAINS(r.html.ptr, "<div class=\"note\">");
+	CHECK_CONTAINS(r.html.ptr, "<span style=\"color:red\">x</span>");
+	CHECK_CONTAINS(r.html.ptr, "href=\"javascript:void(0)\"");
+	/* tagfilter still disarms <script> */
+	CHECK_CONTAINS(r.html.ptr, "&lt;script>");
+	CHECK_NOT_CONTAINS(r.html.ptr, "raw HTML omitted");
+	CHECK_INT_EQ(r.diags.len, 0);
+	result_release(&r);
+}
+
+/* HOSTILE 19 */
+TEST(test_deep_nesting)
+{
+	struct buf src = BUF_INIT;
+	struct result r;
+	for (int i = 0; i < 50000; i++)
+		buf_putc(&src, '>');
+	buf_puts(&src, " deep\n");
+	struct markdown_opts o = { .path = "e.md", .text = T };
+	clock_t t0 = clock();
+	render_opts(&r, src.ptr, src.len, &o);
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	CHECK_INT_EQ(r.rc, 0);
+	CHECK_CONTAINS(r.html.ptr, "<blockquote>");
+	CHECK_CONTAINS(r.html.ptr, "deep");
+	CHECK(secs < 2.0);
+	CHECK(r.html.len < 2 * 1024 * 1024);
+	result_release(&r);
+	buf_release(&src);
+}
+
+/* HOSTILE 22 */
+TEST(test_bad_bytes)
+{
+	static const char src[] = "ok\n\na\0b\n\nc\xff\xfe" "d \xc3\x28\n";
+	struct result r;
+	struct markdown_opts o = { .path = "f.md", .line_offset = 2, .text = T };
+	render_opts(&r, src, sizeof(src) - 1, &o);
+	CHECK_INT_EQ(r.rc, 0);
+	CHECK_CONTAINS(r.html.ptr, "<p>a\xef\xbf\xbd" "b</p>");
+	CHECK_CONTAINS(r.html.ptr, "c\xef\xbf\xbd\xef\xbf\xbd" "d");
+	CHECK_NOT_CONTAINS(r.html.ptr, "\xff");
+	CHECK_INT_EQ(count_diags(&r, "NUL byte replaced by U+FFFD"), 1);
+	CHECK_INT_EQ(count_diags(&r, "invalid UTF-8 replaced by U+FFFD"), 1);
+	CHECK_INT_EQ(diag_line(&r, "NUL byte", 0), 5);
+	CHECK_INT_EQ(diag_line(&r, "invalid UTF-8", 0), 7);
+	for (size_t i = 0; i < r.diags.len; i++)
+		if (strstr(r.diags.items[i].msg, "invalid UTF-8"))
+			CHECK_INT_EQ(r.diags.items[i].col, 2);
+	CHECK_INT_EQ(r.diags.errors, 0);
+	result_release(&r);
+}
+
+TEST(test_heading_ids)
+{
+	struct result r;
+	render(&r,
+	       "# Hội thảo chuyển đổi số\n"
+	       "\n"
+	       "## Lịch *sự kiện*\n"
+	       "\n"
+	       "## Lịch sự kiện\n"
+	       "\n"
+	       "## Lịch sự kiện\n"
+	       "\n"
+	       "### Lịch sự kiện 1\n"
+	       "\n"
+	       "Setext `code` title\n"
+	       "-------------------\n"
+	       "\n"
+	       "#\n"
+	       "\n"
+	       "## !!!\n"
+	       "\n"
+	       "> ### Quoted\n");
+	CHECK_INT_EQ(r.rc, 0);
+	CHECK_CONTAINS(r.html.ptr, "<h1 id=\"hoi-thao-chuyen-doi-so\">Hội thảo chuyển đổi số</h1>");
+	CHECK_CONTAINS(r.html.ptr, "<h2 id=\"lich-su-kien\">Lịch <em>sự kiện</em></h2>");
+	CHECK_CONTAINS(r.html.ptr, "<h2 id=\"lich-su-kien-1\">Lịch sự kiện</h2>");
+	CHECK_CONTAINS(r.html.ptr, "<h2 id=\"lich-su-kien-2\">Lịch sự kiện</h2>");
+	/* its own slug "lich-su-kien-1" is taken by a duplicate: suffixed */
+	CHECK_CONTAINS(r.html.ptr, "<h3 id=\"lich-su-kien-1-1\">Lịch sự kiện 1</h3>");
+	CHECK_CONTAINS(r.html.ptr, "<h2 id=\"setext-code-title\">Setext <code>code</code> title</h2>");
+	CHECK_CONTAINS(r.html.ptr, "<h1 id=\"section\"></h1>");
+	CHECK_CONTAINS(r.html.ptr, "<h2 id=\"section-1\">!!!</h2>");
+	CHECK_CONTAINS(r.html.ptr, "<blockquote>\n<h3 id=\"quoted\">Quoted</h3>");
+	CHECK_NOT_CONTAINS(r.html.ptr, "\xff");
+	CHECK_INT_EQ(r.diags.len, 0);
+	result_release(&r);
+
+	/* without ICU: ASCII only */
+	struct markdown_opts o = { .path = "g.md" };
+	const char *src = "## Hello, World!\n\n## Hello World\n";
+	render_opts(&r, src, strlen(src), &o);
+	CHECK_CONTAINS(r.html.ptr, "<h2 id=\"hello-world\">Hello, World!</h2>");
+	CHECK_CONTAINS(r.html.ptr, "<h2 id=\"hello-world-1\">Hello World</h2>");
+	result_release(&r);
+}
+
+TEST(test_many_duplicate_headings)
+{
+	struct buf src = BUF_INIT;
+	struct result r;
+	for (int i = 0; i < 5000; i++)
+		buf_puts(&src, "## Tin\n\n");
+	struct markdown_opts o = { .path = "h.md", .text = T };
+	render_opts(&r, src.ptr, src.len, &o);
+	CHECK_INT_EQ(r.rc, 0);
+	CHECK_CONTAINS(r.html.ptr, "<h2 id=\"tin\">Tin</h2>");
+	CHECK_CONTAINS(r.html.ptr, "<h2 id=\"tin-4999\">Tin</h2>");
+	CHECK_NOT_CONTAINS(r.html.ptr, "tin-5000");
+	result_release(&r);
+	buf_release(&src);
+}
+
+/* resolver: "*.md" → "/x/", "missing.md" broken, other URLs untouched */
+static int resolve(void *ctx, const char *url, struct buf *out)
+{
+	int *calls = ctx;
+	(*calls)++;
+	if (strcmp(url, "missing.md") == 0)
+		return -1;
+	size_t n = strlen(url);
+	if (n > 3 && strcmp(url + n - 3, ".md") == 0) {
+		buf_putc(out, '/');
+		buf_add(out, url, n - 3);
+		buf_putc(out, '/');
+		return 1;
+	}
+	return 0;
+}
+
+TEST(test_link_resolver)
+{
+	struct result r;
+	int calls = 0;
+	const char *src = "See [other](other.md) and [gone](missing.md).\n"
+			  "\n"
+			  "![photo](anh.jpg) [web](https://example.org) [x](javascript:x)\n"
+			  "\n"
+			  "[ref]\n"
+			  "\n"
+			  "[ref]: other.md\n";
+	struct markdown_opts o = { .path = "content/news/a/b.md", .line_offset = 3,
+				   .link = resolve, .link_ctx = &calls, .text = T };
+	render_opts(&r, src, strlen(src), &o);
+	CHECK_INT_EQ(r.rc, 0);
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"/other/\">other</a>");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"missing.md\">gone</a>"); /* kept */
+	CHECK_CONTAINS(r.html.ptr, "<img src=\"anh.jpg\" alt=\"photo\" />");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"https://example.org\">web</a>");
+	CHECK_CONTAINS(r.html.ptr, "<a href=\"/other/\">ref</a>");
+	/* not for the unsafe one */
+	CHECK_INT_EQ(calls, 5);
+	CHECK_INT_EQ(count_diags(&r, "broken link 'missing.md'"), 1);
+	CHECK_INT_EQ(diag_line(&r, "broken link", 0), 4);
+	CHECK_INT_EQ(count_diags(&r, "unsafe link removed"), 1);
+	CHECK_INT_EQ(r.diags.errors, 0);
+	result_release(&r);
+}
+
+static const char *summary(const char *src, size_t max)
+{
+	static char last[1024];
+	struct buf b = BUF_INIT;
+	markdown_summary(&b, src, strlen(src), max);
+	snprintf(last, sizeof(last), "%s", b.ptr);
+	buf_release(&b);
+	return last;
+}
+
+TEST(test_summary)
+{
+	const char *doc = "# Tiêu đề\n"
+			  "\n"
+			  "<div>raw</div>\n"
+			  "\n"
+			  "Ngày   hội *đọc sách* tại `trường`\n"
+			  "Mầm non ![ảnh](a.jpg) Hoa Sen.\n"
+			  "\n"
+			  "```\ncode\n```\n"
+			  "\n"
+			  "Đoạn hai.\n";
+	CHECK_STR_EQ(summary(doc, 500),
+		     "Ngày hội đọc sách tại trường Mầm non Hoa Sen. Đoạn hai.");
+	/* cut at a word boundary, the ellipsis within max_bytes */
+	const char *s = summary(doc, 21);
+	CHECK_STR_EQ(s, "Ngày hội đọc…");
+	CHECK(strlen(s) <= 21);
+	/* exactly fitting: not cut */
+	CHECK_STR_EQ(summary("Một hai ba.", strlen("Một hai ba.")), "Một hai ba.");
+	/* one long word: cut between characters, never inside one */
+	s = summary("Đđđđđđđđđđđđđđđđ", 10);
+	CHECK_STR_EQ(s, "Đđđ…");
+	CHECK(strlen(s) <= 10);
+	/* commas before the cut go */
+	CHECK_STR_EQ(summary("alpha, beta gamma", 12), "alpha…");
+	CHECK_STR_EQ(summary("", 100), "");
+	CHECK_STR_EQ(summary("# Only a heading\n", 100), "");
+	CHECK_STR_EQ(summary("| a | b |\n|---|---|\n| c | d |\n\nText.\n", 100), "Text.");
+	/* appends */
+	struct buf b = BUF_INIT;
+	buf_puts(&b, ">");
+	markdown_summary(&b, "x y", 3, 100);
+	CHECK_STR_EQ(b.ptr, ">x y");
+	buf_release(&b);
+}
+
+int main(void)
+{
+	struct diag_list d = DIAG_LIST_INIT;
+	markdown_init();
+	markdown_init(); /* idempotent */
+	if (text_open(&T, "Asia/Ho_Chi_Minh", &d) != 0) {
+		fprintf(stderr, "text_open failed\n");
+		return 1;
+	}
+	RUN(test_gfm);
+	RUN(test_appends);
+	RUN(test_unsafe_links);
+	RUN(test_raw_html);
+	RUN(test_raw_html_warning_cap);
+	RUN(test_allow_html);
+	RUN(test_deep_nesting);
+	RUN(test_bad_bytes);
+	RUN(test_heading_ids);
+	RUN(test_many_duplicate_headings);
+	RUN(test_link_resolver);
+	RUN(test_summary);
+	text_free(T);
+	diag_list_release(&d);
+	return harness_report();
+}

@@ -1,0 +1,455 @@
+/* Tests for content/schema: front matter parsed by frontmatter_parse, then
+ * typed for each kind of page; every error names its line. */
+#include "base/arena.h"
+#include "base/diag.h"
+#include "base/value.h"
+#include "content/frontmatter.h"
+#include "content/schema.h"
+#include "harness.h"
+#include "site/page.h"
+
+#include <string.h>
+
+struct fixture {
+	struct arena a;
+	struct diag_list d;
+	struct page p;
+};
+
+/* Parses src as a whole .md file and applies the schema of kind. */
+static int apply(struct fixture *f, enum page_kind kind, const char *src)
+{
+	static const struct yaml_limits limits = YAML_LIMITS_DEFAULT;
+	struct frontmatter fm;
+	memset(&f->p, 0, sizeof(f->p));
+	f->p.kind = kind;
+	f->p.path = "content/x.md";
+	f->p.section = "";
+	if (frontmatter_parse(&fm, &f->a, f->p.path, src, strlen(src), &limits, &f->d) < 0) {
+		fprintf(stderr, "  front matter did not parse: %s\n", f->d.items[0].msg);
+		return -2;
+	}
+	return schema_apply(&f->p, fm.root, &f->a, &f->d);
+}
+
+static void fixture_reset(struct fixture *f)
+{
+	diag_list_release(&f->d);
+}
+
+static void fixture_release(struct fixture *f)
+{
+	diag_list_release(&f->d);
+	arena_release(&f->a);
+}
+
+/* an error containing msg was reported at line */
+static void check_error(const struct fixture *f, const char *msg, int line)
+{
+	for (size_t i = 0; i < f->d.len; i++) {
+		if (f->d.items[i].severity == DIAG_ERROR && strstr(f->d.items[i].msg, msg)) {
+			CHECK_INT_EQ(f->d.items[i].line, line);
+			CHECK_STR_EQ(f->d.items[i].path, "content/x.md");
+			return;
+		}
+	}
+	fprintf(stderr, "  no error containing \"%s\"; got:\n", msg);
+	for (size_t i = 0; i < f->d.len; i++)
+		fprintf(stderr, "    %d: %s\n", f->d.items[i].line, f->d.items[i].msg);
+	CHECK(!"expected error");
+}
+
+TEST(test_news_valid)
+{
+	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
+	const char *src = "---\n"
+			  "title: Hội thảo chuyển đổi số\n"
+			  "slug: hoi-thao\n"
+			  "summary: 'Tóm tắt'\n"
+			  "date: 17/2/2023\n"
+			  "lastmod: 2023-02-18T08:30:00+07:00\n"
+			  "category: policy\n"
+			  "author: Cô Lan\n"
+			  "tags: [chuyển đổi số, dinh dưỡng]\n"
+			  "draft: false\n"
+			  "weight: -3\n"
+			  "image: anh/hoi-thao.jpg\n"
+			  "custom: kept\n"
+			  "---\nBody\n";
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS, src), 0);
+	CHECK_INT_EQ(f.d.len, 0);
+	CHECK_STR_EQ(f.p.title, "Hội thảo chuyển đổi số");
+	CHECK_STR_EQ(f.p.slug, "hoi-thao");
+	CHECK_STR_EQ(f.p.summary, "Tóm tắt");
+	CHECK_INT_EQ(f.p.date.prec, DATE_DAY);
+	CHECK_INT_EQ(f.p.date.day, 17);
+	CHECK_INT_EQ(f.p.lastmod.prec, DATE_TIME);
+	CHECK_INT_EQ(f.p.category, CATEGORY_POLICY);
+	CHECK_STR_EQ(f.p.author, "Cô Lan");
+	CHECK_INT_EQ(f.p.ntags, 2);
+	if (f.p.ntags == 2) {
+		CHECK_STR_EQ(f.p.tags[0], "chuyển đổi số");
+		CHECK_STR_EQ(f.p.tags[1], "dinh dưỡng");
+	}
+	CHECK(!f.p.draft);
+	CHECK_INT_EQ(f.p.weight, -3);
+	CHECK_STR_EQ(f.p.image, "anh/hoi-thao.jpg");
+	CHECK(f.p.front && value_get(f.p.front, "custom"));
+	fixture_release(&f);
+}
+
+TEST(test_news_defaults_and_required)
+{
+	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS, "---\ntitle: T\ndate: 2023-02-17\n---\n"), 0);
+	CHECK_INT_EQ(f.p.category, CATEGORY_ACTIVITY);
+	CHECK(!f.p.draft);
+	CHECK_INT_EQ(f.p.ntags, 0);
+	CHECK(f.p.image == NULL);
+	fixture_reset(&f);
+	/* news needs a date; other kinds do not */
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS, "---\ntitle: T\n---\n"), -1);
+	check_error(&f, "missing required field 'date'", 1);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\n---\n"), 0);
+	CHECK_INT_EQ(f.p.date.prec, DATE_NONE);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS, "---\ntitle: T\ndate: 2023-02-17\ncategory: gossip\n---\n"),
+		     -1);
+	check_error(&f, "unknown category 'gossip' (allowed: policy, activity, practice)", 4);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS, "---\ntitle: T\ndate: 2023-02-17\ncategory: practice\n---\n"), 0);
+	CHECK_INT_EQ(f.p.category, CATEGORY_PRACTICE);
+	fixture_release(&f);
+}
+
+TEST(test_title)
+{
+	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
+	/* a title is text even when YAML would read a number */
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: 1e3\n---\n"), 0);
+	CHECK_STR_EQ(f.p.title, "1e3");
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: true\n---\n"), 0);
+	CHECK_STR_EQ(f.p.title, "true");
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: null\n---\n"), -1);
+	check_error(&f, "missing required field 'title'", 1);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: ~\n---\n"), -1);
+	check_error(&f, "missing required field 'title'", 1);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle:\n---\n"), -1);
+	check_error(&f, "missing required field 'title'", 1);
+	fixture_reset(&f);
+	/* quoted "null" is the text null */
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: \"null\"\n---\n"), 0);
+	CHECK_STR_EQ(f.p.title, "null");
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: \"  \"\n---\n"), -1);
+	check_error(&f, "'title' must not be empty", 2);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\nslug: x\ntitle: [[a], b]\n---\n"), -1);
+	check_error(&f, "'title' must be text", 3);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: {a: b}\n---\n"), -1);
+	check_error(&f, "'title' must be text", 2);
+	fixture_reset(&f);
+	/* no front matter at all, or an empty one */
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "Just a body\n"), -1);
+	check_error(&f, "missing required field 'title'", 1);
+	CHECK(f.p.front == NULL);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_SECTION, "---\n---\n"), -1);
+	check_error(&f, "missing required field 'title'", 1);
+	fixture_release(&f);
+}
+
+TEST(test_draft)
+{
+	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\ndraft: true\n---\n"), 0);
+	CHECK(f.p.draft);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\ndraft: FALSE\n---\n"), 0);
+	CHECK(!f.p.draft);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\ndraft: no\n---\n"), -1);
+	check_error(&f, "'draft' must be true or false", 3);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\ndraft: yes\n---\n"), -1);
+	check_error(&f, "'draft' must be true or false", 3);
+	fixture_reset(&f);
+	/* quoted "true" is text, not a bool */
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\ndraft: \"true\"\n---\n"), -1);
+	check_error(&f, "'draft' must be true or false", 3);
+	fixture_release(&f);
+}
+
+TEST(test_weight)
+{
+	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\nweight: 10\n---\n"), 0);
+	CHECK_INT_EQ(f.p.weight, 10);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\nweight: 1.5\n---\n"), -1);
+	check_error(&f, "'weight' must be a whole number", 3);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\nweight: 99999999999999999999\n---\n"), -1);
+	check_error(&f, "'weight' must be a whole number", 3);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\nweight: ten\n---\n"), -1);
+	check_error(&f, "'weight' must be a whole number", 3);
+	fixture_release(&f);
+}
+
+TEST(test_dates)
+{
+	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS, "---\ntitle: T\n\ndate: 2023-02-30\n---\n"), -1);
+	check_error(&f, "invalid date '2023-02-30' (day out of range)", 4);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS, "---\ntitle: T\ndate: 2023-13-01\n---\n"), -1);
+	check_error(&f, "invalid date '2023-13-01' (month out of range)", 3);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS, "---\ntitle: T\ndate: 99999-01-01\n---\n"), -1);
+	check_error(&f, "invalid date '99999-01-01'", 3);
+	fixture_reset(&f);
+	/* a month is not a date for `date` */
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS, "---\ntitle: T\ndate: 2023-02\n---\n"), -1);
+	check_error(&f, "invalid date '2023-02'", 3);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\nlastmod: [2023-02-01]\n---\n"), -1);
+	check_error(&f, "'lastmod' must be a date", 3);
+	fixture_reset(&f);
+	/* quoted dates are dates too */
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS, "---\ntitle: T\ndate: \"2023-02-17\"\n---\n"), 0);
+	CHECK_INT_EQ(f.p.date.prec, DATE_DAY);
+	fixture_reset(&f);
+	/* a soft issue is a warning, the page stays */
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS, "---\ntitle: T\ndate: 2023-02-17\nlastmod: 2023-01-01\n---\n"), 0);
+	CHECK_INT_EQ(f.d.warnings, 1);
+	CHECK_INT_EQ(f.d.errors, 0);
+	fixture_release(&f);
+}
+
+TEST(test_tags)
+{
+	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\ntags: giáo dục\n---\n"), 0);
+	CHECK_INT_EQ(f.p.ntags, 1);
+	CHECK(f.p.ntags == 1 && strcmp(f.p.tags[0], "giáo dục") == 0);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\ntags:\n  - a\n  - [b]\n---\n"), -1);
+	check_error(&f, "each tag must be text", 5);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\ntags: [a, '', c]\n---\n"), -1);
+	check_error(&f, "a tag must not be empty", 3);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\ntags: {a: b}\n---\n"), -1);
+	check_error(&f, "'tags' must be a list", 3);
+	fixture_reset(&f);
+	/* numbers are tags as written */
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\ntags: [2023, a, a]\n---\n"), 0);
+	CHECK_INT_EQ(f.p.ntags, 2);
+	CHECK(f.p.ntags == 2 && strcmp(f.p.tags[0], "2023") == 0);
+	CHECK_INT_EQ(f.d.warnings, 1);
+	fixture_reset(&f);
+	char src[1024] = "---\ntitle: T\ntags: [";
+	for (int i = 0; i < 51; i++)
+		snprintf(src + strlen(src), sizeof(src) - strlen(src), "%st%d", i ? "," : "", i);
+	strcat(src, "]\n---\n");
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, src), -1);
+	check_error(&f, "too many tags", 3);
+	fixture_release(&f);
+}
+
+TEST(test_urls)
+{
+	CHECK(schema_url_is_safe("https://example.org/a.jpg"));
+	CHECK(schema_url_is_safe("HTTP://example.org"));
+	CHECK(schema_url_is_safe("mailto:a@example.org"));
+	CHECK(schema_url_is_safe("/images/a.jpg"));
+	CHECK(schema_url_is_safe("anh.jpg"));
+	CHECK(schema_url_is_safe("./anh/a b.jpg"));
+	CHECK(schema_url_is_safe("/a.jpg?x=1:2"));
+	CHECK(!schema_url_is_safe("a.jpg?x=1:2")); /* stricter than needed */
+	CHECK(schema_url_is_safe("/a/b:c.jpg"));
+	CHECK(!schema_url_is_safe(""));
+	CHECK(!schema_url_is_safe(NULL));
+	CHECK(!schema_url_is_safe("javascript:alert(1)"));
+	CHECK(!schema_url_is_safe("JaVaScRiPt:alert(1)"));
+	CHECK(!schema_url_is_safe("&#106;avascript:alert(1)"));
+	CHECK(!schema_url_is_safe("jav\tascript:alert(1)"));
+	CHECK(!schema_url_is_safe(" javascript:alert(1)"));
+	CHECK(!schema_url_is_safe("vbscript:x"));
+	CHECK(!schema_url_is_safe("data:text/html,<script>"));
+	CHECK(!schema_url_is_safe("file:///etc/passwd"));
+	CHECK(!schema_url_is_safe("https://"));
+	CHECK(!schema_url_is_safe("../../etc/passwd"));
+	CHECK(!schema_url_is_safe("a/../../b.jpg"));
+	CHECK(!schema_url_is_safe("a/%2e%2e/b.jpg"));
+	CHECK(!schema_url_is_safe("/\\evil.example"));
+	CHECK(!schema_url_is_safe("a\nb"));
+
+	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "---\ntitle: T\nimage: javascript:alert(1)\n---\n"), -1);
+	check_error(&f, "'image' is not a safe URL", 3);
+	CHECK(f.p.image == NULL);
+	fixture_release(&f);
+}
+
+TEST(test_school)
+{
+	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
+	const char *src = "---\n"
+			  "title: Trường Mầm non Hoa Sen\n"
+			  "district: Ba Đình\n"
+			  "province: Hà Nội\n"
+			  "address: 1 Phố X\n"
+			  "phone: 0243123456\n"
+			  "email: hoasen@example.edu.vn\n"
+			  "website: https://hoasen.example.edu.vn/\n"
+			  "models:\n"
+			  "  - title: Bữa ăn hợp lý, đảm bảo dinh dưỡng\n"
+			  "    year: 2022-2023\n"
+			  "    level: huyện\n"
+			  "  - title: Xây dựng trường lấy trẻ làm trung tâm\n"
+			  "---\n";
+	CHECK_INT_EQ(apply(&f, PAGE_SCHOOL, src), 0);
+	CHECK_INT_EQ(f.d.len, 0);
+	CHECK_STR_EQ(f.p.district, "Ba Đình");
+	CHECK_STR_EQ(f.p.province, "Hà Nội");
+	CHECK_STR_EQ(f.p.phone, "0243123456"); /* the leading zero stays */
+	CHECK_STR_EQ(f.p.email, "hoasen@example.edu.vn");
+	CHECK_STR_EQ(f.p.website, "https://hoasen.example.edu.vn/");
+	CHECK_INT_EQ(f.p.nmodels, 2);
+	if (f.p.nmodels == 2) {
+		CHECK_STR_EQ(f.p.models[0].title, "Bữa ăn hợp lý, đảm bảo dinh dưỡng");
+		CHECK_STR_EQ(f.p.models[0].year, "2022-2023");
+		CHECK_STR_EQ(f.p.models[0].level, "huyện");
+		CHECK_INT_EQ(f.p.models[0].line, 10);
+		CHECK(f.p.models[1].year == NULL);
+		CHECK_INT_EQ(f.p.models[1].line, 13);
+	}
+	fixture_reset(&f);
+
+	CHECK_INT_EQ(apply(&f, PAGE_SCHOOL, "---\ntitle: T\nmodels:\n  - year: 2022\n---\n"), -1);
+	check_error(&f, "model is missing 'title'", 4);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_SCHOOL, "---\ntitle: T\nmodels: one\n---\n"), -1);
+	check_error(&f, "'models' must be a list", 3);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_SCHOOL, "---\ntitle: T\nemail: a b@x.vn\n---\n"), -1);
+	check_error(&f, "'email' is not an email address", 3);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_SCHOOL, "---\ntitle: T\nemail: <script>@x.vn\n---\n"), -1);
+	check_error(&f, "'email' is not an email address", 3);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_SCHOOL, "---\ntitle: T\nemail: a@b@x.vn\n---\n"), -1);
+	check_error(&f, "'email' is not an email address", 3);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_SCHOOL, "---\ntitle: T\nwebsite: javascript:alert(1)\n---\n"), -1);
+	check_error(&f, "'website' is not a safe URL", 3);
+	fixture_release(&f);
+}
+
+TEST(test_plan)
+{
+	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
+	const char *src = "---\n"
+			  "title: Kế hoạch truyền thông\n"
+			  "number: 175/KH-BGDĐT\n"
+			  "issued: 2021-03-15\n"
+			  "issuer: Bộ GD&ĐT\n"
+			  "signer: Nguyễn Văn A\n"
+			  "activities:\n"
+			  "  - id: 1\n"
+			  "    name: Tập huấn\n"
+			  "    lead: Vụ GDMN\n"
+			  "    partners: [Sở GD&ĐT, Phòng GD&ĐT]\n"
+			  "    due: 2021-05\n"
+			  "    product: Báo cáo\n"
+			  "  - id: 2.1\n"
+			  "    name: Hội thảo\n"
+			  "    partners: Các trường\n"
+			  "    due: 5/2021\n"
+			  "  - name: Tổng kết\n"
+			  "    due: 30/12/2021\n"
+			  "---\n";
+	CHECK_INT_EQ(apply(&f, PAGE_PLAN, src), 0);
+	CHECK_INT_EQ(f.d.len, 0);
+	CHECK_STR_EQ(f.p.number, "175/KH-BGDĐT");
+	CHECK_INT_EQ(f.p.issued.prec, DATE_DAY);
+	CHECK_INT_EQ(f.p.issued.day, 15);
+	CHECK_STR_EQ(f.p.issuer, "Bộ GD&ĐT");
+	CHECK_STR_EQ(f.p.signer, "Nguyễn Văn A");
+	CHECK_INT_EQ(f.p.nactivities, 3);
+	if (f.p.nactivities == 3) {
+		const struct plan_activity *a = f.p.activities;
+		CHECK_STR_EQ(a[0].id, "1");
+		CHECK_STR_EQ(a[0].name, "Tập huấn");
+		CHECK_STR_EQ(a[0].lead, "Vụ GDMN");
+		CHECK_STR_EQ(a[0].partners, "Sở GD&ĐT, Phòng GD&ĐT");
+		CHECK_STR_EQ(a[0].product, "Báo cáo");
+		CHECK_INT_EQ(a[0].due.prec, DATE_MONTH);
+		CHECK_INT_EQ(a[0].due.year, 2021);
+		CHECK_INT_EQ(a[0].due.month, 5);
+		CHECK_INT_EQ(a[0].line, 8);
+		CHECK_STR_EQ(a[1].id, "2.1");
+		CHECK_STR_EQ(a[1].partners, "Các trường");
+		CHECK_INT_EQ(a[1].due.prec, DATE_MONTH);
+		CHECK_INT_EQ(a[1].due.month, 5);
+		CHECK_INT_EQ(a[1].line, 14);
+		CHECK(a[2].id == NULL);
+		CHECK_INT_EQ(a[2].due.prec, DATE_DAY);
+		CHECK_INT_EQ(a[2].due.day, 30);
+		CHECK_INT_EQ(a[2].line, 18);
+	}
+	fixture_reset(&f);
+
+	CHECK_INT_EQ(apply(&f, PAGE_PLAN, "---\ntitle: T\nactivities:\n  - id: 1\n    lead: X\n---\n"), -1);
+	check_error(&f, "activity is missing 'name'", 4);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PLAN,
+			   "---\ntitle: T\nactivities:\n  - name: X\n    due: 2021-02-30\n---\n"),
+		     -1);
+	check_error(&f, "invalid date '2021-02-30' (day out of range)", 5);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PLAN, "---\ntitle: T\nactivities:\n  - just text\n---\n"), -1);
+	check_error(&f, "each activity must be a map", 4);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_PLAN, "---\ntitle: T\nissued: 2021-03\n---\n"), -1);
+	check_error(&f, "invalid date '2021-03'", 3);
+	fixture_release(&f);
+}
+
+TEST(test_errors_accumulate)
+{
+	/* every bad field is reported, not only the first */
+	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
+	const char *src = "---\ndraft: no\nweight: x\ndate: 2023-02-30\n---\n";
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS, src), -1);
+	CHECK_INT_EQ(f.d.errors, 4);
+	check_error(&f, "missing required field 'title'", 1);
+	check_error(&f, "'draft' must be true or false", 2);
+	check_error(&f, "'weight' must be a whole number", 3);
+	check_error(&f, "invalid date", 4);
+	fixture_release(&f);
+}
+
+int main(void)
+{
+	RUN(test_news_valid);
+	RUN(test_news_defaults_and_required);
+	RUN(test_title);
+	RUN(test_draft);
+	RUN(test_weight);
+	RUN(test_dates);
+	RUN(test_tags);
+	RUN(test_urls);
+	RUN(test_school);
+	RUN(test_plan);
+	RUN(test_errors_accumulate);
+	return harness_report();
+}

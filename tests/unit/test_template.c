@@ -1,0 +1,655 @@
+/* Unit tests for the template compiler and themes: syntax, escaping by
+ * context, inheritance, error lines, filters and speed. */
+#include "base/buf.h"
+#include "base/diag.h"
+#include "lua/luavm.h"
+#include "lua/template.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+/* ---- fixtures ----------------------------------------------------------- */
+
+static char tmp_root[64];
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void rm_tree(const char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void mkdirs(const char *path)
+{
+	char tmp[512];
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0755);
+			*p = '/';
+		}
+	mkdir(tmp, 0755);
+}
+
+/* Writes dir/layouts/name with content. */
+static void write_layout(const char *dir, const char *name, const char *content)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/layouts/%s", dir, name);
+	char *slash = strrchr(path, '/');
+	*slash = '\0';
+	mkdirs(path);
+	*slash = '/';
+	FILE *f = fopen(path, "w");
+	fputs(content, f);
+	fclose(f);
+}
+
+/* A fresh theme folder under tmp_root: returns its path (static). */
+static const char *new_theme_dir(const char *name)
+{
+	static char dir[256];
+	snprintf(dir, sizeof(dir), "%s/%s", tmp_root, name);
+	rm_tree(dir);
+	mkdirs(dir);
+	return dir;
+}
+
+struct env {
+	struct luavm *vm;
+	struct theme *theme;
+	struct diag_list diags;
+};
+
+static int env_open(struct env *e, const char *const *dirs, size_t n)
+{
+	struct luavm_limits lim = { 64u << 20, 10000000 };
+	memset(e, 0, sizeof(*e));
+	if (luavm_open(&e->vm, &lim, 1, &e->diags) < 0)
+		return -1;
+	return theme_load(&e->theme, e->vm, dirs, n, &e->diags);
+}
+
+static void env_close(struct env *e)
+{
+	theme_free(e->theme);
+	luavm_close(e->vm);
+	diag_list_release(&e->diags);
+}
+
+/* Pushes the value of a Lua expression (a context table, usually). */
+static void push_lua(struct env *e, const char *expr)
+{
+	struct buf code = BUF_INIT;
+	buf_addf(&code, "return %s", expr);
+	luavm_new_env(e->vm);
+	int rc = luavm_load(e->vm, "test/ctx.lua", code.ptr, code.len, &e->diags);
+	CHECK_INT_EQ(rc, 0);
+	if (rc == 0)
+		CHECK_INT_EQ(luavm_call(e->vm, 0, 1, &e->diags), 0);
+	buf_release(&code);
+}
+
+/* Renders layout with the context given as a Lua expression; returns a
+ * heap string (caller frees) or NULL on error. */
+static char *render(struct env *e, const char *layout, const char *ctx)
+{
+	struct buf out = BUF_INIT;
+	push_lua(e, ctx);
+	if (theme_render(e->theme, layout, &out, &e->diags) < 0) {
+		buf_release(&out);
+		return NULL;
+	}
+	return buf_detach(&out, NULL);
+}
+
+/* One-template theme: renders src with ctx and returns the output. */
+static char *render_one(const char *src, const char *ctx)
+{
+	const char *dir = new_theme_dir("one");
+	write_layout(dir, "t.html", src);
+	struct env e;
+	char *out = NULL;
+	if (env_open(&e, &dir, 1) == 0)
+		out = render(&e, "t.html", ctx);
+	for (size_t i = 0; i < e.diags.len; i++)
+		fprintf(stderr, "  diag: %s:%d: %s\n", e.diags.items[i].path, e.diags.items[i].line,
+			e.diags.items[i].msg);
+	env_close(&e);
+	return out;
+}
+
+static void expect_render(const char *src, const char *ctx, const char *want)
+{
+	char *out = render_one(src, ctx);
+	if (!out || strcmp(out, want) != 0)
+		fprintf(stderr, "  template: %s\n", src);
+	CHECK_STR_EQ(out, want);
+	free(out);
+}
+
+/* Compiles src; expects one error at line containing needle. */
+static void expect_compile_error(const char *src, int line, const char *needle)
+{
+	struct buf lua = BUF_INIT;
+	struct diag_list d = DIAG_LIST_INIT;
+	CHECK_INT_EQ(template_compile(&lua, "layouts/x.html", src, strlen(src), &d), -1);
+	CHECK_INT_EQ(d.len, 1);
+	if (d.len) {
+		if (d.items[0].line != line || !strstr(d.items[0].msg, needle))
+			fprintf(stderr, "  template: %s\n  got %d: %s\n", src, d.items[0].line,
+				d.items[0].msg);
+		CHECK_STR_EQ(d.items[0].path, "layouts/x.html");
+		CHECK_INT_EQ(d.items[0].line, line);
+		CHECK_CONTAINS(d.items[0].msg, needle);
+	}
+	CHECK_INT_EQ(lua.len, 0);
+	buf_release(&lua);
+	diag_list_release(&d);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+TEST(test_compile_keeps_lines)
+{
+	const char *src = "<p>\n{% if a %}\n  {{ b }}\n{% endif %}\n{{ c.d }}\n";
+	struct buf lua = BUF_INIT;
+	struct diag_list d = DIAG_LIST_INIT;
+	CHECK_INT_EQ(template_compile(&lua, "layouts/x.html", src, strlen(src), &d), 0);
+	CHECK_INT_EQ(d.len, 0);
+	/* "{{ c.d }}" is on line 5: so is its Lua statement */
+	const char *p = strstr(lua.ptr, "IDX(V(ctx,\"c\"),\"d\")");
+	CHECK(p != NULL);
+	int line = 1;
+	for (const char *q = lua.ptr; p && q < p; q++)
+		line += *q == '\n';
+	CHECK_INT_EQ(line, 5);
+	/* and the chunk loads as Lua */
+	lua_State *L = luaL_newstate();
+	CHECK_INT_EQ(luaL_loadbufferx(L, lua.ptr, lua.len, "@x", "t"), LUA_OK);
+	lua_close(L);
+	buf_release(&lua);
+	diag_list_release(&d);
+}
+
+TEST(test_output_and_text_escaping)
+{
+	expect_render("<p>{{ s }}</p>", "{s = '<script>alert(\"x\")</script>&\\''}",
+		      "<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;</p>");
+	expect_render("{{ n }}|{{ missing }}|{{ t }}|{{ f }}", "{n = 42, t = true, f = 1.5}",
+		      "42||true|1.5");
+	expect_render("<title>{{ s }}</title>", "{s = '</title><b>'}", "<title>&lt;/title&gt;&lt;b&gt;</title>");
+	expect_render("<!-- {{ s }} -->", "{s = '-->'}", "<!-- --&gt; -->");
+}
+
+TEST(test_attribute_escaping)
+{
+	expect_render("<img alt=\"{{ s }}\">", "{s = '\" onload=\"x'}",
+		      "<img alt=\"&quot; onload=&quot;x\">");
+	expect_render("<img alt='{{ s }}'>", "{s = \"' onload='x\"}",
+		      "<img alt='&#39; onload=&#39;x'>");
+	/* unquoted values cannot be ended by a space */
+	expect_render("<div class={{ s }}>", "{s = 'a onclick=x'}", "<div class=a&#32;onclick&#61;x>");
+	/* event handlers get JavaScript string escaping */
+	expect_render("<a onclick=\"f('{{ s }}')\">", "{s = \"');alert(1);//\"}",
+		      "<a onclick=\"f('\\u0027);alert(1);//')\">");
+	/* an attribute named like a URL one, but later in the tag */
+	expect_render("<a title=\"x\" href=\"{{ u }}\" data-x=\"{{ u }}\">",
+		      "{u = 'javascript:alert(1)'}",
+		      "<a title=\"x\" href=\"\" data-x=\"javascript:alert(1)\">");
+}
+
+TEST(test_url_escaping)
+{
+	expect_render("<a href=\"{{ u }}\">", "{u = 'javascript:alert(1)'}", "<a href=\"\">");
+	expect_render("<a href=\"{{ 'javascript:alert(1)' }}\">", "{}", "<a href=\"\">");
+	expect_render("<a href='{{ u }}'>", "{u = ' JaVa\\tScRipt:alert(1)'}", "<a href=''>");
+	expect_render("<img src=\"{{ u }}\">", "{u = 'data:text/html;base64,xx'}", "<img src=\"\">");
+	expect_render("<form action=\"{{ u }}\">", "{u = 'vbscript:x'}", "<form action=\"\">");
+	expect_render("<a href={{ u }}>", "{u = 'javascript:x'}", "<a href=>");
+	expect_render("<a href=\"{{ u }}\">", "{u = 'https://example.org/a?b=1&c=\"2\"'}",
+		      "<a href=\"https://example.org/a?b=1&amp;c=&quot;2&quot;\">");
+	expect_render("<a href=\"{{ u }}\">", "{u = 'mailto:a@b.vn'}", "<a href=\"mailto:a@b.vn\">");
+	expect_render("<a href=\"{{ u }}\">", "{u = 'tel:+84123'}", "<a href=\"tel:+84123\">");
+	expect_render("<a href=\"{{ u }}\">", "{u = '#top'}", "<a href=\"#top\">");
+	expect_render("<a href=\"{{ u }}\">", "{u = '/tin-tuc/a b/'}", "<a href=\"/tin-tuc/a%20b/\">");
+	expect_render("<a href=\"{{ u }}\">", "{u = 'anh/x:y.jpg'}", "<a href=\"anh/x:y.jpg\">");
+	/* after a fixed prefix the value is a path: only escaped */
+	expect_render("<a href=\"/tag/{{ u }}\">", "{u = 'javascript:x'}",
+		      "<a href=\"/tag/javascript:x\">");
+}
+
+TEST(test_script_json_escaping)
+{
+	expect_render("<script type=\"application/ld+json\">{\"name\": \"{{ t }}\", \"o\": {{ o | json }}}"
+		      "</script><p>{{ t }}</p>",
+		      "{t = '</script><script>alert(1)', o = {a = '<b>', n = 1, l = {1, 2}}}",
+		      "<script type=\"application/ld+json\">{\"name\": \"\\u003c/script\\u003e\\u003cscript"
+		      "\\u003ealert(1)\", \"o\": {\"a\":\"\\u003cb\\u003e\",\"l\":[1,2],\"n\":1}}</script>"
+		      "<p>&lt;/script&gt;&lt;script&gt;alert(1)</p>");
+	/* a json value outside a script is escaped like any text */
+	expect_render("<div data-x='{{ o | json }}'>", "{o = {\"'\"}}", "<div data-x='[&quot;\\u0027&quot;]'>");
+}
+
+TEST(test_safe_values)
+{
+	const char *dir = new_theme_dir("safe");
+	write_layout(dir, "t.html", "<div>{{ content }}</div>{{ raw | safe }}{{ raw | e }}{{ raw | e | e }}");
+	struct env e;
+	CHECK_INT_EQ(env_open(&e, &dir, 1), 0);
+	lua_State *L = luavm_state(e.vm);
+	lua_createtable(L, 0, 2);
+	template_push_safe(L, "<p>Xin <b>chào</b></p>", strlen("<p>Xin <b>chào</b></p>"));
+	lua_setfield(L, -2, "content");
+	lua_pushstring(L, "<i>");
+	lua_setfield(L, -2, "raw");
+	struct buf out = BUF_INIT;
+	CHECK_INT_EQ(theme_render(e.theme, "t.html", &out, &e.diags), 0);
+	CHECK_STR_EQ(out.ptr, "<div><p>Xin <b>chào</b></p></div><i>&lt;i&gt;&lt;i&gt;");
+	CHECK_INT_EQ(lua_gettop(L), 0);
+	buf_release(&out);
+	env_close(&e);
+}
+
+TEST(test_if_and_truth)
+{
+	const char *t = "{% if a %}A{% elif b %}B{% else %}C{% endif %}";
+	expect_render(t, "{a = 1}", "A");
+	expect_render(t, "{a = '', b = 'x'}", "B");
+	expect_render(t, "{a = 0, b = {}}", "C");
+	expect_render(t, "{a = false, b = {1}}", "B");
+	expect_render("{% if not a %}no{% endif %}{% if a and b %}ab{% endif %}{% if a or b %}or{% endif %}",
+		      "{a = '', b = 'x'}", "noor");
+	expect_render("{{ a or 'def' }}|{{ b and 'yes' }}|{{ not a }}", "{a = '', b = 'x'}",
+		      "def|yes|true");
+	expect_render("{% if page.x.y %}deep{% else %}nil-safe{% endif %}", "{page = 'str'}",
+		      "nil-safe");
+}
+
+TEST(test_for_loops)
+{
+	expect_render("{% for x in xs %}{{ loop.index }}:{{ x }}{% if loop.first %}F{% endif %}"
+		      "{% if loop.last %}L{% endif %}/{{ loop.length }}/{{ loop.index0 }} {% endfor %}",
+		      "{xs = {'a', 'b', 'c'}}", "1:aF/3/0 2:b/3/1 3:cL/3/2 ");
+	expect_render("{% for x in xs %}{{ x }}{% else %}empty{% endfor %}", "{xs = {}}", "empty");
+	expect_render("{% for x in xs %}{{ x }}{% else %}empty{% endfor %}", "{}", "empty");
+	expect_render("{% for k, v in m %}{{ k }}={{ v }};{% endfor %}", "{m = {b = 2, a = 1, c = 3}}",
+		      "a=1;b=2;c=3;");
+	expect_render("{% for i, v in l %}{{ i }}{{ v }}{% endfor %}", "{l = {'x', 'y'}}", "1x2y");
+	/* nested loops: the inner loop variable shadows, the outer comes back */
+	expect_render("{% for a in xs %}{% for b in ys %}{{ a }}{{ b }}{{ loop.index }} {% endfor %}"
+		      "{{ loop.index }}|{% endfor %}",
+		      "{xs = {1, 2}, ys = {'p', 'q'}}", "1p1 1q2 1|2p1 2q2 2|");
+	expect_render("{% for x in [1, 2, 3] %}{{ x * 2 }}{% endfor %}", "{}", "246");
+}
+
+TEST(test_set_scoping)
+{
+	expect_render("{% set x = 1 %}{{ x }}{% if true %}{% set y = 2 %}{% endif %}{{ y }}", "{}", "12");
+	/* a set inside a loop does not leak out of it (Jinja scoping) */
+	expect_render("{% set n = 0 %}{% for i in [1, 2, 3] %}{% set n = n + i %}{{ n }}{% endfor %}{{ n }}",
+		      "{}", "1230");
+	/* a set starts from the context's value */
+	expect_render("{% set title = title ~ '!' %}{{ title }}", "{title = 'Hi'}", "Hi!");
+	expect_render("{{ title }}{% set title = 'b' %}{{ title }}", "{title = 'a'}", "ab");
+}
+
+TEST(test_expressions)
+{
+	expect_render("{{ 1 + 2 * 3 }} {{ (1 + 2) * 3 }} {{ 7 % 3 }} {{ 7 // 2 }} {{ -a + 1 }} {{ 10 - -1 }}",
+		      "{a = 4}", "7 9 1 3 -3 11");
+	expect_render("{{ 'a' ~ nothing ~ 1 ~ \"b\" }}", "{}", "a1b");
+	expect_render("{{ a == 1 }} {{ a != 1 }} {{ a < 2 }} {{ a >= 2 }} {{ 'x' == \"x\" }}", "{a = 1}",
+		      "true false true false true");
+	expect_render("{{ 'ab' in s }} {{ 2 in l }} {{ 5 not in l }} {{ 'k' in m }}",
+		      "{s = 'xaby', l = {1, 2}, m = {k = 1}}", "true true true true");
+	expect_render("{{ 'it\\'s' }} {{ \"a\\\"b\" }} {{ 'tab\\there' }} {{ '\\u0111' }}", "{}",
+		      "it&#39;s a&quot;b tab\there đ");
+	expect_render("{{ true }} {{ false }} {{ none }} {{ None }}|", "{}", "true false  |");
+	expect_render("{{ m['k'] }} {{ m[key] }} {{ l[2] }} {{ l.1 }} {{ {'a': 5}.a }}",
+		      "{m = {k = 'K', z = 'Z'}, key = 'z', l = {'one', 'two'}}", "K Z two one 5");
+	expect_render("{{ f(2, 3) }} {{ obj.get('x') }}",
+		      "{f = function(a, b) return a * b end, obj = {get = function(k) return k .. '!' end}}",
+		      "6 x!");
+	expect_render("{{ [1, 2, 3] | join('-') }}", "{}", "1-2-3");
+	expect_render("{{ t['category_' ~ c] }}", "{t = {category_policy = 'Chính sách'}, c = 'policy'}",
+		      "Chính sách");
+}
+
+TEST(test_filters)
+{
+	expect_render("{{ s | lower | upper }}|{{ s | lower }}", "{s = 'Đường ƯỚC Mơ'}",
+		      "ĐƯỜNG ƯỚC MƠ|đường ước mơ");
+	expect_render("{{ l | length }} {{ s | length }} {{ m | length }} {{ nothing | length }}",
+		      "{l = {1, 2, 3}, s = 'việt', m = {a = 1, b = 2}}", "3 4 2 0");
+	expect_render("{{ a | default('x') }} {{ b | default('y') }} {{ c | default('z') }}",
+		      "{b = '', c = 'c'}", "x y c");
+	expect_render("{{ l | first }} {{ l | last }} {{ l | reverse | join(',') }} {{ 'abc' | reverse }}",
+		      "{l = {1, 2, 3}}", "1 3 3,2,1 cba");
+	expect_render("{% for p in pages | sort('date', true) | limit(2) %}{{ p.t }}{% endfor %}",
+		      "{pages = {{t = 'a', date = '2023-01-02'}, {t = 'b', date = '2023-03-01'}, "
+		      "{t = 'c', date = '2022-12-31'}, {t = 'd', date = '2023-03-01'}}}",
+		      "bd");
+	expect_render("{{ l | sort | join }}", "{l = {'b', 3, 'a', 1}}", "13ab");
+	expect_render("{{ s | truncate(12) }}|{{ s | truncate(100) }}|{{ 'abcdefghij' | truncate(4) }}",
+		      "{s = 'Hội thảo chuyển đổi số'}",
+		      "Hội thảo…|Hội thảo chuyển đổi số|abcd…");
+	expect_render("{{ s | striptags }}", "{s = '<p>Xin <b>chào</b> &amp; <!-- x --> hẹn gặp</p>'}",
+		      "Xin chào &amp; hẹn gặp");
+	expect_render("{{ s | striptags }}", "{s = string.rep('<', 100000)}", "");
+	expect_render("{{ s | urlencode }}", "{s = 'a b&c/đ'}", "a%20b%26c%2F%C4%91");
+	expect_render("{{ d | date }} {{ m | date }} {{ d | date_long }} {{ d2 | date_iso }} {{ x | date }}",
+		      "{d = '2023-02-17', m = '2023-02', d2 = '2023-02-17T08:00:00+07:00', x = 'soon'}",
+		      "17/02/2023 02/2023 ngày 17 tháng 02 năm 2023 2023-02-17 soon");
+	expect_render("{{ '/a/' | abs_url }} {{ 'b' | abs_url }} {{ '/c/' | rel_url }} "
+		      "{{ 'https://x.vn/' | rel_url }}",
+		      "{site = {base_url = 'https://truong.vn/loa/'}}",
+		      "https://truong.vn/loa/a/ https://truong.vn/loa/b /loa/c/ https://x.vn/");
+	expect_render("{{ '/c/' | rel_url }} {{ '/c/' | abs_url }}", "{site = {base_url = 'https://t.vn'}}",
+		      "/c/ https://t.vn/c/");
+	expect_render("{{ s | replace('a', 'o') | trim }}|{{ '3.7' | int }}", "{s = '  banana  '}",
+		      "bonono|3");
+}
+
+TEST(test_custom_filters_and_globals)
+{
+	const char *dir = new_theme_dir("custom");
+	write_layout(dir, "t.html", "{{ s | shout(3) }} {{ now() }} {{ site_name }}");
+	struct env e;
+	CHECK_INT_EQ(env_open(&e, &dir, 1), 0);
+	push_lua(&e, "function(s, n) return s .. string.rep('!', n) end");
+	theme_add_filter(e.theme, "shout");
+	push_lua(&e, "function() return '2023-04-01' end");
+	theme_add_global(e.theme, "now");
+	push_lua(&e, "'Loa'");
+	theme_add_global(e.theme, "site_name");
+	CHECK_INT_EQ(lua_gettop(luavm_state(e.vm)), 0);
+	char *out = render(&e, "t.html", "{s = 'hi'}");
+	CHECK_STR_EQ(out, "hi!!! 2023-04-01 Loa");
+	free(out);
+	/* the context wins over a global of the same name */
+	out = render(&e, "t.html", "{s = 'x', site_name = 'Mine'}");
+	CHECK_STR_EQ(out, "x!!! 2023-04-01 Mine");
+	free(out);
+	env_close(&e);
+}
+
+TEST(test_extends_blocks_include)
+{
+	const char *dir = new_theme_dir("inherit");
+	write_layout(dir, "base.html",
+		     "<title>{% block title %}Site{% endblock %}</title>\n"
+		     "{% include \"partials/nav.html\" %}\n"
+		     "<main>{% block main %}base main{% endblock %}</main>\n"
+		     "<footer>{% block footer %}(c) {{ year }}{% endblock %}</footer>");
+	write_layout(dir, "partials/nav.html", "<nav>{{ page.title }}</nav>");
+	write_layout(dir, "page.html",
+		     "{% extends \"base.html\" %}\n"
+		     "ignored text\n"
+		     "{% block title %}{{ page.title }} — {{ super() }}{% endblock %}\n"
+		     "{% block main %}{% set heading = 3 %}{% for item in items %}"
+		     "{% include \"partials/item.html\" %}{% endfor %}{% endblock %}");
+	write_layout(dir, "partials/item.html", "<h{{ heading }}>{{ loop.index }}.{{ item }}</h{{ heading }}>");
+	write_layout(dir, "news.html",
+		     "{% extends \"page.html\" %}{% block footer %}news {{ super() }}{% endblock %}");
+	struct env e;
+	CHECK_INT_EQ(env_open(&e, &dir, 1), 0);
+	CHECK(theme_has(e.theme, "partials/nav.html"));
+	CHECK(!theme_has(e.theme, "nope.html"));
+	char *out = render(&e, "page.html", "{page = {title = 'A&B'}, items = {'x', 'y'}, year = 2023}");
+	CHECK_STR_EQ(out, "<title>A&amp;B — Site</title>\n<nav>A&amp;B</nav>\n"
+			  "<main><h3>1.x</h3><h3>2.y</h3></main>\n<footer>(c) 2023</footer>");
+	free(out);
+	out = render(&e, "news.html", "{page = {title = 'N'}, items = {}, year = 2024}");
+	CHECK_STR_EQ(out, "<title>N — Site</title>\n<nav>N</nav>\n<main></main>\n"
+			  "<footer>news (c) 2024</footer>");
+	free(out);
+	out = render(&e, "base.html", "{page = {title = 'B'}, year = 1}");
+	CHECK_STR_EQ(out, "<title>Site</title>\n<nav>B</nav>\n<main>base main</main>\n<footer>(c) 1</footer>");
+	free(out);
+	env_close(&e);
+}
+
+TEST(test_whitespace_control_and_comments)
+{
+	expect_render("<ul>\n  {%- for x in xs %}\n  <li>{{ x }}</li>\n  {%- endfor %}\n</ul>",
+		      "{xs = {1, 2}}", "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>");
+	expect_render("a  {{- 'b' -}}  c {#- note -#} d", "{}", "abcd");
+	expect_render("x{# a {{ comment }} with {% tags %} #}y", "{}", "xy");
+	expect_render("{{ '}}' }}{{ \"%}\" }}", "{}", "}}%}");
+}
+
+TEST(test_compile_errors)
+{
+	expect_compile_error("a\nb\n{% if x %}\nc\n", 3, "'if' opened here is never closed");
+	expect_compile_error("1\n2\n3\n4\n5\n6\n{{ a + }}\n", 7, "bad expression");
+	expect_compile_error("1\n2\n3\n4\n5\n6\n{% if a b %}{% endif %}\n", 7, "bad expression");
+	expect_compile_error("x\n{% frobnicate %}", 2, "unknown tag 'frobnicate'");
+	expect_compile_error("{% for x in y %}{% endfor %}\n{% endfor %}", 2, "'endfor' without 'for'");
+	expect_compile_error("{% if a %}\n{% endfor %}", 2, "does not match 'if' opened at line 1");
+	expect_compile_error("a\n\n{% block main %}\nx", 3, "'block' opened here is never closed");
+	expect_compile_error("a\n{{ x ", 2, "unclosed '{{'");
+	expect_compile_error("a\n{% if x ", 2, "unclosed '{%'");
+	expect_compile_error("a\n{# x ", 2, "unclosed '{#'");
+	expect_compile_error("hello\n{% extends \"base.html\" %}", 2, "must come first");
+	expect_compile_error("{% block a %}{% endblock b %}", 1, "does not match");
+	expect_compile_error("{% block a %}{% endblock %}\n{% block a %}{% endblock %}", 2, "defined twice");
+	expect_compile_error("{% include x %}", 1, "needs a template name in quotes");
+	expect_compile_error("{% include \"../secret\" %}", 1, "bad template name");
+	expect_compile_error("{{ super() }}", 1, "super() outside a block");
+	expect_compile_error("\n{{ 'abc }}", 2, "unclosed");
+	expect_compile_error("{{ a is defined }}", 1, "not supported");
+	expect_compile_error("{% for in x %}{% endfor %}", 1, "variable name");
+	expect_compile_error("{% else %}", 1, "'else' without");
+	expect_compile_error("{{ }}", 1, "expression expected");
+	expect_compile_error("{{ a ! b }}", 1, "unexpected character");
+	/* a multi-line tag reports the line of the bad token */
+	expect_compile_error("{{ a +\n\n b c }}", 3, "unexpected 'c'");
+	/* expressions nested beyond reason */
+	char deep[700];
+	memcpy(deep, "{{ ", 3);
+	memset(deep + 3, '(', 600);
+	strcpy(deep + 603, "1 }}");
+	expect_compile_error(deep, 1, "nested too deeply");
+}
+
+TEST(test_theme_load_errors_and_names)
+{
+	const char *dir = new_theme_dir("themes/broken");
+	write_layout(dir, "ok.html", "fine");
+	write_layout(dir, "bad.html", "a\nb\n{% include \"partials/missing.html\" %}");
+	write_layout(dir, "syntax.html", "a\n{% if %}");
+	struct env e;
+	CHECK_INT_EQ(env_open(&e, &dir, 1), -1);
+	CHECK(e.theme == NULL);
+	CHECK_INT_EQ(e.diags.len, 2);
+	int seen = 0;
+	for (size_t i = 0; i < e.diags.len; i++) {
+		const struct diag *d = &e.diags.items[i];
+		if (strcmp(d->path, "themes/broken/layouts/bad.html") == 0 && d->line == 3 &&
+		    strstr(d->msg, "'partials/missing.html' not found"))
+			seen |= 1;
+		if (strcmp(d->path, "themes/broken/layouts/syntax.html") == 0 && d->line == 2)
+			seen |= 2;
+	}
+	CHECK_INT_EQ(seen, 3);
+	env_close(&e);
+
+	/* no layouts at all */
+	const char *empty = new_theme_dir("empty");
+	CHECK_INT_EQ(env_open(&e, &empty, 1), -1);
+	CHECK_INT_EQ(e.diags.len, 1);
+	env_close(&e);
+}
+
+TEST(test_first_dir_wins)
+{
+	char site[256], inst[256];
+	snprintf(site, sizeof(site), "%s", new_theme_dir("site/themes/default"));
+	write_layout(site, "page.html", "site page {% include \"partials/x.html\" %}");
+	snprintf(inst, sizeof(inst), "%s", new_theme_dir("inst/themes/default"));
+	write_layout(inst, "page.html", "installed page");
+	write_layout(inst, "partials/x.html", "installed partial");
+	write_layout(inst, "home.html", "{{ 1 + nil_value }}");
+	const char *dirs[] = { site, inst };
+	struct env e;
+	CHECK_INT_EQ(env_open(&e, dirs, 2), 0);
+	char *out = render(&e, "page.html", "{}");
+	CHECK_STR_EQ(out, "site page installed partial");
+	free(out);
+	/* runtime errors name the file the layout came from, and its line */
+	out = render(&e, "home.html", "{}");
+	CHECK(out == NULL);
+	CHECK_INT_EQ(e.diags.len, 1);
+	if (e.diags.len) {
+		CHECK_STR_EQ(e.diags.items[0].path, "themes/default/layouts/home.html");
+		CHECK_INT_EQ(e.diags.items[0].line, 1);
+		CHECK_CONTAINS(e.diags.items[0].msg, "arithmetic");
+	}
+	CHECK_INT_EQ(lua_gettop(luavm_state(e.vm)), 0);
+	env_close(&e);
+}
+
+TEST(test_runtime_errors)
+{
+	const char *dir = new_theme_dir("rt");
+	write_layout(dir, "x.html", "a\nb\nc\nd\n{{ page.n + 1 }}\n");
+	write_layout(dir, "f.html", "\n\n{{ x | nosuchfilter }}");
+	write_layout(dir, "loop.html", "{% include \"loop.html\" %}");
+	write_layout(dir, "a.html", "{% extends \"b.html\" %}");
+	write_layout(dir, "b.html", "{% extends \"a.html\" %}");
+	write_layout(dir, "str.html", "\n{% for c in s %}{{ c }}{% endfor %}");
+	struct env e;
+	CHECK_INT_EQ(env_open(&e, &dir, 1), 0);
+	struct buf out = BUF_INIT;
+	push_lua(&e, "{page = {}}");
+	CHECK_INT_EQ(theme_render(e.theme, "x.html", &out, &e.diags), -1);
+	CHECK_INT_EQ(out.len, 0);
+	CHECK_INT_EQ(e.diags.len, 1);
+	if (e.diags.len) {
+		CHECK(strstr(e.diags.items[0].path, "layouts/x.html") != NULL);
+		CHECK_INT_EQ(e.diags.items[0].line, 5);
+		CHECK_CONTAINS(e.diags.items[0].msg, "attempt to perform arithmetic");
+		CHECK_CONTAINS(e.diags.items[0].msg, "stack traceback");
+	}
+	diag_list_release(&e.diags);
+
+	push_lua(&e, "{}");
+	CHECK_INT_EQ(theme_render(e.theme, "f.html", &out, &e.diags), -1);
+	if (e.diags.len) {
+		CHECK_INT_EQ(e.diags.items[0].line, 3);
+		CHECK_CONTAINS(e.diags.items[0].msg, "unknown filter 'nosuchfilter'");
+	}
+	diag_list_release(&e.diags);
+
+	push_lua(&e, "{}");
+	CHECK_INT_EQ(theme_render(e.theme, "loop.html", &out, &e.diags), -1);
+	if (e.diags.len) {
+		CHECK_CONTAINS(e.diags.items[0].path, "layouts/loop.html");
+		CHECK_CONTAINS(e.diags.items[0].msg, "template recursion too deep");
+	}
+	diag_list_release(&e.diags);
+
+	push_lua(&e, "{}");
+	CHECK_INT_EQ(theme_render(e.theme, "a.html", &out, &e.diags), -1);
+	if (e.diags.len)
+		CHECK_CONTAINS(e.diags.items[0].msg, "template recursion too deep");
+	diag_list_release(&e.diags);
+
+	push_lua(&e, "{s = 'abc'}");
+	CHECK_INT_EQ(theme_render(e.theme, "str.html", &out, &e.diags), -1);
+	if (e.diags.len) {
+		CHECK_INT_EQ(e.diags.items[0].line, 2);
+		CHECK_CONTAINS(e.diags.items[0].msg, "cannot loop over a string");
+	}
+	diag_list_release(&e.diags);
+
+	push_lua(&e, "{}");
+	CHECK_INT_EQ(theme_render(e.theme, "nope.html", &out, &e.diags), -1);
+	CHECK_INT_EQ(e.diags.len, 1);
+	CHECK_INT_EQ(lua_gettop(luavm_state(e.vm)), 0);
+	/* the theme still renders after errors */
+	push_lua(&e, "{page = {n = 1}}");
+	CHECK_INT_EQ(theme_render(e.theme, "x.html", &out, &e.diags), 0);
+	CHECK_STR_EQ(out.ptr, "a\nb\nc\nd\n2\n");
+	buf_release(&out);
+	env_close(&e);
+}
+
+TEST(test_render_speed)
+{
+	const char *dir = new_theme_dir("speed");
+	write_layout(dir, "t.html",
+		     "<h1>{{ page.title }}</h1>{% for t in page.tags %}<a href=\"{{ t.url }}\">"
+		     "{{ t.name | upper }}</a>{% endfor %}<p>{{ page.date | date }}</p>");
+	struct env e;
+	CHECK_INT_EQ(env_open(&e, &dir, 1), 0);
+	lua_State *L = luavm_state(e.vm);
+	push_lua(&e, "{page = {title = 'Tin <mới>', date = '2023-02-17', tags = {{name = 'a', "
+		     "url = '/chu-de/a/'}, {name = 'b', url = '/chu-de/b/'}}}}");
+	int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	struct buf out = BUF_INIT;
+	clock_t start = clock();
+	int failures = 0;
+	for (int i = 0; i < 10000; i++) {
+		buf_reset(&out);
+		lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+		failures += theme_render(e.theme, "t.html", &out, &e.diags) < 0;
+	}
+	double secs = (double)(clock() - start) / CLOCKS_PER_SEC;
+	CHECK_INT_EQ(failures, 0);
+	CHECK_STR_EQ(out.ptr, "<h1>Tin &lt;mới&gt;</h1><a href=\"/chu-de/a/\">A</a><a href=\"/chu-de/b/\">B"
+			      "</a><p>17/02/2023</p>");
+	if (secs >= 1.0)
+		fprintf(stderr, "  10000 renders took %.2f s\n", secs);
+	CHECK(secs < 1.0);
+	luaL_unref(L, LUA_REGISTRYINDEX, ref);
+	buf_release(&out);
+	env_close(&e);
+}
+
+int main(void)
+{
+	snprintf(tmp_root, sizeof(tmp_root), "/tmp/loa-test-template-XXXXXX");
+	if (!mkdtemp(tmp_root)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	RUN(test_compile_keeps_lines);
+	RUN(test_output_and_text_escaping);
+	RUN(test_attribute_escaping);
+	RUN(test_url_escaping);
+	RUN(test_script_json_escaping);
+	RUN(test_safe_values);
+	RUN(test_if_and_truth);
+	RUN(test_for_loops);
+	RUN(test_set_scoping);
+	RUN(test_expressions);
+	RUN(test_filters);
+	RUN(test_custom_filters_and_globals);
+	RUN(test_extends_blocks_include);
+	RUN(test_whitespace_control_and_comments);
+	RUN(test_compile_errors);
+	RUN(test_theme_load_errors_and_names);
+	RUN(test_first_dir_wins);
+	RUN(test_runtime_errors);
+	RUN(test_render_speed);
+	rm_tree(tmp_root);
+	return harness_report();
+}
