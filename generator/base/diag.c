@@ -83,6 +83,21 @@ void diag_list_release(struct diag_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* Messages may span lines (a Lua traceback); continuation lines are
+ * indented so that each diagnostic still starts with its file:line. */
+static void escape_message(struct buf *out, const char *s, size_t len)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && s[i] != '\n' && s[i] != '\t')
+			continue;
+		diag_escape(out, s + start, i - start);
+		if (i < len)
+			buf_puts(out, s[i] == '\n' ? "\n    " : "  ");
+		start = i + 1;
+	}
+}
+
 void diag_escape(struct buf *out, const char *s, size_t len)
 {
 	size_t i = 0;
@@ -122,7 +137,7 @@ void diag_format(const struct diag *d, bool color, char **out)
 	buf_puts(&b, d->severity == DIAG_ERROR ? "error: " : "warning: ");
 	if (color)
 		buf_puts(&b, "\033[0m");
-	diag_escape(&b, d->msg, strlen(d->msg));
+	escape_message(&b, d->msg, strlen(d->msg));
 	*out = buf_detach(&b, NULL);
 }
 

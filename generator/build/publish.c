@@ -1,10 +1,10 @@
-/* publish — owns the output folder's life: the lock beside it, the
+/* publish — owns the output folder's life: the lock on its parent, the
  * temporary folder a build writes into, the swap that publishes it, and the
  * removal of leftovers (see publish.h).
  *
  * Layout beside the output folder NAME in its parent folder P:
- *   P/.NAME.loa-lock      lock file (flock), kept: removing a lock file
- *                         races with a build that just opened it
+ *   P itself              locked with flock: no lock file is left beside
+ *                         the output
  *   P/.NAME.loa-tmp-PID   the new site while it is written
  *   P/.NAME.loa-old-PID   the previous site after the swap, being removed
  * Every name below P is resolved relative to a directory descriptor with
@@ -250,7 +250,7 @@ static void outdir_free(struct outdir *o)
 int outdir_begin(struct outdir **out, const char *final_dir, struct diag_list *diags)
 {
 	struct outdir *o = xcalloc(1, sizeof(*o));
-	char *parent = NULL, *lock_name = NULL;
+	char *parent = NULL;
 	struct names n = { NULL, 0, 0 };
 	int rc = -1;
 	o->parent_fd = o->tmp_fd = o->lock_fd = -1;
@@ -269,21 +269,18 @@ int outdir_begin(struct outdir **out, const char *final_dir, struct diag_list *d
 		goto done;
 	}
 
-	lock_name = xasprintf(".%s.loa-lock", o->name);
-	o->lock_fd = openat(o->parent_fd, lock_name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-			    0644);
-	if (o->lock_fd < 0) {
-		diag_error(diags, "", 0, 0, "cannot create the lock %s/%s: %s", parent, lock_name,
-			   strerror(errno));
-		goto done;
-	}
-	if (flock(o->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+	/* The lock is flock on the parent folder itself, so that a build
+	 * leaves nothing beside the output but the output. Builds writing
+	 * other outputs in the same folder wait their turn too (refused, not
+	 * blocked): a rare case, and a safe one. */
+	o->lock_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->lock_fd < 0 || flock(o->lock_fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno == EWOULDBLOCK)
-			diag_error(diags, "", 0, 0, "another build is writing %s", final_dir);
+			diag_error(diags, "", 0, 0, "another build is writing in %s", parent);
 		else
-			diag_error(diags, "", 0, 0, "cannot lock %s/%s: %s", parent, lock_name,
-				   strerror(errno));
-		close(o->lock_fd);
+			diag_error(diags, "", 0, 0, "cannot lock %s: %s", parent, strerror(errno));
+		if (o->lock_fd >= 0)
+			close(o->lock_fd);
 		o->lock_fd = -1;
 		goto done;
 	}
@@ -328,7 +325,6 @@ done:
 	}
 	names_release(&n);
 	free(parent);
-	free(lock_name);
 	return rc;
 }
 

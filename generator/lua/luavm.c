@@ -75,6 +75,10 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 	uint64_t step = (uint64_t)lua_gethookcount(L);
 	if (vm->remaining > step) {
 		vm->remaining -= step;
+		/* a thread stopped once keeps a step of 1; a later call that
+		 * resumes it gets the normal step back */
+		if (step == 1 && vm->remaining > HOOK_STEP)
+			lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_STEP);
 		return;
 	}
 	vm->remaining = 0;

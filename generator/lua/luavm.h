@@ -13,7 +13,16 @@
  * the hook cannot fire inside C functions, callers that run untrusted
  * patterns also keep the worker's wall-clock deadline.
  *
- * Chunks are named "@path" so that errors read `plugins/x.lua:12: msg`. */
+ * Chunks are named "@path" so that errors read `plugins/x.lua:12: msg`.
+ *
+ * Details a plugin author sees: `print` does nothing; collectgarbage only
+ * answers "count"; coroutines are allowed (they inherit the budget);
+ * os.time needs a date table and reads it as UTC (no clock, no local time
+ * zone); string.format's %s never shows an address and %p is refused;
+ * math.randomseed() with no argument restores the vm's seed. Each env has
+ * its own copies of the library tables, so `string.x = f` stays local.
+ * Once the budget is spent the hook fires at every instruction, so a pcall
+ * in Lua cannot swallow the error and keep looping. */
 #ifndef LOA_LUAVM_H
 #define LOA_LUAVM_H
 
@@ -37,7 +46,9 @@ void luavm_close(struct luavm *vm);
 lua_State *luavm_state(struct luavm *vm);
 
 /* Pushes a new environment table for one chunk (plugin, template): reads
- * fall through to the safe globals, writes stay in this table. [-0,+1] */
+ * fall through to the safe globals, writes stay in this table. Pushes nil
+ * if memory ran out (the chunk then fails when it touches a global). The
+ * global table of the state is the safe globals table. [-0,+1] */
 void luavm_new_env(struct luavm *vm);
 
 /* Loads src as a text chunk named "@chunkname" with the table on top of
@@ -46,7 +57,8 @@ void luavm_new_env(struct luavm *vm);
 int luavm_load(struct luavm *vm, const char *chunkname, const char *src, size_t len,
 	       struct diag_list *diags);
 
-/* lua_pcall with a traceback handler and a fresh instruction budget. On
+/* lua_pcall with a traceback handler and a fresh instruction budget (a
+ * luavm_call made from inside another shares the outer budget). On
  * error adds `chunk:line: message` (the innermost Lua position) with the
  * traceback appended, and returns -1. [-(nargs+1),+nresults | +0] */
 int luavm_call(struct luavm *vm, int nargs, int nresults, struct diag_list *diags);

@@ -253,8 +253,8 @@ static bool is_url_attr(const char *a)
  * as started. */
 static enum esc html_escaper(struct html *h)
 {
-	enum esc e = ESC_TEXT;
-	bool in_value = false, quoted = false;
+	enum esc e;
+	bool quoted = false;
 	switch (h->state) {
 	case H_DATA:
 	case H_RCDATA:
@@ -271,19 +271,16 @@ static enum esc html_escaper(struct html *h)
 	case H_BEFORE_VALUE:
 		h->state = H_VALUE_UQ;
 		h->value_empty = true;
-		in_value = true;
 		break;
 	case H_VALUE_UQ:
-		in_value = true;
 		break;
 	case H_VALUE_DQ:
 	case H_VALUE_SQ:
-		in_value = quoted = true;
+		quoted = true;
 		break;
 	}
-	(void)in_value;
 	if (h->attr[0] == 'o' && h->attr[1] == 'n')
-		e = ESC_JS; /* event handler: JS string escaping has no quote or & left */
+		e = ESC_JS; /* event handler: JS string escaping leaves no quote or & */
 	else if (is_url_attr(h->attr) && h->value_empty)
 		e = quoted ? ESC_URL : ESC_URL_UNQUOTED;
 	else
@@ -1490,7 +1487,7 @@ static void compile_all(struct compiler *c)
 
 	while (pos < len && !c->failed) {
 		size_t t = pos;
-		while (t + 1 < len && !(src[t] == '{' && strchr("{%#", src[t + 1])))
+		while (t + 1 < len && !(src[t] == '{' && src[t + 1] && strchr("{%#", src[t + 1])))
 			t++;
 		if (t + 1 >= len)
 			t = len;

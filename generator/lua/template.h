@@ -14,8 +14,29 @@
  *   {% extends "base.html" %} with {% block name %}…{% endblock %}
  *   {# comment #}, and {%- -%} / {{- -}} trim whitespace
  * Expressions: literals, names, a.b, a[b], calls f(x), not/and/or,
- * == != < <= > >=, + - * / %, ~ (concatenation), ( ). Unknown names and
- * missing fields are nil, and nil prints as nothing.
+ * == != < <= > >=, in, not in, + - * / // %, ~ (concatenation), ( ),
+ * lists [a, b] and maps {'k': v}. Unknown names and missing fields are nil,
+ * and nil prints as nothing. Names are loop/set variables, else context
+ * fields, else theme globals. Truth is Jinja's: nil, false, "", 0 and empty
+ * tables are false. Lists index from 1 (Lua's tables), as in l[1] or l.1.
+ * A set inside a for body is local to it; elsewhere it lasts to the end of
+ * the template or block. An include sees the includer's variables.
+ * super() inside a block prints the parent's version of it.
+ *
+ * Escaping follows the HTML context of the literal text before {{ }}:
+ * text and quoted attributes get HTML escaping; unquoted attributes also
+ * lose spaces and =; on* attributes and <script> get JS string escaping
+ * (< > & ' as \u00XX), so `"{{ x }}"` is safe in JSON-LD and `x | json`
+ * gives a JSON value. Safe values (template_push_safe, `| safe`) print raw.
+ *
+ * Filters: escape/e, safe, upper, lower (Vietnamese letters too), length,
+ * default(v), join(sep), first, last, reverse, sort(key, reverse), limit(n),
+ * truncate(n) (characters, at a word, "…"), striptags, urlencode, json,
+ * date (17/02/2023; a month 02/2023), date_long (ngày 17 tháng 02 năm
+ * 2023), date_iso, abs_url and rel_url (against ctx.site.base_url),
+ * replace(a, b), trim, int. Global: range(n) / range(a, b[, step]).
+ * Include/extends chains deeper than 32 stop with "template recursion too
+ * deep".
  *
  * Generated Lua keeps each template line on the same Lua line, so runtime
  * errors read `layouts/x.html:LINE: message`. */
@@ -41,6 +62,7 @@ int template_compile(struct buf *lua_out, const char *name, const char *src, siz
  * runtime (escaping, filters) in vm. Errors name `layouts/x.html:line`. */
 int theme_load(struct theme **out, struct luavm *vm, const char *const *dirs, size_t ndirs,
 	       struct diag_list *diags);
+/* Before luavm_close of the vm it was loaded into. NULL is fine. */
 void theme_free(struct theme *t);
 bool theme_has(const struct theme *t, const char *layout);
 

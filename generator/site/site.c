@@ -104,8 +104,7 @@ static int page_line(const struct page *p)
 
 int site_claim_url(struct site *s, const char *url, const char *who, struct diag_list *d)
 {
-	if (url_reserved(url))
-		return diag_error(d, who, 0, 0, "URL %s is reserved for the site's own pages", url);
+	/* reserved URLs are the plugins' to make: only collisions count */
 	size_t owner;
 	const char *key = url_key(&s->arena, url);
 	if (!strmap_put(&s->url_owner, key, (size_t)-1, &owner)) {

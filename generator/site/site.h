@@ -65,7 +65,7 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 void site_release(struct site *s);
 
 /* Claims url for a page made by a plugin (or the build): an error naming
- * who when the URL is taken or reserved. Returns 0 or -1. */
+ * who when a content page or another plugin page has it. Returns 0 or -1. */
 int site_claim_url(struct site *s, const char *url, const char *who, struct diag_list *diags);
 
 /* The output path of a URL: "/a/b/" → "a/b/index.html", "/x.ics" → "x.ics". */

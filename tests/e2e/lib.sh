@@ -55,7 +55,7 @@ basic_site() {
 	write "$1/site.yaml" <<'YAML'
 title: "Trang thử"
 base_url: "https://example.vn/"
-page_size: 2
+page_size: 1
 YAML
 	write "$1/content/schools/dong-thai.md" <<'MD'
 ---
@@ -87,6 +87,7 @@ MD
 ---
 title: "Hội thảo chuyển đổi số"
 date: 17/02/2023
+lastmod: 2023-02-20
 category: policy
 ---
 ## Nội dung

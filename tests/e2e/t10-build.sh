@@ -24,7 +24,8 @@ check "Vietnamese D/M/YYYY date shown as 17/02/2023" contains public/tin-tuc/an-
 check "plan activities in a table" contains public/ke-hoach/ke-hoach-tap-huan-cot-can/index.html '<table'
 check "plan activity listed" contains public/ke-hoach/ke-hoach-tap-huan-cot-can/index.html 'Tập huấn'
 check "sitemap lists the article with absolute URL" contains public/sitemap.xml '<loc>https://example.vn/tin-tuc/dong-thai/bua-an-ban-tru-dam-bao-dinh-duong/</loc>'
-check "sitemap lastmod from front matter date" contains public/sitemap.xml '<lastmod>2023-03-01'
+check "sitemap lastmod from the last commit" grep -q "bua-an-ban-tru-dam-bao-dinh-duong/</loc><lastmod>2023-03-02T10:00:00+07:00" public/sitemap.xml
+check "sitemap lastmod from front matter" grep -q "hoi-thao-chuyen-doi-so/</loc><lastmod>2023-02-20" public/sitemap.xml
 check "robots.txt names the sitemap" contains public/robots.txt 'Sitemap: https://example.vn/sitemap.xml'
 check "theme css copied" test -s public/css/style.css
 check "topic page for a tag" test -s public/chu-de/dinh-duong/index.html

@@ -50,7 +50,7 @@ commit "$R" "2023-03-05T08:00:00+07:00" "Trường" "x@example.vn" "Lỗi"
 st=$?
 cat "$TMP/err"
 check "rejected pages exit 1" [ "$st" -eq 1 ]
-check "impossible date named file:line" contains "$TMP/err" "content/news/dong-thai/hong.md:4"
+check "impossible date named file:line" contains "$TMP/err" "content/news/dong-thai/hong.md:3"
 check "unknown school named" grep -q "content/news/truong-la/bai.md:1.*truong-la" "$TMP/err"
 check "duplicate URL names both files" grep -q "trung-1.md:.*trung-2.md" "$TMP/err"
 check "duplicate key named at its line" grep -q "nhan-doi.md:3.*duplicate key" "$TMP/err"
