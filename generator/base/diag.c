@@ -148,3 +148,46 @@ void diag_print(FILE *f, const struct diag *d, bool color)
 	fprintf(f, "%s\n", s);
 	free(s);
 }
+
+void diag_list_encode(struct buf *out, const struct diag_list *l)
+{
+	for (size_t i = 0; i < l->len; i++) {
+		const struct diag *d = &l->items[i];
+		buf_addf(out, "%c %d %d %zu %zu\n", d->severity == DIAG_ERROR ? 'E' : 'W', d->line,
+			 d->col, strlen(d->path), strlen(d->msg));
+		buf_puts(out, d->path);
+		buf_puts(out, d->msg);
+	}
+}
+
+void diag_list_decode(struct diag_list *l, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+	while (p < end) {
+		char sev;
+		int line, col;
+		size_t plen, mlen;
+		/* the header ends at its newline; a path or message that starts
+		 * with white space must not be eaten by sscanf */
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		char head[96];
+		size_t hn = nl ? (size_t)(nl - p) : 0;
+		if (!nl || hn >= sizeof(head))
+			return;
+		memcpy(head, p, hn);
+		head[hn] = '\0';
+		size_t used = hn + 1;
+		if (sscanf(head, "%c %d %d %zu %zu", &sev, &line, &col, &plen, &mlen) != 5 ||
+		    (size_t)(end - p - used) < plen || (size_t)(end - p - used) - plen < mlen)
+			return;
+		p += used;
+		char *path = xstrndup(p, plen);
+		p += plen;
+		if (sev == 'E')
+			diag_error(l, path, line, col, "%.*s", (int)mlen, p);
+		else
+			diag_warning(l, path, line, col, "%.*s", (int)mlen, p);
+		p += mlen;
+		free(path);
+	}
+}

@@ -49,6 +49,13 @@ void diag_list_release(struct diag_list *l);
 void diag_format(const struct diag *d, bool color, char **out);
 void diag_print(FILE *f, const struct diag *d, bool color);
 
+/* Serialises a list into out (appended) and back: diagnostics cross the
+ * pipes between render workers, the builder and its supervisor. decode
+ * adds to l and ignores a malformed tail. */
+struct buf;
+void diag_list_encode(struct buf *out, const struct diag_list *l);
+void diag_list_decode(struct diag_list *l, const char *data, size_t len);
+
 /* Append s to out with control bytes and invalid UTF-8 escaped. */
 struct buf;
 void diag_escape(struct buf *out, const char *s, size_t len);

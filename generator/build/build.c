@@ -60,41 +60,6 @@ static int read_file(const char *path, struct buf *out)
 	return n < 0 ? -1 : 0;
 }
 
-/* ---- diagnostics across the worker pipe --------------------------------- */
-
-static void encode_diags(struct buf *out, const struct diag_list *l)
-{
-	for (size_t i = 0; i < l->len; i++) {
-		const struct diag *d = &l->items[i];
-		buf_addf(out, "%c %d %d %zu %zu\n", d->severity == DIAG_ERROR ? 'E' : 'W', d->line,
-			 d->col, strlen(d->path), strlen(d->msg));
-		buf_puts(out, d->path);
-		buf_puts(out, d->msg);
-	}
-}
-
-static void decode_diags(struct diag_list *l, const char *data, size_t len)
-{
-	const char *p = data, *end = data + len;
-	while (p < end) {
-		char sev;
-		int line, col, used = 0;
-		size_t plen, mlen;
-		if (sscanf(p, "%c %d %d %zu %zu\n%n", &sev, &line, &col, &plen, &mlen, &used) != 5 ||
-		    !used || (size_t)(end - p - used) < plen + mlen)
-			return;
-		p += used;
-		char *path = xstrndup(p, plen);
-		p += plen;
-		if (sev == 'E')
-			diag_error(l, path, line, col, "%.*s", (int)mlen, p);
-		else
-			diag_warning(l, path, line, col, "%.*s", (int)mlen, p);
-		p += mlen;
-		free(path);
-	}
-}
-
 /* ---- rendering, in the workers --------------------------------------------- */
 
 static int link_cb(void *ctx, const char *url, struct buf *out)
@@ -155,7 +120,7 @@ static int work(void *ctx, size_t job, struct buf *out)
 	if (ret < 0 && d.errors == 0)
 		diag_error(&d, job < b->ncontent ? b->site.pages[b->content[job]]->path : "", 0, 0,
 			   "rendering failed");
-	encode_diags(out, &d);
+	diag_list_encode(out, &d);
 	diag_list_release(&d);
 	return ret;
 }
@@ -168,10 +133,10 @@ static void job_done(void *ctx, size_t job, enum pool_status st, const char *dat
 	switch (st) {
 	case POOL_OK:
 		b->ok[job] = true;
-		decode_diags(b->diags, data, len);
+		diag_list_decode(b->diags, data, len);
 		break;
 	case POOL_FAILED:
-		decode_diags(b->diags, data, len);
+		diag_list_decode(b->diags, data, len);
 		break;
 	case POOL_TIMEOUT:
 		diag_error(b->diags, who, 1, 0,
@@ -417,6 +382,24 @@ static int load_plugins(struct build *b)
 	return ret;
 }
 
+/* Tells the supervisor (supervise.c) that plugin code starts or stops
+ * running here, so that it can hold it to a wall-clock deadline. */
+static void phase_begin(struct build *b, const char *label)
+{
+	if (!b->opts->watched)
+		return;
+	char msg[160];
+	int n = snprintf(msg, sizeof(msg), "P %u %s\n", b->site.config.plugin_seconds, label);
+	if (n > 0 && write(b->opts->watch_fd, msg, (size_t)n) < 0)
+		return; /* the supervisor is gone; nothing to tell */
+}
+
+static void phase_end(struct build *b)
+{
+	if (b->opts->watched && write(b->opts->watch_fd, "p\n", 2) < 0)
+		return;
+}
+
 static size_t vm_size(void)
 {
 	FILE *f = fopen("/proc/self/statm", "r");
@@ -459,8 +442,12 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 		goto done;
 	if (sitelua_open(&b.sl, &b.site, b.vm, b.theme, i18n, diags) < 0)
 		goto done;
-	if (load_plugins(&b) < 0 || sitelua_run_stage(b.sl, "after_load", diags) < 0 ||
-	    sitelua_run_stage(b.sl, "before_render", diags) < 0 || sitelua_collect(b.sl, diags) < 0)
+	phase_begin(&b, "loading plugins, after_load and before_render");
+	int plugins_ok = load_plugins(&b) == 0 && sitelua_run_stage(b.sl, "after_load", diags) == 0 &&
+			 sitelua_run_stage(b.sl, "before_render", diags) == 0 &&
+			 sitelua_collect(b.sl, diags) == 0;
+	phase_end(&b);
+	if (!plugins_ok)
 		goto done;
 
 	b.content = xcalloc(b.site.npages + 1, sizeof(*b.content));
@@ -487,7 +474,10 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	}
 	strmap_release(&seen);
 	write_sitemap(&b);
-	if (sitelua_run_stage(b.sl, "after_build", diags) < 0)
+	phase_begin(&b, "after_build");
+	plugins_ok = sitelua_run_stage(b.sl, "after_build", diags) == 0;
+	phase_end(&b);
+	if (!plugins_ok)
 		goto done;
 	if (opts->strict && diags->errors)
 		goto done;

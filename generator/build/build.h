@@ -25,6 +25,8 @@ struct build_options {
 	bool strict;          /* any error publishes nothing */
 	bool dry_run;         /* loa check: render everything, write nothing */
 	bool quiet;
+	bool watched;         /* a supervisor reads phase messages on watch_fd */
+	int watch_fd;
 };
 
 struct build_result {

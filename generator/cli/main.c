@@ -4,6 +4,7 @@
 #include "base/diag.h"
 #include "base/xalloc.h"
 #include "build/build.h"
+#include "build/supervise.h"
 #include "content/dates.h"
 
 #include <errno.h>
@@ -218,7 +219,7 @@ int main(int argc, char **argv)
 
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct build_result r;
-	build_run(&o, &diags, &r);
+	supervise_build(&o, &diags, &r);
 	diag_list_sort(&diags);
 	if (json) {
 		print_diags_json(stdout, &diags, r.status);

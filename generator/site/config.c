@@ -31,6 +31,7 @@ static void set_defaults(struct site_config *c, const char *path)
 	c->max_file_size = 2u * 1024 * 1024;
 	c->render_timeout_ms = 5000;
 	c->render_memory = 512u * 1024 * 1024;
+	c->plugin_seconds = 60;
 }
 
 static int get_string(const struct site_config *c, const struct value *map, const char *key,
@@ -173,6 +174,9 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 		n = (long)(c->render_memory / (1024 * 1024));
 		err |= get_int(c, v, "render_memory_mb", 64, 65536, &n, d);
 		c->render_memory = (size_t)n * 1024 * 1024;
+		n = c->plugin_seconds;
+		err |= get_int(c, v, "plugin_seconds", 1, 3600, &n, d);
+		c->plugin_seconds = (unsigned)n;
 	}
 	if ((v = value_get(root, "plugins")) && !value_is_null(v)) {
 		c->plugins_given = true;

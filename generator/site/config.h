@@ -37,6 +37,7 @@ struct site_config {
 	size_t max_file_size;          /* limits.file_size, bytes */
 	unsigned render_timeout_ms;    /* limits.render_seconds */
 	size_t render_memory;          /* limits.render_memory_mb */
+	unsigned plugin_seconds;       /* limits.plugin_seconds: wall clock of each plugin stage */
 	struct school_access *schools;
 	size_t nschools;
 };
