@@ -5,6 +5,7 @@
 #include "base/xalloc.h"
 #include "build/build.h"
 #include "build/supervise.h"
+#include "cli/new.h"
 #include "content/dates.h"
 
 #include <errno.h>
@@ -27,6 +28,7 @@ static const char usage[] =
 	"usage: loa build  [--repo PATH] [--ref REF] [--worktree] [--out DIR] [--drafts]\n"
 	"                  [--future] [--strict] [--jobs N] [--now DATE] [--quiet]\n"
 	"       loa check  [--repo PATH] [--ref REF] [--worktree] [--format text|json]\n"
+	"       loa new    news|school|plan \"Title\" [--school SLUG] [--repo PATH]\n"
 	"       loa --help | --version\n"
 	"\n"
 	"Exit status: 0 clean; 1 published, but some pages were rejected;\n"
@@ -111,6 +113,57 @@ static void print_diags_json(FILE *f, const struct diag_list *l, int status)
 	fprintf(f, "]}\n");
 }
 
+static int64_t today_from_env(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *end = NULL;
+	if (sde && *sde) {
+		long long v = strtoll(sde, &end, 10);
+		if (!*end)
+			return v;
+	}
+	return time(NULL);
+}
+
+static int cmd_new(int argc, char **argv)
+{
+	struct new_options o = { ".", NULL, NULL, NULL, today_from_env() };
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--school") && i + 1 < argc) {
+			o.school = argv[++i];
+		} else if (!strcmp(argv[i], "--repo") && i + 1 < argc) {
+			o.root = argv[++i];
+		} else if (!strcmp(argv[i], "--now") && i + 1 < argc) {
+			if (parse_now(argv[++i], &o.now) < 0) {
+				fprintf(stderr, "loa: --now: invalid date '%s'\n", argv[i]);
+				return 2;
+			}
+		} else if (argv[i][0] == '-' || (o.kind && o.title)) {
+			fprintf(stderr, "loa: unexpected argument '%s'\n%s", argv[i], usage);
+			return 2;
+		} else if (!o.kind) {
+			o.kind = argv[i];
+		} else {
+			o.title = argv[i];
+		}
+	}
+	if (!o.kind || !o.title) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	struct diag_list diags = DIAG_LIST_INIT;
+	char *path = NULL;
+	int ret = new_page(&o, &path, &diags);
+	for (size_t i = 0; i < diags.len; i++)
+		diag_print(stderr, &diags.items[i], isatty(2) && !getenv("NO_COLOR"));
+	diag_list_release(&diags);
+	if (ret < 0)
+		return 2;
+	printf("%s\n", path);
+	free(path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -126,6 +179,8 @@ int main(int argc, char **argv)
 		printf("loa %s\n", LOA_VERSION);
 		return 0;
 	}
+	if (!strcmp(cmd, "new"))
+		return cmd_new(argc, argv);
 	bool check = !strcmp(cmd, "check");
 	if (strcmp(cmd, "build") && !check) {
 		fprintf(stderr, "loa: unknown command '%s'\n%s", cmd, usage);
