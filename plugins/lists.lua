@@ -1,5 +1,5 @@
 -- lists.lua — the site's listings: the home page, /tin-tuc/ (newest first,
--- paginated as /tin-tuc/trang/N/), the school directory /truong/, the plans
+-- paginated as /tin-tuc/trang/N/), the plans
 -- /ke-hoach/, each topic /chu-de/TAG/ and the list of topics, and a list
 -- for every other folder that has an _index.md.
 local t = loa.t
@@ -55,8 +55,7 @@ loa.on("before_render", function()
               "\1" .. s.title_key .. "\1" .. s.url
   end
   table.sort(schools, function(a, b) return keys[a] < keys[b] end)
-  loa.add_page{ url = "/truong/", layout = "list.html",
-                page = section_page("/truong/", t.schools or "Trường"), pages = schools }
+  -- the directory /truong/ itself is made by schools.lua
 
   local plans = loa.pages{ kind = "plan" }
   table.sort(plans, function(a, b)

@@ -73,8 +73,9 @@ static int render_content(struct build *b, size_t page_index, struct diag_list *
 	struct page *p = b->site.pages[page_index];
 	struct buf body = BUF_INIT, html = BUF_INIT;
 	void *pair[2] = { &b->site, p };
+	struct sitelua_shortcode_ctx sc = { b->sl, page_index, d };
 	struct markdown_opts mo = { p->path, p->body_line - 1, b->site.config.unsafe_html,
-				    link_cb, pair, b->site.text };
+				    link_cb, pair, b->site.text, sitelua_shortcode_cb, &sc };
 	int ret = markdown_render(&body, p->body, p->body_len, &mo, d);
 	if (ret == 0)
 		ret = sitelua_render_page(b->sl, page_index, body.ptr, body.len, &html, d);
@@ -94,12 +95,13 @@ static int render_extra(struct build *b, size_t i, struct diag_list *d)
 	if (has_body) {
 		const struct page *p = b->site.pages[src];
 		void *pair[2] = { &b->site, (void *)p };
-		struct markdown_opts mo = { p->path, p->body_line - 1, b->site.config.unsafe_html,
-					    link_cb, pair, b->site.text };
 		/* the same section body shows on every page of its list: report
 		 * its warnings once, with the first page */
 		struct diag_list ignored = DIAG_LIST_INIT;
 		bool first = !e->url || !strstr(e->url, "/trang/");
+		struct sitelua_shortcode_ctx sc = { b->sl, src, first ? d : &ignored };
+		struct markdown_opts mo = { p->path, p->body_line - 1, b->site.config.unsafe_html,
+					    link_cb, pair, b->site.text, sitelua_shortcode_cb, &sc };
 		markdown_render(&body, p->body, p->body_len, &mo, first ? d : &ignored);
 		diag_list_release(&ignored);
 	}

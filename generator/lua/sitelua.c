@@ -8,6 +8,7 @@
 #include "lua/luavm.h"
 #include "lua/template.h"
 #include "site/site.h"
+#include "source/repo.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -25,6 +26,7 @@ struct sitelua {
 	struct luavm *vm;
 	struct theme *theme;
 	int site_ref, t_ref, pages_ref, extras_ref, loa_ref;
+	int shortcodes_ref; /* name → function */
 	const char *current_plugin; /* while a plugin or its handler runs */
 	struct stage_handler *handlers;
 	size_t nhandlers, handlers_cap;
@@ -469,11 +471,98 @@ static int l_global(lua_State *L)
 	return 0;
 }
 
+/* loa.shortcode(name, fn): fn(args, page) → HTML, for `{{< name ... >}}`.
+ * A later registration of the same name replaces the earlier one, so that
+ * a site's plugin can override a shipped shortcode. */
+static int l_shortcode(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	size_t len;
+	const char *name = luaL_checklstring(L, 1, &len);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	bool ok = len > 0 && len <= 64;
+	for (size_t i = 0; ok && i < len; i++) {
+		char c = name[i];
+		ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		     c == '-' || c == '_';
+	}
+	if (!ok)
+		return luaL_error(L, "loa.shortcode: invalid name (1 to 64 letters, digits, '-' or '_')");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->shortcodes_ref);
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 2);
+	lua_rawset(L, -3);
+	return 0;
+}
+
+/* Why path may not be given to loa.read, or NULL. The repo module checks
+ * each name again (.git, NTFS aliases, …); this gives plugins a plain
+ * message for the common mistakes. */
+static const char *read_path_problem(const char *path, size_t len)
+{
+	if (len == 0)
+		return "empty";
+	if (strlen(path) != len)
+		return "NUL byte";
+	if (path[0] == '/')
+		return "absolute; give it relative to the site's root";
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)path[i];
+		if (c < 0x20 || c == 0x7f)
+			return "control byte";
+		if (c == '\\')
+			return "backslash";
+	}
+	for (const char *p = path;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 0)
+			return "empty folder name";
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return "'.' and '..' are not allowed";
+		if (!slash)
+			return NULL;
+		p = slash + 1;
+	}
+}
+
+/* loa.read(path) → content, or nil, message when the file is absent or
+ * unreadable. Reads the site's repository at the built ref (the files on
+ * disk with --worktree), never outside it; the size limit of content files
+ * applies. A bad path is an error: it is a bug, or an attempt to escape. */
+static int l_read(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	size_t len;
+	const char *path = luaL_checklstring(L, 1, &len);
+	const char *why = read_path_problem(path, len);
+	if (why)
+		return luaL_error(L, "loa.read: invalid path '%s' (%s)", path, why);
+	struct buf data = BUF_INIT;
+	struct diag_list d = DIAG_LIST_INIT;
+	int rc = repo_read_path(sl->site->repo, path, &data, &d);
+	if (rc == 0) {
+		lua_pushlstring(L, data.ptr, data.len);
+		buf_release(&data);
+		diag_list_release(&d);
+		return 1;
+	}
+	lua_pushnil(L);
+	if (rc > 0)
+		lua_pushfstring(L, "loa.read: '%s' not found", path);
+	else
+		lua_pushfstring(L, "loa.read: '%s': %s", path, d.len ? d.items[0].msg : "cannot read");
+	buf_release(&data);
+	diag_list_release(&d);
+	return 2;
+}
+
 static const luaL_Reg loa_funcs[] = {
 	{ "slugify", l_slugify },   { "fold", l_fold },         { "sort_key", l_sort_key },
 	{ "collate", l_collate },   { "format_date", l_format_date },
 	{ "add_page", l_add_page }, { "add_file", l_add_file }, { "on", l_on },
-	{ "filter", l_filter },     { "global", l_global },     { NULL, NULL },
+	{ "filter", l_filter },     { "global", l_global },     { "shortcode", l_shortcode },
+	{ "read", l_read },         { NULL, NULL },
 };
 
 static void push_site_table(lua_State *L, struct sitelua *sl)
@@ -555,6 +644,8 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 
 	lua_newtable(L);
 	sl->extras_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_newtable(L);
+	sl->shortcodes_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
 	/* the loa module */
 	lua_newtable(L);
@@ -800,4 +891,77 @@ int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, si
 		lua_pop(L, 1);
 	}
 	return theme_render(sl->theme, e->layout, out, d);
+}
+
+int sitelua_shortcode(struct sitelua *sl, size_t page_index, const char *name,
+		      const char *const *keys, const char *const *values, size_t nargs,
+		      struct buf *out, struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	int top = lua_gettop(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->shortcodes_ref);
+	lua_getfield(L, -1, name);
+	lua_remove(L, -2);
+	if (!lua_isfunction(L, -1)) {
+		lua_settop(L, top);
+		return 1;
+	}
+	/* where the function was defined, for a result that is not a string */
+	lua_Debug ar;
+	char where[256] = "";
+	int where_line = 0;
+	lua_pushvalue(L, -1);
+	if (lua_getinfo(L, ">S", &ar) && ar.source[0] == '@') {
+		snprintf(where, sizeof(where), "%s", ar.source + 1);
+		where_line = ar.linedefined;
+	}
+	lua_createtable(L, (int)nargs, 0);
+	lua_Integer pos = 0;
+	for (size_t i = 0; i < nargs; i++) {
+		lua_pushstring(L, values[i]);
+		if (keys[i])
+			lua_setfield(L, -2, keys[i]);
+		else
+			lua_rawseti(L, -2, ++pos);
+	}
+	if (page_index != SITELUA_NO_PAGE && page_index < sl->site->npages) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
+		lua_rawgeti(L, -1, (lua_Integer)page_index + 1);
+		lua_remove(L, -2);
+	} else {
+		lua_pushnil(L);
+	}
+	if (luavm_call(sl->vm, 2, 1, d) < 0) {
+		lua_settop(L, top);
+		return -1;
+	}
+	int rc = 0;
+	if (lua_type(L, -1) == LUA_TSTRING) {
+		size_t len;
+		const char *html = lua_tolstring(L, -1, &len);
+		buf_add(out, html, len);
+	} else {
+		rc = diag_error(d, where, where_line, 0, "shortcode '%s' returned %s, not a string",
+				name, luaL_typename(L, -1));
+	}
+	lua_settop(L, top);
+	return rc;
+}
+
+int sitelua_shortcode_cb(void *ctx, const char *name, const char *const *keys,
+			 const char *const *values, size_t nargs, struct buf *html, struct buf *err)
+{
+	struct sitelua_shortcode_ctx *c = ctx;
+	size_t before = c->diags->len;
+	int rc = sitelua_shortcode(c->sl, c->page_index, name, keys, values, nargs, html, c->diags);
+	if (rc < 0 && c->diags->len > before) {
+		const struct diag *e = &c->diags->items[before];
+		const char *nl = strchr(e->msg, '\n');
+		if (e->path[0] && e->line > 0)
+			buf_addf(err, "%s:%d: ", e->path, e->line);
+		else if (e->path[0])
+			buf_addf(err, "%s: ", e->path);
+		buf_add(err, e->msg, nl ? (size_t)(nl - e->msg) : strlen(e->msg));
+	}
+	return rc;
 }

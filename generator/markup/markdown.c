@@ -11,9 +11,17 @@
  * heading, so each heading gets a marker child (a custom inline printing a
  * 0xFF byte, which never occurs in cmark's output because the input is
  * validated as UTF-8) and the rendered `<hN>` + marker becomes
- * `<hN id="...">`. */
+ * `<hN id="...">`.
+ *
+ * Shortcodes are found before that walk: a paragraph on one source line
+ * whose text (read from the source by position, so that emphasis or
+ * inline HTML in the arguments cannot change it) is `{{< ... >}}` becomes
+ * a custom block holding the callback's HTML, which cmark-gfm prints as it
+ * is even in safe mode. The HTML is checked to be valid UTF-8, so it can
+ * never hold the heading marker byte. */
 #include "markup/markdown.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +47,7 @@ enum { MAX_WARNINGS_PER_KIND = 100 };
 
 #define HEADING_MARKER 0xff /* as a byte; "\xff" as a string */
 
-enum warn_kind { WARN_HTML, WARN_UNSAFE, WARN_BROKEN, WARN_KINDS };
+enum warn_kind { WARN_HTML, WARN_UNSAFE, WARN_BROKEN, WARN_SHORTCODE, ERR_SHORTCODE, WARN_KINDS };
 
 struct render {
 	const struct markdown_opts *opts;
@@ -90,15 +98,41 @@ static void warn(struct render *r, enum warn_kind kind, cmark_node *n, const cha
 	diag_warning(r->diags, r->opts->path, line, col, fmt, arg);
 }
 
+/* Like warn(), with a format of any arguments, as an error or a warning. */
+static void note(struct render *r, enum warn_kind kind, bool error, cmark_node *n,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void note(struct render *r, enum warn_kind kind, bool error, cmark_node *n,
+		 const char *fmt, ...)
+{
+	int line, col;
+	va_list ap;
+
+	if (r->warned[kind]++ >= MAX_WARNINGS_PER_KIND)
+		return;
+	node_pos(r, n, &line, &col);
+	va_start(ap, fmt);
+	diag_vadd(r->diags, error ? DIAG_ERROR : DIAG_WARNING, r->opts->path, line, col, fmt, ap);
+	va_end(ap);
+}
+
 static void warn_suppressed(struct render *r)
 {
 	static const char *const what[WARN_KINDS] = {
-		"raw HTML omitted", "unsafe link removed", "broken link",
+		"raw HTML omitted", "unsafe link removed", "broken link", "shortcode",
+		"shortcode failed",
 	};
 	for (int k = 0; k < WARN_KINDS; k++)
 		if (r->warned[k] > MAX_WARNINGS_PER_KIND)
-			diag_warning(r->diags, r->opts->path, 0, 0, "%zu more '%s' warnings not shown",
-				     r->warned[k] - MAX_WARNINGS_PER_KIND, what[k]);
+		{
+			if (k == ERR_SHORTCODE)
+				diag_error(r->diags, r->opts->path, 0, 0,
+					   "%zu more '%s' errors not shown (those shortcodes left as text)",
+					   r->warned[k] - MAX_WARNINGS_PER_KIND, what[k]);
+			else
+				diag_warning(r->diags, r->opts->path, 0, 0,
+					     "%zu more '%s' warnings not shown",
+					     r->warned[k] - MAX_WARNINGS_PER_KIND, what[k]);
+		}
 }
 
 /* Line and column (1-based) of byte offset off in src. */
@@ -342,6 +376,268 @@ static void emit_html(struct render *r, struct buf *html, const char *s, size_t 
 	buf_add(html, s, (size_t)(end - s));
 }
 
+/* ---- shortcodes ---- */
+
+enum { SHORTCODE_MAX_ARGS = 64, SHORTCODE_MAX_NAME = 64 };
+
+struct shortcode {
+	char *name;
+	const char *keys[SHORTCODE_MAX_ARGS]; /* NULL for a positional argument */
+	const char *values[SHORTCODE_MAX_ARGS];
+	size_t nargs;
+	struct buf store; /* name, keys and values, NUL-separated */
+	size_t name_off, key_off[SHORTCODE_MAX_ARGS], value_off[SHORTCODE_MAX_ARGS];
+};
+
+/* Byte offset of the start of each source line; cmark ends lines at "\n",
+ * "\r\n" and a lone "\r", so this does too. */
+struct lines {
+	size_t *start;
+	size_t n;
+};
+
+static void index_lines(struct lines *li, const char *src, size_t len)
+{
+	size_t cap = 0;
+	li->start = NULL;
+	li->n = 0;
+	ALLOC_GROW(li->start, li->n + 1, cap);
+	li->start[li->n++] = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (src[i] == '\r' && i + 1 < len && src[i + 1] == '\n')
+			i++;
+		else if (src[i] != '\n' && src[i] != '\r')
+			continue;
+		ALLOC_GROW(li->start, li->n + 1, cap);
+		li->start[li->n++] = i + 1;
+	}
+}
+
+/* The source text of paragraph n if it lies on one line: the bytes between
+ * its start and end columns. False for a paragraph of several lines. */
+static bool para_source(const struct lines *li, const char *src, size_t len, cmark_node *n,
+			const char **text, size_t *tlen, bool *multiline)
+{
+	int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
+	int el = cmark_node_get_end_line(n), ec = cmark_node_get_end_column(n);
+	size_t line_end;
+
+	*multiline = el != l;
+	if (l < 1 || (size_t)l > li->n || c < 1)
+		return false;
+	line_end = (size_t)l < li->n ? li->start[l] : len;
+	if (*multiline)
+		ec = (int)(line_end - li->start[l - 1]); /* the first line, for the warning */
+	if (ec < c || li->start[l - 1] + (size_t)ec > line_end)
+		return false;
+	*text = src + li->start[l - 1] + c - 1;
+	*tlen = (size_t)(ec - c + 1);
+	while (*tlen && (unsigned char)(*text)[*tlen - 1] <= ' ')
+		(*tlen)--;
+	return true;
+}
+
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_';
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool starts_shortcode(const char *s, size_t len)
+{
+	return len >= 3 && memcmp(s, "{{<", 3) == 0;
+}
+
+/* Reads a double-quoted value at *p (\" and \\ are escapes) into store. */
+static const char *read_quoted(const char **p, const char *end, struct buf *store)
+{
+	const char *q = *p + 1;
+	for (; q < end && *q != '"'; q++) {
+		if (*q == '\\' && q + 1 < end && (q[1] == '"' || q[1] == '\\'))
+			q++;
+		buf_putc(store, *q);
+	}
+	if (q >= end)
+		return "unterminated quote";
+	*p = q + 1;
+	return NULL;
+}
+
+/* Parses `{{< name args >}}` (s is exactly that, trimmed). Returns 1 when s
+ * is not shaped like a shortcode, 0 when parsed, -1 with *why when it is
+ * malformed. */
+static int parse_shortcode(const char *s, size_t len, struct shortcode *sc, const char **why)
+{
+	const char *p, *end;
+	size_t n;
+
+	if (!starts_shortcode(s, len) || len < 6 || memcmp(s + len - 3, ">}}", 3) != 0 ||
+	    memchr(s, '\0', len) || !utf8_valid(s, len))
+		return 1;
+	p = s + 3;
+	end = s + len - 3;
+	while (p < end && is_blank(*p))
+		p++;
+	for (n = 0; p + n < end && is_name_char(p[n]); n++)
+		;
+	if (n == 0 || n > SHORTCODE_MAX_NAME || (p + n < end && !is_blank(p[n]))) {
+		*why = "a name of letters, digits, '-' or '_' must follow '{{<'";
+		return -1;
+	}
+	sc->name_off = sc->store.len;
+	buf_add(&sc->store, p, n);
+	buf_putc(&sc->store, '\0');
+	p += n;
+	for (;;) {
+		while (p < end && is_blank(*p))
+			p++;
+		if (p >= end)
+			break;
+		if (sc->nargs == SHORTCODE_MAX_ARGS) {
+			*why = "too many arguments";
+			return -1;
+		}
+		size_t k = sc->nargs++;
+		sc->key_off[k] = (size_t)-1;
+		for (n = 0; p + n < end && is_name_char(p[n]); n++)
+			;
+		if (n && p + n < end && p[n] == '=') {
+			sc->key_off[k] = sc->store.len;
+			buf_add(&sc->store, p, n);
+			buf_putc(&sc->store, '\0');
+			p += n + 1;
+		}
+		sc->value_off[k] = sc->store.len;
+		if (p < end && *p == '"') {
+			if ((*why = read_quoted(&p, end, &sc->store)) != NULL)
+				return -1;
+		} else {
+			const char *start = p;
+			while (p < end && !is_blank(*p) && *p != '"')
+				p++;
+			if (p < end && *p == '"') {
+				*why = "a quote inside an unquoted argument";
+				return -1;
+			}
+			buf_add(&sc->store, start, (size_t)(p - start));
+		}
+		buf_putc(&sc->store, '\0');
+		if (p < end && !is_blank(*p)) {
+			*why = "arguments must be separated by spaces";
+			return -1;
+		}
+	}
+	/* the store has stopped moving: point into it */
+	sc->name = sc->store.ptr + sc->name_off;
+	for (size_t i = 0; i < sc->nargs; i++) {
+		sc->keys[i] = sc->key_off[i] == (size_t)-1 ? NULL : sc->store.ptr + sc->key_off[i];
+		sc->values[i] = sc->store.ptr + sc->value_off[i];
+	}
+	return 0;
+}
+
+/* True when paragraph n is a shortcode on a line of its own. */
+static bool is_shortcode_para(const struct lines *li, const char *src, size_t len, cmark_node *n)
+{
+	const char *text, *why;
+	size_t tlen;
+	bool multi;
+	struct shortcode sc = { .store = BUF_INIT };
+	bool yes = para_source(li, src, len, n, &text, &tlen, &multi) && !multi &&
+		   parse_shortcode(text, tlen, &sc, &why) == 0;
+	buf_release(&sc.store);
+	return yes;
+}
+
+/* Calls the callback for paragraph n (a candidate) and, when it gives HTML,
+ * puts a custom block holding that HTML in the paragraph's place. */
+static void expand_one(struct render *r, cmark_node *n, const struct lines *li, const char *src,
+		       size_t len)
+{
+	const char *text, *why = NULL;
+	size_t tlen;
+	bool multi;
+	struct shortcode sc = { .store = BUF_INIT };
+	struct buf html = BUF_INIT, err = BUF_INIT;
+
+	if (!para_source(li, src, len, n, &text, &tlen, &multi) || !starts_shortcode(text, tlen))
+		goto done;
+	if (multi) {
+		/* `{{< x >}}` followed by text without a blank line */
+		if (memmem(text, tlen, ">}}", 3))
+			note(r, WARN_SHORTCODE, false, n, "%s",
+			     "a shortcode must be alone in its paragraph: left as text");
+		goto done;
+	}
+	int rc = parse_shortcode(text, tlen, &sc, &why);
+	if (rc > 0)
+		goto done;
+	if (rc < 0) {
+		note(r, WARN_SHORTCODE, false, n, "malformed shortcode (%s): left as text", why);
+		goto done;
+	}
+	if (r->warned[ERR_SHORTCODE] >= MAX_WARNINGS_PER_KIND) {
+		r->warned[ERR_SHORTCODE]++; /* too many failures: stop calling plugins */
+		goto done;
+	}
+	rc = r->opts->shortcode(r->opts->shortcode_ctx, sc.name, sc.keys, sc.values, sc.nargs,
+				&html, &err);
+	if (rc > 0) {
+		note(r, WARN_SHORTCODE, false, n, "unknown shortcode '%s': left as text", sc.name);
+	} else if (rc < 0) {
+		note(r, ERR_SHORTCODE, true, n, "shortcode '%s' failed: %s", sc.name,
+		     err.len ? err.ptr : "no reason given");
+	} else if (!utf8_valid(html.ptr, html.len) || memchr(html.ptr, '\0', html.len)) {
+		note(r, ERR_SHORTCODE, true, n,
+		     "shortcode '%s' failed: its HTML is not valid UTF-8 (or holds NUL)", sc.name);
+	} else {
+		cmark_node *block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+		cmark_node_set_on_enter(block, html.ptr);
+		cmark_node_set_on_exit(block, "");
+		if (cmark_node_replace(n, block))
+			cmark_node_free(n);
+		else
+			cmark_node_free(block);
+	}
+done:
+	buf_release(&sc.store);
+	buf_release(&html);
+	buf_release(&err);
+}
+
+static void expand_shortcodes(struct render *r, cmark_node *doc, const char *src, size_t len)
+{
+	struct lines li;
+	cmark_node **cand = NULL;
+	size_t ncand = 0, cap = 0;
+
+	if (!r->opts->shortcode || !memmem(src, len, "{{<", 3))
+		return;
+	index_lines(&li, src, len);
+	/* collect first: replacing nodes while iterating would confuse the
+	 * iterator */
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH) {
+			ALLOC_GROW(cand, ncand + 1, cap);
+			cand[ncand++] = n;
+			cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+		}
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < ncand; i++)
+		expand_one(r, cand[i], &li, src, len);
+	free(cand);
+	free(li.start);
+}
+
 /* ---- rendering ---- */
 
 static cmark_parser *new_parser(int options)
@@ -413,6 +709,7 @@ int markdown_render(struct buf *html, const char *src, size_t len,
 		diag_error(diags, opts->path, 0, 0, "cmark-gfm failed to parse the page");
 		goto done;
 	}
+	expand_shortcodes(&r, doc, src, len);
 	walk(&r, doc);
 	warn_suppressed(&r);
 	name_headings(&r);
@@ -460,7 +757,8 @@ static void add_collapsed(struct buf *out, const char *s)
 
 /* Text of the paragraphs in document order (headings, code blocks, HTML
  * and image descriptions skipped) until there is more than limit bytes. */
-static void paragraph_text(cmark_node *doc, struct buf *text, size_t limit)
+static void paragraph_text(cmark_node *doc, struct buf *text, size_t limit,
+			   const struct lines *li, const char *src, size_t len)
 {
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
@@ -470,6 +768,11 @@ static void paragraph_text(cmark_node *doc, struct buf *text, size_t limit)
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type type = cmark_node_get_type(n);
 		if (type == CMARK_NODE_PARAGRAPH) {
+			/* a shortcode's text is not the page's */
+			if (ev == CMARK_EVENT_ENTER && li && is_shortcode_para(li, src, len, n)) {
+				cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+				continue;
+			}
 			in_para = ev == CMARK_EVENT_ENTER;
 			if (!in_para && text->len > limit)
 				break;
@@ -512,7 +815,12 @@ void markdown_summary(struct buf *out, const char *src, size_t len, size_t max_b
 	cmark_parser_feed(parser, src, len);
 	doc = cmark_parser_finish(parser);
 	if (doc) {
-		paragraph_text(doc, &text, max_bytes);
+		struct lines li = { NULL, 0 };
+		bool any = memmem(src, len, "{{<", 3) != NULL;
+		if (any)
+			index_lines(&li, src, len);
+		paragraph_text(doc, &text, max_bytes, any ? &li : NULL, src, len);
+		free(li.start);
 		cmark_node_free(doc);
 	}
 	cmark_parser_free(parser);

@@ -9,6 +9,14 @@
  * site can rewrite relative links to .md files and bundle files into their
  * published URLs and report the broken ones.
  *
+ * Shortcodes: a paragraph that is exactly one line `{{< name arg "a b"
+ * key="v" >}}` is handed to the caller's shortcode callback and replaced by
+ * the HTML it returns, inserted raw (the callback is the centre's trusted
+ * plugin code; the arguments come from contributors and must be escaped
+ * by it). Shortcodes anywhere else (inside text, code spans, code blocks)
+ * are plain text. Unknown or malformed ones are warnings naming the line,
+ * a failing one an error; either way the text is left as written.
+ *
  * cmark-gfm keeps process-global state (its extension registry), so
  * markdown_init() must run once, in the parent, before workers fork. */
 #ifndef LOA_MARKDOWN_H
@@ -26,6 +34,13 @@ struct text;
  * report it as broken (a warning naming the line; the link is kept). */
 typedef int (*markdown_link_fn)(void *ctx, const char *url, struct buf *out);
 
+/* Expands one shortcode. Arguments in order; keys[i] is NULL for a
+ * positional one. Return 0 with the HTML appended to html, 1 when no
+ * shortcode has that name, or -1 with a one-line reason in err. */
+typedef int (*markdown_shortcode_fn)(void *ctx, const char *name, const char *const *keys,
+				     const char *const *values, size_t nargs, struct buf *html,
+				     struct buf *err);
+
 struct markdown_opts {
 	const char *path;   /* for diagnostics */
 	int line_offset;    /* line of the source file where the body starts, minus 1 */
@@ -33,6 +48,8 @@ struct markdown_opts {
 	markdown_link_fn link;
 	void *link_ctx;
 	struct text *text;  /* for heading ids; may be NULL (ids then plain ASCII) */
+	markdown_shortcode_fn shortcode; /* NULL: shortcodes stay text, silently */
+	void *shortcode_ctx;
 };
 
 void markdown_init(void);
@@ -48,7 +65,8 @@ int markdown_render(struct buf *html, const char *src, size_t len,
 /* Plain text of the first paragraph(s), at most max_bytes, cut at a word
  * boundary: the default summary. Appended to out. Headings, code blocks,
  * raw HTML and image descriptions are skipped; white space is collapsed;
- * a cut text ends with "…", counted within max_bytes. */
+ * a cut text ends with "…", counted within max_bytes. Shortcode
+ * paragraphs are skipped too. */
 void markdown_summary(struct buf *out, const char *src, size_t len, size_t max_bytes);
 
 #endif

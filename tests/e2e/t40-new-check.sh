@@ -20,7 +20,7 @@ check "new plan" test -s content/plans/ke-hoach-tap-huan-steam.md
 st=$?
 cat "$TMP/err"
 check "the skeletons build cleanly" [ "$st" -eq 0 ]
-check "the skeletons build without warnings" lacks "$TMP/err" "warning"
+check "the skeletons build without warnings" lacks "$TMP/err" "warning:"
 check "the new article is published" test -s public/tin-tuc/dong-thai/be-vui-tet-trung-thu/index.html
 
 rm -rf public
