@@ -1,0 +1,120 @@
+-- schools.lua — the model-school directory /truong/ (grouped by province,
+-- then district, in Vietnamese order) and the model practices (mô hình
+-- điểm): /mo-hinh/ lists them, /mo-hinh/SLUG/ shows the schools that run
+-- one and their latest news, so schools running the same practice are
+-- linked together.
+local t = loa.t
+
+local function absolute(url)
+  return (loa.site.base_url or "/"):gsub("/$", "") .. url
+end
+
+local function model_url(slug) return "/mo-hinh/" .. slug .. "/" end
+
+-- after_load runs before the core renders school pages, so the links put on
+-- each model here show on the school page (school.html reads m.url)
+loa.on("after_load", function()
+  for _, school in ipairs(loa.pages{ kind = "school" }) do
+    for _, m in ipairs(school.models or {}) do
+      if m.slug and m.slug ~= "" then m.url = model_url(m.slug) end
+    end
+  end
+end)
+
+-- groups items by a name, in Vietnamese order; items without a name go to
+-- a last group. Names equal under the collation (NFC/NFD spellings) share
+-- one group, shown with the first spelling met.
+local function group_by(items, field)
+  local groups, by_key = {}, {}
+  for _, item in ipairs(items) do
+    local name = item[field]
+    if name == "" then name = nil end
+    local key = name and "0" .. loa.sort_key(name) or "1"
+    local g = by_key[key]
+    if not g then
+      g = { name = name, key = key, items = {} }
+      by_key[key] = g
+      groups[#groups + 1] = g
+    end
+    g.items[#g.items + 1] = item
+  end
+  table.sort(groups, function(a, b) return a.key < b.key end)
+  return groups
+end
+
+local function directory(schools)
+  local other = t.dir_other or "Khác"
+  local provinces = {}
+  for pi, pg in ipairs(group_by(schools, "province")) do
+    local pslug = pg.name and loa.slugify(pg.name) or ""
+    local province = { name = pg.name or other, other = pg.name == nil,
+                       id = "tinh-" .. (pslug ~= "" and pslug or tostring(pi)),
+                       districts = {}, count = #pg.items }
+    local dgroups = group_by(pg.items, "district")
+    for di, dg in ipairs(dgroups) do
+      local dslug = dg.name and loa.slugify(dg.name) or ""
+      -- a lone group of schools without a district needs no heading
+      local name = dg.name or (#dgroups > 1 and other or nil)
+      province.districts[di] = { name = name, other = dg.name == nil,
+                                 id = province.id .. "-" .. (dslug ~= "" and dslug or tostring(di)),
+                                 schools = dg.items }
+    end
+    provinces[pi] = province
+  end
+  return provinces
+end
+
+loa.on("before_render", function()
+  -- loa.pages sorts by title in Vietnamese order; grouping keeps that order
+  local schools = loa.pages{ kind = "school", sort = "title" }
+
+  local section = loa.sections["/truong/"] or {}
+  local page = {}
+  for k, v in pairs(section) do page[k] = v end
+  page.kind, page.url, page.permalink = "section", "/truong/", absolute("/truong/")
+  page.title = section.title or t.schools or "Trường điểm"
+
+  -- model practices, keyed by the slug of their title
+  local practices, by_slug = {}, {}
+  for _, school in ipairs(schools) do
+    for _, m in ipairs(school.models or {}) do
+      if m.url then
+        local p = by_slug[m.slug]
+        if not p then
+          p = { slug = m.slug, title = m.title, url = m.url, runs = {}, schools = {}, seen = {} }
+          by_slug[m.slug] = p
+          practices[#practices + 1] = p
+        end
+        p.runs[#p.runs + 1] = { school = school, year = m.year, level = m.level }
+        if not p.seen[school.slug] then
+          p.seen[school.slug] = true
+          p.schools[#p.schools + 1] = school
+        end
+      end
+    end
+  end
+  loa.sort(practices, "title")
+
+  local all_news = loa.pages{ kind = "news" } -- newest first
+  local limit = loa.site.page_size or 10
+  for _, p in ipairs(practices) do
+    p.count = #p.schools
+    local news = {}
+    for _, n in ipairs(all_news) do
+      if #news >= limit then break end
+      if n.school and p.seen[n.school.slug] then news[#news + 1] = n end
+    end
+    p.seen = nil
+    loa.add_page{ url = p.url, layout = "model.html", runs = p.runs, schools = p.schools,
+                  news = news,
+                  page = { kind = "model", title = p.title, url = p.url,
+                           permalink = absolute(p.url), slug = p.slug } }
+  end
+
+  loa.add_page{ url = "/truong/", layout = "schools.html", page = page,
+                provinces = directory(schools), pages = schools, count = #schools,
+                models_url = #practices > 0 and "/mo-hinh/" or nil }
+  loa.add_page{ url = "/mo-hinh/", layout = "model.html", index = true, models = practices,
+                page = { kind = "section", title = t.model_title or "Mô hình điểm",
+                         url = "/mo-hinh/", permalink = absolute("/mo-hinh/") } }
+end)
