@@ -36,10 +36,17 @@ local function add_paginated(url, title, pages)
   end
 end
 
--- a school's page lists its news, newest first
+-- a school's page lists its news, newest first: one pass over the news
+-- (a query per school would cost schools x pages)
 loa.on("after_load", function()
+  local by_school = {}
   for _, school in ipairs(loa.pages{ kind = "school" }) do
-    school.news = loa.pages{ kind = "news", school = school.slug }
+    school.news = {}
+    by_school[school.slug] = school.news
+  end
+  for _, p in ipairs(loa.pages{ kind = "news" }) do
+    local list = p.school and by_school[p.school.slug]
+    if list then list[#list + 1] = p end
   end
 end)
 

@@ -1,0 +1,305 @@
+-- outreach.lua — the outreach dashboard /bao-cao/truyen-thong/ and its data
+-- as /bao-cao/truyen-thong.csv (SPEC "What is published"; seed 003: at
+-- least `outreach.monthly` articles per school per month and
+-- `outreach.semester_policy` `policy` articles per school per semester).
+--
+-- Periods. The school year runs August–July: HK1 = August–December of year
+-- Y ("Y-(Y+1)-HK1"), HK2 = January–July of Y+1 ("Y-(Y+1)-HK2"). An article
+-- counts in the month of its date as written in its front matter (the date
+-- readers see on it). Only school news counts; centre news has no school.
+--
+-- Range (the CSV): every month from the earliest published school article
+-- through today's month (or the latest article, when --future lets later
+-- ones in), and every semester that overlaps those months.
+--
+-- Chart window (the page): the school year of the latest school article,
+-- clipped to the range. On a live site that is the current school year up
+-- to this month; on a site that stopped publishing (the sample: news of
+-- 2022-09..2023-05, today 2026-11) it is the last school year that had any
+-- news, rather than twelve months of zeros.
+--
+-- Status. A school is below target when, in the reference month, it has
+-- fewer than `monthly` articles, or, in the reference month's semester
+-- (the whole semester, so far if it is still running), fewer than
+-- `semester_policy` policy articles. The reference month is the last month
+-- of the window that has ended before today's month (a month in progress
+-- would flag everyone); when the window holds only the current month, that
+-- month. Schools below target are listed first; within each group,
+-- Vietnamese name order.
+local t = loa.t
+
+local MONTHLY = loa.site.outreach.monthly or 4
+local SEMESTER_POLICY = loa.site.outreach.semester_policy or 3
+local PAGE_URL, CSV_URL = "/bao-cao/truyen-thong/", "/bao-cao/truyen-thong.csv"
+
+-- text for XML/HTML: school names are written by contributors, so every
+-- string that goes into the SVG passes through here. Control characters
+-- (not allowed in XML 1.0) are dropped.
+local ESC = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }
+local function esc(s)
+  s = tostring(s or ""):gsub("[\0-\8\11\12\14-\31\127]", "")
+  return (s:gsub("[&<>\"']", ESC))
+end
+
+-- RFC 4180: a field holding a comma, quote or line break is quoted, its
+-- quotes doubled
+local function csv_field(s)
+  s = tostring(s)
+  if s:find('[,"\r\n]') then return '"' .. s:gsub('"', '""') .. '"' end
+  return s
+end
+
+-- an interface string with {name} placeholders filled in (plain text; the
+-- template escapes it)
+local function fmt(key, fallback, vars)
+  local s = t[key] or fallback
+  return (s:gsub("{([%w_]+)}", function(k) return vars[k] ~= nil and tostring(vars[k]) or "" end))
+end
+
+-- months are integers: year * 12 + (month - 1)
+local function month_of(iso)
+  local y, m = tostring(iso or ""):match("^(%d%d%d%d)-(%d%d)")
+  if not y then return nil end
+  return tonumber(y) * 12 + tonumber(m) - 1
+end
+local function month_year(i) return i // 12, i % 12 + 1 end
+local function month_iso(i) local y, m = month_year(i) return string.format("%04d-%02d", y, m) end
+local function month_label(i) local y, m = month_year(i) return string.format("%02d/%04d", m, y) end
+
+-- the school year (its starting calendar year) of a month
+local function school_year(i)
+  local y, m = month_year(i)
+  return m >= 8 and y or y - 1
+end
+-- semesters are integers too: school_year * 2 + (0 for HK1, 1 for HK2)
+local function semester_of(i)
+  local y, m = month_year(i)
+  if m >= 8 then return y * 2 end
+  return (y - 1) * 2 + 1
+end
+local function semester_last(s) local y = s // 2 return s % 2 == 0 and y * 12 + 11 or (y + 1) * 12 + 6 end
+local function semester_id(s)
+  local y = s // 2
+  return string.format("%d-%d-HK%d", y, y + 1, s % 2 + 1)
+end
+local function semester_label(s)
+  local y = s // 2
+  return fmt("outreach_semester_label", "Học kỳ {n} năm học {y1}-{y2}",
+             { n = s % 2 == 0 and "I" or "II", y1 = y, y2 = y + 1 })
+end
+local function semester_short(s) return s % 2 == 0 and "HK1" or "HK2" end
+
+-- ---- the chart ------------------------------------------------------------
+
+-- one bar per month of the window with the monthly target as a dashed line,
+-- and under the months a bracket per semester with its policy count
+local function chart(id, school, months, counts, sems, policy)
+  local n = #months
+  local W, left, right, top, plot_h = 640, 34, 14, 36, 150
+  local slot = (W - left - right) / math.max(n, 1)
+  local bar_w = math.min(36, slot * 0.62)
+  local ymax = MONTHLY + 1
+  for _, m in ipairs(months) do ymax = math.max(ymax, counts[m] or 0) end
+  local base = top + plot_h
+  local H = base + 72
+  local function y(v) return base - v * plot_h / ymax end
+  local function f(v) return string.format("%.1f", v) end
+
+  local title = fmt("outreach_chart_title", "Số tin bài mỗi tháng — {school}", { school = school })
+  local parts = {}
+  for _, m in ipairs(months) do
+    parts[#parts + 1] = fmt("outreach_chart_desc_month", "tháng {month}: {count}",
+                            { month = month_label(m), count = counts[m] or 0 })
+  end
+  local sem_parts = {}
+  for _, s in ipairs(sems) do
+    sem_parts[#sem_parts + 1] = fmt("outreach_chart_desc_semester", "{semester}: {count}/{target} tin bài chính sách",
+                                    { semester = semester_label(s), count = policy[s] or 0,
+                                      target = SEMESTER_POLICY })
+  end
+  local desc = fmt("outreach_chart_desc", "Chỉ tiêu {target} tin bài mỗi tháng. Số tin bài: {months}. {semesters}.",
+                   { target = MONTHLY, months = table.concat(parts, "; "),
+                     semesters = table.concat(sem_parts, "; ") })
+
+  local o = {}
+  local function add(s) o[#o + 1] = s end
+  add(string.format('<svg class="outreach-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" ' ..
+                    'role="img" aria-labelledby="%s-t %s-d" focusable="false">', W, H, id, id))
+  add(string.format('<title id="%s-t">%s</title><desc id="%s-d">%s</desc>', id, esc(title), id, esc(desc)))
+  -- axis and gridlines at 0, the target and the top
+  add(string.format('<line x1="%d" y1="%s" x2="%d" y2="%s" stroke="#4d5863"/>', left, f(base), W - right, f(base)))
+  for _, v in ipairs({ 0, ymax }) do
+    add(string.format('<text x="%d" y="%s" font-size="11" text-anchor="end" fill="#4d5863">%d</text>',
+                      left - 6, f(y(v) + 4), v))
+  end
+  for i, m in ipairs(months) do
+    local c = counts[m] or 0
+    local cx = left + (i - 0.5) * slot
+    local ok = c >= MONTHLY
+    if c > 0 then
+      add(string.format('<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>', f(cx - bar_w / 2), f(y(c)),
+                        f(bar_w), f(base - y(c)), ok and "#0b6b3a" or "#a4161a"))
+    end
+    add(string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="#1d232a">%d</text>',
+                      f(cx), f(y(c) - 4), c))
+    local yr, mo = month_year(m)
+    add(string.format('<text x="%s" y="%s" font-size="11" text-anchor="middle" fill="#4d5863">%s</text>',
+                      f(cx), f(base + 15), esc(fmt("outreach_chart_month", "T{m}", { m = mo }))))
+    if i == 1 or mo == 1 then
+      add(string.format('<text x="%s" y="%s" font-size="11" text-anchor="middle" fill="#4d5863">%d</text>',
+                        f(cx), f(base + 28), yr))
+    end
+  end
+  -- the target line over the bars; its legend sits above the plot, where
+  -- no bar reaches, and its value on the axis unless it would touch the 0
+  add(string.format('<line x1="%d" y1="%s" x2="%d" y2="%s" stroke="#c45100" stroke-width="2" stroke-dasharray="6 4"/>',
+                    left, f(y(MONTHLY)), W - right, f(y(MONTHLY))))
+  add(string.format('<line x1="%d" y1="10" x2="%d" y2="10" stroke="#c45100" stroke-width="2" stroke-dasharray="6 4"/>',
+                    left, left + 24))
+  add(string.format('<text x="%d" y="14" font-size="12" fill="#8a3800">%s</text>', left + 30,
+                    esc(fmt("outreach_chart_target", "Chỉ tiêu: {n} tin bài mỗi tháng", { n = MONTHLY }))))
+  if base - y(MONTHLY) >= 14 then
+    add(string.format('<text x="%d" y="%s" font-size="11" text-anchor="end" fill="#8a3800">%d</text>',
+                      left - 6, f(y(MONTHLY) + 4), MONTHLY))
+  end
+  -- semester brackets: policy articles of each semester against its target
+  local sy = base + 40
+  for _, s in ipairs(sems) do
+    local a, b
+    for i, m in ipairs(months) do
+      if semester_of(m) == s then a = a or i; b = i end
+    end
+    local x1, x2 = left + (a - 1) * slot + 3, left + b * slot - 3
+    local p = policy[s] or 0
+    add(string.format('<path d="M%s %s V%s H%s V%s" fill="none" stroke="#4d5863"/>', f(x1), f(sy - 5), f(sy),
+                      f(x2), f(sy - 5)))
+    local label = (b - a >= 2) and
+      fmt("outreach_chart_policy", "{sem}: {count}/{target} chính sách",
+          { sem = semester_short(s), count = p, target = SEMESTER_POLICY }) or
+      string.format("%s: %d/%d", semester_short(s), p, SEMESTER_POLICY)
+    add(string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="%s">%s</text>',
+                      f((x1 + x2) / 2), f(sy + 16), p >= SEMESTER_POLICY and "#08512c" or "#a4161a", esc(label)))
+  end
+  add("</svg>")
+  return table.concat(o)
+end
+
+-- ---- the numbers ----------------------------------------------------------
+
+loa.on("before_render", function()
+  local schools = loa.pages{ kind = "school" }
+  local today = month_of(loa.site.today)
+  local monthly, policy = {}, {} -- [slug][month] = count, [slug][semester] = count
+  local first, last
+  for _, s in ipairs(schools) do
+    monthly[s.slug], policy[s.slug] = {}, {}
+    for _, a in ipairs(loa.pages{ kind = "news", school = s.slug }) do
+      local m = month_of(a.date)
+      if m then
+        monthly[s.slug][m] = (monthly[s.slug][m] or 0) + 1
+        if a.category == "policy" then
+          local sem = semester_of(m)
+          policy[s.slug][sem] = (policy[s.slug][sem] or 0) + 1
+        end
+        first = first and math.min(first, m) or m
+        last = last and math.max(last, m) or m
+      end
+    end
+  end
+  local latest = last or today
+  first = math.min(first or today, today)
+  last = math.max(last or today, today)
+
+  -- CSV, LF line ends (what the rest of the site writes; RFC 4180 readers
+  -- accept it). Rows by school slug, then, for one school, its monthly rows
+  -- in time order followed by its semester rows in time order.
+  local by_slug = {}
+  for _, s in ipairs(schools) do by_slug[#by_slug + 1] = s end
+  table.sort(by_slug, function(a, b) return a.slug < b.slug end)
+  local rows = { "school,period,category,count,target" }
+  for _, s in ipairs(by_slug) do
+    local school = csv_field(s.slug)
+    for m = first, last do
+      rows[#rows + 1] = string.format("%s,%s,all,%d,%d", school, month_iso(m), monthly[s.slug][m] or 0, MONTHLY)
+    end
+    for sem = semester_of(first), semester_of(last) do
+      rows[#rows + 1] = string.format("%s,%s,policy,%d,%d", school, semester_id(sem), policy[s.slug][sem] or 0,
+                                      SEMESTER_POLICY)
+    end
+  end
+  loa.add_file{ url = CSV_URL, content = table.concat(rows, "\n") .. "\n" }
+
+  -- the chart window and the reference month (see the top of this file)
+  local year = school_year(latest)
+  local w_first = math.max(first, year * 12 + 7)
+  local w_last = math.min(last, (year + 1) * 12 + 6)
+  local months = {}
+  for m = w_first, w_last do months[#months + 1] = m end
+  local ref = w_first
+  for m = w_first, w_last do if m < today then ref = m end end
+  local ref_sem = semester_of(ref)
+  local sems = {}
+  for sem = semester_of(w_first), semester_of(w_last) do sems[#sems + 1] = sem end
+
+  local entries = {}
+  for i, s in ipairs(schools) do
+    local counts, pol = monthly[s.slug], policy[s.slug]
+    local month_ok = (counts[ref] or 0) >= MONTHLY
+    local sem_ok = (pol[ref_sem] or 0) >= SEMESTER_POLICY
+    local table_months = {}
+    for _, m in ipairs(months) do
+      local c = counts[m] or 0
+      table_months[#table_months + 1] = { label = month_label(m), iso = month_iso(m), count = c,
+                                          ok = c >= MONTHLY }
+    end
+    local table_sems = {}
+    for _, sem in ipairs(sems) do
+      local c = pol[sem] or 0
+      table_sems[#table_sems + 1] = { label = semester_label(sem), id = semester_id(sem), count = c,
+                                      ok = c >= SEMESTER_POLICY }
+    end
+    entries[#entries + 1] = {
+      school = s, title = s.title, url = s.url, slug = s.slug,
+      below = not (month_ok and sem_ok),
+      month_count = counts[ref] or 0, month_ok = month_ok,
+      semester_count = pol[ref_sem] or 0, semester_ok = sem_ok,
+      months = table_months, semesters = table_sems,
+      chart = chart("oc" .. i, s.title, months, counts, sems, pol),
+      key = (month_ok and sem_ok and "1" or "0") .. "\1" .. s.title_key .. "\1" .. s.url,
+    }
+  end
+  table.sort(entries, function(a, b) return a.key < b.key end)
+  local below = 0
+  for _, e in ipairs(entries) do if e.below then below = below + 1 end end
+
+  local base = loa.site.base_url:gsub("/$", "")
+  local ref_current = ref >= today
+  loa.add_page{
+    url = PAGE_URL, layout = "outreach.html",
+    page = { kind = "section", title = t.outreach_title or "Báo cáo truyền thông", url = PAGE_URL,
+             permalink = base .. PAGE_URL,
+             summary = t.outreach_summary or
+               "Số tin bài của từng trường theo tháng và theo học kỳ, so với chỉ tiêu truyền thông." },
+    outreach = {
+      schools = entries, below = below, total = #entries,
+      monthly = MONTHLY, semester_policy = SEMESTER_POLICY, csv_url = CSV_URL,
+      targets = fmt("outreach_targets",
+                    "Chỉ tiêu mỗi trường: ít nhất {monthly} tin bài mỗi tháng và ít nhất {policy} tin bài tuyên truyền chủ trương, chính sách mỗi học kỳ. Năm học từ tháng 8 đến tháng 7 năm sau: học kỳ I từ tháng 8 đến tháng 12, học kỳ II từ tháng 1 đến tháng 7.",
+                    { monthly = MONTHLY, policy = SEMESTER_POLICY }),
+      window = fmt("outreach_window",
+                   "Biểu đồ và bảng dưới đây trình bày năm học {y1}-{y2} (năm học có tin bài mới nhất), từ tháng {from} đến tháng {to}.",
+                   { y1 = year, y2 = year + 1, from = month_label(w_first), to = month_label(w_last) }),
+      basis = fmt(ref_current and "outreach_basis_current" or "outreach_basis",
+                  ref_current and
+                    "Trường chưa đạt chỉ tiêu được xếp trước: đánh giá theo tháng {month} (đang diễn ra) và học kỳ {n} năm học {y1}-{y2}{so_far}." or
+                    "Trường chưa đạt chỉ tiêu được xếp trước: đánh giá theo tháng {month} (tháng gần nhất đã kết thúc) và học kỳ {n} năm học {y1}-{y2}{so_far}.",
+                  { month = month_label(ref), n = ref_sem % 2 == 0 and "I" or "II", y1 = ref_sem // 2,
+                    y2 = ref_sem // 2 + 1,
+                    so_far = semester_last(ref_sem) >= today and (t.outreach_so_far or " (tính đến nay)") or "" }),
+      range = fmt("outreach_range", "Tệp CSV có số liệu đầy đủ của mọi tháng từ {from} đến {to} và mọi học kỳ.",
+                  { from = month_label(first), to = month_label(last) }),
+      month_label = month_label(ref), month_iso = month_iso(ref),
+      semester_label = semester_label(ref_sem), semester_id = semester_id(ref_sem),
+    },
+  }
+end)
