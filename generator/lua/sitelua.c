@@ -28,6 +28,10 @@ struct sitelua {
 	int site_ref, t_ref, pages_ref, extras_ref, loa_ref;
 	int shortcodes_ref; /* name → function */
 	const char *current_plugin; /* while a plugin or its handler runs */
+	/* set by sitelua_collect: from then on pages render (in workers, each
+	 * with its own copy of the state), so what a plugin registers or adds
+	 * would be lost or seen by some pages only */
+	bool collected;
 	struct stage_handler *handlers;
 	size_t nhandlers, handlers_cap;
 	struct extra_output *extras;
@@ -370,6 +374,14 @@ static int l_format_date(lua_State *L)
 	return 1;
 }
 
+/* Raises an error when fn is called after the pages were collected. */
+static void check_not_late(lua_State *L, struct sitelua *sl, const char *fn)
+{
+	if (sl->collected)
+		luaL_error(L, "%s: too late: call it at load time, in after_load or in before_render",
+			   fn);
+}
+
 static bool url_acceptable(const char *url)
 {
 	if (url[0] != '/' || strstr(url, "/../") || strstr(url, "/./") || strstr(url, "//") ||
@@ -386,6 +398,7 @@ static bool url_acceptable(const char *url)
 static int l_add_page(lua_State *L)
 {
 	struct sitelua *sl = upvalue_sl(L);
+	check_not_late(L, sl, "loa.add_page");
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_getfield(L, 1, "url");
 	const char *url = lua_tostring(L, -1);
@@ -412,6 +425,7 @@ static int l_add_page(lua_State *L)
 static int l_add_file(lua_State *L)
 {
 	struct sitelua *sl = upvalue_sl(L);
+	check_not_late(L, sl, "loa.add_file");
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_getfield(L, 1, "url");
 	const char *url = lua_tostring(L, -1);
@@ -435,6 +449,7 @@ static int l_add_file(lua_State *L)
 static int l_on(lua_State *L)
 {
 	struct sitelua *sl = upvalue_sl(L);
+	check_not_late(L, sl, "loa.on");
 	const char *stage = luaL_checkstring(L, 1);
 	luaL_checktype(L, 2, LUA_TFUNCTION);
 	if (strcmp(stage, "after_load") && strcmp(stage, "before_render") &&
@@ -454,6 +469,7 @@ static int l_on(lua_State *L)
 static int l_filter(lua_State *L)
 {
 	struct sitelua *sl = upvalue_sl(L);
+	check_not_late(L, sl, "loa.filter");
 	const char *name = luaL_checkstring(L, 1);
 	luaL_checktype(L, 2, LUA_TFUNCTION);
 	lua_pushvalue(L, 2);
@@ -464,6 +480,7 @@ static int l_filter(lua_State *L)
 static int l_global(lua_State *L)
 {
 	struct sitelua *sl = upvalue_sl(L);
+	check_not_late(L, sl, "loa.global");
 	const char *name = luaL_checkstring(L, 1);
 	luaL_checkany(L, 2);
 	lua_pushvalue(L, 2);
@@ -477,6 +494,7 @@ static int l_global(lua_State *L)
 static int l_shortcode(lua_State *L)
 {
 	struct sitelua *sl = upvalue_sl(L);
+	check_not_late(L, sl, "loa.shortcode");
 	size_t len;
 	const char *name = luaL_checklstring(L, 1, &len);
 	luaL_checktype(L, 2, LUA_TFUNCTION);
@@ -758,6 +776,7 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 	lua_State *L = luavm_state(sl->vm);
 	struct site *s = sl->site;
 	int err = 0;
+	sl->collected = true;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->extras_ref);
 	size_t n = lua_rawlen(L, -1);
 	sl->extras = xcalloc(n + 1, sizeof(*sl->extras));
@@ -895,7 +914,7 @@ int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, si
 
 int sitelua_shortcode(struct sitelua *sl, size_t page_index, const char *name,
 		      const char *const *keys, const char *const *values, size_t nargs,
-		      struct buf *out, struct diag_list *d)
+		      struct buf *out, struct buf *err, struct diag_list *d)
 {
 	lua_State *L = luavm_state(sl->vm);
 	int top = lua_gettop(L);
@@ -931,16 +950,24 @@ int sitelua_shortcode(struct sitelua *sl, size_t page_index, const char *name,
 	} else {
 		lua_pushnil(L);
 	}
-	if (luavm_call(sl->vm, 2, 1, d) < 0) {
+	if (luavm_call(sl->vm, 2, 2, d) < 0) {
 		lua_settop(L, top);
 		return -1;
 	}
 	int rc = 0;
-	if (lua_type(L, -1) == LUA_TSTRING) {
+	if (lua_type(L, -2) == LUA_TSTRING) {
 		size_t len;
-		const char *html = lua_tolstring(L, -1, &len);
+		const char *html = lua_tolstring(L, -2, &len);
 		buf_add(out, html, len);
+	} else if (lua_isnil(L, -2) && lua_type(L, -1) == LUA_TSTRING) {
+		if (err)
+			buf_puts(err, lua_tostring(L, -1));
+		else
+			diag_error(d, where, where_line, 0, "shortcode '%s': %s", name,
+				   lua_tostring(L, -1));
+		rc = -1;
 	} else {
+		lua_pop(L, 1);
 		rc = diag_error(d, where, where_line, 0, "shortcode '%s' returned %s, not a string",
 				name, luaL_typename(L, -1));
 	}
@@ -953,8 +980,9 @@ int sitelua_shortcode_cb(void *ctx, const char *name, const char *const *keys,
 {
 	struct sitelua_shortcode_ctx *c = ctx;
 	size_t before = c->diags->len;
-	int rc = sitelua_shortcode(c->sl, c->page_index, name, keys, values, nargs, html, c->diags);
-	if (rc < 0 && c->diags->len > before) {
+	int rc = sitelua_shortcode(c->sl, c->page_index, name, keys, values, nargs, html, err,
+				   c->diags);
+	if (rc < 0 && !err->len && c->diags->len > before) {
 		const struct diag *e = &c->diags->items[before];
 		const char *nl = strchr(e->msg, '\n');
 		if (e->path[0] && e->line > 0)

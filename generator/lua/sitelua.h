@@ -51,18 +51,22 @@ const struct extra_output *sitelua_extra(const struct sitelua *sl, size_t i);
 /* Expands shortcode `name` with the function a plugin registered with
  * loa.shortcode: fn(args, page) where args holds the positional arguments
  * at 1..n and the named ones by key, and page is the table of page
- * page_index (SITELUA_NO_PAGE: nil). Runs under luavm_call's budget. Returns
- * 0 with the HTML appended to out, 1 when no shortcode has that name, -1 on
- * a plugin error (added to diags, naming plugins/x.lua:line). */
+ * page_index (SITELUA_NO_PAGE: nil). Runs under luavm_call's budget.
+ * Returns 0 with the HTML appended to out, 1 when no shortcode has that
+ * name, -1 when it failed: a Lua error or a result that is not a string is
+ * a plugin bug, added to diags naming plugins/x.lua:line; `return nil,
+ * "message"` is the contributor's mistake (a bad argument), whose message
+ * goes to err (or, when err is NULL, to diags). */
 #define SITELUA_NO_PAGE ((size_t)-1)
 int sitelua_shortcode(struct sitelua *sl, size_t page_index, const char *name,
 		      const char *const *keys, const char *const *values, size_t nargs,
-		      struct buf *out, struct diag_list *diags);
+		      struct buf *out, struct buf *err, struct diag_list *diags);
 
 /* The markdown module's shortcode callback (markdown_shortcode_fn) over
  * sitelua_shortcode, with ctx a struct sitelua_shortcode_ctx: a plugin
  * error goes to ctx->diags with its traceback, and err gets its first line
- * (`plugins/x.lua:12: message`) for the article's own error. */
+ * (`plugins/x.lua:12: message`) for the article's own error; a `nil,
+ * "message"` result gives err the message alone. */
 struct sitelua_shortcode_ctx {
 	struct sitelua *sl;
 	size_t page_index;

@@ -1,5 +1,5 @@
 /* Unit tests for markup/markdown: GFM rendering, safe mode (HOSTILE 17,
- * 18, 19, 22), heading ids, the link resolver and summaries. */
+ * 18, 19, 22), heading ids, the link resolver, summaries and shortcodes. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -423,6 +423,179 @@ TEST(test_summary)
 	buf_release(&b);
 }
 
+/* ---- shortcodes ---- */
+
+/* A test callback: "card" prints its arguments as key=value (escaped),
+ * "fail" fails, "bad" returns invalid UTF-8, anything else is unknown.
+ * Records the calls. */
+struct sc_log {
+	int calls;
+	struct buf seen; /* one line per call: name|k=v|v... */
+};
+
+static int sc_cb(void *ctx, const char *name, const char *const *keys,
+		 const char *const *values, size_t nargs, struct buf *html, struct buf *err)
+{
+	struct sc_log *log = ctx;
+	log->calls++;
+	buf_puts(&log->seen, name);
+	for (size_t i = 0; i < nargs; i++) {
+		buf_putc(&log->seen, '|');
+		if (keys[i])
+			buf_addf(&log->seen, "%s=", keys[i]);
+		buf_puts(&log->seen, values[i]);
+	}
+	buf_putc(&log->seen, '\n');
+	if (strcmp(name, "card") == 0) {
+		buf_puts(html, "<div class=\"card\">");
+		for (size_t i = 0; i < nargs; i++)
+			buf_add_html(html, values[i], strlen(values[i]));
+		buf_puts(html, "</div>");
+		return 0;
+	}
+	if (strcmp(name, "fail") == 0) {
+		buf_puts(err, "plugins/x.lua:3: boom");
+		return -1;
+	}
+	if (strcmp(name, "bad") == 0) {
+		buf_puts(html, "<p>\xff</p>");
+		return 0;
+	}
+	return 1;
+}
+
+static void render_sc(struct result *r, struct sc_log *log, const char *src)
+{
+	struct markdown_opts o = { .path = "content/s.md", .line_offset = 10, .text = T,
+				   .shortcode = sc_cb, .shortcode_ctx = log };
+	render_opts(r, src, strlen(src), &o);
+}
+
+TEST(test_shortcode_expanded)
+{
+	struct sc_log log = { 0, BUF_INIT };
+	struct result r;
+	render_sc(&r, &log,
+		  "Trước.\n\n{{< card dong-thai \"hai từ\" key=\"giá trị\" k2=bare >}}\n\nSau.\n");
+	CHECK_INT_EQ(r.rc, 0);
+	CHECK_INT_EQ(log.calls, 1);
+	CHECK_STR_EQ(log.seen.ptr, "card|dong-thai|hai từ|key=giá trị|k2=bare\n");
+	/* inserted raw, in place of the paragraph, not wrapped in <p> */
+	CHECK_CONTAINS(r.html.ptr, "<p>Trước.</p>\n<div class=\"card\">dong-thaihai từgiá trịbare</div>\n<p>Sau.</p>");
+	CHECK_NOT_CONTAINS(r.html.ptr, "{{");
+	CHECK_INT_EQ(r.diags.len, 0);
+	result_release(&r);
+
+	/* escapes in quoted values; no spaces inside the braces; list items,
+	 * block quotes; CRLF line ends; trailing spaces */
+	buf_reset(&log.seen);
+	log.calls = 0;
+	render_sc(&r, &log,
+		  "{{<card \"a \\\"q\\\" \\\\ b\">}}\r\n\r\n- {{< card li >}}\r\n\r\n> {{< card bq >}}   \r\n");
+	CHECK_INT_EQ(log.calls, 3);
+	CHECK_STR_EQ(log.seen.ptr, "card|a \"q\" \\ b\ncard|li\ncard|bq\n");
+	CHECK_CONTAINS(r.html.ptr, "<div class=\"card\">a &quot;q&quot; \\ b</div>");
+	CHECK_CONTAINS(r.html.ptr, "<li>\n<div class=\"card\">li</div>\n</li>");
+	CHECK_CONTAINS(r.html.ptr, "<blockquote>\n<div class=\"card\">bq</div>\n</blockquote>");
+	/* `{{<card` looks like raw HTML to cmark, but the shortcode took it */
+	CHECK_INT_EQ(count_diags(&r, "raw HTML"), 0);
+	result_release(&r);
+	buf_release(&log.seen);
+}
+
+TEST(test_shortcode_not_expanded)
+{
+	struct sc_log log = { 0, BUF_INIT };
+	struct result r;
+	/* inline, in code spans, in code blocks (indented and fenced), in a
+	 * paragraph with other text: left as text, no call */
+	render_sc(&r, &log,
+		  "Xem {{< card a >}} tại đây.\n\n`{{< card b >}}`\n\n    {{< card c >}}\n\n"
+		  "```\n{{< card d >}}\n```\n\n<!-- x -->\n");
+	CHECK_INT_EQ(log.calls, 0);
+	CHECK_CONTAINS(r.html.ptr, "Xem {{&lt; card a &gt;}} tại đây.");
+	CHECK_CONTAINS(r.html.ptr, "<code>{{&lt; card b &gt;}}</code>");
+	CHECK_CONTAINS(r.html.ptr, "<pre><code>{{&lt; card c &gt;}}\n</code></pre>");
+	CHECK_CONTAINS(r.html.ptr, "<pre><code>{{&lt; card d &gt;}}\n</code></pre>");
+	CHECK_INT_EQ(count_diags(&r, "shortcode"), 0);
+	result_release(&r);
+
+	/* followed by text on the next line: warned, left */
+	render_sc(&r, &log, "{{< card e >}}\ntiếp theo\n");
+	CHECK_INT_EQ(log.calls, 0);
+	CHECK_INT_EQ(diag_line(&r, "alone in its paragraph", 0), 11);
+	CHECK_CONTAINS(r.html.ptr, "{{&lt; card e &gt;}}\ntiếp theo");
+	result_release(&r);
+
+	/* without a callback: plain text, silently */
+	struct result r2;
+	struct markdown_opts o = { .path = "content/s.md" };
+	render_opts(&r2, "{{< card x >}}\n", 15, &o);
+	CHECK_STR_EQ(r2.html.ptr, "<p>{{&lt; card x &gt;}}</p>\n");
+	CHECK_INT_EQ(r2.diags.len, 0);
+	result_release(&r2);
+	buf_release(&log.seen);
+}
+
+TEST(test_shortcode_problems)
+{
+	struct sc_log log = { 0, BUF_INIT };
+	struct result r;
+	render_sc(&r, &log,
+		  "Một.\n\n{{< khong-co a >}}\n\n{{< fail >}}\n\n{{< bad >}}\n\n"
+		  "{{< card \"unterminated >}}\n\n{{< card a\"b >}}\n\n{{< %x >}}\n\n{{< card ok >}}\n");
+	CHECK_INT_EQ(log.calls, 4); /* khong-co, fail, bad, card ok */
+	/* unknown: a warning naming the line (line_offset 10 + 3) */
+	CHECK_INT_EQ(diag_line(&r, "unknown shortcode 'khong-co'", 0), 13);
+	CHECK_CONTAINS(r.html.ptr, "<p>{{&lt; khong-co a &gt;}}</p>");
+	/* failed: an error naming the line, with the callback's reason */
+	CHECK_INT_EQ(diag_line(&r, "shortcode 'fail' failed: plugins/x.lua:3: boom", 0), 15);
+	CHECK_CONTAINS(r.html.ptr, "<p>{{&lt; fail &gt;}}</p>");
+	/* HTML that is not UTF-8 (it could forge the heading marker): refused */
+	CHECK_INT_EQ(diag_line(&r, "shortcode 'bad' failed", 0), 17);
+	CHECK_NOT_CONTAINS(r.html.ptr, "\xff");
+	/* malformed: warnings, no call */
+	CHECK_INT_EQ(diag_line(&r, "malformed shortcode (unterminated quote)", 0), 19);
+	CHECK_INT_EQ(diag_line(&r, "malformed shortcode (a quote inside", 0), 21);
+	CHECK_INT_EQ(diag_line(&r, "malformed shortcode (a name", 0), 23);
+	CHECK_CONTAINS(r.html.ptr, "<div class=\"card\">ok</div>");
+	CHECK_INT_EQ(r.diags.errors, 2);
+	for (size_t i = 0; i < r.diags.len; i++)
+		CHECK_STR_EQ(r.diags.items[i].path, "content/s.md");
+	result_release(&r);
+
+	/* many failures: at most 100 reported and called, then one summary */
+	struct buf src = BUF_INIT;
+	for (int i = 0; i < 300; i++)
+		buf_puts(&src, "{{< fail >}}\n\n");
+	log.calls = 0;
+	render_sc(&r, &log, src.ptr);
+	CHECK_INT_EQ(log.calls, 100);
+	CHECK_INT_EQ(r.diags.errors, 101);
+	CHECK_INT_EQ(count_diags(&r, "200 more"), 1);
+	result_release(&r);
+	buf_release(&src);
+	buf_release(&log.seen);
+}
+
+TEST(test_shortcode_with_headings)
+{
+	/* the heading-id marker still works around expanded shortcodes */
+	struct sc_log log = { 0, BUF_INIT };
+	struct result r;
+	render_sc(&r, &log, "## Một\n\n{{< card x >}}\n\n## Hai\n");
+	CHECK_CONTAINS(r.html.ptr, "<h2 id=\"mot\">Một</h2>\n<div class=\"card\">x</div>\n<h2 id=\"hai\">Hai</h2>");
+	result_release(&r);
+	buf_release(&log.seen);
+}
+
+TEST(test_shortcode_summary)
+{
+	/* a shortcode's text never becomes the page's summary */
+	CHECK_STR_EQ(summary("{{< truong dong-thai >}}\n\nBài viết.\n", 100), "Bài viết.");
+	CHECK_STR_EQ(summary("Xem {{< a >}} nhé.\n", 100), "Xem {{< a >}} nhé.");
+}
+
 int main(void)
 {
 	struct diag_list d = DIAG_LIST_INIT;
@@ -444,6 +617,11 @@ int main(void)
 	RUN(test_many_duplicate_headings);
 	RUN(test_link_resolver);
 	RUN(test_summary);
+	RUN(test_shortcode_expanded);
+	RUN(test_shortcode_not_expanded);
+	RUN(test_shortcode_problems);
+	RUN(test_shortcode_with_headings);
+	RUN(test_shortcode_summary);
 	text_free(T);
 	diag_list_release(&d);
 	return harness_report();
