@@ -38,6 +38,7 @@ struct build {
 	size_t ntheme_dirs;
 	struct arena arena;
 	size_t pages_written, files_written;
+	char job_hash[41]; /* manifest: in a worker, the hash of the job's output */
 };
 
 static bool is_dir(const char *path)
@@ -60,6 +61,77 @@ static int read_file(const char *path, struct buf *out)
 	return n < 0 ? -1 : 0;
 }
 
+/* ---- manifest (loa review) ------------------------------------------------- */
+
+enum { MANIFEST_HASH_LEN = 40 };
+
+static void manifest_add(struct build *b, const char *out_path, const char *hash)
+{
+	struct build_manifest *m = b->opts->manifest;
+	if (!m)
+		return;
+	ALLOC_GROW(m->items, m->n + 1, m->cap);
+	m->items[m->n].out_path = xstrdup(out_path);
+	memcpy(m->items[m->n].hash, hash, MANIFEST_HASH_LEN);
+	m->items[m->n].hash[MANIFEST_HASH_LEN] = '\0';
+	m->n++;
+}
+
+static void manifest_add_bytes(struct build *b, const char *out_path, const char *data, size_t len)
+{
+	if (!b->opts->manifest)
+		return;
+	char hash[41];
+	repo_hash_bytes(data, len, hash);
+	manifest_add(b, out_path, hash);
+}
+
+/* A worker's reply starts with its output's hash ('-' when it made none). */
+static void manifest_job(struct build *b, size_t job, bool ok, const char **data, size_t *len)
+{
+	if (!b->opts->manifest || *len < MANIFEST_HASH_LEN)
+		return;
+	if (ok && (*data)[0] != '-')
+		manifest_add(b, job < b->ncontent ? b->site.pages[b->content[job]]->out_path
+						  : sitelua_extra(b->sl, job - b->ncontent)->out_path,
+			     *data);
+	*data += MANIFEST_HASH_LEN;
+	*len -= MANIFEST_HASH_LEN;
+}
+
+static int output_cmp(const void *pa, const void *pb)
+{
+	const struct build_output *a = pa, *b = pb;
+	int c = strcmp(a->out_path, b->out_path);
+	return c ? c : strcmp(a->hash, b->hash);
+}
+
+/* Sorted by path; a path written twice (claims make that an error
+ * elsewhere) keeps one entry, the same one in every build. */
+static void manifest_finish(struct build_manifest *m)
+{
+	if (!m || m->n < 2)
+		return;
+	qsort(m->items, m->n, sizeof(*m->items), output_cmp);
+	size_t k = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		if (k && strcmp(m->items[k - 1].out_path, m->items[i].out_path) == 0)
+			free(m->items[i].out_path);
+		else
+			m->items[k++] = m->items[i];
+	}
+	m->n = k;
+}
+
+void build_manifest_release(struct build_manifest *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->items[i].out_path);
+	free(m->items);
+	m->items = NULL;
+	m->n = m->cap = 0;
+}
+
 /* ---- rendering, in the workers --------------------------------------------- */
 
 static int link_cb(void *ctx, const char *url, struct buf *out)
@@ -79,6 +151,8 @@ static int render_content(struct build *b, size_t page_index, struct diag_list *
 	int ret = markdown_render(&body, p->body, p->body_len, &mo, d);
 	if (ret == 0)
 		ret = sitelua_render_page(b->sl, page_index, body.ptr, body.len, &html, d);
+	if (ret == 0 && b->opts->manifest)
+		repo_hash_bytes(html.ptr, html.len, b->job_hash);
 	if (ret == 0 && !b->opts->dry_run)
 		ret = outdir_write(b->out, p->out_path, html.ptr, html.len, d);
 	buf_release(&body);
@@ -107,6 +181,8 @@ static int render_extra(struct build *b, size_t i, struct diag_list *d)
 	}
 	int ret = sitelua_render_extra(b->sl, i, has_body ? body.ptr : NULL, body.len, &out, d);
 	buf_release(&body);
+	if (ret == 0 && b->opts->manifest)
+		repo_hash_bytes(out.ptr, out.len, b->job_hash);
 	if (ret == 0 && !b->opts->dry_run)
 		ret = outdir_write(b->out, e->out_path, out.ptr, out.len, d);
 	buf_release(&out);
@@ -117,11 +193,14 @@ static int work(void *ctx, size_t job, struct buf *out)
 {
 	struct build *b = ctx;
 	struct diag_list d = DIAG_LIST_INIT;
+	memset(b->job_hash, '-', sizeof(b->job_hash) - 1);
 	int ret = job < b->ncontent ? render_content(b, b->content[job], &d)
 				    : render_extra(b, job - b->ncontent, &d);
 	if (ret < 0 && d.errors == 0)
 		diag_error(&d, job < b->ncontent ? b->site.pages[b->content[job]]->path : "", 0, 0,
 			   "rendering failed");
+	if (b->opts->manifest)
+		buf_add(out, b->job_hash, MANIFEST_HASH_LEN); /* manifest_job reads it */
 	diag_list_encode(out, &d);
 	diag_list_release(&d);
 	return ret;
@@ -132,6 +211,8 @@ static void job_done(void *ctx, size_t job, enum pool_status st, const char *dat
 	struct build *b = ctx;
 	const char *who = job < b->ncontent ? b->site.pages[b->content[job]]->path
 					    : sitelua_extra(b->sl, job - b->ncontent)->plugin;
+	if (st == POOL_OK || st == POOL_FAILED)
+		manifest_job(b, job, st == POOL_OK, &data, &len);
 	switch (st) {
 	case POOL_OK:
 		b->ok[job] = true;
@@ -162,6 +243,7 @@ static void copy_bundle_files(struct build *b)
 			const struct bundle_file *f = &p->files[j];
 			if (repo_read(b->site.repo, &b->site.files[f->file_index], &data, b->diags) < 0)
 				continue;
+			manifest_add_bytes(b, f->out_path, data.ptr, data.len);
 			if (!b->opts->dry_run &&
 			    outdir_write(b->out, f->out_path, data.ptr, data.len, b->diags) == 0)
 				b->files_written++;
@@ -206,9 +288,12 @@ static void copy_static(struct build *b, const char *root, const char *rel, stru
 			copy_static(b, root, child_rel, seen);
 		} else if (lstat(full, &st) == 0 && S_ISREG(st.st_mode)) {
 			const char *key = arena_strdup(&b->arena, child_rel);
-			if (strmap_put(seen, key, 0, NULL) && read_file(full, &data) == 0 &&
-			    !b->opts->dry_run && outdir_write(b->out, key, data.ptr, data.len, b->diags) == 0)
-				b->files_written++;
+			if (strmap_put(seen, key, 0, NULL) && read_file(full, &data) == 0) {
+				manifest_add_bytes(b, key, data.ptr, data.len);
+				if (!b->opts->dry_run &&
+				    outdir_write(b->out, key, data.ptr, data.len, b->diags) == 0)
+					b->files_written++;
+			}
 		}
 		free(full);
 		free(child_rel);
@@ -256,12 +341,14 @@ static void write_sitemap(struct build *b)
 		buf_puts(&x, "</loc></url>\n");
 	}
 	buf_puts(&x, "</urlset>\n");
+	manifest_add_bytes(b, "sitemap.xml", x.ptr, x.len);
 	if (!b->opts->dry_run && outdir_write(b->out, "sitemap.xml", x.ptr, x.len, b->diags) == 0)
 		b->files_written++;
 	buf_reset(&x);
 	buf_puts(&x, "User-agent: *\nAllow: /\nSitemap: ");
 	add_abs_url(&x, base, "/sitemap.xml");
 	buf_putc(&x, '\n');
+	manifest_add_bytes(b, "robots.txt", x.ptr, x.len);
 	if (!b->opts->dry_run && outdir_write(b->out, "robots.txt", x.ptr, x.len, b->diags) == 0)
 		b->files_written++;
 	buf_release(&x);
@@ -484,6 +571,7 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	if (opts->strict && diags->errors)
 		goto done;
 	res->status = diags->errors ? 1 : 0;
+	manifest_finish(opts->manifest);
 	if (!opts->dry_run) {
 		struct outdir *o = b.out;
 		b.out = NULL;

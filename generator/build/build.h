@@ -17,6 +17,18 @@
 
 struct diag_list;
 
+/* ---- manifest (loa review): every output of a build and a hash of its
+ * bytes, so that two builds can be compared without writing either. */
+struct build_output {
+	char *out_path; /* "tin-tuc/index.html", "sitemap.xml", "css/site.css" */
+	char hash[41];  /* git blob id of the bytes */
+};
+struct build_manifest {
+	struct build_output *items; /* sorted by out_path, unique */
+	size_t n, cap;
+};
+void build_manifest_release(struct build_manifest *m);
+
 struct build_options {
 	struct site_options site;
 	const char *out_dir;  /* "public" */
@@ -27,6 +39,7 @@ struct build_options {
 	bool quiet;
 	bool watched;         /* a supervisor reads phase messages on watch_fd */
 	int watch_fd;
+	struct build_manifest *manifest; /* filled when set (any mode; meant for dry_run) */
 };
 
 struct build_result {

@@ -6,6 +6,7 @@
 #include "build/build.h"
 #include "build/supervise.h"
 #include "cli/new.h"
+#include "review/review.h"
 #include "content/dates.h"
 
 #include <errno.h>
@@ -29,6 +30,7 @@ static const char usage[] =
 	"                  [--future] [--strict] [--jobs N] [--now DATE] [--quiet]\n"
 	"       loa check  [--repo PATH] [--ref REF] [--worktree] [--format text|json]\n"
 	"       loa new    news|school|plan \"Title\" [--school SLUG] [--repo PATH]\n"
+	"       loa review BASE..HEAD [--repo PATH] [--jobs N] [--now DATE] [--format text|json]\n"
 	"       loa --help | --version\n"
 	"\n"
 	"Exit status: 0 clean; 1 published, but some pages were rejected;\n"
@@ -164,6 +166,80 @@ static int cmd_new(int argc, char **argv)
 	return 0;
 }
 
+/* loa review BASE..HEAD: the report goes to standard output, what stopped
+ * the review to standard error; exit 0 clean, 1 attention, 2 cannot run. */
+static int cmd_review(int argc, char **argv)
+{
+	struct review_options o = { ".", NULL, NULL, NULL, 1, 0, false, false, false };
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	o.jobs = cores > 0 ? (int)cores : 1;
+	bool have_now = false;
+	char *range = NULL;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--repo") && val) {
+			o.repo_path = argv[++i];
+		} else if ((!strcmp(a, "--jobs") || !strcmp(a, "-j")) && val) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 1 || n > 256) {
+				fprintf(stderr, "loa: --jobs needs a number from 1 to 256\n");
+				free(range);
+				return 2;
+			}
+			o.jobs = (int)n;
+		} else if (!strcmp(a, "--now") && val) {
+			if (parse_now(argv[++i], &o.now) < 0) {
+				fprintf(stderr, "loa: --now: invalid date '%s'\n", val);
+				free(range);
+				return 2;
+			}
+			have_now = true;
+		} else if (!strcmp(a, "--format") && val) {
+			if (strcmp(val, "json") && strcmp(val, "text")) {
+				fprintf(stderr, "loa: --format is text or json\n");
+				free(range);
+				return 2;
+			}
+			o.json = !strcmp(argv[++i], "json");
+		} else if (!strcmp(a, "--drafts")) {
+			o.drafts = true;
+		} else if (!strcmp(a, "--future")) {
+			o.future = true;
+		} else if (a[0] != '-' && !range && strstr(a, "..")) {
+			range = xstrdup(a);
+		} else {
+			fprintf(stderr, "loa: unexpected argument '%s'\n%s", a, usage);
+			free(range);
+			return 2;
+		}
+	}
+	char *dots = range ? strstr(range, "..") : NULL;
+	if (!dots || dots == range || !dots[2] || strstr(dots + 2, "..")) {
+		fprintf(stderr, "loa: review needs BASE..HEAD\n%s", usage);
+		free(range);
+		return 2;
+	}
+	*dots = '\0';
+	o.base = range;
+	o.head = dots + 2;
+	if (!have_now)
+		o.now = today_from_env();
+	char *data_dir = find_data_dir();
+	o.data_dir = data_dir;
+	struct diag_list diags = DIAG_LIST_INIT;
+	int st = review_run(&o, &diags, stdout);
+	diag_list_sort(&diags);
+	bool color = isatty(2) && !getenv("NO_COLOR");
+	for (size_t i = 0; i < diags.len; i++)
+		diag_print(stderr, &diags.items[i], color);
+	diag_list_release(&diags);
+	free(data_dir);
+	free(range);
+	return st;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -181,6 +257,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "new"))
 		return cmd_new(argc, argv);
+	if (!strcmp(cmd, "review"))
+		return cmd_review(argc, argv);
 	bool check = !strcmp(cmd, "check");
 	if (strcmp(cmd, "build") && !check) {
 		fprintf(stderr, "loa: unknown command '%s'\n%s", cmd, usage);

@@ -25,6 +25,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -54,6 +56,7 @@ struct repo {
 	char commit_id[41];
 	int64_t commit_time;
 	bool worktree, shallow;
+	bool mempack; /* an in-memory object store takes every write (merge previews) */
 	size_t max_file_size, max_files;
 	int max_depth;
 };
@@ -170,6 +173,10 @@ static char *norm_dir(const char *dir)
 
 /* ---- open ----------------------------------------------------------- */
 
+#define MERGE_PREFIX "\x1fmerge\x1f"
+
+static int open_merge(struct repo *r, const char *spec, struct diag_list *diags);
+
 int repo_open(struct repo **out, const struct repo_opts *opts, struct diag_list *diags)
 {
 	*out = NULL;
@@ -227,6 +234,12 @@ int repo_open(struct repo **out, const struct repo_opts *opts, struct diag_list 
 
 	/* A work tree whose HEAD has no commit yet simply has no history. */
 	if (r->worktree && !opts->ref && git_repository_head_unborn(r->git) == 1) {
+		rc = 0;
+		goto done;
+	}
+	if (strncmp(ref, MERGE_PREFIX, strlen(MERGE_PREFIX)) == 0) {
+		if (open_merge(r, ref + strlen(MERGE_PREFIX), diags) < 0)
+			goto done;
 		rc = 0;
 		goto done;
 	}
@@ -1532,4 +1545,447 @@ const struct repo_history_entry *repo_history_find(const struct repo_history *h,
 			lo = mid + 1;
 	}
 	return NULL;
+}
+
+/* ---- review: merge previews and the commits of a merge request ------ */
+
+char *repo_merge_ref(const char *base, const char *head)
+{
+	return xasprintf("%s%s\x1f%s", MERGE_PREFIX, base, head);
+}
+
+void repo_hash_bytes(const void *data, size_t len, char hex[41])
+{
+	git_oid id;
+	if (git_odb_hash(&id, data, len, GIT_OBJECT_BLOB) < 0) {
+		/* cannot happen short of memory exhaustion; the length still
+		 * tells most outputs apart */
+		snprintf(hex, 41, "%040zx", len);
+		return;
+	}
+	git_oid_tostr(hex, 41, &id);
+}
+
+/* Writing an object that already exists makes libgit2 "freshen" it: touch
+ * the loose file or the pack on disk. This backend sits first and answers
+ * "exists" from a separate, read-only view of the object folder, so such
+ * writes stop there; new objects fall through to the in-memory store. The
+ * repository's files are never modified. */
+struct shield {
+	git_odb_backend parent;
+	git_odb *view;
+};
+
+static int shield_exists(git_odb_backend *b, const git_oid *id)
+{
+	return git_odb_exists(((struct shield *)b)->view, id);
+}
+
+static void shield_free(git_odb_backend *b)
+{
+	git_odb_free(((struct shield *)b)->view);
+	free(b);
+}
+
+/* Makes every object write of this repository go to memory. */
+static int use_mempack(struct repo *r, struct diag_list *diags)
+{
+	if (r->mempack)
+		return 0;
+	git_odb_backend *mp = NULL;
+	struct shield *sh = xcalloc(1, sizeof(*sh));
+	char *objects = xasprintf("%sobjects", git_repository_commondir(r->git));
+	int rc = -1;
+	if (git_odb_init_backend(&sh->parent, GIT_ODB_BACKEND_VERSION) < 0 ||
+	    git_odb_open(&sh->view, objects) < 0) {
+		diag_error(diags, "", 0, 0, "cannot read the object database: %s", git_msg());
+		goto done;
+	}
+	sh->parent.exists = shield_exists;
+	sh->parent.free = shield_free;
+	if (git_mempack_new(&mp) < 0 || git_odb_add_backend(r->odb, mp, 1000) < 0) {
+		diag_error(diags, "", 0, 0, "cannot set up an in-memory object store: %s", git_msg());
+		if (mp)
+			mp->free(mp);
+		goto done;
+	}
+	if (git_odb_add_backend(r->odb, &sh->parent, 1001) < 0) {
+		diag_error(diags, "", 0, 0, "cannot set up an in-memory object store: %s", git_msg());
+		goto done;
+	}
+	sh = NULL; /* the odb owns it */
+	r->mempack = true;
+	rc = 0;
+done:
+	if (sh) {
+		git_odb_free(sh->view);
+		free(sh);
+	}
+	free(objects);
+	return rc;
+}
+
+static int lookup_commit(struct repo *r, const char *ref, git_commit **out, struct diag_list *diags)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	*out = NULL;
+	if (git_revparse_single(&obj, r->git, ref) < 0)
+		return diag_error(diags, "", 0, 0, "ref '%s' not found in %s: %s", ref, r->path,
+				  git_msg());
+	int rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (rc < 0)
+		return diag_error(diags, "", 0, 0, "ref '%s' is not a commit: %s", ref, git_msg());
+	*out = (git_commit *)peeled;
+	return 0;
+}
+
+static int str_ptr_cmp(const void *pa, const void *pb)
+{
+	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* Merges head into base in memory: the result's tree in *tree, or the
+ * conflicting paths (sorted, deduplicated, malloc'd strings). */
+static int merge_in_memory(struct repo *r, git_commit *base, git_commit *head, git_oid *tree,
+			   char ***conflicts, size_t *nconflicts, struct diag_list *diags)
+{
+	git_index *idx = NULL;
+	git_index_conflict_iterator *it = NULL;
+	char **paths = NULL;
+	size_t n = 0, cap = 0;
+	int rc = -1;
+	*conflicts = NULL;
+	*nconflicts = 0;
+	if (use_mempack(r, diags) < 0)
+		return -1;
+	if (git_merge_commits(&idx, r->git, base, head, NULL) < 0) {
+		diag_error(diags, "", 0, 0, "cannot merge: %s", git_msg());
+		goto done;
+	}
+	if (git_index_has_conflicts(idx)) {
+		if (git_index_conflict_iterator_new(&it, idx) < 0) {
+			diag_error(diags, "", 0, 0, "cannot list conflicts: %s", git_msg());
+			goto done;
+		}
+		const git_index_entry *anc, *ours, *theirs;
+		while (git_index_conflict_next(&anc, &ours, &theirs, it) == 0) {
+			const git_index_entry *e = ours ? ours : theirs ? theirs : anc;
+			if (!e)
+				continue;
+			ALLOC_GROW(paths, n + 1, cap);
+			paths[n++] = xstrdup(e->path);
+		}
+		if (n)
+			qsort(paths, n, sizeof(*paths), str_ptr_cmp);
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (k && strcmp(paths[k - 1], paths[i]) == 0)
+				free(paths[i]);
+			else
+				paths[k++] = paths[i];
+		}
+		*conflicts = paths;
+		*nconflicts = k;
+		paths = NULL;
+		rc = 0;
+		goto done;
+	}
+	if (git_index_write_tree_to(tree, idx, r->git) < 0) {
+		diag_error(diags, "", 0, 0, "cannot write the merged tree: %s", git_msg());
+		goto done;
+	}
+	rc = 0;
+done:
+	free(paths);
+	git_index_conflict_iterator_free(it);
+	git_index_free(idx);
+	return rc;
+}
+
+/* repo_open for a merge ref: "BASE\x1fHEAD" after the prefix. The commit
+ * is made in memory with a fixed signature dated at the later of the two
+ * commits, so the same merge always gets the same id (the plugins' seed). */
+static int open_merge(struct repo *r, const char *spec, struct diag_list *diags)
+{
+	const char *sep = strchr(spec, '\x1f');
+	if (!sep)
+		return diag_error(diags, "", 0, 0, "invalid merge reference");
+	char *base_ref = xstrndup(spec, (size_t)(sep - spec));
+	git_commit *base = NULL, *head = NULL, *merged = NULL;
+	git_tree *tree = NULL;
+	git_signature *sig = NULL;
+	char **conflicts = NULL;
+	size_t nconflicts = 0;
+	int rc = -1;
+	if (lookup_commit(r, base_ref, &base, diags) < 0 || lookup_commit(r, sep + 1, &head, diags) < 0)
+		goto done;
+	git_oid tree_id, commit_id;
+	if (merge_in_memory(r, base, head, &tree_id, &conflicts, &nconflicts, diags) < 0)
+		goto done;
+	if (nconflicts) {
+		for (size_t i = 0; i < nconflicts; i++)
+			diag_error(diags, conflicts[i], 0, 0, "merge conflict: changed on both sides");
+		diag_error(diags, "", 0, 0, "merging '%s' into '%s' conflicts on %zu file(s)", sep + 1,
+			   base_ref, nconflicts);
+		goto done;
+	}
+	git_time_t when = git_commit_time(base) > git_commit_time(head) ? git_commit_time(base)
+									  : git_commit_time(head);
+	const git_commit *parents[2] = { base, head };
+	if (git_tree_lookup(&tree, r->git, &tree_id) < 0 ||
+	    git_signature_new(&sig, "loa review", "loa@localhost", when, 0) < 0 ||
+	    git_commit_create(&commit_id, r->git, NULL, sig, sig, NULL, "merge preview\n", tree, 2,
+			      parents) < 0 ||
+	    git_commit_lookup(&merged, r->git, &commit_id) < 0) {
+		diag_error(diags, "", 0, 0, "cannot make the merge preview: %s", git_msg());
+		goto done;
+	}
+	r->commit = merged;
+	merged = NULL;
+	git_oid_tostr(r->commit_id, sizeof(r->commit_id), &commit_id);
+	r->commit_time = (int64_t)when;
+	rc = 0;
+done:
+	for (size_t i = 0; i < nconflicts; i++)
+		free(conflicts[i]);
+	free(conflicts);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_commit_free(merged);
+	git_commit_free(base);
+	git_commit_free(head);
+	free(base_ref);
+	return rc;
+}
+
+/* Paths that differ between trees a and b (either may be NULL), below
+ * prefix. Identical subtrees are skipped by id. */
+struct changes {
+	struct repo *r;
+	struct arena *a;
+	struct repo_change *items;
+	size_t n, cap;
+	struct buf path;
+};
+
+static void add_change(struct changes *c, bool invalid)
+{
+	ALLOC_GROW(c->items, c->n + 1, c->cap);
+	c->items[c->n++] = (struct repo_change){ arena_strndup(c->a, c->path.ptr, c->path.len),
+						 invalid };
+}
+
+static void diff_tree_ids(struct changes *c, const git_oid *a_id, const git_oid *b_id, int depth,
+			  bool invalid);
+
+static void entry_diff(struct changes *c, const git_tree_entry *ea, const git_tree_entry *eb,
+		       int depth, bool invalid)
+{
+	const git_tree_entry *e = ea ? ea : eb;
+	const char *name = git_tree_entry_name(e);
+	size_t base = c->path.len;
+	if (base)
+		buf_putc(&c->path, '/');
+	buf_puts(&c->path, name);
+	invalid = invalid || name_problem(name, strlen(name)) != NULL;
+	bool ta = ea && (git_tree_entry_filemode_raw(ea) & MODE_TYPE) == MODE_TREE;
+	bool tb = eb && (git_tree_entry_filemode_raw(eb) & MODE_TYPE) == MODE_TREE;
+	if ((ta || tb) && depth < c->r->max_depth) {
+		/* a file replaced by a folder (or back): the file changed too */
+		if ((ea && !ta) || (eb && !tb))
+			add_change(c, invalid);
+		diff_tree_ids(c, ta ? git_tree_entry_id(ea) : NULL, tb ? git_tree_entry_id(eb) : NULL,
+			      depth + 1, invalid);
+	} else {
+		add_change(c, invalid);
+	}
+	buf_setlen(&c->path, base);
+}
+
+static void diff_tree_ids(struct changes *c, const git_oid *a_id, const git_oid *b_id, int depth,
+			  bool invalid)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	if (a_id && git_tree_lookup(&ta, c->r->git, a_id) < 0)
+		ta = NULL;
+	if (b_id && git_tree_lookup(&tb, c->r->git, b_id) < 0)
+		tb = NULL;
+	if ((a_id && !ta) || (b_id && !tb)) {
+		add_change(c, true); /* unreadable: count the folder as changed */
+		goto done;
+	}
+	size_t na = ta ? git_tree_entrycount(ta) : 0, nb = tb ? git_tree_entrycount(tb) : 0;
+	size_t i = 0, j = 0;
+	while (i < na || j < nb) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(ta, i) : NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(tb, j) : NULL;
+		int cmp = !ea ? 1 : !eb ? -1 : strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb));
+		if (cmp == 0) {
+			i++;
+			j++;
+			if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+			    git_tree_entry_filemode_raw(ea) == git_tree_entry_filemode_raw(eb))
+				continue;
+			entry_diff(c, ea, eb, depth, invalid);
+		} else if (cmp < 0) {
+			i++;
+			entry_diff(c, ea, NULL, depth, invalid);
+		} else {
+			j++;
+			entry_diff(c, NULL, eb, depth, invalid);
+		}
+	}
+done:
+	git_tree_free(ta);
+	git_tree_free(tb);
+}
+
+static int change_cmp(const void *pa, const void *pb)
+{
+	return strcmp(((const struct repo_change *)pa)->path, ((const struct repo_change *)pb)->path);
+}
+
+/* The id and mode of path in tree root_id; false when absent. */
+static bool path_entry(struct repo *r, const git_oid *root_id, const char *path, git_oid *id,
+		       unsigned *mode)
+{
+	git_tree *t = NULL;
+	git_tree_entry *e = NULL;
+	if (git_tree_lookup(&t, r->git, root_id) < 0)
+		return false;
+	bool ok = git_tree_entry_bypath(&e, t, path) == 0;
+	if (ok) {
+		git_oid_cpy(id, git_tree_entry_id(e));
+		*mode = (unsigned)git_tree_entry_filemode_raw(e);
+	}
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	return ok;
+}
+
+static void commit_changes(struct repo *r, const git_commit *c, struct repo_commit_info *info,
+			   struct arena *a)
+{
+	struct changes ch = { r, a, NULL, 0, 0, BUF_INIT };
+	unsigned np = git_commit_parentcount(c);
+	const git_oid *p0 = np ? git_commit_parent_id(c, 0) : NULL;
+	git_commit *parent = NULL;
+	git_oid p0_tree;
+	bool have_p0 = false;
+	if (p0 && git_commit_lookup(&parent, r->git, p0) == 0) {
+		git_oid_cpy(&p0_tree, git_commit_tree_id(parent));
+		have_p0 = true;
+		git_commit_free(parent);
+	}
+	diff_tree_ids(&ch, have_p0 ? &p0_tree : NULL, git_commit_tree_id(c), 0, false);
+	/* a merge changed only what differs from every parent */
+	for (unsigned p = 1; p < np && ch.n; p++) {
+		git_commit *pc = NULL;
+		if (git_commit_lookup(&pc, r->git, git_commit_parent_id(c, p)) < 0)
+			continue;
+		size_t keep = 0;
+		for (size_t k = 0; k < ch.n; k++) {
+			git_oid ida, idp;
+			unsigned ma = 0, mp = 0;
+			bool in_a = path_entry(r, git_commit_tree_id(c), ch.items[k].path, &ida, &ma);
+			bool in_p = path_entry(r, git_commit_tree_id(pc), ch.items[k].path, &idp, &mp);
+			bool same = in_a == in_p && (!in_a || (git_oid_equal(&ida, &idp) && ma == mp));
+			if (ch.items[k].invalid || !same)
+				ch.items[keep++] = ch.items[k];
+		}
+		ch.n = keep;
+		git_commit_free(pc);
+	}
+	if (ch.n > 1)
+		qsort(ch.items, ch.n, sizeof(*ch.items), change_cmp);
+	info->changes = arena_alloc(a, (ch.n ? ch.n : 1) * sizeof(*info->changes));
+	if (ch.n)
+		memcpy(info->changes, ch.items, ch.n * sizeof(*ch.items));
+	info->nchanges = ch.n;
+	info->nparents = np;
+	free(ch.items);
+	buf_release(&ch.path);
+}
+
+enum { MAX_RANGE_COMMITS = 100000 };
+
+int repo_range(struct repo *r, const char *base, const char *head, struct repo_range *out,
+	       struct arena *a, struct diag_list *diags)
+{
+	memset(out, 0, sizeof(*out));
+	if (!r->git)
+		return diag_error(diags, "", 0, 0, "%s: not a git repository", r->path);
+	git_commit *bc = NULL, *hc = NULL;
+	git_revwalk *walk = NULL;
+	struct repo_commit_info *items = NULL;
+	size_t n = 0, cap = 0;
+	char **conflicts = NULL;
+	size_t nconflicts = 0;
+	int rc = -1;
+	if (lookup_commit(r, base, &bc, diags) < 0 || lookup_commit(r, head, &hc, diags) < 0)
+		goto done;
+	git_oid_tostr(out->base_id, sizeof(out->base_id), git_commit_id(bc));
+	git_oid_tostr(out->head_id, sizeof(out->head_id), git_commit_id(hc));
+
+	git_oid tree;
+	if (merge_in_memory(r, bc, hc, &tree, &conflicts, &nconflicts, diags) < 0)
+		goto done;
+	out->conflicts = arena_alloc(a, (nconflicts ? nconflicts : 1) * sizeof(*out->conflicts));
+	for (size_t i = 0; i < nconflicts; i++)
+		out->conflicts[i] = arena_strdup(a, conflicts[i]);
+	out->nconflicts = nconflicts;
+
+	if (git_revwalk_new(&walk, r->git) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(walk, git_commit_id(hc)) < 0 ||
+	    git_revwalk_hide(walk, git_commit_id(bc)) < 0) {
+		diag_error(diags, "", 0, 0, "cannot list the commits of %s..%s: %s", base, head,
+			   git_msg());
+		goto done;
+	}
+	git_oid id;
+	int err;
+	while ((err = git_revwalk_next(&id, walk)) == 0) {
+		if (n >= MAX_RANGE_COMMITS) {
+			diag_error(diags, "", 0, 0, "more than %d commits in %s..%s", MAX_RANGE_COMMITS,
+				   base, head);
+			goto done;
+		}
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, r->git, &id) < 0) {
+			diag_error(diags, "", 0, 0, "cannot read a commit: %s", git_msg());
+			goto done;
+		}
+		ALLOC_GROW(items, n + 1, cap);
+		struct repo_commit_info *info = &items[n++];
+		memset(info, 0, sizeof(*info));
+		git_oid_tostr(info->id, sizeof(info->id), &id);
+		const git_signature *sig = git_commit_author(c);
+		info->author_name = arena_strdup(a, sig && sig->name ? sig->name : "");
+		info->author_email = arena_strdup(a, sig && sig->email ? sig->email : "");
+		const char *summary = git_commit_summary(c);
+		info->summary = arena_strdup(a, summary ? summary : "");
+		commit_changes(r, c, info, a);
+		git_commit_free(c);
+	}
+	if (err != GIT_ITEROVER) {
+		diag_error(diags, "", 0, 0, "cannot list the commits of %s..%s: %s", base, head,
+			   git_msg());
+		goto done;
+	}
+	out->commits = arena_alloc(a, (n ? n : 1) * sizeof(*out->commits));
+	if (n)
+		memcpy(out->commits, items, n * sizeof(*items));
+	out->n = n;
+	rc = 0;
+done:
+	for (size_t i = 0; i < nconflicts; i++)
+		free(conflicts[i]);
+	free(conflicts);
+	free(items);
+	git_revwalk_free(walk);
+	git_commit_free(bc);
+	git_commit_free(hc);
+	return rc;
 }

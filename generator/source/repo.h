@@ -85,7 +85,52 @@ int repo_history(struct repo *r, const char *dir, struct repo_history *out, stru
 /* Binary search by path; NULL when absent. */
 const struct repo_history_entry *repo_history_find(const struct repo_history *h, const char *path);
 
-/* Commit author emails of the commits in base..head (for `loa review`) and
- * the paths they changed are a later concern; see the review command. */
+/* ---- review: merge previews and the commits of a merge request ----
+ *
+ * repo_merge_ref(BASE, HEAD) makes a ref string that repo_open reads as
+ * "the result of merging HEAD into BASE": the merge is computed in memory
+ * (libgit2's merge into an index, its tree and a two-parent commit written
+ * to an in-memory object store), so the repository is never written and
+ * everything reading the ref (site_load, the history walk) sees a commit
+ * like any other. The string holds 0x1f separators, which no git ref name
+ * can contain. A conflicting merge fails repo_open with one error per
+ * conflicting path. Free the string with free(). */
+char *repo_merge_ref(const char *base, const char *head);
+
+/* A path changed by a commit. invalid: some component fails the tree-entry
+ * validation above (e.g. contains '/' or is `..`): never inside any folder. */
+struct repo_change {
+	const char *path;
+	bool invalid;
+};
+
+struct repo_commit_info {
+	char id[41];
+	const char *author_name, *author_email; /* as written in the commit */
+	const char *summary;                    /* first line of the message */
+	struct repo_change *changes;            /* sorted by path */
+	size_t nchanges;
+	unsigned nparents;
+};
+
+struct repo_range {
+	char base_id[41], head_id[41];
+	struct repo_commit_info *commits; /* base..head, oldest first */
+	size_t n;
+	const char **conflicts; /* paths the merge of head into base conflicts on, sorted */
+	size_t nconflicts;
+};
+
+/* The commits reachable from head and not from base, with the paths each
+ * changed (against its parent; for a merge commit, only what differs from
+ * every parent, so a school merging main into its branch is not blamed for
+ * main's changes), and the conflicts of merging head into base. Nothing
+ * is written to the repository. */
+int repo_range(struct repo *r, const char *base, const char *head, struct repo_range *out,
+	       struct arena *a, struct diag_list *diags);
+
+/* The git blob id of bytes, in hex: a collision-resistant fingerprint
+ * (SHA-1 with collision detection) for comparing build outputs. */
+void repo_hash_bytes(const void *data, size_t len, char hex[41]);
 
 #endif
