@@ -7,6 +7,7 @@
 #include "build/supervise.h"
 #include "cli/new.h"
 #include "review/review.h"
+#include "serve/serve.h"
 #include "content/dates.h"
 
 #include <errno.h>
@@ -29,6 +30,7 @@ static const char usage[] =
 	"usage: loa build  [--repo PATH] [--ref REF] [--worktree] [--out DIR] [--drafts]\n"
 	"                  [--future] [--strict] [--jobs N] [--now DATE] [--quiet]\n"
 	"       loa check  [--repo PATH] [--ref REF] [--worktree] [--format text|json]\n"
+	"       loa serve  [--repo PATH] [--bind ADDR] [--port N] [--jobs N] [--now DATE] [--future]\n"
 	"       loa new    news|school|plan \"Title\" [--school SLUG] [--repo PATH]\n"
 	"       loa review BASE..HEAD [--repo PATH] [--jobs N] [--now DATE] [--format text|json]\n"
 	"       loa --help | --version\n"
@@ -240,6 +242,69 @@ static int cmd_review(int argc, char **argv)
 	return st;
 }
 
+/* loa serve [--repo PATH] [--bind ADDR] [--port N] [--jobs N] [--now DATE] [--future] */
+static int cmd_serve(int argc, char **argv)
+{
+	struct serve_options so;
+	memset(&so, 0, sizeof(so));
+	so.bind = "127.0.0.1";
+	so.port = 8080;
+	so.build.site.repo_path = ".";
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	so.build.jobs = cores > 0 ? (int)cores : 1;
+	so.build.site.now = today_from_env();
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		bool takes = !strcmp(a, "--repo") || !strcmp(a, "--bind") || !strcmp(a, "--port") ||
+			     !strcmp(a, "--jobs") || !strcmp(a, "-j") || !strcmp(a, "--now");
+		if (takes && !val) {
+			fprintf(stderr, "loa: %s needs a value\n", a);
+			return 2;
+		}
+		char *end;
+		if (!strcmp(a, "--repo")) {
+			so.build.site.repo_path = argv[++i];
+		} else if (!strcmp(a, "--bind")) {
+			so.bind = argv[++i];
+		} else if (!strcmp(a, "--port")) {
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 0 || n > 65535) {
+				fprintf(stderr, "loa: --port needs a number from 0 to 65535\n");
+				return 2;
+			}
+			so.port = (int)n;
+		} else if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 1 || n > 256) {
+				fprintf(stderr, "loa: --jobs needs a number from 1 to 256\n");
+				return 2;
+			}
+			so.build.jobs = (int)n;
+		} else if (!strcmp(a, "--now")) {
+			if (parse_now(argv[++i], &so.build.site.now) < 0) {
+				fprintf(stderr, "loa: --now: invalid date '%s'\n", argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(a, "--future")) {
+			so.build.site.future = true;
+		} else {
+			fprintf(stderr, "loa: unknown option '%s'\n%s", a, usage);
+			return 2;
+		}
+	}
+	char *data_dir = find_data_dir();
+	so.build.data_dir = data_dir;
+	struct diag_list diags = DIAG_LIST_INIT;
+	int status = serve_run(&so, &diags);
+	bool color = isatty(2) && !getenv("NO_COLOR");
+	for (size_t i = 0; i < diags.len; i++)
+		diag_print(stderr, &diags.items[i], color);
+	diag_list_release(&diags);
+	free(data_dir);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -257,6 +322,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "new"))
 		return cmd_new(argc, argv);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(argc, argv);
 	if (!strcmp(cmd, "review"))
 		return cmd_review(argc, argv);
 	bool check = !strcmp(cmd, "check");
