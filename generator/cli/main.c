@@ -49,7 +49,8 @@ static bool dir_has(const char *dir, const char *sub)
 
 /* Run from the project tree, loa finds its own themes and plugins beside
  * the binary (./loa) or one folder up (build/loa); installed, in
- * $(PREFIX)/share/loa. LOA_DATADIR overrides both. */
+ * PREFIX/share/loa beside PREFIX/bin, else the compiled-in $(PREFIX).
+ * LOA_DATADIR overrides them all. */
 static char *find_data_dir(void)
 {
 	const char *env = getenv("LOA_DATADIR");
@@ -69,6 +70,10 @@ static char *find_data_dir(void)
 				*slash = '\0';
 				if (dir_has(exe, "themes/default") && dir_has(exe, "generator"))
 					return xstrdup(exe);
+				/* installed as PREFIX/bin/loa beside PREFIX/share/loa,
+				 * wherever PREFIX was moved to */
+				if (dir_has(exe, "share/loa/themes/default"))
+					return xasprintf("%s/share/loa", exe);
 			}
 		}
 	}

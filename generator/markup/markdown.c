@@ -47,7 +47,7 @@ enum { MAX_WARNINGS_PER_KIND = 100 };
 
 #define HEADING_MARKER 0xff /* as a byte; "\xff" as a string */
 
-enum warn_kind { WARN_HTML, WARN_UNSAFE, WARN_BROKEN, WARN_SHORTCODE, ERR_SHORTCODE, WARN_KINDS };
+enum warn_kind { WARN_HTML, WARN_UNSAFE, WARN_BROKEN, WARN_SHORTCODE, ERR_SHORTCODE, WARN_ALT, WARN_KINDS };
 
 struct render {
 	const struct markdown_opts *opts;
@@ -119,7 +119,7 @@ static void warn_suppressed(struct render *r)
 {
 	static const char *const what[WARN_KINDS] = {
 		"raw HTML omitted", "unsafe link removed", "broken link", "shortcode",
-		"shortcode failed",
+		"shortcode failed", "image without alt text",
 	};
 	for (int k = 0; k < WARN_KINDS; k++)
 		if (r->warned[k] > MAX_WARNINGS_PER_KIND)
@@ -669,8 +669,14 @@ static void walk(struct render *r, cmark_node *doc)
 			if (!r->opts->allow_html)
 				warn(r, WARN_HTML, n, "%s", "raw HTML omitted");
 			break;
-		case CMARK_NODE_LINK:
 		case CMARK_NODE_IMAGE:
+			/* readers on screen readers get nothing from a photo without
+			 * words; the alt text is the image's children */
+			if (!cmark_node_first_child(n))
+				warn(r, WARN_ALT, n, "%s", "image without alt text (write ![what it shows](file))");
+			check_link(r, n);
+			break;
+		case CMARK_NODE_LINK:
 			check_link(r, n);
 			break;
 		case CMARK_NODE_HEADING:

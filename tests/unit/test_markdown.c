@@ -596,6 +596,16 @@ TEST(test_shortcode_summary)
 	CHECK_STR_EQ(summary("Xem {{< a >}} nhé.\n", 100), "Xem {{< a >}} nhé.");
 }
 
+TEST(test_image_without_alt_text)
+{
+	struct result r;
+	render(&r, "Một ảnh:\n\n![](anh.jpg)\n\n![Các bé rước đèn](den.jpg)\n");
+	CHECK_INT_EQ(count_diags(&r, "image without alt text"), 1);
+	CHECK_INT_EQ(diag_line(&r, "image without alt text", 0), 3);
+	CHECK_CONTAINS(r.html.ptr, "alt=\"Các bé rước đèn\"");
+	result_release(&r);
+}
+
 int main(void)
 {
 	struct diag_list d = DIAG_LIST_INIT;
@@ -622,6 +632,7 @@ int main(void)
 	RUN(test_shortcode_problems);
 	RUN(test_shortcode_with_headings);
 	RUN(test_shortcode_summary);
+	RUN(test_image_without_alt_text);
 	text_free(T);
 	diag_list_release(&d);
 	return harness_report();
