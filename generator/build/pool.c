@@ -22,6 +22,7 @@
 
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/sysutil.h"
 #include "base/xalloc.h"
 
 #include <errno.h>
@@ -125,13 +126,6 @@ static void self_size(size_t *vm, size_t *rss)
 		*rss = pages_rss * page;
 	}
 	fclose(f);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* send all of data; -1 with errno on failure */
@@ -473,7 +467,7 @@ static void drain(struct pool *p, int i, unsigned char *stage, size_t stage_size
 			worker_lost(p, i, POOL_CRASHED, NULL);
 			return;
 		}
-		if (consume(p, i, stage, (size_t)n, now_ms()) < 0) {
+		if (consume(p, i, stage, (size_t)n, sys_now_ms()) < 0) {
 			worker_lost(p, i, POOL_CRASHED, xstrdup("the worker broke the protocol"));
 			return;
 		}
@@ -500,7 +494,7 @@ static int assign(struct pool *p, struct diag_list *diags)
 			uint64_t j = job;
 			if (w->qlen == 0) {
 				w->started = false;
-				w->deadline = now_ms() + p->opts->job_timeout_ms + START_GRACE_MS;
+				w->deadline = sys_now_ms() + p->opts->job_timeout_ms + START_GRACE_MS;
 			}
 			w->queue[w->qlen++] = job;
 			/* EPIPE: the worker is dead; its end-of-file is handled by
@@ -591,7 +585,7 @@ int pool_run(const struct pool_opts *opts, size_t njobs, pool_init_fn init, pool
 		}
 		/* wait for data, or until the earliest deadline */
 		int n = 0;
-		int64_t now = now_ms(), first = INT64_MAX;
+		int64_t now = sys_now_ms(), first = INT64_MAX;
 		for (int i = 0; i < p.nworkers; i++) {
 			struct worker *w = &p.workers[i];
 			if (!w->pid)
@@ -619,7 +613,7 @@ int pool_run(const struct pool_opts *opts, size_t njobs, pool_init_fn init, pool
 		/* deadlines, checked after reading so a result that came in time
 		 * is never thrown away */
 		if (opts->job_timeout_ms) {
-			now = now_ms();
+			now = sys_now_ms();
 			for (int i = 0; i < p.nworkers; i++) {
 				struct worker *w = &p.workers[i];
 				if (w->pid && w->qlen > 0 && now >= w->deadline)

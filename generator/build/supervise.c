@@ -2,6 +2,7 @@
 #include "build/supervise.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/sysutil.h"
 #include "base/xalloc.h"
 
 #include <errno.h>
@@ -13,26 +14,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
 
 /* In the child: build, then send "R status pages files seconds len\n" and
  * the encoded diagnostics. */
@@ -48,7 +29,7 @@ static void run_builder(const struct build_options *opts, int fd)
 	diag_list_encode(&body, &d);
 	buf_addf(&msg, "R %d %zu %zu %.6f %zu\n", r.status, r.pages, r.files, r.seconds, body.len);
 	buf_add(&msg, body.ptr, body.len);
-	write_all(fd, msg.ptr, msg.len);
+	(void)sys_write_all(fd, msg.ptr, msg.len);
 	buf_release(&body);
 	buf_release(&msg);
 	diag_list_release(&d);
@@ -76,7 +57,7 @@ static bool parse_messages(struct buf *in, int64_t *deadline, char *label, size_
 				memcpy(label, p + used, n);
 				label[n] = '\0';
 				*budget = secs;
-				*deadline = now_ms() + (int64_t)secs * 1000;
+				*deadline = sys_now_ms() + (int64_t)secs * 1000;
 			}
 			off = (size_t)(nl + 1 - in->ptr);
 		} else if (p[0] == 'p') {
@@ -137,7 +118,7 @@ void supervise_build(const struct build_options *opts, struct diag_list *diags,
 	for (;;) {
 		int timeout = -1;
 		if (deadline >= 0) {
-			int64_t left = deadline - now_ms();
+			int64_t left = deadline - sys_now_ms();
 			timeout = left > 0 ? (int)left : 0;
 		}
 		struct pollfd pfd = { fds[0], POLLIN, 0 };

@@ -2,6 +2,7 @@
 #include "serve/serve.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "build/supervise.h"
 
@@ -52,13 +53,6 @@ struct serve {
 	bool loopback;
 	const char *bind_host; /* numeric, as bound */
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- URL → path below the site ------------------------------------------ */
 
@@ -789,19 +783,6 @@ struct builder {
 	int req, res; /* our ends */
 };
 
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
 static void builder_loop(const struct build_options *bo, int req, int res)
 {
 	char c;
@@ -813,7 +794,7 @@ static void builder_loop(const struct build_options *bo, int req, int res)
 		diag_list_encode(&body, &d);
 		buf_addf(&msg, "%d %zu %zu %.6f %zu\n", r.status, r.pages, r.files, r.seconds, body.len);
 		buf_add(&msg, body.ptr, body.len);
-		write_all(res, msg.ptr, msg.len);
+		(void)sys_write_all(res, msg.ptr, msg.len);
 		buf_release(&body);
 		buf_release(&msg);
 		diag_list_release(&d);
@@ -1080,7 +1061,7 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 	for (;;) {
 		int timeout = -1;
 		if (pending) {
-			int64_t left = deadline - now_ms();
+			int64_t left = deadline - sys_now_ms();
 			timeout = left > 0 ? (int)left : 0;
 		}
 		struct pollfd pfd[2] = { { sfd, POLLIN, 0 }, { w.fd, POLLIN, 0 } };
@@ -1093,7 +1074,7 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 				break;
 		}
 		if (n > 0 && (pfd[1].revents & POLLIN) && read_events(&w)) {
-			int64_t t = now_ms();
+			int64_t t = sys_now_ms();
 			if (!pending) {
 				pending = true;
 				first = t;
@@ -1101,7 +1082,7 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 			deadline = t + DEBOUNCE_MS < first + DEBOUNCE_MAX_MS ? t + DEBOUNCE_MS
 									     : first + DEBOUNCE_MAX_MS;
 		}
-		if (pending && now_ms() >= deadline) {
+		if (pending && sys_now_ms() >= deadline) {
 			pending = false;
 			fprintf(stderr, "loa serve: có thay đổi, dựng lại (changed, rebuilding)\n");
 			rebuild(&s, &b, color);
