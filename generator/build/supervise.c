@@ -25,14 +25,20 @@ static void run_builder(const struct build_options *opts, int fd)
 	struct diag_list d = DIAG_LIST_INIT;
 	struct build_result r;
 	build_run(&o, &d, &r);
+	build_result_send(fd, &r, &d);
+	diag_list_release(&d);
+}
+
+void build_result_send(int fd, const struct build_result *r, const struct diag_list *d)
+{
 	struct buf body = BUF_INIT, msg = BUF_INIT;
-	diag_list_encode(&body, &d);
-	buf_addf(&msg, "R %d %zu %zu %.6f %zu\n", r.status, r.pages, r.files, r.seconds, body.len);
+	diag_list_encode(&body, d);
+	buf_addf(&msg, "R %d %zu %zu %.6f %zu\n", r->status, r->pages, r->files, r->seconds,
+		 body.len);
 	buf_add(&msg, body.ptr, body.len);
 	(void)sys_write_all(fd, msg.ptr, msg.len);
 	buf_release(&body);
 	buf_release(&msg);
-	diag_list_release(&d);
 }
 
 /* Parses complete messages at the front of in; returns true once the

@@ -776,7 +776,7 @@ static void watcher_release(struct watcher *w)
  * supervise_build forks, and a fork from a threaded process may copy a
  * lock another thread holds (the sanitizers' allocator does deadlock). The
  * helper waits for a byte on its request pipe, builds, and answers
- * "status pages files seconds len\n" and the encoded diagnostics; it stops
+ * with build_result_send (supervise.h); it stops
  * at the pipe's end of file. */
 struct builder {
 	pid_t pid;
@@ -790,13 +790,7 @@ static void builder_loop(const struct build_options *bo, int req, int res)
 		struct diag_list d = DIAG_LIST_INIT;
 		struct build_result r;
 		supervise_build(bo, &d, &r);
-		struct buf body = BUF_INIT, msg = BUF_INIT;
-		diag_list_encode(&body, &d);
-		buf_addf(&msg, "%d %zu %zu %.6f %zu\n", r.status, r.pages, r.files, r.seconds, body.len);
-		buf_add(&msg, body.ptr, body.len);
-		(void)sys_write_all(res, msg.ptr, msg.len);
-		buf_release(&body);
-		buf_release(&msg);
+		build_result_send(res, &r, &d);
 		diag_list_release(&d);
 	}
 }
@@ -869,7 +863,7 @@ static void builder_run(struct builder *b, struct diag_list *d, struct build_res
 			if (!nl)
 				continue;
 			head = (size_t)(nl - in.ptr) + 1;
-			if (sscanf(in.ptr, "%d %zu %zu %lf %zu", &r->status, &r->pages, &r->files,
+			if (sscanf(in.ptr, "R %d %zu %zu %lf %zu", &r->status, &r->pages, &r->files,
 				   &r->seconds, &need) != 5) {
 				ok = false;
 				break;
