@@ -311,6 +311,7 @@ static int assign_url(struct site *s, struct page *p, struct diag_list *d)
 {
 	struct arena *a = &s->arena;
 	const char *slug = p->slug;
+	bool slug_written = slug != NULL;
 	if (slug && !text_slug_valid(slug))
 		return diag_error(d, p->path, page_line(p), 0,
 				  "invalid slug '%s' (use a-z, 0-9, '-', '_' and '.')", slug);
@@ -348,17 +349,14 @@ static int assign_url(struct site *s, struct page *p, struct diag_list *d)
 		url = section_url(s, dir_name(a, p->path));
 		break;
 	case PAGE_PAGE: {
-		/* its path, each folder folded: content/Giới thiệu.md → /gioi-thieu/ */
-		char *dir = dir_name(a, p->path);
-		const char *base = section_url(s, dir);
-		url = arena_printf(a, "%s%s/", base, p->slug ? slug : slug);
-		if (!p->slug) {
-			struct buf b = BUF_INIT;
-			if (!text_slugify(s->text, &b, p->filename, strlen(p->filename)))
-				buf_puts(&b, slug);
-			url = arena_printf(a, "%s%s/", base, b.ptr);
-			buf_release(&b);
-		}
+		/* its path, each folder folded: content/Giới thiệu.md → /gioi-thieu/;
+		 * a slug written in front matter replaces the file name */
+		const char *base = section_url(s, dir_name(a, p->path));
+		struct buf b = BUF_INIT;
+		if (slug_written || !text_slugify(s->text, &b, p->filename, strlen(p->filename)))
+			buf_puts(&b, slug);
+		url = arena_printf(a, "%s%s/", base, b.ptr);
+		buf_release(&b);
 		break;
 	}
 	}
