@@ -63,6 +63,8 @@ end
 -- other control characters are not allowed in TEXT and are dropped
 local function text(s)
   s = tostring(s or "")
+  -- most values need none of it (thousands of lines on a large site)
+  if not s:find("[\\;,%c]") then return s end
   s = s:gsub("\\", "\\\\"):gsub(";", "\\;"):gsub(",", "\\,")
   s = s:gsub("\r\n", "\n"):gsub("\r", "\n"):gsub("\n", "\\n"):gsub("\t", " ")
   s = s:gsub("%c", "")
@@ -72,6 +74,7 @@ end
 -- folds a content line at 75 octets (3.1), never inside a UTF-8 sequence;
 -- continuation lines start with one space, so they carry 74 octets of text
 local function fold(line)
+  if #line <= 75 then return line .. "\r\n" end
   local parts, pos, limit, n = {}, 1, 75, #line
   while pos <= n do
     local stop = math.min(n, pos + limit - 1)
@@ -186,10 +189,37 @@ local function build_calendar()
   return table.concat(out)
 end
 
+-- ---- the next status change ----------------------------------------------
+
+-- An activity's status (upcoming, due, overdue; sitelua.c) is computed
+-- against today, so the site changes by itself when one turns: on the first
+-- day of its due month (upcoming → due) and the day after its due day, or
+-- the first day of the next month for a month (due → overdue). Declaring
+-- both lets `loa build` say when to rebuild; loa keeps the earliest one
+-- after now.
+local function iso_of(yyyymmdd)
+  return yyyymmdd:sub(1, 4) .. "-" .. yyyymmdd:sub(5, 6) .. "-" .. yyyymmdd:sub(7, 8)
+end
+
+local function declare_status_changes()
+  for _, plan in ipairs(loa.pages{ kind = "plan" }) do
+    for i, a in ipairs(plan.activities or {}) do
+      local start, finish = due_range(a.due)
+      if start and a.status ~= "done" then
+        local what = (plan.path or plan.url) .. ": " .. (t.activity_name or "Hoạt động") ..
+                     " “" .. tostring(a.name or a.id or i) .. "” → "
+        loa.next_change(iso_of(start:sub(1, 6) .. "01"), what .. (t.status_due or "Đến hạn"))
+        loa.next_change(iso_of(finish), what .. (t.status_overdue or "Quá hạn"))
+      end
+    end
+  end
+end
+
 local ICS_URL = "/ke-hoach/lich.ics"
 -- templates link the calendar only when this plugin makes it
 loa.global("ics_url", ICS_URL)
 
 loa.on("before_render", function()
   loa.add_file{ url = ICS_URL, content = build_calendar() }
+  declare_status_changes()
 end)

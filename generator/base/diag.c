@@ -1,3 +1,5 @@
+/* diag — diagnostics as values: adding (in English and, from the catalog,
+ * Vietnamese), sorting, printing, and encoding them for the pipes. */
 #include "base/diag.h"
 #include "base/buf.h"
 #include "base/utf8.h"
@@ -6,22 +8,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-void diag_vadd(struct diag_list *l, enum diag_severity sev, const char *path, int line, int col,
-	       const char *fmt, va_list ap)
+/* takes ownership of msg and msg_vi */
+static void add_owned(struct diag_list *l, enum diag_severity sev, const char *path, int line,
+		      int col, char *msg, char *msg_vi)
 {
-	struct buf msg = BUF_INIT;
-	buf_vaddf(&msg, fmt, ap);
 	ALLOC_GROW(l->items, l->len + 1, l->cap);
 	struct diag *d = &l->items[l->len++];
 	d->severity = sev;
 	d->path = xstrdup(path ? path : "");
 	d->line = line;
 	d->col = col;
-	d->msg = buf_detach(&msg, NULL);
+	d->msg = msg;
+	d->msg_vi = msg_vi;
 	if (sev == DIAG_ERROR)
 		l->errors++;
 	else
 		l->warnings++;
+}
+
+void diag_vadd(struct diag_list *l, enum diag_severity sev, const char *path, int line, int col,
+	       const char *fmt, va_list ap)
+{
+	struct buf msg = BUF_INIT, vi = BUF_INIT;
+	va_list ap2;
+	va_copy(ap2, ap);
+	buf_vaddf(&msg, fmt, ap);
+	/* an entry whose conversions differ from its msgid would read the
+	 * arguments wrongly: test_messages forbids it, and it is never used */
+	const char *tr = msg_vi(fmt);
+	if (tr && msg_same_conversions(fmt, tr) != 0)
+		tr = NULL;
+	msg_vformat(&vi, tr ? tr : fmt, ap2, MSG_VI);
+	va_end(ap2);
+	char *m = buf_detach(&msg, NULL);
+	char *v = NULL;
+	if (strcmp(vi.ptr, m) != 0)
+		v = buf_detach(&vi, NULL);
+	buf_release(&vi);
+	add_owned(l, sev, path, line, col, m, v);
 }
 
 int diag_error(struct diag_list *l, const char *path, int line, int col, const char *fmt, ...)
@@ -78,6 +102,7 @@ void diag_list_release(struct diag_list *l)
 	for (size_t i = 0; i < l->len; i++) {
 		free(l->items[i].path);
 		free(l->items[i].msg);
+		free(l->items[i].msg_vi);
 	}
 	free(l->items);
 	memset(l, 0, sizeof(*l));
@@ -119,7 +144,24 @@ void diag_escape(struct buf *out, const char *s, size_t len)
 	}
 }
 
+const char *diag_message(const struct diag *d, enum msg_lang lang)
+{
+	return lang == MSG_VI && d->msg_vi ? d->msg_vi : d->msg;
+}
+
+const char *diag_severity_word(enum diag_severity sev, enum msg_lang lang)
+{
+	if (lang == MSG_VI)
+		return sev == DIAG_ERROR ? "lỗi" : "cảnh báo";
+	return sev == DIAG_ERROR ? "error" : "warning";
+}
+
 void diag_format(const struct diag *d, bool color, char **out)
+{
+	diag_format_lang(d, color, MSG_EN, out);
+}
+
+void diag_format_lang(const struct diag *d, bool color, enum msg_lang lang, char **out)
 {
 	struct buf b = BUF_INIT;
 	if (color)
@@ -134,17 +176,24 @@ void diag_format(const struct diag *d, bool color, char **out)
 	}
 	if (color)
 		buf_puts(&b, d->severity == DIAG_ERROR ? "\033[31m" : "\033[35m");
-	buf_puts(&b, d->severity == DIAG_ERROR ? "error: " : "warning: ");
+	buf_puts(&b, diag_severity_word(d->severity, lang));
+	buf_puts(&b, ": ");
 	if (color)
 		buf_puts(&b, "\033[0m");
-	escape_message(&b, d->msg, strlen(d->msg));
+	const char *m = diag_message(d, lang);
+	escape_message(&b, m, strlen(m));
 	*out = buf_detach(&b, NULL);
 }
 
 void diag_print(FILE *f, const struct diag *d, bool color)
 {
+	diag_print_lang(f, d, color, MSG_EN);
+}
+
+void diag_print_lang(FILE *f, const struct diag *d, bool color, enum msg_lang lang)
+{
 	char *s;
-	diag_format(d, color, &s);
+	diag_format_lang(d, color, lang, &s);
 	fprintf(f, "%s\n", s);
 	free(s);
 }
@@ -153,10 +202,13 @@ void diag_list_encode(struct buf *out, const struct diag_list *l)
 {
 	for (size_t i = 0; i < l->len; i++) {
 		const struct diag *d = &l->items[i];
-		buf_addf(out, "%c %d %d %zu %zu\n", d->severity == DIAG_ERROR ? 'E' : 'W', d->line,
-			 d->col, strlen(d->path), strlen(d->msg));
+		size_t vlen = d->msg_vi ? strlen(d->msg_vi) : 0;
+		buf_addf(out, "%c %d %d %zu %zu %zu\n", d->severity == DIAG_ERROR ? 'E' : 'W', d->line,
+			 d->col, strlen(d->path), strlen(d->msg), vlen);
 		buf_puts(out, d->path);
 		buf_puts(out, d->msg);
+		if (d->msg_vi)
+			buf_puts(out, d->msg_vi);
 	}
 }
 
@@ -166,7 +218,7 @@ void diag_list_decode(struct diag_list *l, const char *data, size_t len)
 	while (p < end) {
 		char sev;
 		int line, col;
-		size_t plen, mlen;
+		size_t plen, mlen, vlen;
 		/* the header ends at its newline; a path or message that starts
 		 * with white space must not be eaten by sscanf */
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -177,17 +229,19 @@ void diag_list_decode(struct diag_list *l, const char *data, size_t len)
 		memcpy(head, p, hn);
 		head[hn] = '\0';
 		size_t used = hn + 1;
-		if (sscanf(head, "%c %d %d %zu %zu", &sev, &line, &col, &plen, &mlen) != 5 ||
-		    (size_t)(end - p - used) < plen || (size_t)(end - p - used) - plen < mlen)
+		if (sscanf(head, "%c %d %d %zu %zu %zu", &sev, &line, &col, &plen, &mlen, &vlen) != 6)
+			return;
+		size_t left = (size_t)(end - p) - used;
+		if (left < plen || left - plen < mlen || left - plen - mlen < vlen)
 			return;
 		p += used;
 		char *path = xstrndup(p, plen);
 		p += plen;
-		if (sev == 'E')
-			diag_error(l, path, line, col, "%.*s", (int)mlen, p);
-		else
-			diag_warning(l, path, line, col, "%.*s", (int)mlen, p);
+		char *msg = xstrndup(p, mlen);
 		p += mlen;
+		char *vi = vlen ? xstrndup(p, vlen) : NULL;
+		p += vlen;
+		add_owned(l, sev == 'E' ? DIAG_ERROR : DIAG_WARNING, path, line, col, msg, vi);
 		free(path);
 	}
 }

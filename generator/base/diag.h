@@ -4,7 +4,11 @@
  * `file:line:col: message` to the list they were given and return -1
  * (diag_error() returns -1 so that `return diag_error(...)` fits on a line).
  * One place — the command line — prints the list and picks the exit status.
- * A diag_list owns copies of every string it holds. */
+ * A diag_list owns copies of every string it holds.
+ *
+ * Each diagnostic is kept in English and, when base/messages.c has an
+ * entry for its format, in Vietnamese too; the printer picks the site's
+ * language. Both cross the pipes between processes. */
 #ifndef LOA_DIAG_H
 #define LOA_DIAG_H
 
@@ -13,6 +17,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/messages.h"
+
 enum diag_severity { DIAG_ERROR, DIAG_WARNING };
 
 struct diag {
@@ -20,7 +26,8 @@ struct diag {
 	char *path; /* repository-relative, e.g. "content/news/a/b.md"; may be "" */
 	int line;   /* 1-based; 0 when unknown */
 	int col;    /* 1-based; 0 when unknown */
-	char *msg;
+	char *msg;    /* English */
+	char *msg_vi; /* Vietnamese, or NULL when the catalog has no entry */
 };
 
 struct diag_list {
@@ -48,6 +55,13 @@ void diag_list_release(struct diag_list *l);
  * so that hostile file names cannot drive the terminal. */
 void diag_format(const struct diag *d, bool color, char **out);
 void diag_print(FILE *f, const struct diag *d, bool color);
+/* The same in a language: `path:line:col: lỗi: …` in Vietnamese (English
+ * when the message has no Vietnamese text); diag_format is the English. */
+void diag_format_lang(const struct diag *d, bool color, enum msg_lang lang, char **out);
+void diag_print_lang(FILE *f, const struct diag *d, bool color, enum msg_lang lang);
+/* The message in lang (borrowed), and the severity word ("error", "lỗi"). */
+const char *diag_message(const struct diag *d, enum msg_lang lang);
+const char *diag_severity_word(enum diag_severity sev, enum msg_lang lang);
 
 /* Serialises a list into out (appended) and back: diagnostics cross the
  * pipes between render workers, the builder and its supervisor. decode

@@ -59,13 +59,13 @@ int new_page(const struct new_options *o, char **path_out, struct diag_list *d)
 	int ret = -1;
 	*path_out = NULL;
 	if (strcmp(o->kind, "news") && strcmp(o->kind, "school") && strcmp(o->kind, "plan")) {
-		diag_error(d, "", 0, 0, "loại trang không hợp lệ '%s' (news, school hoặc plan)", o->kind);
+		diag_error(d, "", 0, 0, "invalid page kind '%s' (news, school or plan)", o->kind);
 		goto done;
 	}
 	if (text_open(&t, "Asia/Ho_Chi_Minh", d) < 0)
 		goto done;
 	if (!text_slugify(t, &slug, o->title, strlen(o->title))) {
-		diag_error(d, "", 0, 0, "tiêu đề '%s' không tạo được tên tệp", o->title);
+		diag_error(d, "", 0, 0, "the title '%s' gives no file name", o->title);
 		goto done;
 	}
 	if (o->school) {
@@ -73,7 +73,7 @@ int new_page(const struct new_options *o, char **path_out, struct diag_list *d)
 		school_bundle = xasprintf("%s/content/schools/%s/index.md", o->root, o->school);
 		if (!text_slug_valid(o->school) || (!exists(school_page) && !exists(school_bundle))) {
 			diag_error(d, "", 0, 0,
-				   "không có trường '%s' (cần content/schools/%s.md)", o->school, o->school);
+				   "no school '%s' (content/schools/%s.md is needed)", o->school, o->school);
 			goto done;
 		}
 	}
@@ -123,19 +123,21 @@ int new_page(const struct new_options *o, char **path_out, struct diag_list *d)
 	}
 
 	if (make_dirs(path) < 0) {
-		diag_error(d, path, 0, 0, "không tạo được thư mục: %s", strerror(errno));
+		diag_error(d, path, 0, 0, "cannot create the folder: %s", strerror(errno));
 		goto done;
 	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		diag_error(d, path, 0, 0, errno == EEXIST ? "tệp đã có, không ghi đè"
-							  : "không ghi được tệp");
+		if (errno == EEXIST)
+			diag_error(d, path, 0, 0, "the file exists: not overwritten");
+		else
+			diag_error(d, path, 0, 0, "cannot write the file");
 		goto done;
 	}
 	ssize_t w = write(fd, doc.ptr, doc.len);
 	close(fd);
 	if (w != (ssize_t)doc.len) {
-		diag_error(d, path, 0, 0, "ghi tệp không trọn vẹn");
+		diag_error(d, path, 0, 0, "the file was written incompletely");
 		unlink(path);
 		goto done;
 	}

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* URLs the build and the shipped plugins publish themselves: a page that
  * claims one is rejected instead of silently replacing a listing. */
@@ -77,8 +78,13 @@ const char *site_out_path(struct arena *a, const char *url)
 
 static bool url_reserved(const char *url)
 {
+	/* "/sitemap.xml/" would publish the folder sitemap.xml/ where the
+	 * site's own file must go: a page URL also matches without its '/' */
+	size_t n = strlen(url);
 	for (size_t i = 0; i < sizeof(reserved_urls) / sizeof(*reserved_urls); i++)
-		if (strcmp(url, reserved_urls[i]) == 0)
+		if (strcmp(url, reserved_urls[i]) == 0 ||
+		    (n > 1 && url[n - 1] == '/' && strlen(reserved_urls[i]) == n - 1 &&
+		     strncmp(url, reserved_urls[i], n - 1) == 0))
 			return true;
 	for (size_t i = 0; i < sizeof(reserved_prefixes) / sizeof(*reserved_prefixes); i++)
 		if (strncmp(url, reserved_prefixes[i], strlen(reserved_prefixes[i])) == 0)
@@ -312,9 +318,11 @@ static int assign_url(struct site *s, struct page *p, struct diag_list *d)
 	struct arena *a = &s->arena;
 	const char *slug = p->slug;
 	bool slug_written = slug != NULL;
-	if (slug && !text_slug_valid(slug))
-		return diag_error(d, p->path, page_line(p), 0,
+	if (slug && !text_slug_valid(slug)) {
+		const struct value *sv = value_get(p->front, "slug");
+		return diag_error(d, p->path, sv ? sv->line : page_line(p), sv ? sv->col : 0,
 				  "invalid slug '%s' (use a-z, 0-9, '-', '_' and '.')", slug);
+	}
 	if (p->kind == PAGE_SCHOOL || (p->kind == PAGE_NEWS && p->school && !text_slug_valid(p->school))) {
 		const char *name = p->kind == PAGE_SCHOOL ? p->filename : p->school;
 		if (!text_slug_valid(name))
@@ -494,8 +502,13 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 			     "the repository is a shallow clone: dates and contributors taken from "
 			     "git history may be wrong (fetch the full history)");
 	if (!opts->worktree || repo_commit_id(s->repo)[0]) {
+		struct timespec h0, h1;
+		clock_gettime(CLOCK_MONOTONIC, &h0);
 		if (repo_history(s->repo, s->config.content_dir, &hist, &s->arena, d) == 0)
 			have_hist = true;
+		clock_gettime(CLOCK_MONOTONIC, &h1);
+		s->history_seconds = (double)(h1.tv_sec - h0.tv_sec) +
+				     (double)(h1.tv_nsec - h0.tv_nsec) / 1e9;
 	}
 
 	all = xcalloc(s->nfiles + 1, sizeof(*all));
@@ -547,8 +560,16 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 		if (p->draft && !opts->drafts)
 			hidden[i] = true;
 		if (!opts->future && p->sort_epoch > opts->now && p->kind != PAGE_SECTION &&
-		    p->kind != PAGE_HOME)
+		    p->kind != PAGE_HOME) {
+			/* the earliest scheduled page appears by itself: loa build
+			 * reports when (a draft or a rejected page never does) */
+			if (!hidden[i] && !rejected[i] &&
+			    (!s->next_future || p->sort_epoch < s->next_future)) {
+				s->next_future = p->sort_epoch;
+				s->next_future_path = p->path;
+			}
 			hidden[i] = true;
+		}
 		if (hidden[i])
 			rejected[i] = true;
 	}

@@ -57,6 +57,9 @@ struct site {
 	size_t nbundle_urls, bundle_urls_cap;
 	struct strmap url_owner;      /* URL → index into pages (collision check) */
 	size_t rejected;              /* pages left out because of errors */
+	int64_t next_future;          /* date of the earliest future page left out (0: none) */
+	const char *next_future_path; /* its source path */
+	double history_seconds;       /* the history walk's wall time (LOA_TIMINGS) */
 };
 
 /* Loads the site. Returns 0 when the site can be built (page errors are in

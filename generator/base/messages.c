@@ -1,0 +1,557 @@
+/* messages — the Vietnamese catalog of diagnostics and the formatter that
+ * uses it; see messages.h. Terms: field → mục, school → trường, folder →
+ * thư mục, file → tệp, front matter → phần đầu, template → mẫu, theme →
+ * giao diện, link → liên kết, publish → xuất bản, render → dựng. */
+#include "base/messages.h"
+#include "base/buf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+static const struct msg_entry catalog[] = {
+	/* ---- content: front matter, schema, dates (what schools see most) ---- */
+	{ "missing required field '%s'", "thiếu mục bắt buộc '%s'" },
+	{ "invalid date '%.40s' (%s)", "ngày không hợp lệ '%.40s' (%s)" },
+	{ "'%s' must be a date, not a %s", "'%s' phải là một ngày, không phải %s" },
+	{ "'lastmod' is before 'date'", "'lastmod' (ngày sửa) có trước 'date' (ngày đăng)" },
+	{ "'%s' must be text", "'%s' phải là chữ" },
+	{ "'%s' must be text, not a %s", "'%s' phải là chữ, không phải %s" },
+	{ "'%s' must be true or false", "'%s' phải là true hoặc false" },
+	{ "'%s' must not be empty", "'%s' không được để trống" },
+	{ "'%s' must be a list", "'%s' phải là một danh sách" },
+	{ "'%s' must be a whole number", "'%s' phải là số nguyên" },
+	{ "'%s' must be a whole number from %ld to %ld", "'%s' phải là số nguyên từ %ld đến %ld" },
+	{ "'%s' is not a safe URL: '%.80s' (use https://, http:// or a path)",
+	  "'%s' không phải URL an toàn: '%.80s' (hãy dùng https://, http:// hoặc một đường dẫn)" },
+	{ "'email' is not an email address: '%.80s'", "'email' không phải địa chỉ thư điện tử: '%.80s'" },
+	{ "'tags' must be a list of text, not a map", "'tags' phải là danh sách chữ, không phải một bảng" },
+	{ "each tag must be text, not a %s", "mỗi thẻ phải là chữ, không phải %s" },
+	{ "a tag must not be empty", "thẻ không được để trống" },
+	{ "tag '%.80s' is listed twice", "thẻ '%.80s' bị ghi hai lần" },
+	{ "too many tags (%zu; at most %d)", "quá nhiều thẻ (%zu; tối đa %d)" },
+	{ "unknown category '%.40s' (allowed: policy, activity, practice)",
+	  "chuyên mục không hợp lệ '%.40s' (chỉ được: policy, activity, practice)" },
+	{ "'models' must be a list of {title, year, level}",
+	  "'models' phải là danh sách {title, year, level}" },
+	{ "each model must be a map with 'title', 'year' and 'level'",
+	  "mỗi mô hình phải có 'title', 'year' và 'level'" },
+	{ "'activities' must be a list of {id, name, lead, partners, due, product}",
+	  "'activities' phải là danh sách {id, name, lead, partners, due, product}" },
+	{ "each activity must be a map with at least 'name'", "mỗi hoạt động phải có ít nhất 'name'" },
+	{ "each partner must be text", "mỗi đơn vị phối hợp phải là chữ" },
+	{ "items of '%s' must be text", "các mục của '%s' phải là chữ" },
+	{ "invalid slug '%s' (use a-z, 0-9, '-', '_' and '.')",
+	  "slug không hợp lệ '%s' (chỉ dùng a-z, 0-9, '-', '_' và '.')" },
+	{ "invalid %s (%s)", "%s không hợp lệ (%s)" },
+	{ "invalid text: %s", "chữ không hợp lệ: %s" },
+	{ "front matter has no closing '---' line", "phần đầu (front matter) thiếu dòng '---' đóng" },
+	{ "front matter must be a map of 'key: value' lines",
+	  "phần đầu (front matter) phải gồm các dòng 'khóa: giá trị'" },
+	{ "YAML must be a map of 'key: value' lines, not %s",
+	  "YAML phải gồm các dòng 'khóa: giá trị', không phải %s" },
+	{ "empty file: a page needs front matter with a title",
+	  "tệp rỗng: trang cần phần đầu (front matter) có tiêu đề (title)" },
+	{ "binary file named .md (it holds NUL bytes)", "tệp nhị phân mang đuôi .md (có byte NUL)" },
+	{ "file too large (%zu bytes, limit %zu)", "tệp quá lớn (%zu byte, giới hạn %zu)" },
+	{ "duplicate key '%.80s' (first on line %zu)", "khóa '%.80s' bị lặp (lần đầu ở dòng %zu)" },
+	{ "anchors are not allowed ('&%.80s')", "không được dùng anchor ('&%.80s')" },
+	{ "aliases are not allowed", "không được dùng alias (*tên)" },
+	{ "unsupported tag", "không hỗ trợ thẻ YAML này" },
+	{ "text contains a NUL character", "chữ chứa ký tự NUL" },
+	{ "text is not valid UTF-8", "chữ không phải UTF-8 hợp lệ" },
+	{ "only one YAML document is allowed", "chỉ được có một tài liệu YAML" },
+	{ "out of memory while reading YAML", "hết bộ nhớ khi đọc YAML" },
+	{ "invalid YAML: %s", "YAML không hợp lệ: %s" },
+	{ "invalid YAML: %s (%s)", "YAML không hợp lệ: %s (%s)" },
+	{ "invalid YAML: %s (%s started on line %d)", "YAML không hợp lệ: %s (%s bắt đầu ở dòng %d)" },
+	{ "nesting too deep (more than %d levels)", "lồng quá sâu (quá %d cấp)" },
+	{ "too many values (more than %zu)", "quá nhiều giá trị (quá %zu)" },
+	{ "invalid UTF-8 (byte 0x%02X)", "UTF-8 không hợp lệ (byte 0x%02X)" },
+	{ "invalid UTF-8 replaced by U+FFFD", "UTF-8 không hợp lệ, đã thay bằng U+FFFD" },
+	{ "NUL byte replaced by U+FFFD", "byte NUL đã được thay bằng U+FFFD" },
+	/* reasons given by the date parser, shown inside "invalid date '…' (%s)" */
+	{ "empty date", "ngày để trống" },
+	{ "not a date (expected YYYY-MM-DD or D/M/YYYY)", "không phải ngày (cần YYYY-MM-DD hoặc D/M/YYYY)" },
+	{ "year out of range", "năm ngoài khoảng cho phép" },
+	{ "month out of range", "tháng không tồn tại" },
+	{ "day out of range", "ngày không tồn tại trong tháng" },
+	{ "a month, not a date (day missing)", "đây là tháng, không phải ngày (thiếu ngày)" },
+	{ "unexpected text after the date", "có chữ thừa sau ngày" },
+	{ "unexpected text after the time", "có chữ thừa sau giờ" },
+	{ "invalid time (expected HH:MM or HH:MM:SS)", "giờ không hợp lệ (cần HH:MM hoặc HH:MM:SS)" },
+	{ "hour out of range", "giờ không tồn tại" },
+	{ "minute out of range", "phút không tồn tại" },
+	{ "second out of range", "giây không tồn tại" },
+	{ "invalid time zone offset (expected Z, +07:00 or +0700)",
+	  "múi giờ không hợp lệ (cần Z, +07:00 hoặc +0700)" },
+	{ "time zone offset out of range", "múi giờ ngoài khoảng cho phép" },
+	/* type names shown inside "must be …, not a %s" */
+	{ "a list", "một danh sách" },
+	{ "a map", "một bảng" },
+	{ "a single value", "một giá trị đơn" },
+
+	/* ---- the site: URLs, schools, bundles, links ---- */
+	{ "news folder '%s' does not name a school (no content/schools/%s.md)",
+	  "thư mục tin '%s' không phải tên một trường (không có content/schools/%s.md)" },
+	{ "school slug 'trang' is reserved for pagination", "tên trường 'trang' dành cho việc phân trang" },
+	{ "folder or file name '%s' is not a valid slug (a-z, 0-9, '-')",
+	  "tên thư mục hoặc tệp '%s' không hợp lệ (chỉ dùng a-z, 0-9, '-')" },
+	{ "URL %s claimed by %s:%d and %s:%d", "URL %s bị hai trang cùng dùng: %s:%d và %s:%d" },
+	{ "URL %s is already claimed by %s", "URL %s đã được %s dùng" },
+	{ "URL %s is reserved for the site's own pages", "URL %s dành cho các trang của chính trang web" },
+	{ "permalink gives an invalid URL '%s'", "permalink tạo ra URL không hợp lệ '%s'" },
+	{ "permalink '%s': unknown or empty token ':%.*s' for %s",
+	  "permalink '%s': mã ':%.*s' không có hoặc rỗng với %s" },
+	{ "not part of a page bundle (a folder with index.md): not published",
+	  "không thuộc gói trang nào (thư mục có index.md): không được xuất bản" },
+	{ "file type not published (allowed: images, PDF, office documents)",
+	  "loại tệp không được xuất bản (chỉ ảnh, PDF, tài liệu văn phòng)" },
+	{ "more than 64 files in one bundle", "quá 64 tệp trong một gói trang" },
+	{ "%s larger than %zu KiB", "%s lớn hơn %zu KiB" },
+	{ "%s larger than %zu bytes", "%s lớn hơn %zu byte" },
+	{ "broken link '%s'", "liên kết hỏng '%s'" },
+	{ "unsafe link removed (%s)", "đã bỏ liên kết không an toàn (%s)" },
+	{ "raw HTML omitted", "đã bỏ HTML viết trực tiếp" },
+	{ "image without alt text (write ![what it shows](file))",
+	  "ảnh thiếu mô tả (alt) — hãy viết ![ảnh chụp gì](tệp)" },
+	{ "%zu more '%s' warnings not shown", "còn %zu cảnh báo '%s' nữa không hiện" },
+	{ "%zu more '%s' errors not shown (those shortcodes left as text)",
+	  "còn %zu lỗi '%s' nữa không hiện (các shortcode đó giữ nguyên dạng chữ)" },
+	{ "a shortcode must be alone in its paragraph: left as text",
+	  "shortcode phải đứng riêng một đoạn: giữ nguyên dạng chữ" },
+	{ "malformed shortcode (%s): left as text", "shortcode viết sai (%s): giữ nguyên dạng chữ" },
+	{ "unknown shortcode '%s': left as text", "không có shortcode '%s': giữ nguyên dạng chữ" },
+	{ "shortcode '%s': %s", "shortcode '%s' báo lỗi: %s" },
+	{ "shortcode '%s' failed: %s", "shortcode '%s' lỗi: %s" },
+	{ "shortcode '%s' returned %s, not a string", "shortcode '%s' trả về %s, không phải chuỗi" },
+	{ "shortcode '%s' failed: its HTML is not valid UTF-8 (or holds NUL)",
+	  "shortcode '%s' lỗi: HTML của nó không phải UTF-8 hợp lệ (hoặc có NUL)" },
+	{ "a name of letters, digits, '-' or '_' must follow '{{<'",
+	  "sau '{{<' phải là một tên gồm chữ, số, '-' hoặc '_'" },
+	{ "too many arguments", "quá nhiều tham số" },
+	{ "a quote inside an unquoted argument", "dấu nháy nằm trong tham số không có nháy" },
+	{ "arguments must be separated by spaces", "các tham số phải cách nhau bằng dấu cách" },
+	{ "cmark-gfm extensions missing (markdown_init() not called?)",
+	  "thiếu phần mở rộng cmark-gfm (chưa gọi markdown_init()?)" },
+	{ "cmark-gfm failed to parse the page", "cmark-gfm không đọc được trang" },
+	{ "cmark-gfm failed to render the page", "cmark-gfm không dựng được trang" },
+
+	/* ---- site.yaml ---- */
+	{ "'base_url' must be an http(s) URL", "'base_url' phải là một URL http(s)" },
+	{ "'schools' must map each school's slug to its settings",
+	  "'schools' phải ghi cho mỗi tên trường các thiết lập của trường" },
+	{ "settings of school '%s' must be a map", "thiết lập của trường '%s' phải là một bảng" },
+	{ "unknown time zone '%s'", "không có múi giờ '%s'" },
+	{ "unknown time zone '%.40s…'", "không có múi giờ '%.40s…'" },
+	{ "unknown time zone '%s' (expected an IANA id such as %s)",
+	  "không có múi giờ '%s' (cần tên IANA, ví dụ %s)" },
+	{ "cannot open time zone '%s': %s", "không mở được múi giờ '%s': %s" },
+	{ "invalid theme name '%s'", "tên giao diện không hợp lệ '%s'" },
+	{ "theme '%s' not found", "không tìm thấy giao diện '%s'" },
+	{ "invalid plugin name '%s'", "tên plugin không hợp lệ '%s'" },
+	{ "plugin '%s' not found", "không tìm thấy plugin '%s'" },
+	{ "%s is missing '%s'", "%s thiếu '%s'" },
+
+	/* ---- reading the repository ---- */
+	{ "%s: not a git repository", "%s: không phải kho git" },
+	{ "%s: not a folder", "%s: không phải thư mục" },
+	{ "%s: cannot open git repository: %s", "%s: không mở được kho git: %s" },
+	{ "%s: cannot open object database: %s", "%s: không mở được kho đối tượng git: %s" },
+	{ "ref '%s' not found in %s: %s", "không tìm thấy ref '%s' trong %s: %s" },
+	{ "ref '%s' is not a commit: %s", "ref '%s' không phải một commit: %s" },
+	{ "invalid object id '%s'", "mã đối tượng không hợp lệ '%s'" },
+	{ "cannot read the commit's tree: %s", "không đọc được cây thư mục của commit: %s" },
+	{ "cannot read a commit: %s", "không đọc được một commit: %s" },
+	{ "cannot read the object database: %s", "không đọc được kho đối tượng git: %s" },
+	{ "cannot walk history: %s", "không duyệt được lịch sử git: %s" },
+	{ "history incomplete at commit %.12s: %s", "lịch sử git không đủ ở commit %.12s: %s" },
+	{ "the repository is a shallow clone: dates and contributors taken from git history may be "
+	  "wrong (fetch the full history)",
+	  "kho là bản sao nông (shallow clone): ngày và người đóng góp lấy từ lịch sử git có thể "
+	  "sai (hãy tải đủ lịch sử)" },
+	{ "cannot isolate git configuration: %s", "không tách được cấu hình git: %s" },
+	{ "folder not found at commit %.12s", "không có thư mục này ở commit %.12s" },
+	{ "folder not found in %s", "không có thư mục này trong %s" },
+	{ "not a file (the object is a %s)", "không phải tệp (đối tượng là %s)" },
+	{ "not a regular file", "không phải tệp thường" },
+	{ "not a folder", "không phải thư mục" },
+	{ "symbolic link not followed", "không theo liên kết tượng trưng (symlink)" },
+	{ "submodule not followed", "không theo submodule" },
+	{ "is a folder, not a file", "là thư mục, không phải tệp" },
+	{ "unsupported file mode", "kiểu tệp không được hỗ trợ" },
+	{ "unsupported file mode %06o", "kiểu tệp không được hỗ trợ %06o" },
+	{ "file disappeared", "tệp đã biến mất" },
+	{ "duplicate entry", "mục bị lặp" },
+	{ "invalid path component (%s)", "thành phần đường dẫn không hợp lệ (%s)" },
+	{ "nesting deeper than %d; folder skipped", "lồng sâu hơn %d cấp; bỏ qua thư mục" },
+	{ "more than %zu files; listing stopped", "quá %zu tệp; dừng liệt kê" },
+	{ "cannot open: %s", "không mở được: %s" },
+	{ "cannot read: %s", "không đọc được: %s" },
+	{ "cannot read file: %s", "không đọc được tệp: %s" },
+	{ "cannot read folder: %s", "không đọc được thư mục: %s" },
+	{ "cannot read folder %s: %s", "không đọc được thư mục %s: %s" },
+	{ "cannot open folder: %s", "không mở được thư mục: %s" },
+	{ "cannot hash file: %s", "không băm được tệp: %s" },
+
+	/* ---- themes and templates ---- */
+	{ "theme: no layouts/*.html found", "giao diện: không có tệp layouts/*.html nào" },
+	{ "cannot read template: %s", "không đọc được mẫu: %s" },
+	{ "template '%s' not found", "không tìm thấy mẫu '%s'" },
+	{ "layout '%s' not found in the theme", "giao diện không có bố cục '%s'" },
+	{ "'%s': bad template name '%s'", "'%s': tên mẫu không hợp lệ '%s'" },
+	{ "'%s' needs a template name in quotes", "'%s' cần tên mẫu trong dấu nháy" },
+	{ "'%s' opened here is never closed (missing 'end%s')",
+	  "'%s' mở ở đây nhưng không được đóng (thiếu 'end%s')" },
+	{ "'%s' without '%s'", "'%s' không có '%s'" },
+	{ "'%s' does not match '%s' opened at line %d", "'%s' không khớp với '%s' mở ở dòng %d" },
+	{ "'endblock %.*s' does not match 'block %.*s' opened at line %d",
+	  "'endblock %.*s' không khớp với 'block %.*s' mở ở dòng %d" },
+	{ "'else' without 'if' or 'for'", "'else' không có 'if' hoặc 'for'" },
+	{ "'else' inside 'block' opened at line %d", "'else' nằm trong 'block' mở ở dòng %d" },
+	{ "second 'else' for '%s' opened at line %d", "'else' thứ hai cho '%s' mở ở dòng %d" },
+	{ "'elif' after 'else'", "'elif' sau 'else'" },
+	{ "'block' needs a name", "'block' cần một tên" },
+	{ "block '%.*s' defined twice", "block '%.*s' được định nghĩa hai lần" },
+	{ "'extends' must come first in the template", "'extends' phải đứng đầu mẫu" },
+	{ "'extends' used twice", "'extends' được dùng hai lần" },
+	{ "'for' needs 'in'", "'for' cần 'in'" },
+	{ "'for' needs a variable name", "'for' cần tên biến" },
+	{ "'set' needs a variable name", "'set' cần tên biến" },
+	{ "super() outside a block", "super() nằm ngoài block" },
+	{ "a tag name is expected after '{%%'", "sau '{%%' cần tên thẻ" },
+	{ "unknown tag '%.*s'", "không có thẻ '%.*s'" },
+	{ "unclosed '%.*s'", "chưa đóng '%.*s'" },
+	{ "tags nested too deeply", "thẻ lồng nhau quá sâu" },
+	{ "unterminated string in expression", "chuỗi chưa đóng trong biểu thức" },
+	{ "bad expression: expression expected", "biểu thức sai: cần một biểu thức" },
+	{ "bad expression: nested too deeply", "biểu thức sai: lồng quá sâu" },
+	{ "bad expression: unexpected end", "biểu thức sai: kết thúc đột ngột" },
+	{ "bad expression: unexpected '%.*s'", "biểu thức sai: không ngờ có '%.*s'" },
+	{ "bad expression: unexpected character '%c'", "biểu thức sai: ký tự không ngờ '%c'" },
+	{ "bad expression: expected '%s'%s%.*s%s", "biểu thức sai: cần '%s'%s%.*s%s" },
+	{ "bad expression: expected a filter name after '|'", "biểu thức sai: sau '|' cần tên bộ lọc" },
+	{ "bad expression: expected a name after '.'", "biểu thức sai: sau '.' cần một tên" },
+	{ "bad expression: 'is' tests are not supported", "biểu thức sai: không hỗ trợ phép thử 'is'" },
+
+	/* ---- plugins and Lua ---- */
+	{ "cannot read plugin", "không đọc được plugin" },
+	{ "lua: cannot create a state (memory limit %zu bytes)",
+	  "lua: không tạo được máy ảo (giới hạn bộ nhớ %zu byte)" },
+	{ "lua: cannot set up the sandbox: %s", "lua: không dựng được hộp cát (sandbox): %s" },
+	{ "plugin code ran over %u s (wall clock) during %s: stopped, nothing published",
+	  "mã plugin chạy quá %u giây trong lúc %s: đã dừng, không xuất bản gì" },
+	{ "ICU collation for 'vi' unavailable: %s", "ICU không có thứ tự sắp xếp 'vi': %s" },
+	{ "ICU collation attribute: %s", "thuộc tính sắp xếp ICU: %s" },
+	{ "ICU normaliser unavailable: %s", "ICU không có bộ chuẩn hóa: %s" },
+
+	/* ---- building and publishing ---- */
+	{ "rendering failed", "dựng trang thất bại" },
+	{ "rendering failed: %.*s", "dựng trang thất bại: %.*s" },
+	{ "rendering exceeded %u s: page skipped (pathological input?)",
+	  "dựng trang quá %u giây: bỏ qua trang (nội dung bất thường?)" },
+	{ "cannot start a worker: %s", "không khởi động được tiến trình dựng trang: %s" },
+	{ "cannot create a worker socket: %s", "không tạo được kênh nối tiến trình dựng trang: %s" },
+	{ "cannot start the build: %s", "không bắt đầu dựng được: %s" },
+	{ "cannot start the builder: %s", "không khởi động được tiến trình dựng: %s" },
+	{ "the build stopped unexpectedly (%s %d): nothing published",
+	  "quá trình dựng dừng bất ngờ (%s %d): không xuất bản gì" },
+	{ "the build helper stopped: restart loa serve",
+	  "tiến trình dựng phụ đã dừng: hãy chạy lại loa serve" },
+	{ "poll failed: %s", "poll lỗi: %s" },
+	{ "another build is writing in %s", "một lần dựng khác đang ghi vào %s" },
+	{ "cannot lock %s: %s", "không khóa được %s: %s" },
+	{ "cannot publish %s: %s", "không xuất bản được %s: %s" },
+	{ "cannot publish %s: it exists and is not a folder",
+	  "không xuất bản được %s: đã có và không phải thư mục" },
+	{ "cannot publish to \"%s\": not a folder name",
+	  "không xuất bản được vào \"%s\": không phải tên thư mục" },
+	{ "cannot publish to %s: folder %s: %s", "không xuất bản được vào %s: thư mục %s: %s" },
+	{ "cannot remove the previous %s: %s", "không xóa được %s cũ: %s" },
+	{ "cannot remove %s/%s: %s", "không xóa được %s/%s: %s" },
+	{ "cannot create %s/%s: %s", "không tạo được %s/%s: %s" },
+	{ "cannot create folder for %s/%s: %s", "không tạo được thư mục cho %s/%s: %s" },
+	{ "cannot open %s/%s: %s", "không mở được %s/%s: %s" },
+	{ "cannot write %s/%s: %s", "không ghi được %s/%s: %s" },
+	{ "cannot write %s/%s: it is a folder", "không ghi được %s/%s: đó là thư mục" },
+	{ "cannot write %s/%s: \"%s\" is not a folder", "không ghi được %s/%s: \"%s\" không phải thư mục" },
+	{ "cannot flush %s: %s", "không ghi hết được %s: %s" },
+	{ "invalid output path \"%s\"", "đường dẫn đầu ra không hợp lệ \"%s\"" },
+	{ "%s/%s is written twice", "%s/%s bị ghi hai lần" },
+
+	/* the reason of loa build's "next change" for a future-dated page */
+	{ "scheduled page", "bài hẹn giờ" },
+
+	/* ---- images (media/) ---- */
+	{ "image '%s' is not published (see the error about that file)",
+	  "ảnh '%s' không được đăng (xem lỗi về tệp đó)" },
+	{ "image not published: %s", "ảnh không được đăng: %s" },
+	{ "image not published: only JPEG, PNG, WebP and GIF images are",
+	  "ảnh không được đăng: chỉ đăng ảnh JPEG, PNG, WebP và GIF" },
+	{ "image not published: processing it took more than %u s",
+	  "ảnh không được đăng: xử lý quá %u giây" },
+	{ "image not published: processing it failed (%.*s)", "ảnh không được đăng: xử lý thất bại (%.*s)" },
+
+	/* ---- loa review ---- */
+	{ "cannot review: '%s' itself does not build", "không xem xét được: chính '%s' không dựng được" },
+	{ "cannot review: merging '%s' into '%s' conflicts",
+	  "không xem xét được: gộp '%s' vào '%s' bị xung đột" },
+	{ "merging '%s' into '%s' conflicts on %zu file(s)", "gộp '%s' vào '%s' bị xung đột ở %zu tệp" },
+	{ "merge conflict: changed on both sides", "xung đột khi gộp: cả hai bên cùng sửa" },
+	{ "invalid merge reference", "tham chiếu gộp không hợp lệ" },
+	{ "cannot merge: %s", "không gộp được: %s" },
+	{ "cannot list conflicts: %s", "không liệt kê được xung đột: %s" },
+	{ "cannot make the merge preview: %s", "không tạo được bản xem trước khi gộp: %s" },
+	{ "cannot set up an in-memory object store: %s", "không tạo được kho đối tượng trong bộ nhớ: %s" },
+	{ "cannot write the merged tree: %s", "không ghi được cây đã gộp: %s" },
+	{ "cannot list the commits of %s..%s: %s", "không liệt kê được các commit của %s..%s: %s" },
+	{ "more than %d commits in %s..%s", "quá %d commit trong %s..%s" },
+
+	/* ---- loa new ---- */
+	{ "invalid page kind '%s' (news, school or plan)",
+	  "loại trang không hợp lệ '%s' (news, school hoặc plan)" },
+	{ "no school '%s' (content/schools/%s.md is needed)",
+	  "không có trường '%s' (cần content/schools/%s.md)" },
+	{ "the title '%s' gives no file name", "tiêu đề '%s' không tạo được tên tệp" },
+	{ "the file exists: not overwritten", "tệp đã có, không ghi đè" },
+	{ "cannot create the folder: %s", "không tạo được thư mục: %s" },
+	{ "cannot write the file", "không ghi được tệp" },
+	{ "the file was written incompletely", "ghi tệp không trọn vẹn" },
+
+	/* ---- loa serve (its messages carry both languages already) ---- */
+	{ "--bind %s: địa chỉ không phải loopback, bản nháp xem được từ mạng khác (not a loopback "
+	  "address: drafts are visible from the network)",
+	  "--bind %s: địa chỉ không phải loopback, bản nháp xem được từ mạng khác" },
+	{ "--bind %s: không dùng được địa chỉ này (bad address): %s",
+	  "--bind %s: không dùng được địa chỉ này: %s" },
+	{ "--port: từ 0 đến 65535 (from 0 to 65535)", "--port: từ 0 đến 65535" },
+	{ "không khởi động được máy chủ HTTP (cannot start the HTTP server)",
+	  "không khởi động được máy chủ HTTP" },
+	{ "không mở được cổng %s:%d (cannot listen on %s:%d): %s",
+	  "không mở được cổng %s:%d (%s:%d): %s" },
+	{ "không mở được cổng (cannot listen): %s", "không mở được cổng: %s" },
+	{ "không tạo được thư mục tạm (cannot make a temporary folder) %s: %s",
+	  "không tạo được thư mục tạm %s: %s" },
+	{ "quá nhiều thư mục để theo dõi, một số thay đổi sẽ không được thấy (too many folders to "
+	  "watch: some changes will be missed)",
+	  "quá nhiều thư mục để theo dõi, một số thay đổi sẽ không được thấy" },
+};
+
+const char *msg_vi(const char *msgid)
+{
+	/* linear: a build prints few diagnostics, and a sorted table would be
+	 * one more thing for contributors to keep in order */
+	for (size_t i = 0; i < sizeof(catalog) / sizeof(catalog[0]); i++)
+		if (strcmp(catalog[i].id, msgid) == 0)
+			return catalog[i].vi;
+	return NULL;
+}
+
+size_t msg_count(void)
+{
+	return sizeof(catalog) / sizeof(catalog[0]);
+}
+
+const struct msg_entry *msg_at(size_t i)
+{
+	return i < msg_count() ? &catalog[i] : NULL;
+}
+
+int msg_lang_parse(const char *s, enum msg_lang *out)
+{
+	if (!s)
+		return -1;
+	/* "vi", "vi_VN.UTF-8", "vi-VN": the two letters, then end or a separator */
+	if ((s[0] == 'v' || s[0] == 'V') && (s[1] == 'i' || s[1] == 'I') && strchr("_-.", s[2])) {
+		*out = MSG_VI;
+		return 0;
+	}
+	if ((s[0] == 'e' || s[0] == 'E') && (s[1] == 'n' || s[1] == 'N') && strchr("_-.", s[2])) {
+		*out = MSG_EN;
+		return 0;
+	}
+	return -1;
+}
+
+/* One conversion specification, parsed. */
+struct spec {
+	const char *start;
+	size_t len;      /* of the whole "%…c" */
+	char length[3];  /* "", "h", "hh", "l", "ll", "z", "j", "t", "L" */
+	char conv;       /* 'd', 's', …, '%' */
+	bool star_width, star_prec;
+};
+
+/* Parses the specification at *p (a '%'); returns false when it is not one
+ * this module can format. */
+static bool parse_spec(const char *p, struct spec *s)
+{
+	const char *q = p + 1;
+	memset(s, 0, sizeof(*s));
+	s->start = p;
+	while (*q && strchr("-+ #0", *q))
+		q++;
+	if (*q == '*') {
+		s->star_width = true;
+		q++;
+	}
+	while (*q >= '0' && *q <= '9')
+		q++;
+	if (*q == '.') {
+		q++;
+		if (*q == '*') {
+			s->star_prec = true;
+			q++;
+		}
+		while (*q >= '0' && *q <= '9')
+			q++;
+	}
+	size_t ln = 0;
+	if ((q[0] == 'h' && q[1] == 'h') || (q[0] == 'l' && q[1] == 'l'))
+		ln = 2;
+	else if (*q && strchr("hlzjtL", *q))
+		ln = 1;
+	memcpy(s->length, q, ln);
+	s->length[ln] = '\0';
+	q += ln;
+	if (!*q || !strchr("diouxXeEfgGcsp%", *q))
+		return false;
+	s->conv = *q;
+	s->len = (size_t)(q + 1 - p);
+	return true;
+}
+
+int msg_same_conversions(const char *a, const char *b)
+{
+	int index = 0;
+	for (;;) {
+		/* %% takes no argument: it may move freely */
+		while ((a = strchr(a, '%')) && a[1] == '%')
+			a += 2;
+		while ((b = strchr(b, '%')) && b[1] == '%')
+			b += 2;
+		index++;
+		if (!a || !b)
+			return a || b ? index : 0;
+		struct spec sa, sb;
+		if (!parse_spec(a, &sa) || !parse_spec(b, &sb) || sa.len != sb.len ||
+		    memcmp(a, b, sa.len) != 0)
+			return index;
+		a += sa.len;
+		b += sb.len;
+	}
+}
+
+void msg_vformat(struct buf *out, const char *fmt, va_list ap, enum msg_lang lang)
+{
+	const char *p = fmt;
+	while (*p) {
+		const char *pct = strchr(p, '%');
+		if (!pct) {
+			buf_puts(out, p);
+			break;
+		}
+		buf_add(out, p, (size_t)(pct - p));
+		struct spec s;
+		if (!parse_spec(pct, &s)) {
+			/* not a conversion we know: shown as written, consuming nothing */
+			buf_putc(out, '%');
+			p = pct + 1;
+			continue;
+		}
+		p = pct + s.len;
+		if (s.conv == '%') {
+			buf_putc(out, '%');
+			continue;
+		}
+		char spec[32];
+		if (s.len >= sizeof(spec)) {
+			buf_add(out, s.start, s.len);
+			continue;
+		}
+		memcpy(spec, s.start, s.len);
+		spec[s.len] = '\0';
+		int width = s.star_width ? va_arg(ap, int) : 0;
+		int prec = s.star_prec ? va_arg(ap, int) : 0;
+		/* the stars are passed on as they came */
+#define EMIT(value)                                                                  \
+	do {                                                                         \
+		if (s.star_width && s.star_prec)                                     \
+			buf_addf(out, spec, width, prec, value);                     \
+		else if (s.star_width)                                               \
+			buf_addf(out, spec, width, value);                           \
+		else if (s.star_prec)                                                \
+			buf_addf(out, spec, prec, value);                            \
+		else                                                                 \
+			buf_addf(out, spec, value);                                  \
+	} while (0)
+		const char *ln = s.length;
+		switch (s.conv) {
+		case 'd':
+		case 'i':
+		case 'c':
+			if (!strcmp(ln, "l"))
+				EMIT(va_arg(ap, long));
+			else if (!strcmp(ln, "ll"))
+				EMIT(va_arg(ap, long long));
+			else if (!strcmp(ln, "z"))
+				EMIT(va_arg(ap, ssize_t));
+			else if (!strcmp(ln, "j"))
+				EMIT(va_arg(ap, intmax_t));
+			else if (!strcmp(ln, "t"))
+				EMIT(va_arg(ap, ptrdiff_t));
+			else
+				EMIT(va_arg(ap, int));
+			break;
+		case 'o':
+		case 'u':
+		case 'x':
+		case 'X':
+			if (!strcmp(ln, "l"))
+				EMIT(va_arg(ap, unsigned long));
+			else if (!strcmp(ln, "ll"))
+				EMIT(va_arg(ap, unsigned long long));
+			else if (!strcmp(ln, "z"))
+				EMIT(va_arg(ap, size_t));
+			else if (!strcmp(ln, "j"))
+				EMIT(va_arg(ap, uintmax_t));
+			else if (!strcmp(ln, "t"))
+				EMIT(va_arg(ap, ptrdiff_t));
+			else
+				EMIT(va_arg(ap, unsigned));
+			break;
+		case 'e':
+		case 'E':
+		case 'f':
+		case 'g':
+		case 'G':
+			if (!strcmp(ln, "L"))
+				EMIT(va_arg(ap, long double));
+			else
+				EMIT(va_arg(ap, double));
+			break;
+		case 'p':
+			EMIT(va_arg(ap, void *));
+			break;
+		case 's': {
+			const char *arg = va_arg(ap, const char *);
+			/* a translated reason keeps no precision: it is ours, not the
+			 * contributor's text, and short. With a precision the argument
+			 * may not be NUL-terminated (a token inside the source), so it
+			 * is never looked up (found by tests/fuzz/fuzz_template) */
+			bool has_prec = s.star_prec || strchr(spec, '.');
+			const char *tr = lang == MSG_VI && arg && !has_prec ? msg_vi(arg) : NULL;
+			if (tr)
+				EMIT(tr);
+			else
+				EMIT(arg ? arg : "(null)");
+			break;
+		}
+		default:
+			break;
+		}
+#undef EMIT
+	}
+}

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""check-messages — every diagnostic Loa can print has a Vietnamese entry.
+
+Extracts the format literals passed to diag_error/diag_warning and to the
+modules' own wrappers (template.c fail(), schema.c err(), markdown.c warn()
+and note(), frontmatter.c ctx_error_at(), serve.c print_warning()) from
+generator/**/*.c, and the constant messages passed to a bare "%s" format,
+then checks that generator/base/messages.c has an entry for each.
+
+    python3 scripts/check-messages.py [ROOT]     # exit 1 listing the missing
+    python3 scripts/check-messages.py --list      # every message found
+
+A format made only of conversions ("%s", "%s: %s") needs no entry.
+"""
+import os
+import re
+import sys
+
+# function → index of its format (or message) argument; None: any file
+WRAPPERS = {
+    None: {"diag_error": 4, "diag_warning": 4, "diag_vadd": 5},
+    "generator/lua/template.c": {"fail": 2},
+    "generator/content/schema.c": {"err": 2},
+    "generator/markup/markdown.c": {"warn": 3, "note": 4},
+    "generator/content/frontmatter.c": {"ctx_error_at": 2},
+    "generator/serve/serve.c": {"print_warning": 1},
+}
+
+SPEC = re.compile(r"%[-+ #0]*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|z|j|t|L)?[diouxXeEfgGcspn%]")
+
+
+def strip_comments(src):
+    """Blanks comments, keeping string and char literals and line count."""
+    out, i, n = [], 0, len(src)
+    while i < n:
+        c = src[i]
+        if src.startswith("/*", i):
+            j = src.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            out.append(re.sub(r"[^\n]", " ", src[i:j]))
+            i = j
+        elif src.startswith("//", i):
+            j = src.find("\n", i)
+            j = n if j < 0 else j
+            out.append(" " * (j - i))
+            i = j
+        elif c in "\"'":
+            j = i + 1
+            while j < n and src[j] != c:
+                j += 2 if src[j] == "\\" else 1
+            out.append(src[i:j + 1])
+            i = j + 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def split_args(src, start):
+    """Arguments of the call whose '(' is at start, as source slices."""
+    depth, i, args, cur = 0, start, [], start + 1
+    n = len(src)
+    while i < n:
+        c = src[i]
+        if c in "\"'":
+            j = i + 1
+            while j < n and src[j] != c:
+                j += 2 if src[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                args.append(src[cur:i])
+                return args
+        elif c == "," and depth == 1:
+            args.append(src[cur:i])
+            cur = i + 1
+        i += 1
+    return None
+
+
+def literal(arg):
+    """The value of an argument made only of adjacent string literals."""
+    arg = arg.strip()
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"', arg)
+    if not parts or re.sub(r'"((?:[^"\\]|\\.)*)"', "", arg).strip():
+        return None
+    return unescape("".join(parts))
+
+
+def unescape(s):
+    out, i = [], 0
+    while i < len(s):
+        if s[i] == "\\" and i + 1 < len(s):
+            c = s[i + 1]
+            if c in "01234567":
+                m = re.match(r"[0-7]{1,3}", s[i + 1:])
+                out.append(chr(int(m.group(0), 8)))
+                i += 1 + len(m.group(0))
+                continue
+            if c == "x":
+                m = re.match(r"[0-9a-fA-F]+", s[i + 2:])
+                out.append(chr(int(m.group(0), 16)))
+                i += 2 + len(m.group(0))
+                continue
+            out.append({"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'"}.get(c, c))
+            i += 2
+        else:
+            out.append(s[i])
+            i += 1
+    return "".join(out)
+
+
+def only_conversions(fmt):
+    return not re.search(r"[A-Za-z\u00c0-\u1ef9]", SPEC.sub("", fmt))
+
+
+def messages_in(path, rel):
+    src = strip_comments(open(path, encoding="utf-8").read())
+    funcs = dict(WRAPPERS[None])
+    funcs.update(WRAPPERS.get(rel, {}))
+    found = []
+    for m in re.finditer(r"\b(" + "|".join(funcs) + r")\s*\(", src):
+        name = m.group(1)
+        # a definition or declaration, not a call
+        before = src[max(0, m.start() - 40):m.start()]
+        if re.search(r"(int|void|char)\s*\**\s*$", before):
+            continue
+        args = split_args(src, m.end() - 1)
+        if not args or len(args) <= funcs[name]:
+            continue
+        line = src.count("\n", 0, m.start()) + 1
+        fmt = literal(args[funcs[name]])
+        if fmt is None:
+            continue
+        if only_conversions(fmt):
+            # "%s", "a constant message": the constant is the message
+            if fmt == "%s" and len(args) > funcs[name] + 1:
+                arg = literal(args[funcs[name] + 1])
+                if arg is not None:
+                    found.append((rel, line, arg))
+            continue
+        found.append((rel, line, fmt))
+    return found
+
+
+def catalog(root):
+    """msgids of generator/base/messages.c: the first literal of each entry."""
+    src = strip_comments(open(os.path.join(root, "generator/base/messages.c"), encoding="utf-8").read())
+    ids = set()
+    for m in re.finditer(r'\{\s*((?:"(?:[^"\\]|\\.)*"\s*)+),\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\}', src):
+        ids.add(literal(m.group(1)))
+    return ids
+
+
+def main(argv):
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    root = args[0] if args else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    found = []
+    for dirpath, _, files in os.walk(os.path.join(root, "generator")):
+        for f in sorted(files):
+            if f.endswith(".c"):
+                path = os.path.join(dirpath, f)
+                found += messages_in(path, os.path.relpath(path, root))
+    if "--list" in argv:
+        for rel, line, fmt in sorted(found):
+            print("%s:%d: %r" % (rel, line, fmt))
+        return 0
+    ids = catalog(root)
+    missing = [(rel, line, fmt) for rel, line, fmt in sorted(found) if fmt not in ids]
+    for rel, line, fmt in missing:
+        print("%s:%d: no Vietnamese entry for %r" % (rel, line, fmt))
+    print("%d messages, %d in the catalog, %d missing" % (len(found), len(found) - len(missing),
+                                                          len(missing)))
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
