@@ -1,0 +1,469 @@
+/* search — builds the static search index: folding, postings, chunks. */
+#include "search/search.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/strmap.h"
+#include "base/xalloc.h"
+#include "content/text.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct term {
+	const char *s;  /* in the index's arena */
+	uint32_t *post; /* (document, weight) pairs, documents ascending */
+	size_t n, cap;  /* in uint32_t */
+	uint32_t cur;   /* weight in the open document, 0 when absent */
+};
+
+struct doc {
+	char *url, *title, *date, *summary;
+};
+
+/* a raw word of the input and the terms it folds to */
+struct word {
+	uint32_t first, n; /* in word_terms */
+};
+
+struct search_index {
+	struct text *text;
+	struct search_options opts;
+	struct arena arena;
+	struct strmap by_name; /* term → index into terms */
+	struct term *terms;
+	size_t nterms, terms_cap;
+	struct doc *docs;
+	size_t ndocs, docs_cap;
+	/* terms of the open document, whose postings get it when the next
+	 * document starts or the index is written */
+	uint32_t *touched;
+	size_t ntouched, touched_cap;
+	/* words are folded once: text has few distinct words (a corpus of
+	 * 10,000 Vietnamese articles has about 2,000 syllables) and ICU's
+	 * normalisation is the costly part of indexing */
+	struct strmap by_word; /* raw word → index into words */
+	struct word *words;
+	size_t nwords, words_cap;
+	uint32_t *word_terms;
+	size_t nword_terms, word_terms_cap;
+	struct buf scratch, folded;
+};
+
+struct search_index *search_index_new(struct text *t, const struct search_options *opts)
+{
+	struct search_index *ix = xcalloc(1, sizeof(*ix));
+	ix->text = t;
+	ix->arena = (struct arena)ARENA_INIT;
+	ix->by_name = (struct strmap)STRMAP_INIT;
+	ix->by_word = (struct strmap)STRMAP_INIT;
+	buf_init(&ix->scratch);
+	buf_init(&ix->folded);
+	ix->opts.group = opts && opts->group ? opts->group : 8;
+	ix->opts.chunk_bytes = opts && opts->chunk_bytes ? opts->chunk_bytes : 16384;
+	return ix;
+}
+
+void search_index_free(struct search_index *ix)
+{
+	if (!ix)
+		return;
+	for (size_t i = 0; i < ix->nterms; i++)
+		free(ix->terms[i].post);
+	free(ix->terms);
+	for (size_t i = 0; i < ix->ndocs; i++) {
+		free(ix->docs[i].url);
+		free(ix->docs[i].title);
+		free(ix->docs[i].date);
+		free(ix->docs[i].summary);
+	}
+	free(ix->docs);
+	free(ix->touched);
+	free(ix->words);
+	free(ix->word_terms);
+	strmap_release(&ix->by_name);
+	strmap_release(&ix->by_word);
+	arena_release(&ix->arena);
+	buf_release(&ix->scratch);
+	buf_release(&ix->folded);
+	free(ix);
+}
+
+size_t search_doc_count(const struct search_index *ix)
+{
+	return ix->ndocs;
+}
+
+size_t search_term_count(const struct search_index *ix)
+{
+	return ix->nterms;
+}
+
+/* Gives the open document's terms their postings. */
+static void flush_doc(struct search_index *ix)
+{
+	uint32_t doc = (uint32_t)(ix->ndocs - 1);
+	for (size_t i = 0; i < ix->ntouched; i++) {
+		struct term *t = &ix->terms[ix->touched[i]];
+		ALLOC_GROW(t->post, t->n + 2, t->cap);
+		t->post[t->n++] = doc;
+		t->post[t->n++] = t->cur;
+		t->cur = 0;
+	}
+	ix->ntouched = 0;
+}
+
+static char *dup_or_empty(const char *s)
+{
+	return xstrdup(s ? s : "");
+}
+
+size_t search_add_doc(struct search_index *ix, const char *url, const char *title,
+		      const char *date, const char *summary)
+{
+	flush_doc(ix);
+	ALLOC_GROW(ix->docs, ix->ndocs + 1, ix->docs_cap);
+	struct doc *d = &ix->docs[ix->ndocs];
+	d->url = dup_or_empty(url);
+	d->title = dup_or_empty(title);
+	d->date = dup_or_empty(date);
+	d->summary = dup_or_empty(summary);
+	return ix->ndocs++;
+}
+
+void search_set_summary(struct search_index *ix, size_t id, const char *summary)
+{
+	if (id >= ix->ndocs)
+		return;
+	free(ix->docs[id].summary);
+	ix->docs[id].summary = dup_or_empty(summary);
+}
+
+static uint32_t intern(struct search_index *ix, const char *s, size_t n)
+{
+	size_t id;
+	/* s is NUL-terminated at n by the caller */
+	if (!strmap_get(&ix->by_name, s, &id)) {
+		id = ix->nterms;
+		ALLOC_GROW(ix->terms, ix->nterms + 1, ix->terms_cap);
+		ix->terms[id] = (struct term){ arena_strndup(&ix->arena, s, n), NULL, 0, 0, 0 };
+		strmap_put(&ix->by_name, ix->terms[id].s, id, NULL);
+		ix->nterms++;
+	}
+	return (uint32_t)id;
+}
+
+/* The word s[0..len) (a NUL-terminated copy), folded and cut into terms
+ * once; returns its index into words. */
+static size_t word_of(struct search_index *ix, const char *key, size_t len)
+{
+	size_t w;
+	if (strmap_get(&ix->by_word, key, &w))
+		return w;
+	struct word entry = { (uint32_t)ix->nword_terms, 0 };
+	buf_reset(&ix->folded);
+	text_fold(ix->text, &ix->folded, key, len);
+	char *p = ix->folded.ptr, *end = p + ix->folded.len;
+	while (p < end) {
+		char *sp = memchr(p, ' ', (size_t)(end - p));
+		size_t n = sp ? (size_t)(sp - p) : (size_t)(end - p);
+		p[n] = '\0';
+		if (n && n <= SEARCH_TERM_MAX) {
+			ALLOC_GROW(ix->word_terms, ix->nword_terms + 1, ix->word_terms_cap);
+			ix->word_terms[ix->nword_terms++] = intern(ix, p, n);
+			entry.n++;
+		}
+		p += n + 1;
+	}
+	w = ix->nwords;
+	ALLOC_GROW(ix->words, ix->nwords + 1, ix->words_cap);
+	ix->words[ix->nwords++] = entry;
+	strmap_put(&ix->by_word, arena_strndup(&ix->arena, key, len), w, NULL);
+	return w;
+}
+
+/* ASCII bytes that text_fold always treats as separators: everything but
+ * letters, digits and the apostrophe (which joins). Cutting the text there
+ * and folding each piece gives the same words as folding the whole text:
+ * NFD never crosses them, and a combining mark after one is dropped either
+ * way. */
+static bool ascii_separator(unsigned char c)
+{
+	return c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9') || c == '\'');
+}
+
+void search_add_text(struct search_index *ix, const char *s, size_t len, unsigned weight)
+{
+	if (!ix->ndocs || !len || !weight)
+		return;
+	if (weight > SEARCH_WEIGHT_MAX)
+		weight = SEARCH_WEIGHT_MAX;
+	size_t i = 0;
+	while (i < len) {
+		while (i < len && ascii_separator((unsigned char)s[i]))
+			i++;
+		size_t start = i;
+		while (i < len && !ascii_separator((unsigned char)s[i]))
+			i++;
+		if (i == start)
+			break;
+		buf_reset(&ix->scratch);
+		buf_add(&ix->scratch, s + start, i - start);
+		size_t w = word_of(ix, ix->scratch.ptr, i - start); /* may move words */
+		size_t first = ix->words[w].first, n = ix->words[w].n;
+		for (size_t k = first; k < first + n; k++) {
+			struct term *t = &ix->terms[ix->word_terms[k]];
+			if (!t->cur) {
+				ALLOC_GROW(ix->touched, ix->ntouched + 1, ix->touched_cap);
+				ix->touched[ix->ntouched++] = ix->word_terms[k];
+			}
+			t->cur = t->cur + weight > SEARCH_WEIGHT_MAX ? SEARCH_WEIGHT_MAX : t->cur + weight;
+		}
+	}
+}
+
+/* ---- Markdown to indexable words ---- */
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Length of the construct at s[i] that carries no words for a reader, or 0. */
+static size_t skip_len(const char *s, size_t i, size_t len)
+{
+	size_t j;
+	if (s[i] == ']' && i + 1 < len && s[i + 1] == '(') {
+		/* a link or image destination, with balanced parentheses */
+		int depth = 0;
+		for (j = i + 1; j < len && s[j] != '\n'; j++) {
+			if (s[j] == '(')
+				depth++;
+			else if (s[j] == ')' && --depth == 0)
+				return j + 1 - i;
+		}
+		return 0;
+	}
+	if (s[i] == '{' && i + 2 < len && s[i + 1] == '{' && s[i + 2] == '<') {
+		for (j = i + 3; j + 2 < len && s[j] != '\n'; j++)
+			if (s[j] == '>' && s[j + 1] == '}' && s[j + 2] == '}')
+				return j + 3 - i;
+		return 0;
+	}
+	if (s[i] == '<' && i + 1 < len &&
+	    (is_alpha(s[i + 1]) || s[i + 1] == '/' || s[i + 1] == '!' || s[i + 1] == '?')) {
+		/* raw HTML or an autolink: bounded, so a stray '<' costs little */
+		for (j = i + 1; j < len && j < i + 2048; j++)
+			if (s[j] == '>')
+				return j + 1 - i;
+			else if (s[j] == '<')
+				return 0;
+		return 0;
+	}
+	if (s[i] == '&') {
+		for (j = i + 1; j < len && j < i + 12; j++) {
+			if (s[j] == ';')
+				return j > i + 1 ? j + 1 - i : 0;
+			if (!(is_alpha(s[j]) || (s[j] >= '0' && s[j] <= '9') || s[j] == '#'))
+				return 0;
+		}
+	}
+	return 0;
+}
+
+/* A reference definition line "[label]: destination". */
+static bool is_ref_definition(const char *line, size_t n)
+{
+	size_t i = 0;
+	while (i < n && i < 3 && line[i] == ' ')
+		i++;
+	if (i >= n || line[i] != '[')
+		return false;
+	const char *close = memchr(line + i, ']', n - i);
+	return close && (size_t)(close - line) + 1 < n && close[1] == ':';
+}
+
+void search_markdown_text(struct buf *out, const char *src, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		const char *nl = memchr(src + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - src) : len;
+		if (!is_ref_definition(src + i, end - i)) {
+			size_t start = i;
+			for (size_t k = i; k < end;) {
+				size_t skip = skip_len(src, k, len);
+				if (!skip) {
+					k++;
+					continue;
+				}
+				buf_add(out, src + start, k - start);
+				buf_putc(out, ' ');
+				/* the closing ']' of a link text is kept out too */
+				k += skip;
+				start = k;
+				if (k > end) { /* raw HTML over several lines */
+					const char *nl2 = memchr(src + k, '\n', len - k);
+					end = nl2 ? (size_t)(nl2 - src) : len;
+				}
+			}
+			if (start < end)
+				buf_add(out, src + start, end - start);
+			buf_putc(out, '\n');
+		}
+		i = end + 1;
+	}
+}
+
+/* ---- output ---- */
+
+void search_put_varint(struct buf *out, unsigned long n)
+{
+	char digits[16];
+	size_t k = 0;
+	digits[k++] = SEARCH_DIGITS_LAST[n & 31];
+	for (n >>= 5; n; n >>= 5)
+		digits[k++] = SEARCH_DIGITS_MORE[n & 31];
+	while (k)
+		buf_putc(out, digits[--k]);
+}
+
+static void put_json_string(struct buf *out, const char *s)
+{
+	buf_putc(out, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_putc(out, '\\'), buf_putc(out, (char)c);
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
+			/* < > & too: a JSON file opened as HTML by mistake stays inert */
+			buf_addf(out, "\\u%04x", c);
+		else
+			buf_putc(out, (char)c);
+	}
+	buf_putc(out, '"');
+}
+
+static uint64_t fnv1a(uint64_t h, const char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)data[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+struct emitter {
+	search_file_fn fn;
+	void *ctx;
+	uint64_t hash;
+	size_t files;
+};
+
+static void emit(struct emitter *e, const char *name, const struct buf *b)
+{
+	e->hash = fnv1a(e->hash, name, strlen(name) + 1);
+	e->hash = fnv1a(e->hash, b->ptr, b->len);
+	e->fn(e->ctx, name, b->ptr, b->len);
+	e->files++;
+}
+
+static int term_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct term *const *)a)->s, (*(const struct term *const *)b)->s);
+}
+
+size_t search_write(struct search_index *ix, search_file_fn fn, void *ctx)
+{
+	struct emitter e = { fn, ctx, 0xcbf29ce484222325ULL, 0 };
+	struct buf chunk = BUF_INIT, entry = BUF_INIT, manifest = BUF_INIT, firsts = BUF_INIT;
+	char name[64];
+	size_t nchunks = 0;
+
+	flush_doc(ix);
+
+	/* terms in byte order: the browser finds a term's chunk by binary
+	 * search over the chunks' first terms */
+	const struct term **order = xreallocarray(NULL, ix->nterms ? ix->nterms : 1, sizeof(*order));
+	for (size_t i = 0; i < ix->nterms; i++)
+		order[i] = &ix->terms[i];
+	qsort(order, ix->nterms, sizeof(*order), term_cmp);
+
+	for (size_t k = 0; k < ix->nterms; k++) {
+		const struct term *t = order[k];
+		buf_reset(&entry);
+		put_json_string(&entry, t->s);
+		buf_putc(&entry, ':');
+		buf_putc(&entry, '"');
+		uint32_t prev = 0;
+		for (size_t i = 0; i < t->n; i += 2) {
+			search_put_varint(&entry, t->post[i] - prev);
+			search_put_varint(&entry, t->post[i + 1]);
+			prev = t->post[i];
+		}
+		buf_putc(&entry, '"');
+		if (chunk.len && chunk.len + entry.len + 2 > ix->opts.chunk_bytes) {
+			buf_puts(&chunk, "}\n");
+			snprintf(name, sizeof(name), "t/%zu.json", nchunks++);
+			emit(&e, name, &chunk);
+			buf_reset(&chunk);
+		}
+		if (!chunk.len) {
+			buf_puts(&firsts, nchunks ? "," : "");
+			/* chunk 0 starts at "" so that every term falls in a chunk */
+			put_json_string(&firsts, nchunks ? t->s : "");
+			buf_putc(&chunk, '{');
+		} else {
+			buf_putc(&chunk, ',');
+		}
+		buf_add(&chunk, entry.ptr, entry.len);
+	}
+	if (chunk.len || !nchunks) {
+		if (!chunk.len) {
+			buf_puts(&chunk, "{");
+			put_json_string(&firsts, "");
+		}
+		buf_puts(&chunk, "}\n");
+		snprintf(name, sizeof(name), "t/%zu.json", nchunks++);
+		emit(&e, name, &chunk);
+	}
+	free(order);
+
+	size_t g = ix->opts.group;
+	for (size_t start = 0; start < ix->ndocs; start += g) {
+		buf_reset(&chunk);
+		buf_putc(&chunk, '[');
+		for (size_t i = start; i < ix->ndocs && i < start + g; i++) {
+			const struct doc *d = &ix->docs[i];
+			buf_puts(&chunk, i > start ? ",\n[" : "[");
+			put_json_string(&chunk, d->url);
+			buf_putc(&chunk, ',');
+			put_json_string(&chunk, d->title);
+			buf_putc(&chunk, ',');
+			put_json_string(&chunk, d->date);
+			buf_putc(&chunk, ',');
+			put_json_string(&chunk, d->summary);
+			buf_putc(&chunk, ']');
+		}
+		buf_puts(&chunk, "]\n");
+		snprintf(name, sizeof(name), "m/%zu.json", start / g);
+		emit(&e, name, &chunk);
+	}
+
+	/* the version changes with any byte of the other files, so that the
+	 * browser can ask for ?v=VERSION and never mix two builds */
+	buf_addf(&manifest, "{\"v\":1,\"version\":\"%016llx\",\"docs\":%zu,\"group\":%zu,\"chunks\":[",
+		 (unsigned long long)e.hash, ix->ndocs, g);
+	buf_add(&manifest, firsts.ptr, firsts.len);
+	buf_puts(&manifest, "]}\n");
+	emit(&e, "manifest.json", &manifest);
+
+	buf_release(&chunk);
+	buf_release(&entry);
+	buf_release(&manifest);
+	buf_release(&firsts);
+	return e.files;
+}

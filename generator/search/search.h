@@ -1,0 +1,84 @@
+/* search — the static search index: Vietnamese-folded terms, an inverted
+ * index cut into chunks by term range, and document metadata in small
+ * groups, so that a reader's browser fetches only what a query needs
+ * (after Pagefind). No server: every output is a JSON file.
+ *
+ * Files written (names relative to the index folder):
+ *   manifest.json   {"v":1,"version":"<16 hex>","docs":N,"group":G,
+ *                    "chunks":["", "chuyen", ...]}: the first term of
+ *                    each term chunk, in byte order; chunk i is t/i.json
+ *   t/I.json        {"term":"POSTINGS",...}: terms in byte order
+ *   m/G.json        [["/url/","Title","date","summary"],...]: documents
+ *                   G*group .. G*group+group-1, in document order
+ * POSTINGS is a list of (document delta, weight) pairs, each number a
+ * big-endian base-32 varint: leading digits from SEARCH_DIGITS_MORE, the
+ * last from SEARCH_DIGITS_LAST. The first delta is the document id itself.
+ * A weight is the sum, over the document's fields, of the field's weight
+ * times the term's count there, capped at SEARCH_WEIGHT_MAX.
+ *
+ * Terms are the words of text_fold (lower case, no diacritics, đ → d), so
+ * the browser must fold queries the same way (static/js/search.js).
+ * Documents are numbered in the order they are added: add them in the
+ * order results should take when their scores tie.
+ *
+ * Output depends only on the documents and options, never on hash order
+ * or the clock. Not thread-safe; one index per builder. */
+#ifndef LOA_SEARCH_H
+#define LOA_SEARCH_H
+
+#include <stddef.h>
+
+struct buf;
+struct text;
+struct search_index;
+
+#define SEARCH_DIGITS_LAST "0123456789abcdefghijklmnopqrstuv"
+#define SEARCH_DIGITS_MORE "ABCDEFGHIJKLMNOPQRSTUVWXYZ!$()*+"
+enum {
+	SEARCH_WEIGHT_MAX = 1000,
+	SEARCH_TERM_MAX = 40, /* bytes; longer "words" (hashes, URLs) are not indexed */
+};
+
+struct search_options {
+	size_t group;       /* documents per metadata file (default 8) */
+	size_t chunk_bytes; /* target size of a term chunk (default 16 KiB); a
+			     * term whose postings alone are larger gets its own */
+};
+
+/* t folds the text (borrowed, must outlive the index). opts may be NULL. */
+struct search_index *search_index_new(struct text *t, const struct search_options *opts);
+void search_index_free(struct search_index *ix);
+
+/* Adds a document and returns its id (0, 1, ...). The strings are copied;
+ * any may be NULL (written as ""). Text added after this call belongs to
+ * this document. */
+size_t search_add_doc(struct search_index *ix, const char *url, const char *title,
+		      const char *date, const char *summary);
+
+/* Replaces the summary of document id (copied). */
+void search_set_summary(struct search_index *ix, size_t id, const char *summary);
+
+/* Indexes s[0..len) as a field of the last document added, each
+ * occurrence of a term counting weight (1..SEARCH_WEIGHT_MAX). */
+void search_add_text(struct search_index *ix, const char *s, size_t len, unsigned weight);
+
+/* The words of Markdown source, without link destinations, raw HTML tags,
+ * entities, shortcodes or reference definitions: what the reader sees,
+ * good enough for indexing (punctuation goes away in folding anyway).
+ * Appended to out. */
+void search_markdown_text(struct buf *out, const char *src, size_t len);
+
+/* Called once per file, in a fixed order (manifest last). */
+typedef void (*search_file_fn)(void *ctx, const char *name, const char *data, size_t len);
+
+/* Writes the index. Returns the number of files. */
+size_t search_write(struct search_index *ix, search_file_fn fn, void *ctx);
+
+/* Counters, for tests and the build's report. */
+size_t search_doc_count(const struct search_index *ix);
+size_t search_term_count(const struct search_index *ix);
+
+/* Appends n as a posting varint (exposed for the unit test). */
+void search_put_varint(struct buf *out, unsigned long n);
+
+#endif

@@ -1,0 +1,209 @@
+/* search_lua — loa.search_index and loa.page_summary over search.c. */
+#include "search/search_lua.h"
+#include "base/buf.h"
+#include "base/strmap.h"
+#include "markup/markdown.h"
+#include "search/search.h"
+#include "site/site.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <string.h>
+
+#define BOX_META "loa.search_index"
+
+/* What a call owns, in a userdata so that a Lua error raised half-way
+ * (a bad argument, out of memory) still frees it through __gc. */
+struct box {
+	struct search_index *ix;
+	struct buf text;
+	struct buf summary;
+};
+
+static int box_gc(lua_State *L)
+{
+	struct box *b = luaL_checkudata(L, 1, BOX_META);
+	search_index_free(b->ix);
+	b->ix = NULL;
+	buf_release(&b->text);
+	buf_release(&b->summary);
+	return 0;
+}
+
+static struct box *new_box(lua_State *L)
+{
+	struct box *b = lua_newuserdatauv(L, sizeof(*b), 0);
+	b->ix = NULL;
+	buf_init(&b->text);
+	buf_init(&b->summary);
+	if (luaL_newmetatable(L, BOX_META)) {
+		lua_pushcfunction(L, box_gc);
+		lua_setfield(L, -2, "__gc");
+	}
+	lua_setmetatable(L, -2);
+	return b;
+}
+
+static const struct page *page_at(struct site *s, const char *path)
+{
+	size_t i;
+	return strmap_get(&s->page_by_path, path, &i) && i < s->npages ? s->pages[i] : NULL;
+}
+
+/* An optional string field of the table at idx (NULL when nil). */
+static const char *opt_string(lua_State *L, int idx, const char *key, lua_Integer i)
+{
+	lua_getfield(L, idx, key);
+	int type = lua_type(L, -1);
+	const char *s = type == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+	if (type != LUA_TNIL && !s)
+		luaL_error(L, "loa.search_index: docs[%d].%s must be a string", (int)i, key);
+	lua_pop(L, 1); /* the string stays alive in the table */
+	return s;
+}
+
+static lua_Integer opt_int(lua_State *L, int idx, const char *key, lua_Integer dflt,
+			   lua_Integer min, lua_Integer max)
+{
+	lua_Integer v = dflt;
+	if (lua_type(L, idx) == LUA_TTABLE) {
+		lua_getfield(L, idx, key);
+		if (!lua_isnil(L, -1)) {
+			int ok;
+			v = lua_tointegerx(L, -1, &ok);
+			if (!ok || v < min || v > max)
+				luaL_error(L, "loa.search_index: opts.%s must be an integer from %d to %d",
+					   key, (int)min, (int)max);
+		}
+		lua_pop(L, 1);
+	}
+	return v;
+}
+
+struct collect {
+	lua_State *L;
+	int list; /* absolute index of the result list */
+};
+
+static void collect_file(void *ctx, const char *name, const char *data, size_t len)
+{
+	struct collect *c = ctx;
+	lua_State *L = c->L;
+	lua_createtable(L, 0, 2);
+	lua_pushstring(L, name);
+	lua_setfield(L, -2, "name");
+	lua_pushlstring(L, data, len);
+	lua_setfield(L, -2, "content");
+	lua_rawseti(L, c->list, (lua_Integer)lua_rawlen(L, c->list) + 1);
+}
+
+/* Indexes the fields of the document table at idx; the first body's
+ * default summary goes to b->summary when want_summary. */
+static void index_fields(lua_State *L, struct site *s, struct box *b, int idx, lua_Integer i,
+			 bool want_summary, size_t summary_bytes)
+{
+	lua_getfield(L, idx, "fields");
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		return;
+	}
+	if (!lua_istable(L, -1))
+		luaL_error(L, "loa.search_index: docs[%d].fields must be a list", (int)i);
+	int fields = lua_gettop(L);
+	for (lua_Integer k = 1; lua_rawgeti(L, fields, k) != LUA_TNIL; k++) {
+		int f = lua_gettop(L);
+		if (!lua_istable(L, f))
+			luaL_error(L, "loa.search_index: docs[%d].fields[%d] must be a table", (int)i,
+				   (int)k);
+		lua_getfield(L, f, "weight");
+		int ok;
+		lua_Integer w = lua_isnil(L, -1) ? 1 : lua_tointegerx(L, -1, &ok);
+		if (!lua_isnil(L, -1) && (!ok || w < 1 || w > SEARCH_WEIGHT_MAX))
+			luaL_error(L, "loa.search_index: docs[%d].fields[%d].weight must be 1..%d",
+				   (int)i, (int)k, SEARCH_WEIGHT_MAX);
+		lua_pop(L, 1);
+		size_t len;
+		lua_getfield(L, f, "text");
+		const char *text = lua_tolstring(L, -1, &len);
+		lua_getfield(L, f, "body");
+		const char *path = lua_tostring(L, -1);
+		if (text) {
+			search_add_text(b->ix, text, len, (unsigned)w);
+		} else if (path) {
+			const struct page *p = page_at(s, path);
+			if (!p)
+				luaL_error(L, "loa.search_index: docs[%d].fields[%d].body: no page '%s'",
+					   (int)i, (int)k, path);
+			buf_reset(&b->text);
+			search_markdown_text(&b->text, p->body, p->body_len);
+			search_add_text(b->ix, b->text.ptr, b->text.len, (unsigned)w);
+			if (want_summary && !b->summary.len)
+				markdown_summary(&b->summary, p->body, p->body_len, summary_bytes);
+		} else if (!lua_isnil(L, -2) || !lua_isnil(L, -1)) {
+			luaL_error(L, "loa.search_index: docs[%d].fields[%d]: text and body must be strings",
+				   (int)i, (int)k);
+		}
+		lua_settop(L, f - 1);
+	}
+	lua_settop(L, fields - 1);
+}
+
+int search_lua_index(lua_State *L, struct site *s)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	if (!lua_isnoneornil(L, 2))
+		luaL_checktype(L, 2, LUA_TTABLE);
+	struct search_options opts = {
+		.group = (size_t)opt_int(L, 2, "group", 8, 1, 1000),
+		.chunk_bytes = (size_t)opt_int(L, 2, "chunk_bytes", 16384, 256, 16 << 20),
+	};
+	size_t summary_bytes = (size_t)opt_int(L, 2, "summary_bytes", 200, 16, 4096);
+	lua_settop(L, 2);
+	struct box *b = new_box(L); /* 3 */
+	b->ix = search_index_new(s->text, &opts);
+
+	for (lua_Integer i = 1; lua_rawgeti(L, 1, i) != LUA_TNIL; i++) {
+		int d = lua_gettop(L);
+		if (!lua_istable(L, d))
+			luaL_error(L, "loa.search_index: docs[%d] must be a table", (int)i);
+		const char *url = opt_string(L, d, "url", i);
+		if (!url)
+			luaL_error(L, "loa.search_index: docs[%d].url is required", (int)i);
+		const char *title = opt_string(L, d, "title", i);
+		const char *date = opt_string(L, d, "date", i);
+		const char *summary = opt_string(L, d, "summary", i);
+		/* the default summary is known only once the body is read: add
+		 * the document first, then set it */
+		size_t id = search_add_doc(b->ix, url, title, date, summary);
+		buf_reset(&b->summary);
+		index_fields(L, s, b, d, i, !summary || !*summary, summary_bytes);
+		if (b->summary.len)
+			search_set_summary(b->ix, id, b->summary.ptr);
+		lua_settop(L, d - 1);
+	}
+
+	lua_newtable(L); /* 4: the result */
+	struct collect c = { L, lua_gettop(L) };
+	search_write(b->ix, collect_file, &c);
+	search_index_free(b->ix);
+	b->ix = NULL;
+	return 1;
+}
+
+int search_lua_summary(lua_State *L, struct site *s)
+{
+	const char *path = luaL_checkstring(L, 1);
+	lua_Integer max = luaL_optinteger(L, 2, 300);
+	if (max < 16 || max > 65536)
+		return luaL_error(L, "loa.page_summary: max_bytes must be from 16 to 65536");
+	const struct page *p = page_at(s, path);
+	if (!p) {
+		lua_pushnil(L);
+		return 1;
+	}
+	lua_settop(L, 2);
+	struct box *b = new_box(L);
+	markdown_summary(&b->summary, p->body, p->body_len, (size_t)max);
+	lua_pushlstring(L, b->summary.ptr, b->summary.len);
+	return 1;
+}

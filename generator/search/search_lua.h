@@ -1,0 +1,24 @@
+/* search_lua — the search index and page summaries as `loa` functions:
+ * loa.search_index(docs, opts) and loa.page_summary(path, max_bytes).
+ * Registered by lua/sitelua.c; the policy (which pages, which fields and
+ * weights, where the files go) stays in plugins/search.lua. */
+#ifndef LOA_SEARCH_LUA_H
+#define LOA_SEARCH_LUA_H
+
+struct lua_State;
+struct site;
+
+/* loa.search_index(docs, opts) → { {name =, content =}, ... }
+ *   docs: list of { url =, title =, date =, summary =, fields = {
+ *           { text = "...", weight = N } or { body = "content/x.md", weight = N }, ... } }
+ *   opts: { group =, chunk_bytes =, summary_bytes = } (all optional)
+ * A document without summary gets the default summary of its first body
+ * field (markdown_summary). Misuse raises an error naming the field. */
+int search_lua_index(struct lua_State *L, struct site *s);
+
+/* loa.page_summary(path [, max_bytes = 300]) → the default summary of the
+ * content page at path (its first paragraphs as plain text), or nil when
+ * the path is no published page. */
+int search_lua_summary(struct lua_State *L, struct site *s);
+
+#endif

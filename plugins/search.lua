@@ -1,0 +1,52 @@
+-- search.lua — /tim-kiem/: the search page and its index, searched in the
+-- reader's browser with no server (themes/default/static/js/search.js).
+-- This file is the policy: which pages are found, by which fields and how
+-- strongly; loa.search_index (generator/search/) folds the text for
+-- Vietnamese (so "chuyen doi so" finds "chuyển đổi số") and cuts the index
+-- into small files: a manifest, term chunks and metadata groups, so a
+-- query downloads only the chunks of its terms and the metadata of its hits.
+--
+-- site.yaml may set `search: { group: 8, chunk_bytes: 16384 }`.
+local t = loa.t
+local INDEX = "/tim-kiem/index/"
+
+-- how much an occurrence of a word counts, by field: a word of the title
+-- outranks one of the body, whatever the body's length
+local WEIGHT = { title = 12, tags = 6, summary = 3, school = 2, body = 1 }
+
+local function absolute(url)
+  return loa.site.base_url:gsub("/$", "") .. url
+end
+
+loa.on("before_render", function()
+  local conf = (loa.site.params or {}).search or {}
+  local docs = {}
+  -- newest first: the browser shows equal scores in index order
+  for _, p in ipairs(loa.pages{}) do
+    local tags = {}
+    for _, tag in ipairs(p.tags or {}) do tags[#tags + 1] = tag.name end
+    local fields = {
+      { text = p.title, weight = WEIGHT.title },
+      { text = table.concat(tags, " "), weight = WEIGHT.tags },
+      { body = p.path, weight = WEIGHT.body },
+    }
+    if p.summary then fields[#fields + 1] = { text = p.summary, weight = WEIGHT.summary } end
+    if p.school then fields[#fields + 1] = { text = p.school.title, weight = WEIGHT.school } end
+    if p.kind == "school" then
+      fields[#fields + 1] = { text = (p.district or "") .. " " .. (p.province or ""),
+                              weight = WEIGHT.school }
+    end
+    docs[#docs + 1] = {
+      url = p.url, title = p.title, summary = p.summary, fields = fields,
+      date = p.date and loa.format_date(p.date) or nil,
+    }
+  end
+  local files = loa.search_index(docs, { group = conf.group, chunk_bytes = conf.chunk_bytes })
+  for _, f in ipairs(files) do
+    loa.add_file{ url = INDEX .. f.name, content = f.content }
+  end
+  loa.add_page{ url = "/tim-kiem/", layout = "search.html", sitemap = false,
+                index_url = INDEX,
+                page = { kind = "page", title = t.search or "Tìm kiếm", url = "/tim-kiem/",
+                         permalink = absolute("/tim-kiem/") } }
+end)
