@@ -1,0 +1,86 @@
+-- related.lua — where a reader of an article goes next: each news page gets
+-- `older` and `newer` (the neighbouring news by date, across the site) and
+-- `related` (up to KEEP news sharing its tags or its school, best first).
+--
+-- Bounded work, whatever the size of the site: a popular tag holds
+-- thousands of articles, so comparing every article with every other one
+-- sharing a tag would be quadratic. Each article looks only at its WINDOW
+-- nearest neighbours by date in each of its groups (each tag, its school),
+-- scores those candidates (a shared tag 2, the same school 1) and keeps the
+-- best: O(news x groups x WINDOW). The nearest in date are also the most
+-- useful related reading. Arrays only in the loops: the sandbox's `pairs`
+-- sorts its keys on every call.
+local WINDOW = 5    -- neighbours looked at on each side, per group
+local KEEP = 4      -- related articles shown
+local TAG, SCHOOL = 2, 1
+
+loa.on("after_load", function()
+  -- newest first, ties by URL: the order of /tin-tuc/
+  local news = loa.pages{ kind = "news" }
+  local n = #news
+  local pos = {}
+  for i = 1, n do
+    local p = news[i]
+    pos[p] = i
+    p.newer = news[i - 1]
+    p.older = news[i + 1]
+  end
+
+  -- groups of news (one per tag, one per school), each newest first; every
+  -- page lists its memberships as {group, index in it, weight}
+  local groups, member = {}, {}
+  local function join(key, p, weight)
+    local g = groups[key]
+    if not g then g = {}; groups[key] = g end
+    g[#g + 1] = p
+    local m = member[p]
+    m[#m + 1] = { g, #g, weight }
+  end
+  for i = 1, n do
+    local p = news[i]
+    member[p] = {}
+    local tags = p.tags
+    if tags then
+      for k = 1, #tags do join("t\1" .. tags[k].slug, p, TAG) end
+    end
+    if p.school then join("s\1" .. p.school.slug, p, SCHOOL) end
+  end
+
+  for i = 1, n do
+    local p = news[i]
+    local ts = p.timestamp or 0
+    local score, cands = {}, {}
+    local m = member[p]
+    for k = 1, #m do
+      local g, at, weight = m[k][1], m[k][2], m[k][3]
+      for j = math.max(1, at - WINDOW), math.min(#g, at + WINDOW) do
+        local q = g[j]
+        if q ~= p then
+          local s = score[q]
+          if not s then cands[#cands + 1] = q; s = 0 end
+          score[q] = s + weight
+        end
+      end
+    end
+    -- keep the KEEP best by insertion: best score, then nearest in date,
+    -- then the order of /tin-tuc/ (a total order, so the output is stable)
+    local best, dist = {}, {}
+    for c = 1, #cands do
+      local q = cands[c]
+      local sq, dq, pq = score[q], math.abs((q.timestamp or 0) - ts), pos[q]
+      local slot = #best + 1
+      while slot > 1 do
+        local r = best[slot - 1]
+        local sr, dr = score[r], dist[slot - 1]
+        if sr > sq or (sr == sq and (dr < dq or (dr == dq and pos[r] < pq))) then break end
+        slot = slot - 1
+      end
+      if slot <= KEEP then
+        table.insert(best, slot, q)
+        table.insert(dist, slot, dq)
+        best[KEEP + 1], dist[KEEP + 1] = nil, nil
+      end
+    end
+    p.related = best
+  end
+end)
