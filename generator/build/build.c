@@ -4,6 +4,8 @@
 #include "base/diag.h"
 #include "base/value.h"
 #include "base/xalloc.h"
+#include "build/cache.h"
+#include "build/keys.h"
 #include "build/pool.h"
 #include "build/publish.h"
 #include "content/frontmatter.h"
@@ -12,12 +14,14 @@
 #include "lua/sitelua.h"
 #include "lua/template.h"
 #include "markup/markdown.h"
+#include "media/imgstage.h"
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,7 +42,19 @@ struct build {
 	size_t ntheme_dirs;
 	struct arena arena;
 	size_t pages_written, files_written;
+	size_t njobs, jobs_done; /* for opts->progress */
 	char job_hash[41]; /* manifest: in a worker, the hash of the job's output */
+	/* incremental builds (cache.h): each job's key ("" when not
+	 * cacheable), the jobs left to render after the cache, and in a
+	 * worker the job at hand */
+	struct cache *cache;
+	char (*keys)[CACHE_KEY_LEN + 1];
+	size_t *todo, ntodo, cached, nkeyed;
+	size_t current_job;
+	struct image_stage *images; /* bundle images: facts for <img>, published by the stage */
+	bool timings;      /* LOA_TIMINGS set: stage times on stderr */
+	struct timespec stage_start;
+	double stage_cpu;
 };
 
 static bool is_dir(const char *path)
@@ -140,6 +156,81 @@ static int link_cb(void *ctx, const char *url, struct buf *out)
 	return site_resolve_link(pair[0], pair[1], url, out);
 }
 
+/* The deps side file of a cached render: the pages whose volatile fields
+ * it read, one path a line, then "=" and the key of those fields. */
+static void deps_encode(struct build *b, struct buf *out)
+{
+	size_t n;
+	const size_t *deps = sitelua_deps(b->sl, &n);
+	if (!n)
+		return;
+	struct buf k = BUF_INIT;
+	char key[CACHE_KEY_LEN + 1];
+	for (size_t i = 0; i < n; i++) {
+		buf_addf(out, "%s\n", b->site.pages[deps[i]]->path);
+		keys_page_volatile(&k, b->site.pages[deps[i]]);
+	}
+	key_finish(&k, key);
+	buf_addf(out, "=%s\n", key);
+	buf_release(&k);
+}
+
+/* True when the pages a cached render read still have the fields it saw. */
+static bool deps_hold(struct build *b, const struct buf *deps)
+{
+	struct buf k = BUF_INIT;
+	const char *p = deps->ptr, *end = deps->ptr + deps->len;
+	bool ok = deps->len == 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break;
+		char *line = xstrndup(p, (size_t)(nl - p));
+		p = nl + 1;
+		size_t i;
+		if (line[0] == '=') {
+			char key[CACHE_KEY_LEN + 1];
+			key_finish(&k, key);
+			ok = p == end && strcmp(line + 1, key) == 0;
+			free(line);
+			break;
+		}
+		bool found = strmap_get(&b->site.page_by_path, line, &i);
+		free(line);
+		if (!found)
+			break;
+		keys_page_volatile(&k, b->site.pages[i]);
+	}
+	buf_release(&k);
+	return ok;
+}
+
+/* Writes a rendered job's output. A cacheable one goes to the cache first
+ * (with its diagnostics so far and what else it read) and is linked into
+ * the site from there. */
+static int emit(struct build *b, const char *out_path, const struct buf *data, struct diag_list *d)
+{
+	if (b->opts->dry_run)
+		return 0;
+	const char *key = b->keys ? b->keys[b->current_job] : "";
+	if (*key && !sitelua_untracked(b->sl) && d->errors == 0) {
+		struct buf enc = BUF_INIT, deps = BUF_INIT;
+		char path[4096];
+		diag_list_encode(&enc, d);
+		deps_encode(b, &deps);
+		int rc = cache_store(b->cache, key, data->ptr, data->len, enc.ptr, enc.len, deps.ptr,
+				     deps.len) == 0 &&
+				 cache_lookup(b->cache, key, path, sizeof(path))
+			 ? outdir_link(b->out, out_path, path, d)
+			 : 1;
+		buf_release(&enc);
+		buf_release(&deps);
+		if (rc <= 0)
+			return rc;
+	}
+	return outdir_write(b->out, out_path, data->ptr, data->len, d);
+}
+
 static int render_content(struct build *b, size_t page_index, struct diag_list *d)
 {
 	struct page *p = b->site.pages[page_index];
@@ -147,14 +238,15 @@ static int render_content(struct build *b, size_t page_index, struct diag_list *
 	void *pair[2] = { &b->site, p };
 	struct sitelua_shortcode_ctx sc = { b->sl, page_index, d };
 	struct markdown_opts mo = { p->path, p->body_line - 1, b->site.config.unsafe_html,
-				    link_cb, pair, b->site.text, sitelua_shortcode_cb, &sc };
+				    link_cb, pair, b->site.text, sitelua_shortcode_cb, &sc,
+				    image_stage_markdown, b->images };
 	int ret = markdown_render(&body, p->body, p->body_len, &mo, d);
 	if (ret == 0)
 		ret = sitelua_render_page(b->sl, page_index, body.ptr, body.len, &html, d);
 	if (ret == 0 && b->opts->manifest)
 		repo_hash_bytes(html.ptr, html.len, b->job_hash);
-	if (ret == 0 && !b->opts->dry_run)
-		ret = outdir_write(b->out, p->out_path, html.ptr, html.len, d);
+	if (ret == 0)
+		ret = emit(b, p->out_path, &html, d);
 	buf_release(&body);
 	buf_release(&html);
 	return ret;
@@ -175,7 +267,8 @@ static int render_extra(struct build *b, size_t i, struct diag_list *d)
 		bool first = !e->url || !strstr(e->url, "/trang/");
 		struct sitelua_shortcode_ctx sc = { b->sl, src, first ? d : &ignored };
 		struct markdown_opts mo = { p->path, p->body_line - 1, b->site.config.unsafe_html,
-					    link_cb, pair, b->site.text, sitelua_shortcode_cb, &sc };
+					    link_cb, pair, b->site.text, sitelua_shortcode_cb, &sc,
+					    image_stage_markdown, b->images };
 		markdown_render(&body, p->body, p->body_len, &mo, first ? d : &ignored);
 		diag_list_release(&ignored);
 	}
@@ -183,8 +276,8 @@ static int render_extra(struct build *b, size_t i, struct diag_list *d)
 	buf_release(&body);
 	if (ret == 0 && b->opts->manifest)
 		repo_hash_bytes(out.ptr, out.len, b->job_hash);
-	if (ret == 0 && !b->opts->dry_run)
-		ret = outdir_write(b->out, e->out_path, out.ptr, out.len, d);
+	if (ret == 0)
+		ret = emit(b, e->out_path, &out, d);
 	buf_release(&out);
 	return ret;
 }
@@ -193,6 +286,10 @@ static int work(void *ctx, size_t job, struct buf *out)
 {
 	struct build *b = ctx;
 	struct diag_list d = DIAG_LIST_INIT;
+	if (b->todo)
+		job = b->todo[job];
+	b->current_job = job;
+	sitelua_render_begin(b->sl, job < b->ncontent ? b->content[job] : SITELUA_NO_PAGE);
 	memset(b->job_hash, '-', sizeof(b->job_hash) - 1);
 	int ret = job < b->ncontent ? render_content(b, b->content[job], &d)
 				    : render_extra(b, job - b->ncontent, &d);
@@ -209,6 +306,10 @@ static int work(void *ctx, size_t job, struct buf *out)
 static void job_done(void *ctx, size_t job, enum pool_status st, const char *data, size_t len)
 {
 	struct build *b = ctx;
+	if (b->todo)
+		job = b->todo[job];
+	if (b->opts->progress)
+		b->opts->progress(b->opts->progress_ctx, ++b->jobs_done, b->njobs);
 	const char *who = job < b->ncontent ? b->site.pages[b->content[job]]->path
 					    : sitelua_extra(b->sl, job - b->ncontent)->plugin;
 	if (st == POOL_OK || st == POOL_FAILED)
@@ -234,6 +335,11 @@ static void job_done(void *ctx, size_t job, enum pool_status st, const char *dat
 
 /* ---- files copied as they are ------------------------------------------------ */
 
+static void image_output(void *ctx, const char *out_path, const char *hash)
+{
+	manifest_add(ctx, out_path, hash);
+}
+
 static void copy_bundle_files(struct build *b)
 {
 	struct buf data = BUF_INIT;
@@ -241,6 +347,8 @@ static void copy_bundle_files(struct build *b)
 		const struct page *p = b->site.pages[i];
 		for (size_t j = 0; j < p->nfiles; j++) {
 			const struct bundle_file *f = &p->files[j];
+			if (image_stage_owns(b->images, f->file_index))
+				continue; /* published stripped by the image stage */
 			if (repo_read(b->site.repo, &b->site.files[f->file_index], &data, b->diags) < 0)
 				continue;
 			manifest_add_bytes(b, f->out_path, data.ptr, data.len);
@@ -501,6 +609,246 @@ static size_t vm_size(void)
 	return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
 }
 
+/* Lua memory allowed per page on top of LUAVM_LIMITS_DEFAULT (see build_run) */
+enum { LUA_BYTES_PER_PAGE = 16 * 1024 };
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* CPU seconds of this process and of its reaped children (the workers) */
+static double cpu_seconds(void)
+{
+	struct rusage self, kids;
+	if (getrusage(RUSAGE_SELF, &self) != 0 || getrusage(RUSAGE_CHILDREN, &kids) != 0)
+		return 0;
+	return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec +
+			kids.ru_stime.tv_sec) +
+	       (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec +
+			kids.ru_stime.tv_usec) / 1e6;
+}
+
+/* LOA_TIMINGS=1 prints the wall and CPU time of each stage on standard
+ * error, for the benchmark (bench/run.py) and profiling; off, it costs
+ * nothing. */
+static void stage_done(struct build *b, const char *stage)
+{
+	if (!b->timings)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double cpu = cpu_seconds();
+	fprintf(stderr, "loa: timing: %-12s %8.3f s wall %8.3f s cpu\n", stage,
+		seconds_between(&b->stage_start, &now), cpu - b->stage_cpu);
+	b->stage_start = now;
+	b->stage_cpu = cpu;
+}
+
+/* The earliest instant after --now at which the output changes by itself:
+ * a future-dated page appears, or what a plugin declared. */
+static void next_change(struct build *b, struct build_result *res)
+{
+	const char *who = "", *why = "";
+	int64_t t = b->sl ? sitelua_next_change(b->sl, &who, &why) : 0;
+	if (*why)
+		who = ""; /* a plugin's reason names what changes; its own name would add nothing */
+	if (b->site.next_future && (!t || b->site.next_future < t)) {
+		t = b->site.next_future;
+		who = b->site.next_future_path;
+		why = "scheduled page";
+	}
+	if (!t)
+		return;
+	struct date d;
+	date_from_epoch(&d, t, b->site.text ? text_tz_offset(b->site.text, t) : b->site.tz_offset);
+	res->next_change = t;
+	date_format_iso(res->next_change_iso, &d);
+	snprintf(res->next_change_where, sizeof(res->next_change_where), "%s", who);
+	snprintf(res->next_change_why, sizeof(res->next_change_why), "%s", why);
+}
+
+/* ---- incremental builds -------------------------------------------------------- */
+
+/* What every key starts with: the program, the options that change pages,
+ * and the theme and plugin folders (read from disk, not from git). */
+static void key_base(const struct build *b, struct buf *k)
+{
+	const struct build_options *o = b->opts;
+	key_add_str(k, "loa-build-1");
+	keys_program(k);
+	key_add_i64(k, o->site.drafts);
+	key_add_i64(k, o->site.future);
+	key_add_i64(k, o->site.worktree);
+	key_add_i64(k, o->strict);
+	static const char *const dirs[] = { "themes", "plugins" };
+	for (int i = 0; i < 2; i++) {
+		char *own = xasprintf("%s/%s", o->site.repo_path, dirs[i]);
+		char *installed = xasprintf("%s/%s", o->data_dir, dirs[i]);
+		keys_tree(k, own);
+		keys_tree(k, installed);
+		free(own);
+		free(installed);
+	}
+}
+
+/* The key of a whole build from a commit: nothing but the time can change
+ * its output. Empty for --worktree, whose files have no commit. */
+static void whole_build_key(const struct build *b, char key[CACHE_KEY_LEN + 1])
+{
+	const struct build_options *o = b->opts;
+	key[0] = '\0';
+	if (o->site.worktree)
+		return;
+	struct repo *r = NULL;
+	struct diag_list ignored = DIAG_LIST_INIT; /* site_load reports them */
+	struct repo_opts ro = { o->site.repo_path, o->site.ref, false, 0, 0, 32 };
+	if (repo_open(&r, &ro, &ignored) == 0) {
+		struct buf k = BUF_INIT;
+		key_base(b, &k);
+		key_add_str(&k, repo_commit_id(r));
+		key_finish(&k, key);
+		buf_release(&k);
+	}
+	if (r)
+		repo_free(r);
+	diag_list_release(&ignored);
+}
+
+static bool same_folder(const char *dir, uint64_t id)
+{
+	struct stat st;
+	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (uint64_t)st.st_ino == id;
+}
+
+/* A rebuild of the same commit, inputs and options within the time its
+ * output cannot change by itself (before the next change and the next
+ * day): the published site is already what this build would make. Its
+ * outcome and diagnostics are the last build's. */
+static bool up_to_date(struct build *b, const char *key, struct build_result *res)
+{
+	struct cache_record r;
+	struct buf enc = BUF_INIT;
+	int64_t now = b->opts->site.now;
+	bool yes = *key && cache_record_read(b->cache, &r, &enc) == 0 && strcmp(r.key, key) == 0 &&
+		   r.status != 2 && now >= r.valid_from && (!r.valid_until || now < r.valid_until) &&
+		   same_folder(b->opts->out_dir, r.out_id);
+	if (yes) {
+		diag_list_decode(b->diags, enc.ptr, enc.len);
+		res->status = r.status;
+		res->pages = (size_t)r.pages;
+		res->files = (size_t)r.files;
+		res->next_change = r.next_change;
+		snprintf(res->next_change_iso, sizeof(res->next_change_iso), "%s", r.next_iso);
+		snprintf(res->next_change_where, sizeof(res->next_change_where), "%s", r.next_where);
+		snprintf(res->next_change_why, sizeof(res->next_change_why), "%s", r.next_why);
+		snprintf(res->lang, sizeof(res->lang), "%s", r.lang);
+		res->up_to_date = true;
+	}
+	buf_release(&enc);
+	return yes;
+}
+
+/* Keys of every job, and the output of each found in the cache linked into
+ * the new site, with the diagnostics its render gave. The rest are left
+ * in b->todo for the render pool. */
+static void use_cache(struct build *b, size_t njobs)
+{
+	b->todo = xcalloc(njobs + 1, sizeof(*b->todo));
+	b->keys = xcalloc(njobs + 1, sizeof(*b->keys));
+	struct buf k = BUF_INIT, state = BUF_INIT;
+	key_base(b, &state);
+	keys_value(&state, b->site.config.root);
+	keys_site_metadata(&state, &b->site);
+	sitelua_key_state(b->sl, &state);
+	char state_key[CACHE_KEY_LEN + 1];
+	key_finish(&state, state_key);
+	buf_release(&state);
+	for (size_t j = 0; j < njobs; j++) {
+		buf_reset(&k);
+		key_add_str(&k, state_key);
+		if (j < b->ncontent) {
+			keys_page(&k, &b->site, b->site.pages[b->content[j]]);
+		} else {
+			const struct extra_output *e = sitelua_extra(b->sl, j - b->ncontent);
+			if (!e->layout) { /* a plugin's file: made in the builder, cheap to write */
+				b->todo[b->ntodo++] = j;
+				continue;
+			}
+			sitelua_key_extra(b->sl, j - b->ncontent, &k);
+			size_t src;
+			if (e->source && strmap_get(&b->site.page_by_path, e->source, &src))
+				keys_page(&k, &b->site, b->site.pages[src]);
+		}
+		key_finish(&k, b->keys[j]);
+		b->nkeyed++;
+		char path[4096];
+		const char *out_path = j < b->ncontent ? b->site.pages[b->content[j]]->out_path
+						       : sitelua_extra(b->sl, j - b->ncontent)->out_path;
+		struct buf enc = BUF_INIT, deps = BUF_INIT;
+		if (cache_lookup(b->cache, b->keys[j], path, sizeof(path)) &&
+		    cache_deps(b->cache, b->keys[j], &deps) == 0 && deps_hold(b, &deps) &&
+		    cache_diags(b->cache, b->keys[j], &enc) == 0 &&
+		    outdir_link(b->out, out_path, path, b->diags) == 0) {
+			diag_list_decode(b->diags, enc.ptr, enc.len);
+			b->ok[j] = true;
+			b->cached++;
+			if (b->opts->progress)
+				b->opts->progress(b->opts->progress_ctx, ++b->jobs_done, njobs);
+		} else {
+			b->todo[b->ntodo++] = j;
+		}
+		buf_release(&enc);
+		buf_release(&deps);
+	}
+	buf_release(&k);
+}
+
+/* After a published build: the record for the next one, and the cache
+ * emptied of what this build did not use. */
+static void remember(struct build *b, const char *key, const struct build_result *res)
+{
+	struct cache_record r;
+	memset(&r, 0, sizeof(r));
+	struct stat st;
+	if (!*key || res->status == 2 || lstat(b->opts->out_dir, &st) < 0) {
+		cache_record_remove(b->cache);
+	} else {
+		snprintf(r.key, sizeof(r.key), "%s", key);
+		r.valid_from = b->opts->site.now;
+		/* "today" is in every render's context: a new day, a new build */
+		struct date day = b->site.today;
+		day.prec = DATE_DAY;
+		day.hour = day.minute = day.second = 0;
+		day.has_offset = false;
+		r.valid_until = date_to_epoch(&day, b->site.tz_offset) + 86400;
+		if (res->next_change && res->next_change < r.valid_until)
+			r.valid_until = res->next_change;
+		r.status = res->status;
+		r.pages = res->pages;
+		r.files = res->files;
+		r.out_id = (uint64_t)st.st_ino;
+		r.next_change = res->next_change;
+		snprintf(r.next_iso, sizeof(r.next_iso), "%s", res->next_change_iso);
+		snprintf(r.next_where, sizeof(r.next_where), "%s", res->next_change_where);
+		snprintf(r.next_why, sizeof(r.next_why), "%s", res->next_change_why);
+		snprintf(r.lang, sizeof(r.lang), "%s", res->lang);
+		struct buf enc = BUF_INIT;
+		diag_list_encode(&enc, b->diags);
+		cache_record_write(b->cache, &r, enc.ptr, enc.len);
+		buf_release(&enc);
+	}
+	/* keep what this build used: the keys of every job that has one */
+	char **keep = xcalloc(b->njobs + 1, sizeof(*keep));
+	size_t n = 0;
+	for (size_t j = 0; j < b->njobs; j++)
+		if (b->keys[j][0])
+			keep[n++] = b->keys[j];
+	qsort(keep, n, sizeof(*keep), cmp_str);
+	cache_sweep(b->cache, keep, n);
+	free(keep);
+}
+
 static uint64_t seed_of(const char *commit)
 {
 	uint64_t h = 1469598103934665603ull;
@@ -517,20 +865,42 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	memset(&b, 0, sizeof(b));
 	b.opts = opts;
 	b.diags = diags;
+	const char *timings = getenv("LOA_TIMINGS");
+	b.timings = timings && *timings && strcmp(timings, "0") != 0;
+	b.stage_start = t0;
+	b.stage_cpu = b.timings ? cpu_seconds() : 0;
 	memset(res, 0, sizeof(*res));
 	res->status = 2;
 	const struct value *i18n = NULL;
+	char build_key[CACHE_KEY_LEN + 1] = "";
+	if (!opts->dry_run && !opts->no_cache)
+		b.cache = cache_open(opts->out_dir);
+	if (b.cache) {
+		whole_build_key(&b, build_key);
+		if (up_to_date(&b, build_key, res))
+			goto done;
+	}
 
 	if (site_load(&b.site, &opts->site, diags) < 0)
 		goto done;
+	snprintf(res->lang, sizeof(res->lang), "%s", b.site.config.language);
+	if (b.timings)
+		fprintf(stderr, "loa: timing: %-12s %8.3f s wall (%zu pages)\n", "history",
+			b.site.history_seconds, b.site.npages);
+	stage_done(&b, "load");
 	markdown_init();
 	struct luavm_limits limits = LUAVM_LIMITS_DEFAULT;
+	/* The pages' tables live in the state (about 6 KB each, 10 KB with the
+	 * garbage between collections): the cap that stops a runaway plugin
+	 * grows with the site, or 30,000 pages would not fit in 256 MB. */
+	limits.max_bytes += b.site.npages * LUA_BYTES_PER_PAGE;
 	if (luavm_open(&b.vm, &limits, seed_of(repo_commit_id(b.site.repo)), diags) < 0)
 		goto done;
 	if (open_theme(&b) < 0 || load_i18n(&b, &i18n) < 0)
 		goto done;
 	if (sitelua_open(&b.sl, &b.site, b.vm, b.theme, i18n, diags) < 0)
 		goto done;
+	stage_done(&b, "lua-setup");
 	phase_begin(&b, "loading plugins, after_load and before_render");
 	int plugins_ok = load_plugins(&b) == 0 && sitelua_run_stage(b.sl, "after_load", diags) == 0 &&
 			 sitelua_run_stage(b.sl, "before_render", diags) == 0 &&
@@ -538,20 +908,37 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	phase_end(&b);
 	if (!plugins_ok)
 		goto done;
+	stage_done(&b, "plugins");
 
 	b.content = xcalloc(b.site.npages + 1, sizeof(*b.content));
 	for (size_t i = 0; i < b.site.npages; i++)
 		if (b.site.pages[i]->kind != PAGE_SECTION && b.site.pages[i]->kind != PAGE_HOME)
 			b.content[b.ncontent++] = i;
 	size_t njobs = b.ncontent + sitelua_extra_count(b.sl);
+	b.njobs = njobs;
 	b.ok = xcalloc(njobs + 1, sizeof(*b.ok));
 
 	if (!opts->dry_run && outdir_begin(&b.out, opts->out_dir, diags) < 0)
 		goto done;
+	/* forget the last build until this one is published: a failure
+	 * must not leave a record that calls the old site current */
+	cache_record_remove(b.cache);
 	struct pool_opts po = { opts->jobs > 0 ? opts->jobs : 1, b.site.config.render_timeout_ms,
 				vm_size() + b.site.config.render_memory };
-	if (pool_run(&po, njobs, NULL, work, job_done, &b, diags) < 0)
+	/* images first: the pages need their sizes */
+	struct image_stage_opts io = { opts->out_dir, b.out, &po, image_output, &b };
+	if (image_stage_run(&b.images, &b.site, &io, diags) < 0)
 		goto done;
+	b.files_written += image_stage_files(b.images);
+	if (b.cache) {
+		use_cache(&b, njobs);
+		if (b.timings)
+			fprintf(stderr, "loa: timing: %-12s %zu of %zu pages\n", "from cache", b.cached,
+				b.nkeyed);
+	}
+	if (pool_run(&po, b.todo ? b.ntodo : njobs, NULL, work, job_done, &b, diags) < 0)
+		goto done;
+	stage_done(&b, "render");
 	for (size_t j = 0; j < njobs; j++)
 		b.pages_written += b.ok[j];
 	copy_bundle_files(&b);
@@ -563,6 +950,7 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	}
 	strmap_release(&seen);
 	write_sitemap(&b);
+	stage_done(&b, "copy+sitemap");
 	phase_begin(&b, "after_build");
 	plugins_ok = sitelua_run_stage(b.sl, "after_build", diags) == 0;
 	phase_end(&b);
@@ -578,13 +966,24 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 		if (outdir_commit(o, diags) < 0)
 			res->status = 2;
 	}
+	stage_done(&b, "publish");
 done:
 	if (b.out)
 		outdir_abort(b.out);
-	res->pages = b.pages_written;
-	res->files = b.files_written;
+	if (!res->up_to_date) {
+		res->pages = b.pages_written;
+		res->files = b.files_written;
+		res->cached = b.cached;
+		next_change(&b, res);
+		if (b.keys && res->status != 2)
+			remember(&b, build_key, res);
+	}
+	cache_close(b.cache);
+	free(b.keys);
+	free(b.todo);
 	free(b.content);
 	free(b.ok);
+	image_stage_free(b.images);
 	sitelua_free(b.sl);
 	if (b.theme)
 		theme_free(b.theme);

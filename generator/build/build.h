@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "site/site.h"
 
@@ -37,15 +38,30 @@ struct build_options {
 	bool strict;          /* any error publishes nothing */
 	bool dry_run;         /* loa check: render everything, write nothing */
 	bool quiet;
+	bool no_cache;        /* render everything; neither read nor write .loa-cache/ */
 	bool watched;         /* a supervisor reads phase messages on watch_fd */
 	int watch_fd;
 	struct build_manifest *manifest; /* filled when set (any mode; meant for dry_run) */
+	/* called in the process that runs the build after each rendered page
+	 * (done of total), for the command line's progress line; may be NULL */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
 };
 
 struct build_result {
 	int status; /* SPEC's exit status: 0 clean, 1 published with rejected pages, 2 nothing published */
 	size_t pages, files; /* written */
 	double seconds;
+	size_t cached;       /* pages taken from the cache (.loa-cache/) instead of rendered */
+	bool up_to_date;     /* nothing changed since the last build: the site was left as it was */
+	char lang[8];        /* site.yaml's language ("vi"), "" when it was not read */
+	/* the next time the output would change by itself, strictly after
+	 * --now: the earliest future-dated page, or a plugin's
+	 * loa.next_change (an activity's deadline); 0 when none */
+	int64_t next_change;
+	char next_change_iso[64];  /* 2026-12-01T00:00:00+07:00, in the site's zone */
+	char next_change_where[160]; /* "content/news/x.md" or "plugins/plans.lua" */
+	char next_change_why[160];   /* English for a page ("scheduled page"), a plugin's own text */
 };
 
 void build_run(const struct build_options *opts, struct diag_list *diags, struct build_result *res);

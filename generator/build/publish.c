@@ -346,25 +346,23 @@ static int write_full(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t len,
-		 struct diag_list *diags)
+/* Opens (creating) every folder of relpath below the temporary folder,
+ * without following symlinks, so nothing lands outside the tree. Returns
+ * the descriptor of the last folder (o->tmp_fd or one to close) and sets
+ * *leaf to the file name inside path (a copy of relpath the caller frees). */
+static int open_parent(struct outdir *o, const char *relpath, char **path, const char **leaf,
+		       struct diag_list *diags)
 {
-	if (!outdir_path_valid(relpath))
-		return diag_error(diags, "", 0, 0, "invalid output path \"%s\"",
-				  relpath ? relpath : "(null)");
-
-	char *path = xstrdup(relpath);
-	int dir = o->tmp_fd, fd = -1, rc = -1;
-	char *comp = path, *slash;
-	/* each folder on the way: created if missing, opened without
-	 * following symlinks, so nothing lands outside the tree */
+	*path = xstrdup(relpath);
+	int dir = o->tmp_fd;
+	char *comp = *path, *slash;
 	while ((slash = strchr(comp, '/'))) {
 		*slash = 0;
 		bool created = mkdirat(dir, comp, 0755) == 0;
 		if (!created && errno != EEXIST) {
 			diag_error(diags, "", 0, 0, "cannot create folder for %s/%s: %s",
 				   o->final_dir, relpath, strerror(errno));
-			goto done;
+			goto fail;
 		}
 		int next = openat(dir, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (next < 0) {
@@ -375,7 +373,7 @@ int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t
 			else
 				diag_error(diags, "", 0, 0, "cannot write %s/%s: %s",
 					   o->final_dir, relpath, strerror(errno));
-			goto done;
+			goto fail;
 		}
 		if (dir != o->tmp_fd)
 			close(dir);
@@ -385,24 +383,48 @@ int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t
 		if (created && fchmod(dir, 0755) < 0) {
 			diag_error(diags, "", 0, 0, "cannot write %s/%s: %s", o->final_dir,
 				   relpath, strerror(errno));
-			goto done;
+			goto fail;
 		}
 		comp = slash + 1;
 	}
-	fd = openat(dir, comp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	*leaf = comp;
+	return dir;
+fail:
+	if (dir != o->tmp_fd)
+		close(dir);
+	free(*path);
+	*path = NULL;
+	return -1;
+}
+
+static void create_error(struct outdir *o, int dir, const char *leaf, const char *relpath, int e,
+			 struct diag_list *diags)
+{
+	struct stat st;
+	if (e == EEXIST && fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
+		diag_error(diags, "", 0, 0, "cannot write %s/%s: it is a folder", o->final_dir,
+			   relpath);
+	else if (e == EEXIST)
+		diag_error(diags, "", 0, 0, "%s/%s is written twice", o->final_dir, relpath);
+	else
+		diag_error(diags, "", 0, 0, "cannot write %s/%s: %s", o->final_dir, relpath,
+			   strerror(e));
+}
+
+int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t len,
+		 struct diag_list *diags)
+{
+	if (!outdir_path_valid(relpath))
+		return diag_error(diags, "", 0, 0, "invalid output path \"%s\"",
+				  relpath ? relpath : "(null)");
+	char *path;
+	const char *leaf;
+	int dir = open_parent(o, relpath, &path, &leaf, diags), fd = -1, rc = -1;
+	if (dir < 0)
+		return -1;
+	fd = openat(dir, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		int e = errno;
-		struct stat st;
-		if (e == EEXIST && fstatat(dir, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISDIR(st.st_mode))
-			diag_error(diags, "", 0, 0, "cannot write %s/%s: it is a folder",
-				   o->final_dir, relpath);
-		else if (e == EEXIST)
-			diag_error(diags, "", 0, 0, "%s/%s is written twice", o->final_dir,
-				   relpath);
-		else
-			diag_error(diags, "", 0, 0, "cannot write %s/%s: %s", o->final_dir,
-				   relpath, strerror(e));
+		create_error(o, dir, leaf, relpath, errno, diags);
 		goto done;
 	}
 	if (fchmod(fd, 0644) < 0 || write_full(fd, data, len) < 0) {
@@ -421,6 +443,28 @@ int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t
 done:
 	if (fd >= 0)
 		close(fd);
+	if (dir != o->tmp_fd)
+		close(dir);
+	free(path);
+	return rc;
+}
+
+int outdir_link(struct outdir *o, const char *relpath, const char *src, struct diag_list *diags)
+{
+	if (!outdir_path_valid(relpath))
+		return diag_error(diags, "", 0, 0, "invalid output path \"%s\"",
+				  relpath ? relpath : "(null)");
+	char *path;
+	const char *leaf;
+	int dir = open_parent(o, relpath, &path, &leaf, diags);
+	if (dir < 0)
+		return -1;
+	int rc = linkat(AT_FDCWD, src, dir, leaf, 0) == 0 ? 0 : 1;
+	int e = errno;
+	if (rc && e != EXDEV && e != EPERM && e != EMLINK) {
+		create_error(o, dir, leaf, relpath, e, diags);
+		rc = -1;
+	}
 	if (dir != o->tmp_fd)
 		close(dir);
 	free(path);

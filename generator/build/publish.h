@@ -24,6 +24,10 @@ int outdir_begin(struct outdir **out, const char *final_dir, struct diag_list *d
  * Writing the same path twice is an error. */
 int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t len,
 		 struct diag_list *diags);
+/* Publishes relpath as a hard link to the file src (a cache object, which
+ * is never changed in place): 0; 1 when the file system cannot link (the
+ * caller writes the bytes instead); -1 on an error, added to diags. */
+int outdir_link(struct outdir *o, const char *relpath, const char *src, struct diag_list *diags);
 /* True when relpath is a safe output path (see above). */
 bool outdir_path_valid(const char *relpath);
 /* Swaps the new site in and removes the old one; frees o. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,12 +34,50 @@ void build_result_send(int fd, const struct build_result *r, const struct diag_l
 {
 	struct buf body = BUF_INIT, msg = BUF_INIT;
 	diag_list_encode(&body, d);
-	buf_addf(&msg, "R %d %zu %zu %.6f %zu\n", r->status, r->pages, r->files, r->seconds,
-		 body.len);
+	/* then, on the same line (older readers stop at the fifth field): the
+	 * site's language, the next change's epoch and ISO time, and where and
+	 * why, tab-separated to the end of the line */
+	buf_addf(&msg, "R %d %zu %zu %.6f %zu %s %lld %s ", r->status, r->pages, r->files, r->seconds,
+		 body.len, r->lang[0] ? r->lang : "-", (long long)r->next_change,
+		 r->next_change_iso[0] ? r->next_change_iso : "-");
+	for (const char *p = r->next_change_where; *p; p++)
+		buf_putc(&msg, (unsigned char)*p < 0x20 ? ' ' : *p);
+	buf_putc(&msg, '\t');
+	for (const char *p = r->next_change_why; *p; p++)
+		buf_putc(&msg, (unsigned char)*p < 0x20 ? ' ' : *p);
+	/* and what the cache spared */
+	buf_addf(&msg, "\t%zu %d\n", r->cached, r->up_to_date);
 	buf_add(&msg, body.ptr, body.len);
 	(void)sys_write_all(fd, msg.ptr, msg.len);
 	buf_release(&body);
 	buf_release(&msg);
+}
+
+void build_result_parse_extra(const char *line, size_t len, struct build_result *r)
+{
+	char lang[8], iso[64];
+	long long next = 0;
+	int used = 0;
+	char *copy = xstrndup(line, len);
+	/* %n right after the ISO time: a " %n" would also skip the tab that
+	 * follows an empty "where" */
+	if (sscanf(copy, "R %*d %*u %*u %*f %*u %7s %lld %63s%n", lang, &next, iso, &used) >= 3 &&
+	    used > 0 && copy[used] == ' ') {
+		used++;
+		snprintf(r->lang, sizeof(r->lang), "%s", strcmp(lang, "-") ? lang : "");
+		r->next_change = next;
+		snprintf(r->next_change_iso, sizeof(r->next_change_iso), "%s", strcmp(iso, "-") ? iso : "");
+		const char *rest = copy + used, *tab = strchr(rest, '\t');
+		size_t wn = tab ? (size_t)(tab - rest) : strlen(rest);
+		snprintf(r->next_change_where, sizeof(r->next_change_where), "%.*s", (int)wn, rest);
+		const char *why = tab ? tab + 1 : "", *tab2 = strchr(why, '\t');
+		snprintf(r->next_change_why, sizeof(r->next_change_why), "%.*s",
+			 (int)(tab2 ? (size_t)(tab2 - why) : strlen(why)), why);
+		int up = 0;
+		if (tab2 && sscanf(tab2 + 1, "%zu %d", &r->cached, &up) == 2)
+			r->up_to_date = up != 0;
+	}
+	free(copy);
 }
 
 /* Parses complete messages at the front of in; returns true once the
@@ -74,6 +113,7 @@ static bool parse_messages(struct buf *in, int64_t *deadline, char *label, size_
 			if (sscanf(p, "R %d %zu %zu %lf %zu", &res->status, &res->pages, &res->files,
 				   &res->seconds, &len) != 5)
 				break;
+			build_result_parse_extra(p, (size_t)(nl - p), res);
 			size_t start = (size_t)(nl + 1 - in->ptr);
 			if (in->len - start < len)
 				break;
@@ -101,6 +141,7 @@ void supervise_build(const struct build_options *opts, struct diag_list *diags,
 		return;
 	}
 	fflush(NULL);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		diag_error(diags, "", 0, 0, "cannot start the build: %s", strerror(errno));
@@ -109,6 +150,12 @@ void supervise_build(const struct build_options *opts, struct diag_list *diags,
 		return;
 	}
 	if (pid == 0) {
+		/* A killed `loa build` takes its builder with it: an orphan would
+		 * go on publishing and hold the output's lock against the next
+		 * build. The getppid check covers a parent killed before prctl. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
 		close(fds[0]);
 		run_builder(opts, fds[1]);
 		close(fds[1]);

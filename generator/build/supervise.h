@@ -18,9 +18,13 @@
 void supervise_build(const struct build_options *opts, struct diag_list *diags,
 		     struct build_result *res);
 
-/* Sends a build's outcome over a pipe: "R status pages files seconds len\n"
+/* Sends a build's outcome over a pipe: "R status pages files seconds len
+ * lang next iso where\twhy\n"
  * and len bytes of encoded diagnostics (diag_list_encode). The builder
  * child uses it, and so does the preview server's build process. */
 void build_result_send(int fd, const struct build_result *r, const struct diag_list *d);
+/* Reads the fields after the fifth of that "R" line (language, next
+ * change) into r; line is the header without its newline. */
+void build_result_parse_extra(const char *line, size_t len, struct build_result *r);
 
 #endif

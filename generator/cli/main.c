@@ -1,7 +1,10 @@
 /* main — the command line: parses arguments, runs a command, prints every
  * diagnostic in one place and turns the outcome into SPEC's exit status.
  * Nothing below this file prints or exits. */
+#include "base/arena.h"
+#include "base/buf.h"
 #include "base/diag.h"
+#include "base/messages.h"
 #include "base/xalloc.h"
 #include "build/build.h"
 #include "build/supervise.h"
@@ -9,8 +12,10 @@
 #include "review/review.h"
 #include "serve/serve.h"
 #include "content/dates.h"
+#include "site/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,15 +34,74 @@
 static const char usage[] =
 	"usage: loa build  [--repo PATH] [--ref REF] [--worktree] [--out DIR] [--drafts]\n"
 	"                  [--future] [--strict] [--jobs N] [--now DATE] [--quiet]\n"
-	"       loa check  [--repo PATH] [--ref REF] [--worktree] [--format text|json]\n"
+	"                  [--format text|json] [--no-cache]\n"
+	"       loa check  [--repo PATH] [--ref REF] [--worktree] [--drafts] [--future]\n"
+	"                  [--jobs N] [--now DATE] [--quiet] [--format text|json]\n"
 	"       loa serve  [--repo PATH] [--bind ADDR] [--port N] [--jobs N] [--now DATE] [--future]\n"
-	"       loa new    news|school|plan \"Title\" [--school SLUG] [--repo PATH]\n"
-	"       loa review BASE..HEAD [--repo PATH] [--jobs N] [--now DATE] [--format text|json]\n"
+	"       loa new    news|school|plan \"Title\" [--school SLUG] [--repo PATH] [--now DATE]\n"
+	"       loa review BASE..HEAD [--repo PATH] [--jobs N] [--now DATE] [--drafts] [--future]\n"
+	"                  [--format text|json]\n"
 	"       loa --help | --version\n"
+	"\n"
+	"Every command takes --lang vi|en: the language of diagnostics (default:\n"
+	"LOA_LANG, else site.yaml's language, else vi).\n"
 	"\n"
 	"Exit status: 0 clean; 1 published, but some pages were rejected;\n"
 	"2 nothing published (usage, configuration, theme or plugin error,\n"
 	"or --strict with any error).\n";
+
+/* ---- the language of diagnostics -------------------------------------- */
+
+/* What the user asked for: --lang (taken out of argv by main) or LOA_LANG;
+ * when neither, the site's own language decides. */
+struct lang_choice {
+	bool given;
+	enum msg_lang lang;
+};
+
+/* site.yaml's language, read from the folder on disk (for the commands
+ * that do not build: new, serve, review); vi when absent or unreadable. */
+static enum msg_lang disk_site_lang(const char *root)
+{
+	enum msg_lang lang = MSG_VI;
+	char *path = xasprintf("%s/site.yaml", root);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	free(path);
+	if (fd < 0)
+		return lang;
+	struct buf data = BUF_INIT;
+	char chunk[8192];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && data.len < (1u << 20))
+		buf_add(&data, chunk, (size_t)n);
+	close(fd);
+	struct arena a = ARENA_INIT;
+	struct site_config c;
+	struct diag_list ignored = DIAG_LIST_INIT;
+	if (config_load(&c, &a, "site.yaml", data.ptr, data.len, &ignored) == 0)
+		(void)msg_lang_parse(c.language, &lang);
+	diag_list_release(&ignored);
+	arena_release(&a);
+	buf_release(&data);
+	return lang;
+}
+
+static enum msg_lang pick_lang(const struct lang_choice *c, const char *site_lang)
+{
+	enum msg_lang lang = MSG_VI;
+	if (c->given)
+		return c->lang;
+	if (site_lang && *site_lang)
+		(void)msg_lang_parse(site_lang, &lang);
+	return lang;
+}
+
+static void print_diags(const struct diag_list *l, enum msg_lang lang)
+{
+	bool color = isatty(2) && !getenv("NO_COLOR");
+	for (size_t i = 0; i < l->len; i++)
+		diag_print_lang(stderr, &l->items[i], color, lang);
+}
 
 static bool dir_has(const char *dir, const char *sub)
 {
@@ -106,20 +170,86 @@ static void print_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void print_diags_json(FILE *f, const struct diag_list *l, int status)
+/* "content/news/x.md: bài hẹn giờ": where and why, why translated */
+static char *next_change_reason(const struct build_result *r, enum msg_lang lang)
 {
-	fprintf(f, "{\"status\":%d,\"errors\":%zu,\"warnings\":%zu,\"diagnostics\":[", status,
-		l->errors, l->warnings);
+	const char *why = r->next_change_why;
+	const char *tr = lang == MSG_VI ? msg_vi(why) : NULL;
+	if (tr)
+		why = tr;
+	if (!*why || !*r->next_change_where)
+		return xstrdup(*why ? why : r->next_change_where);
+	return xasprintf("%s: %s", r->next_change_where, why);
+}
+
+/* The outcome of loa build/check --format json; docs/check-json.md
+ * documents it and says what may change. */
+static void print_result_json(FILE *f, const struct diag_list *l, const struct build_result *r,
+			      enum msg_lang lang)
+{
+	fprintf(f, "{\"status\":%d,\"language\":\"%s\",\"pages\":%zu,\"files\":%zu,"
+		   "\"errors\":%zu,\"warnings\":%zu,\"seconds\":%.3f,\"cached\":%zu,"
+		   "\"up_to_date\":%s,\"next_change\":",
+		r->status, lang == MSG_VI ? "vi" : "en", r->pages, r->files, l->errors, l->warnings,
+		r->seconds, r->cached, r->up_to_date ? "true" : "false");
+	if (r->next_change) {
+		char *reason = next_change_reason(r, lang);
+		print_json_string(f, r->next_change_iso);
+		fprintf(f, ",\"next_change_epoch\":%lld,\"next_change_reason\":",
+			(long long)r->next_change);
+		print_json_string(f, reason);
+		free(reason);
+	} else {
+		fputs("null,\"next_change_epoch\":null,\"next_change_reason\":null", f);
+	}
+	fputs(",\"diagnostics\":[", f);
 	for (size_t i = 0; i < l->len; i++) {
 		const struct diag *d = &l->items[i];
 		fprintf(f, "%s{\"severity\":\"%s\",\"file\":", i ? "," : "",
 			d->severity == DIAG_ERROR ? "error" : "warning");
 		print_json_string(f, d->path);
 		fprintf(f, ",\"line\":%d,\"column\":%d,\"message\":", d->line, d->col);
+		print_json_string(f, diag_message(d, lang));
+		fputs(",\"message_en\":", f);
 		print_json_string(f, d->msg);
 		fputc('}', f);
 	}
 	fprintf(f, "]}\n");
+}
+
+/* ---- feedback on a terminal -------------------------------------------- */
+
+/* A progress line, rewritten in place with \r, once a build has run long
+ * enough to need one. Runs in the builder process (build_options.progress);
+ * each process has its own copy of this state. */
+struct progress {
+	int64_t start_ms, last_ms;
+	bool shown;
+	enum msg_lang lang;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+enum { PROGRESS_AFTER_MS = 250, PROGRESS_EVERY_MS = 100 };
+
+static void progress_cb(void *ctx, size_t done, size_t total)
+{
+	struct progress *p = ctx;
+	int64_t t = now_ms();
+	if (t - p->start_ms < PROGRESS_AFTER_MS)
+		return;
+	if (p->shown && done < total && t - p->last_ms < PROGRESS_EVERY_MS)
+		return;
+	p->shown = true;
+	p->last_ms = t;
+	fprintf(stderr, "\r\033[K%s %zu/%zu", p->lang == MSG_VI ? "loa: đang dựng trang" : "loa: rendering",
+		done, total);
+	fflush(stderr);
 }
 
 static int64_t today_from_env(void)
@@ -134,7 +264,7 @@ static int64_t today_from_env(void)
 	return time(NULL);
 }
 
-static int cmd_new(int argc, char **argv)
+static int cmd_new(int argc, char **argv, const struct lang_choice *lc)
 {
 	struct new_options o = { ".", NULL, NULL, NULL, today_from_env() };
 	for (int i = 2; i < argc; i++) {
@@ -163,8 +293,7 @@ static int cmd_new(int argc, char **argv)
 	struct diag_list diags = DIAG_LIST_INIT;
 	char *path = NULL;
 	int ret = new_page(&o, &path, &diags);
-	for (size_t i = 0; i < diags.len; i++)
-		diag_print(stderr, &diags.items[i], isatty(2) && !getenv("NO_COLOR"));
+	print_diags(&diags, lc->given ? lc->lang : disk_site_lang(o.root));
 	diag_list_release(&diags);
 	if (ret < 0)
 		return 2;
@@ -175,7 +304,7 @@ static int cmd_new(int argc, char **argv)
 
 /* loa review BASE..HEAD: the report goes to standard output, what stopped
  * the review to standard error; exit 0 clean, 1 attention, 2 cannot run. */
-static int cmd_review(int argc, char **argv)
+static int cmd_review(int argc, char **argv, const struct lang_choice *lc)
 {
 	struct review_options o = { ".", NULL, NULL, NULL, 1, 0, false, false, false };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -238,9 +367,7 @@ static int cmd_review(int argc, char **argv)
 	struct diag_list diags = DIAG_LIST_INIT;
 	int st = review_run(&o, &diags, stdout);
 	diag_list_sort(&diags);
-	bool color = isatty(2) && !getenv("NO_COLOR");
-	for (size_t i = 0; i < diags.len; i++)
-		diag_print(stderr, &diags.items[i], color);
+	print_diags(&diags, lc->given ? lc->lang : disk_site_lang(o.repo_path));
 	diag_list_release(&diags);
 	free(data_dir);
 	free(range);
@@ -248,7 +375,7 @@ static int cmd_review(int argc, char **argv)
 }
 
 /* loa serve [--repo PATH] [--bind ADDR] [--port N] [--jobs N] [--now DATE] [--future] */
-static int cmd_serve(int argc, char **argv)
+static int cmd_serve(int argc, char **argv, const struct lang_choice *lc)
 {
 	struct serve_options so;
 	memset(&so, 0, sizeof(so));
@@ -302,9 +429,7 @@ static int cmd_serve(int argc, char **argv)
 	so.build.data_dir = data_dir;
 	struct diag_list diags = DIAG_LIST_INIT;
 	int status = serve_run(&so, &diags);
-	bool color = isatty(2) && !getenv("NO_COLOR");
-	for (size_t i = 0; i < diags.len; i++)
-		diag_print(stderr, &diags.items[i], color);
+	print_diags(&diags, lc->given ? lc->lang : disk_site_lang(so.build.site.repo_path));
 	diag_list_release(&diags);
 	free(data_dir);
 	return status;
@@ -312,6 +437,27 @@ static int cmd_serve(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* --lang anywhere after the command, then LOA_LANG: taken out here so
+	 * that every command accepts it */
+	struct lang_choice lc = { false, MSG_VI };
+	const char *env_lang = getenv("LOA_LANG");
+	if (env_lang && *env_lang && msg_lang_parse(env_lang, &lc.lang) == 0)
+		lc.given = true;
+	int kept = 1;
+	for (int i = 1; i < argc; i++) {
+		if (i >= 2 && !strcmp(argv[i], "--lang")) {
+			if (i + 1 >= argc || msg_lang_parse(argv[i + 1], &lc.lang) < 0) {
+				fprintf(stderr, "loa: --lang is vi or en\n");
+				return 2;
+			}
+			lc.given = true;
+			i++;
+			continue;
+		}
+		argv[kept++] = argv[i];
+	}
+	argc = kept;
+	argv[argc] = NULL;
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return 2;
@@ -326,11 +472,11 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "new"))
-		return cmd_new(argc, argv);
+		return cmd_new(argc, argv, &lc);
 	if (!strcmp(cmd, "serve"))
-		return cmd_serve(argc, argv);
+		return cmd_serve(argc, argv, &lc);
 	if (!strcmp(cmd, "review"))
-		return cmd_review(argc, argv);
+		return cmd_review(argc, argv, &lc);
 	bool check = !strcmp(cmd, "check");
 	if (strcmp(cmd, "build") && !check) {
 		fprintf(stderr, "loa: unknown command '%s'\n%s", cmd, usage);
@@ -373,6 +519,8 @@ int main(int argc, char **argv)
 			o.site.future = true;
 		} else if (!strcmp(a, "--strict")) {
 			o.strict = true;
+		} else if (!strcmp(a, "--no-cache") && !check) {
+			o.no_cache = true;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o.quiet = true;
 		} else if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {
@@ -391,7 +539,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			have_now = true;
-		} else if (!strcmp(a, "--format") && check) {
+		} else if (!strcmp(a, "--format")) {
 			NEEDS_VALUE();
 			if (strcmp(val, "json") && strcmp(val, "text")) {
 				fprintf(stderr, "loa: --format is text or json\n");
@@ -422,20 +570,51 @@ int main(int argc, char **argv)
 	char *data_dir = find_data_dir();
 	o.data_dir = data_dir;
 
+	/* the progress line is for a person watching a terminal */
+	struct progress prog = { now_ms(), 0, false, lc.given ? lc.lang : MSG_VI };
+	bool show_progress = !o.quiet && !json && isatty(2);
+	if (show_progress) {
+		if (!lc.given)
+			prog.lang = disk_site_lang(o.site.repo_path);
+		o.progress = progress_cb;
+		o.progress_ctx = &prog;
+	}
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct build_result r;
 	supervise_build(&o, &diags, &r);
 	diag_list_sort(&diags);
+	enum msg_lang lang = pick_lang(&lc, r.lang);
+	if (show_progress)
+		fputs("\r\033[K", stderr); /* the builder's progress line, if any */
 	if (json) {
-		print_diags_json(stdout, &diags, r.status);
+		/* a build's JSON is for the script that schedules the next one;
+		 * its log still wants the diagnostics, as text */
+		if (!check)
+			print_diags(&diags, lang);
+		print_result_json(stdout, &diags, &r, lang);
 	} else {
-		bool color = isatty(2) && !getenv("NO_COLOR");
-		for (size_t i = 0; i < diags.len; i++)
-			diag_print(stderr, &diags.items[i], color);
+		print_diags(&diags, lang);
+		bool vi = lang == MSG_VI;
 		if (!o.quiet)
-			fprintf(stderr, "loa: %s%zu pages, %zu files, %zu errors, %zu warnings in %.2f s\n",
-				check ? "checked: " : (r.status == 2 ? "nothing published: " : ""),
+			fprintf(stderr,
+				vi ? "loa: %s%zu trang, %zu tệp, %zu lỗi, %zu cảnh báo, %.2f s\n"
+				   : "loa: %s%zu pages, %zu files, %zu errors, %zu warnings in %.2f s\n",
+				check ? (vi ? "đã kiểm tra: " : "checked: ")
+				: r.up_to_date ? (vi ? "không có gì thay đổi, giữ nguyên: "
+						     : "nothing changed, left as it was: ")
+				: (r.status == 2 ? (vi ? "không xuất bản gì: " : "nothing published: ")
+						 : ""),
 				r.pages, r.files, diags.errors, diags.warnings, r.seconds);
+		if (!o.quiet && r.cached)
+			fprintf(stderr, vi ? "loa: %zu trang lấy từ bộ đệm (.loa-cache)\n"
+					   : "loa: %zu pages from the cache (.loa-cache)\n",
+				r.cached);
+		if (!o.quiet && !check && r.next_change) {
+			char *reason = next_change_reason(&r, lang);
+			fprintf(stderr, "%s: %s (%s)\n", vi ? "loa: thay đổi tiếp theo" : "loa: next change",
+				r.next_change_iso, reason);
+			free(reason);
+		}
 	}
 	diag_list_release(&diags);
 	free(data_dir);

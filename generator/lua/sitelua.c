@@ -5,13 +5,17 @@
 #include "base/value.h"
 #include "base/xalloc.h"
 #include "content/text.h"
+#include "build/cache.h"
+#include "lua/luakey.h"
 #include "lua/luavm.h"
 #include "lua/template.h"
+#include "search/search_lua.h"
 #include "site/site.h"
 #include "source/repo.h"
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +41,21 @@ struct sitelua {
 	struct extra_output *extras;
 	size_t nextras;
 	char today_iso[64];
+	/* loa.next_change: the earliest instant after now at which a plugin's
+	 * output changes by itself, who said so and why */
+	int64_t next_change;
+	char next_who[64], next_why[160];
+	/* incremental builds: tables written as names in keys (pages, site,
+	 * t), and whether the current render read something no key covers */
+	int key_refs_ref;
+	bool untracked;
+	/* a page's volatile fields (lastmod, authors: they change with every
+	 * edit of the page) are read through a metatable, so that the render
+	 * of another page records that it read them (deps) */
+	int page_index_ref; /* page table → index */
+	size_t render_self;  /* the page being rendered, SITELUA_NO_PAGE for a list */
+	size_t *deps;
+	size_t ndeps, deps_cap;
 };
 
 /* Lua code of the `loa` module that is easier to write in Lua; trusted,
@@ -62,6 +81,22 @@ static const char loa_prelude[] =
 	"local function by_weight(a, b)\n"
 	"  if (a.weight or 0) ~= (b.weight or 0) then return (a.weight or 0) < (b.weight or 0) end\n"
 	"  return by_title(a, b)\n"
+	"end\n"
+	"-- every list below is kept newest first, loa.pages' default order: a\n"
+	"-- query then finds its result sorted already, which one pass checks (a\n"
+	"-- plugin may have changed the fields the order reads), instead of sorting\n"
+	"-- thousands of pages with a Lua comparison each time\n"
+	"do\n"
+	"  local copy = {}\n"
+	"  for i, p in ipairs(all) do copy[i] = p end\n"
+	"  table.sort(copy, by_date_desc)\n"
+	"  all = copy\n"
+	"end\n"
+	"local function is_sorted(list, less)\n"
+	"  for i = 2, #list do\n"
+	"    if less(list[i], list[i - 1]) then return false end\n"
+	"  end\n"
+	"  return true\n"
 	"end\n"
 	"-- indexes: plugins query by kind and by school in loops over schools\n"
 	"local by_kind, by_school = {}, {}\n"
@@ -91,7 +126,11 @@ static const char loa_prelude[] =
 	"    end\n"
 	"  end\n"
 	"  local sort = q.sort or 'date'\n"
-	"  if sort == 'date' then table.sort(out, q.order == 'asc' and by_date_asc or by_date_desc)\n"
+	"  -- the orders are total (the URL breaks ties): a list found sorted is\n"
+	"  -- exactly what sorting would give\n"
+	"  if sort == 'date' then\n"
+	"    local less = q.order == 'asc' and by_date_asc or by_date_desc\n"
+	"    if not is_sorted(out, less) then table.sort(out, less) end\n"
 	"  elseif sort == 'title' then table.sort(out, by_title)\n"
 	"  elseif sort == 'weight' then table.sort(out, by_weight)\n"
 	"  else error('loa.pages: unknown sort \\'' .. tostring(sort) .. '\\'', 2) end\n"
@@ -209,6 +248,41 @@ static const char *activity_status(const struct site *s, const struct plan_activ
 	return "due";
 }
 
+/* __index of page tables: the volatile fields, computed on each read and
+ * recorded as a dependency of the render under way. */
+static int page_volatile(lua_State *L)
+{
+	struct sitelua *sl = lua_touserdata(L, lua_upvalueindex(1));
+	const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
+	bool lastmod = strcmp(k, "lastmod") == 0, authors = strcmp(k, "authors") == 0;
+	if (!lastmod && !authors)
+		return 0;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->page_index_ref);
+	lua_pushvalue(L, 1);
+	lua_rawget(L, -2);
+	if (!lua_isinteger(L, -1))
+		return 0;
+	size_t i = (size_t)lua_tointeger(L, -1);
+	const struct page *p = sl->site->pages[i];
+	if (sl->collected && i != sl->render_self) {
+		ALLOC_GROW(sl->deps, sl->ndeps + 1, sl->deps_cap);
+		sl->deps[sl->ndeps++] = i;
+	}
+	if (lastmod) {
+		char iso[64];
+		if (!p->lastmod.prec)
+			return 0;
+		lua_pushstring(L, date_format_iso(iso, &p->lastmod));
+		return 1;
+	}
+	lua_createtable(L, (int)p->nauthors, 0);
+	for (size_t j = 0; j < p->nauthors; j++) {
+		lua_pushstring(L, p->authors[j]);
+		lua_rawseti(L, -2, (lua_Integer)j + 1);
+	}
+	return 1;
+}
+
 static void push_page(lua_State *L, struct sitelua *sl, struct page *p)
 {
 	struct site *s = sl->site;
@@ -231,7 +305,6 @@ static void push_page(lua_State *L, struct sitelua *sl, struct page *p)
 	set_str(L, "summary", p->summary);
 	set_str(L, "image", p->image);
 	set_date(L, "date", &p->date);
-	set_date(L, "lastmod", &p->lastmod);
 	lua_pushinteger(L, p->sort_epoch);
 	lua_setfield(L, -2, "timestamp");
 	lua_pushboolean(L, p->draft);
@@ -251,12 +324,6 @@ static void push_page(lua_State *L, struct sitelua *sl, struct page *p)
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "tags");
-	lua_createtable(L, (int)p->nauthors, 0);
-	for (size_t i = 0; i < p->nauthors; i++) {
-		lua_pushstring(L, p->authors[i]);
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
-	lua_setfield(L, -2, "authors");
 	lua_createtable(L, (int)p->nfiles, 0);
 	for (size_t i = 0; i < p->nfiles; i++) {
 		lua_createtable(L, 0, 2);
@@ -381,6 +448,9 @@ static int l_format_date(lua_State *L)
 		date_format_long(out, &d);
 	else if (strcmp(style, "iso") == 0)
 		date_format_iso(out, &d);
+	else if (strcmp(style, "rfc3339") == 0) /* feeds: a full timestamp with an offset */
+		date_format_rfc3339(out, &d, text_tz_offset(upvalue_sl(L)->site->text,
+							     date_to_epoch(&d, upvalue_sl(L)->site->tz_offset)));
 	else
 		date_format_short(out, &d);
 	lua_pushstring(L, out);
@@ -564,6 +634,7 @@ static const char *read_path_problem(const char *path, size_t len)
 static int l_read(lua_State *L)
 {
 	struct sitelua *sl = upvalue_sl(L);
+	sl->untracked |= sl->collected;
 	size_t len;
 	const char *path = luaL_checklstring(L, 1, &len);
 	const char *why = read_path_problem(path, len);
@@ -588,13 +659,108 @@ static int l_read(lua_State *L)
 	return 2;
 }
 
+static int l_search_index(lua_State *L)
+{
+	upvalue_sl(L)->untracked |= upvalue_sl(L)->collected;
+	return search_lua_index(L, upvalue_sl(L)->site);
+}
+
+static int l_page_summary(lua_State *L)
+{
+	upvalue_sl(L)->untracked |= upvalue_sl(L)->collected;
+	return search_lua_summary(L, upvalue_sl(L)->site);
+}
+
+/* loa.next_change(date, why): the output will change by itself at date
+ * (an ISO date or time, read in the site's zone, or epoch seconds), e.g. an
+ * activity turning overdue. The build keeps the earliest one after now and
+ * reports it (loa build: "next change"), so a host can schedule a rebuild.
+ * Only calls made in the builder count (at load time and in stage
+ * handlers), not those of templates and shortcodes, which run in workers. */
+static int l_next_change(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	int64_t when;
+	if (lua_isinteger(L, 1)) {
+		when = (int64_t)lua_tointeger(L, 1);
+	} else {
+		size_t len;
+		const char *s = luaL_checklstring(L, 1, &len);
+		struct date d;
+		const char *why;
+		if (date_parse(&d, s, len, true, &why) < 0)
+			return luaL_error(L, "loa.next_change: invalid date '%s' (%s)", s, why);
+		when = date_to_epoch(&d, sl->site->tz_offset);
+	}
+	const char *why = luaL_optstring(L, 2, "");
+	if (when <= sl->site->opts.now || (sl->next_change && when >= sl->next_change))
+		return 0;
+	sl->next_change = when;
+	snprintf(sl->next_who, sizeof(sl->next_who), "%s", sl->current_plugin ? sl->current_plugin : "?");
+	snprintf(sl->next_why, sizeof(sl->next_why), "%s", why);
+	return 0;
+}
+
+int64_t sitelua_next_change(const struct sitelua *sl, const char **who, const char **why)
+{
+	*who = sl->next_who;
+	*why = sl->next_why;
+	return sl->next_change;
+}
+
 static const luaL_Reg loa_funcs[] = {
 	{ "slugify", l_slugify },   { "fold", l_fold },         { "sort_key", l_sort_key },
 	{ "collate", l_collate },   { "format_date", l_format_date },
 	{ "add_page", l_add_page }, { "add_file", l_add_file }, { "on", l_on },
 	{ "filter", l_filter },     { "global", l_global },     { "shortcode", l_shortcode },
-	{ "read", l_read },         { NULL, NULL },
+	{ "read", l_read },         { "search_index", l_search_index },
+	{ "next_change", l_next_change },
+	{ "page_summary", l_page_summary }, { NULL, NULL },
 };
+
+static int context_volatile(lua_State *L)
+{
+	struct sitelua *sl = lua_touserdata(L, lua_upvalueindex(1));
+	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "now") != 0)
+		return 0;
+	lua_pushstring(L, sl->today_iso);
+	sl->untracked |= sl->collected;
+	return 1;
+}
+
+static int site_volatile(lua_State *L)
+{
+	struct sitelua *sl = lua_touserdata(L, lua_upvalueindex(1));
+	const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
+	if (strcmp(k, "commit") == 0)
+		lua_pushstring(L, repo_commit_id(sl->site->repo));
+	else if (strcmp(k, "today") == 0)
+		lua_pushstring(L, sl->today_iso);
+	else if (strcmp(k, "now") == 0)
+		lua_pushinteger(L, (lua_Integer)sl->site->opts.now);
+	else
+		return 0;
+	sl->untracked |= sl->collected;
+	return 1;
+}
+
+/* A render context's `now` (today), through a metatable for the same
+ * reason as the site table's clock; a context with a metatable of its
+ * own gets it as a plain field. */
+static void set_context_now(lua_State *L, struct sitelua *sl)
+{
+	if (lua_getmetatable(L, -1)) {
+		lua_pop(L, 1);
+		lua_pushstring(L, sl->today_iso);
+		lua_setfield(L, -2, "now");
+		return;
+	}
+	lua_createtable(L, 0, 1);
+	lua_pushlightuserdata(L, sl);
+	lua_pushcclosure(L, context_volatile, 1);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
+}
 
 static void push_site_table(lua_State *L, struct sitelua *sl)
 {
@@ -617,10 +783,15 @@ static void push_site_table(lua_State *L, struct sitelua *sl)
 	lua_setfield(L, -2, "menu");
 	push_value(L, c->root);
 	lua_setfield(L, -2, "params");
-	set_str(L, "commit", repo_commit_id(sl->site->repo));
-	set_str(L, "today", sl->today_iso);
-	lua_pushinteger(L, (lua_Integer)sl->site->opts.now);
-	lua_setfield(L, -2, "now");
+	/* the commit, the clock and the day change from build to build: read
+	 * through the metatable, so that a render that shows them is never
+	 * cached (what plugins compute from them in stage handlers is data,
+	 * which the keys cover) */
+	lua_createtable(L, 0, 1);
+	lua_pushlightuserdata(L, sl);
+	lua_pushcclosure(L, site_volatile, 1);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
 }
 
 int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct theme *theme,
@@ -643,11 +814,26 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	}
 	sl->t_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
+	sl->render_self = SITELUA_NO_PAGE;
+	lua_newtable(L); /* page table → index */
+	lua_createtable(L, 0, 1); /* the page tables' metatable */
+	lua_pushlightuserdata(L, sl);
+	lua_pushcclosure(L, page_volatile, 1);
+	lua_setfield(L, -2, "__index");
 	lua_createtable(L, (int)s->npages, 0);
 	for (size_t i = 0; i < s->npages; i++) {
 		push_page(L, sl, s->pages[i]);
+		lua_pushvalue(L, -3);
+		lua_setmetatable(L, -2);
+		lua_pushvalue(L, -1);
+		lua_pushinteger(L, (lua_Integer)i);
+		lua_rawset(L, -6);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
+	lua_remove(L, -2); /* the metatable */
+	lua_pushvalue(L, -2);
+	sl->page_index_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_remove(L, -2); /* the index */
 	int all_idx = lua_gettop(L);
 	/* news know their school's table: {title, url, slug} of the school page */
 	for (size_t i = 0; i < s->npages; i++) {
@@ -735,6 +921,7 @@ void sitelua_free(struct sitelua *sl)
 		free((char *)sl->extras[i].source);
 	}
 	free(sl->extras);
+	free(sl->deps);
 	free(sl);
 }
 
@@ -836,8 +1023,7 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 					lua_setfield(L, -2, common[k]);
 				}
 			}
-			lua_pushstring(L, sl->today_iso);
-			lua_setfield(L, -2, "now");
+			set_context_now(L, sl);
 			lua_getfield(L, -1, "page");
 			if (lua_istable(L, -1)) {
 				lua_getfield(L, -1, "path");
@@ -877,8 +1063,7 @@ int sitelua_render_page(struct sitelua *sl, size_t page_index, const char *body_
 	lua_setfield(L, -2, "site");
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
 	lua_setfield(L, -2, "t");
-	lua_pushstring(L, sl->today_iso);
-	lua_setfield(L, -2, "now");
+	set_context_now(L, sl);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
 	lua_rawgeti(L, -1, (lua_Integer)page_index + 1);
 	template_push_safe(L, body_html, body_len);
@@ -1005,4 +1190,105 @@ int sitelua_shortcode_cb(void *ctx, const char *name, const char *const *keys,
 		buf_add(err, e->msg, nl ? (size_t)(nl - e->msg) : strlen(e->msg));
 	}
 	return rc;
+}
+
+/* ---- incremental builds: the state renders read, as key fields ------------- */
+
+/* The table mapping page tables (and the site and t tables) to the names
+ * keys use for them, made once. */
+static void push_key_refs(struct sitelua *sl)
+{
+	lua_State *L = luavm_state(sl->vm);
+	if (sl->key_refs_ref) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, sl->key_refs_ref);
+		return;
+	}
+	lua_newtable(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
+	for (size_t i = 0; i < sl->site->npages; i++) {
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		lua_pushfstring(L, "p%d", (int)i);
+		lua_rawset(L, -4);
+	}
+	lua_pop(L, 1);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->site_ref);
+	lua_pushliteral(L, "site");
+	lua_rawset(L, -3);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
+	lua_pushliteral(L, "t");
+	lua_rawset(L, -3);
+	lua_pushvalue(L, -1);
+	sl->key_refs_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+void sitelua_key_state(struct sitelua *sl, struct buf *k)
+{
+	lua_State *L = luavm_state(sl->vm);
+	int top = lua_gettop(L);
+	push_key_refs(sl);
+	int refs = lua_gettop(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->site_ref);
+	luakey_value(L, -1, refs, k);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
+	luakey_value(L, -1, refs, k);
+	theme_push_registered(sl->theme, "globals");
+	luakey_value(L, -1, refs, k);
+	theme_push_registered(sl->theme, "filters");
+	luakey_value(L, -1, refs, k);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->shortcodes_ref);
+	luakey_value(L, -1, refs, k);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
+	key_add_i64(k, (int64_t)sl->site->npages);
+	for (size_t i = 0; i < sl->site->npages; i++) {
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		luakey_value(L, -1, refs, k);
+		lua_pop(L, 1);
+	}
+	lua_settop(L, top);
+}
+
+void sitelua_key_extra(struct sitelua *sl, size_t i, struct buf *k)
+{
+	lua_State *L = luavm_state(sl->vm);
+	const struct extra_output *e = &sl->extras[i];
+	int top = lua_gettop(L);
+	key_add_str(k, e->url);
+	key_add_str(k, e->out_path);
+	key_add_str(k, e->layout);
+	key_add_str(k, e->source);
+	push_key_refs(sl);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
+	luakey_value(L, -1, top + 1, k);
+	lua_settop(L, top);
+}
+
+void sitelua_render_begin(struct sitelua *sl, size_t page_index)
+{
+	sl->untracked = false;
+	sl->ndeps = 0;
+	sl->render_self = page_index;
+}
+
+bool sitelua_untracked(const struct sitelua *sl)
+{
+	return sl->untracked;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+const size_t *sitelua_deps(struct sitelua *sl, size_t *n)
+{
+	size_t k = 0;
+	if (sl->ndeps)
+		qsort(sl->deps, sl->ndeps, sizeof(*sl->deps), cmp_size);
+	for (size_t i = 0; i < sl->ndeps; i++)
+		if (!k || sl->deps[k - 1] != sl->deps[i])
+			sl->deps[k++] = sl->deps[i];
+	sl->ndeps = k;
+	*n = k;
+	return sl->deps;
 }

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 struct diag_list;
@@ -46,6 +47,10 @@ int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d
 /* Collects the pages and files plugins added (after before_render). */
 int sitelua_collect(struct sitelua *sl, struct diag_list *diags);
 size_t sitelua_extra_count(const struct sitelua *sl);
+/* The earliest instant after now declared with loa.next_change (seconds
+ * since the epoch; 0 when none), the plugin that declared it and its
+ * reason (borrowed, valid until sitelua_free). */
+int64_t sitelua_next_change(const struct sitelua *sl, const char **who, const char **why);
 const struct extra_output *sitelua_extra(const struct sitelua *sl, size_t i);
 
 /* Expands shortcode `name` with the function a plugin registered with
@@ -85,5 +90,23 @@ int sitelua_render_page(struct sitelua *sl, size_t page_index, const char *body_
  * section page the extra shows. */
 int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, size_t body_len,
 			 struct buf *out, struct diag_list *diags);
+
+/* ---- incremental builds (build/cache.h) ----
+ * After sitelua_collect: what every render can read from the Lua state —
+ * the site table (without its clock, `now`), the i18n strings, every page
+ * table with what plugins added to it, the registered globals, filters
+ * and shortcodes — as key fields. */
+void sitelua_key_state(struct sitelua *sl, struct buf *k);
+/* What extra output i adds to that: its URL, layout and context. */
+void sitelua_key_extra(struct sitelua *sl, size_t i, struct buf *k);
+/* Starts watching one render (page_index: the page rendered, or
+ * SITELUA_NO_PAGE for a plugin's page) for what it reads beyond its key:
+ * sitelua_untracked is true when it read what no key covers (loa.read,
+ * loa.page_summary, loa.search_index; such a render is not cached), and
+ * sitelua_deps lists (sorted, unique) the pages whose volatile fields
+ * (lastmod, authors) it read, which the build checks before reusing it. */
+void sitelua_render_begin(struct sitelua *sl, size_t page_index);
+bool sitelua_untracked(const struct sitelua *sl);
+const size_t *sitelua_deps(struct sitelua *sl, size_t *n);
 
 #endif

@@ -816,8 +816,16 @@ static int parse_postfix(struct lexer *lx, struct buf *o)
 				break;
 			buf_putc(&cur, ')');
 		} else if (is_op(lx, "(")) {
+			/* "(callee)(args)": Lua cannot call a literal directly, and
+			 * `{'k': v}(1)` or `"s"(1)` would otherwise compile to Lua
+			 * that does not parse (found by tests/fuzz/fuzz_template) */
 			lex_next(lx);
-			buf_putc(&cur, '(');
+			struct buf n = BUF_INIT;
+			buf_putc(&n, '(');
+			buf_add(&n, cur.ptr, cur.len);
+			buf_puts(&n, ")(");
+			buf_release(&cur);
+			cur = n;
 			if ((ret = parse_args(lx, &cur, false)) < 0)
 				break;
 			buf_putc(&cur, ')');
@@ -1883,6 +1891,14 @@ void theme_add_filter(struct theme *t, const char *name)
 void theme_add_global(struct theme *t, const char *name)
 {
 	add_to(t, "globals", name);
+}
+
+void theme_push_registered(struct theme *t, const char *table)
+{
+	lua_State *L = luavm_state(t->vm);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, t->rref);
+	lua_getfield(L, -1, table);
+	lua_remove(L, -2);
 }
 
 void template_push_safe(lua_State *L, const char *html, size_t len)

@@ -76,6 +76,9 @@ void theme_add_filter(struct theme *t, const char *name);
 /* Registers the Lua value on top of the stack (popped) as a global name
  * visible to every template (functions such as `now()`). */
 void theme_add_global(struct theme *t, const char *name);
+/* Pushes the table of what plugins registered for templates ("globals" or
+ * "filters"), for the incremental build's keys. */
+void theme_push_registered(struct theme *t, const char *table);
 
 /* Pushes html as a value that templates print without escaping (page
  * content rendered from Markdown by the site). [-0,+1] */

@@ -18,7 +18,11 @@
  * inline HTML in the arguments cannot change it) is `{{< ... >}}` becomes
  * a custom block holding the callback's HTML, which cmark-gfm prints as it
  * is even in safe mode. The HTML is checked to be valid UTF-8, so it can
- * never hold the heading marker byte. */
+ * never hold the heading marker byte.
+ *
+ * Images the caller describes (opts->image: the site's image stage knows
+ * their size and variants) become custom inlines too, each holding a whole
+ * `<img>` written here with the same escaping as cmark's. */
 #include "markup/markdown.h"
 
 #include <stdarg.h>
@@ -47,7 +51,8 @@ enum { MAX_WARNINGS_PER_KIND = 100 };
 
 #define HEADING_MARKER 0xff /* as a byte; "\xff" as a string */
 
-enum warn_kind { WARN_HTML, WARN_UNSAFE, WARN_BROKEN, WARN_SHORTCODE, ERR_SHORTCODE, WARN_ALT, WARN_KINDS };
+enum warn_kind { WARN_HTML, WARN_UNSAFE, WARN_BROKEN, WARN_SHORTCODE, ERR_SHORTCODE, WARN_ALT,
+		 WARN_IMAGE, WARN_KINDS };
 
 struct render {
 	const struct markdown_opts *opts;
@@ -61,6 +66,8 @@ struct render {
 	size_t *next_suffix;   /* next "-N" to try for that id */
 	size_t nids, next_cap;
 	const char **heading_ids; /* one per heading, in document order */
+	cmark_node **images;      /* for opts->image, in document order */
+	size_t nimages, images_cap;
 };
 
 void markdown_init(void)
@@ -119,7 +126,7 @@ static void warn_suppressed(struct render *r)
 {
 	static const char *const what[WARN_KINDS] = {
 		"raw HTML omitted", "unsafe link removed", "broken link", "shortcode",
-		"shortcode failed", "image without alt text",
+		"shortcode failed", "image without alt text", "image not published",
 	};
 	for (int k = 0; k < WARN_KINDS; k++)
 		if (r->warned[k] > MAX_WARNINGS_PER_KIND)
@@ -374,6 +381,86 @@ static void emit_html(struct render *r, struct buf *html, const char *s, size_t 
 		s = q + 1;
 	}
 	buf_add(html, s, (size_t)(end - s));
+}
+
+/* ---- images the site describes ---- */
+
+/* A URL in an attribute, as cmark writes one: bytes outside the URL
+ * character set percent-encoded, then & and ' as entities. */
+static void add_url_attr(struct buf *out, const char *s)
+{
+	static const char safe[] = "-_.~!*();:@=+$,/?#%[]&'";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '&')
+			buf_puts(out, "&amp;");
+		else if (*p == '\'')
+			buf_puts(out, "&#x27;");
+		else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			 (*p >= '0' && *p <= '9') || (*p < 0x80 && strchr(safe, *p)))
+			buf_putc(out, (char)*p);
+		else
+			buf_addf(out, "%%%02X", *p);
+	}
+}
+
+/* Puts an `<img>` with the site's facts in the place of each image the
+ * callback knows (a custom inline, printed as it is, like a shortcode's
+ * HTML): alt and title escaped here as cmark would. */
+static void describe_images(struct render *r)
+{
+	struct buf html = BUF_INIT, alt = BUF_INIT;
+	/* last first: an image inside another's alt text (`![![a](b)](c)`)
+	 * comes after it, and replacing the outer one frees the inner one */
+	for (size_t i = r->nimages; i-- > 0;) {
+		cmark_node *n = r->images[i];
+		const char *url = cmark_node_get_url(n), *title = cmark_node_get_title(n);
+		struct markdown_image img = { 0, 0, NULL, NULL };
+		if (!url || !*url)
+			continue;
+		int rc = r->opts->image(r->opts->image_ctx, url, &img);
+		if (rc < 0)
+			warn(r, WARN_IMAGE, n, "image '%s' is not published (see the error about that file)",
+			     url);
+		if (rc <= 0)
+			continue;
+		buf_reset(&html);
+		buf_reset(&alt);
+		node_text(n, &alt);
+		buf_puts(&html, "<img src=\"");
+		add_url_attr(&html, url);
+		buf_puts(&html, "\" alt=\"");
+		buf_add_html(&html, alt.ptr, alt.len);
+		buf_putc(&html, '"');
+		if (title && *title) {
+			buf_puts(&html, " title=\"");
+			buf_add_html(&html, title, strlen(title));
+			buf_putc(&html, '"');
+		}
+		if (img.width && img.height)
+			buf_addf(&html, " width=\"%u\" height=\"%u\"", img.width, img.height);
+		if (img.srcset && *img.srcset) {
+			buf_puts(&html, " srcset=\"");
+			buf_add_html(&html, img.srcset, strlen(img.srcset));
+			buf_putc(&html, '"');
+		}
+		if (img.sizes && *img.sizes) {
+			buf_puts(&html, " sizes=\"");
+			buf_add_html(&html, img.sizes, strlen(img.sizes));
+			buf_putc(&html, '"');
+		}
+		buf_puts(&html, " loading=\"lazy\" decoding=\"async\" />");
+		/* the heading marker byte can never be in it: alt and title are
+		 * valid UTF-8 (cmark validated the input), the rest ASCII */
+		cmark_node *c = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+		cmark_node_set_on_enter(c, html.ptr);
+		cmark_node_set_on_exit(c, "");
+		if (cmark_node_replace(n, c))
+			cmark_node_free(n);
+		else
+			cmark_node_free(c);
+	}
+	buf_release(&html);
+	buf_release(&alt);
 }
 
 /* ---- shortcodes ---- */
@@ -675,6 +762,10 @@ static void walk(struct render *r, cmark_node *doc)
 			if (!cmark_node_first_child(n))
 				warn(r, WARN_ALT, n, "%s", "image without alt text (write ![what it shows](file))");
 			check_link(r, n);
+			if (r->opts->image) {
+				ALLOC_GROW(r->images, r->nimages + 1, r->images_cap);
+				r->images[r->nimages++] = n;
+			}
 			break;
 		case CMARK_NODE_LINK:
 			check_link(r, n);
@@ -717,8 +808,9 @@ int markdown_render(struct buf *html, const char *src, size_t len,
 	}
 	expand_shortcodes(&r, doc, src, len);
 	walk(&r, doc);
-	warn_suppressed(&r);
 	name_headings(&r);
+	describe_images(&r); /* after the heading ids, which read alt texts */
+	warn_suppressed(&r);
 	/* render without CMARK_OPT_SOURCEPOS: no data-sourcepos attributes */
 	out = cmark_render_html(doc, render_opts, cmark_parser_get_syntax_extensions(parser));
 	if (!out) {
@@ -734,6 +826,7 @@ done:
 	if (parser)
 		cmark_parser_free(parser);
 	free(r.headings);
+	free(r.images);
 	free((void *)r.heading_ids);
 	free(r.next_suffix);
 	strmap_release(&r.ids);
@@ -818,6 +911,17 @@ void markdown_summary(struct buf *out, const char *src, size_t len, size_t max_b
 	/* without the extensions tables would read as paragraphs of pipes */
 	if (!parser)
 		parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8);
+	/* a summary needs the beginning only; parsing a bounded prefix keeps
+	 * cmark-gfm's quadratic inputs (HOSTILE.md) harmless here, where no
+	 * worker's time limit applies (plugins call it in the builder) */
+	size_t limit = 4 * max_bytes > 8192 ? 4 * max_bytes : 8192;
+	if (len > limit) {
+		const char *nl = memrchr(src, '\n', limit);
+		size_t cut = nl ? (size_t)(nl - src) : limit;
+		while (cut > 0 && ((unsigned char)src[cut] & 0xC0) == 0x80)
+			cut--; /* never inside a character */
+		len = cut;
+	}
 	cmark_parser_feed(parser, src, len);
 	doc = cmark_parser_finish(parser);
 	if (doc) {

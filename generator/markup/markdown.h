@@ -41,6 +41,21 @@ typedef int (*markdown_shortcode_fn)(void *ctx, const char *name, const char *co
 				     const char *const *values, size_t nargs, struct buf *html,
 				     struct buf *err);
 
+/* What the site knows of a published image (its image stage), written as
+ * attributes of <img>. Strings are borrowed for the call. */
+struct markdown_image {
+	unsigned width, height; /* intrinsic size of the image at url */
+	const char *srcset;     /* "/a/x-480w.jpg 480w, /a/x.jpg 1600w", or NULL */
+	const char *sizes;      /* e.g. "(max-width: 62rem) 100vw, 60rem", or NULL */
+};
+
+/* Describes one image, called with its destination after link rewriting.
+ * Return 1 with img filled: the <img> gets width, height, srcset, sizes,
+ * loading="lazy" and decoding="async". 0: written as cmark writes it. -1:
+ * the same, with a warning naming the line that the image is not
+ * published (its own error says why). */
+typedef int (*markdown_image_fn)(void *ctx, const char *url, struct markdown_image *img);
+
 struct markdown_opts {
 	const char *path;   /* for diagnostics */
 	int line_offset;    /* line of the source file where the body starts, minus 1 */
@@ -50,6 +65,8 @@ struct markdown_opts {
 	struct text *text;  /* for heading ids; may be NULL (ids then plain ASCII) */
 	markdown_shortcode_fn shortcode; /* NULL: shortcodes stay text, silently */
 	void *shortcode_ctx;
+	markdown_image_fn image; /* NULL: images as cmark writes them */
+	void *image_ctx;
 };
 
 void markdown_init(void);

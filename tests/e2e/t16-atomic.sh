@@ -14,7 +14,9 @@ mkdir -p "$TMP/www/.site.loa-tmp-99999/x"
 "$LOA" build --out "$TMP/www/site" --now 2023-06-01 --quiet
 snapshot "$R" > "$TMP/snap2"
 check "nothing written in the repository" diff "$TMP/snap1" "$TMP/snap2"
-check "only the output folder beside it" [ "$(ls -A "$TMP/www")" = "site" ]
+# beside the output: only the output and the build cache (.loa-cache)
+beside() { ls -A "$TMP/www" | tr '\n' ' '; }
+check "only the output folder and its cache beside it" [ "$(beside)" = ".loa-cache site " ]
 check "stale temporary folder removed" test ! -e "$TMP/www/.site.loa-tmp-99999"
 
 # kill builds at many points: the site is always the old one or the new one
@@ -32,5 +34,7 @@ done
 check "a killed build leaves the previous site whole" [ $ok -eq 1 ]
 "$LOA" build --out "$TMP/www/site" --now 2023-06-01 --quiet
 check "the next build succeeds after kills" [ $? -eq 0 ]
-check "no stray folder after kills and a build" [ "$(ls -A "$TMP/www")" = "site" ]
+check "no stray folder after kills and a build" [ "$(beside)" = ".loa-cache site " ]
+check "no stray temporary file in the cache after kills and a build" \
+	[ -z "$(find "$TMP/www/.loa-cache" -name '*.tmp-*')" ]
 finish

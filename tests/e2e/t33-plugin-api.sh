@@ -161,7 +161,7 @@ check "after_build error: exit 2" [ "$st" -eq 2 ]
 check "after_build runs after the other stages" grep -q "^plugins/zz-late.lua:7: error: stages=after_load,before_render,after_build late=false" "$TMP/err"
 check "add_file in after_build is too late" grep -q "late=false .*too late" "$TMP/err"
 check "after_build error: previous output untouched" diff -r "$TMP/public-1" public
-check "after_build error: no temporary folder left" [ -z "$(ls -A "$R" | grep -v -x -e .git -e public -e site.yaml -e content -e data -e plugins -e themes)" ]
+check "after_build error: no temporary folder left" [ -z "$(ls -A "$R" | grep -v -x -e .git -e .loa-cache -e public -e site.yaml -e content -e data -e plugins -e themes)" ]
 rm "$R/plugins/zz-late.lua"
 
 # ---- a plugin claiming a content page's URL: error naming it, exit 2 ----

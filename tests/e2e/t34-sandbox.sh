@@ -31,7 +31,7 @@ hostile() {
 		grep -q "^plugins/x.lua$h_pos: error: .*$h_needle" "$TMP/err"
 	check "$h_name: previous output untouched" diff -r "$TMP/public-ok" public
 	check "$h_name: no temporary folder left" \
-		[ -z "$(ls -A "$R" | grep -v -x -e .git -e public -e site.yaml -e content -e plugins)" ]
+		[ -z "$(ls -A "$R" | grep -v -x -e .git -e .loa-cache -e public -e site.yaml -e content -e plugins)" ]
 	check "$h_name: says nothing was published" grep -q "nothing published" "$TMP/err"
 	"$LOA" build --out "$TMP/new-out" --now 2023-06-01 --quiet 2> /dev/null
 	check "$h_name: a new output folder is not even created" [ ! -e "$TMP/new-out" ]

@@ -1,0 +1,39 @@
+/* keys — what a build and each of its renders depend on, written as cache
+ * key fields (cache.h's key_add_*) for the incremental build.
+ *
+ * A render sees: its own page (source blob and bundle files), every page's
+ * metadata through loa.pages (front matter, URL, dates, authors, summary —
+ * never another page's body), the configuration, the theme, the plugins'
+ * code, their loa.global values and the data they gave their pages, the
+ * build's options and "today". Each function here adds one of those; the
+ * build adds the plugin data (sitelua) and the time. */
+#ifndef LOA_KEYS_H
+#define LOA_KEYS_H
+
+struct buf;
+struct page;
+struct site;
+struct value;
+
+/* A value tree: kinds, strings and plain-ness (which the schema reads). */
+void keys_value(struct buf *k, const struct value *v);
+/* Every regular file below dir, by relative path in byte order, with its
+ * bytes; symlinks are skipped as the build skips them. A missing folder
+ * adds a marker, so that creating it changes the key. */
+void keys_tree(struct buf *k, const char *dir);
+/* The running program itself, so that a new loa never reuses what an
+ * older one rendered. */
+void keys_program(struct buf *k);
+/* Every page's metadata (bodies excluded) and every content file's blob
+ * id that is not a page's source (bundle files). */
+void keys_site_metadata(struct buf *k, const struct site *s);
+/* What only this page's own render reads: its source blob, its files and
+ * its volatile fields. */
+void keys_page(struct buf *k, const struct site *s, const struct page *p);
+/* A page's volatile fields, which every edit of it changes (lastmod, the
+ * last commit, authors): left out of the site's metadata, so that editing
+ * an article does not change every key; a render that reads them of
+ * another page records it (sitelua_deps). */
+void keys_page_volatile(struct buf *k, const struct page *p);
+
+#endif
