@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
 SANFLAGS ?=
-PKGS    := libcmark-gfm lua5.4 libgit2 yaml-0.1 icu-uc icu-i18n icu-io libmicrohttpd
+PKGS    := libcmark-gfm lua5.4 libgit2 yaml-0.1 icu-uc icu-i18n icu-io libmicrohttpd vips
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wvla -Wwrite-strings -Wno-unused-parameter
@@ -68,6 +68,7 @@ test: all unit
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	    SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    CFLAGS="-O1 -g" build/asan/loa $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
+	@$(MAKE) --no-print-directory fuzz-build
 	@sh tests/run.sh
 
 install: all
@@ -88,5 +89,35 @@ cppcheck:
 
 clean:
 	rm -rf build loa public .public.loa-*
+
+# Loa against Hugo and the cmark-gfm floor (bench/run.py): corpora from
+# ../shared/bench (BENCH_SHARED), cached in build/bench/; the table goes to
+# build/bench/results.md. `make bench SIZES="1000 10000" RUNS=5`.
+SIZES ?= 1000 10000 50000
+RUNS  ?= 3
+bench: $(BUILD)/loa
+	@sh bench/run.sh --loa $(BUILD)/loa --sizes "$(SIZES)" --runs $(RUNS)
+
+# ---- fuzzing: libFuzzer targets tests/fuzz/fuzz_*.c, linked with clang
+# against the library compiled with coverage instrumentation and ASan+UBSan
+# in build/fuzz/ (a recursive make with BUILD=build/fuzz CC=clang).
+# `make fuzz` runs each target FUZZ_SECONDS from its seed corpus, keeping
+# what it learns in build/fuzz/corpus/;
+# `make test` runs tests/fuzz/run.sh: a short run plus the regressions.
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz-build
+
+fuzz-build: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS="-O1 -g" \
+	    SANFLAGS="$(FUZZ_SANFLAGS)" $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/bin/%)
+
+$(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libloa.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(BUILD)/libloa.a $(LDLIBS)
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh --long $(FUZZ_SECONDS)
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

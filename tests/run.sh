@@ -2,8 +2,11 @@
 # Runs every test of Loa and ends with the line `N passed, M failed`:
 #  - the C unit tests, plain and under AddressSanitizer + UndefinedBehavior-
 #    Sanitizer with leak checking;
+#  - the libFuzzer targets (tests/fuzz/run.sh): every saved regression
+#    input, then a few seconds of fuzzing per target;
 #  - the end-to-end tests (tests/e2e/t*.sh), which make real git
 #    repositories in a temporary folder and run loa on them as a user would;
+#  - the sample site in headless Chromium (tests/browser/run-site.sh);
 #  - one end-to-end build of the sample site with the sanitized loa.
 # Each test prints `PASS name` or `FAIL name`; logs are in build/test-logs.
 set -u
@@ -42,11 +45,21 @@ for t in build/tests/test_*; do
 	tally "$LOGS/$name.asan.log" $? "$name asan"
 done
 
+# the fuzz targets (built by `make fuzz-build`): regressions, then 4 s each
+sh tests/fuzz/run.sh 4 > "$LOGS/fuzz.log" 2>&1
+tally "$LOGS/fuzz.log" $? "fuzz"
+
 for t in tests/e2e/t*.sh; do
 	name=$(basename "$t" .sh)
 	LOA="$(pwd)/build/loa" sh "$t" > "$LOGS/$name.log" 2>&1
 	tally "$LOGS/$name.log" $? "$name"
 done
+
+# the sample site in headless Chromium (tests/browser): every kind of page,
+# phone width, axe-core, search, one click to an article; screenshots in
+# build/test-artifacts/screenshots
+LOA="$(pwd)/build/loa" sh tests/browser/run-site.sh > "$LOGS/browser.log" 2>&1
+tally "$LOGS/browser.log" $? "browser"
 
 # the sample site, built by the sanitized loa: no error, no leak
 LOA="$(pwd)/build/asan/loa" sh tests/e2e/sample-site.sh > "$LOGS/sample-asan.log" 2>&1

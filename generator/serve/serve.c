@@ -40,6 +40,17 @@
 #define MAX_HTML (64u << 20)
 #define MAX_WATCHES 8192
 #define MAX_DEPTH 32
+/* Load limits (issue 7: 1,000 concurrent connections on loopback without a
+ * refused one). One thread per connection, so each thread gets a small
+ * stack (handlers keep at most a 64 KiB buffer on it); an idle connection
+ * is dropped after CONN_TIMEOUT_S, twice the event stream's keep-alive, so
+ * that half-open connections cannot hold threads for long; from another
+ * host (a non-loopback --bind) one address gets at most PER_IP_LIMIT. */
+#define MAX_CONNECTIONS 1024u
+#define LISTEN_BACKLOG 1024
+#define THREAD_STACK (512u * 1024)
+#define CONN_TIMEOUT_S (2u * KEEPALIVE_S)
+#define PER_IP_LIMIT 64u
 
 /* What the request threads share with the main loop; owned by serve_run. */
 struct serve {
@@ -624,7 +635,7 @@ static int open_listener(const char *host, int port, char *num_host, size_t num_
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (ai->ai_family == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 64) == 0) {
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, LISTEN_BACKLOG) == 0) {
 			*loopback = addr_is_loopback(ai->ai_addr);
 			break;
 		}
@@ -1029,12 +1040,16 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 		print_warning(color, "quá nhiều thư mục để theo dõi, một số thay đổi sẽ không được "
 				     "thấy (too many folders to watch: some changes will be missed)");
 
-	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
+	/* poll, not select: descriptors past FD_SETSIZE (1024) still work */
+	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+					  MHD_USE_POLL,
 				  0, NULL, NULL, on_request, &s,
 				  MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd,
 				  MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, (void *)NULL,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)128,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+				  MHD_OPTION_CONNECTION_LIMIT, MAX_CONNECTIONS,
+				  MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT_S,
+				  MHD_OPTION_THREAD_STACK_SIZE, (size_t)THREAD_STACK,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, s.loopback ? 0u : PER_IP_LIMIT,
 				  MHD_OPTION_END);
 	if (!daemon) {
 		diag_error(diags, "", 0, 0,
