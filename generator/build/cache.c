@@ -208,12 +208,14 @@ int cache_record_read(const struct cache *c, struct cache_record *r, struct buf 
 		int used = 0;
 		rc = sscanf(data.ptr,
 			    "%31s %40s %" SCNd64 " %" SCNd64 " %d %" SCNu64 " %" SCNu64 " %" SCNu64
-			    " %" SCNd64 "\n%n",
+			    " %" SCNd64 "%n",
 			    fmt, r->key, &r->valid_from, &r->valid_until, &r->status, &r->pages,
 			    &r->files, &r->out_id, &r->next_change, &used) == 9 &&
-				     used > 0 && strcmp(fmt, CACHE_FORMAT) == 0 && key_valid(r->key)
+				     used > 0 && data.ptr[used] == '\n' &&
+				     strcmp(fmt, CACHE_FORMAT) == 0 && key_valid(r->key)
 			     ? 0
 			     : -1;
+		used++; /* the newline: a "\n" in the format would also eat empty lines */
 		const char *end = data.ptr + data.len - 1, *p = data.ptr + used;
 		if (rc == 0) {
 			p = next_line(p, end, r->next_iso, sizeof(r->next_iso));

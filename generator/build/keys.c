@@ -7,6 +7,7 @@
 #include "site/site.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +40,9 @@ void keys_value(struct buf *k, const struct value *v)
 	}
 }
 
-static int read_into(const char *path, struct buf *k)
+static int read_into(const char *path, struct buf *k, bool follow)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
 	if (fd < 0)
 		return -1;
 	struct stat st;
@@ -88,7 +89,7 @@ static void tree_walk(struct buf *k, const char *root, const char *rel, int dept
 			tree_walk(k, root, child, depth + 1);
 		} else if (lstat(full, &st) == 0 && S_ISREG(st.st_mode)) {
 			key_add_str(k, child);
-			if (read_into(full, k) < 0)
+			if (read_into(full, k, false) < 0)
 				buf_puts(k, "unreadable;");
 		}
 		free(full);
@@ -112,7 +113,8 @@ void keys_tree(struct buf *k, const char *dir)
 
 void keys_program(struct buf *k)
 {
-	if (read_into("/proc/self/exe", k) < 0)
+	/* a symlink to the program: followed */
+	if (read_into("/proc/self/exe", k, true) < 0)
 		buf_puts(k, "no-exe;"); /* still a key; only weaker against upgrades */
 }
 

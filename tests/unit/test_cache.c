@@ -164,6 +164,19 @@ TEST(record_round_trip_and_malformed)
 	CHECK_STR_EQ(back.next_where, "content/news/a b.md");
 	CHECK_STR_EQ(back.next_why, "two lines"); /* one line per field */
 	CHECK_STR_EQ(back.lang, "vi");
+	/* empty strings (no next change) keep their lines */
+	struct cache_record e = { .valid_from = 1, .status = 0, .lang = "en" };
+	key_of("empty", e.key);
+	buf_reset(&diags);
+	CHECK_INT_EQ(cache_record_write(c, &e, "", 0), 0);
+	CHECK_INT_EQ(cache_record_read(c, &back, &diags), 0);
+	CHECK_STR_EQ(back.next_iso, "");
+	CHECK_STR_EQ(back.next_where, "");
+	CHECK_STR_EQ(back.lang, "en");
+	CHECK_INT_EQ(diags.len, 0);
+	buf_reset(&diags);
+	CHECK_INT_EQ(cache_record_write(c, &r, "DIAGS", 5), 0);
+	CHECK_INT_EQ(cache_record_read(c, &back, &diags), 0);
 	CHECK_INT_EQ(diags.len, 5);
 	CHECK(diags.len == 5 && memcmp(diags.ptr, "DIAGS", 5) == 0);
 	/* a damaged record is no record */
