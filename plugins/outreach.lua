@@ -217,14 +217,19 @@ loa.on("before_render", function()
   for _, s in ipairs(schools) do by_slug[#by_slug + 1] = s end
   table.sort(by_slug, function(a, b) return a.slug < b.slug end)
   local rows = { "school,period,category,count,target" }
+  -- the same periods for every school: their labels made once
+  local month_part, sem_part = {}, {}
+  for m = first, last do month_part[m] = "," .. month_iso(m) .. ",all," end
+  for sem = semester_of(first), semester_of(last) do sem_part[sem] = "," .. semester_id(sem) .. ",policy," end
+  local month_tail, sem_tail = "," .. MONTHLY, "," .. SEMESTER_POLICY
   for _, s in ipairs(by_slug) do
     local school = csv_field(s.slug)
+    local counts, pcounts = monthly[s.slug], policy[s.slug]
     for m = first, last do
-      rows[#rows + 1] = string.format("%s,%s,all,%d,%d", school, month_iso(m), monthly[s.slug][m] or 0, MONTHLY)
+      rows[#rows + 1] = school .. month_part[m] .. (counts[m] or 0) .. month_tail
     end
     for sem = semester_of(first), semester_of(last) do
-      rows[#rows + 1] = string.format("%s,%s,policy,%d,%d", school, semester_id(sem), policy[s.slug][sem] or 0,
-                                      SEMESTER_POLICY)
+      rows[#rows + 1] = school .. sem_part[sem] .. (pcounts[sem] or 0) .. sem_tail
     end
   end
   loa.add_file{ url = CSV_URL, content = table.concat(rows, "\n") .. "\n" }
