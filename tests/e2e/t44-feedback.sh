@@ -36,7 +36,7 @@ import sys
 b = open(sys.argv[1], "rb").read()
 sys.exit(1 if b"\x1b" in b or b"\r" in b else 0)' "$TMP/err"
 
-"$LOA" build --out public --now 2023-06-01 --lang en 2> "$TMP/err"
+"$LOA" build --out public --now 2023-06-01 --lang en --no-cache 2> "$TMP/err"
 cat "$TMP/err"
 check "--lang en: English" \
 	grep -qxF "content/news/dong-thai/loi.md:3:7: error: invalid date '2023-13-01' (month out of range)" "$TMP/err"

@@ -142,6 +142,10 @@ for delay in 0.02 0.05 0.1 0.15; do
 done
 build_inc 2023-06-02
 same_as_full "after killed builds: incremental equals full" 2023-06-02
+check "after killed builds: no temporary file left in the cache" \
+	[ -z "$(find "$TMP/inc/.loa-cache" -name '*.tmp-*')" ]
+check "after killed builds: no temporary folder left beside the output" \
+	[ "$(ls -A "$TMP/inc" | tr '\n' ' ')" = ".loa-cache public " ]
 
 # a theme change re-renders every page
 mkdir -p "$S/themes/default/layouts"
