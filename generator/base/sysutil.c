@@ -1,6 +1,11 @@
 #include "base/sysutil.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,4 +29,53 @@ int sys_write_all(int fd, const void *data, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int sys_read_fd(int fd, size_t max, struct buf *out)
+{
+	char chunk[65536];
+	size_t got = 0;
+	for (;;) {
+		ssize_t r = read(fd, chunk, sizeof(chunk));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+		got += (size_t)r;
+		if (max && got > max)
+			return -1;
+		buf_add(out, chunk, (size_t)r);
+	}
+}
+
+int sys_read_file(const char *path, size_t max, bool follow, struct buf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	if (fd < 0)
+		return -1;
+	int rc = sys_read_fd(fd, max, out);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+int sys_mkdir_p(const char *dir)
+{
+	char *p = xstrdup(dir);
+	int rc = 0;
+	for (char *s = p + 1; *s && rc == 0; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (rc == 0 && mkdir(p, 0755) < 0 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
 }

@@ -2,6 +2,7 @@
 #include "build/build.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/sysutil.h"
 #include "base/value.h"
 #include "base/xalloc.h"
 #include "build/cache.h"
@@ -51,6 +52,7 @@ struct build {
 	char (*keys)[CACHE_KEY_LEN + 1];
 	size_t *todo, ntodo, cached, nkeyed;
 	size_t current_job;
+	char base_key[CACHE_KEY_LEN + 1]; /* make_base_key */
 	struct image_stage *images; /* bundle images: facts for <img>, published by the stage */
 	bool timings;      /* LOA_TIMINGS set: stage times on stderr */
 	struct timespec stage_start;
@@ -61,20 +63,6 @@ static bool is_dir(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int read_file(const char *path, struct buf *out)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -1;
-	char chunk[16384];
-	ssize_t n;
-	buf_reset(out);
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		buf_add(out, chunk, (size_t)n);
-	close(fd);
-	return n < 0 ? -1 : 0;
 }
 
 /* ---- manifest (loa review) ------------------------------------------------- */
@@ -219,8 +207,7 @@ static int emit(struct build *b, const char *out_path, const struct buf *data, s
 		diag_list_encode(&enc, d);
 		deps_encode(b, &deps);
 		int rc = cache_store(b->cache, key, data->ptr, data->len, enc.ptr, enc.len, deps.ptr,
-				     deps.len) == 0 &&
-				 cache_lookup(b->cache, key, path, sizeof(path))
+				     deps.len, path, sizeof(path)) == 0
 			 ? outdir_link(b->out, out_path, path, d)
 			 : 1;
 		buf_release(&enc);
@@ -396,7 +383,8 @@ static void copy_static(struct build *b, const char *root, const char *rel, stru
 			copy_static(b, root, child_rel, seen);
 		} else if (lstat(full, &st) == 0 && S_ISREG(st.st_mode)) {
 			const char *key = arena_strdup(&b->arena, child_rel);
-			if (strmap_put(seen, key, 0, NULL) && read_file(full, &data) == 0) {
+			buf_reset(&data);
+			if (strmap_put(seen, key, 0, NULL) && sys_read_file(full, 0, false, &data) == 0) {
 				manifest_add_bytes(b, key, data.ptr, data.len);
 				if (!b->opts->dry_run &&
 				    outdir_write(b->out, key, data.ptr, data.len, b->diags) == 0)
@@ -493,7 +481,8 @@ static int load_i18n(struct build *b, const struct value **out)
 	int ret = 0;
 	for (size_t i = 0; i < b->ntheme_dirs; i++) {
 		char *path = xasprintf("%s/i18n/%s.yaml", b->theme_dirs[i], b->site.config.language);
-		if (read_file(path, &data) == 0) {
+		buf_reset(&data);
+		if (sys_read_file(path, 0, false, &data) == 0) {
 			char *src = arena_strndup(&b->arena, data.ptr, data.len);
 			ret = frontmatter_parse_yaml(out, &b->arena, arena_strdup(&b->arena, path), src,
 						     data.len, &limits, b->diags);
@@ -671,10 +660,12 @@ static void next_change(struct build *b, struct build_result *res)
 /* ---- incremental builds -------------------------------------------------------- */
 
 /* What every key starts with: the program, the options that change pages,
- * and the theme and plugin folders (read from disk, not from git). */
-static void key_base(const struct build *b, struct buf *k)
+ * and the theme and plugin folders (read from disk, not from git); made
+ * once a build, into b->base_key. */
+static void make_base_key(struct build *b)
 {
 	const struct build_options *o = b->opts;
+	struct buf kb = BUF_INIT, *k = &kb;
 	key_add_str(k, "loa-build-1");
 	keys_program(k);
 	key_add_i64(k, o->site.drafts);
@@ -690,6 +681,8 @@ static void key_base(const struct build *b, struct buf *k)
 		free(own);
 		free(installed);
 	}
+	key_finish(k, b->base_key);
+	buf_release(k);
 }
 
 /* The key of a whole build from a commit: nothing but the time can change
@@ -705,7 +698,7 @@ static void whole_build_key(const struct build *b, char key[CACHE_KEY_LEN + 1])
 	struct repo_opts ro = { o->site.repo_path, o->site.ref, false, 0, 0, 32 };
 	if (repo_open(&r, &ro, &ignored) == 0) {
 		struct buf k = BUF_INIT;
-		key_base(b, &k);
+		key_add_str(&k, b->base_key);
 		key_add_str(&k, repo_commit_id(r));
 		key_finish(&k, key);
 		buf_release(&k);
@@ -757,7 +750,7 @@ static void use_cache(struct build *b, size_t njobs)
 	b->todo = xcalloc(njobs + 1, sizeof(*b->todo));
 	b->keys = xcalloc(njobs + 1, sizeof(*b->keys));
 	struct buf k = BUF_INIT, state = BUF_INIT;
-	key_base(b, &state);
+	key_add_str(&state, b->base_key);
 	keys_value(&state, b->site.config.root);
 	keys_site_metadata(&state, &b->site);
 	sitelua_key_state(b->sl, &state);
@@ -876,6 +869,7 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	if (!opts->dry_run && !opts->no_cache)
 		b.cache = cache_open(opts->out_dir);
 	if (b.cache) {
+		make_base_key(&b);
 		whole_build_key(&b, build_key);
 		if (up_to_date(&b, build_key, res))
 			goto done;

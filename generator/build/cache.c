@@ -30,24 +30,6 @@ static bool key_valid(const char *key)
 	return key[CACHE_KEY_LEN] == '\0';
 }
 
-static int mkdir_p(const char *path)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	int rc = mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
-	free(p);
-	return rc;
-}
-
 struct cache *cache_open(const char *out_dir)
 {
 	/* parent and name of the output folder, trailing slashes ignored */
@@ -120,14 +102,14 @@ static int write_atomic(const char *path, const void *data, size_t len)
 }
 
 int cache_store(const struct cache *c, const char *key, const void *data, size_t len,
-		const void *diags, size_t diags_len, const void *deps, size_t deps_len)
+		const void *diags, size_t diags_len, const void *deps, size_t deps_len, char *path,
+		size_t size)
 {
-	char path[4096];
-	if (!c || object_path(c, key, "", path, sizeof(path)) < 0)
+	if (!c || object_path(c, key, "", path, size) < 0)
 		return -1;
 	char *dir = xstrdup(path);
 	*strrchr(dir, '/') = '\0';
-	int rc = mkdir_p(dir);
+	int rc = sys_mkdir_p(dir);
 	free(dir);
 	/* the side files first: an object found means they are there too */
 	const char *const suffix[] = { ".d", ".v" };
@@ -147,25 +129,12 @@ int cache_store(const struct cache *c, const char *key, const void *data, size_t
 	return rc;
 }
 
-static int read_all(const char *path, struct buf *out)
-{
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	char chunk[16384];
-	ssize_t n;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		buf_add(out, chunk, (size_t)n);
-	close(fd);
-	return n < 0 ? -1 : 0;
-}
-
 static int side_file(const struct cache *c, const char *key, const char *suffix, struct buf *out)
 {
 	char path[4096];
 	if (!c || object_path(c, key, suffix, path, sizeof(path)) < 0)
 		return -1;
-	if (read_all(path, out) < 0)
+	if (sys_read_file(path, 0, false, out) < 0)
 		return errno == ENOENT ? 0 : -1;
 	return 0;
 }
@@ -199,7 +168,7 @@ int cache_record_read(const struct cache *c, struct cache_record *r, struct buf 
 		return -1;
 	struct buf data = BUF_INIT;
 	char *path = xasprintf("%s/last-build", c->dir);
-	int rc = read_all(path, &data);
+	int rc = sys_read_file(path, 0, false, &data);
 	free(path);
 	memset(r, 0, sizeof(*r));
 	if (rc == 0) {
@@ -255,7 +224,7 @@ int cache_record_write(const struct cache *c, const struct cache_record *r, cons
 	put_line(&data, r->lang);
 	buf_add(&data, diags, diags_len);
 	char *path = xasprintf("%s/last-build", c->dir);
-	int rc = mkdir_p(c->dir) == 0 ? write_atomic(path, data.ptr, data.len) : -1;
+	int rc = sys_mkdir_p(c->dir) == 0 ? write_atomic(path, data.ptr, data.len) : -1;
 	free(path);
 	buf_release(&data);
 	return rc;

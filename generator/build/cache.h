@@ -34,10 +34,12 @@ void cache_close(struct cache *c);
 /* The object's path when it exists (into path, size bytes), else NULL. */
 const char *cache_lookup(const struct cache *c, const char *key, char *path, size_t size);
 /* Stores an object with the diagnostics its render gave (encoded with
- * diag_list_encode; may be empty). Safe from several processes at once:
+ * diag_list_encode; may be empty) and its deps; its path goes into path
+ * (size bytes). Safe from several processes at once:
  * the last rename wins, and both wrote the same bytes. */
 int cache_store(const struct cache *c, const char *key, const void *data, size_t len,
-		const void *diags, size_t diags_len, const void *deps, size_t deps_len);
+		const void *diags, size_t diags_len, const void *deps, size_t deps_len, char *path,
+		size_t size);
 /* The diagnostics stored with an object (appended to out); 0 when none. */
 int cache_diags(const struct cache *c, const char *key, struct buf *out);
 /* What else the render read, as the build wrote it (appended to out),

@@ -1,6 +1,7 @@
 /* keys — the inputs of a build and of each render as key fields; see keys.h. */
 #include "build/keys.h"
 #include "base/buf.h"
+#include "base/sysutil.h"
 #include "base/value.h"
 #include "base/xalloc.h"
 #include "build/cache.h"
@@ -8,11 +9,9 @@
 
 #include <dirent.h>
 #include <stdbool.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 void keys_value(struct buf *k, const struct value *v)
 {
@@ -40,23 +39,14 @@ void keys_value(struct buf *k, const struct value *v)
 	}
 }
 
+/* A file's bytes as one field (length first, like key_add_bytes). */
 static int read_into(const char *path, struct buf *k, bool follow)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	int rc = -1;
-	if (fstat(fd, &st) == 0) {
-		/* the length first, then the bytes: a field like key_add_bytes */
-		key_add_i64(k, (int64_t)st.st_size);
-		char chunk[16384];
-		ssize_t n;
-		while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-			buf_add(k, chunk, (size_t)n);
-		rc = n < 0 ? -1 : 0;
-	}
-	close(fd);
+	struct buf data = BUF_INIT;
+	int rc = sys_read_file(path, 0, follow, &data);
+	if (rc == 0)
+		key_add_bytes(k, data.ptr, data.len);
+	buf_release(&data);
 	return rc;
 }
 

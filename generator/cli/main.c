@@ -5,6 +5,7 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/messages.h"
+#include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "build/build.h"
 #include "build/supervise.h"
@@ -65,16 +66,13 @@ static enum msg_lang disk_site_lang(const char *root)
 {
 	enum msg_lang lang = MSG_VI;
 	char *path = xasprintf("%s/site.yaml", root);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	free(path);
-	if (fd < 0)
-		return lang;
 	struct buf data = BUF_INIT;
-	char chunk[8192];
-	ssize_t n;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && data.len < (1u << 20))
-		buf_add(&data, chunk, (size_t)n);
-	close(fd);
+	int rc = sys_read_file(path, 1u << 20, false, &data);
+	free(path);
+	if (rc < 0) {
+		buf_release(&data);
+		return lang;
+	}
 	struct arena a = ARENA_INIT;
 	struct site_config c;
 	struct diag_list ignored = DIAG_LIST_INIT;

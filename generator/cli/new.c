@@ -2,6 +2,7 @@
 #include "cli/new.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "content/dates.h"
 #include "content/text.h"
@@ -34,21 +35,18 @@ static void add_quoted(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
+/* The folders above the file at path. */
 static int make_dirs(const char *path)
 {
-	char *p = xstrdup(path);
-	for (char *q = p + 1; *q; q++) {
-		if (*q != '/')
-			continue;
-		*q = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*q = '/';
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	int rc = 0;
+	if (slash && slash != dir) {
+		*slash = '\0';
+		rc = sys_mkdir_p(dir);
 	}
-	free(p);
-	return 0;
+	free(dir);
+	return rc;
 }
 
 int new_page(const struct new_options *o, char **path_out, struct diag_list *d)

@@ -2,6 +2,7 @@
 #include "lua/sitelua.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/sysutil.h"
 #include "base/value.h"
 #include "base/xalloc.h"
 #include "content/text.h"
@@ -929,15 +930,11 @@ int sitelua_load_plugin(struct sitelua *sl, const char *path, const char *displa
 			struct diag_list *d)
 {
 	lua_State *L = luavm_state(sl->vm);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return diag_error(d, display, 0, 0, "cannot read plugin");
 	struct buf src = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&src, chunk, n);
-	fclose(f);
+	if (sys_read_file(path, 0, true, &src) < 0) {
+		buf_release(&src);
+		return diag_error(d, display, 0, 0, "cannot read plugin");
+	}
 	luavm_new_env(sl->vm);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->loa_ref);
 	lua_setfield(L, -2, "loa");

@@ -7,6 +7,7 @@
 
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "lua/luavm.h"
 #include "lua/template_runtime.h"
@@ -1692,23 +1693,6 @@ static void scan_dir(struct theme *t, const char *dir, const char *rel, const ch
 	free(names);
 }
 
-static int read_file(const char *path, struct buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char chunk[8192];
-	size_t k;
-	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		buf_add(out, chunk, k);
-		if (out->len > MAX_TEMPLATE_BYTES)
-			break;
-	}
-	int err = ferror(f) || out->len > MAX_TEMPLATE_BYTES;
-	fclose(f);
-	return err ? -1 : 0;
-}
-
 void theme_free(struct theme *t)
 {
 	if (!t)
@@ -1745,7 +1729,7 @@ static int load_layout(struct theme *t, const struct layout *l, int env_idx, str
 	struct compiler c;
 	int ret = -1;
 	memset(&c, 0, sizeof(c));
-	if (read_file(l->path, &src) < 0) {
+	if (sys_read_file(l->path, MAX_TEMPLATE_BYTES, true, &src) < 0) {
 		diag_error(diags, l->chunk, 0, 0, "cannot read template: %s",
 			   errno ? strerror(errno) : "too large");
 		goto done;

@@ -403,6 +403,20 @@ static void add_url_attr(struct buf *out, const char *s)
 	}
 }
 
+
+/* Puts a custom node of type that prints html (copied by cmark) in n's
+ * place, and frees whichever of the two is left out. */
+static void replace_with_html(cmark_node *n, cmark_node_type type, const char *html)
+{
+	cmark_node *c = cmark_node_new(type);
+	cmark_node_set_on_enter(c, html);
+	cmark_node_set_on_exit(c, "");
+	if (cmark_node_replace(n, c))
+		cmark_node_free(n);
+	else
+		cmark_node_free(c);
+}
+
 /* Puts an `<img>` with the site's facts in the place of each image the
  * callback knows (a custom inline, printed as it is, like a shortcode's
  * HTML): alt and title escaped here as cmark would. */
@@ -451,13 +465,7 @@ static void describe_images(struct render *r)
 		buf_puts(&html, " loading=\"lazy\" decoding=\"async\" />");
 		/* the heading marker byte can never be in it: alt and title are
 		 * valid UTF-8 (cmark validated the input), the rest ASCII */
-		cmark_node *c = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
-		cmark_node_set_on_enter(c, html.ptr);
-		cmark_node_set_on_exit(c, "");
-		if (cmark_node_replace(n, c))
-			cmark_node_free(n);
-		else
-			cmark_node_free(c);
+		replace_with_html(n, CMARK_NODE_CUSTOM_INLINE, html.ptr);
 	}
 	buf_release(&html);
 	buf_release(&alt);
@@ -683,13 +691,7 @@ static void expand_one(struct render *r, cmark_node *n, const struct lines *li, 
 		note(r, ERR_SHORTCODE, true, n,
 		     "shortcode '%s' failed: its HTML is not valid UTF-8 (or holds NUL)", sc.name);
 	} else {
-		cmark_node *block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-		cmark_node_set_on_enter(block, html.ptr);
-		cmark_node_set_on_exit(block, "");
-		if (cmark_node_replace(n, block))
-			cmark_node_free(n);
-		else
-			cmark_node_free(block);
+		replace_with_html(n, CMARK_NODE_CUSTOM_BLOCK, html.ptr);
 	}
 done:
 	buf_release(&sc.store);

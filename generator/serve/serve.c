@@ -333,28 +333,11 @@ static void inject(struct serve *s, struct buf *html)
 	*html = out;
 }
 
-static int read_all(int fd, size_t max, struct buf *out)
-{
-	char chunk[65536];
-	for (;;) {
-		ssize_t r = read(fd, chunk, sizeof(chunk));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			return 0;
-		if (out->len + (size_t)r > max)
-			return -1;
-		buf_add(out, chunk, (size_t)r);
-	}
-}
-
 static enum MHD_Result queue_html_fd(struct serve *s, struct MHD_Connection *c, unsigned status,
 				     int fd)
 {
 	struct buf html = BUF_INIT;
-	int rc = read_all(fd, MAX_HTML, &html);
+	int rc = sys_read_fd(fd, MAX_HTML, &html);
 	close(fd);
 	if (rc < 0) {
 		buf_release(&html);

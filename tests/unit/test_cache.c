@@ -84,7 +84,7 @@ TEST(store_lookup_and_diagnostics)
 	char *out = xasprintf("%s/public", root);
 	struct cache *c = cache_open(out);
 	CHECK(c != NULL);
-	char key[41], other[41], path[4096];
+	char key[41], other[41], path[4096], stored[4096];
 	key_of("page one", key);
 	key_of("page two", other);
 	CHECK(cache_lookup(c, key, path, sizeof(path)) == NULL);
@@ -92,10 +92,11 @@ TEST(store_lookup_and_diagnostics)
 	diag_warning(&d, "content/a.md", 3, 1, "image without alt text");
 	struct buf enc = BUF_INIT;
 	diag_list_encode(&enc, &d);
-	CHECK_INT_EQ(cache_store(c, key, "<p>1</p>", 8, enc.ptr, enc.len, "deps", 4), 0);
-	CHECK_INT_EQ(cache_store(c, other, "<p>2</p>", 8, NULL, 0, NULL, 0), 0);
+	CHECK_INT_EQ(cache_store(c, key, "<p>1</p>", 8, enc.ptr, enc.len, "deps", 4, stored, sizeof(stored)), 0);
+	CHECK_INT_EQ(cache_store(c, other, "<p>2</p>", 8, NULL, 0, NULL, 0, path, sizeof(path)), 0);
 	const char *found = cache_lookup(c, key, path, sizeof(path));
 	CHECK(found != NULL);
+	CHECK_STR_EQ(stored, found); /* cache_store names the object it wrote */
 	CHECK_CONTAINS(found, "/.loa-cache/render/public/objects/");
 	struct buf got = BUF_INIT;
 	CHECK_INT_EQ(read_text(path, &got), 0);
@@ -112,7 +113,7 @@ TEST(store_lookup_and_diagnostics)
 	CHECK_INT_EQ(cache_deps(c, key, &dbytes), 0);
 	CHECK(dbytes.len == 4 && memcmp(dbytes.ptr, "deps", 4) == 0);
 	/* storing again without deps removes the old ones */
-	CHECK_INT_EQ(cache_store(c, key, "<p>1</p>", 8, NULL, 0, NULL, 0), 0);
+	CHECK_INT_EQ(cache_store(c, key, "<p>1</p>", 8, NULL, 0, NULL, 0, stored, sizeof(stored)), 0);
 	buf_reset(&dbytes);
 	CHECK_INT_EQ(cache_deps(c, key, &dbytes), 0);
 	CHECK_INT_EQ(dbytes.len, 0);
@@ -124,7 +125,7 @@ TEST(store_lookup_and_diagnostics)
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644);
 	/* a key that is not 40 hex digits never names a file */
 	CHECK(cache_lookup(c, "../../../etc/passwd", path, sizeof(path)) == NULL);
-	CHECK(cache_store(c, "../x", "x", 1, NULL, 0, NULL, 0) < 0);
+	CHECK(cache_store(c, "../x", "x", 1, NULL, 0, NULL, 0, stored, sizeof(stored)) < 0);
 	diag_list_release(&d);
 	diag_list_release(&back);
 	buf_release(&enc);
@@ -207,9 +208,9 @@ TEST(sweep_keeps_only_used_objects)
 	key_of("1", k1);
 	key_of("2", k2);
 	key_of("3", k3);
-	cache_store(c, k1, "a", 1, "D", 1, "V", 1);
-	cache_store(c, k2, "b", 1, "D", 1, NULL, 0);
-	cache_store(c, k3, "c", 1, NULL, 0, NULL, 0);
+	cache_store(c, k1, "a", 1, "D", 1, "V", 1, path, sizeof(path));
+	cache_store(c, k2, "b", 1, "D", 1, NULL, 0, path, sizeof(path));
+	cache_store(c, k3, "c", 1, NULL, 0, NULL, 0, path, sizeof(path));
 	char *keep[2] = { k1, k3 };
 	if (strcmp(keep[0], keep[1]) > 0) {
 		keep[0] = k3;
@@ -247,7 +248,7 @@ TEST(objects_are_published_as_hard_links)
 	struct cache *c = cache_open(out);
 	char key[41], path[4096];
 	key_of("x", key);
-	cache_store(c, key, "<html>x</html>", 14, NULL, 0, NULL, 0);
+	cache_store(c, key, "<html>x</html>", 14, NULL, 0, NULL, 0, path, sizeof(path));
 	CHECK(cache_lookup(c, key, path, sizeof(path)) != NULL);
 	struct diag_list d = DIAG_LIST_INIT;
 	struct outdir *o = NULL;
