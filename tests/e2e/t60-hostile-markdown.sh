@@ -1,9 +1,13 @@
 # Hostile Markdown (HOSTILE.md §2 cases 19-22, issue 7): nesting 50,000 deep
 # (blockquotes, lists, emphasis) renders or is stopped, never crashes; the
-# quadratic inputs of Debian's cmark-gfm and the 800-column table are stopped
-# by the per-page budget (limits.render_seconds) or the output cap, each an
-# error naming the file; the rest of the site is built, within a bounded
-# time, and nothing is written outside the output folder.
+# quadratic inputs of Debian's cmark-gfm are either published whole or
+# stopped by the per-page budget (limits.render_seconds) with an error
+# naming the file: which of the two depends on the machine's speed (a fast
+# CPU renders them within the budget), so the test asserts the behaviour,
+# not the speed (issue 11). The 800-column table is always stopped (by the
+# budget or by the output cap). The rest of the site is built, the build
+# ends within a bound far above any machine's speed, and nothing is written
+# outside the output folder.
 . "$(dirname "$0")/lib.sh"
 R="$TMP/site"
 basic_site "$R"
@@ -57,13 +61,31 @@ check "50,000 nested blockquotes render (HOSTILE 19)" test -s "$S/trich-dan-sau/
 check "50,000 nested lists: published or named" deep sau-danh-sach.md danh-sach-sau
 check "50,000 nested emphasis: published or named" deep sau-nhan-manh.md nhan-manh-sau
 check "50,000 nested links: published or named" deep sau-lien-ket.md lien-ket-sau
-for f in bac-hai-anh bac-hai-ds bac-hai-td bang-rong; do
-	check "$f: stopped, the error names the file" grep -q "^$N/$f.md[:0-9]*: error: .*\(exceeded\|too large\|limit\)" "$TMP/err"
-done
+# stopped FILE: an error naming the file says a limit stopped it
+stopped() { grep -q "^$N/$1[:0-9]*: error: .*\(exceeded\|too large\|limit\)" "$TMP/err"; }
+# published_or_stopped FILE SLUG TITLE: exactly one of the two; a published
+# page is whole (its title, the end of the document) and has no error
+published_or_stopped() {
+	if [ -s "$S/$2/index.html" ]; then
+		echo "$1: published (rendered within the budget on this machine)"
+		grep -qF "$3" "$S/$2/index.html" && grep -q '</html>' "$S/$2/index.html" &&
+			! grep -q "^$N/$1[:0-9]*: error: " "$TMP/err"
+	else
+		echo "$1: stopped"
+		stopped "$1"
+	fi
+}
+check "quadratic images: published whole, or stopped and named" published_or_stopped bac-hai-anh.md bac-hai-anh 'Bậc hai ảnh'
+check "quadratic lists: published whole, or stopped and named" published_or_stopped bac-hai-ds.md bac-hai-danh-sach 'Bậc hai danh sách'
+check "quadratic blockquotes: published whole, or stopped and named" published_or_stopped bac-hai-td.md bac-hai-trich-dan 'Bậc hai trích dẫn'
+check "800-column table: stopped, the error names the file" stopped bang-rong.md
+check "800-column table: not published" test ! -e "$S/bang-rong/index.html"
 check "rest of the site built" test -s "$S/bua-an-ban-tru-dam-bao-dinh-duong/index.html"
 check "the other school built" test -s "$TMP/www/site/tin-tuc/an-duong/hoi-thao-chuyen-doi-so/index.html"
 check "the news list built" test -s "$TMP/www/site/tin-tuc/index.html"
-check "bounded: the build took under 40 s" [ $((end - start)) -lt 40 ]
+# 8 hostile pages at most 2 s each plus a small site: about 10 s on one
+# slow core; 120 s means a hang, whatever the machine
+check "bounded: the build ended (under 120 s, no hang)" [ $((end - start)) -lt 120 ]
 big=$(find "$TMP/www/site" -type f -size +20M)
 check "no published file over 20 MB (output cap)" [ -z "$big" ]
 find "$R" "$HOME" "$TMP/www" -newer "$TMP/marker" ! -path "$TMP/www" ! -path "$TMP/www/site" \

@@ -33,9 +33,9 @@ MD
 png "$R/content/news/dong-thai/trung-thu/den.png"
 commit "$R" "2023-09-29T08:00:00+07:00" "Trường" "x@example.vn" "bundle"
 cd "$R"
-mkdir -p "$TMP/vg"
+mkdir -p "$TMP/vg" "$TMP/vipshome"
 start=$(date +%s)
-valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+VIPSHOME="$TMP/vipshome" VIPS_NOVECTOR=1 valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	--show-leak-kinds=definite --trace-children=yes --child-silent-after-fork=no \
 	--log-file="$TMP/vg/vg.%p" \
 	"$LOA" build --out "$TMP/out" --now 2023-10-01 --jobs 1 2> "$TMP/err"
@@ -48,6 +48,8 @@ bad=$(grep -L "ERROR SUMMARY: 0 errors" "$TMP/vg"/vg.* || true)
 for f in $bad; do echo "--- $f"; cat "$f"; done
 check "valgrind: the build exits 0" [ "$st" -eq 0 ]
 check "valgrind: the site is published" test -s "$TMP/out/tin-tuc/dong-thai/vui-tet-trung-thu/index.html"
+check "valgrind: the image was processed, not skipped" test -s "$TMP/out/tin-tuc/dong-thai/vui-tet-trung-thu/den.png"
+check "valgrind: no instruction valgrind cannot run (SIGILL)" sh -c "! grep -q -e 'unhandled instruction' -e SIGILL '$TMP/err' '$TMP/vg'/vg.*"
 check "valgrind: the main process and forked ones were checked (>= 2 logs)" [ "$n" -ge 2 ]
 check "valgrind: every process has 0 errors (memory and definite leaks)" [ -z "$bad" ]
 nocheck=$(grep -L -e "LEAK SUMMARY" -e "All heap blocks were freed" "$TMP/vg"/vg.* || true)
