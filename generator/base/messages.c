@@ -320,6 +320,13 @@ static const struct msg_entry catalog[] = {
 	{ "cannot write the file", "không ghi được tệp" },
 	{ "the file was written incompletely", "ghi tệp không trọn vẹn" },
 
+	{ "%s is a bare repository (no work tree): loa serve and --worktree need a folder with "
+	  "the site's files, such as a clone (git clone %s)",
+	  "%s là kho git trần (bare, không có cây làm việc): loa serve và --worktree cần một thư "
+	  "mục chứa các tệp của trang, ví dụ một bản sao (git clone %s)" },
+	{ "%s is a repository's .git folder: give its work tree instead (%s)",
+	  "%s là thư mục .git của một kho: hãy chỉ thư mục làm việc của kho (%s)" },
+
 	/* ---- loa serve (its messages carry both languages already) ---- */
 	{ "--bind %s: địa chỉ không phải loopback, bản nháp xem được từ mạng khác (not a loopback "
 	  "address: drafts are visible from the network)",

@@ -571,3 +571,8 @@ void outdir_abort(struct outdir *o)
 	remove_tree(o->parent_fd, o->tmp_name);
 	outdir_free(o);
 }
+
+int publish_remove_tree(int dir_fd, const char *name)
+{
+	return remove_tree(dir_fd, name);
+}

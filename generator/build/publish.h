@@ -35,4 +35,8 @@ int outdir_commit(struct outdir *o, struct diag_list *diags);
 /* Removes the temporary folder; the previous site stays; frees o. */
 void outdir_abort(struct outdir *o);
 
+/* Removes dir_fd/name and all below it without following any symlink
+ * (used by serve for its own temporary folders); 0 or -1 with errno. */
+int publish_remove_tree(int dir_fd, const char *name);
+
 #endif

@@ -4,7 +4,9 @@
 #include "base/diag.h"
 #include "base/sysutil.h"
 #include "base/xalloc.h"
+#include "build/publish.h"
 #include "build/supervise.h"
+#include "source/repo.h"
 
 #include <microhttpd.h>
 
@@ -12,7 +14,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -46,7 +47,16 @@
  * is dropped after CONN_TIMEOUT_S, twice the event stream's keep-alive, so
  * that half-open connections cannot hold threads for long; from another
  * host (a non-loopback --bind) one address gets at most PER_IP_LIMIT. */
-#define MAX_CONNECTIONS 1024u
+/* Live-reload streams hold their connection (and its thread) for as long
+ * as the page is open, so they get their own budget (issue 11): at most
+ * MAX_STREAMS at once, more are answered 503 and closed, and the
+ * connection limit is the page budget plus that, so streams can never use
+ * up the connections pages need. A browser opens at most 6 connections to
+ * one host, so 64 streams are many tabs in several browsers. */
+#define MAX_PAGE_CONNECTIONS 1024u
+#define MAX_STREAMS 64u
+#define MAX_CONNECTIONS (MAX_PAGE_CONNECTIONS + MAX_STREAMS)
+#define STREAM_CHECK_MS 1000 /* how soon a stream notices its page closed */
 #define LISTEN_BACKLOG 1024
 #define THREAD_STACK (512u * 1024)
 #define CONN_TIMEOUT_S (2u * KEEPALIVE_S)
@@ -59,6 +69,7 @@ struct serve {
 	unsigned long long gen; /* builds finished, failed ones included */
 	char *errors;           /* the last build's errors as text; NULL when clean */
 	bool stopping;
+	unsigned streams; /* live-reload streams open */
 	/* set before the daemon starts, read-only afterwards */
 	const char *site_dir;
 	bool loopback;
@@ -418,6 +429,7 @@ static enum MHD_Result serve_file(struct serve *s, struct MHD_Connection *c, con
 
 struct events {
 	struct serve *s;
+	int fd; /* the connection's socket, to notice a page that closed; -1 */
 	unsigned long long seen; /* the build the page shows */
 	struct buf pending;
 	size_t off;
@@ -451,6 +463,16 @@ static void event_for_state(struct events *ev)
 
 /* Runs in the connection's own thread (thread per connection), so it may
  * wait for the next build. */
+/* True when the client has closed its end (a page closed or reloaded):
+ * the stream's slot is then freed at once rather than at the next ping. */
+static bool peer_closed(int fd)
+{
+	if (fd < 0)
+		return false;
+	struct pollfd p = { fd, POLLRDHUP, 0 };
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
 static ssize_t events_read(void *cls, uint64_t pos, char *out, size_t max)
 {
 	struct events *ev = cls;
@@ -458,18 +480,34 @@ static ssize_t events_read(void *cls, uint64_t pos, char *out, size_t max)
 	if (ev->off == ev->pending.len) {
 		buf_reset(&ev->pending);
 		ev->off = 0;
+		int64_t ping_at = sys_now_ms() + KEEPALIVE_S * 1000;
+		bool closed = false;
 		pthread_mutex_lock(&s->mu);
-		struct timespec until;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += KEEPALIVE_S;
 		while (!s->stopping && s->gen == ev->seen) {
-			if (pthread_cond_timedwait(&s->cv, &s->mu, &until) == ETIMEDOUT)
+			int64_t now = sys_now_ms();
+			if (now >= ping_at)
 				break;
+			int64_t wait_ms = ping_at - now < STREAM_CHECK_MS ? ping_at - now : STREAM_CHECK_MS;
+			struct timespec until;
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			until.tv_sec += wait_ms / 1000;
+			until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			if (pthread_cond_timedwait(&s->cv, &s->mu, &until) == ETIMEDOUT &&
+			    peer_closed(ev->fd)) {
+				closed = true;
+				break;
+			}
 		}
 		bool stopping = s->stopping;
-		if (!stopping)
+		if (!stopping && !closed)
 			event_for_state(ev);
 		pthread_mutex_unlock(&s->mu);
+		if (closed)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
 		if (stopping)
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		if (ev->pending.len == 0)
@@ -486,14 +524,48 @@ static ssize_t events_read(void *cls, uint64_t pos, char *out, size_t max)
 static void events_free(void *cls)
 {
 	struct events *ev = cls;
+	pthread_mutex_lock(&ev->s->mu);
+	ev->s->streams--;
+	pthread_mutex_unlock(&ev->s->mu);
 	buf_release(&ev->pending);
 	free(ev);
 }
 
+/* Over the stream budget: 503, and the connection is closed so that it
+ * does not hold a slot. The page still works; it just will not reload. */
+static enum MHD_Result refuse_stream(struct MHD_Connection *c)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "Quá nhiều trang đang mở chờ tải lại (too many live-reload streams).\n");
+	size_t len;
+	char *data = buf_detach(&b, &len);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(data);
+		return MHD_NO;
+	}
+	add_common_headers(r, "text/plain; charset=utf-8");
+	MHD_add_response_header(r, "Retry-After", "5");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_SERVICE_UNAVAILABLE, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result serve_events(struct serve *s, struct MHD_Connection *c)
 {
+	pthread_mutex_lock(&s->mu);
+	bool room = s->streams < MAX_STREAMS;
+	if (room)
+		s->streams++; /* given back by events_free */
+	pthread_mutex_unlock(&s->mu);
+	if (!room)
+		return refuse_stream(c);
 	struct events *ev = xcalloc(1, sizeof(*ev));
 	ev->s = s;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	ev->fd = ci ? (int)ci->connect_fd : -1;
 	buf_init(&ev->pending);
 	const char *since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
 	char *end = NULL;
@@ -908,10 +980,107 @@ static void rebuild(struct serve *s, struct builder *b, bool color)
 	diag_list_release(&d);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* ---- temporary folders ------------------------------------------------------------ */
+
+/* A serve's temporary folder is TMPDIR/loa-serve.PID-START.XXXXXX: the
+ * process id and its start time (clock ticks after boot, from
+ * /proc/PID/stat), so that the folder of a server that was killed can be
+ * told from a running one's, even after its process id is reused. */
+#define TMP_PREFIX "loa-serve."
+
+/* The start time of process pid, 0 when unknown. */
+static unsigned long long proc_start(pid_t pid)
 {
-	remove(path);
-	return 0;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	struct buf b = BUF_INIT;
+	unsigned long long start = 0;
+	if (sys_read_file(path, 4096, false, &b) == 0) {
+		/* the name in parentheses may hold spaces: fields count from the
+		 * last ')'; the start time is field 22, the 20th after it */
+		const char *p = b.len ? strrchr(b.ptr, ')') : NULL;
+		for (int field = 2; p && field < 22; field++)
+			p = strchr(p + 1, ' ');
+		if (p)
+			start = strtoull(p + 1, NULL, 10);
+	}
+	buf_release(&b);
+	return start;
+}
+
+/* Parses NAME as TMP_PREFIX PID '-' START '.' and six characters of
+ * mkdtemp's alphabet, nothing else. */
+static bool parse_tmp_name(const char *name, pid_t *pid, unsigned long long *start)
+{
+	size_t plen = strlen(TMP_PREFIX);
+	if (strncmp(name, TMP_PREFIX, plen))
+		return false;
+	const char *p = name + plen;
+	char *end;
+	if (*p < '1' || *p > '9')
+		return false;
+	errno = 0;
+	long v = strtol(p, &end, 10);
+	if (errno || v <= 0 || v > INT_MAX || *end != '-' || end[1] < '0' || end[1] > '9')
+		return false;
+	*pid = (pid_t)v;
+	p = end + 1;
+	*start = strtoull(p, &end, 10);
+	if (errno || *end != '.')
+		return false;
+	p = end + 1;
+	for (int i = 0; i < 6; i++)
+		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+		      (p[i] >= '0' && p[i] <= '9')))
+			return false;
+	return p[6] == '\0';
+}
+
+/* True unless process pid is gone, or is another process that got its id
+ * (its start time differs). When in doubt, alive: the folder is kept. */
+static bool owner_alive(pid_t pid, unsigned long long start)
+{
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return false;
+	unsigned long long now = proc_start(pid);
+	return !(start && now && now != start);
+}
+
+/* Removes the temporary folders that killed servers of this user left in
+ * tmpdir (SIGKILL, a crash, a power cut): only folders named as serve
+ * names them, owned by us, not symlinks, whose process is dead; removed
+ * without following any symlink inside. */
+static void sweep_stale(const char *tmpdir)
+{
+	int dfd = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	int lfd = dup(dfd);
+	DIR *d = lfd >= 0 ? fdopendir(lfd) : NULL;
+	if (!d) {
+		if (lfd >= 0)
+			close(lfd);
+		close(dfd);
+		return;
+	}
+	const struct dirent *e;
+	while ((e = readdir(d))) {
+		pid_t pid;
+		unsigned long long start;
+		struct stat st;
+		if (!parse_tmp_name(e->d_name, &pid, &start) || pid == getpid())
+			continue;
+		if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != geteuid() || owner_alive(pid, start))
+			continue;
+		if (publish_remove_tree(dfd, e->d_name) == 0)
+			fprintf(stderr,
+				"loa serve: đã xoá thư mục tạm của một lần chạy bị dừng (removed the "
+				"temporary folder of a server that was stopped): %s/%s\n",
+				tmpdir, e->d_name);
+	}
+	closedir(d);
+	close(dfd);
 }
 
 /* ---- the command ------------------------------------------------------------------ */
@@ -936,6 +1105,15 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 	if (o->port < 0 || o->port > 65535)
 		return diag_error(diags, "", 0, 0, "--port: từ 0 đến 65535 (from 0 to 65535)"), 2;
 
+	/* the site must be a work tree (not a bare repository): said now, not
+	 * as a failed build in the browser */
+	const char *repo = o->build.site.repo_path ? o->build.site.repo_path : ".";
+	struct repo *rp = NULL;
+	struct repo_opts ro = { repo, NULL, true, 0, 0, 0 };
+	if (repo_open(&rp, &ro, diags) < 0)
+		return 2;
+	repo_free(rp);
+
 	struct serve s;
 	memset(&s, 0, sizeof(s));
 	char num_host[NI_MAXHOST];
@@ -946,7 +1124,11 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 	s.bind_host = num_host;
 
 	const char *tmpdir = getenv("TMPDIR");
-	char *tmp_root = xasprintf("%s/loa-serve.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!tmpdir || !*tmpdir)
+		tmpdir = "/tmp";
+	sweep_stale(tmpdir);
+	char *tmp_root = xasprintf("%s/" TMP_PREFIX "%d-%llu.XXXXXX", tmpdir, (int)getpid(),
+				   proc_start(getpid()));
 	if (!mkdtemp(tmp_root)) {
 		diag_error(diags, "", 0, 0,
 			   "không tạo được thư mục tạm (cannot make a temporary folder) %s: %s",
@@ -1008,7 +1190,6 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 		w.skip_dev = tst.st_dev;
 		w.skip_ino = tst.st_ino;
 	}
-	const char *repo = o->build.site.repo_path ? o->build.site.repo_path : ".";
 	watch_tree(&w, repo, 0);
 	if (o->build.data_dir) {
 		/* the installed theme and plugins, when someone edits those */
@@ -1101,7 +1282,7 @@ out:
 	}
 	pthread_sigmask(SIG_SETMASK, &old_set, NULL);
 	watcher_release(&w);
-	nftw(tmp_root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	publish_remove_tree(AT_FDCWD, tmp_root);
 	free(s.errors);
 	pthread_cond_destroy(&s.cv);
 	pthread_mutex_destroy(&s.mu);

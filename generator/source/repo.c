@@ -177,6 +177,17 @@ static char *norm_dir(const char *dir)
 
 static int open_merge(struct repo *r, const char *spec, struct diag_list *diags);
 
+/* True when r->path names the repository's git folder, not its work tree. */
+static bool is_git_dir(const struct repo *r)
+{
+	char *given = realpath(r->path, NULL);
+	char *gitdir = realpath(git_repository_path(r->git), NULL);
+	bool same = given && gitdir && !strcmp(given, gitdir);
+	free(given);
+	free(gitdir);
+	return same;
+}
+
 int repo_open(struct repo **out, const struct repo_opts *opts, struct diag_list *diags)
 {
 	*out = NULL;
@@ -224,6 +235,21 @@ int repo_open(struct repo **out, const struct repo_opts *opts, struct diag_list 
 			goto done;
 		}
 		diag_error(diags, "", 0, 0, "%s: cannot open git repository: %s", r->path, git_msg());
+		goto done;
+	}
+	/* --worktree (and loa serve) read the files on disk: a bare repository
+	 * or a .git folder has none, only git's own files */
+	if (r->worktree && git_repository_is_bare(r->git)) {
+		diag_error(diags, "", 0, 0,
+			   "%s is a bare repository (no work tree): loa serve and --worktree "
+			   "need a folder with the site's files, such as a clone (git clone %s)",
+			   r->path, r->path);
+		goto done;
+	}
+	if (r->worktree && is_git_dir(r)) {
+		diag_error(diags, "", 0, 0,
+			   "%s is a repository's .git folder: give its work tree instead (%s)",
+			   r->path, git_repository_workdir(r->git));
 		goto done;
 	}
 	if (git_repository_odb(&r->odb, r->git) < 0) {
