@@ -386,6 +386,18 @@ TEST(test_bare_clone)
 	}
 	CHECK_INT_EQ(diags.len, 0);
 	diag_list_release(&diags);
+	/* the files on disk of a bare repository or of a .git folder are
+	 * git's own: --worktree (and loa serve) refuse them by name */
+	r = open_repo("bare.git", NULL, true, &diags);
+	CHECK(r == NULL);
+	repo_free(r);
+	CHECK(diags.len == 1 && strstr(diags.items[0].msg, "is a bare repository (no work tree)"));
+	diag_list_release(&diags);
+	r = open_repo("main/.git", NULL, true, &diags);
+	CHECK(r == NULL);
+	repo_free(r);
+	CHECK(diags.len == 1 && strstr(diags.items[0].msg, "is a repository's .git folder"));
+	diag_list_release(&diags);
 }
 
 TEST(test_worktree)
