@@ -10,5 +10,9 @@ status=$?
 cat "$TMP/log"
 check "sample site builds with exit 0" [ "$status" -eq 0 ]
 check "sample site has a home page" test -s "$TMP/out/index.html"
+# the image code runs here too (under AddressSanitizer in tests/run.sh,
+# where valgrind cannot run every instruction): the photo is decoded,
+# resized and saved as variants
+check "sample site: the photo resized into variants" test -s "$(find "$TMP/out" -name 'san-choi-480w.jpg' | head -n 1)"
 check "no sanitizer report" lacks "$TMP/log" "Sanitizer"
 finish

@@ -28,8 +28,13 @@ cat "$TMP/err"
 check "a runaway plugin exits 2" [ "$st" -eq 2 ]
 check "the stage is named" contains "$TMP/err" "before_render"
 check "the deadline is said" contains "$TMP/err" "ran over 1 s"
-check "stopped within a few seconds" [ $((end - start)) -lt 10 ]
+# the pattern match alone would take hours: 60 s is far from both that and
+# any machine's speed (a 1 s deadline plus a small site)
+check "stopped within a bounded time (under 60 s, not hours)" [ $((end - start)) -lt 60 ]
 check "previous site stays whole" diff -r "$TMP/before" public
-sleep 0.2
-check "no builder left running" sh -c "! pgrep -f '^$LOA build' >/dev/null"
+# the killed builder may take a moment to be reaped on a loaded machine
+gone() { ! pgrep -f "^$LOA build" > /dev/null; }
+n=50
+while [ $n -gt 0 ] && ! gone; do sleep 0.1; n=$((n - 1)); done
+check "no builder left running (within 5 s)" gone
 finish

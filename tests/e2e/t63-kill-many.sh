@@ -57,9 +57,10 @@ while [ $i -lt 30 ]; do
 		kill -KILL "$pid" 2> /dev/null
 	fi
 	wait "$pid" 2> /dev/null
-	# the builder and its workers die with their parent: give them 1 s
+	# the builder and its workers die with their parent: give them 5 s (a
+	# loaded machine may take a while to run their exit)
 	n=0
-	while running && [ $n -lt 10 ]; do sleep 0.1; n=$((n + 1)); done
+	while running && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
 	if running; then
 		orphans=$((orphans + 1))
 		echo "kill $i ($ref after ${delay} ms): a process outlived the killed build"
