@@ -8,7 +8,10 @@
  * outside the built site is ever served: the URL is decoded here, `..`,
  * encoded slashes and NUL are refused, and every path component is opened
  * with O_NOFOLLOW below the site's folder. SIGINT/SIGTERM stop it cleanly
- * and remove the temporary folder.
+ * and remove the temporary folder; the folder of a server that was killed
+ * is removed at the next start. Live-reload streams have their own budget
+ * (serve.c MAX_STREAMS; past it 503), apart from the page connections. The
+ * site must be a work tree: a bare repository is refused before starting.
  *
  * This is the only module that includes <microhttpd.h>. Unlike the other
  * modules it prints while it runs (the ready line, each rebuild's
