@@ -265,10 +265,17 @@ static const char live_js[] =
 	"    box.appendChild(h);\n"
 	"    box.appendChild(pre);\n"
 	"  }\n"
-	"  var es = new EventSource('/__loa/events?since=' + encodeURIComponent(gen));\n"
-	"  es.addEventListener('reload', function () { es.close(); location.reload(); });\n"
-	"  // a server's 'error' event carries data; a lost connection does not\n"
-	"  es.addEventListener('error', function (e) { if (typeof e.data === 'string') show(e.data); });\n"
+	"  function connect() {\n"
+	"    var es = new EventSource('/__loa/events?since=' + encodeURIComponent(gen));\n"
+	"    es.addEventListener('reload', function () { es.close(); location.reload(); });\n"
+	"    // a server's 'error' event carries data; a lost connection does not.\n"
+	"    // Refused (503: too many open pages), the browser gives up: try later.\n"
+	"    es.addEventListener('error', function (e) {\n"
+	"      if (typeof e.data === 'string') show(e.data);\n"
+	"      else if (es.readyState === 2) setTimeout(connect, 5000);\n"
+	"    });\n"
+	"  }\n"
+	"  connect();\n"
 	"})();\n";
 
 static void add_common_headers(struct MHD_Response *r, const char *type)
@@ -461,8 +468,6 @@ static void event_for_state(struct events *ev)
 	buf_putc(&ev->pending, '\n');
 }
 
-/* Runs in the connection's own thread (thread per connection), so it may
- * wait for the next build. */
 /* True when the client has closed its end (a page closed or reloaded):
  * the stream's slot is then freed at once rather than at the next ping. */
 static bool peer_closed(int fd)
@@ -473,6 +478,8 @@ static bool peer_closed(int fd)
 	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
+/* Runs in the connection's own thread (thread per connection), so it may
+ * wait for the next build. */
 static ssize_t events_read(void *cls, uint64_t pos, char *out, size_t max)
 {
 	struct events *ev = cls;
