@@ -27,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1120,6 +1121,19 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 	if (repo_open(&rp, &ro, diags) < 0)
 		return 2;
 	repo_free(rp);
+
+	/* every connection is a descriptor: the common soft limit of 1,024
+	 * would refuse pages before MAX_CONNECTIONS; raise it as far as the
+	 * hard limit allows (no more than needed) */
+	struct rlimit nofile;
+	rlim_t want = MAX_CONNECTIONS + 256;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY &&
+	    nofile.rlim_cur < want) {
+		nofile.rlim_cur = nofile.rlim_max == RLIM_INFINITY || nofile.rlim_max > want
+					  ? want
+					  : nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 
 	struct serve s;
 	memset(&s, 0, sizeof(s));

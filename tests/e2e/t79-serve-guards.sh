@@ -48,9 +48,17 @@ code() { curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:
 start "$TMP/serve1.err"
 check "server ready" [ -n "$PORT" ]
 python3 - "$PORT" > "$TMP/streams" 2>&1 <<'PY'
-import asyncio, sys, time, urllib.request
+import asyncio, resource, sys, time, urllib.request
 port = int(sys.argv[1])
 N = 1024
+# 1,024 sockets and a few more: raise our soft descriptor limit if needed
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+need = N + 200
+if soft != resource.RLIM_INFINITY and soft < need:
+    if hard != resource.RLIM_INFINITY and hard < need:
+        print("SKIP: the descriptor limit (%d) is under %d" % (hard, need))
+        sys.exit(0)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (need, hard))
 async def stream():
     # an EventSource: GET the stream and keep it open; returns the status
     try:
@@ -102,15 +110,19 @@ async def main():
 asyncio.run(main())
 PY
 cat "$TMP/streams"
-check "1,024 streams: every one answered, 200 or 503" grep -Eq '^streams 200:[0-9]+ 503:[0-9]+$' "$TMP/streams"
-ok=$(sed -n 's/^streams 200:\([0-9]*\) 503:\([0-9]*\)$/\1/p' "$TMP/streams")
-refused=$(sed -n 's/^streams 200:\([0-9]*\) 503:\([0-9]*\)$/\2/p' "$TMP/streams")
-capped() { [ "${ok:-0}" -ge 1 ] && [ "${ok:-0}" -lt 1024 ] && [ $((${ok:-0} + ${refused:-0})) -eq 1024 ]; }
-check "streams are capped (some accepted, the rest refused)" capped
-check "with the streams open, the home page is 200" grep -q '^page 200 ' "$TMP/streams"
-check "with the streams open, the stylesheet is 200" grep -q '^page 200 200 ' "$TMP/streams"
-check "one more stream over the budget: 503" grep -q '^extra 503$' "$TMP/streams"
-check "closed pages free their streams: a new one is 200" grep -q '^after-close 200$' "$TMP/streams"
+if grep -q '^SKIP' "$TMP/streams"; then
+	echo "SKIP 1,024 streams: $(cat "$TMP/streams")"
+else
+	check "1,024 streams: every one answered, 200 or 503" grep -Eq '^streams 200:[0-9]+ 503:[0-9]+$' "$TMP/streams"
+	ok=$(sed -n 's/^streams 200:\([0-9]*\) 503:\([0-9]*\)$/\1/p' "$TMP/streams")
+	refused=$(sed -n 's/^streams 200:\([0-9]*\) 503:\([0-9]*\)$/\2/p' "$TMP/streams")
+	capped() { [ "${ok:-0}" -ge 1 ] && [ "${ok:-0}" -lt 1024 ] && [ $((${ok:-0} + ${refused:-0})) -eq 1024 ]; }
+	check "streams are capped (some accepted, the rest refused)" capped
+	check "with the streams open, the home page is 200" grep -q '^page 200 ' "$TMP/streams"
+	check "with the streams open, the stylesheet is 200" grep -q '^page 200 200 ' "$TMP/streams"
+	check "one more stream over the budget: 503" grep -q '^extra 503$' "$TMP/streams"
+	check "closed pages free their streams: a new one is 200" grep -q '^after-close 200$' "$TMP/streams"
+fi
 check "server alive after 1,024 streams" alive $PID
 check "home page after the streams" [ "$(code /)" = 200 ]
 
