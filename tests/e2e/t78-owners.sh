@@ -6,7 +6,8 @@
 # and one error naming both owners (plugins/NAME.lua:LINE), and the
 # previous site stays as it was; two URLs of one file (/ and /index.html)
 # are one claim; a content page that takes a theme file's path is the one
-# rejected; and none of it depends on the order in which workers finish.
+# rejected; a theme file where the build writes its own is a theme error;
+# and none of it depends on the order in which workers finish.
 . "$(dirname "$0")/lib.sh"
 R="$TMP/site"
 basic_site "$R"
@@ -156,4 +157,14 @@ for i in 1 2 3 4 5 6 7 8; do
 	diff -r -q "$TMP/o-first" "$TMP/o" > /dev/null || same="no (output differs in run $i)"
 done
 check "page on a theme file, 8 times with --jobs 2: the same output: $same" [ "$same" = yes ]
+
+# ---- a theme's static file where the build writes its own: a theme error ----
+printf 'User-agent: *\nDisallow: /\n' | write themes/default/static/robots.txt
+"$LOA" build --out "$TMP/o" --now 2023-06-01 2> "$TMP/err"
+st=$?
+cat "$TMP/err"
+check "theme robots.txt: exit 2" [ "$st" -eq 2 ]
+check "theme robots.txt: names the theme file and the build" grep -qF \
+	"themes/default/static/robots.txt: error: /robots.txt: output file robots.txt is already claimed by loa (/robots.txt)" "$TMP/err"
+check "theme robots.txt: previous site kept" diff -r "$TMP/o-first" "$TMP/o"
 finish
