@@ -27,6 +27,13 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A theme's static file: its output path and where it is read from. */
+struct static_file {
+	const char *out_path; /* "css/style.css" */
+	const char *src;      /* ".../themes/default/static/css/style.css" */
+	const char *shown;    /* "themes/default/static/css/style.css" for a site's own */
+};
+
 struct build {
 	const struct build_options *opts;
 	struct site site;
@@ -41,6 +48,9 @@ struct build {
 	struct diag_list worker_diags; /* in a worker: one job's diagnostics */
 	char *theme_dirs[2];
 	size_t ntheme_dirs;
+	bool own_theme; /* theme_dirs[0] is the site's own */
+	struct static_file *statics; /* the theme's static files, by output path */
+	size_t nstatics, statics_cap;
 	struct arena arena;
 	size_t pages_written, files_written;
 	size_t njobs, jobs_done; /* for opts->progress */
@@ -63,6 +73,11 @@ static bool is_dir(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* ---- manifest (loa review) ------------------------------------------------- */
@@ -347,9 +362,11 @@ static void copy_bundle_files(struct build *b)
 	buf_release(&data);
 }
 
-/* Copies a theme's static/ folder; names already written by an earlier
- * (overriding) theme folder are skipped. Symlinks are not followed. */
-static void copy_static(struct build *b, const char *root, const char *rel, struct strmap *seen)
+/* Lists a theme's static/ folder into b->statics, sorted by name so that
+ * claims and writes come in a stable order. Names an earlier (overriding)
+ * theme folder has are left to it. Symlinks are not followed. */
+static void list_static(struct build *b, const char *root, const char *shown, const char *rel,
+			struct strmap *seen)
 {
 	char *dir = xasprintf("%s/%s", root, rel);
 	DIR *dh = opendir(dir);
@@ -367,37 +384,48 @@ static void copy_static(struct build *b, const char *root, const char *rel, stru
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(dh);
-	/* sorted, so that the order of writes (and of errors) is stable */
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-			char *t = names[j];
-			names[j] = names[j - 1];
-			names[j - 1] = t;
-		}
-	struct buf data = BUF_INIT;
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		char *child_rel = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
 		char *full = xasprintf("%s/%s", root, child_rel);
 		struct stat st;
 		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-			copy_static(b, root, child_rel, seen);
+			list_static(b, root, shown, child_rel, seen);
 		} else if (lstat(full, &st) == 0 && S_ISREG(st.st_mode)) {
 			const char *key = arena_strdup(&b->arena, child_rel);
-			buf_reset(&data);
-			if (strmap_put(seen, key, 0, NULL) && sys_read_file(full, 0, false, &data) == 0) {
-				manifest_add_bytes(b, key, data.ptr, data.len);
-				if (!b->opts->dry_run &&
-				    outdir_write(b->out, key, data.ptr, data.len, b->diags) == 0)
-					b->files_written++;
+			if (strmap_put(seen, key, 0, NULL)) {
+				ALLOC_GROW(b->statics, b->nstatics + 1, b->statics_cap);
+				b->statics[b->nstatics].out_path = key;
+				b->statics[b->nstatics].src = arena_strdup(&b->arena, full);
+				b->statics[b->nstatics].shown =
+					arena_printf(&b->arena, "%s/%s", shown, child_rel);
+				b->nstatics++;
 			}
 		}
 		free(full);
 		free(child_rel);
 		free(names[i]);
 	}
-	buf_release(&data);
 	free(names);
 	free(dir);
+}
+
+/* Copies the theme's static files (claimed before rendering). */
+static void copy_static(struct build *b)
+{
+	struct buf data = BUF_INIT;
+	for (size_t i = 0; i < b->nstatics; i++) {
+		const struct static_file *f = &b->statics[i];
+		buf_reset(&data);
+		if (sys_read_file(f->src, 0, false, &data) == 0) {
+			manifest_add_bytes(b, f->out_path, data.ptr, data.len);
+			if (!b->opts->dry_run &&
+			    outdir_write(b->out, f->out_path, data.ptr, data.len, b->diags) == 0)
+				b->files_written++;
+		}
+	}
+	buf_release(&data);
 }
 
 /* ---- sitemap and robots ---------------------------------------------------------- */
@@ -452,16 +480,20 @@ static void write_sitemap(struct build *b)
 
 /* ---- theme and plugins ---------------------------------------------------------------- */
 
-static int open_theme(struct build *b)
+/* The theme's folders: the site's own, then the installed one. */
+static int find_theme(struct build *b)
 {
 	const char *name = b->site.config.theme;
+	if (b->ntheme_dirs)
+		return 0;
 	if (!text_slug_valid(name))
 		return diag_error(b->diags, "site.yaml", 0, 0, "invalid theme name '%s'", name);
 	char *own = xasprintf("%s/themes/%s", b->opts->site.repo_path, name);
 	char *installed = xasprintf("%s/themes/%s", b->opts->data_dir, name);
-	if (is_dir(own))
+	if (is_dir(own)) {
 		b->theme_dirs[b->ntheme_dirs++] = own;
-	else
+		b->own_theme = true;
+	} else
 		free(own);
 	if (is_dir(installed) && !(b->ntheme_dirs && strcmp(b->theme_dirs[0], installed) == 0))
 		b->theme_dirs[b->ntheme_dirs++] = installed;
@@ -469,6 +501,53 @@ static int open_theme(struct build *b)
 		free(installed);
 	if (!b->ntheme_dirs)
 		return diag_error(b->diags, "site.yaml", 0, 0, "theme '%s' not found", name);
+	return 0;
+}
+
+/* Files the build writes itself, claimed before anything else. */
+static const char *const own_files[] = { "sitemap.xml", "robots.txt" };
+
+/* site_load's claim_first: the build's own files, then the theme's static
+ * files, win over content and plugins (claims.h). A theme file that
+ * collides with the build's own is a theme error. */
+static int claim_first(void *ctx, struct site *s, struct diag_list *d)
+{
+	struct build *b = ctx;
+	for (size_t i = 0; i < sizeof(own_files) / sizeof(*own_files); i++) {
+		char *url = xasprintf("/%s", own_files[i]);
+		claims_take(&s->claims, CLAIM_BUILD, own_files[i], url, "loa", NULL);
+		free(url);
+	}
+	if (find_theme(b) < 0)
+		return -1;
+	struct strmap seen = STRMAP_INIT;
+	for (size_t i = 0; i < b->ntheme_dirs; i++) {
+		char *root = xasprintf("%s/static", b->theme_dirs[i]);
+		/* the site's own theme is named as in its repository */
+		char *shown = i == 0 && b->own_theme
+				      ? xasprintf("themes/%s/static", b->site.config.theme)
+				      : xstrdup(root);
+		list_static(b, root, shown, "", &seen);
+		free(root);
+		free(shown);
+	}
+	strmap_release(&seen);
+	int ret = 0;
+	for (size_t i = 0; i < b->nstatics; i++) {
+		const struct static_file *f = &b->statics[i];
+		char *url = xasprintf("/%s", f->out_path);
+		struct claim_conflict cf;
+		if (claims_take(&s->claims, CLAIM_THEME, f->out_path, url, f->shown, &cf) < 0)
+			ret = claims_report(d, f->shown, 0, url, f->out_path, &cf);
+		free(url);
+	}
+	return ret;
+}
+
+static int open_theme(struct build *b)
+{
+	if (find_theme(b) < 0)
+		return -1;
 	return theme_load(&b->theme, b->vm, (const char *const *)b->theme_dirs, b->ntheme_dirs,
 			  b->diags);
 }
@@ -493,11 +572,6 @@ static int load_i18n(struct build *b, const struct value **out)
 	}
 	buf_release(&data);
 	return ret;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Plugin names in load order: site.yaml's list, or every shipped and own
@@ -875,8 +949,12 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 			goto done;
 	}
 
-	if (site_load(&b.site, &opts->site, diags) < 0)
+	struct site_options so = opts->site;
+	so.claim_first = claim_first;
+	so.claim_ctx = &b;
+	if (site_load(&b.site, &so, diags) < 0)
 		goto done;
+	image_stage_claim(&b.site); /* before plugins: they never take a copy's name */
 	snprintf(res->lang, sizeof(res->lang), "%s", b.site.config.language);
 	if (b.timings)
 		fprintf(stderr, "loa: timing: %-12s %8.3f s wall (%zu pages)\n", "history",
@@ -936,13 +1014,7 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	for (size_t j = 0; j < njobs; j++)
 		b.pages_written += b.ok[j];
 	copy_bundle_files(&b);
-	struct strmap seen = STRMAP_INIT;
-	for (size_t i = 0; i < b.ntheme_dirs; i++) {
-		char *root = xasprintf("%s/static", b.theme_dirs[i]);
-		copy_static(&b, root, "", &seen);
-		free(root);
-	}
-	strmap_release(&seen);
+	copy_static(&b);
 	write_sitemap(&b);
 	stage_done(&b, "copy+sitemap");
 	phase_begin(&b, "after_build");
@@ -985,6 +1057,7 @@ done:
 		luavm_close(b.vm);
 	for (size_t i = 0; i < b.ntheme_dirs; i++)
 		free(b.theme_dirs[i]);
+	free(b.statics);
 	arena_release(&b.arena);
 	site_release(&b.site);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -1,10 +1,12 @@
 /* build — one build of the site, from loading to the atomic publish.
  *
- * Order: load the site (site.c), open a sandboxed Lua state with the
- * theme's compiled templates and the plugins (run in the parent: after_load
- * and before_render stages), fork the render pool (every content page and
- * every page a plugin added; each bounded in time and memory), copy bundle
- * and theme static files, write sitemap.xml and robots.txt, run after_build,
+ * Order: load the site (site.c) and claim every output file once, the
+ * build's own and the theme's static files first (site/claims.h), open a
+ * sandboxed Lua state with the theme's compiled templates and the plugins
+ * (run in the parent: after_load and before_render stages; their pages and
+ * files claimed last), fork the render pool (every content page and every
+ * page a plugin added; each bounded in time and memory), copy bundle and
+ * theme static files, write sitemap.xml and robots.txt, run after_build,
  * then swap the new site in — or, on a theme, plugin or configuration
  * error (or --strict with any error), leave the previous site untouched. */
 #ifndef LOA_BUILD_H

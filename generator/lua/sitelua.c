@@ -474,8 +474,34 @@ static bool url_acceptable(const char *url)
 	for (const char *p = url; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return false;
+	/* "/a/." would name the folder a/ itself, not a file in it */
 	size_t n = strlen(url);
-	return !(n >= 3 && strcmp(url + n - 3, "/..") == 0);
+	return !(n >= 3 && strcmp(url + n - 3, "/..") == 0) &&
+	       !(n >= 2 && strcmp(url + n - 2, "/.") == 0);
+}
+
+/* Records who adds an output: the plugin running and the line of its own
+ * code that called (not pcall's or a helper's of another plugin), for a
+ * collision's message. */
+static void add_extra(lua_State *L, struct sitelua *sl, const char *field)
+{
+	const char *plugin = sl->current_plugin ? sl->current_plugin : "?";
+	int line = 0;
+	lua_Debug ar;
+	for (int level = 1; !line && lua_getstack(L, level, &ar); level++)
+		if (lua_getinfo(L, "Sl", &ar) && ar.source[0] == '@' &&
+		    strcmp(ar.source + 1, plugin) == 0 && ar.currentline > 0)
+			line = ar.currentline;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->extras_ref);
+	lua_createtable(L, 0, 3);
+	lua_pushvalue(L, 1);
+	lua_setfield(L, -2, field);
+	lua_pushstring(L, plugin);
+	lua_setfield(L, -2, "plugin");
+	lua_pushinteger(L, line);
+	lua_setfield(L, -2, "line");
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_pop(L, 1);
 }
 
 /* loa.add_page{url=, layout=, ...}: the table itself is the template context */
@@ -494,14 +520,7 @@ static int l_add_page(lua_State *L)
 		return luaL_error(L, "loa.add_page: layout '%s' not found in the theme",
 				  layout ? layout : "(none)");
 	lua_pop(L, 2);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->extras_ref);
-	lua_createtable(L, 0, 3);
-	lua_pushvalue(L, 1);
-	lua_setfield(L, -2, "ctx");
-	lua_pushstring(L, sl->current_plugin ? sl->current_plugin : "?");
-	lua_setfield(L, -2, "plugin");
-	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-	lua_pop(L, 1);
+	add_extra(L, sl, "ctx");
 	return 0;
 }
 
@@ -519,14 +538,7 @@ static int l_add_file(lua_State *L)
 	if (lua_type(L, -1) != LUA_TSTRING)
 		return luaL_error(L, "loa.add_file: 'content' must be a string");
 	lua_pop(L, 2);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->extras_ref);
-	lua_createtable(L, 0, 3);
-	lua_pushvalue(L, 1);
-	lua_setfield(L, -2, "file");
-	lua_pushstring(L, sl->current_plugin ? sl->current_plugin : "?");
-	lua_setfield(L, -2, "plugin");
-	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-	lua_pop(L, 1);
+	add_extra(L, sl, "file");
 	return 0;
 }
 
@@ -981,7 +993,9 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 		lua_rawgeti(L, -1, (lua_Integer)i + 1);
 		lua_getfield(L, -1, "plugin");
 		char *plugin = xstrdup(lua_tostring(L, -1));
-		lua_pop(L, 1);
+		lua_getfield(L, -2, "line");
+		int line = (int)lua_tointeger(L, -1);
+		lua_pop(L, 2);
 		lua_getfield(L, -1, "ctx");
 		bool is_page = !lua_isnil(L, -1);
 		if (!is_page) {
@@ -990,15 +1004,22 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 		}
 		lua_getfield(L, -1, "url");
 		const char *url = lua_tostring(L, -1);
-		if (site_claim_url(s, url, plugin, d) < 0) {
-			err = -1;
+		/* the build's own files and the content were claimed first: a
+		 * plugin never replaces them, and of two plugins the first wins */
+		const char *out_path = site_out_path(&s->arena, url);
+		char *who = xasprintf("%s:%d", plugin, line);
+		struct claim_conflict cf;
+		int claimed = claims_take(&s->claims, CLAIM_PLUGIN, out_path, url, who, &cf);
+		free(who);
+		if (claimed < 0) {
+			err = claims_report(d, plugin, line, url, out_path, &cf);
 			free(plugin);
 			lua_pop(L, 3);
 			continue;
 		}
 		struct extra_output *e = &sl->extras[sl->nextras++];
 		e->url = xstrdup(url);
-		e->out_path = xstrdup(site_out_path(&s->arena, url));
+		e->out_path = xstrdup(out_path);
 		e->plugin = plugin;
 		lua_pop(L, 1);
 		if (is_page) {

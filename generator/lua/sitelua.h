@@ -3,8 +3,9 @@
  *
  * Built in the parent after the site is loaded and before workers fork, so
  * every worker inherits the same tables copy-on-write. Plugins run here
- * (in load order, each with its own _ENV) and may add pages and files; the
- * URLs they claim are checked against the content's. Everything Lua holds
+ * (in load order, each with its own _ENV) and may add pages and files; each
+ * claims its output file in the site's claims table (site/claims.h) after
+ * the build's own, the theme's and the content's. Everything Lua holds
  * is owned by the luavm; struct sitelua owns its C arrays. */
 #ifndef LOA_SITELUA_H
 #define LOA_SITELUA_H
@@ -44,7 +45,9 @@ int sitelua_load_plugin(struct sitelua *sl, const char *path, const char *displa
 /* Runs every handler of a stage ("after_load", "before_render",
  * "after_build") in registration order. */
 int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *diags);
-/* Collects the pages and files plugins added (after before_render). */
+/* Collects the pages and files plugins added (after before_render) and
+ * claims their files: one taken is an error at plugins/x.lua:LINE (the
+ * add_page/add_file call) naming its owner, and -1. */
 int sitelua_collect(struct sitelua *sl, struct diag_list *diags);
 size_t sitelua_extra_count(const struct sitelua *sl);
 /* The earliest instant after now declared with loa.next_change (seconds

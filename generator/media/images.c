@@ -111,6 +111,11 @@ void image_plan(struct image_facts *f)
 	}
 }
 
+unsigned image_variant_width(unsigned i)
+{
+	return i < IMAGE_MAX_VARIANTS ? variant_widths[i] : 0;
+}
+
 void image_variant_name(struct buf *out, const char *name, unsigned w)
 {
 	const char *slash = strrchr(name, '/');

@@ -56,6 +56,11 @@ const char *image_format_name(enum image_format f);
  * (animations are published as they are, stripped). */
 void image_plan(struct image_facts *f);
 
+/* Width i (0 ≤ i < IMAGE_MAX_VARIANTS) of the variants image_plan may
+ * make, in increasing order: the names an image may publish, claimed
+ * before its size is known. */
+unsigned image_variant_width(unsigned i);
+
 /* The file name of the variant of width w: "anh.jpg" → "anh-480w.jpg"
  * (appended to out; a name without extension gets "-480w"). */
 void image_variant_name(struct buf *out, const char *name, unsigned w);

@@ -78,16 +78,17 @@ static void output_path(struct buf *out, const struct image_job *j, const struct
 		image_variant_name(out, j->file->out_path, f->vwidth[i - 1]);
 }
 
-/* Drops the variants whose name is taken by a file of the page's bundle
- * ("anh-480w.jpg" written by the school itself): that file wins. */
-static void drop_taken(const struct image_job *j, struct image_facts *f, struct buf *outs)
+/* Drops the variants whose name another owner claimed first (a file of
+ * the bundle, "anh-480w.jpg" written by the school itself): that one
+ * wins (image_stage_claim). */
+static void drop_taken(const struct image_stage *s, const struct image_job *j,
+		       struct image_facts *f, struct buf *outs)
 {
 	struct buf path = BUF_INIT;
 	for (unsigned i = 0; i < f->nvariants;) {
 		output_path(&path, j, f, i + 1);
-		bool taken = false;
-		for (size_t k = 0; k < j->page->nfiles && !taken; k++)
-			taken = strcmp(j->page->files[k].out_path, path.ptr) == 0;
+		const struct claim *c = claims_get(&s->site->claims, path.ptr);
+		bool taken = c && (c->kind != CLAIM_IMAGE || strcmp(c->who, j->file->src_path) != 0);
 		if (!taken) {
 			i++;
 			continue;
@@ -154,7 +155,7 @@ static int work(void *ctx, size_t job, struct buf *out)
 	}
 	rep.ok = rep.cached || rep.processed;
 	if (rep.ok) {
-		drop_taken(j, &rep.facts, outs);
+		drop_taken(s, j, &rep.facts, outs);
 		for (unsigned i = 0; i <= rep.facts.nvariants; i++) {
 			if (dry) {
 				/* what would be written, described: it changes with the
@@ -228,6 +229,29 @@ static void job_done(void *ctx, size_t job, enum pool_status st, const char *dat
 	}
 	buf_release(&path);
 	buf_release(&srcset);
+}
+
+void image_stage_claim(struct site *site)
+{
+	struct buf path = BUF_INIT, url = BUF_INIT;
+	for (size_t i = 0; i < site->npages; i++) {
+		const struct page *p = site->pages[i];
+		for (size_t k = 0; k < p->nfiles; k++) {
+			const struct bundle_file *f = &p->files[k];
+			enum image_format fmt = image_format_of_name(f->name);
+			if (fmt == IMAGE_NONE || fmt == IMAGE_GIF) /* no copies: image_plan */
+				continue;
+			for (unsigned v = 0; v < IMAGE_MAX_VARIANTS; v++) {
+				buf_reset(&path);
+				image_variant_name(&path, f->out_path, image_variant_width(v));
+				buf_reset(&url);
+				buf_addf(&url, "/%s", path.ptr);
+				claims_take(&site->claims, CLAIM_IMAGE, path.ptr, url.ptr, f->src_path, NULL);
+			}
+		}
+	}
+	buf_release(&path);
+	buf_release(&url);
 }
 
 int image_stage_run(struct image_stage **out, const struct site *site,

@@ -43,6 +43,12 @@ struct image_stage_opts {
 	void *output_ctx;
 };
 
+/* Claims, in site->claims, the names of the resized copies every image of
+ * a bundle may publish (before any plugin claims; claims.h). A name some
+ * earlier owner holds (a bundle file "anh-480w.jpg") is left to it: that
+ * copy is not made. */
+void image_stage_claim(struct site *site);
+
 /* Runs the stage. Always makes *s (NULL-safe to free); returns 0, or -1
  * when the pool itself failed (fork, pipe). Image errors are in diags. */
 int image_stage_run(struct image_stage **s, const struct site *site,

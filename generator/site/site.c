@@ -108,18 +108,6 @@ static int page_line(const struct page *p)
 	return p->front ? p->front->line : 1;
 }
 
-int site_claim_url(struct site *s, const char *url, const char *who, struct diag_list *d)
-{
-	/* reserved URLs are the plugins' to make: only collisions count */
-	size_t owner;
-	const char *key = url_key(&s->arena, url);
-	if (!strmap_put(&s->url_owner, key, (size_t)-1, &owner)) {
-		const char *other = owner == (size_t)-1 ? "another plugin page" : s->pages[owner]->path;
-		return diag_error(d, who, 0, 0, "URL %s is already claimed by %s", url, other);
-	}
-	return 0;
-}
-
 const char *site_tag_url(struct site *s, const char *tag)
 {
 	struct buf b = BUF_INIT;
@@ -405,6 +393,26 @@ static void check_collisions(struct site *s, struct page **pages, size_t n, bool
 	strmap_release(&seen);
 }
 
+/* Claims the output file of every page left (in path order: the same
+ * page loses every time); a page whose file is taken is rejected. Section
+ * and home pages are rendered by the plugin that lists them, which claims
+ * their URL. */
+static void claim_pages(struct site *s, struct page **pages, size_t n, bool *rejected,
+			struct diag_list *d)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct page *p = pages[i];
+		if (rejected[i] || p->kind == PAGE_SECTION || p->kind == PAGE_HOME)
+			continue;
+		struct claim_conflict cf;
+		char *who = arena_printf(&s->arena, "%s:%d", p->path, page_line(p));
+		if (claims_take(&s->claims, CLAIM_PAGE, p->out_path, p->url, who, &cf) < 0) {
+			claims_report(d, p->path, page_line(p), p->url, p->out_path, &cf);
+			rejected[i] = true;
+		}
+	}
+}
+
 static void add_bundle_files(struct site *s, struct page **pages, size_t n, bool *is_page_file,
 			     struct diag_list *d)
 {
@@ -449,15 +457,22 @@ static void add_bundle_files(struct site *s, struct page **pages, size_t n, bool
 			diag_error(d, path, 0, 0, "more than 64 files in one bundle");
 			continue;
 		}
+		const char *dirout = dir_name(&s->arena, p->out_path);
+		const char *out_path = *dirout ? arena_printf(&s->arena, "%s/%s", dirout, rel)
+					       : arena_strdup(&s->arena, rel);
+		const char *url = arena_printf(&s->arena, "/%s", out_path);
+		struct claim_conflict cf;
+		if (claims_take(&s->claims, CLAIM_BUNDLE, out_path, url, path, &cf) < 0) {
+			claims_report(d, path, 0, url, out_path, &cf);
+			continue;
+		}
 		struct bundle_file *bf = &p->files[p->nfiles++];
 		bf->src_path = path;
 		bf->name = arena_strdup(&s->arena, rel);
 		bf->file_index = i;
-		const char *dirout = dir_name(&s->arena, p->out_path);
-		bf->out_path = *dirout ? arena_printf(&s->arena, "%s/%s", dirout, rel)
-				       : arena_strdup(&s->arena, rel);
+		bf->out_path = out_path;
 		ALLOC_GROW(s->bundle_urls, s->nbundle_urls + 1, s->bundle_urls_cap);
-		s->bundle_urls[s->nbundle_urls] = arena_printf(&s->arena, "/%s", bf->out_path);
+		s->bundle_urls[s->nbundle_urls] = url;
 		strmap_put(&s->file_url, path, s->nbundle_urls, NULL);
 		s->nbundle_urls++;
 	}
@@ -574,6 +589,11 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 			rejected[i] = true;
 	}
 	check_collisions(s, all, n, rejected, d);
+	if (opts->claim_first && opts->claim_first(opts->claim_ctx, s, d) < 0) {
+		free(hidden);
+		goto done;
+	}
+	claim_pages(s, all, n, rejected, d);
 
 	s->pages = arena_zalloc(&s->arena, (n + 1) * sizeof(*s->pages));
 	s->sections = arena_zalloc(&s->arena, (n + 1) * sizeof(*s->sections));
@@ -593,8 +613,6 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 	for (size_t i = 0; i < s->npages; i++) {
 		struct page *p = s->pages[i];
 		strmap_put(&s->page_by_path, p->path, i, NULL);
-		if (p->kind != PAGE_SECTION && p->kind != PAGE_HOME)
-			strmap_put(&s->url_owner, url_key(&s->arena, p->url), i, NULL);
 		if (p->kind == PAGE_SCHOOL)
 			strmap_put(&s->school_by_slug, p->filename, i, NULL);
 	}
@@ -615,7 +633,7 @@ void site_release(struct site *s)
 	strmap_release(&s->page_by_path);
 	strmap_release(&s->school_by_slug);
 	strmap_release(&s->file_url);
-	strmap_release(&s->url_owner);
+	claims_release(&s->claims);
 	free(s->bundle_urls);
 	arena_release(&s->arena);
 	memset(s, 0, sizeof(*s));

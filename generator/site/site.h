@@ -6,8 +6,9 @@
  * walk of the git history, derives slugs and URLs, and rejects (with
  * file:line diagnostics) the pages that cannot be published: bad front
  * matter, an unknown school, a reserved URL, two pages claiming one URL
- * (both are named and neither wins). The rest of the site still loads.
- * Everything lives in the site's arena and is released by site_release. */
+ * (both are named and neither wins), an output file someone claimed first
+ * (claims.h). The rest of the site still loads. Everything lives in the
+ * site's arena and is released by site_release. */
 #ifndef LOA_SITE_H
 #define LOA_SITE_H
 
@@ -17,12 +18,14 @@
 
 #include "base/arena.h"
 #include "base/strmap.h"
+#include "site/claims.h"
 #include "site/config.h"
 #include "site/page.h"
 #include "source/repo.h"
 
 struct buf;
 struct diag_list;
+struct site;
 struct text;
 
 struct site_options {
@@ -31,6 +34,12 @@ struct site_options {
 	bool worktree;
 	bool drafts, future;
 	int64_t now;           /* "today": --now, SOURCE_DATE_EPOCH or the clock */
+	/* Called once site.yaml is read, before content pages and bundle
+	 * files claim their outputs in site->claims: the caller claims there
+	 * what wins over content (the build's own files, the theme's static
+	 * files). -1 stops the load. NULL: nothing to claim first. */
+	int (*claim_first)(void *ctx, struct site *s, struct diag_list *diags);
+	void *claim_ctx;
 };
 
 struct site {
@@ -55,7 +64,7 @@ struct site {
 	struct strmap file_url;       /* bundle file path → index into bundle_urls */
 	const char **bundle_urls;
 	size_t nbundle_urls, bundle_urls_cap;
-	struct strmap url_owner;      /* URL → index into pages (collision check) */
+	struct claims claims;         /* every output file and its owner (claims.h) */
 	size_t rejected;              /* pages left out because of errors */
 	int64_t next_future;          /* date of the earliest future page left out (0: none) */
 	const char *next_future_path; /* its source path */
@@ -66,10 +75,6 @@ struct site {
  * diags), -1 when it cannot (no repository, bad site.yaml): exit status 2. */
 int site_load(struct site *s, const struct site_options *opts, struct diag_list *diags);
 void site_release(struct site *s);
-
-/* Claims url for a page made by a plugin (or the build): an error naming
- * who when a content page or another plugin page has it. Returns 0 or -1. */
-int site_claim_url(struct site *s, const char *url, const char *who, struct diag_list *diags);
 
 /* The output path of a URL: "/a/b/" → "a/b/index.html", "/x.ics" → "x.ics". */
 const char *site_out_path(struct arena *a, const char *url);

@@ -175,7 +175,7 @@ st=$?
 cat "$TMP/err"
 check "URL collision with content: exit 2" [ "$st" -eq 2 ]
 check "URL collision names the plugin and the page" \
-	grep -q "^plugins/zz-claim.lua: error: URL /truong/dong-thai/ is already claimed by content/schools/dong-thai.md" "$TMP/err"
+	grep -q "^plugins/zz-claim.lua:2: error: /truong/dong-thai/: output file truong/dong-thai/index.html is already claimed by content/schools/dong-thai.md:2" "$TMP/err"
 check "URL collision: nothing published" diff -r "$TMP/public-1" public
 rm "$R/plugins/zz-claim.lua"
 
