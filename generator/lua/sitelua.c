@@ -445,6 +445,8 @@ static int l_format_date(lua_State *L)
 	char out[64];
 	if (date_parse(&d, s, len, true, &why) < 0)
 		return luaL_error(L, "loa.format_date: invalid date '%s' (%s)", s, why);
+	/* a time with another offset is shown on the site zone's day */
+	site_date_to_zone(upvalue_sl(L)->site->text, &d);
 	if (strcmp(style, "long") == 0)
 		date_format_long(out, &d);
 	else if (strcmp(style, "iso") == 0)

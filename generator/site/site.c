@@ -294,9 +294,27 @@ static struct page *load_page(struct site *s, size_t file_index, struct buf *scr
 	return p;
 }
 
+/* A time written with another offset (2023-12-31T23:30:00-10:00) is the
+ * same instant seen in the site's zone (2024-01-01T16:30:00+07:00): done
+ * once here, so that templates, plugins, months, semesters and feeds all
+ * see the day the site's readers live in. */
+void site_date_to_zone(struct text *t, struct date *d)
+{
+	if (d->prec != DATE_TIME || !d->has_offset)
+		return;
+	int64_t epoch = date_to_epoch(d, d->offset_min);
+	int off = text_tz_offset(t, epoch);
+	if (off != d->offset_min)
+		date_from_epoch(d, epoch, off);
+}
+
 static void apply_history(struct site *s, struct page *p, const struct repo_history *h)
 {
 	const struct repo_history_entry *e = h ? repo_history_find(h, p->path) : NULL;
+	p->date_written = p->date.prec != DATE_NONE;
+	site_date_to_zone(s->text, &p->date);
+	site_date_to_zone(s->text, &p->lastmod);
+	site_date_to_zone(s->text, &p->issued);
 	if (e) {
 		p->git_first = e->first;
 		p->git_last = e->last;
@@ -553,13 +571,16 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 	strmap_release(&schools);
 
 	/* drafts and future pages are left out quietly, before collisions: a
-	 * draft does not take a published page's URL */
+	 * draft does not take a published page's URL. Only a date written in
+	 * front matter schedules a page: one taken from a commit is never in
+	 * the future on purpose (a clock behind the committer's, --now) */
 	bool *hidden = xcalloc(n + 1, sizeof(*hidden));
 	for (size_t i = 0; i < n; i++) {
 		struct page *p = all[i];
 		if (p->draft && !opts->drafts)
 			hidden[i] = true;
-		if (!opts->future && p->sort_epoch > opts->now && p->kind != PAGE_SECTION &&
+		if (!opts->future && p->date_written && p->sort_epoch > opts->now &&
+		    p->kind != PAGE_SECTION &&
 		    p->kind != PAGE_HOME) {
 			/* the earliest scheduled page appears by itself: loa build
 			 * reports when (a draft or a rejected page never does) */
