@@ -765,7 +765,30 @@ static void set_context_now(lua_State *L, struct sitelua *sl)
 	lua_setmetatable(L, -2);
 }
 
-static void push_site_table(lua_State *L, struct sitelua *sl)
+/* The menu of a site.yaml without `menu:`: the pages every site has, named
+ * in the site's language by the theme's i18n (home, news, schools, plans,
+ * search), in Vietnamese when the theme has no such key. */
+static void push_default_menu(lua_State *L, const struct value *i18n)
+{
+	static const struct {
+		const char *key, *fallback, *url;
+	} items[] = {
+		{ "home", "Trang chủ", "/" },		{ "news", "Tin tức", "/tin-tuc/" },
+		{ "schools", "Trường điểm", "/truong/" }, { "plans", "Kế hoạch", "/ke-hoach/" },
+		{ "search", "Tìm kiếm", "/tim-kiem/" },
+	};
+	size_t n = sizeof(items) / sizeof(*items);
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct value *v = value_get(i18n, items[i].key);
+		lua_createtable(L, 0, 2);
+		set_str(L, "name", v && v->kind == VALUE_SCALAR && v->len ? v->str : items[i].fallback);
+		set_str(L, "url", items[i].url);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+static void push_site_table(lua_State *L, struct sitelua *sl, const struct value *i18n)
 {
 	const struct site_config *c = &sl->site->config;
 	lua_createtable(L, 0, 16);
@@ -782,7 +805,12 @@ static void push_site_table(lua_State *L, struct sitelua *sl)
 	lua_pushinteger(L, c->outreach_semester_policy);
 	lua_setfield(L, -2, "semester_policy");
 	lua_setfield(L, -2, "outreach");
-	push_value(L, value_get(c->root, "menu"));
+	/* `menu:` written (even empty) is the site's; absent, the default */
+	const struct value *menu = value_get(c->root, "menu");
+	if (menu)
+		push_value(L, menu);
+	else
+		push_default_menu(L, i18n);
 	lua_setfield(L, -2, "menu");
 	push_value(L, c->root);
 	lua_setfield(L, -2, "params");
@@ -808,7 +836,7 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	date_format_iso(sl->today_iso, &s->today);
 	sl->today_iso[10] = '\0'; /* the day, not the time */
 
-	push_site_table(L, sl);
+	push_site_table(L, sl, i18n);
 	sl->site_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	push_value(L, i18n);
 	if (lua_isnil(L, -1)) {

@@ -482,6 +482,75 @@ static void add_bundle_files(struct site *s, struct page **pages, size_t n, bool
 	strmap_release(&bundle_dir);
 }
 
+/* Tags that fold to one slug ("CHUYỂN ĐỔI SỐ", "Chuyển đổi số") are one
+ * topic: each page keeps one of them, and every page shows the spelling
+ * written most often (on a tie, the one met first in source path order), so
+ * that lists, feeds and pages agree on one name. */
+static void unify_tags(struct site *s)
+{
+	struct spelling {
+		const char *name;
+		size_t group, count;
+	};
+	struct group {
+		size_t best; /* index into spellings */
+	};
+	struct strmap by_url = STRMAP_INIT, by_key = STRMAP_INIT;
+	struct spelling *sp = NULL;
+	struct group *groups = NULL;
+	size_t nsp = 0, sp_cap = 0, ngroups = 0, groups_cap = 0;
+	for (size_t i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i];
+		size_t kept = 0;
+		for (size_t j = 0; j < p->ntags; j++) {
+			const char *url = site_tag_url(s, p->tags[j]);
+			size_t g;
+			bool dup = false;
+			if (!strmap_put(&by_url, url, ngroups, &g)) {
+				/* a second spelling of a topic this page already has:
+				 * counted, not kept */
+				for (size_t k = 0; k < kept && !dup; k++)
+					dup = strcmp(site_tag_url(s, p->tags[k]), url) == 0;
+			} else {
+				ALLOC_GROW(groups, ngroups + 1, groups_cap);
+				groups[ngroups].best = (size_t)-1;
+				g = ngroups++;
+			}
+			const char *key = arena_printf(&s->arena, "%s\n%s", url, p->tags[j]);
+			size_t k;
+			if (strmap_put(&by_key, key, nsp, &k)) {
+				ALLOC_GROW(sp, nsp + 1, sp_cap);
+				sp[nsp] = (struct spelling){ p->tags[j], g, 0 };
+				k = nsp++;
+			}
+			sp[k].count++;
+			if (dup)
+				continue;
+			p->tags[kept++] = p->tags[j];
+		}
+		p->ntags = kept;
+	}
+	/* spellings are in order of first use: a later one wins only with
+	 * more pages */
+	for (size_t k = 0; k < nsp; k++) {
+		struct group *g = &groups[sp[k].group];
+		if (g->best == (size_t)-1 || sp[k].count > sp[g->best].count)
+			g->best = k;
+	}
+	for (size_t i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i];
+		for (size_t j = 0; j < p->ntags; j++) {
+			size_t g;
+			if (strmap_get(&by_url, site_tag_url(s, p->tags[j]), &g))
+				p->tags[j] = sp[groups[g].best].name;
+		}
+	}
+	free(sp);
+	free(groups);
+	strmap_release(&by_url);
+	strmap_release(&by_key);
+}
+
 int site_load(struct site *s, const struct site_options *opts, struct diag_list *d)
 {
 	memset(s, 0, sizeof(*s));
@@ -620,6 +689,7 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 			strmap_put(&s->school_by_slug, p->filename, i, NULL);
 	}
 	add_bundle_files(s, s->pages, s->npages, is_page_file, d);
+	unify_tags(s);
 	ret = 0;
 done:
 	free(all);
