@@ -86,6 +86,10 @@ for d, _, files in os.walk(out):
             text = open(f, encoding="utf-8").read()
             for u in re.findall(r'"(?:url|u|image|src)"\s*:\s*"([^"]*)"', text):
                 target(u, f)
+        elif name.endswith(".ics"):
+            text = open(f, encoding="utf-8", newline="").read().replace("\r\n ", "")
+            for u in re.findall(r"^URL[^:]*:(\S+)", text, re.M):
+                target(u, f)
         elif name == "robots.txt":
             for u in re.findall(r"Sitemap:\s*(\S+)", open(f).read()):
                 target(u, f)
