@@ -24,6 +24,16 @@ tagged thuong-2 "Bài chữ thường hai" 2023-03-12 '["Chuyển đổi số", 
 tagged hoa "Bài chữ hoa" 2023-03-13 '["CHUYỂN ĐỔI SỐ"]'
 # a tie (one page each): the spelling met first in source path order wins
 tagged a-dinh-duong "Bài A" 2023-03-14 '["Dinh Dưỡng"]'
+# plugins find a topic's pages by any of its spellings
+write plugins/probe.lua <<'LUA'
+loa.on("before_render", function()
+  local out = {}
+  for _, tag in ipairs({ "CHUYỂN ĐỔI SỐ", "chuyển đổi số", "chuyen-doi-so" }) do
+    out[#out + 1] = tag .. "=" .. #loa.pages{ tag = tag }
+  end
+  loa.add_file{ url = "/probe.txt", content = table.concat(out, "\n") .. "\n" }
+end)
+LUA
 commit "$R" "2023-03-20T10:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Thẻ"
 "$LOA" build --out public --now 2023-04-01 --quiet 2> "$TMP/err"
 st=$?
@@ -55,6 +65,9 @@ check "article shows the topic once" [ "$n" -eq 1 ]
 check "article written in capitals shows the topic's spelling" contains public/tin-tuc/dong-thai/bai-chu-hoa/index.html ">Chuyển đổi số<"
 check "tie: spelling of the first page in path order" contains public/chu-de/dinh-duong/index.html "Dinh Dưỡng"
 check "tie: the other spelling not used" lacks public/chu-de/dinh-duong/index.html ">dinh dưỡng<"
+check "loa.pages{tag=} by the upper-case spelling" grep -qx "CHUYỂN ĐỔI SỐ=4" public/probe.txt
+check "loa.pages{tag=} by the lower-case spelling" grep -qx "chuyển đổi số=4" public/probe.txt
+check "loa.pages{tag=} by the slug" grep -qx "chuyen-doi-so=4" public/probe.txt
 check "category term once per article in the feed" \
 	[ "$(grep -o 'term="chuyen-doi-so"' public/tin-tuc/atom.xml | wc -l)" -eq 4 ]
 
