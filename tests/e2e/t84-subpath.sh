@@ -117,4 +117,28 @@ check "every internal link, image, feed and sitemap URL resolves under the sub-p
 check "an article body image carries the prefix" sh -c "grep -rqE 'src=\"/truyen-thong/tin-tuc/[^\"]*\\.(jpe?g|png|webp|avif)' '$TMP/out/tin-tuc'"
 check "sitemap URLs carry the prefix" sh -c "! grep -o '<loc>[^<]*' '$TMP/out/sitemap.xml' | grep -v '<loc>https://example.vn/truyen-thong/'"
 check "canonical carries the prefix" contains "$TMP/out/index.html" 'rel="canonical" href="https://example.vn/truyen-thong/"'
+
+# loa serve previews the site below the same sub-path
+cd "$R"
+export TMPDIR="$TMP"
+"$LOA" serve --port 0 --jobs 2 --now 2026-11-23 2> "$TMP/serve.err" &
+PID=$!
+trap 'kill -KILL $PID 2>/dev/null; rm -rf "$TMP"' EXIT
+n=300
+until grep -q 'http://127.0.0.1:[0-9]*/truyen-thong/' "$TMP/serve.err" || [ "$n" -eq 0 ]; do
+	sleep 0.1
+	n=$((n - 1))
+done
+check "serve prints the sub-path URL" grep -q 'http://127.0.0.1:[0-9]*/truyen-thong/ ' "$TMP/serve.err"
+PORT=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$TMP/serve.err" | head -n 1)
+BASE="http://127.0.0.1:${PORT:-1}"
+code() { curl -s --max-time 5 -o "$TMP/body" -w '%{http_code}' "$BASE$1"; }
+check "serve: the home page below the sub-path" [ "$(code /truyen-thong/)" = 200 ]
+check "serve: a section below the sub-path" [ "$(code /truyen-thong/tin-tuc/)" = 200 ]
+img=$(grep -rhoE 'src="/truyen-thong/tin-tuc/[^"]*\.(jpe?g|png)"' "$TMP/out/tin-tuc" | head -n 1 | sed 's/^src="//; s/"$//')
+check "serve: a body image below the sub-path" [ -n "$img" ] && [ "$(code "$img")" = 200 ]
+check "serve: / leads to the sub-path" sh -c "curl -s --max-time 5 -D - -o /dev/null '$BASE/' | grep -qi '^location: /truyen-thong/'"
+check "serve: the sub-path without its slash leads to it" sh -c "curl -s --max-time 5 -D - -o /dev/null '$BASE/truyen-thong' | grep -qi '^location: /truyen-thong/'"
+kill -INT $PID
+wait $PID
 finish
