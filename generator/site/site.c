@@ -499,6 +499,8 @@ static void unify_tags(struct site *s)
 	struct spelling *sp = NULL;
 	struct group *groups = NULL;
 	size_t nsp = 0, sp_cap = 0, ngroups = 0, groups_cap = 0;
+	const char **kept_url = NULL; /* URLs of the tags a page keeps */
+	size_t kept_cap = 0;
 	for (size_t i = 0; i < s->npages; i++) {
 		struct page *p = s->pages[i];
 		size_t kept = 0;
@@ -510,7 +512,7 @@ static void unify_tags(struct site *s)
 				/* a second spelling of a topic this page already has:
 				 * counted, not kept */
 				for (size_t k = 0; k < kept && !dup; k++)
-					dup = strcmp(site_tag_url(s, p->tags[k]), url) == 0;
+					dup = strcmp(kept_url[k], url) == 0;
 			} else {
 				ALLOC_GROW(groups, ngroups + 1, groups_cap);
 				groups[ngroups].best = (size_t)-1;
@@ -526,6 +528,8 @@ static void unify_tags(struct site *s)
 			sp[k].count++;
 			if (dup)
 				continue;
+			ALLOC_GROW(kept_url, kept + 1, kept_cap);
+			kept_url[kept] = url;
 			p->tags[kept++] = p->tags[j];
 		}
 		p->ntags = kept;
@@ -545,6 +549,7 @@ static void unify_tags(struct site *s)
 				p->tags[j] = sp[groups[g].best].name;
 		}
 	}
+	free(kept_url);
 	free(sp);
 	free(groups);
 	strmap_release(&by_url);
