@@ -5,8 +5,9 @@
 --
 -- Periods. The school year runs August–July: HK1 = August–December of year
 -- Y ("Y-(Y+1)-HK1"), HK2 = January–July of Y+1 ("Y-(Y+1)-HK2"). An article
--- counts in the month of its date as written in its front matter (the date
--- readers see on it). Only school news counts; centre news has no school.
+-- counts in the month of its date in the site's time zone (the date readers
+-- see on it: the build converts a time written with another offset before
+-- any plugin sees it). Only school news counts; centre news has no school.
 --
 -- Range (the CSV): every month from the earliest published school article
 -- through today's month (or the latest article, when --future lets later

@@ -241,7 +241,7 @@ static int render_content(struct build *b, size_t page_index, struct diag_list *
 	struct sitelua_shortcode_ctx sc = { b->sl, page_index, d };
 	struct markdown_opts mo = { p->path, p->body_line - 1, b->site.config.unsafe_html,
 				    link_cb, pair, b->site.text, sitelua_shortcode_cb, &sc,
-				    image_stage_markdown, b->images };
+				    image_stage_markdown, b->images, b->site.config.base_path };
 	int ret = markdown_render(&body, p->body, p->body_len, &mo, d);
 	if (ret == 0)
 		ret = sitelua_render_page(b->sl, page_index, body.ptr, body.len, &html, d);
@@ -270,7 +270,7 @@ static int render_extra(struct build *b, size_t i, struct diag_list *d)
 		struct sitelua_shortcode_ctx sc = { b->sl, src, first ? d : &ignored };
 		struct markdown_opts mo = { p->path, p->body_line - 1, b->site.config.unsafe_html,
 					    link_cb, pair, b->site.text, sitelua_shortcode_cb, &sc,
-					    image_stage_markdown, b->images };
+					    image_stage_markdown, b->images, b->site.config.base_path };
 		markdown_render(&body, p->body, p->body_len, &mo, first ? d : &ignored);
 		diag_list_release(&ignored);
 	}

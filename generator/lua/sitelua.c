@@ -63,8 +63,11 @@ struct sitelua {
  * shipped with loa, loaded in the sandbox like any chunk. */
 static const char loa_prelude[] =
 	"local loa, all = ...\n"
-	"local function has_tag(p, tag)\n"
-	"  for _, t in ipairs(p.tags or {}) do if t.name == tag or t.slug == tag then return true end end\n"
+	"-- a tag by any spelling of its topic (its slug is the topic)\n"
+	"local function has_tag(p, tag, slug)\n"
+	"  for _, t in ipairs(p.tags or {}) do\n"
+	"    if t.name == tag or t.slug == tag or t.slug == slug then return true end\n"
+	"  end\n"
 	"  return false\n"
 	"end\n"
 	"local function by_date_desc(a, b)\n"
@@ -113,13 +116,15 @@ static const char loa_prelude[] =
 	"  q = q or {}\n"
 	"  local out = {}\n"
 	"  local source = all\n"
+	"  local tag_slug = q.tag ~= nil and loa.slugify(tostring(q.tag)) or nil\n"
+	"  if tag_slug == '' then tag_slug = nil end\n"
 	"  if q.school ~= nil then source = by_school[q.school] or {}\n"
 	"  elseif q.kind ~= nil then source = by_kind[q.kind] or {} end\n"
 	"  for _, p in ipairs(source) do\n"
 	"    if (q.kind == nil or p.kind == q.kind)\n"
 	"      and (q.section == nil or p.section == q.section)\n"
 	"      and (q.school == nil or (p.school ~= nil and p.school.slug == q.school))\n"
-	"      and (q.tag == nil or has_tag(p, q.tag))\n"
+	"      and (q.tag == nil or has_tag(p, q.tag, tag_slug))\n"
 	"      and (q.category == nil or p.category == q.category)\n"
 	"      and (q.since == nil or (p.date ~= nil and p.date >= q.since))\n"
 	"      and (q['until'] == nil or (p.date ~= nil and p.date < q['until'])) then\n"
@@ -445,6 +450,8 @@ static int l_format_date(lua_State *L)
 	char out[64];
 	if (date_parse(&d, s, len, true, &why) < 0)
 		return luaL_error(L, "loa.format_date: invalid date '%s' (%s)", s, why);
+	/* a time with another offset is shown on the site zone's day */
+	site_date_to_zone(upvalue_sl(L)->site->text, &d);
 	if (strcmp(style, "long") == 0)
 		date_format_long(out, &d);
 	else if (strcmp(style, "iso") == 0)
@@ -775,7 +782,30 @@ static void set_context_now(lua_State *L, struct sitelua *sl)
 	lua_setmetatable(L, -2);
 }
 
-static void push_site_table(lua_State *L, struct sitelua *sl)
+/* The menu of a site.yaml without `menu:`: the pages every site has, named
+ * in the site's language by the theme's i18n (home, news, schools, plans,
+ * search), in Vietnamese when the theme has no such key. */
+static void push_default_menu(lua_State *L, const struct value *i18n)
+{
+	static const struct {
+		const char *key, *fallback, *url;
+	} items[] = {
+		{ "home", "Trang chủ", "/" },		{ "news", "Tin tức", "/tin-tuc/" },
+		{ "schools", "Trường điểm", "/truong/" }, { "plans", "Kế hoạch", "/ke-hoach/" },
+		{ "search", "Tìm kiếm", "/tim-kiem/" },
+	};
+	size_t n = sizeof(items) / sizeof(*items);
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct value *v = value_get(i18n, items[i].key);
+		lua_createtable(L, 0, 2);
+		set_str(L, "name", v && v->kind == VALUE_SCALAR && v->len ? v->str : items[i].fallback);
+		set_str(L, "url", items[i].url);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+static void push_site_table(lua_State *L, struct sitelua *sl, const struct value *i18n)
 {
 	const struct site_config *c = &sl->site->config;
 	lua_createtable(L, 0, 16);
@@ -792,7 +822,12 @@ static void push_site_table(lua_State *L, struct sitelua *sl)
 	lua_pushinteger(L, c->outreach_semester_policy);
 	lua_setfield(L, -2, "semester_policy");
 	lua_setfield(L, -2, "outreach");
-	push_value(L, value_get(c->root, "menu"));
+	/* `menu:` written (even empty) is the site's; absent, the default */
+	const struct value *menu = value_get(c->root, "menu");
+	if (menu)
+		push_value(L, menu);
+	else
+		push_default_menu(L, i18n);
 	lua_setfield(L, -2, "menu");
 	push_value(L, c->root);
 	lua_setfield(L, -2, "params");
@@ -818,7 +853,7 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	date_format_iso(sl->today_iso, &s->today);
 	sl->today_iso[10] = '\0'; /* the day, not the time */
 
-	push_site_table(L, sl);
+	push_site_table(L, sl, i18n);
 	sl->site_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	push_value(L, i18n);
 	if (lua_isnil(L, -1)) {

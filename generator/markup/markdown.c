@@ -223,6 +223,51 @@ static const char *unsafe_scheme(const char *url, bool image)
 	return NULL;
 }
 
+static size_t base_len(const struct markdown_opts *o)
+{
+	return o->base_path ? strlen(o->base_path) : 0;
+}
+
+/* True when url is site-rooted ("/x", not "//host") and not yet below the
+ * base path: it needs the base path in front. */
+static bool needs_base(const struct markdown_opts *o, const char *url)
+{
+	size_t n = base_len(o);
+	if (!n || url[0] != '/' || url[1] == '/')
+		return false;
+	return !(strncmp(url, o->base_path, n) == 0 && (url[n] == '/' || url[n] == '\0' ||
+							 url[n] == '?' || url[n] == '#'));
+}
+
+/* url without the base path a site-rooted one got here (what the image
+ * callback knows it by) */
+static const char *strip_base(const struct markdown_opts *o, const char *url)
+{
+	size_t n = base_len(o);
+	if (n && strncmp(url, o->base_path, n) == 0 && url[n] == '/')
+		return url + n;
+	return url;
+}
+
+/* A srcset with the base path in front of each site-rooted candidate. */
+static void add_srcset_base(const struct markdown_opts *o, struct buf *out, const char *srcset)
+{
+	const char *p = srcset;
+	while (*p) {
+		while (*p == ' ' || *p == ',') {
+			buf_putc(out, *p);
+			p++;
+		}
+		if (!*p)
+			break;
+		if (needs_base(o, p))
+			buf_puts(out, o->base_path);
+		size_t n = strcspn(p, ",");
+		buf_add(out, p, n);
+		p += n;
+	}
+}
+
 static void check_link(struct render *r, cmark_node *n)
 {
 	const char *url = cmark_node_get_url(n);
@@ -244,6 +289,14 @@ static void check_link(struct render *r, cmark_node *n)
 		else if (rc < 0)
 			warn(r, WARN_BROKEN, n, "broken link '%s'", url);
 		buf_release(&out);
+		url = cmark_node_get_url(n);
+	}
+	if (url && needs_base(r->opts, url)) {
+		struct buf with = BUF_INIT;
+		buf_puts(&with, r->opts->base_path);
+		buf_puts(&with, url);
+		cmark_node_set_url(n, with.ptr);
+		buf_release(&with);
 	}
 }
 
@@ -431,7 +484,7 @@ static void describe_images(struct render *r)
 		struct markdown_image img = { 0, 0, NULL, NULL };
 		if (!url || !*url)
 			continue;
-		int rc = r->opts->image(r->opts->image_ctx, url, &img);
+		int rc = r->opts->image(r->opts->image_ctx, strip_base(r->opts, url), &img);
 		if (rc < 0)
 			warn(r, WARN_IMAGE, n, "image '%s' is not published (see the error about that file)",
 			     url);
@@ -453,9 +506,12 @@ static void describe_images(struct render *r)
 		if (img.width && img.height)
 			buf_addf(&html, " width=\"%u\" height=\"%u\"", img.width, img.height);
 		if (img.srcset && *img.srcset) {
+			struct buf set = BUF_INIT;
+			add_srcset_base(r->opts, &set, img.srcset);
 			buf_puts(&html, " srcset=\"");
-			buf_add_html(&html, img.srcset, strlen(img.srcset));
+			buf_add_html(&html, set.ptr, set.len);
 			buf_putc(&html, '"');
+			buf_release(&set);
 		}
 		if (img.sizes && *img.sizes) {
 			buf_puts(&html, " sizes=\"");

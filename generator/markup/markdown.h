@@ -7,7 +7,8 @@
  * the line. Headings get ids (slugs of their text, made unique in the
  * page). Link and image destinations are passed to a resolver so that the
  * site can rewrite relative links to .md files and bundle files into their
- * published URLs and report the broken ones.
+ * published URLs and report the broken ones. A site below a sub-path
+ * (opts.base_path) gets that path in front of every site-rooted URL.
  *
  * Shortcodes: a paragraph that is exactly one line `{{< name arg "a b"
  * key="v" >}}` is handed to the caller's shortcode callback and replaced by
@@ -67,6 +68,12 @@ struct markdown_opts {
 	void *shortcode_ctx;
 	markdown_image_fn image; /* NULL: images as cmark writes them */
 	void *image_ctx;
+	/* the path of base_url below its host without the trailing slash
+	 * ("/truyen-thong"), or NULL/"" for a site at the root: every
+	 * site-rooted destination ("/x", after the resolver, and in srcset)
+	 * is written below it; one that already starts with it is left as is.
+	 * The image callback still receives the URL without it. */
+	const char *base_path;
 };
 
 void markdown_init(void);

@@ -3,10 +3,12 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/sysutil.h"
+#include "base/arena.h"
 #include "base/xalloc.h"
 #include "build/publish.h"
 #include "build/supervise.h"
 #include "source/repo.h"
+#include "site/config.h"
 
 #include <microhttpd.h>
 
@@ -71,6 +73,10 @@ struct serve {
 	char *errors;           /* the last build's errors as text; NULL when clean */
 	bool stopping;
 	unsigned streams; /* live-reload streams open */
+	/* base_url's path ("/truyen-thong"; "" at the root), read from
+	 * site.yaml at each rebuild: the site is served below it, as the
+	 * links it writes expect */
+	char base_path[256];
 	/* set before the daemon starts, read-only afterwards */
 	const char *site_dir;
 	bool loopback;
@@ -382,10 +388,38 @@ static enum MHD_Result queue_not_found(struct serve *s, struct MHD_Connection *c
 	return queue_buffer(c, MHD_HTTP_NOT_FOUND, "text/html; charset=utf-8", &b);
 }
 
+static enum MHD_Result redirect(struct MHD_Connection *c, const char *location)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	add_common_headers(r, "text/plain; charset=utf-8");
+	MHD_add_response_header(r, "Location", location);
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_MOVED_PERMANENTLY, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result serve_file(struct serve *s, struct MHD_Connection *c, const char *url)
 {
+	char base[sizeof(s->base_path)];
+	pthread_mutex_lock(&s->mu);
+	memcpy(base, s->base_path, sizeof(base));
+	pthread_mutex_unlock(&s->mu);
+	/* a site below a sub-path: "/sub/x" is the file x; "/" leads there */
+	const char *path = url;
+	size_t bl = strlen(base);
+	if (bl && (strcmp(url, "/") == 0 || strcmp(url, base) == 0)) {
+		struct buf loc = BUF_INIT;
+		buf_addf(&loc, "%s/", base);
+		enum MHD_Result ret = redirect(c, loc.ptr);
+		buf_release(&loc);
+		return ret;
+	}
+	if (bl && strncmp(url, base, bl) == 0 && url[bl] == '/')
+		path = url + bl;
 	struct buf rel = BUF_INIT;
-	if (decode_path(url, &rel) < 0) {
+	if (decode_path(path, &rel) < 0) {
 		buf_release(&rel);
 		return queue_not_found(s, c);
 	}
@@ -402,16 +436,7 @@ static enum MHD_Result serve_file(struct serve *s, struct MHD_Connection *c, con
 		buf_release(&rel);
 		struct buf loc = BUF_INIT;
 		buf_addf(&loc, "%s/", url);
-		struct MHD_Response *r =
-			MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-		if (!r) {
-			buf_release(&loc);
-			return MHD_NO;
-		}
-		add_common_headers(r, "text/plain; charset=utf-8");
-		MHD_add_response_header(r, "Location", loc.ptr);
-		enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_MOVED_PERMANENTLY, r);
-		MHD_destroy_response(r);
+		enum MHD_Result ret = redirect(c, loc.ptr);
 		buf_release(&loc);
 		return ret;
 	}
@@ -955,9 +980,31 @@ static void builder_run(struct builder *b, struct diag_list *d, struct build_res
 	buf_release(&in);
 }
 
-static void rebuild(struct serve *s, struct builder *b, bool color)
+/* base_url's path from the work tree's site.yaml ("" when it has none or
+ * cannot be read: the build reports that) */
+static void read_base_path(const char *repo, char *out, size_t size)
+{
+	struct buf src = BUF_INIT;
+	struct arena a = ARENA_INIT;
+	struct diag_list ignored = DIAG_LIST_INIT;
+	struct site_config c;
+	char *path = xasprintf("%s/site.yaml", repo);
+	out[0] = '\0';
+	if (sys_read_file(path, 1024 * 1024, false, &src) == 0 &&
+	    config_load(&c, &a, "site.yaml", src.ptr, src.len, &ignored) == 0 &&
+	    strlen(c.base_path) < size)
+		snprintf(out, size, "%s", c.base_path);
+	free(path);
+	diag_list_release(&ignored);
+	arena_release(&a);
+	buf_release(&src);
+}
+
+static void rebuild(struct serve *s, struct builder *b, const char *repo, bool color)
 {
 	struct diag_list d = DIAG_LIST_INIT;
+	char base[sizeof(s->base_path)];
+	read_base_path(repo, base, sizeof(base));
 	struct build_result r;
 	builder_run(b, &d, &r);
 	diag_list_sort(&d);
@@ -980,6 +1027,7 @@ static void rebuild(struct serve *s, struct builder *b, bool color)
 		r.pages, r.files, d.errors, d.warnings, r.seconds);
 	pthread_mutex_lock(&s->mu);
 	s->gen++;
+	memcpy(s->base_path, base, sizeof(base));
 	free(s->errors);
 	s->errors = errors.len ? buf_detach(&errors, NULL) : NULL;
 	pthread_cond_broadcast(&s->cv);
@@ -1244,11 +1292,11 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 	}
 
 	fprintf(stderr, "loa serve: đang dựng trang (building) %s\n", repo);
-	rebuild(&s, &b, color);
+	rebuild(&s, &b, repo, color);
 	fprintf(stderr, "loa serve: thư mục tạm (temporary folder): %s\n", site_dir);
 	bool v6 = strchr(num_host, ':') != NULL;
-	fprintf(stderr, "Đang phục vụ tại http://%s%s%s:%d/ (Ctrl-C để dừng — to stop)\n",
-		v6 ? "[" : "", num_host, v6 ? "]" : "", port);
+	fprintf(stderr, "Đang phục vụ tại http://%s%s%s:%d%s/ (Ctrl-C để dừng — to stop)\n",
+		v6 ? "[" : "", num_host, v6 ? "]" : "", port, s.base_path);
 
 	bool pending = false;
 	int64_t first = 0, deadline = 0;
@@ -1279,7 +1327,7 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 		if (pending && sys_now_ms() >= deadline) {
 			pending = false;
 			fprintf(stderr, "loa serve: có thay đổi, dựng lại (changed, rebuilding)\n");
-			rebuild(&s, &b, color);
+			rebuild(&s, &b, repo, color);
 		}
 	}
 	fprintf(stderr, "loa serve: dừng (stopped)\n");

@@ -17,6 +17,7 @@ static void set_defaults(struct site_config *c, const char *path)
 	c->title = "Loa";
 	c->description = "";
 	c->base_url = "/";
+	c->base_path = "";
 	c->language = "vi";
 	c->timezone = "Asia/Ho_Chi_Minh";
 	c->theme = "default";
@@ -121,6 +122,19 @@ static int load_schools(struct site_config *c, struct arena *a, const struct val
 	return err;
 }
 
+/* "https://host/sub/" → "/sub"; "https://host/" and "/" → "". */
+static const char *base_path_of(struct arena *a, const char *url)
+{
+	const char *p = strstr(url, "://");
+	p = p ? strchr(p + 3, '/') : url;
+	if (!p)
+		return "";
+	size_t n = strcspn(p, "?#");
+	while (n && p[n - 1] == '/')
+		n--;
+	return n ? arena_strndup(a, p, n) : "";
+}
+
 int config_load(struct site_config *c, struct arena *a, const char *path, const char *src,
 		size_t len, struct diag_list *d)
 {
@@ -189,5 +203,7 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 		err |= diag_error(d, path, v ? v->line : 0, v ? v->col : 0,
 				  "'base_url' must be an http(s) URL");
 	}
+	if (!err)
+		c->base_path = base_path_of(a, c->base_url);
 	return err ? -1 : 0;
 }

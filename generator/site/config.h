@@ -24,6 +24,8 @@ struct site_config {
 	const char *path;        /* "site.yaml" */
 	const struct value *root; /* the whole document, for templates */
 	const char *title, *description, *base_url, *language, *timezone, *theme;
+	const char *base_path;    /* base_url's path below the host, no trailing
+				     slash: "/truyen-thong", or "" at the root */
 	const char *content_dir;  /* "content" */
 	const char **plugins;     /* names without .lua, in load order; NULL: all shipped */
 	size_t nplugins;

@@ -68,7 +68,10 @@ struct page {
 	const char **tags;
 	size_t ntags;
 	bool draft;
-	struct date date;    /* front matter, else the first commit (DATE_NONE if neither) */
+	struct date date;    /* front matter, else the first commit (DATE_NONE if neither);
+				a time with an offset is converted to the site's zone */
+	bool date_written;   /* date comes from front matter: only then can it
+				schedule the page (a commit's date never hides it) */
 	struct date lastmod; /* front matter, else the last commit */
 	long weight;
 

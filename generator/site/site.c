@@ -282,9 +282,27 @@ static struct page *load_page(struct site *s, size_t file_index, struct buf *scr
 	return p;
 }
 
+/* A time written with another offset (2023-12-31T23:30:00-10:00) is the
+ * same instant seen in the site's zone (2024-01-01T16:30:00+07:00): done
+ * once here, so that templates, plugins, months, semesters and feeds all
+ * see the day the site's readers live in. */
+void site_date_to_zone(struct text *t, struct date *d)
+{
+	if (d->prec != DATE_TIME || !d->has_offset)
+		return;
+	int64_t epoch = date_to_epoch(d, d->offset_min);
+	int off = text_tz_offset(t, epoch);
+	if (off != d->offset_min)
+		date_from_epoch(d, epoch, off);
+}
+
 static void apply_history(struct site *s, struct page *p, const struct repo_history *h)
 {
 	const struct repo_history_entry *e = h ? repo_history_find(h, p->path) : NULL;
+	p->date_written = p->date.prec != DATE_NONE;
+	site_date_to_zone(s->text, &p->date);
+	site_date_to_zone(s->text, &p->lastmod);
+	site_date_to_zone(s->text, &p->issued);
 	if (e) {
 		p->git_first = e->first;
 		p->git_last = e->last;
@@ -479,6 +497,80 @@ static void add_bundle_files(struct site *s, struct page **pages, size_t n, bool
 	strmap_release(&bundle_dir);
 }
 
+/* Tags that fold to one slug ("CHUYỂN ĐỔI SỐ", "Chuyển đổi số") are one
+ * topic: each page keeps one of them, and every page shows the spelling
+ * written most often (on a tie, the one met first in source path order), so
+ * that lists, feeds and pages agree on one name. */
+static void unify_tags(struct site *s)
+{
+	struct spelling {
+		const char *name;
+		size_t group, count;
+	};
+	struct group {
+		size_t best; /* index into spellings */
+	};
+	struct strmap by_url = STRMAP_INIT, by_key = STRMAP_INIT;
+	struct spelling *sp = NULL;
+	struct group *groups = NULL;
+	size_t nsp = 0, sp_cap = 0, ngroups = 0, groups_cap = 0;
+	const char **kept_url = NULL; /* URLs of the tags a page keeps */
+	size_t kept_cap = 0;
+	for (size_t i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i];
+		size_t kept = 0;
+		for (size_t j = 0; j < p->ntags; j++) {
+			const char *url = site_tag_url(s, p->tags[j]);
+			size_t g;
+			bool dup = false;
+			if (!strmap_put(&by_url, url, ngroups, &g)) {
+				/* a second spelling of a topic this page already has:
+				 * counted, not kept */
+				for (size_t k = 0; k < kept && !dup; k++)
+					dup = strcmp(kept_url[k], url) == 0;
+			} else {
+				ALLOC_GROW(groups, ngroups + 1, groups_cap);
+				groups[ngroups].best = (size_t)-1;
+				g = ngroups++;
+			}
+			const char *key = arena_printf(&s->arena, "%s\n%s", url, p->tags[j]);
+			size_t k;
+			if (strmap_put(&by_key, key, nsp, &k)) {
+				ALLOC_GROW(sp, nsp + 1, sp_cap);
+				sp[nsp] = (struct spelling){ p->tags[j], g, 0 };
+				k = nsp++;
+			}
+			sp[k].count++;
+			if (dup)
+				continue;
+			ALLOC_GROW(kept_url, kept + 1, kept_cap);
+			kept_url[kept] = url;
+			p->tags[kept++] = p->tags[j];
+		}
+		p->ntags = kept;
+	}
+	/* spellings are in order of first use: a later one wins only with
+	 * more pages */
+	for (size_t k = 0; k < nsp; k++) {
+		struct group *g = &groups[sp[k].group];
+		if (g->best == (size_t)-1 || sp[k].count > sp[g->best].count)
+			g->best = k;
+	}
+	for (size_t i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i];
+		for (size_t j = 0; j < p->ntags; j++) {
+			size_t g;
+			if (strmap_get(&by_url, site_tag_url(s, p->tags[j]), &g))
+				p->tags[j] = sp[groups[g].best].name;
+		}
+	}
+	free(kept_url);
+	free(sp);
+	free(groups);
+	strmap_release(&by_url);
+	strmap_release(&by_key);
+}
+
 int site_load(struct site *s, const struct site_options *opts, struct diag_list *d)
 {
 	memset(s, 0, sizeof(*s));
@@ -568,13 +660,16 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 	strmap_release(&schools);
 
 	/* drafts and future pages are left out quietly, before collisions: a
-	 * draft does not take a published page's URL */
+	 * draft does not take a published page's URL. Only a date written in
+	 * front matter schedules a page: one taken from a commit is never in
+	 * the future on purpose (a clock behind the committer's, --now) */
 	bool *hidden = xcalloc(n + 1, sizeof(*hidden));
 	for (size_t i = 0; i < n; i++) {
 		struct page *p = all[i];
 		if (p->draft && !opts->drafts)
 			hidden[i] = true;
-		if (!opts->future && p->sort_epoch > opts->now && p->kind != PAGE_SECTION &&
+		if (!opts->future && p->date_written && p->sort_epoch > opts->now &&
+		    p->kind != PAGE_SECTION &&
 		    p->kind != PAGE_HOME) {
 			/* the earliest scheduled page appears by itself: loa build
 			 * reports when (a draft or a rejected page never does) */
@@ -617,6 +712,7 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 			strmap_put(&s->school_by_slug, p->filename, i, NULL);
 	}
 	add_bundle_files(s, s->pages, s->npages, is_page_file, d);
+	unify_tags(s);
 	ret = 0;
 done:
 	free(all);

@@ -79,6 +79,10 @@ void site_release(struct site *s);
 /* The output path of a URL: "/a/b/" → "a/b/index.html", "/x.ics" → "x.ics". */
 const char *site_out_path(struct arena *a, const char *url);
 
+/* Converts a time written with an offset other than the site zone's to
+ * the same instant in the site's zone (t: the site's text). */
+void site_date_to_zone(struct text *t, struct date *d);
+
 /* Resolves a link written in page p to its published URL (markdown link
  * callback contract: 1 rewritten into out, 0 kept as is, -1 broken). */
 int site_resolve_link(const struct site *s, const struct page *p, const char *url,

@@ -641,6 +641,38 @@ TEST(markdown_images_get_the_facts)
 	diag_list_release(&d);
 }
 
+/* Below a sub-path: src, srcset and links get the base path; the image
+ * callback still sees the URL the site knows; rooted links already below
+ * it and other hosts are left alone. */
+static int rewrite_relative(void *ctx, const char *url, struct buf *out)
+{
+	if (url[0] == '/' || url[0] == '#')
+		return 0;
+	return rewrite(ctx, url, out);
+}
+
+TEST(markdown_base_path_prefixes_site_rooted_urls)
+{
+	static const char md[] = "![ảnh](anh.jpg) [bài](/tin-tuc/) [đã có](/sub/x/) "
+				 "[ngoài](https://example.vn/y) [mục](#a) [gần giống](/subx/)\n";
+	struct markdown_opts o = { .path = "content/a/index.md", .link = rewrite_relative,
+				   .image = fake_image, .base_path = "/sub" };
+	struct buf html = BUF_INIT;
+	struct diag_list d = DIAG_LIST_INIT;
+	markdown_init();
+	CHECK_INT_EQ(markdown_render(&html, md, sizeof(md) - 1, &o, &d), 0);
+	CHECK_CONTAINS(html.ptr, "<img src=\"/sub/a/anh.jpg\" alt=\"ảnh\" width=\"600\"");
+	CHECK_CONTAINS(html.ptr, "srcset=\"/sub/a/anh-480w.jpg 480w, /sub/a/anh.jpg 600w\"");
+	CHECK_CONTAINS(html.ptr, "href=\"/sub/tin-tuc/\"");
+	CHECK_CONTAINS(html.ptr, "href=\"/sub/x/\"");
+	CHECK_NOT_CONTAINS(html.ptr, "/sub/sub/");
+	CHECK_CONTAINS(html.ptr, "href=\"https://example.vn/y\"");
+	CHECK_CONTAINS(html.ptr, "href=\"#a\"");
+	CHECK_CONTAINS(html.ptr, "href=\"/sub/subx/\"");
+	buf_release(&html);
+	diag_list_release(&d);
+}
+
 int main(void)
 {
 	struct buf err = BUF_INIT;
@@ -663,6 +695,7 @@ int main(void)
 	RUN(cache_never_trusts_a_damaged_entry);
 	RUN(cache_folder_behind_a_link_is_not_used);
 	RUN(markdown_images_get_the_facts);
+	RUN(markdown_base_path_prefixes_site_rooted_urls);
 	image_lib_shutdown();
 	git_libgit2_shutdown();
 	buf_release(&err);
