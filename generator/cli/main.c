@@ -14,6 +14,7 @@
 #include "serve/serve.h"
 #include "content/dates.h"
 #include "site/config.h"
+#include "source/repo.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -302,6 +303,34 @@ static int cmd_new(int argc, char **argv, const struct lang_choice *lc)
 
 /* loa review BASE..HEAD: the report goes to standard output, what stopped
  * the review to standard error; exit 0 clean, 1 attention, 2 cannot run. */
+/* True when the repository at path has a work tree (.git beside it). */
+static bool has_worktree(const char *path)
+{
+	char *git = xasprintf("%s/.git", path);
+	struct stat st;
+	bool yes = lstat(git, &st) == 0;
+	free(git);
+	return yes;
+}
+
+/* A build reads a commit: uncommitted files under the site's folders are
+ * not in it, which surprises whoever just edited them. One line says so. */
+static void note_uncommitted(const char *repo_path, bool vi)
+{
+	static const char *const specs[] = { "site.yaml", "content", "themes", "plugins", "static" };
+	char first[512];
+	int n = repo_uncommitted(repo_path, specs, sizeof(specs) / sizeof(specs[0]), first,
+				 sizeof(first));
+	if (n <= 0)
+		return;
+	fprintf(stderr,
+		vi ? "loa: %d tệp chưa commit (%s…) không có trong bản dựng này, vì loa đọc commit; "
+		     "thêm --worktree để dựng cả các tệp trên đĩa\n"
+		   : "loa: %d uncommitted files (%s…) are not in this build, which reads the commit; "
+		     "add --worktree to build the files on disk\n",
+		n, first);
+}
+
 static int cmd_review(int argc, char **argv, const struct lang_choice *lc)
 {
 	struct review_options o = { ".", NULL, NULL, NULL, 1, 0, false, false, false };
@@ -568,6 +597,10 @@ int main(int argc, char **argv)
 	char *data_dir = find_data_dir();
 	o.data_dir = data_dir;
 
+	/* loa check is what a contributor runs before committing: it reads
+	 * the work tree when there is one (a bare repository: the ref) */
+	if (check && !o.site.ref && !o.site.worktree && has_worktree(o.site.repo_path))
+		o.site.worktree = true;
 	/* the progress line is for a person watching a terminal */
 	struct progress prog = { now_ms(), 0, false, lc.given ? lc.lang : MSG_VI };
 	bool show_progress = !o.quiet && !json && isatty(2);
@@ -607,6 +640,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, vi ? "loa: %zu trang lấy từ bộ đệm (.loa-cache)\n"
 					   : "loa: %zu pages from the cache (.loa-cache)\n",
 				r.cached);
+		if (!o.quiet && !o.site.worktree)
+			note_uncommitted(o.site.repo_path, vi);
 		if (!o.quiet && !check && r.next_change) {
 			char *reason = next_change_reason(&r, lang);
 			fprintf(stderr, "%s: %s (%s)\n", vi ? "loa: thay đổi tiếp theo" : "loa: next change",
