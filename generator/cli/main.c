@@ -462,6 +462,53 @@ static int cmd_serve(int argc, char **argv, const struct lang_choice *lc)
 	return status;
 }
 
+/* `loa CMD --help` / `-h` anywhere after the command (not as the value of
+ * an option, which cannot start with '-'). */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+/* The lines of usage for one command (its "loa CMD" line and the indented
+ * lines after it) and the common notes, on standard output: one usage
+ * text, so a command's help cannot drift from the overview. */
+static int print_command_usage(const char *cmd)
+{
+	char head[32];
+	int hn = snprintf(head, sizeof(head), "loa %s ", cmd);
+	const char *notes = strstr(usage, "\n\n");
+	bool found = false, in = false;
+	for (const char *line = usage; line && line < notes;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = (size_t)(nl - line);
+		const char *text = line + strspn(line, " ");
+		if (!strncmp(text, "usage: ", 7))
+			text += 7;
+		if (!strncmp(text, "loa ", 4))
+			in = hn > 0 && !strncmp(text, head, (size_t)hn);
+		if (in) {
+			bool first = !strncmp(text, "loa ", 4);
+			if (first)
+				fputs("usage: ", stdout);
+			else
+				text = line; /* a continuation keeps its indent */
+			fwrite(text, 1, len - (size_t)(text - line), stdout);
+			fputc('\n', stdout);
+			found = true;
+		}
+		line = nl + 1;
+	}
+	if (!found) {
+		fprintf(stderr, "loa: unknown command '%s'\n%s", cmd, usage);
+		return 2;
+	}
+	fputs(notes + 1, stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* --lang anywhere after the command, then LOA_LANG: taken out here so
@@ -498,6 +545,8 @@ int main(int argc, char **argv)
 		printf("loa %s\n", LOA_VERSION);
 		return 0;
 	}
+	if (wants_help(argc, argv))
+		return print_command_usage(cmd);
 	if (!strcmp(cmd, "new"))
 		return cmd_new(argc, argv, &lc);
 	if (!strcmp(cmd, "serve"))
