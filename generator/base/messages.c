@@ -155,9 +155,10 @@ static const struct msg_entry catalog[] = {
 	  "không có múi giờ '%s' (cần tên IANA, ví dụ %s)" },
 	{ "cannot open time zone '%s': %s", "không mở được múi giờ '%s': %s" },
 	{ "invalid theme name '%s'", "tên giao diện không hợp lệ '%s'" },
-	{ "theme '%s' not found", "không tìm thấy giao diện '%s'" },
+	{ "theme '%s' not found (looked in %s)", "không tìm thấy giao diện '%s' (đã tìm trong %s)" },
 	{ "invalid plugin name '%s'", "tên plugin không hợp lệ '%s'" },
-	{ "plugin '%s' not found", "không tìm thấy plugin '%s'" },
+	{ "plugin '%s' not found (looked in %s)", "không tìm thấy plugin '%s' (đã tìm trong %s)" },
+	{ "cannot read the installed file %s", "không đọc được tệp cài sẵn %s" },
 	{ "%s is missing '%s'", "%s thiếu '%s'" },
 
 	/* ---- reading the repository ---- */

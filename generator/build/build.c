@@ -16,8 +16,8 @@
 #include "lua/template.h"
 #include "markup/markdown.h"
 #include "media/imgstage.h"
+#include "source/sitefiles.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,9 +29,9 @@
 
 /* A theme's static file: its output path and where it is read from. */
 struct static_file {
-	const char *out_path; /* "css/style.css" */
-	const char *src;      /* ".../themes/default/static/css/style.css" */
-	const char *shown;    /* "themes/default/static/css/style.css" for a site's own */
+	const char *out_path;        /* "css/style.css" */
+	const struct sitefile *src;  /* where it is read from */
+	const char *shown;           /* "themes/default/static/css/style.css" for a site's own */
 };
 
 struct build {
@@ -46,10 +46,15 @@ struct build {
 	bool *ok;             /* per job: rendered and written */
 	struct diag_list *diags;
 	struct diag_list worker_diags; /* in a worker: one job's diagnostics */
-	char *theme_dirs[2];
-	size_t ntheme_dirs;
-	bool own_theme; /* theme_dirs[0] is the site's own */
-	struct static_file *statics; /* the theme's static files, by output path */
+	/* the site's own files over the installed ones (sitefiles.h): the
+	 * theme's files, and the blob ids of the own ones as key fields */
+	struct sitefiles files;
+	struct sitefile *theme_files;
+	size_t ntheme_files;
+	bool theme_listed;
+	const char *theme_where; /* where the theme was looked for, for messages */
+	struct buf own_key;
+	struct static_file *statics; /* static files, by output path */
 	size_t nstatics, statics_cap;
 	struct arena arena;
 	size_t pages_written, files_written;
@@ -68,12 +73,6 @@ struct build {
 	struct timespec stage_start;
 	double stage_cpu;
 };
-
-static bool is_dir(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -362,53 +361,35 @@ static void copy_bundle_files(struct build *b)
 	buf_release(&data);
 }
 
-/* Lists a theme's static/ folder into b->statics, sorted by name so that
- * claims and writes come in a stable order. Names an earlier (overriding)
- * theme folder has are left to it. Symlinks are not followed. */
-static void list_static(struct build *b, const char *root, const char *shown, const char *rel,
+/* The own key fields of listed files: an own file's blob id covers its
+ * bytes (installed files are in the base key). */
+static void key_own_files(struct build *b, const struct sitefile *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (f[i].own) {
+			key_add_str(&b->own_key, f[i].label);
+			key_add_str(&b->own_key, f[i].file.oid);
+		}
+}
+
+/* Adds the files of a listing below prefix to b->statics, by output path;
+ * a name already there (from the site's own static/) is left to it. */
+static void list_static(struct build *b, const struct sitefile *f, size_t n, const char *prefix,
 			struct strmap *seen)
 {
-	char *dir = xasprintf("%s/%s", root, rel);
-	DIR *dh = opendir(dir);
-	if (!dh) {
-		free(dir);
-		return;
-	}
-	struct dirent *e;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	while ((e = readdir(dh))) {
-		if (e->d_name[0] == '.')
-			continue;
-		ALLOC_GROW(names, n + 1, cap);
-		names[n++] = xstrdup(e->d_name);
-	}
-	closedir(dh);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_str);
+	size_t plen = strlen(prefix);
 	for (size_t i = 0; i < n; i++) {
-		char *child_rel = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
-		char *full = xasprintf("%s/%s", root, child_rel);
-		struct stat st;
-		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-			list_static(b, root, shown, child_rel, seen);
-		} else if (lstat(full, &st) == 0 && S_ISREG(st.st_mode)) {
-			const char *key = arena_strdup(&b->arena, child_rel);
-			if (strmap_put(seen, key, 0, NULL)) {
-				ALLOC_GROW(b->statics, b->nstatics + 1, b->statics_cap);
-				b->statics[b->nstatics].out_path = key;
-				b->statics[b->nstatics].src = arena_strdup(&b->arena, full);
-				b->statics[b->nstatics].shown =
-					arena_printf(&b->arena, "%s/%s", shown, child_rel);
-				b->nstatics++;
-			}
-		}
-		free(full);
-		free(child_rel);
-		free(names[i]);
+		if (strncmp(f[i].rel, prefix, plen) != 0 || !f[i].rel[plen])
+			continue;
+		const char *key = arena_strdup(&b->arena, f[i].rel + plen);
+		if (!strmap_put(seen, key, 0, NULL))
+			continue;
+		ALLOC_GROW(b->statics, b->nstatics + 1, b->statics_cap);
+		b->statics[b->nstatics].out_path = key;
+		b->statics[b->nstatics].src = &f[i];
+		b->statics[b->nstatics].shown = f[i].own ? f[i].label : f[i].disk;
+		b->nstatics++;
 	}
-	free(names);
-	free(dir);
 }
 
 /* Copies the theme's static files (claimed before rendering). */
@@ -417,8 +398,7 @@ static void copy_static(struct build *b)
 	struct buf data = BUF_INIT;
 	for (size_t i = 0; i < b->nstatics; i++) {
 		const struct static_file *f = &b->statics[i];
-		buf_reset(&data);
-		if (sys_read_file(f->src, 0, false, &data) == 0) {
+		if (sitefiles_read(&b->files, f->src, 0, &data, b->diags) == 0) {
 			manifest_add_bytes(b, f->out_path, data.ptr, data.len);
 			if (!b->opts->dry_run &&
 			    outdir_write(b->out, f->out_path, data.ptr, data.len, b->diags) == 0)
@@ -484,32 +464,37 @@ static void write_sitemap(struct build *b)
 static int find_theme(struct build *b)
 {
 	const char *name = b->site.config.theme;
-	if (b->ntheme_dirs)
+	if (b->theme_listed)
 		return 0;
 	if (!text_slug_valid(name))
 		return diag_error(b->diags, "site.yaml", 0, 0, "invalid theme name '%s'", name);
-	char *own = xasprintf("%s/themes/%s", b->opts->site.repo_path, name);
-	char *installed = xasprintf("%s/themes/%s", b->opts->data_dir, name);
-	if (is_dir(own)) {
-		b->theme_dirs[b->ntheme_dirs++] = own;
-		b->own_theme = true;
-	} else
-		free(own);
-	if (is_dir(installed) && !(b->ntheme_dirs && strcmp(b->theme_dirs[0], installed) == 0))
-		b->theme_dirs[b->ntheme_dirs++] = installed;
-	else
-		free(installed);
-	if (!b->ntheme_dirs)
-		return diag_error(b->diags, "site.yaml", 0, 0, "theme '%s' not found", name);
+	if (!b->files.repo) {
+		b->files.repo = b->site.repo;
+		b->files.data_dir = b->opts->data_dir;
+	}
+	char *dir = xasprintf("themes/%s", name);
+	const char *where = "";
+	int rc = sitefiles_list(&b->files, dir, &b->theme_files, &b->ntheme_files, &where,
+				&b->arena, b->diags);
+	free(dir);
+	if (rc < 0)
+		return -1;
+	if (!b->ntheme_files)
+		return diag_error(b->diags, "site.yaml", 0, 0, "theme '%s' not found (looked in %s)",
+				  name, where);
+	b->theme_where = where;
+	b->theme_listed = true;
+	key_own_files(b, b->theme_files, b->ntheme_files);
 	return 0;
 }
 
 /* Files the build writes itself, claimed before anything else. */
 static const char *const own_files[] = { "sitemap.xml", "robots.txt" };
 
-/* site_load's claim_first: the build's own files, then the theme's static
- * files, win over content and plugins (claims.h). A theme file that
- * collides with the build's own is a theme error. */
+/* site_load's claim_first: the build's own files, then the static files
+ * (the site's own static/, then the theme's), win over content and
+ * plugins (claims.h). A static file that collides with the build's own is
+ * a theme error. */
 static int claim_first(void *ctx, struct site *s, struct diag_list *d)
 {
 	struct build *b = ctx;
@@ -521,24 +506,20 @@ static int claim_first(void *ctx, struct site *s, struct diag_list *d)
 	if (find_theme(b) < 0)
 		return -1;
 	struct strmap seen = STRMAP_INIT;
-	for (size_t i = 0; i < b->ntheme_dirs; i++) {
-		char *root = xasprintf("%s/static", b->theme_dirs[i]);
-		/* the site's own theme is named as in its repository */
-		char *shown = i == 0 && b->own_theme
-				      ? xasprintf("themes/%s/static", b->site.config.theme)
-				      : xstrdup(root);
-		list_static(b, root, shown, "", &seen);
-		free(root);
-		free(shown);
-	}
+	struct sitefiles own_only = { s->repo, NULL };
+	struct sitefile *f;
+	size_t n;
+	if (sitefiles_list(&own_only, "static", &f, &n, NULL, &b->arena, d) == 0)
+		list_static(b, f, n, "", &seen);
+	list_static(b, b->theme_files, b->ntheme_files, "static/", &seen);
 	strmap_release(&seen);
 	int ret = 0;
 	for (size_t i = 0; i < b->nstatics; i++) {
-		const struct static_file *f = &b->statics[i];
-		char *url = xasprintf("/%s", f->out_path);
+		const struct static_file *sf = &b->statics[i];
+		char *url = xasprintf("/%s", sf->out_path);
 		struct claim_conflict cf;
-		if (claims_take(&s->claims, CLAIM_THEME, f->out_path, url, f->shown, &cf) < 0)
-			ret = claims_report(d, f->shown, 0, url, f->out_path, &cf);
+		if (claims_take(&s->claims, CLAIM_THEME, sf->out_path, url, sf->shown, &cf) < 0)
+			ret = claims_report(d, sf->shown, 0, url, sf->out_path, &cf);
 		free(url);
 	}
 	return ret;
@@ -548,97 +529,99 @@ static int open_theme(struct build *b)
 {
 	if (find_theme(b) < 0)
 		return -1;
-	return theme_load(&b->theme, b->vm, (const char *const *)b->theme_dirs, b->ntheme_dirs,
-			  b->diags);
+	struct theme_file *layouts = xcalloc(b->ntheme_files, sizeof(*layouts));
+	struct buf *data = xcalloc(b->ntheme_files, sizeof(*data));
+	size_t n = 0;
+	for (size_t i = 0; i < b->ntheme_files; i++) {
+		const struct sitefile *f = &b->theme_files[i];
+		size_t len = strlen(f->rel);
+		if (strncmp(f->rel, "layouts/", 8) != 0 || len < 5 + 8 ||
+		    strcmp(f->rel + len - 5, ".html") != 0)
+			continue;
+		if (sitefiles_read(&b->files, f, 0, &data[n], b->diags) < 0)
+			continue;
+		layouts[n].name = f->rel + 8;
+		layouts[n].label = f->label;
+		layouts[n].src = data[n].ptr ? data[n].ptr : "";
+		layouts[n].len = data[n].len;
+		n++;
+	}
+	int rc = theme_load_files(&b->theme, b->vm, layouts, n, b->theme_where, b->diags);
+	for (size_t i = 0; i < n; i++)
+		buf_release(&data[i]);
+	free(data);
+	free(layouts);
+	return rc;
 }
 
 static int load_i18n(struct build *b, const struct value **out)
 {
 	static const struct yaml_limits limits = { 1024 * 1024, 8, 100000 };
 	*out = NULL;
+	char *rel = xasprintf("i18n/%s.yaml", b->site.config.language);
+	const struct sitefile *f = sitefiles_find(b->theme_files, b->ntheme_files, rel);
+	free(rel);
+	if (!f)
+		return 0;
 	struct buf data = BUF_INIT;
-	int ret = 0;
-	for (size_t i = 0; i < b->ntheme_dirs; i++) {
-		char *path = xasprintf("%s/i18n/%s.yaml", b->theme_dirs[i], b->site.config.language);
-		buf_reset(&data);
-		if (sys_read_file(path, 0, false, &data) == 0) {
-			char *src = arena_strndup(&b->arena, data.ptr, data.len);
-			ret = frontmatter_parse_yaml(out, &b->arena, arena_strdup(&b->arena, path), src,
-						     data.len, &limits, b->diags);
-			free(path);
-			break;
-		}
-		free(path);
+	int ret = sitefiles_read(&b->files, f, limits.max_bytes, &data, b->diags);
+	if (ret == 0) {
+		char *src = arena_strndup(&b->arena, data.ptr, data.len);
+		ret = frontmatter_parse_yaml(out, &b->arena, f->label, src, data.len, &limits,
+					     b->diags);
 	}
 	buf_release(&data);
 	return ret;
 }
 
-/* Plugin names in load order: site.yaml's list, or every shipped and own
- * plugin sorted by name. */
+/* Plugins in load order: site.yaml's list, or every shipped and own
+ * plugin (plugins/NAME.lua) sorted by name; an own plugin hides the
+ * installed one of the same name. */
 static int load_plugins(struct build *b)
 {
-	char *dirs[2] = { xasprintf("%s/plugins", b->opts->site.repo_path),
-			  xasprintf("%s/plugins", b->opts->data_dir) };
-	char **names = NULL;
-	size_t n = 0, cap = 0;
+	struct sitefile *files;
+	size_t nfiles;
+	const char *where = "";
+	if (sitefiles_list(&b->files, "plugins", &files, &nfiles, &where, &b->arena, b->diags) < 0)
+		return -1;
+	key_own_files(b, files, nfiles);
+	const char **names = xcalloc(nfiles + b->site.config.nplugins + 1, sizeof(*names));
+	size_t n = 0;
 	int ret = 0;
 	if (b->site.config.plugins_given) {
-		for (size_t i = 0; i < b->site.config.nplugins; i++) {
-			ALLOC_GROW(names, n + 1, cap);
-			names[n++] = xstrdup(b->site.config.plugins[i]);
-		}
+		for (size_t i = 0; i < b->site.config.nplugins; i++)
+			names[n++] = b->site.config.plugins[i];
 	} else {
-		for (int k = 0; k < 2; k++) {
-			DIR *dh = opendir(dirs[k]);
-			struct dirent *e;
-			while (dh && (e = readdir(dh))) {
-				size_t len = strlen(e->d_name);
-				if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".lua"))
-					continue;
-				char *name = xstrndup(e->d_name, len - 4);
-				bool dup = false;
-				for (size_t i = 0; i < n; i++)
-					dup |= strcmp(names[i], name) == 0;
-				if (dup) {
-					free(name);
-					continue;
-				}
-				ALLOC_GROW(names, n + 1, cap);
-				names[n++] = name;
-			}
-			if (dh)
-				closedir(dh);
+		/* sorted by rel, and "a.lua" < "b.lua" as "a" < "b" but for
+		 * names with bytes below '.': sort the names themselves */
+		for (size_t i = 0; i < nfiles; i++) {
+			size_t len = strlen(files[i].rel);
+			if (len > 4 && !strchr(files[i].rel, '/') &&
+			    strcmp(files[i].rel + len - 4, ".lua") == 0)
+				names[n++] = arena_strndup(&b->arena, files[i].rel, len - 4);
 		}
 		qsort(names, n, sizeof(*names), cmp_str);
 	}
+	struct buf src = BUF_INIT;
 	for (size_t i = 0; i < n && ret == 0; i++) {
 		char *display = xasprintf("plugins/%s.lua", names[i]);
-		if (!text_slug_valid(names[i])) {
+		char *rel = xasprintf("%s.lua", names[i]);
+		const struct sitefile *f = sitefiles_find(files, nfiles, rel);
+		if (!text_slug_valid(names[i]))
 			ret = diag_error(b->diags, "site.yaml", 0, 0, "invalid plugin name '%s'", names[i]);
-		} else {
-			char *path = NULL;
-			for (int k = 0; k < 2 && !path; k++) {
-				char *candidate = xasprintf("%s/%s.lua", dirs[k], names[i]);
-				struct stat st;
-				if (lstat(candidate, &st) == 0 && S_ISREG(st.st_mode))
-					path = candidate;
-				else
-					free(candidate);
-			}
-			if (!path)
-				ret = diag_error(b->diags, "site.yaml", 0, 0, "plugin '%s' not found", names[i]);
-			else
-				ret = sitelua_load_plugin(b->sl, path, display, b->diags);
-			free(path);
-		}
+		else if (!f)
+			ret = diag_error(b->diags, "site.yaml", 0, 0,
+					 "plugin '%s' not found (looked in %s)", names[i], where);
+		else if (sitefiles_read(&b->files, f, 0, &src, b->diags) < 0)
+			ret = -1;
+		else
+			ret = sitelua_load_plugin(b->sl, src.ptr ? src.ptr : "", src.len, display,
+						  b->diags);
+		free(rel);
 		free(display);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
+	buf_release(&src);
 	free(names);
-	free(dirs[0]);
-	free(dirs[1]);
 	return ret;
 }
 
@@ -746,13 +729,13 @@ static void make_base_key(struct build *b)
 	key_add_i64(k, o->site.future);
 	key_add_i64(k, o->site.worktree);
 	key_add_i64(k, o->strict);
+	/* the site's own theme and plugins come from its commit (in the
+	 * whole build's key) or its work tree (their blob ids, in the state
+	 * key of use_cache) */
 	static const char *const dirs[] = { "themes", "plugins" };
 	for (int i = 0; i < 2; i++) {
-		char *own = xasprintf("%s/%s", o->site.repo_path, dirs[i]);
 		char *installed = xasprintf("%s/%s", o->data_dir, dirs[i]);
-		keys_tree(k, own);
 		keys_tree(k, installed);
-		free(own);
 		free(installed);
 	}
 	key_finish(k, b->base_key);
@@ -827,6 +810,7 @@ static void use_cache(struct build *b, size_t njobs)
 	key_add_str(&state, b->base_key);
 	keys_value(&state, b->site.config.root);
 	keys_site_metadata(&state, &b->site);
+	key_add_bytes(&state, b->own_key.ptr, b->own_key.len);
 	sitelua_key_state(b->sl, &state);
 	char state_key[CACHE_KEY_LEN + 1];
 	key_finish(&state, state_key);
@@ -966,6 +950,8 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	 * garbage between collections): the cap that stops a runaway plugin
 	 * grows with the site, or 30,000 pages would not fit in 256 MB. */
 	limits.max_bytes += b.site.npages * LUA_BYTES_PER_PAGE;
+	b.files.repo = b.site.repo;
+	b.files.data_dir = opts->data_dir;
 	if (luavm_open(&b.vm, &limits, seed_of(repo_commit_id(b.site.repo)), diags) < 0)
 		goto done;
 	if (open_theme(&b) < 0 || load_i18n(&b, &i18n) < 0)
@@ -1055,8 +1041,7 @@ done:
 		theme_free(b.theme);
 	if (b.vm)
 		luavm_close(b.vm);
-	for (size_t i = 0; i < b.ntheme_dirs; i++)
-		free(b.theme_dirs[i]);
+	buf_release(&b.own_key);
 	free(b.statics);
 	arena_release(&b.arena);
 	site_release(&b.site);

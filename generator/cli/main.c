@@ -14,6 +14,7 @@
 #include "serve/serve.h"
 #include "content/dates.h"
 #include "site/config.h"
+#include "source/repo.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -302,6 +303,34 @@ static int cmd_new(int argc, char **argv, const struct lang_choice *lc)
 
 /* loa review BASE..HEAD: the report goes to standard output, what stopped
  * the review to standard error; exit 0 clean, 1 attention, 2 cannot run. */
+/* True when the repository at path has a work tree (.git beside it). */
+static bool has_worktree(const char *path)
+{
+	char *git = xasprintf("%s/.git", path);
+	struct stat st;
+	bool yes = lstat(git, &st) == 0;
+	free(git);
+	return yes;
+}
+
+/* A build reads a commit: uncommitted files under the site's folders are
+ * not in it, which surprises whoever just edited them. One line says so. */
+static void note_uncommitted(const char *repo_path, bool vi)
+{
+	static const char *const specs[] = { "site.yaml", "content", "themes", "plugins", "static" };
+	char first[512];
+	int n = repo_uncommitted(repo_path, specs, sizeof(specs) / sizeof(specs[0]), first,
+				 sizeof(first));
+	if (n <= 0)
+		return;
+	fprintf(stderr,
+		vi ? "loa: %d tệp chưa commit (%s…) không có trong bản dựng này, vì loa đọc commit; "
+		     "thêm --worktree để dựng cả các tệp trên đĩa\n"
+		   : "loa: %d uncommitted files (%s…) are not in this build, which reads the commit; "
+		     "add --worktree to build the files on disk\n",
+		n, first);
+}
+
 static int cmd_review(int argc, char **argv, const struct lang_choice *lc)
 {
 	struct review_options o = { ".", NULL, NULL, NULL, 1, 0, false, false, false };
@@ -433,6 +462,53 @@ static int cmd_serve(int argc, char **argv, const struct lang_choice *lc)
 	return status;
 }
 
+/* `loa CMD --help` / `-h` anywhere after the command (not as the value of
+ * an option, which cannot start with '-'). */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+/* The lines of usage for one command (its "loa CMD" line and the indented
+ * lines after it) and the common notes, on standard output: one usage
+ * text, so a command's help cannot drift from the overview. */
+static int print_command_usage(const char *cmd)
+{
+	char head[32];
+	int hn = snprintf(head, sizeof(head), "loa %s ", cmd);
+	const char *notes = strstr(usage, "\n\n");
+	bool found = false, in = false;
+	for (const char *line = usage; line && line < notes;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = (size_t)(nl - line);
+		const char *text = line + strspn(line, " ");
+		if (!strncmp(text, "usage: ", 7))
+			text += 7;
+		if (!strncmp(text, "loa ", 4))
+			in = hn > 0 && !strncmp(text, head, (size_t)hn);
+		if (in) {
+			bool first = !strncmp(text, "loa ", 4);
+			if (first)
+				fputs("usage: ", stdout);
+			else
+				text = line; /* a continuation keeps its indent */
+			fwrite(text, 1, len - (size_t)(text - line), stdout);
+			fputc('\n', stdout);
+			found = true;
+		}
+		line = nl + 1;
+	}
+	if (!found) {
+		fprintf(stderr, "loa: unknown command '%s'\n%s", cmd, usage);
+		return 2;
+	}
+	fputs(notes + 1, stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* --lang anywhere after the command, then LOA_LANG: taken out here so
@@ -469,6 +545,8 @@ int main(int argc, char **argv)
 		printf("loa %s\n", LOA_VERSION);
 		return 0;
 	}
+	if (wants_help(argc, argv))
+		return print_command_usage(cmd);
 	if (!strcmp(cmd, "new"))
 		return cmd_new(argc, argv, &lc);
 	if (!strcmp(cmd, "serve"))
@@ -568,6 +646,10 @@ int main(int argc, char **argv)
 	char *data_dir = find_data_dir();
 	o.data_dir = data_dir;
 
+	/* loa check is what a contributor runs before committing: it reads
+	 * the work tree when there is one (a bare repository: the ref) */
+	if (check && !o.site.ref && !o.site.worktree && has_worktree(o.site.repo_path))
+		o.site.worktree = true;
 	/* the progress line is for a person watching a terminal */
 	struct progress prog = { now_ms(), 0, false, lc.given ? lc.lang : MSG_VI };
 	bool show_progress = !o.quiet && !json && isatty(2);
@@ -607,6 +689,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, vi ? "loa: %zu trang lấy từ bộ đệm (.loa-cache)\n"
 					   : "loa: %zu pages from the cache (.loa-cache)\n",
 				r.cached);
+		if (!o.quiet && !o.site.worktree)
+			note_uncommitted(o.site.repo_path, vi);
 		if (!o.quiet && !check && r.next_change) {
 			char *reason = next_change_reason(&r, lang);
 			fprintf(stderr, "%s: %s (%s)\n", vi ? "loa: thay đổi tiếp theo" : "loa: next change",

@@ -2,7 +2,6 @@
 #include "lua/sitelua.h"
 #include "base/buf.h"
 #include "base/diag.h"
-#include "base/sysutil.h"
 #include "base/value.h"
 #include "base/xalloc.h"
 #include "content/text.h"
@@ -973,20 +972,14 @@ void sitelua_free(struct sitelua *sl)
 	free(sl);
 }
 
-int sitelua_load_plugin(struct sitelua *sl, const char *path, const char *display,
+int sitelua_load_plugin(struct sitelua *sl, const char *src, size_t len, const char *display,
 			struct diag_list *d)
 {
 	lua_State *L = luavm_state(sl->vm);
-	struct buf src = BUF_INIT;
-	if (sys_read_file(path, 0, true, &src) < 0) {
-		buf_release(&src);
-		return diag_error(d, display, 0, 0, "cannot read plugin");
-	}
 	luavm_new_env(sl->vm);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->loa_ref);
 	lua_setfield(L, -2, "loa");
-	int ret = luavm_load(sl->vm, display, src.ptr, src.len, d);
-	buf_release(&src);
+	int ret = luavm_load(sl->vm, display, src, len, d);
 	if (ret < 0)
 		return -1;
 	sl->current_plugin = display;

@@ -38,9 +38,10 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 		 const struct value *i18n, struct diag_list *diags);
 void sitelua_free(struct sitelua *sl);
 
-/* Loads plugins (paths on disk, display names for errors) in order and
- * runs their top level. A plugin error names plugins/x.lua:line. */
-int sitelua_load_plugin(struct sitelua *sl, const char *path, const char *display,
+/* Loads a plugin (its source, read by the caller from the commit or the
+ * installed defaults; display name for errors) and runs its top level. A
+ * plugin error names plugins/x.lua:line. */
+int sitelua_load_plugin(struct sitelua *sl, const char *src, size_t len, const char *display,
 			struct diag_list *diags);
 /* Runs every handler of a stage ("after_load", "before_render",
  * "after_build") in registration order. */

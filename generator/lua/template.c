@@ -1594,8 +1594,10 @@ int template_compile(struct buf *lua_out, const char *name, const char *src, siz
 
 struct layout {
 	char *name;  /* relative to layouts/, e.g. "partials/header.html" */
-	char *path;  /* file to read */
+	char *path;  /* file to read; NULL when src is given */
 	char *chunk; /* name in errors, e.g. "themes/default/layouts/news.html" */
+	const char *src; /* the template itself (theme_load_files), owned by the caller */
+	size_t len;
 };
 
 struct theme {
@@ -1612,7 +1614,7 @@ static int layout_cmp(const void *a, const void *b)
 
 static const struct layout *find_layout(const struct theme *t, const char *name)
 {
-	struct layout key = { (char *)name, NULL, NULL };
+	struct layout key = { (char *)name, NULL, NULL, NULL, 0 };
 	return t->n ? bsearch(&key, t->layouts, t->n, sizeof(*t->layouts), layout_cmp) : NULL;
 }
 
@@ -1679,6 +1681,7 @@ static void scan_dir(struct theme *t, const char *dir, const char *rel, const ch
 			if (!seen) {
 				ALLOC_GROW(t->layouts, t->n + 1, t->cap);
 				struct layout *l = &t->layouts[t->n++];
+				memset(l, 0, sizeof(*l));
 				l->name = r;
 				l->path = path;
 				l->chunk = xasprintf("%s/layouts/%s", label, r);
@@ -1729,7 +1732,13 @@ static int load_layout(struct theme *t, const struct layout *l, int env_idx, str
 	struct compiler c;
 	int ret = -1;
 	memset(&c, 0, sizeof(c));
-	if (sys_read_file(l->path, MAX_TEMPLATE_BYTES, true, &src) < 0) {
+	if (l->src && l->len > MAX_TEMPLATE_BYTES) {
+		diag_error(diags, l->chunk, 0, 0, "cannot read template: %s", "too large");
+		goto done;
+	}
+	if (l->src) {
+		buf_add(&src, l->src, l->len);
+	} else if (sys_read_file(l->path, MAX_TEMPLATE_BYTES, true, &src) < 0) {
 		diag_error(diags, l->chunk, 0, 0, "cannot read template: %s",
 			   errno ? strerror(errno) : "too large");
 		goto done;
@@ -1759,17 +1768,15 @@ done:
 	return ret;
 }
 
+static int load_layouts(struct theme *t, const char *where, struct diag_list *diags);
+
 int theme_load(struct theme **out, struct luavm *vm, const char *const *dirs, size_t ndirs,
 	       struct diag_list *diags)
 {
-	lua_State *L = luavm_state(vm);
 	struct theme *t = xcalloc(1, sizeof(*t));
-	int top = lua_gettop(L);
-	int ret = -1;
 	t->vm = vm;
 	t->rref = LUA_NOREF;
 	*out = NULL;
-
 	for (size_t i = 0; i < ndirs; i++) {
 		char *label = theme_label(dirs[i]);
 		char *layouts = xasprintf("%s/layouts", dirs[i]);
@@ -1777,8 +1784,45 @@ int theme_load(struct theme **out, struct luavm *vm, const char *const *dirs, si
 		free(layouts);
 		free(label);
 	}
+	if (load_layouts(t, ndirs ? dirs[0] : "", diags) < 0)
+		return -1;
+	*out = t;
+	return 0;
+}
+
+int theme_load_files(struct theme **out, struct luavm *vm, const struct theme_file *files,
+		     size_t n, const char *where, struct diag_list *diags)
+{
+	struct theme *t = xcalloc(1, sizeof(*t));
+	t->vm = vm;
+	t->rref = LUA_NOREF;
+	*out = NULL;
+	for (size_t i = 0; i < n; i++) {
+		ALLOC_GROW(t->layouts, t->n + 1, t->cap);
+		struct layout *l = &t->layouts[t->n++];
+		memset(l, 0, sizeof(*l));
+		l->name = xstrdup(files[i].name);
+		l->chunk = xstrdup(files[i].label);
+		l->src = files[i].src;
+		l->len = files[i].len;
+	}
+	if (load_layouts(t, where, diags) < 0)
+		return -1;
+	for (size_t i = 0; i < t->n; i++)
+		t->layouts[i].src = NULL; /* the caller's, gone after the call */
+	*out = t;
+	return 0;
+}
+
+/* Compiles and loads t's layouts; frees t on failure. */
+static int load_layouts(struct theme *t, const char *where, struct diag_list *diags)
+{
+	lua_State *L = luavm_state(t->vm);
+	struct luavm *vm = t->vm;
+	int top = lua_gettop(L);
+	int ret = -1;
 	if (t->n == 0) {
-		diag_error(diags, ndirs ? dirs[0] : "", 0, 0, "theme: no layouts/*.html found");
+		diag_error(diags, where, 0, 0, "theme: no layouts/*.html found");
 		goto done;
 	}
 	qsort(t->layouts, t->n, sizeof(*t->layouts), layout_cmp);
@@ -1808,9 +1852,7 @@ int theme_load(struct theme **out, struct luavm *vm, const char *const *dirs, si
 		ret = 0;
 done:
 	lua_settop(L, top);
-	if (ret == 0)
-		*out = t;
-	else
+	if (ret < 0)
 		theme_free(t);
 	return ret;
 }

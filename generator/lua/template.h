@@ -62,6 +62,18 @@ int template_compile(struct buf *lua_out, const char *name, const char *src, siz
  * runtime (escaping, filters) in vm. Errors name `layouts/x.html:line`. */
 int theme_load(struct theme **out, struct luavm *vm, const char *const *dirs, size_t ndirs,
 	       struct diag_list *diags);
+/* The same from layouts already read (a site's theme comes from its
+ * commit, see source/sitefiles.h): name relative to layouts/, label for
+ * errors; files[i].src is only read during the call. where names the
+ * places looked in when there is no layout. */
+struct theme_file {
+	const char *name;  /* "partials/header.html" */
+	const char *label; /* "themes/default/layouts/partials/header.html" */
+	const char *src;
+	size_t len;
+};
+int theme_load_files(struct theme **out, struct luavm *vm, const struct theme_file *files,
+		     size_t n, const char *where, struct diag_list *diags);
 /* Before luavm_close of the vm it was loaded into. NULL is fine. */
 void theme_free(struct theme *t);
 bool theme_has(const struct theme *t, const char *layout);

@@ -27,6 +27,8 @@
 #include <git2.h>
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -188,6 +190,18 @@ static bool is_git_dir(const struct repo *r)
 	return same;
 }
 
+/* Hermetic: no system, XDG, global or ProgramData configuration, so
+ * ~/.gitconfig cannot change what is built. */
+static int hermetic(void)
+{
+	static const int levels[] = { GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG,
+				      GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_PROGRAMDATA };
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+		if (git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, levels[i], "") < 0)
+			return -1;
+	return 0;
+}
+
 int repo_open(struct repo **out, const struct repo_opts *opts, struct diag_list *diags)
 {
 	*out = NULL;
@@ -202,15 +216,9 @@ int repo_open(struct repo **out, const struct repo_opts *opts, struct diag_list 
 	git_object *obj = NULL, *peeled = NULL;
 	int rc = -1;
 
-	/* Hermetic: no system, XDG, global or ProgramData configuration, so
-	 * ~/.gitconfig cannot change what is built. */
-	static const int levels[] = { GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG,
-				      GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_PROGRAMDATA };
-	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
-		if (git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, levels[i], "") < 0) {
-			diag_error(diags, "", 0, 0, "cannot isolate git configuration: %s", git_msg());
-			goto done;
-		}
+	if (hermetic() < 0) {
+		diag_error(diags, "", 0, 0, "cannot isolate git configuration: %s", git_msg());
+		goto done;
 	}
 	/* libgit2 re-hashes every object it reads; git does not. With trees of
 	 * thousands of entries that hashing is most of the history walk (5x on
@@ -293,6 +301,45 @@ done:
 	}
 	*out = r;
 	return 0;
+}
+
+int repo_uncommitted(const char *path, const char *const *specs, size_t nspecs, char *first,
+		     size_t first_size)
+{
+	git_repository *git = NULL;
+	git_status_list *list = NULL;
+	int n = -1;
+	if (first_size)
+		first[0] = '\0';
+	git_libgit2_init();
+	if (hermetic() < 0 ||
+	    git_repository_open_ext(&git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	    git_repository_is_bare(git)) {
+		n = git ? 0 : -1;
+		goto done;
+	}
+	git_status_options so;
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+		   GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	so.pathspec.strings = (char **)specs;
+	so.pathspec.count = nspecs;
+	if (git_status_list_new(&list, git, &so) < 0)
+		goto done;
+	size_t count = git_status_list_entrycount(list);
+	for (size_t i = 0; i < count && first_size && !first[0]; i++) {
+		const git_status_entry *e = git_status_byindex(list, i);
+		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+		if (d && d->new_file.path)
+			snprintf(first, first_size, "%s", d->new_file.path);
+	}
+	n = count > INT32_MAX ? INT32_MAX : (int)count;
+done:
+	git_status_list_free(list);
+	git_repository_free(git);
+	git_libgit2_shutdown();
+	return n;
 }
 
 void repo_free(struct repo *r)
@@ -862,8 +909,24 @@ static int file_cmp(const void *pa, const void *pb)
 	return strcmp(a->path, b->path);
 }
 
+static int list_impl(struct repo *r, const char *dir, bool optional, struct repo_file **files,
+		     size_t *nfiles, struct arena *a, struct diag_list *diags);
+
 int repo_list(struct repo *r, const char *dir, struct repo_file **files, size_t *nfiles,
 	      struct arena *a, struct diag_list *diags)
+{
+	return list_impl(r, dir, false, files, nfiles, a, diags);
+}
+
+int repo_list_optional(struct repo *r, const char *dir, struct repo_file **files,
+		       size_t *nfiles, struct arena *a, struct diag_list *diags)
+{
+	return list_impl(r, dir, true, files, nfiles, a, diags);
+}
+
+/* optional: a missing folder is no error but 1, with nothing listed */
+static int list_impl(struct repo *r, const char *dir, bool optional, struct repo_file **files,
+		     size_t *nfiles, struct arena *a, struct diag_list *diags)
 {
 	struct lister l = { r, a, diags, BUF_INIT, BUF_INIT, NULL, 0, 0, false, false };
 	char *d = norm_dir(dir);
@@ -879,7 +942,9 @@ int repo_list(struct repo *r, const char *dir, struct repo_file **files, size_t 
 	if (r->worktree) {
 		int fd;
 		int res = wt_open(r, d, true, &fd, diags);
-		if (res == 1)
+		if (res == 1 && optional)
+			rc = 1;
+		else if (res == 1)
 			diag_error(diags, d, 0, 0, "folder not found in %s", r->path);
 		if (res)
 			goto done;
@@ -893,7 +958,9 @@ int repo_list(struct repo *r, const char *dir, struct repo_file **files, size_t 
 			}
 		} else {
 			int res = entry_bypath(r, d, &entry, diags);
-			if (res == 1)
+			if (res == 1 && optional)
+				rc = 1;
+			else if (res == 1)
 				diag_error(diags, d, 0, 0, "folder not found at commit %.12s",
 					   r->commit_id);
 			if (res)

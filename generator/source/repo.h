@@ -50,12 +50,24 @@ int64_t repo_commit_time(const struct repo *r);
  * incomplete, and the caller should say so. */
 bool repo_is_shallow(const struct repo *r);
 
+/* The number of files under specs ("content", "site.yaml", …) that differ
+ * between HEAD and the work tree of the repository at path, untracked
+ * (and not ignored) ones included; the first such path into first. 0 for a
+ * bare repository; -1 when path is no repository or status fails. */
+int repo_uncommitted(const char *path, const char *const *specs, size_t nspecs, char *first,
+		     size_t first_size);
+
 /* Lists every regular file under dir ("content"), sorted by path (byte
  * order), into *files (allocated in a). Bad entries are reported and left
  * out; the listing itself fails (-1) only when dir is missing or the
  * repository cannot be read. */
 int repo_list(struct repo *r, const char *dir, struct repo_file **files, size_t *nfiles,
 	      struct arena *a, struct diag_list *diags);
+
+/* The same, but a missing dir is no error: 1, with nothing listed (for
+ * folders a site may or may not have, like its own themes/). */
+int repo_list_optional(struct repo *r, const char *dir, struct repo_file **files,
+		       size_t *nfiles, struct arena *a, struct diag_list *diags);
 
 /* Reads a listed file into out (replacing its content). Refuses files over
  * max_file_size without loading them. */

@@ -154,6 +154,7 @@ loa.on("after_build", function()
   error("stages=" .. table.concat(seen, ",") .. " late=" .. tostring(ok) .. " " .. tostring(err))
 end)
 LUA
+commit "$R" "2023-03-07T11:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Plugin thử"
 "$LOA" build --out public --now 2023-06-01 2> "$TMP/err"
 st=$?
 cat "$TMP/err"
@@ -163,6 +164,7 @@ check "add_file in after_build is too late" grep -q "late=false .*too late" "$TM
 check "after_build error: previous output untouched" diff -r "$TMP/public-1" public
 check "after_build error: no temporary folder left" [ -z "$(ls -A "$R" | grep -v -x -e .git -e .loa-cache -e public -e site.yaml -e content -e data -e plugins -e themes)" ]
 rm "$R/plugins/zz-late.lua"
+commit "$R" "2023-03-07T12:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Bỏ plugin thử"
 
 # ---- a plugin claiming a content page's URL: error naming it, exit 2 ----
 write "$R/plugins/zz-claim.lua" <<'LUA'
@@ -170,6 +172,7 @@ loa.on("before_render", function()
   loa.add_page{ url = "/truong/dong-thai/", layout = "page.html", page = { title = "x" } }
 end)
 LUA
+commit "$R" "2023-03-07T11:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Plugin thử"
 "$LOA" build --out public --now 2023-06-01 2> "$TMP/err"
 st=$?
 cat "$TMP/err"
@@ -178,6 +181,7 @@ check "URL collision names the plugin and the page" \
 	grep -q "^plugins/zz-claim.lua:2: error: /truong/dong-thai/: output file truong/dong-thai/index.html is already claimed by content/schools/dong-thai.md:2" "$TMP/err"
 check "URL collision: nothing published" diff -r "$TMP/public-1" public
 rm "$R/plugins/zz-claim.lua"
+commit "$R" "2023-03-07T12:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Bỏ plugin thử"
 
 # ---- site.yaml plugins: only the listed ones, in that order ----
 printf 'plugins: [lich, lists]\n' >> "$R/site.yaml"

@@ -22,6 +22,7 @@ rm -f "$PWNED"
 hostile() {
 	h_name=$1 h_line=$2 h_needle=$3
 	write "$R/plugins/x.lua"
+	commit "$R" "2023-03-08T10:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Plugin thử"
 	"$LOA" build --out public --now 2023-06-01 2> "$TMP/err"
 	st=$?
 	cat "$TMP/err"
@@ -36,7 +37,8 @@ hostile() {
 	"$LOA" build --out "$TMP/new-out" --now 2023-06-01 --quiet 2> /dev/null
 	check "$h_name: a new output folder is not even created" [ ! -e "$TMP/new-out" ]
 	check "$h_name: nothing beside the new output folder" [ -z "$(ls -A "$TMP" | grep -i loa)" ]
-	rm -f "$R/plugins/x.lua"
+	git -C "$R" rm -q plugins/x.lua
+	commit "$R" "2023-03-08T11:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Bỏ plugin thử"
 }
 differs() { ! cmp -s "$1" "$2"; }
 
@@ -132,9 +134,8 @@ check "runaway shortcode: budget error naming the article's line" \
 check "runaway shortcode: memory error naming the article's line" \
 	grep -q "^content/news/dong-thai/vong-lap.md:7:1: error: shortcode 'an-bo-nho' failed: .*not enough memory" "$TMP/err"
 check "runaway shortcode: other pages published" test -s public/tin-tuc/dong-thai/bua-an-ban-tru-dam-bao-dinh-duong/index.html
-rm -f "$R/plugins/x.lua"
 cp "$TMP/site.yaml.before" "$R/site.yaml"
-git -C "$R" rm -q content/news/dong-thai/vong-lap.md
+git -C "$R" rm -q plugins/x.lua content/news/dong-thai/vong-lap.md
 commit "$R" "2023-03-10T11:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Bỏ bài"
 
 # ---- determinism: pairs order and math.random ----
@@ -150,6 +151,7 @@ loa.on("before_render", function()
   loa.add_file{ url = "/det.txt", content = table.concat(out, "\n") .. "\n" }
 end)
 LUA
+commit "$R" "2023-03-08T12:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Plugin det"
 "$LOA" build --out public --now 2023-06-01 --quiet 2> "$TMP/err"
 st1=$?
 cp public/det.txt "$TMP/det1"
