@@ -36,6 +36,8 @@ check "the bundle is published" test -s "public/$BP/ke-hoach.pdf"
 CSS=$(cd "$ROOT/themes/default/static" && ls css/*.css | head -n 1)
 check "the default theme has a stylesheet ($CSS)" test -s "public/$CSS"
 cp -a public "$TMP/public-1"
+# plugins come from the commit: each case commits its plugin, then removes it
+save() { commit "$R" "2023-03-05T08:00:00+07:00" "Trường" "x@example.vn" "$1"; }
 
 # owned WHAT LUA_CALL EXPECTED_MESSAGE (check sets $name: other names here): a plugin adding URL fails the build
 # with exit 2, names itself at the line of its call and the owner, and
@@ -48,6 +50,7 @@ loa.on("before_render", function()
   $o_call
 end)
 LUA
+	save "plugin $o_name"
 	"$LOA" build --out public --now 2023-06-01 --jobs 2 2> "$TMP/err"
 	st=$?
 	cat "$TMP/err"
@@ -56,7 +59,8 @@ LUA
 	check "$o_name: one error" [ "$(grep -c ': error: ' "$TMP/err")" -eq 1 ]
 	check "$o_name: previous site kept" diff -r "$TMP/public-1" public
 	check "$o_name: no temporary folder left" [ -z "$(ls -A "$R" | grep -v -x -e .git -e .loa-cache -e public -e site.yaml -e content -e plugins)" ]
-	rm plugins/zz-own.lua
+	git rm -q plugins/zz-own.lua
+	save "bỏ plugin"
 }
 
 owned /sitemap.xml 'loa.add_file{ url = "/sitemap.xml", content = "<urlset/>" }' \
@@ -98,6 +102,7 @@ loa.on("before_render", function()
   publish("/lich/index.html")
 end)
 LUA
+save "hai plugin"
 "$LOA" build --out public --now 2023-06-01 --jobs 2 2> "$TMP/err"
 st=$?
 cat "$TMP/err"
@@ -107,7 +112,8 @@ check "two plugins, one file: both named" grep -qF \
 check "/lich/ and /lich/index.html are one file" grep -qF \
 	"plugins/zz-b.lua:2: error: /lich/index.html: output file lich/index.html is already claimed by plugins/zz-a.lua:3 (/lich/)" "$TMP/err"
 check "two plugins: previous site kept" diff -r "$TMP/public-1" public
-rm plugins/zz-a.lua plugins/zz-b.lua
+git rm -q plugins/zz-a.lua plugins/zz-b.lua
+save "bỏ hai plugin"
 
 # ---- the same collision, again and again: the same answer every time ----
 write plugins/zz-own.lua <<'LUA'
@@ -115,6 +121,7 @@ loa.on("before_render", function()
   loa.add_page{ url = "/index.html", layout = "page.html", page = { title = "plugin" } }
 end)
 LUA
+save "plugin index"
 "$LOA" build --out public --now 2023-06-01 --jobs 2 --no-cache 2> "$TMP/err-first"
 grep -v '^loa: ' "$TMP/err-first" > "$TMP/err-first.d"
 check "/index.html: the error is there" grep -q "error: /index.html: output file index.html is already claimed by plugins/lists.lua:130" "$TMP/err-first.d"
@@ -128,7 +135,8 @@ for i in 1 2 3 4 5 6 7 8; do
 	diff -r -q "$TMP/public-1" public > /dev/null || same="no (output changed in run $i)"
 done
 check "/index.html 8 times with --jobs 2: exit 2, same message, site kept: $same" [ "$same" = yes ]
-rm plugins/zz-own.lua
+git rm -q plugins/zz-own.lua
+save "bỏ plugin index"
 
 # ---- a contributor's page on a theme file's path: the page is rejected ----
 write themes/default/static/gioi-thieu/index.html <<'HTML'
@@ -160,6 +168,7 @@ check "page on a theme file, 8 times with --jobs 2: the same output: $same" [ "$
 
 # ---- a theme's static file where the build writes its own: a theme error ----
 printf 'User-agent: *\nDisallow: /\n' | write themes/default/static/robots.txt
+save "robots của giao diện"
 "$LOA" build --out "$TMP/o" --now 2023-06-01 2> "$TMP/err"
 st=$?
 cat "$TMP/err"
