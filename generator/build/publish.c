@@ -459,10 +459,11 @@ static int cmp_name(const void *a, const void *b)
 }
 
 /* Appends one line per entry below the folder open as fd (sorted by name,
- * depth first; symlinks are listed, never followed): its path, type, size,
- * modification and change times and inode. The change time cannot be set
- * back by a user, so an edit that restores the size and mtime still shows.
- * Each level holds one descriptor: a tree too deep to walk is an error. */
+ * depth first; symlinks are listed, never followed): its path, type and
+ * mode, size, modification and change times and inode. The change time
+ * cannot be set back by a user, so an edit that restores the size and
+ * mtime still shows. Each level holds one descriptor: a tree too deep to
+ * walk is an error (the folder then counts as changed). */
 static int list_tree(int fd, const char *prefix, struct buf *acc)
 {
 	struct names n = { NULL, 0, 0 };
@@ -476,7 +477,7 @@ static int list_tree(int fd, const char *prefix, struct buf *acc)
 			break;
 		}
 		buf_addf(acc, "%s%s%c%o %lld %lld.%09ld %lld.%09ld %llu\n", prefix, n.v[i], '\0',
-			 (unsigned)(st.st_mode & S_IFMT), (long long)st.st_size,
+			 (unsigned)st.st_mode, (long long)st.st_size,
 			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
 			 (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
 			 (unsigned long long)st.st_ino);
