@@ -166,7 +166,7 @@ int cache_load(const struct cache *c, const char *key, struct cache_object *o)
 	size_t body = o->raw.len - CACHE_KEY_LEN;
 	char sum[CACHE_KEY_LEN + 1], fmt[16], okey[CACHE_KEY_LEN + 1];
 	const char *nl = ok ? memchr(o->raw.ptr, '\n', body < 160 ? body : 160) : NULL;
-	uint64_t dl, gl, pl;
+	uint64_t dl = 0, gl = 0, pl = 0;
 	int used = 0;
 	char head[161];
 	if (nl) {
