@@ -268,6 +268,8 @@ static const struct msg_entry catalog[] = {
 	  "tiến trình dựng phụ đã dừng: hãy chạy lại loa serve" },
 	{ "poll failed: %s", "poll lỗi: %s" },
 	{ "another build is writing in %s", "một lần dựng khác đang ghi vào %s" },
+	{ "the cache beside %s is a symbolic link or not a folder: not used",
+	  "bộ nhớ đệm cạnh %s là liên kết tượng trưng hoặc không phải thư mục: không dùng" },
 	{ "cannot lock %s: %s", "không khóa được %s: %s" },
 	{ "cannot publish %s: %s", "không xuất bản được %s: %s" },
 	{ "cannot publish %s: it exists and is not a folder",

@@ -68,6 +68,7 @@ struct build {
 	size_t *todo, ntodo, cached, nkeyed;
 	size_t current_job;
 	char base_key[CACHE_KEY_LEN + 1]; /* make_base_key */
+	char published[CACHE_KEY_LEN + 1]; /* fingerprint of the site as committed */
 	struct image_stage *images; /* bundle images: facts for <img>, published by the stage */
 	bool timings;      /* LOA_TIMINGS set: stage times on stderr */
 	struct timespec stage_start;
@@ -178,11 +179,11 @@ static void deps_encode(struct build *b, struct buf *out)
 }
 
 /* True when the pages a cached render read still have the fields it saw. */
-static bool deps_hold(struct build *b, const struct buf *deps)
+static bool deps_hold(struct build *b, const char *deps, size_t len)
 {
 	struct buf k = BUF_INIT;
-	const char *p = deps->ptr, *end = deps->ptr + deps->len;
-	bool ok = deps->len == 0;
+	const char *p = deps, *end = deps + len;
+	bool ok = len == 0;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
@@ -207,9 +208,9 @@ static bool deps_hold(struct build *b, const struct buf *deps)
 	return ok;
 }
 
-/* Writes a rendered job's output. A cacheable one goes to the cache first
- * (with its diagnostics so far and what else it read) and is linked into
- * the site from there. */
+/* Writes a rendered job's output. A cacheable one is also stored in the
+ * cache (with its diagnostics so far and what else it read); the site gets
+ * its own copy, so an edit of the live page never reaches the object. */
 static int emit(struct build *b, const char *out_path, const struct buf *data, struct diag_list *d)
 {
 	if (b->opts->dry_run)
@@ -217,17 +218,13 @@ static int emit(struct build *b, const char *out_path, const struct buf *data, s
 	const char *key = b->keys ? b->keys[b->current_job] : "";
 	if (*key && !sitelua_untracked(b->sl) && d->errors == 0) {
 		struct buf enc = BUF_INIT, deps = BUF_INIT;
-		char path[4096];
 		diag_list_encode(&enc, d);
 		deps_encode(b, &deps);
-		int rc = cache_store(b->cache, key, data->ptr, data->len, enc.ptr, enc.len, deps.ptr,
-				     deps.len, path, sizeof(path)) == 0
-			 ? outdir_link(b->out, out_path, path, d)
-			 : 1;
+		/* a failed store only costs the next build a render */
+		cache_store(b->cache, key, data->ptr, data->len, enc.ptr, enc.len, deps.ptr,
+			    deps.len);
 		buf_release(&enc);
 		buf_release(&deps);
-		if (rc <= 0)
-			return rc;
 	}
 	return outdir_write(b->out, out_path, data->ptr, data->len, d);
 }
@@ -773,8 +770,11 @@ static bool same_folder(const char *dir, uint64_t id)
 
 /* A rebuild of the same commit, inputs and options within the time its
  * output cannot change by itself (before the next change and the next
- * day): the published site is already what this build would make. Its
- * outcome and diagnostics are the last build's. */
+ * day), of an output folder nobody touched since (the same fingerprint:
+ * no file added, removed, edited or touched): the published site is
+ * already what this build would make. Its outcome and diagnostics are the
+ * last build's. Otherwise the site is built and published again, mostly
+ * from the cache. */
 static bool up_to_date(struct build *b, const char *key, struct build_result *res)
 {
 	struct cache_record r;
@@ -782,7 +782,11 @@ static bool up_to_date(struct build *b, const char *key, struct build_result *re
 	int64_t now = b->opts->site.now;
 	bool yes = *key && cache_record_read(b->cache, &r, &enc) == 0 && strcmp(r.key, key) == 0 &&
 		   r.status != 2 && now >= r.valid_from && (!r.valid_until || now < r.valid_until) &&
-		   same_folder(b->opts->out_dir, r.out_id);
+		   same_folder(b->opts->out_dir, r.out_id) && r.published[0];
+	char now_published[CACHE_KEY_LEN + 1];
+	if (yes)
+		yes = outdir_fingerprint_path(b->opts->out_dir, now_published) == 0 &&
+		      strcmp(now_published, r.published) == 0;
 	if (yes) {
 		diag_list_decode(b->diags, enc.ptr, enc.len);
 		res->status = r.status;
@@ -799,9 +803,10 @@ static bool up_to_date(struct build *b, const char *key, struct build_result *re
 	return yes;
 }
 
-/* Keys of every job, and the output of each found in the cache linked into
- * the new site, with the diagnostics its render gave. The rest are left
- * in b->todo for the render pool. */
+/* Keys of every job, and the output of each found sound in the cache
+ * (cache_load verifies it) written into the new site, with the
+ * diagnostics its render gave. The rest are left in b->todo for the
+ * render pool. */
 static void use_cache(struct build *b, size_t njobs)
 {
 	b->todo = xcalloc(njobs + 1, sizeof(*b->todo));
@@ -833,15 +838,13 @@ static void use_cache(struct build *b, size_t njobs)
 		}
 		key_finish(&k, b->keys[j]);
 		b->nkeyed++;
-		char path[4096];
 		const char *out_path = j < b->ncontent ? b->site.pages[b->content[j]]->out_path
 						       : sitelua_extra(b->sl, j - b->ncontent)->out_path;
-		struct buf enc = BUF_INIT, deps = BUF_INIT;
-		if (cache_lookup(b->cache, b->keys[j], path, sizeof(path)) &&
-		    cache_deps(b->cache, b->keys[j], &deps) == 0 && deps_hold(b, &deps) &&
-		    cache_diags(b->cache, b->keys[j], &enc) == 0 &&
-		    outdir_link(b->out, out_path, path, b->diags) == 0) {
-			diag_list_decode(b->diags, enc.ptr, enc.len);
+		struct cache_object obj;
+		bool found = cache_load(b->cache, b->keys[j], &obj) == 1;
+		if (found && deps_hold(b, obj.deps, obj.deps_len) &&
+		    outdir_write(b->out, out_path, obj.data, obj.data_len, b->diags) == 0) {
+			diag_list_decode(b->diags, obj.diags, obj.diags_len);
 			b->ok[j] = true;
 			b->cached++;
 			if (b->opts->progress)
@@ -849,8 +852,8 @@ static void use_cache(struct build *b, size_t njobs)
 		} else {
 			b->todo[b->ntodo++] = j;
 		}
-		buf_release(&enc);
-		buf_release(&deps);
+		if (found)
+			cache_object_release(&obj);
 	}
 	buf_release(&k);
 }
@@ -879,6 +882,7 @@ static void remember(struct build *b, const char *key, const struct build_result
 		r.pages = res->pages;
 		r.files = res->files;
 		r.out_id = (uint64_t)st.st_ino;
+		snprintf(r.published, sizeof(r.published), "%s", b->published);
 		r.next_change = res->next_change;
 		snprintf(r.next_iso, sizeof(r.next_iso), "%s", res->next_change_iso);
 		snprintf(r.next_where, sizeof(r.next_where), "%s", res->next_change_where);
@@ -924,8 +928,14 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	res->status = 2;
 	const struct value *i18n = NULL;
 	char build_key[CACHE_KEY_LEN + 1] = "";
-	if (!opts->dry_run && !opts->no_cache)
-		b.cache = cache_open(opts->out_dir);
+	if (!opts->dry_run && !opts->no_cache) {
+		bool refused = false;
+		b.cache = cache_open(opts->out_dir, &refused);
+		if (refused)
+			diag_warning(diags, "", 0, 0,
+				     "the cache beside %s is a symbolic link or not a folder: not used",
+				     opts->out_dir);
+	}
 	if (b.cache) {
 		make_base_key(&b);
 		whole_build_key(&b, build_key);
@@ -981,6 +991,7 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	/* forget the last build until this one is published: a failure
 	 * must not leave a record that calls the old site current */
 	cache_record_remove(b.cache);
+	cache_prepare(b.cache);
 	struct pool_opts po = { opts->jobs > 0 ? opts->jobs : 1, b.site.config.render_timeout_ms,
 				vm_size() + b.site.config.render_memory };
 	/* images first: the pages need their sizes */
@@ -1015,6 +1026,9 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	if (!opts->dry_run) {
 		struct outdir *o = b.out;
 		b.out = NULL;
+		/* after the last write: what the next build compares the live
+		 * folder with (see up_to_date) */
+		outdir_fingerprint(o, b.published);
 		if (outdir_commit(o, diags) < 0)
 			res->status = 2;
 	}

@@ -1,19 +1,34 @@
 /* cache — the build cache, `.loa-cache/render/NAME/` beside the output
  * folder NAME.
  *
- * It keeps each rendered page as an immutable object named by its key (a
- * SHA-1, computed by build.c over everything the render could read), so that
- * a rebuild renders only what changed and hard-links the rest into the new
- * output; and one record of the last build: its key and the window of time
- * [valid_from, valid_until) in which its output cannot change by itself, so
- * that a rebuild with nothing changed does nothing.
+ * It keeps each rendered page as an object named by its key (a SHA-1,
+ * computed by build.c over everything the render could read), so that a
+ * rebuild renders only what changed and copies the rest into the new
+ * output; and one record of the last build: its key, the window of time
+ * [valid_from, valid_until) in which its output cannot change by itself,
+ * and a fingerprint of the folder it published, so that a rebuild with
+ * nothing changed does nothing, and one after the output was touched
+ * publishes again.
+ *
+ * Trust. Nothing outside the cache can change what it serves: published
+ * files are copies, never links to objects, so an edit of a live page
+ * stays in the output (and is repaired by the next build). Each object is
+ * one file holding its key, the lengths of its parts and a SHA-1 over all
+ * of it; an object that fails any check (damaged, truncated, another
+ * key's, replaced by other bytes) is a miss: the page is rendered again
+ * and the object rewritten. Folders are opened from the output's parent
+ * with O_NOFOLLOW, one component at a time: when `.loa-cache`, `render`
+ * or `render/NAME` is a symlink or not a folder, the cache is refused
+ * (cache_open says so) and the build runs without it. The sweep removes
+ * only names shaped like the cache's own files, found through those
+ * descriptors, so it never deletes anything outside `.loa-cache`.
  *
  * Objects are written whole to a temporary name and renamed, so a killed
  * build leaves no half object (its temporary files are swept later); a
  * missing object or a malformed record is a miss, never an error. Keys are
  * checked to be 40 hex digits before they name a file. A cache that cannot
  * be opened only makes the build slower; `rm -rf .loa-cache` is always
- * safe. */
+ * safe. Usable from forked workers once cache_prepare has run. */
 #ifndef LOA_CACHE_H
 #define LOA_CACHE_H
 
@@ -21,30 +36,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct buf;
+#include "base/buf.h"
+
 struct cache;
 
 enum { CACHE_KEY_LEN = 40 };
 
-/* NULL when the output's parent folder does not exist. The cache's
- * folders are made when first written. */
-struct cache *cache_open(const char *out_dir);
+/* NULL when the output's parent folder does not exist, or when a folder of
+ * the cache is a symlink or not a folder (*refused set: the caller says
+ * so). Nothing is made; cache_prepare makes the folders. */
+struct cache *cache_open(const char *out_dir, bool *refused);
 void cache_close(struct cache *c);
+/* Makes the cache's folders (once a build is about to write; a build that
+ * fails before leaves nothing beside the output). 0, or -1 when they cannot
+ * be made safely: then nothing is stored. Call before forking workers. */
+int cache_prepare(struct cache *c);
 
-/* The object's path when it exists (into path, size bytes), else NULL. */
-const char *cache_lookup(const struct cache *c, const char *key, char *path, size_t size);
-/* Stores an object with the diagnostics its render gave (encoded with
- * diag_list_encode; may be empty) and its deps; its path goes into path
- * (size bytes). Safe from several processes at once:
- * the last rename wins, and both wrote the same bytes. */
+/* An object read back and verified; its parts point into raw. */
+struct cache_object {
+	struct buf raw;
+	const char *data, *diags, *deps;
+	size_t data_len, diags_len, deps_len;
+};
+/* 1 when the object of key is there and sound (o filled; release it with
+ * cache_object_release), else 0. */
+int cache_load(const struct cache *c, const char *key, struct cache_object *o);
+void cache_object_release(struct cache_object *o);
+/* Stores an object: the page's bytes, the diagnostics its render gave
+ * (encoded with diag_list_encode; may be empty) and what else it read
+ * (deps, for the build to check before using it). Safe from several
+ * processes at once: the last rename wins, and both wrote the same bytes. */
 int cache_store(const struct cache *c, const char *key, const void *data, size_t len,
-		const void *diags, size_t diags_len, const void *deps, size_t deps_len, char *path,
-		size_t size);
-/* The diagnostics stored with an object (appended to out); 0 when none. */
-int cache_diags(const struct cache *c, const char *key, struct buf *out);
-/* What else the render read, as the build wrote it (appended to out),
- * for the build to check before using the object; 0 when none. */
-int cache_deps(const struct cache *c, const char *key, struct buf *out);
+		const void *diags, size_t diags_len, const void *deps, size_t deps_len);
 
 /* The last build into this output folder. */
 struct cache_record {
@@ -54,17 +77,19 @@ struct cache_record {
 	uint64_t pages, files;
 	uint64_t out_id; /* the output folder's inode: replaced or removed, no record holds */
 	int64_t next_change;
+	char published[CACHE_KEY_LEN + 1]; /* outdir_fingerprint of the output; "" none */
 	char next_iso[64], next_where[160], next_why[160], lang[8];
 };
 /* Reads the record and its diagnostics (appended to diags); -1 when there
  * is none or it is malformed. */
 int cache_record_read(const struct cache *c, struct cache_record *r, struct buf *diags);
-int cache_record_write(const struct cache *c, const struct cache_record *r, const void *diags,
+int cache_record_write(struct cache *c, const struct cache_record *r, const void *diags,
 		       size_t diags_len);
 /* Forgets the record, e.g. before a build that may fail. */
 void cache_record_remove(const struct cache *c);
 
-/* Removes every object whose key is not in keep (sorted with strcmp). */
+/* Removes every object whose key is not in keep (sorted with strcmp), and
+ * temporary files of killed builds. */
 void cache_sweep(const struct cache *c, char *const *keep, size_t n);
 
 /* ---- keys: length-prefixed fields, so that ("ab","c") and ("a","bc")

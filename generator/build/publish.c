@@ -13,8 +13,10 @@
  * the umask. */
 #include "build/publish.h"
 
+#include "base/buf.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
+#include "source/repo.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -449,25 +451,75 @@ done:
 	return rc;
 }
 
-int outdir_link(struct outdir *o, const char *relpath, const char *src, struct diag_list *diags)
+/* ---- fingerprints ----------------------------------------------------- */
+
+static int cmp_name(const void *a, const void *b)
 {
-	if (!outdir_path_valid(relpath))
-		return diag_error(diags, "", 0, 0, "invalid output path \"%s\"",
-				  relpath ? relpath : "(null)");
-	char *path;
-	const char *leaf;
-	int dir = open_parent(o, relpath, &path, &leaf, diags);
-	if (dir < 0)
-		return -1;
-	int rc = linkat(AT_FDCWD, src, dir, leaf, 0) == 0 ? 0 : 1;
-	int e = errno;
-	if (rc && e != EXDEV && e != EPERM && e != EMLINK) {
-		create_error(o, dir, leaf, relpath, e, diags);
-		rc = -1;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends one line per entry below the folder open as fd (sorted by name,
+ * depth first; symlinks are listed, never followed): its path, type and
+ * mode, size, modification and change times and inode. The change time
+ * cannot be set back by a user, so an edit that restores the size and
+ * mtime still shows. Each level holds one descriptor: a tree too deep to
+ * walk is an error (the folder then counts as changed). */
+static int list_tree(int fd, const char *prefix, struct buf *acc)
+{
+	struct names n = { NULL, 0, 0 };
+	int rc = list_dir(fd, &n);
+	if (rc == 0 && n.len > 1)
+		qsort(n.v, n.len, sizeof(*n.v), cmp_name);
+	for (size_t i = 0; i < n.len && rc == 0; i++) {
+		struct stat st;
+		if (fstatat(fd, n.v[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			rc = -1;
+			break;
+		}
+		buf_addf(acc, "%s%s%c%o %lld %lld.%09ld %lld.%09ld %llu\n", prefix, n.v[i], '\0',
+			 (unsigned)st.st_mode, (long long)st.st_size,
+			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+			 (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+			 (unsigned long long)st.st_ino);
+		if (S_ISDIR(st.st_mode)) {
+			int child = openat(fd, n.v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			char *sub = xasprintf("%s%s/", prefix, n.v[i]);
+			rc = child < 0 ? -1 : list_tree(child, sub, acc);
+			free(sub);
+			if (child >= 0)
+				close(child);
+		}
 	}
-	if (dir != o->tmp_fd)
-		close(dir);
-	free(path);
+	names_release(&n);
+	return rc;
+}
+
+static int fingerprint_fd(int fd, char hex[41])
+{
+	struct buf acc = BUF_INIT;
+	int rc = list_tree(fd, "", &acc);
+	if (rc == 0)
+		repo_hash_bytes(acc.ptr, acc.len, hex);
+	else
+		hex[0] = '\0';
+	buf_release(&acc);
+	return rc;
+}
+
+int outdir_fingerprint(const struct outdir *o, char hex[41])
+{
+	return fingerprint_fd(o->tmp_fd, hex);
+}
+
+int outdir_fingerprint_path(const char *dir, char hex[41])
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		hex[0] = '\0';
+		return -1;
+	}
+	int rc = fingerprint_fd(fd, hex);
+	close(fd);
 	return rc;
 }
 

@@ -9,6 +9,8 @@
  * each other's). Paths are checked (no `..`, no absolute paths, no empty
  * or dot components) and files are created with openat and O_NOFOLLOW below
  * the temporary folder's descriptor, so nothing is written outside it.
+ * Every file is written as a file of its own, never a link to a cache
+ * object, so editing the live site cannot reach the cache (cache.h).
  * outdir_write may be called from forked workers. */
 #ifndef LOA_PUBLISH_H
 #define LOA_PUBLISH_H
@@ -24,10 +26,14 @@ int outdir_begin(struct outdir **out, const char *final_dir, struct diag_list *d
  * Writing the same path twice is an error. */
 int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t len,
 		 struct diag_list *diags);
-/* Publishes relpath as a hard link to the file src (a cache object, which
- * is never changed in place): 0; 1 when the file system cannot link (the
- * caller writes the bytes instead); -1 on an error, added to diags. */
-int outdir_link(struct outdir *o, const char *relpath, const char *src, struct diag_list *diags);
+/* A fingerprint of the tree written so far (every name, type, size,
+ * modification and change time, inode; 40 hex digits): taken just before
+ * outdir_commit, it describes the site as published, and
+ * outdir_fingerprint_path of the live folder gives the same value until
+ * anything in it is added, removed, edited or touched. 0, or -1 (hex
+ * empty) when the tree cannot be read. */
+int outdir_fingerprint(const struct outdir *o, char hex[41]);
+int outdir_fingerprint_path(const char *dir, char hex[41]);
 /* True when relpath is a safe output path (see above). */
 bool outdir_path_valid(const char *relpath);
 /* Swaps the new site in and removes the old one; frees o. */

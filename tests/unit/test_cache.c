@@ -1,6 +1,7 @@
 /* Unit tests for build/cache: objects by key, their diagnostics, the last
  * build's record, sweeping, keys that cannot collide by concatenation,
- * and publishing an object into an output folder as a hard link. */
+ * damaged and foreign objects, symlinked cache folders, and the fingerprint
+ * of a published folder. */
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
@@ -78,59 +79,125 @@ TEST(keys_are_length_prefixed)
 	buf_release(&d);
 }
 
-TEST(store_lookup_and_diagnostics)
+/* a cache made ready for writing, as a build does */
+static struct cache *open_ready(const char *out)
+{
+	bool refused = true;
+	struct cache *c = cache_open(out, &refused);
+	CHECK(c != NULL && !refused);
+	CHECK_INT_EQ(cache_prepare(c), 0);
+	return c;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+TEST(store_load_and_diagnostics)
 {
 	char *root = make_root();
 	char *out = xasprintf("%s/public", root);
-	struct cache *c = cache_open(out);
-	CHECK(c != NULL);
-	char key[41], other[41], path[4096], stored[4096];
+	struct cache *c = open_ready(out);
+	char key[41], other[41];
 	key_of("page one", key);
 	key_of("page two", other);
-	CHECK(cache_lookup(c, key, path, sizeof(path)) == NULL);
+	struct cache_object o;
+	CHECK_INT_EQ(cache_load(c, key, &o), 0);
 	struct diag_list d = DIAG_LIST_INIT;
 	diag_warning(&d, "content/a.md", 3, 1, "image without alt text");
 	struct buf enc = BUF_INIT;
 	diag_list_encode(&enc, &d);
-	CHECK_INT_EQ(cache_store(c, key, "<p>1</p>", 8, enc.ptr, enc.len, "deps", 4, stored, sizeof(stored)), 0);
-	CHECK_INT_EQ(cache_store(c, other, "<p>2</p>", 8, NULL, 0, NULL, 0, path, sizeof(path)), 0);
-	const char *found = cache_lookup(c, key, path, sizeof(path));
-	CHECK(found != NULL);
-	CHECK_STR_EQ(stored, found); /* cache_store names the object it wrote */
-	CHECK_CONTAINS(found, "/.loa-cache/render/public/objects/");
-	struct buf got = BUF_INIT;
-	CHECK_INT_EQ(read_text(path, &got), 0);
-	CHECK_STR_EQ(got.ptr, "<p>1</p>");
-	struct buf dbytes = BUF_INIT;
-	CHECK_INT_EQ(cache_diags(c, key, &dbytes), 0);
+	CHECK_INT_EQ(cache_store(c, key, "<p>1</p>", 8, enc.ptr, enc.len, "deps", 4), 0);
+	CHECK_INT_EQ(cache_store(c, other, "<p>2</p>", 8, NULL, 0, NULL, 0), 0);
+	CHECK_INT_EQ(cache_load(c, key, &o), 1);
+	CHECK(o.data_len == 8 && memcmp(o.data, "<p>1</p>", 8) == 0);
+	CHECK(o.deps_len == 4 && memcmp(o.deps, "deps", 4) == 0);
 	struct diag_list back = DIAG_LIST_INIT;
-	diag_list_decode(&back, dbytes.ptr, dbytes.len);
+	diag_list_decode(&back, o.diags, o.diags_len);
 	CHECK_INT_EQ(back.warnings, 1);
 	CHECK_INT_EQ(back.len ? back.items[0].line : 0, 3);
-	buf_reset(&dbytes);
-	CHECK_INT_EQ(cache_diags(c, other, &dbytes), 0);
-	CHECK_INT_EQ(dbytes.len, 0);
-	CHECK_INT_EQ(cache_deps(c, key, &dbytes), 0);
-	CHECK(dbytes.len == 4 && memcmp(dbytes.ptr, "deps", 4) == 0);
-	/* storing again without deps removes the old ones */
-	CHECK_INT_EQ(cache_store(c, key, "<p>1</p>", 8, NULL, 0, NULL, 0, stored, sizeof(stored)), 0);
-	buf_reset(&dbytes);
-	CHECK_INT_EQ(cache_deps(c, key, &dbytes), 0);
-	CHECK_INT_EQ(dbytes.len, 0);
-	buf_reset(&dbytes);
-	CHECK_INT_EQ(cache_diags(c, key, &dbytes), 0);
-	CHECK_INT_EQ(dbytes.len, 0);
-	/* objects are 0644 whatever the umask: they are linked into the site */
+	cache_object_release(&o);
+	CHECK_INT_EQ(cache_load(c, other, &o), 1);
+	CHECK(o.data_len == 8 && memcmp(o.data, "<p>2</p>", 8) == 0);
+	CHECK_INT_EQ(o.diags_len, 0);
+	CHECK_INT_EQ(o.deps_len, 0);
+	cache_object_release(&o);
+	/* storing again replaces the whole object */
+	CHECK_INT_EQ(cache_store(c, key, "<p>1</p>", 8, NULL, 0, NULL, 0), 0);
+	CHECK_INT_EQ(cache_load(c, key, &o), 1);
+	CHECK(o.diags_len == 0 && o.deps_len == 0);
+	cache_object_release(&o);
+	/* one file per object, below the cache folder */
+	char *path = xasprintf("%s/.loa-cache/render/public/objects/%.2s/%s", root, key, key + 2);
 	struct stat st;
-	CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644);
+	CHECK(stat(path, &st) == 0 && S_ISREG(st.st_mode));
+	free(path);
 	/* a key that is not 40 hex digits never names a file */
-	CHECK(cache_lookup(c, "../../../etc/passwd", path, sizeof(path)) == NULL);
-	CHECK(cache_store(c, "../x", "x", 1, NULL, 0, NULL, 0, stored, sizeof(stored)) < 0);
+	CHECK_INT_EQ(cache_load(c, "../../../etc/passwd", &o), 0);
+	CHECK(cache_store(c, "../x", "x", 1, NULL, 0, NULL, 0) < 0);
 	diag_list_release(&d);
 	diag_list_release(&back);
 	buf_release(&enc);
-	buf_release(&got);
-	buf_release(&dbytes);
+	cache_close(c);
+	free(out);
+	rm_rf(root);
+	free(root);
+}
+
+TEST(damaged_or_foreign_objects_are_misses)
+{
+	char *root = make_root();
+	char *out = xasprintf("%s/public", root);
+	struct cache *c = open_ready(out);
+	char key[41], other[41];
+	key_of("page", key);
+	key_of("other page", other);
+	CHECK_INT_EQ(cache_store(c, key, "<p>good</p>", 11, NULL, 0, NULL, 0), 0);
+	CHECK_INT_EQ(cache_store(c, other, "<p>else</p>", 11, NULL, 0, NULL, 0), 0);
+	char *path = xasprintf("%s/.loa-cache/render/public/objects/%.2s/%s", root, key, key + 2);
+	char *opath =
+		xasprintf("%s/.loa-cache/render/public/objects/%.2s/%s", root, other, other + 2);
+	struct buf raw = BUF_INIT;
+	CHECK_INT_EQ(read_text(path, &raw), 0);
+	struct cache_object o;
+	/* other HTML in its place */
+	write_file(path, "<html>defaced</html>");
+	CHECK_INT_EQ(cache_load(c, key, &o), 0);
+	/* the same length, one byte changed */
+	char *bad = xstrdup(raw.ptr);
+	char *g = strstr(bad, "good");
+	if (g)
+		g[0] = 'G';
+	write_file(path, bad);
+	CHECK_INT_EQ(cache_load(c, key, &o), 0);
+	/* cut short */
+	bad[strlen(bad) - 3] = '\0';
+	write_file(path, bad);
+	CHECK_INT_EQ(cache_load(c, key, &o), 0);
+	free(bad);
+	/* another key's sound object under this key's name */
+	struct buf foreign = BUF_INIT;
+	CHECK_INT_EQ(read_text(opath, &foreign), 0);
+	write_file(path, foreign.ptr);
+	CHECK_INT_EQ(cache_load(c, key, &o), 0);
+	/* a symlink to a sound object is not followed */
+	unlink(path);
+	CHECK_INT_EQ(symlink(opath, path), 0);
+	CHECK_INT_EQ(cache_load(c, key, &o), 0);
+	/* the original bytes are sound again */
+	unlink(path);
+	write_file(path, raw.ptr);
+	CHECK_INT_EQ(cache_load(c, key, &o), 1);
+	cache_object_release(&o);
+	buf_release(&raw);
+	buf_release(&foreign);
+	free(path);
+	free(opath);
 	cache_close(c);
 	free(out);
 	rm_rf(root);
@@ -141,13 +208,14 @@ TEST(record_round_trip_and_malformed)
 {
 	char *root = make_root();
 	char *out = xasprintf("%s/site/", root); /* a trailing slash is the same folder */
-	struct cache *c = cache_open(out);
+	struct cache *c = open_ready(out);
 	struct cache_record r = { .valid_from = 100, .valid_until = 200, .status = 1, .pages = 7,
 				  .files = 3, .out_id = 42, .next_change = 150,
 				  .next_iso = "2026-12-01T00:00:00+07:00",
 				  .next_where = "content/news/a b.md", .next_why = "two\nlines",
 				  .lang = "vi" };
 	key_of("build", r.key);
+	key_of("published", r.published);
 	struct cache_record back;
 	struct buf diags = BUF_INIT;
 	CHECK(cache_record_read(c, &back, &diags) < 0); /* none yet */
@@ -161,6 +229,7 @@ TEST(record_round_trip_and_malformed)
 	CHECK_INT_EQ(back.files, 3);
 	CHECK_INT_EQ(back.out_id, 42);
 	CHECK_INT_EQ(back.next_change, 150);
+	CHECK_STR_EQ(back.published, r.published);
 	CHECK_STR_EQ(back.next_iso, "2026-12-01T00:00:00+07:00");
 	CHECK_STR_EQ(back.next_where, "content/news/a b.md");
 	CHECK_STR_EQ(back.next_why, "two lines"); /* one line per field */
@@ -174,6 +243,7 @@ TEST(record_round_trip_and_malformed)
 	CHECK_STR_EQ(back.next_iso, "");
 	CHECK_STR_EQ(back.next_where, "");
 	CHECK_STR_EQ(back.lang, "en");
+	CHECK_STR_EQ(back.published, ""); /* none recorded */
 	CHECK_INT_EQ(diags.len, 0);
 	buf_reset(&diags);
 	CHECK_INT_EQ(cache_record_write(c, &r, "DIAGS", 5), 0);
@@ -184,7 +254,7 @@ TEST(record_round_trip_and_malformed)
 	char *rec = xasprintf("%s/.loa-cache/render/site/last-build", root);
 	FILE *f = fopen(rec, "w");
 	if (f) {
-		fputs("loa-cache-1 nothex 1 2 0 1 1 0 0\n\n\n\n\n", f);
+		fputs("loa-cache-2 nothex 1 2 0 1 1 0 0 -\n\n\n\n\n", f);
 		fclose(f);
 	}
 	buf_reset(&diags);
@@ -203,80 +273,145 @@ TEST(sweep_keeps_only_used_objects)
 {
 	char *root = make_root();
 	char *out = xasprintf("%s/public", root);
-	struct cache *c = cache_open(out);
-	char k1[41], k2[41], k3[41], path[4096];
+	struct cache *c = open_ready(out);
+	char k1[41], k2[41], k3[41];
 	key_of("1", k1);
 	key_of("2", k2);
 	key_of("3", k3);
-	cache_store(c, k1, "a", 1, "D", 1, "V", 1, path, sizeof(path));
-	cache_store(c, k2, "b", 1, "D", 1, NULL, 0, path, sizeof(path));
-	cache_store(c, k3, "c", 1, NULL, 0, NULL, 0, path, sizeof(path));
+	cache_store(c, k1, "a", 1, "D", 1, "V", 1);
+	cache_store(c, k2, "b", 1, "D", 1, NULL, 0);
+	cache_store(c, k3, "c", 1, NULL, 0, NULL, 0);
 	char *keep[2] = { k1, k3 };
 	if (strcmp(keep[0], keep[1]) > 0) {
 		keep[0] = k3;
 		keep[1] = k1;
 	}
 	char *stray = xasprintf("%s/.loa-cache/render/public/last-build.tmp-123", root);
-	FILE *f = fopen(stray, "w");
-	if (f)
-		fclose(f);
+	write_file(stray, "");
+	/* a name the cache never makes stays, even among its objects */
+	char *foreign = xasprintf("%s/.loa-cache/render/public/objects/%.2s/notes.txt", root, k2);
+	write_file(foreign, "mine");
 	cache_sweep(c, keep, 2);
 	CHECK(access(stray, F_OK) < 0); /* a killed build's half record goes too */
+	CHECK(access(foreign, F_OK) == 0);
 	free(stray);
-	CHECK(cache_lookup(c, k1, path, sizeof(path)) != NULL);
-	CHECK(cache_lookup(c, k2, path, sizeof(path)) == NULL);
-	CHECK(cache_lookup(c, k3, path, sizeof(path)) != NULL);
-	struct buf d = BUF_INIT;
-	CHECK_INT_EQ(cache_diags(c, k1, &d), 0);
-	CHECK_INT_EQ(d.len, 1); /* kept with its object */
-	buf_reset(&d);
-	CHECK_INT_EQ(cache_deps(c, k1, &d), 0);
-	CHECK_INT_EQ(d.len, 1);
-	buf_release(&d);
+	free(foreign);
+	struct cache_object o;
+	CHECK_INT_EQ(cache_load(c, k1, &o), 1);
+	CHECK_INT_EQ(o.diags_len, 1); /* kept whole */
+	CHECK_INT_EQ(o.deps_len, 1);
+	cache_object_release(&o);
+	CHECK_INT_EQ(cache_load(c, k2, &o), 0);
+	CHECK_INT_EQ(cache_load(c, k3, &o), 1);
+	cache_object_release(&o);
 	cache_sweep(c, NULL, 0);
-	CHECK(cache_lookup(c, k1, path, sizeof(path)) == NULL);
+	CHECK_INT_EQ(cache_load(c, k1, &o), 0);
 	cache_close(c);
 	free(out);
 	rm_rf(root);
 	free(root);
 }
 
-TEST(objects_are_published_as_hard_links)
+/* A cache folder that is a symlink is refused; the sweep of a cache whose
+ * objects folder was replaced by a symlink deletes nothing at its target. */
+TEST(symlinked_folders_are_never_followed)
+{
+	char *root = make_root();
+	char *elsewhere = xasprintf("%s/elsewhere", root);
+	CHECK_INT_EQ(mkdir(elsewhere, 0755), 0);
+	char key[41];
+	key_of("k", key);
+	/* a file named like an object, in the folder the symlinks point to */
+	char *sub = xasprintf("%s/%.2s", elsewhere, key);
+	CHECK_INT_EQ(mkdir(sub, 0755), 0);
+	char *victim = xasprintf("%s/%s", sub, key + 2);
+	write_file(victim, "precious");
+	char *out = xasprintf("%s/public", root);
+	char *cdir = xasprintf("%s/.loa-cache", root);
+	CHECK_INT_EQ(symlink(elsewhere, cdir), 0);
+	bool refused = false;
+	CHECK(cache_open(out, &refused) == NULL);
+	CHECK(refused);
+	unlink(cdir);
+	/* render/NAME itself a symlink */
+	char *render = xasprintf("%s/.loa-cache/render", root);
+	CHECK_INT_EQ(mkdir(cdir, 0755), 0);
+	CHECK_INT_EQ(mkdir(render, 0755), 0);
+	char *named = xasprintf("%s/public", render);
+	CHECK_INT_EQ(symlink(elsewhere, named), 0);
+	refused = false;
+	CHECK(cache_open(out, &refused) == NULL);
+	CHECK(refused);
+	unlink(named);
+	/* objects/ a symlink: nothing is read or swept through it */
+	struct cache *c = open_ready(out);
+	char *objects = xasprintf("%s/objects", named);
+	CHECK_INT_EQ(symlink(elsewhere, objects), 0);
+	struct cache_object o;
+	CHECK_INT_EQ(cache_load(c, key, &o), 0);
+	cache_sweep(c, NULL, 0);
+	CHECK(access(victim, F_OK) == 0);
+	CHECK(cache_store(c, key, "x", 1, NULL, 0, NULL, 0) < 0);
+	struct buf got = BUF_INIT;
+	CHECK_INT_EQ(read_text(victim, &got), 0);
+	CHECK_STR_EQ(got.ptr, "precious");
+	buf_release(&got);
+	cache_close(c);
+	free(objects);
+	free(named);
+	free(render);
+	free(cdir);
+	free(out);
+	free(victim);
+	free(sub);
+	free(elsewhere);
+	rm_rf(root);
+	free(root);
+}
+
+/* The fingerprint of a published folder changes with any added, removed,
+ * edited or touched file, and only then. */
+TEST(fingerprint_sees_every_change)
 {
 	char *root = make_root();
 	char *out = xasprintf("%s/public", root);
-	struct cache *c = cache_open(out);
-	char key[41], path[4096];
-	key_of("x", key);
-	cache_store(c, key, "<html>x</html>", 14, NULL, 0, NULL, 0, path, sizeof(path));
-	CHECK(cache_lookup(c, key, path, sizeof(path)) != NULL);
 	struct diag_list d = DIAG_LIST_INIT;
-	struct outdir *o = NULL;
-	CHECK_INT_EQ(outdir_begin(&o, out, &d), 0);
-	CHECK_INT_EQ(outdir_link(o, "tin-tuc/a/index.html", path, &d), 0);
-	/* a second claim of the same path is an error, as for a write */
-	CHECK_INT_EQ(outdir_link(o, "tin-tuc/a/index.html", path, &d), -1);
-	CHECK_INT_EQ(d.errors, 1);
-	CHECK(outdir_link(o, "../escape.html", path, &d) < 0);
-	CHECK_INT_EQ(outdir_commit(o, &d), 0);
-	char *pub = xasprintf("%s/tin-tuc/a/index.html", out);
-	struct stat a, b;
-	CHECK(stat(pub, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino);
-	struct buf got = BUF_INIT;
-	CHECK_INT_EQ(read_text(pub, &got), 0);
-	CHECK_STR_EQ(got.ptr, "<html>x</html>");
-	char *escaped = xasprintf("%s/escape.html", root);
-	CHECK(access(escaped, F_OK) < 0);
-	free(escaped);
-	/* sweeping the object leaves the published page whole */
-	cache_sweep(c, NULL, 0);
-	buf_reset(&got);
-	CHECK_INT_EQ(read_text(pub, &got), 0);
-	CHECK_STR_EQ(got.ptr, "<html>x</html>");
-	buf_release(&got);
-	free(pub);
+	struct outdir *od = NULL;
+	CHECK_INT_EQ(outdir_begin(&od, out, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "index.html", "<p>home</p>", 11, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "tin-tuc/a/index.html", "<p>a</p>", 8, &d), 0);
+	char made[41], live[41], again[41];
+	CHECK_INT_EQ(outdir_fingerprint(od, made), 0);
+	CHECK_INT_EQ(outdir_commit(od, &d), 0);
+	CHECK_INT_EQ(outdir_fingerprint_path(out, live), 0);
+	CHECK_STR_EQ(made, live); /* the swap changes nothing inside */
+	CHECK_INT_EQ(outdir_fingerprint_path(out, again), 0);
+	CHECK_STR_EQ(live, again);
+	char *page = xasprintf("%s/tin-tuc/a/index.html", out);
+	/* file times tick with the kernel's clock (a few ms): an edit a
+	 * person makes comes later than that */
+	usleep(50 * 1000);
+	write_file(page, "<p>b</p>"); /* same length */
+	CHECK_INT_EQ(outdir_fingerprint_path(out, again), 0);
+	CHECK(strcmp(live, again) != 0);
+	char *stray = xasprintf("%s/stray.html", out);
+	CHECK_INT_EQ(outdir_fingerprint_path(out, live), 0);
+	write_file(stray, "x");
+	CHECK_INT_EQ(outdir_fingerprint_path(out, again), 0);
+	CHECK(strcmp(live, again) != 0);
+	unlink(stray);
+	unlink(page);
+	CHECK_INT_EQ(outdir_fingerprint_path(out, live), 0);
+	CHECK(strcmp(live, again) != 0);
+	/* a symlink in place of the folder is no folder to fingerprint */
+	char *moved = xasprintf("%s/moved", root);
+	CHECK_INT_EQ(rename(out, moved), 0);
+	CHECK_INT_EQ(symlink(moved, out), 0);
+	CHECK(outdir_fingerprint_path(out, again) < 0);
+	free(moved);
+	free(stray);
+	free(page);
 	diag_list_release(&d);
-	cache_close(c);
 	free(out);
 	rm_rf(root);
 	free(root);
@@ -284,11 +419,13 @@ TEST(objects_are_published_as_hard_links)
 
 TEST(unusable_folder_gives_no_cache)
 {
-	CHECK(cache_open("/proc/loa-no-such/public") == NULL);
-	/* opening makes nothing; the first write does */
+	bool refused = true;
+	CHECK(cache_open("/proc/loa-no-such/public", &refused) == NULL);
+	CHECK(!refused);
+	/* opening makes nothing; cache_prepare does */
 	char *r0 = make_root();
 	char *o0 = xasprintf("%s/public", r0);
-	struct cache *c0 = cache_open(o0);
+	struct cache *c0 = cache_open(o0, &refused);
 	char *cdir = xasprintf("%s/.loa-cache", r0);
 	CHECK(c0 != NULL && access(cdir, F_OK) < 0);
 	cache_close(c0);
@@ -296,11 +433,11 @@ TEST(unusable_folder_gives_no_cache)
 	free(o0);
 	rm_rf(r0);
 	free(r0);
-	CHECK(cache_open("..") == NULL);
+	CHECK(cache_open("..", &refused) == NULL);
 	/* the output's parent is the user's to make */
 	char *root = make_root();
 	char *out = xasprintf("%s/missing/public", root);
-	CHECK(cache_open(out) == NULL);
+	CHECK(cache_open(out, &refused) == NULL);
 	char *parent = xasprintf("%s/missing", root);
 	CHECK(access(parent, F_OK) < 0);
 	free(parent);
@@ -312,10 +449,12 @@ TEST(unusable_folder_gives_no_cache)
 int main(void)
 {
 	RUN(keys_are_length_prefixed);
-	RUN(store_lookup_and_diagnostics);
+	RUN(store_load_and_diagnostics);
+	RUN(damaged_or_foreign_objects_are_misses);
 	RUN(record_round_trip_and_malformed);
 	RUN(sweep_keeps_only_used_objects);
-	RUN(objects_are_published_as_hard_links);
+	RUN(symlinked_folders_are_never_followed);
+	RUN(fingerprint_sees_every_change);
 	RUN(unusable_folder_gives_no_cache);
 	return harness_report();
 }
