@@ -649,6 +649,42 @@ static bool is_shortcode_para(const struct lines *li, const char *src, size_t le
 	return yes;
 }
 
+/* A paragraph holding `{{< x >}}` among other text, or Hugo's `{{% x %}}`:
+ * it stays text, and the first one of the paragraph is named at its own
+ * line and column (Hugo content carries many). */
+static void warn_inline_shortcode(struct render *r, cmark_node *n, const struct lines *li,
+				  const char *src, size_t len)
+{
+	int l = cmark_node_get_start_line(n), el = cmark_node_get_end_line(n);
+	if (l < 1 || el < l || (size_t)el > li->n)
+		return;
+	size_t from = li->start[l - 1], to = (size_t)el < li->n ? li->start[el] : len;
+	const char *a = memmem(src + from, to - from, "{{<", 3);
+	const char *b = memmem(src + from, to - from, "{{%", 3);
+	const char *at = a && (!b || a < b) ? a : b;
+	if (!at || r->warned[WARN_SHORTCODE]++ >= MAX_WARNINGS_PER_KIND)
+		return;
+	const char *name = at + 3, *end = src + to;
+	while (name < end && is_blank(*name))
+		name++;
+	int nlen = 0;
+	while (name + nlen < end && nlen < SHORTCODE_MAX_NAME && is_name_char(name[nlen]))
+		nlen++;
+	size_t off = (size_t)(at - src);
+	int k = l;
+	while (k < el && li->start[k] <= off)
+		k++;
+	int line = r->opts->line_offset + k, col = (int)(off - li->start[k - 1] + 1);
+	if (at == b)
+		diag_warning(r->diags, r->opts->path, line, col,
+			     "Hugo shortcode '{{%% %.*s %%}}' left as text (Loa's shortcodes are '{{< name >}}')",
+			     nlen, name);
+	else
+		diag_warning(r->diags, r->opts->path, line, col,
+			     "shortcode '%.*s' inside a paragraph left as text (put '{{< ... >}}' alone in its paragraph)",
+			     nlen, name);
+}
+
 /* Calls the callback for paragraph n (a candidate) and, when it gives HTML,
  * puts a custom block holding that HTML in the paragraph's place. */
 static void expand_one(struct render *r, cmark_node *n, const struct lines *li, const char *src,
@@ -660,8 +696,12 @@ static void expand_one(struct render *r, cmark_node *n, const struct lines *li, 
 	struct shortcode sc = { .store = BUF_INIT };
 	struct buf html = BUF_INIT, err = BUF_INIT;
 
-	if (!para_source(li, src, len, n, &text, &tlen, &multi) || !starts_shortcode(text, tlen))
+	if (!para_source(li, src, len, n, &text, &tlen, &multi))
 		goto done;
+	if (!starts_shortcode(text, tlen)) {
+		warn_inline_shortcode(r, n, li, src, len);
+		goto done;
+	}
 	if (multi) {
 		/* `{{< x >}}` followed by text without a blank line */
 		if (memmem(text, tlen, ">}}", 3))
@@ -705,7 +745,7 @@ static void expand_shortcodes(struct render *r, cmark_node *doc, const char *src
 	cmark_node **cand = NULL;
 	size_t ncand = 0, cap = 0;
 
-	if (!r->opts->shortcode || !memmem(src, len, "{{<", 3))
+	if (!r->opts->shortcode || (!memmem(src, len, "{{<", 3) && !memmem(src, len, "{{%", 3)))
 		return;
 	index_lines(&li, src, len);
 	/* collect first: replacing nodes while iterating would confuse the

@@ -30,6 +30,7 @@ struct site_options {
 	const char *ref;       /* NULL: HEAD */
 	bool worktree;
 	bool drafts, future;
+	bool strict;           /* --strict: unknown keys are errors */
 	int64_t now;           /* "today": --now, SOURCE_DATE_EPOCH or the clock */
 };
 
