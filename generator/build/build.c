@@ -473,6 +473,55 @@ static int open_theme(struct build *b)
 			  b->diags);
 }
 
+static int cmp_str(const void *a, const void *b);
+
+/* site.yaml names a language no theme folder has an i18n file for: every
+ * label would come out empty, so it is an error naming those there are
+ * (none when the theme has no i18n at all: nothing to choose from). */
+static int unknown_language(struct build *b)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < b->ntheme_dirs; i++) {
+		char *dir = xasprintf("%s/i18n", b->theme_dirs[i]);
+		DIR *d = opendir(dir);
+		free(dir);
+		const struct dirent *de;
+		while (d && (de = readdir(d))) {
+			size_t len = strlen(de->d_name);
+			if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".yaml"))
+				continue;
+			bool seen = false;
+			for (size_t j = 0; j < n; j++)
+				seen |= strncmp(names[j], de->d_name, len - 5) == 0 && !names[j][len - 5];
+			if (seen)
+				continue;
+			ALLOC_GROW(names, n + 1, cap);
+			names[n++] = xstrndup(de->d_name, len - 5);
+		}
+		if (d)
+			closedir(d);
+	}
+	int ret = 0;
+	if (n) {
+		qsort(names, n, sizeof(*names), cmp_str);
+		struct buf list = BUF_INIT;
+		for (size_t i = 0; i < n; i++)
+			buf_addf(&list, "%s%s", i ? ", " : "", names[i]);
+		const struct value *v = value_get(b->site.config.root, "language");
+		if (!v)
+			v = value_get(b->site.config.root, "languageCode");
+		ret = diag_error(b->diags, "site.yaml", v ? v->line : 0, v ? v->col : 0,
+				 "unknown language '%.40s' (the theme has: %s)",
+				 b->site.config.language, list.ptr);
+		buf_release(&list);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return ret;
+}
+
 static int load_i18n(struct build *b, const struct value **out)
 {
 	static const struct yaml_limits limits = { 1024 * 1024, 8, 100000 };
@@ -492,6 +541,8 @@ static int load_i18n(struct build *b, const struct value **out)
 		free(path);
 	}
 	buf_release(&data);
+	if (!*out && ret == 0)
+		ret = unknown_language(b);
 	return ret;
 }
 

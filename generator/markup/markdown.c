@@ -650,39 +650,50 @@ static bool is_shortcode_para(const struct lines *li, const char *src, size_t le
 }
 
 /* A paragraph holding `{{< x >}}` among other text, or Hugo's `{{% x %}}`:
- * it stays text, and the first one of the paragraph is named at its own
- * line and column (Hugo content carries many). */
-static void warn_inline_shortcode(struct render *r, cmark_node *n, const struct lines *li,
-				  const char *src, size_t len)
+ * it stays text, and the first one of the paragraph is named. Only text
+ * is searched (cmark splits it at `<`, so runs of text nodes are joined):
+ * `{{< x >}}` in a code span is an example, not a shortcode. */
+static void warn_inline_shortcode(struct render *r, cmark_node *para)
 {
-	int l = cmark_node_get_start_line(n), el = cmark_node_get_end_line(n);
-	if (l < 1 || el < l || (size_t)el > li->n)
-		return;
-	size_t from = li->start[l - 1], to = (size_t)el < li->n ? li->start[el] : len;
-	const char *a = memmem(src + from, to - from, "{{<", 3);
-	const char *b = memmem(src + from, to - from, "{{%", 3);
-	const char *at = a && (!b || a < b) ? a : b;
-	if (!at || r->warned[WARN_SHORTCODE]++ >= MAX_WARNINGS_PER_KIND)
-		return;
-	const char *name = at + 3, *end = src + to;
-	while (name < end && is_blank(*name))
-		name++;
-	int nlen = 0;
-	while (name + nlen < end && nlen < SHORTCODE_MAX_NAME && is_name_char(name[nlen]))
-		nlen++;
-	size_t off = (size_t)(at - src);
-	int k = l;
-	while (k < el && li->start[k] <= off)
-		k++;
-	int line = r->opts->line_offset + k, col = (int)(off - li->start[k - 1] + 1);
-	if (at == b)
-		diag_warning(r->diags, r->opts->path, line, col,
-			     "Hugo shortcode '{{%% %.*s %%}}' left as text (Loa's shortcodes are '{{< name >}}')",
-			     nlen, name);
-	else
-		diag_warning(r->diags, r->opts->path, line, col,
-			     "shortcode '%.*s' inside a paragraph left as text (put '{{< ... >}}' alone in its paragraph)",
-			     nlen, name);
+	struct buf run = BUF_INIT;
+	cmark_node *first = NULL;
+	for (cmark_node *c = cmark_node_first_child(para);; c = cmark_node_next(c)) {
+		if (c && cmark_node_get_type(c) == CMARK_NODE_TEXT) {
+			const char *lit = cmark_node_get_literal(c);
+			if (!first)
+				first = c;
+			buf_puts(&run, lit ? lit : "");
+			continue;
+		}
+		const char *at = NULL, *a = NULL, *b = NULL;
+		if (run.len) {
+			a = memmem(run.ptr, run.len, "{{<", 3);
+			b = memmem(run.ptr, run.len, "{{%", 3);
+			at = a && (!b || a < b) ? a : b;
+		}
+		if (at) {
+			const char *name = at + 3, *end = run.ptr + run.len;
+			while (name < end && is_blank(*name))
+				name++;
+			int nlen = 0;
+			while (name + nlen < end && nlen < SHORTCODE_MAX_NAME && is_name_char(name[nlen]))
+				nlen++;
+			if (at == b)
+				note(r, WARN_SHORTCODE, false, first,
+				     "Hugo shortcode '{{%% %.*s %%}}' left as text (Loa's shortcodes are '{{< name >}}')",
+				     nlen, name);
+			else
+				note(r, WARN_SHORTCODE, false, first,
+				     "shortcode '%.*s' inside a paragraph left as text (put '{{< ... >}}' alone in its paragraph)",
+				     nlen, name);
+			break;
+		}
+		buf_reset(&run);
+		first = NULL;
+		if (!c)
+			break;
+	}
+	buf_release(&run);
 }
 
 /* Calls the callback for paragraph n (a candidate) and, when it gives HTML,
@@ -699,7 +710,7 @@ static void expand_one(struct render *r, cmark_node *n, const struct lines *li, 
 	if (!para_source(li, src, len, n, &text, &tlen, &multi))
 		goto done;
 	if (!starts_shortcode(text, tlen)) {
-		warn_inline_shortcode(r, n, li, src, len);
+		warn_inline_shortcode(r, n);
 		goto done;
 	}
 	if (multi) {
