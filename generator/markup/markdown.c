@@ -653,7 +653,8 @@ static bool is_shortcode_para(const struct lines *li, const char *src, size_t le
  * it stays text, and the first one of the paragraph is named. Only text
  * is searched (cmark splits it at `<`, so runs of text nodes are joined):
  * `{{< x >}}` in a code span is an example, not a shortcode. */
-static void warn_inline_shortcode(struct render *r, cmark_node *para)
+static void warn_inline_shortcode(struct render *r, cmark_node *para, const struct lines *li,
+				  const char *src, size_t len)
 {
 	struct buf run = BUF_INIT;
 	cmark_node *first = NULL;
@@ -678,14 +679,30 @@ static void warn_inline_shortcode(struct render *r, cmark_node *para)
 			int nlen = 0;
 			while (name + nlen < end && nlen < SHORTCODE_MAX_NAME && is_name_char(name[nlen]))
 				nlen++;
-			if (at == b)
-				note(r, WARN_SHORTCODE, false, first,
-				     "Hugo shortcode '{{%% %.*s %%}}' left as text (Loa's shortcodes are '{{< name >}}')",
-				     nlen, name);
-			else
-				note(r, WARN_SHORTCODE, false, first,
-				     "shortcode '%.*s' inside a paragraph left as text (put '{{< ... >}}' alone in its paragraph)",
-				     nlen, name);
+			/* the run is on one line (a line break is a node of its
+			 * own): its line from cmark, the column from the source,
+			 * as cmark's inline columns are not reliable */
+			int line = cmark_node_get_start_line(first), col = 0;
+			if (line < 1)
+				line = cmark_node_get_start_line(para);
+			if (line >= 1 && (size_t)line <= li->n) {
+				size_t from = li->start[line - 1];
+				size_t to = (size_t)line < li->n ? li->start[line] : len;
+				const char *hit = memmem(src + from, to - from, at, 3);
+				if (hit)
+					col = (int)(hit - (src + from)) + 1;
+			}
+			if (r->warned[WARN_SHORTCODE]++ < MAX_WARNINGS_PER_KIND) {
+				line += r->opts->line_offset;
+				if (at == b)
+					diag_warning(r->diags, r->opts->path, line, col,
+						     "Hugo shortcode '{{%% %.*s %%}}' left as text (Loa's shortcodes are '{{< name >}}')",
+						     nlen, name);
+				else
+					diag_warning(r->diags, r->opts->path, line, col,
+						     "shortcode '%.*s' inside a paragraph left as text (put '{{< ... >}}' alone in its paragraph)",
+						     nlen, name);
+			}
 			break;
 		}
 		buf_reset(&run);
@@ -710,7 +727,7 @@ static void expand_one(struct render *r, cmark_node *n, const struct lines *li, 
 	if (!para_source(li, src, len, n, &text, &tlen, &multi))
 		goto done;
 	if (!starts_shortcode(text, tlen)) {
-		warn_inline_shortcode(r, n);
+		warn_inline_shortcode(r, n, li, src, len);
 		goto done;
 	}
 	if (multi) {
