@@ -45,6 +45,8 @@ static const struct msg_entry catalog[] = {
 	{ "'%s' is a Hugo setting Loa does not use", "'%s' là thiết lập của Hugo mà Loa không dùng" },
 	{ "unknown layout '%.80s' (the theme's layouts: %s)",
 	  "không có mẫu trang (layout) '%.80s' (giao diện có: %s)" },
+	{ "unknown layout '%.80s' (did you mean '%s'? the theme's layouts: %s)",
+	  "không có mẫu trang (layout) '%.80s' (có phải ý bạn là '%s'? giao diện có: %s)" },
 	{ "unknown language '%.40s' (the theme has: %s)",
 	  "không có ngôn ngữ '%.40s' (giao diện có: %s)" },
 	{ "Hugo shortcode '{{%% %.*s %%}}' left as text (Loa's shortcodes are '{{< name >}}')",

@@ -3,6 +3,7 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/sysutil.h"
+#include "base/suggest.h"
 #include "base/value.h"
 #include "base/xalloc.h"
 #include "content/text.h"
@@ -1081,10 +1082,25 @@ int sitelua_render_page(struct sitelua *sl, size_t page_index, const char *body_
 		if (!layout) {
 			struct buf names = BUF_INIT;
 			theme_layout_names(sl->theme, &names);
-			diag_error(d, p->path, lv->line, lv->col,
-				   "unknown layout '%.80s' (the theme's layouts: %s)",
-				   lv->kind == VALUE_SCALAR ? lv->str : "(not text)",
-				   names.len ? names.ptr : "none");
+			/* the closest name, from a copy split at ", " */
+			const char *near = NULL;
+			char *copy = xstrdup(names.len ? names.ptr : "");
+			const char *list[256];
+			size_t n = 0;
+			for (char *q = copy, *tok; n < 256 && (tok = strsep(&q, ","));)
+				list[n++] = tok + (*tok == ' ');
+			if (lv->kind == VALUE_SCALAR)
+				near = suggest_closest(lv->str, list, n);
+			if (near)
+				diag_error(d, p->path, lv->line, lv->col,
+					   "unknown layout '%.80s' (did you mean '%s'? the theme's layouts: %s)",
+					   lv->str, near, names.ptr);
+			else
+				diag_error(d, p->path, lv->line, lv->col,
+					   "unknown layout '%.80s' (the theme's layouts: %s)",
+					   lv->kind == VALUE_SCALAR ? lv->str : "(not text)",
+					   names.len ? names.ptr : "none");
+			free(copy);
 			buf_release(&names);
 			lua_pop(L, 1);
 			return -1;

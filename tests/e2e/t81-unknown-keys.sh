@@ -74,7 +74,7 @@ MD
 commit "$R" "2023-03-04T10:00:00+07:00" "PGD" "pgd@example.vn" "layout"
 "$LOA" build --out public --now 2023-06-01 2> err.txt
 check "unknown layout: page rejected, exit 1" test $? -eq 1
-check "unknown layout: file:line:col and the layouts" grep -qE "^content/gioi-thieu.md:3:9: error: unknown layout 'nws' \(the theme's layouts: .*news, .*page, plan" err.txt
+check "unknown layout: file:line:col and the layouts" grep -qE "^content/gioi-thieu.md:3:9: error: unknown layout 'nws' \(did you mean 'news'\? the theme's layouts: .*news, .*page, plan" err.txt
 check "unknown layout: page not published" test ! -e public/gioi-thieu/index.html
 sed -i 's/^layout: nws/layout: news/' content/gioi-thieu.md
 commit "$R" "2023-03-05T10:00:00+07:00" "PGD" "pgd@example.vn" "layout ok"
