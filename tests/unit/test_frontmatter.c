@@ -587,6 +587,9 @@ TEST(test_toml_errors)
 		{ "+++\ntitle = \"a\"\n", 1, "TOML front matter has no closing '+++' line" },
 		{ "+++\nt = \"a\\u0000b\"\n+++\n", 2, "NUL" },
 		{ "+++\nt = \"\xff\"\n+++\n", 2, "TOML front matter: " },
+		/* toml++ asserted here (an abort of the whole build) */
+		{ "+++\n[[[x]]]\n+++\n", 2, "TOML front matter: " },
+		{ "+++\n[[[[[[[]]]]]]]\n+++\n", 2, "TOML front matter: " },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct diag_list d = DIAG_LIST_INIT;
