@@ -590,6 +590,10 @@ TEST(test_toml_errors)
 		/* toml++ asserted here (an abort of the whole build) */
 		{ "+++\n[[[x]]]\n+++\n", 2, "TOML front matter: " },
 		{ "+++\n[[[[[[[]]]]]]]\n+++\n", 2, "TOML front matter: " },
+		/* toml++ reached __builtin_unreachable on these letters */
+		{ "+++\nđ = 1\n+++\n", 2, "TOML front matter: " },
+		{ "+++\ntitle = \"a\" ư\n+++\n", 2, "TOML front matter: " },
+		{ "+++\ntiêu đề = \"a\"\n+++\n", 2, "TOML front matter: " },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct diag_list d = DIAG_LIST_INIT;
