@@ -1,8 +1,10 @@
 /* frontmatter — owns the split of a Markdown file into front matter and
- * body, and the only use of libyaml: its event API turned into a value tree
- * under our own limits (depth, node count, size), with anchors, aliases,
- * non-core tags and duplicate keys rejected. The loader (yaml_document_t)
- * is never used: it expands aliases and has no nesting limit in 0.2.5. */
+ * body (`---` YAML, `+++` TOML handed to content/toml.cpp, a leading `{`
+ * JSON object), and the only use of libyaml: its event API turned into a
+ * value tree under our own limits (depth, node count, size), with anchors,
+ * aliases, non-core tags and duplicate keys rejected. The loader
+ * (yaml_document_t) is never used: it expands aliases and has no nesting
+ * limit in 0.2.5. JSON goes through the same event code (see below). */
 #include "content/frontmatter.h"
 
 #include "base/arena.h"
