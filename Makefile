@@ -2,6 +2,9 @@
 # Debian 12 machine themselves (scripts/install-deps.sh).
 
 CC      ?= cc
+# One C++ translation unit (generator/content/toml.cpp, over toml++).
+# `make` defaults CXX to g++; the fuzz build passes clang++.
+CXX     ?= g++
 PREFIX  ?= /usr/local
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
@@ -15,11 +18,21 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -DLOA_DATADIR=\"$(PREFIX)/share/loa\" $(WARN) -Igenerator $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
-LDLIBS     = $(PKG_LIBS) -lm
+# toml++ is used header-only and without exceptions (toml.cpp sets the
+# macros), so it needs no flags of pkg-config and no -ltomlplusplus.
+CXXWARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wno-unused-parameter
+# clang's UBSan checks vptr and function types of C++ with a runtime it
+# links only when it links as C++; our binaries link as C (gcc's libubsan
+# has it all, so gcc keeps every check).
+COMMA := ,
+ALL_CXXFLAGS = -std=c++17 -fno-exceptions -D_GNU_SOURCE $(CXXWARN) -Igenerator $(CFLAGS) $(SANFLAGS) \
+               $(if $(and $(SANFLAGS),$(findstring clang,$(CXX))),-fno-sanitize=vptr$(COMMA)function)
+LDLIBS     = $(PKG_LIBS) -lstdc++ -lm
 
 LIB_SRCS  := $(sort $(shell find generator -name '*.c' ! -path 'generator/cli/*'))
+CXX_SRCS  := $(sort $(shell find generator -name '*.cpp'))
 CLI_SRCS  := $(sort $(wildcard generator/cli/*.c))
-LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(CXX_SRCS:%.cpp=$(BUILD)/obj/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -36,7 +49,7 @@ loa: $(BUILD)/loa
 
 $(DEPS_STAMP):
 	@mkdir -p build
-	@pkg-config --exists $(PKGS) || sh scripts/install-deps.sh
+	@{ pkg-config --exists $(PKGS) tomlplusplus && command -v $(CXX) > /dev/null; } || sh scripts/install-deps.sh
 	@touch $@
 
 deps: $(DEPS_STAMP)
@@ -44,6 +57,10 @@ deps: $(DEPS_STAMP)
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.o: %.cpp | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libloa.a: $(LIB_OBJS)
 	@rm -f $@
@@ -110,7 +127,7 @@ FUZZ_SECONDS ?= 600
 .PHONY: fuzz-build
 
 fuzz-build: $(DEPS_STAMP)
-	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS="-O1 -g" \
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CXX=clang++ CFLAGS="-O1 -g" \
 	    SANFLAGS="$(FUZZ_SANFLAGS)" $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/bin/%)
 
 $(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libloa.a

@@ -4,7 +4,7 @@
 Extracts the format literals passed to diag_error/diag_warning and to the
 modules' own wrappers (template.c fail(), schema.c err(), markdown.c warn()
 and note(), frontmatter.c ctx_error_at(), serve.c print_warning()) from
-generator/**/*.c, and the constant messages passed to a bare "%s" format,
+generator/**/*.c and *.cpp, and the constant messages passed to a bare "%s" format,
 then checks that generator/base/messages.c has an entry for each.
 
     python3 scripts/check-messages.py [ROOT]     # exit 1 listing the missing
@@ -20,7 +20,8 @@ import sys
 WRAPPERS = {
     None: {"diag_error": 4, "diag_warning": 4, "diag_vadd": 5},
     "generator/lua/template.c": {"fail": 2},
-    "generator/content/schema.c": {"err": 2},
+    "generator/content/schema.c": {"err": 2, "key_note": 2},
+    "generator/content/toml.cpp": {"fail": 2},
     "generator/markup/markdown.c": {"warn": 3, "note": 4},
     "generator/content/frontmatter.c": {"ctx_error_at": 2},
     "generator/serve/serve.c": {"print_warning": 1},
@@ -162,7 +163,7 @@ def main(argv):
     found = []
     for dirpath, _, files in os.walk(os.path.join(root, "generator")):
         for f in sorted(files):
-            if f.endswith(".c"):
+            if f.endswith(".c") or f.endswith(".cpp"):
                 path = os.path.join(dirpath, f)
                 found += messages_in(path, os.path.relpath(path, root))
     if "--list" in argv:

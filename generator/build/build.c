@@ -551,6 +551,45 @@ static int open_theme(struct build *b)
 	return rc;
 }
 
+static int cmp_str(const void *a, const void *b);
+
+/* site.yaml names a language no theme folder has an i18n file for: every
+ * label would come out empty, so it is an error naming those there are
+ * (none when the theme has no i18n at all: nothing to choose from). */
+static int unknown_language(struct build *b)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	/* theme_files is sorted by rel and unique: no name comes twice */
+	for (size_t i = 0; i < b->ntheme_files; i++) {
+		const char *rel = b->theme_files[i].rel;
+		size_t len = strlen(rel);
+		if (strncmp(rel, "i18n/", 5) != 0 || strchr(rel + 5, '/') || len < 5 + 6 ||
+		    strcmp(rel + len - 5, ".yaml") != 0)
+			continue;
+		ALLOC_GROW(names, n + 1, cap);
+		names[n++] = xstrndup(rel + 5, len - 10);
+	}
+	int ret = 0;
+	if (n) {
+		qsort(names, n, sizeof(*names), cmp_str);
+		struct buf list = BUF_INIT;
+		for (size_t i = 0; i < n; i++)
+			buf_addf(&list, "%s%s", i ? ", " : "", names[i]);
+		const struct value *v = value_get(b->site.config.root, "language");
+		if (!v)
+			v = value_get(b->site.config.root, "languageCode");
+		ret = diag_error(b->diags, "site.yaml", v ? v->line : 0, v ? v->col : 0,
+				 "unknown language '%.40s' (the theme has: %s)",
+				 b->site.config.language, list.ptr);
+		buf_release(&list);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return ret;
+}
+
 static int load_i18n(struct build *b, const struct value **out)
 {
 	static const struct yaml_limits limits = { 1024 * 1024, 8, 100000 };
@@ -559,7 +598,7 @@ static int load_i18n(struct build *b, const struct value **out)
 	const struct sitefile *f = sitefiles_find(b->theme_files, b->ntheme_files, rel);
 	free(rel);
 	if (!f)
-		return 0;
+		return unknown_language(b);
 	struct buf data = BUF_INIT;
 	int ret = sitefiles_read(&b->files, f, limits.max_bytes, &data, b->diags);
 	if (ret == 0) {

@@ -595,6 +595,7 @@ int main(int argc, char **argv)
 			o.site.future = true;
 		} else if (!strcmp(a, "--strict")) {
 			o.strict = true;
+			o.site.strict = true;
 		} else if (!strcmp(a, "--no-cache") && !check) {
 			o.no_cache = true;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {

@@ -1,5 +1,10 @@
-/* frontmatter — split a Markdown file into YAML front matter and body, and
- * parse the front matter with libyaml's event API into a value tree.
+/* frontmatter — split a Markdown file into front matter and body, and
+ * parse the front matter into a value tree: YAML (`---`) with libyaml's
+ * event API, Hugo's TOML (`+++`) with toml++ (content/toml.h) and Hugo's
+ * JSON (a `{ ... }` object at the start of the file) with libyaml, JSON
+ * being YAML's flow subset (see frontmatter.c), checked to be JSON.
+ * Errors about a TOML or JSON block start with "TOML front matter: " or
+ * "JSON front matter: ", so a writer sees which format Loa read.
  *
  * The only module that includes <yaml.h>. It also parses site.yaml and
  * i18n files (frontmatter_parse_yaml) so that every YAML document obeys
@@ -32,7 +37,10 @@ struct yaml_limits {
 
 #define YAML_LIMITS_DEFAULT { 64 * 1024, 32, 100000 }
 
+enum frontmatter_format { FRONTMATTER_NONE, FRONTMATTER_YAML, FRONTMATTER_TOML, FRONTMATTER_JSON };
+
 struct frontmatter {
+	enum frontmatter_format format;
 	const struct value *root; /* a VALUE_MAP, or NULL when the file has none */
 	const char *body;         /* points into the source given (after the BOM) */
 	size_t body_len;
@@ -40,7 +48,9 @@ struct frontmatter {
 };
 
 /* Splits src (a whole .md file) and parses its front matter. A file with no
- * opening `---` line has no front matter (root NULL, body = whole file).
+ * opening `---` or `+++` line and not starting with `{"` (or `{}`) has no
+ * front matter (root NULL, body = whole file). The same limits bound every
+ * format (for TOML: max_bytes, max_depth and max_nodes).
  * An empty front matter (`---` then `---`) gives an empty VALUE_MAP.
  * An opening `---` without a closing `---` or `...` line is an error.
  * Returns 0, or -1 after adding diagnostics naming path:line. */

@@ -8,6 +8,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/suggest.h"
 #include "base/value.h"
 #include "content/dates.h"
 #include "site/page.h"
@@ -16,6 +17,7 @@
 #include <stdarg.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -326,8 +328,20 @@ static void category_field(struct sctx *s)
 		{ "practice", CATEGORY_PRACTICE },
 	};
 	const struct value *v = value_get(s->root, "category");
-	if (absent(v))
+	if (absent(v)) {
+		/* Hugo's `categories` taxonomy: a Loa category among them counts */
+		const struct value *cs = value_get(s->root, "categories");
+		size_t n = cs && cs->kind == VALUE_LIST ? cs->n : cs && cs->kind == VALUE_SCALAR;
+		for (size_t j = 0; j < n; j++) {
+			const struct value *c = cs->kind == VALUE_LIST ? cs->items[j] : cs;
+			for (size_t i = 0; c->kind == VALUE_SCALAR && i < sizeof(cats) / sizeof(cats[0]); i++)
+				if (!strcmp(c->str, cats[i].name)) {
+					s->p->category = cats[i].cat;
+					return;
+				}
+		}
 		return;
+	}
 	if (v->kind == VALUE_SCALAR)
 		for (size_t i = 0; i < sizeof(cats) / sizeof(cats[0]); i++)
 			if (!strcmp(v->str, cats[i].name)) {
@@ -471,6 +485,8 @@ int schema_apply(struct page *p, const struct value *root, struct arena *a,
 	p->title = required_text(&s, root, "title", NULL, NULL);
 	p->slug = text_field(&s, root, "slug");
 	p->summary = text_field(&s, root, "summary");
+	if (!p->summary) /* Hugo's name for the same thing */
+		p->summary = text_field(&s, root, "description");
 	url_field(&s, root, "image", &p->image);
 	tags_field(&s);
 	bool_field(&s, "draft", &p->draft);
@@ -508,4 +524,169 @@ int schema_apply(struct page *p, const struct value *root, struct arena *a,
 		diag_warning(diags, p->path, value_get(root, "lastmod")->line, 0,
 			     "'lastmod' is before 'date'");
 	return s.errors ? -1 : 0;
+}
+
+/* ---- unknown keys ------------------------------------------------------ */
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static void key_note(struct key_check *kc, const struct value *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void key_note(struct key_check *kc, const struct value *at, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(kc->diags, kc->strict ? DIAG_ERROR : DIAG_WARNING, kc->path, at->line, at->col,
+		  fmt, ap);
+	va_end(ap);
+	kc->unknown++;
+}
+
+/* Words no edit distance finds: what people coming from elsewhere write. */
+static const struct {
+	const char *wrong, *right;
+} synonyms[] = {
+	{ "link", "url" },	   { "href", "url" },	       { "label", "name" },
+	{ "title", "name" },	   { "modified", "lastmod" },  { "updated", "lastmod" },
+	{ "published", "date" },   { "pubdate", "date" },      { "publishdate", "date" },
+	{ "categories", "category" }, { "writer", "author" },
+};
+
+static bool in_list(const char *k, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(k, list[i]))
+			return true;
+	return false;
+}
+
+static bool in_list_ci(const char *k, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcasecmp(k, list[i]))
+			return true;
+	return false;
+}
+
+static const char *closest(const char *k, const char *const *known, size_t n)
+{
+	for (size_t i = 0; i < COUNT(synonyms); i++)
+		if (!strcasecmp(k, synonyms[i].wrong) && in_list(synonyms[i].right, known, n))
+			return synonyms[i].right;
+	return suggest_closest(k, known, n);
+}
+
+void schema_check_map_keys(struct key_check *kc, const struct value *map, const char *where,
+			   const char *const *known, size_t nknown, const char *const *quiet,
+			   size_t nquiet)
+{
+	if (!map || map->kind != VALUE_MAP)
+		return;
+	for (size_t i = 0; i < map->n; i++) {
+		const struct value *k = map->items[2 * i];
+		if (k->kind != VALUE_SCALAR || in_list(k->str, known, nknown) ||
+		    in_list_ci(k->str, quiet, nquiet))
+			continue;
+		const char *s = closest(k->str, known, nknown);
+		if (where && s)
+			key_note(kc, k, "unknown key '%.80s' in %s (did you mean '%s'?)", k->str, where,
+				 s);
+		else if (where)
+			key_note(kc, k, "unknown key '%.80s' in %s", k->str, where);
+		else if (s)
+			key_note(kc, k, "unknown key '%.80s' (did you mean '%s'?)", k->str, s);
+		else
+			key_note(kc, k, "unknown key '%.80s'", k->str);
+	}
+}
+
+/* Hugo's front matter keys that do something in Hugo Loa does not do:
+ * named with what Loa does instead, never silently dropped. */
+static bool hugo_hint(struct key_check *kc, const struct value *k)
+{
+	const char *n = k->str;
+	if (!strcmp(n, "aliases")) {
+		key_note(kc, k, "'aliases' (Hugo's redirects) is not supported: Loa writes no redirect pages");
+	} else if (!strcmp(n, "url")) {
+		key_note(kc, k, "'url' is not used: Loa makes the URL from 'slug' and site.yaml's permalinks");
+	} else if (!strcasecmp(n, "publishDate") || !strcasecmp(n, "expiryDate") ||
+		   !strcasecmp(n, "type") || !strcasecmp(n, "outputs") || !strcasecmp(n, "menu") ||
+		   !strcasecmp(n, "cascade") || !strcasecmp(n, "build") || !strcasecmp(n, "headless") ||
+		   !strcasecmp(n, "resources") || !strcasecmp(n, "markup") ||
+		   !strcasecmp(n, "translationKey") || !strcasecmp(n, "sitemap") ||
+		   !strcasecmp(n, "isCJKLanguage") || !strcasecmp(n, "linkTitle")) {
+		if (!strcasecmp(n, "publishDate"))
+			key_note(kc, k, "'%s' is Hugo's; Loa schedules a page by 'date'", n);
+		else
+			key_note(kc, k, "'%s' is a Hugo setting Loa does not use", n);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+size_t schema_check_keys(const struct page *p, const struct value *root, bool strict,
+			 struct diag_list *diags)
+{
+	static const char *const all[] = { "title", "slug", "summary", "tags", "draft", "date",
+					   "lastmod", "image", "weight", "layout" };
+	static const char *const news[] = { "category", "author" };
+	static const char *const school[] = { "district", "province", "address", "phone",
+					      "email", "website", "models" };
+	static const char *const plan[] = { "number", "issued", "issuer", "signer", "activities" };
+	/* Hugo's names kept for templates (page.params) without a word:
+	 * information, not behaviour */
+	static const char *const quiet[] = { "description", "categories", "series", "keywords",
+					     "authors", "author", "images", "toc", "params" };
+	static const char *const model_keys[] = { "title", "year", "level" };
+	static const char *const act_keys[] = { "id", "name", "lead", "partners", "due", "product" };
+	struct key_check kc = { p->path, strict, diags, 0 };
+	if (!root || root->kind != VALUE_MAP)
+		return 0;
+	const char *known[COUNT(all) + COUNT(school)];
+	size_t n = 0;
+	for (size_t i = 0; i < COUNT(all); i++)
+		known[n++] = all[i];
+	const char *const *extra = NULL;
+	size_t nextra = 0;
+	if (p->kind == PAGE_NEWS)
+		extra = news, nextra = COUNT(news);
+	else if (p->kind == PAGE_SCHOOL)
+		extra = school, nextra = COUNT(school);
+	else if (p->kind == PAGE_PLAN)
+		extra = plan, nextra = COUNT(plan);
+	for (size_t i = 0; i < nextra; i++)
+		known[n++] = extra[i];
+	/* Hugo's keys first, so that `aliases` is not "did you mean …" */
+	for (size_t i = 0; i < root->n; i++) {
+		const struct value *k = root->items[2 * i];
+		if (k->kind == VALUE_SCALAR && !in_list(k->str, known, n))
+			(void)hugo_hint(&kc, k);
+	}
+	/* named by hugo_hint already (Hugo's keys are case-insensitive) */
+	static const char *const hugo_named[] = { "aliases", "url", "publishDate", "expiryDate",
+						  "type", "outputs", "menu", "cascade", "build",
+						  "headless", "resources", "markup", "translationKey",
+						  "sitemap", "isCJKLanguage", "linkTitle" };
+	const char *q[COUNT(quiet) + COUNT(hugo_named)];
+	size_t nq = 0;
+	for (size_t i = 0; i < COUNT(quiet); i++)
+		q[nq++] = quiet[i];
+	for (size_t i = 0; i < COUNT(hugo_named); i++)
+		q[nq++] = hugo_named[i];
+	schema_check_map_keys(&kc, root, NULL, known, n, q, nq);
+	char where[64];
+	const struct value *models = p->kind == PAGE_SCHOOL ? value_get(root, "models") : NULL;
+	for (size_t i = 0; models && models->kind == VALUE_LIST && i < models->n; i++) {
+		snprintf(where, sizeof(where), "models[%zu]", i + 1);
+		schema_check_map_keys(&kc, models->items[i], where, model_keys, COUNT(model_keys),
+				      NULL, 0);
+	}
+	const struct value *acts = p->kind == PAGE_PLAN ? value_get(root, "activities") : NULL;
+	for (size_t i = 0; acts && acts->kind == VALUE_LIST && i < acts->n; i++) {
+		snprintf(where, sizeof(where), "activities[%zu]", i + 1);
+		schema_check_map_keys(&kc, acts->items[i], where, act_keys, COUNT(act_keys), NULL, 0);
+	}
+	return kc.unknown;
 }

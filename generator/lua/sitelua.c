@@ -2,6 +2,7 @@
 #include "lua/sitelua.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/suggest.h"
 #include "base/value.h"
 #include "base/xalloc.h"
 #include "content/text.h"
@@ -1120,10 +1121,39 @@ int sitelua_render_page(struct sitelua *sl, size_t page_index, const char *body_
 	const char *layout = NULL;
 	const struct value *lv = value_get(p->front, "layout");
 	char name[128];
-	if (lv && lv->kind == VALUE_SCALAR) {
-		snprintf(name, sizeof(name), "%s.html", lv->str);
-		if (theme_has(sl->theme, name))
-			layout = name;
+	if (lv && !value_is_null(lv)) {
+		/* a typo must not quietly fall back to the kind's layout */
+		if (lv->kind == VALUE_SCALAR && strlen(lv->str) < sizeof(name) - 5) {
+			snprintf(name, sizeof(name), "%s.html", lv->str);
+			if (!strchr(lv->str, '/') && theme_has(sl->theme, name))
+				layout = name;
+		}
+		if (!layout) {
+			struct buf names = BUF_INIT;
+			theme_layout_names(sl->theme, &names);
+			/* the closest name, from a copy split at ", " */
+			const char *near = NULL;
+			char *copy = xstrdup(names.len ? names.ptr : "");
+			const char *list[256];
+			size_t n = 0;
+			for (char *q = copy, *tok; n < 256 && (tok = strsep(&q, ","));)
+				list[n++] = tok + (*tok == ' ');
+			if (lv->kind == VALUE_SCALAR)
+				near = suggest_closest(lv->str, list, n);
+			if (near)
+				diag_error(d, p->path, lv->line, lv->col,
+					   "unknown layout '%.80s' (did you mean '%s'? the theme's layouts: %s)",
+					   lv->str, near, names.ptr);
+			else
+				diag_error(d, p->path, lv->line, lv->col,
+					   "unknown layout '%.80s' (the theme's layouts: %s)",
+					   lv->kind == VALUE_SCALAR ? lv->str : "(not text)",
+					   names.len ? names.ptr : "none");
+			free(copy);
+			buf_release(&names);
+			lua_pop(L, 1);
+			return -1;
+		}
 	}
 	if (!layout) {
 		snprintf(name, sizeof(name), "%s.html", page_kind_name(p->kind));

@@ -1862,6 +1862,20 @@ bool theme_has(const struct theme *t, const char *layout)
 	return t && layout && find_layout(t, layout) != NULL;
 }
 
+void theme_layout_names(const struct theme *t, struct buf *out)
+{
+	/* layouts are sorted by name: the list reads the same every time */
+	for (size_t i = 0; t && i < t->n; i++) {
+		const char *name = t->layouts[i].name;
+		size_t n = strlen(name);
+		if (strchr(name, '/') || !has_suffix(name, ".html"))
+			continue;
+		if (out->len)
+			buf_puts(out, ", ");
+		buf_add(out, name, n - 5);
+	}
+}
+
 struct render_args {
 	const struct theme *t;
 	const char *layout;

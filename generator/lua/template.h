@@ -77,6 +77,9 @@ int theme_load_files(struct theme **out, struct luavm *vm, const struct theme_fi
 /* Before luavm_close of the vm it was loaded into. NULL is fine. */
 void theme_free(struct theme *t);
 bool theme_has(const struct theme *t, const char *layout);
+/* The names a page's `layout:` may take (top-level layouts without
+ * `.html`, partials left out), comma-separated, appended to out. */
+void theme_layout_names(const struct theme *t, struct buf *out);
 
 /* Renders layout ("news.html") with the context table on top of the Lua
  * stack (popped) and appends the HTML to out. */

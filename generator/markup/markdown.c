@@ -705,6 +705,70 @@ static bool is_shortcode_para(const struct lines *li, const char *src, size_t le
 	return yes;
 }
 
+/* A paragraph holding `{{< x >}}` among other text, or Hugo's `{{% x %}}`:
+ * it stays text, and the first one of the paragraph is named. Only text
+ * is searched (cmark splits it at `<`, so runs of text nodes are joined):
+ * `{{< x >}}` in a code span is an example, not a shortcode. */
+static void warn_inline_shortcode(struct render *r, cmark_node *para, const struct lines *li,
+				  const char *src, size_t len)
+{
+	struct buf run = BUF_INIT;
+	cmark_node *first = NULL;
+	for (cmark_node *c = cmark_node_first_child(para);; c = cmark_node_next(c)) {
+		if (c && cmark_node_get_type(c) == CMARK_NODE_TEXT) {
+			const char *lit = cmark_node_get_literal(c);
+			if (!first)
+				first = c;
+			buf_puts(&run, lit ? lit : "");
+			continue;
+		}
+		const char *at = NULL, *a = NULL, *b = NULL;
+		if (run.len) {
+			a = memmem(run.ptr, run.len, "{{<", 3);
+			b = memmem(run.ptr, run.len, "{{%", 3);
+			at = a && (!b || a < b) ? a : b;
+		}
+		if (at) {
+			const char *name = at + 3, *end = run.ptr + run.len;
+			while (name < end && is_blank(*name))
+				name++;
+			int nlen = 0;
+			while (name + nlen < end && nlen < SHORTCODE_MAX_NAME && is_name_char(name[nlen]))
+				nlen++;
+			/* the run is on one line (a line break is a node of its
+			 * own): its line from cmark, the column from the source,
+			 * as cmark's inline columns are not reliable */
+			int line = cmark_node_get_start_line(first), col = 0;
+			if (line < 1)
+				line = cmark_node_get_start_line(para);
+			if (line >= 1 && (size_t)line <= li->n) {
+				size_t from = li->start[line - 1];
+				size_t to = (size_t)line < li->n ? li->start[line] : len;
+				const char *hit = memmem(src + from, to - from, at, 3);
+				if (hit)
+					col = (int)(hit - (src + from)) + 1;
+			}
+			if (r->warned[WARN_SHORTCODE]++ < MAX_WARNINGS_PER_KIND) {
+				line += r->opts->line_offset;
+				if (at == b)
+					diag_warning(r->diags, r->opts->path, line, col,
+						     "Hugo shortcode '{{%% %.*s %%}}' left as text (Loa's shortcodes are '{{< name >}}')",
+						     nlen, name);
+				else
+					diag_warning(r->diags, r->opts->path, line, col,
+						     "shortcode '%.*s' inside a paragraph left as text (put '{{< ... >}}' alone in its paragraph)",
+						     nlen, name);
+			}
+			break;
+		}
+		buf_reset(&run);
+		first = NULL;
+		if (!c)
+			break;
+	}
+	buf_release(&run);
+}
+
 /* Calls the callback for paragraph n (a candidate) and, when it gives HTML,
  * puts a custom block holding that HTML in the paragraph's place. */
 static void expand_one(struct render *r, cmark_node *n, const struct lines *li, const char *src,
@@ -716,8 +780,12 @@ static void expand_one(struct render *r, cmark_node *n, const struct lines *li, 
 	struct shortcode sc = { .store = BUF_INIT };
 	struct buf html = BUF_INIT, err = BUF_INIT;
 
-	if (!para_source(li, src, len, n, &text, &tlen, &multi) || !starts_shortcode(text, tlen))
+	if (!para_source(li, src, len, n, &text, &tlen, &multi))
 		goto done;
+	if (!starts_shortcode(text, tlen)) {
+		warn_inline_shortcode(r, n, li, src, len);
+		goto done;
+	}
 	if (multi) {
 		/* `{{< x >}}` followed by text without a blank line */
 		if (memmem(text, tlen, ">}}", 3))
@@ -761,7 +829,7 @@ static void expand_shortcodes(struct render *r, cmark_node *doc, const char *src
 	cmark_node **cand = NULL;
 	size_t ncand = 0, cap = 0;
 
-	if (!r->opts->shortcode || !memmem(src, len, "{{<", 3))
+	if (!r->opts->shortcode || (!memmem(src, len, "{{<", 3) && !memmem(src, len, "{{%", 3)))
 		return;
 	index_lines(&li, src, len);
 	/* collect first: replacing nodes while iterating would confuse the

@@ -7,6 +7,7 @@
 #include "content/schema.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,9 +153,23 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 	const struct value *v;
 	err |= get_string(c, root, "title", &c->title, d);
 	err |= get_string(c, root, "description", &c->description, d);
-	err |= get_string(c, root, "base_url", &c->base_url, d);
+	/* Hugo's names, read when Loa's own is absent (same meaning) */
+	err |= get_string(c, root, value_get(root, "base_url") ? "base_url" :
+				   value_get(root, "baseURL") ? "baseURL" : "baseurl",
+			  &c->base_url, d);
+	const char *lang_code = NULL;
+	if (!value_get(root, "language") &&
+	    get_string(c, root, "languageCode", &lang_code, d) == 0 && lang_code) {
+		/* `vi-VN` → `vi`: Loa's languages are the i18n file names */
+		char *l = arena_strndup(a, lang_code, strcspn(lang_code, "-_"));
+		for (char *q = l; *q; q++)
+			if (*q >= 'A' && *q <= 'Z')
+				*q = (char)(*q - 'A' + 'a');
+		c->language = l;
+	}
 	err |= get_string(c, root, "language", &c->language, d);
-	err |= get_string(c, root, "timezone", &c->timezone, d);
+	err |= get_string(c, root, value_get(root, "timezone") ? "timezone" : "timeZone",
+			  &c->timezone, d);
 	err |= get_string(c, root, "theme", &c->theme, d);
 	if ((v = value_get(root, "content"))) {
 		err |= get_string(c, v, "dir", &c->content_dir, d);
@@ -166,7 +181,8 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 		err |= get_string(c, v, "plan", &c->permalink_plan, d);
 	}
 	n = c->page_size;
-	err |= get_int(c, root, "page_size", 1, 1000, &n, d);
+	err |= get_int(c, root, value_get(root, "page_size") ? "page_size" : "paginate", 1, 1000,
+		       &n, d);
 	c->page_size = (int)n;
 	if ((v = value_get(root, "outreach"))) {
 		n = c->outreach_monthly;
@@ -206,4 +222,55 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 	if (!err)
 		c->base_path = base_path_of(a, c->base_url);
 	return err ? -1 : 0;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+size_t config_check_keys(const struct site_config *c, bool strict, struct diag_list *d)
+{
+	static const char *const top[] = { "title", "description", "base_url", "language",
+					   "timezone", "theme", "content", "permalinks",
+					   "page_size", "outreach", "markdown", "limits",
+					   "plugins", "schools", "menu", "params" };
+	/* Hugo's names config_load reads as Loa's */
+	static const char *const hugo[] = { "baseURL", "paginate", "languageCode", "timeZone" };
+	static const char *const content[] = { "dir" };
+	static const char *const permalinks[] = { "news", "centre_news", "school", "plan" };
+	static const char *const outreach[] = { "monthly", "semester_policy" };
+	static const char *const markdown[] = { "unsafe" };
+	static const char *const limits[] = { "file_size_kb", "render_seconds", "render_memory_mb",
+					      "plugin_seconds", "max_removed" };
+	static const char *const school[] = { "authors" };
+	static const char *const menu[] = { "name", "url", "weight" };
+	static const struct {
+		const char *key;
+		const char *const *known;
+		size_t n;
+	} maps[] = {
+		{ "content", content, COUNT(content) },
+		{ "permalinks", permalinks, COUNT(permalinks) },
+		{ "outreach", outreach, COUNT(outreach) },
+		{ "markdown", markdown, COUNT(markdown) },
+		{ "limits", limits, COUNT(limits) },
+	};
+	struct key_check kc = { c->path, strict, d, 0 };
+	const struct value *root = c->root;
+	if (!root)
+		return 0;
+	schema_check_map_keys(&kc, root, NULL, top, COUNT(top), hugo, COUNT(hugo));
+	for (size_t i = 0; i < COUNT(maps); i++)
+		schema_check_map_keys(&kc, value_get(root, maps[i].key), maps[i].key, maps[i].known,
+				      maps[i].n, NULL, 0);
+	char where[160];
+	const struct value *v = value_get(root, "schools");
+	for (size_t i = 0; v && v->kind == VALUE_MAP && i < v->n; i++) {
+		snprintf(where, sizeof(where), "schools.%.80s", v->items[2 * i]->str);
+		schema_check_map_keys(&kc, v->items[2 * i + 1], where, school, COUNT(school), NULL, 0);
+	}
+	v = value_get(root, "menu");
+	for (size_t i = 0; v && v->kind == VALUE_LIST && i < v->n; i++) {
+		snprintf(where, sizeof(where), "menu[%zu]", i + 1);
+		schema_check_map_keys(&kc, v->items[i], where, menu, COUNT(menu), NULL, 0);
+	}
+	return kc.unknown;
 }

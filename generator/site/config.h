@@ -49,4 +49,10 @@ struct site_config {
 int config_load(struct site_config *c, struct arena *a, const char *path, const char *src,
 		size_t len, struct diag_list *diags);
 
+/* Names each key of site.yaml Loa does not read (see schema_check_keys):
+ * warnings, errors when strict. Hugo's `baseURL`, `paginate`,
+ * `languageCode` and `timeZone` are read as base_url, page_size, language
+ * and timezone when those are absent. Returns the number of unknown keys. */
+size_t config_check_keys(const struct site_config *c, bool strict, struct diag_list *diags);
+
 #endif

@@ -273,7 +273,9 @@ static struct page *load_page(struct site *s, size_t file_index, struct buf *scr
 		diag_error(d, f->path, 1, 0, "empty file: a page needs front matter with a title");
 		return NULL;
 	}
-	if (schema_apply(p, fm.root, a, d) < 0)
+	/* unknown keys first: `titel:` explains the missing title after it */
+	size_t unknown = schema_check_keys(p, fm.root, s->opts.strict, d);
+	if (schema_apply(p, fm.root, a, d) < 0 || (unknown && s->opts.strict))
 		return NULL;
 	p->front = fm.root;
 	p->body = fm.body;
@@ -590,6 +592,8 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 		goto done;
 	char *cfg = arena_strndup(&s->arena, scratch.ptr, got == 0 ? scratch.len : 0);
 	if (config_load(&s->config, &s->arena, "site.yaml", cfg, got == 0 ? scratch.len : 0, d) < 0)
+		goto done;
+	if (config_check_keys(&s->config, opts->strict, d) && opts->strict)
 		goto done;
 	/* the size limit of site.yaml applies to content from here on */
 	repo_free(s->repo);

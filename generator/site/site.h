@@ -33,6 +33,7 @@ struct site_options {
 	const char *ref;       /* NULL: HEAD */
 	bool worktree;
 	bool drafts, future;
+	bool strict;           /* --strict: unknown keys are errors */
 	int64_t now;           /* "today": --now, SOURCE_DATE_EPOCH or the clock */
 	/* Called once site.yaml is read, before content pages and bundle
 	 * files claim their outputs in site->claims: the caller claims there

@@ -1,5 +1,7 @@
 /* Fuzz target: content/frontmatter — splitting a .md file and parsing its
- * YAML with libyaml's event API under our limits. Invariants: no crash or
+ * YAML with libyaml's event API under our limits, Hugo's TOML (`+++`, through
+ * toml++ in content/toml.cpp) and JSON (`{`, libyaml then the JSON check;
+ * seeds toml-* and json-* start there). Invariants: no crash or
  * leak; failure always comes with an error naming the file and a line
  * inside the input; success gives a map (or no front matter) and a body
  * that lies inside the input. The same bytes are also parsed as a whole

@@ -512,6 +512,231 @@ TEST(test_parse_yaml_document)
 	arena_release(&a);
 }
 
+/* ---- TOML and JSON (Hugo's formats) ---------------------------------- */
+
+TEST(test_toml_tree)
+{
+	struct arena a = ARENA_INIT;
+	struct diag_list d = DIAG_LIST_INIT;
+	struct frontmatter fm;
+	const char *src = "+++\n"
+			  "title = \"Hội thảo\"\n"
+			  "date = 2024-01-15T08:30:00+07:00\n"
+			  "lastmod = 2024-02-01\n"
+			  "draft = false\n"
+			  "weight = 3\n"
+			  "ratio = 1.5\n"
+			  "tags = [\"a\", \"b\"]\n"
+			  "[[models]]\n"
+			  "title = \"x\"\n"
+			  "year = \"2022-2023\"\n"
+			  "+++\n"
+			  "Body\n";
+	CHECK_INT_EQ(parse(&fm, &a, &d, src, strlen(src)), 0);
+	CHECK_INT_EQ(d.len, 0);
+	CHECK_INT_EQ(fm.format, FRONTMATTER_TOML);
+	CHECK(fm.root && fm.root->kind == VALUE_MAP);
+	if (!fm.root)
+		goto out;
+	const struct value *t = value_get(fm.root, "title");
+	CHECK(t && !t->plain && t->line == 2 && t->col == 9);
+	if (t)
+		CHECK_STR_EQ(t->str, "Hội thảo");
+	const struct value *dt = value_get(fm.root, "date");
+	CHECK(dt && dt->plain && dt->line == 3);
+	if (dt)
+		CHECK_STR_EQ(dt->str, "2024-01-15T08:30:00+07:00");
+	const struct value *lm = value_get(fm.root, "lastmod");
+	if (lm)
+		CHECK_STR_EQ(lm->str, "2024-02-01");
+	CHECK(lm != NULL);
+	const struct value *dr = value_get(fm.root, "draft");
+	CHECK(dr && dr->plain && !strcmp(dr->str, "false"));
+	const struct value *w = value_get(fm.root, "weight");
+	CHECK(w && w->plain && !strcmp(w->str, "3"));
+	const struct value *r = value_get(fm.root, "ratio");
+	CHECK(r && !strcmp(r->str, "1.5"));
+	const struct value *tags = value_get(fm.root, "tags");
+	CHECK(tags && tags->kind == VALUE_LIST && tags->n == 2 && tags->line == 8);
+	const struct value *models = value_get(fm.root, "models");
+	CHECK(models && models->kind == VALUE_LIST && models->n == 1);
+	if (models && models->n == 1) {
+		CHECK_INT_EQ(models->items[0]->kind, VALUE_MAP);
+		const struct value *y = value_get(models->items[0], "year");
+		CHECK(y && y->line == 11 && !strcmp(y->str, "2022-2023"));
+	}
+	CHECK_STR_EQ(fm.body, "Body\n");
+	CHECK_INT_EQ(fm.body_line, 13);
+out:
+	diag_list_release(&d);
+	arena_release(&a);
+}
+
+TEST(test_toml_errors)
+{
+	struct arena a = ARENA_INIT;
+	struct frontmatter fm;
+	static const struct {
+		const char *src;
+		int line;
+		const char *msg;
+	} cases[] = {
+		{ "+++\ntitle = \"a\"\ndate = \n+++\n", 3, "TOML front matter: " },
+		{ "+++\ntitle = \"a\"\ntitle = \"b\"\n+++\n", 3, "TOML front matter: " },
+		{ "+++\ntitle: a\n+++\n", 2, "TOML front matter: " },
+		{ "+++\ntitle = \"a\"\n", 1, "TOML front matter has no closing '+++' line" },
+		{ "+++\nt = \"a\\u0000b\"\n+++\n", 2, "NUL" },
+		{ "+++\nt = \"\xff\"\n+++\n", 2, "TOML front matter: " },
+		/* toml++ asserted here (an abort of the whole build) */
+		{ "+++\n[[[x]]]\n+++\n", 2, "TOML front matter: " },
+		{ "+++\n[[[[[[[]]]]]]]\n+++\n", 2, "TOML front matter: " },
+		/* toml++ reached __builtin_unreachable on these letters */
+		{ "+++\nđ = 1\n+++\n", 2, "TOML front matter: " },
+		{ "+++\ntitle = \"a\" ư\n+++\n", 2, "TOML front matter: " },
+		{ "+++\ntiêu đề = \"a\"\n+++\n", 2, "TOML front matter: " },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct diag_list d = DIAG_LIST_INIT;
+		CHECK_INT_EQ(parse(&fm, &a, &d, cases[i].src, strlen(cases[i].src)), -1);
+		CHECK_INT_EQ(first_line(&d), cases[i].line);
+		CHECK_CONTAINS(first_msg(&d), cases[i].msg);
+		diag_list_release(&d);
+	}
+	arena_release(&a);
+}
+
+TEST(test_toml_bounds)
+{
+	struct arena a = ARENA_INIT;
+	struct frontmatter fm;
+	struct buf b = BUF_INIT;
+	struct diag_list d = DIAG_LIST_INIT;
+	/* 40 nested arrays: over the depth limit of 32 */
+	buf_puts(&b, "+++\nx = ");
+	for (int i = 0; i < 40; i++)
+		buf_putc(&b, '[');
+	for (int i = 0; i < 40; i++)
+		buf_putc(&b, ']');
+	buf_puts(&b, "\n+++\n");
+	CHECK_INT_EQ(parse(&fm, &a, &d, b.ptr, b.len), -1);
+	CHECK_CONTAINS(first_msg(&d), "nesting too deep");
+	CHECK_INT_EQ(first_line(&d), 2);
+	diag_list_release(&d);
+	/* 100,000 nested arrays: toml++'s own limit stops it, no stack overflow */
+	buf_reset(&b);
+	buf_puts(&b, "+++\nx = ");
+	for (int i = 0; i < 100000; i++)
+		buf_putc(&b, '[');
+	buf_puts(&b, "\n+++\n");
+	struct yaml_limits big = { 1024 * 1024, 32, 100000 };
+	CHECK_INT_EQ(frontmatter_parse(&fm, &a, "x.md", b.ptr, b.len, &big, &d), -1);
+	CHECK_CONTAINS(first_msg(&d), "TOML front matter: ");
+	diag_list_release(&d);
+	/* size */
+	buf_reset(&b);
+	buf_puts(&b, "+++\n");
+	for (int i = 0; i < 7000; i++)
+		buf_addf(&b, "k%d = \"xxxxx\"\n", i);
+	buf_puts(&b, "+++\n");
+	CHECK_INT_EQ(parse(&fm, &a, &d, b.ptr, b.len), -1);
+	CHECK_CONTAINS(first_msg(&d), "front matter larger than 64 KiB");
+	diag_list_release(&d);
+	/* node count */
+	struct yaml_limits few = { 64 * 1024, 32, 10 };
+	const char *many = "+++\na = [1,2,3,4,5,6,7,8,9,10,11,12]\n+++\n";
+	CHECK_INT_EQ(frontmatter_parse(&fm, &a, "x.md", many, strlen(many), &few, &d), -1);
+	CHECK_CONTAINS(first_msg(&d), "too many values");
+	diag_list_release(&d);
+	buf_release(&b);
+	arena_release(&a);
+}
+
+TEST(test_json_tree)
+{
+	struct arena a = ARENA_INIT;
+	struct diag_list d = DIAG_LIST_INIT;
+	struct frontmatter fm;
+	/* JSON as JSON writers write it: no space after ':', tabs, escapes
+	 * YAML 1.1 lacks (\/), a surrogate pair, a brace inside a string, the
+	 * closing brace at column 1 */
+	const char *src = "{\n"
+			  "\t\"title\":\"Hội \\\"thảo\\\" {x} a\\/b \\u00e9 \\ud83d\\ude00\",\n"
+			  "  \"date\": \"2024-01-15\",\n"
+			  "  \"draft\":false, \"weight\": -12, \"r\": 1.5e3, \"n\": null,\n"
+			  "  \"tags\": [\"a\",\n"
+			  "\"b\"],\n"
+			  "  \"nested\": {\"k\": [1, {\"x\": true}]}\n"
+			  "}\n"
+			  "Body {\n";
+	CHECK_INT_EQ(parse(&fm, &a, &d, src, strlen(src)), 0);
+	CHECK_STR_EQ(first_msg(&d), "(no diagnostic)");
+	CHECK_INT_EQ(fm.format, FRONTMATTER_JSON);
+	CHECK(fm.root && fm.root->kind == VALUE_MAP);
+	if (!fm.root)
+		goto out;
+	const struct value *t = value_get(fm.root, "title");
+	CHECK(t && !t->plain && t->line == 2);
+	if (t)
+		CHECK_STR_EQ(t->str, "Hội \"thảo\" {x} a/b é \xF0\x9F\x98\x80");
+	const struct value *dr = value_get(fm.root, "draft");
+	CHECK(dr && dr->plain && !strcmp(dr->str, "false") && dr->line == 4);
+	const struct value *w = value_get(fm.root, "weight");
+	CHECK(w && !strcmp(w->str, "-12"));
+	CHECK(value_is_null(value_get(fm.root, "n")));
+	const struct value *tags = value_get(fm.root, "tags");
+	CHECK(tags && tags->kind == VALUE_LIST && tags->n == 2);
+	CHECK_STR_EQ(fm.body, "Body {\n");
+	CHECK_INT_EQ(fm.body_line, 9);
+out:
+	diag_list_release(&d);
+	arena_release(&a);
+}
+
+TEST(test_json_errors)
+{
+	struct arena a = ARENA_INIT;
+	struct frontmatter fm;
+	static const struct {
+		const char *src;
+		int line;
+		const char *msg;
+	} cases[] = {
+		{ "{\n\"title\": \"a\",\n\"x\": \"b\"\n", 1, "JSON front matter: no closing '}'" },
+		{ "{\n\"title\": \"a\",\n\"title\": \"b\"\n}\n", 3, "JSON front matter: duplicate key 'title'" },
+		{ "{\n\"title\": \"a\"\n\"x\": 1\n}\n", 3, "JSON front matter: " },
+		{ "{\"title\": yes}\n", 1, "JSON front matter: 'yes' is not a JSON value" },
+		{ "{\"title\": \"a\", draft: true}\n", 1, "JSON front matter: key 'draft' must be in double quotes" },
+		{ "{\"title\": \"a\"} trailing\n", 1, "text after the closing '}'" },
+		{ "{\"t\": \"a\\u0000\"}\n", 1, "NUL" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct diag_list d = DIAG_LIST_INIT;
+		CHECK_INT_EQ(parse(&fm, &a, &d, cases[i].src, strlen(cases[i].src)), -1);
+		CHECK_INT_EQ(first_line(&d), cases[i].line);
+		CHECK_CONTAINS(first_msg(&d), cases[i].msg);
+		diag_list_release(&d);
+	}
+	/* not JSON front matter: a shortcode or text starting with '{' */
+	const char *sc = "{{< youtube abc >}}\n";
+	struct diag_list d = DIAG_LIST_INIT;
+	CHECK_INT_EQ(parse(&fm, &a, &d, sc, strlen(sc)), 0);
+	CHECK(fm.root == NULL);
+	/* bounds: depth and size like YAML */
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "{\"x\": ");
+	for (int i = 0; i < 40; i++)
+		buf_puts(&b, "{\"x\": ");
+	buf_puts(&b, "1");
+	for (int i = 0; i < 41; i++)
+		buf_putc(&b, '}');
+	buf_putc(&b, '\n');
+	CHECK_INT_EQ(parse(&fm, &a, &d, b.ptr, b.len), -1);
+	CHECK_CONTAINS(first_msg(&d), "JSON front matter: nesting too deep");
+	diag_list_release(&d);
+	buf_release(&b);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	RUN(test_basic_tree);
@@ -532,5 +757,10 @@ int main(void)
 	RUN(test_node_limit);
 	RUN(test_many_keys_fast);
 	RUN(test_parse_yaml_document);
+	RUN(test_toml_tree);
+	RUN(test_toml_errors);
+	RUN(test_toml_bounds);
+	RUN(test_json_tree);
+	RUN(test_json_errors);
 	return harness_report();
 }

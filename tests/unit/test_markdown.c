@@ -517,7 +517,17 @@ TEST(test_shortcode_not_expanded)
 	CHECK_CONTAINS(r.html.ptr, "<code>{{&lt; card b &gt;}}</code>");
 	CHECK_CONTAINS(r.html.ptr, "<pre><code>{{&lt; card c &gt;}}\n</code></pre>");
 	CHECK_CONTAINS(r.html.ptr, "<pre><code>{{&lt; card d &gt;}}\n</code></pre>");
-	CHECK_INT_EQ(count_diags(&r, "shortcode"), 0);
+	/* only the one inside text is named (Hugo content has many) */
+	CHECK_INT_EQ(count_diags(&r, "shortcode"), 1);
+	CHECK_INT_EQ(diag_line(&r, "shortcode 'card' inside a paragraph left as text", 0), 11);
+	result_release(&r);
+
+	/* Hugo's {{% %}} form, on the second line of a paragraph */
+	render_sc(&r, &log, "Một dòng\nrồi {{% notice info %}} nữa\n");
+	CHECK_INT_EQ(log.calls, 0);
+	CHECK_INT_EQ(count_diags(&r, "Hugo shortcode '{{% notice %}}' left as text"), 1);
+	CHECK_INT_EQ(diag_line(&r, "Hugo shortcode", 0), 12);
+	CHECK_CONTAINS(r.html.ptr, "{{% notice info %}}");
 	result_release(&r);
 
 	/* followed by text on the next line: warned, left */

@@ -2,6 +2,7 @@
  * typed for each kind of page; every error names its line. */
 #include "base/arena.h"
 #include "base/diag.h"
+#include "base/suggest.h"
 #include "base/value.h"
 #include "content/frontmatter.h"
 #include "content/schema.h"
@@ -438,6 +439,139 @@ TEST(test_errors_accumulate)
 	fixture_release(&f);
 }
 
+/* ---- TOML and JSON through the schema; unknown keys ------------------ */
+
+TEST(test_toml_and_json_typed)
+{
+	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
+	/* Hugo's example-site style: dates as quoted strings, Hugo's keys */
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS,
+			   "+++\n"
+			   "author = \"Hugo Authors\"\n"
+			   "title = \"Markdown Syntax Guide\"\n"
+			   "date = \"2019-03-11\"\n"
+			   "description = \"Sample article\"\n"
+			   "tags = [\"markdown\", \"css\"]\n"
+			   "categories = [\"themes\", \"policy\"]\n"
+			   "series = [\"Themes Guide\"]\n"
+			   "aliases = [\"migrate-from-jekyl\"]\n"
+			   "draft = false\n"
+			   "+++\nBody\n"),
+		     0);
+	CHECK_STR_EQ(f.p.title, "Markdown Syntax Guide");
+	CHECK_INT_EQ(f.p.date.year, 2019);
+	CHECK_INT_EQ(f.p.date.day, 11);
+	CHECK_STR_EQ(f.p.summary, "Sample article");
+	CHECK_STR_EQ(f.p.author, "Hugo Authors");
+	CHECK_INT_EQ(f.p.ntags, 2);
+	CHECK_INT_EQ(f.p.category, CATEGORY_POLICY); /* from Hugo's categories */
+	fixture_reset(&f);
+	/* native TOML datetime with an offset, and a type error at its line */
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS,
+			   "+++\ntitle = \"A\"\ndate = 2023-12-31T23:30:00-10:00\nweight = \"x\"\n+++\n"),
+		     -1);
+	CHECK_INT_EQ(f.p.date.year, 2023);
+	CHECK(f.p.date.has_offset && f.p.date.offset_min == -600);
+	check_error(&f, "'weight' must be a whole number", 4);
+	fixture_reset(&f);
+	/* TOML booleans are booleans, a TOML string "true" is not */
+	CHECK_INT_EQ(apply(&f, PAGE_PAGE, "+++\ntitle = \"A\"\ndraft = \"true\"\n+++\n"), -1);
+	check_error(&f, "'draft' must be true or false", 3);
+	fixture_reset(&f);
+	/* JSON */
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS,
+			   "{\n  \"title\": \"J\",\n  \"date\": \"2024-03-05\",\n"
+			   "  \"draft\": true,\n  \"weight\": 7\n}\nBody\n"),
+		     0);
+	CHECK_STR_EQ(f.p.title, "J");
+	CHECK(f.p.draft);
+	CHECK_INT_EQ(f.p.weight, 7);
+	fixture_reset(&f);
+	CHECK_INT_EQ(apply(&f, PAGE_NEWS, "{\n  \"title\": \"J\",\n  \"date\": \"2024-02-30\"\n}\n"), -1);
+	check_error(&f, "invalid date", 3);
+	fixture_release(&f);
+}
+
+TEST(test_suggest)
+{
+	static const char *const keys[] = { "title", "category", "draft", "authors", "base_url",
+					    "page_size", "url" };
+	CHECK_INT_EQ(suggest_distance("titel", "title"), 1);
+	CHECK_INT_EQ(suggest_distance("catgory", "category"), 1);
+	CHECK_INT_EQ(suggest_distance("abc", "abc"), 0);
+	CHECK_INT_EQ(suggest_distance("", "abc"), 3);
+	CHECK_INT_EQ(suggest_distance("ca", "abc"), 3); /* OSA, not unrestricted */
+	CHECK_STR_EQ(suggest_closest("titel", keys, 7), "title");
+	CHECK_STR_EQ(suggest_closest("catgory", keys, 7), "category");
+	CHECK_STR_EQ(suggest_closest("drafts", keys, 7), "draft");
+	CHECK_STR_EQ(suggest_closest("author", keys, 7), "authors");
+	CHECK_STR_EQ(suggest_closest("baseurl", keys, 7), "base_url");
+	CHECK_STR_EQ(suggest_closest("Title", keys, 7), "title");
+	CHECK(suggest_closest("title", keys, 7) == NULL); /* known */
+	CHECK(suggest_closest("zzz", keys, 7) == NULL);
+	CHECK(suggest_closest("link", keys, 7) == NULL);  /* too far: synonyms do it */
+	CHECK(suggest_closest("ttl", keys, 7) == NULL);   /* 2 edits: too many for 3 letters */
+	char long_word[200];
+	memset(long_word, 'a', sizeof(long_word) - 1);
+	long_word[sizeof(long_word) - 1] = '\0';
+	CHECK(suggest_closest(long_word, keys, 7) == NULL);
+}
+
+static const struct diag *find_diag(const struct fixture *f, const char *msg)
+{
+	for (size_t i = 0; i < f->d.len; i++)
+		if (strstr(f->d.items[i].msg, msg))
+			return &f->d.items[i];
+	return NULL;
+}
+
+TEST(test_unknown_keys)
+{
+	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
+	static const struct yaml_limits limits = YAML_LIMITS_DEFAULT;
+	const char *src = "---\n"
+			  "titel: A\n"
+			  "title: A\n"
+			  "date: 2024-01-01\n"
+			  "catgory: policy\n"
+			  "drafts: true\n"
+			  "aliases: [/x/]\n"
+			  "description: d\n"
+			  "zzqx: 1\n"
+			  "---\n";
+	struct frontmatter fm;
+	memset(&f.p, 0, sizeof(f.p));
+	f.p.kind = PAGE_NEWS;
+	f.p.path = "content/x.md";
+	CHECK_INT_EQ(frontmatter_parse(&fm, &f.a, f.p.path, src, strlen(src), &limits, &f.d), 0);
+	CHECK_INT_EQ(schema_check_keys(&f.p, fm.root, false, &f.d), 5);
+	CHECK_INT_EQ(f.d.errors, 0);
+	const struct diag *d = find_diag(&f, "unknown key 'titel' (did you mean 'title'?)");
+	CHECK(d && d->line == 2 && d->col == 1 && d->severity == DIAG_WARNING);
+	d = find_diag(&f, "unknown key 'catgory' (did you mean 'category'?)");
+	CHECK(d && d->line == 5);
+	d = find_diag(&f, "unknown key 'drafts' (did you mean 'draft'?)");
+	CHECK(d && d->line == 6);
+	d = find_diag(&f, "'aliases' (Hugo's redirects) is not supported");
+	CHECK(d && d->line == 7);
+	d = find_diag(&f, "unknown key 'zzqx'");
+	CHECK(d && d->line == 9 && !strstr(d->msg, "did you mean"));
+	CHECK(find_diag(&f, "description") == NULL); /* Hugo's, read as the summary */
+	fixture_reset(&f);
+	/* strict: the same are errors */
+	CHECK_INT_EQ(schema_check_keys(&f.p, fm.root, true, &f.d), 5);
+	CHECK_INT_EQ(f.d.errors, 5);
+	fixture_reset(&f);
+	/* 'category' is a news key: on a school page it is unknown; models */
+	const char *school = "---\ntitle: S\ncategory: policy\nmodels:\n  - titel: M\n---\n";
+	f.p.kind = PAGE_SCHOOL;
+	CHECK_INT_EQ(frontmatter_parse(&fm, &f.a, f.p.path, school, strlen(school), &limits, &f.d), 0);
+	CHECK_INT_EQ(schema_check_keys(&f.p, fm.root, false, &f.d), 2);
+	d = find_diag(&f, "unknown key 'titel' in models[1] (did you mean 'title'?)");
+	CHECK(d && d->line == 5 && d->col == 5);
+	fixture_release(&f);
+}
+
 int main(void)
 {
 	RUN(test_news_valid);
@@ -451,5 +585,8 @@ int main(void)
 	RUN(test_school);
 	RUN(test_plan);
 	RUN(test_errors_accumulate);
+	RUN(test_toml_and_json_typed);
+	RUN(test_suggest);
+	RUN(test_unknown_keys);
 	return harness_report();
 }
