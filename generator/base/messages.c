@@ -103,6 +103,9 @@ static const struct msg_entry catalog[] = {
 	{ "URL %s is already claimed by %s", "URL %s đã được %s dùng" },
 	{ "URL %s is reserved for the site's own pages", "URL %s dành cho các trang của chính trang web" },
 	{ "permalink gives an invalid URL '%s'", "permalink tạo ra URL không hợp lệ '%s'" },
+	{ "permalink '%s' must start with '/'", "mẫu đường dẫn '%s' phải bắt đầu bằng '/'" },
+	{ "permalink '%s': unknown token ':%.*s' (known: :slug, :school, :filename, :section, :year, :month)",
+	  "mẫu đường dẫn '%s': không có mã ':%.*s' (chỉ có: :slug, :school, :filename, :section, :year, :month)" },
 	{ "permalink '%s': unknown or empty token ':%.*s' for %s",
 	  "permalink '%s': mã ':%.*s' không có hoặc rỗng với %s" },
 	{ "not part of a page bundle (a folder with index.md): not published",
@@ -199,6 +202,8 @@ static const struct msg_entry catalog[] = {
 	/* ---- themes and templates ---- */
 	{ "theme: no layouts/*.html found", "giao diện: không có tệp layouts/*.html nào" },
 	{ "cannot read template: %s", "không đọc được mẫu: %s" },
+	{ "unknown filter '%s'", "không có bộ lọc '%s'" },
+	{ "unknown function '%s'", "không có hàm '%s'" },
 	{ "template '%s' not found", "không tìm thấy mẫu '%s'" },
 	{ "layout '%s' not found in the theme", "giao diện không có bố cục '%s'" },
 	{ "'%s': bad template name '%s'", "'%s': tên mẫu không hợp lệ '%s'" },
@@ -248,6 +253,14 @@ static const struct msg_entry catalog[] = {
 	{ "ICU normaliser unavailable: %s", "ICU không có bộ chuẩn hóa: %s" },
 
 	/* ---- building and publishing ---- */
+	{ "%.*s (at %s): the same error rejects all %zu pages, first %s; nothing published",
+	  "%.*s (tại %s): cùng một lỗi làm hỏng cả %zu trang, trang đầu là %s; không xuất bản gì" },
+	{ "%.*s: the same error rejects all %zu pages, first %s; nothing published",
+	  "%.*s: cùng một lỗi làm hỏng cả %zu trang, trang đầu là %s; không xuất bản gì" },
+	{ "%.*s (at %s): the same error rejects %zu pages, all of layout %s, first %s; nothing published",
+	  "%.*s (tại %s): cùng một lỗi làm hỏng %zu trang, mọi trang dùng mẫu %s, trang đầu là %s; không xuất bản gì" },
+	{ "%.*s: the same error rejects %zu pages, all of layout %s, first %s; nothing published",
+	  "%.*s: cùng một lỗi làm hỏng %zu trang, mọi trang dùng mẫu %s, trang đầu là %s; không xuất bản gì" },
 	{ "rendering failed", "dựng trang thất bại" },
 	{ "rendering failed: %.*s", "dựng trang thất bại: %.*s" },
 	{ "rendering exceeded %u s: page skipped (pathological input?)",

@@ -37,6 +37,7 @@ struct build {
 	size_t ncontent;      /* content pages rendered by the pool */
 	size_t *content;      /* their indices into site.pages */
 	bool *ok;             /* per job: rendered and written */
+	struct diag_list *job_diags; /* per rendered job, until site_wide_errors */
 	struct diag_list *diags;
 	struct diag_list worker_diags; /* in a worker: one job's diagnostics */
 	char *theme_dirs[2];
@@ -299,25 +300,190 @@ static void job_done(void *ctx, size_t job, enum pool_status st, const char *dat
 		b->opts->progress(b->opts->progress_ctx, ++b->jobs_done, b->njobs);
 	const char *who = job < b->ncontent ? b->site.pages[b->content[job]]->path
 					    : sitelua_extra(b->sl, job - b->ncontent)->plugin;
+	/* kept apart until site_wide_errors has seen every job */
+	struct diag_list *d = &b->job_diags[job];
 	if (st == POOL_OK || st == POOL_FAILED)
 		manifest_job(b, job, st == POOL_OK, &data, &len);
 	switch (st) {
 	case POOL_OK:
 		b->ok[job] = true;
-		diag_list_decode(b->diags, data, len);
+		diag_list_decode(d, data, len);
 		break;
 	case POOL_FAILED:
-		diag_list_decode(b->diags, data, len);
+		diag_list_decode(d, data, len);
 		break;
 	case POOL_TIMEOUT:
-		diag_error(b->diags, who, 1, 0,
+		diag_error(d, who, 1, 0,
 			   "rendering exceeded %u s: page skipped (pathological input?)",
 			   b->site.config.render_timeout_ms / 1000);
 		break;
 	case POOL_CRASHED:
-		diag_error(b->diags, who, 1, 0, "rendering failed: %.*s", (int)len, data);
+		diag_error(d, who, 1, 0, "rendering failed: %.*s", (int)len, data);
 		break;
 	}
+}
+
+/* The first error of a job's diagnostics, or NULL. */
+static const struct diag *first_error(const struct diag_list *l)
+{
+	for (size_t i = 0; i < l->len; i++)
+		if (l->items[i].severity == DIAG_ERROR)
+			return &l->items[i];
+	return NULL;
+}
+
+/* Two failures are the same fault when their first errors arise at the
+ * same place with the same first line (a traceback may follow). */
+static bool same_fault(const struct diag *x, const struct diag *y)
+{
+	size_t nx = strcspn(x->msg, "\n"), ny = strcspn(y->msg, "\n");
+	return x->line == y->line && strcmp(x->path, y->path) == 0 && nx == ny &&
+	       memcmp(x->msg, y->msg, nx) == 0;
+}
+
+/* A fault that rejects every page of a layout (with at least this many
+ * pages), or every page of the site, is the site's: one error, and
+ * nothing is published. Fewer pages of one layout failing alike stay page
+ * errors: one page's data can break its own render. */
+enum { SITE_FAULT_MIN_PAGES = 3 };
+
+/* The innermost layout line of a Lua traceback in msg ("themes/default/
+ * layouts/base.html:20"), or NULL: where a failing filter was called. */
+static char *layout_call_site(const char *msg)
+{
+	for (const char *p = strchr(msg, '\n'); p; p = strchr(p + 1, '\n')) {
+		const char *q = p + 1;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		size_t n = strcspn(q, "\n");
+		const char *colon = memmem(q, n, ": in ", 5);
+		const char *lay = memmem(q, n, "layouts/", 8);
+		if (colon && lay && lay < colon)
+			return xstrndup(q, (size_t)(colon - q));
+	}
+	return NULL;
+}
+
+static const char *job_layout(struct build *b, size_t job, char *name, size_t size)
+{
+	if (job < b->ncontent)
+		return sitelua_page_layout(b->sl, b->content[job], name, size);
+	const char *layout = sitelua_extra(b->sl, job - b->ncontent)->layout;
+	return layout ? layout : "";
+}
+
+/* Moves the rendered jobs' diagnostics to b->diags: a site-wide fault
+ * becomes one error with its count, every other failure is reported on
+ * the page it rejected. Returns -1 when a fault was site-wide. */
+static int site_wide_errors(struct build *b)
+{
+	size_t n = b->njobs, failed = 0, nfaults = 0;
+	char name[128], other[128];
+	/* fault[j]: index of the job whose first error is j's site-wide fault */
+	size_t *fault = xcalloc(n + 1, sizeof(*fault));
+	bool *broken = xcalloc(n + 1, sizeof(*broken));
+	size_t pages = 0; /* jobs rendered with a layout (not a plugin's plain file) */
+	for (size_t j = 0; j < n; j++) {
+		fault[j] = SIZE_MAX;
+		if (!*job_layout(b, j, name, sizeof(name)))
+			continue;
+		pages++;
+		failed += !b->ok[j] && first_error(&b->job_diags[j]);
+	}
+	bool whole = pages > 1 && failed == pages;
+	/* a layout all of whose pages failed alike, or the whole site */
+	for (size_t j = 0; j < n; j++) {
+		const struct diag *e = b->ok[j] ? NULL : first_error(&b->job_diags[j]);
+		if (!e || broken[j])
+			continue;
+		if (whole) { /* nothing to publish: each distinct fault is the site's */
+			broken[j] = true;
+			continue;
+		}
+		const char *layout = job_layout(b, j, name, sizeof(name));
+		size_t total = 0, alike = 0;
+		for (size_t k = 0; k < n; k++) {
+			if (strcmp(job_layout(b, k, other, sizeof(other)), layout) != 0)
+				continue;
+			total++;
+			const struct diag *f = b->ok[k] ? NULL : first_error(&b->job_diags[k]);
+			alike += f && same_fault(e, f);
+		}
+		if (alike == total && total >= SITE_FAULT_MIN_PAGES)
+			broken[j] = true;
+	}
+	/* every failed page whose first error is a broken layout's fault */
+	for (size_t j = 0; j < n; j++) {
+		if (!broken[j] || fault[j] != SIZE_MAX)
+			continue;
+		const struct diag *e = first_error(&b->job_diags[j]);
+		size_t count = 0;
+		for (size_t k = j; k < n; k++) {
+			const struct diag *f = b->ok[k] ? NULL : first_error(&b->job_diags[k]);
+			if (f && fault[k] == SIZE_MAX && same_fault(e, f)) {
+				fault[k] = j;
+				count++;
+			}
+		}
+		const char *page = j < b->ncontent ? b->site.pages[b->content[j]]->path
+						   : sitelua_extra(b->sl, j - b->ncontent)->url;
+		const char *layout = job_layout(b, j, name, sizeof(name));
+		char *at = layout_call_site(e->msg);
+		char *here = xasprintf("%s:%d", e->path, e->line);
+		if (at && strcmp(at, here) == 0) {
+			free(at);
+			at = NULL;
+		}
+		free(here);
+		int len = (int)strcspn(e->msg, "\n");
+		if (whole && at)
+			diag_error(b->diags, e->path, e->line, e->col,
+				   "%.*s (at %s): the same error rejects all %zu pages, first %s; "
+				   "nothing published",
+				   len, e->msg, at, count, page);
+		else if (whole)
+			diag_error(b->diags, e->path, e->line, e->col,
+				   "%.*s: the same error rejects all %zu pages, first %s; "
+				   "nothing published",
+				   len, e->msg, count, page);
+		else if (at)
+			diag_error(b->diags, e->path, e->line, e->col,
+				   "%.*s (at %s): the same error rejects %zu pages, all of layout %s, "
+				   "first %s; nothing published",
+				   len, e->msg, at, count, layout, page);
+		else
+			diag_error(b->diags, e->path, e->line, e->col,
+				   "%.*s: the same error rejects %zu pages, all of layout %s, "
+				   "first %s; nothing published",
+				   len, e->msg, count, layout, page);
+		free(at);
+		nfaults++;
+	}
+	for (size_t j = 0; j < n; j++) {
+		struct diag_list *l = &b->job_diags[j];
+		if (fault[j] != SIZE_MAX) {
+			diag_list_release(l);
+			continue;
+		}
+		if (!b->ok[j]) {
+			/* name the page a failure rejects, wherever it arose */
+			const char *page = j < b->ncontent ? b->site.pages[b->content[j]]->path : NULL;
+			const struct extra_output *e = page ? NULL : sitelua_extra(b->sl, j - b->ncontent);
+			for (size_t i = 0; i < l->len; i++) {
+				struct diag *d = &l->items[i];
+				if (d->severity != DIAG_ERROR)
+					continue;
+				if (page && strcmp(d->path, page) != 0)
+					diag_relocate(d, page, 1, NULL);
+				else if (e && strcmp(d->path, e->plugin) != 0)
+					diag_relocate(d, e->plugin, 0, e->url);
+			}
+		}
+		diag_list_append(b->diags, l);
+	}
+	free(fault);
+	free(broken);
+	return nfaults ? -1 : 0;
 }
 
 /* ---- files copied as they are ------------------------------------------------ */
@@ -898,7 +1064,7 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	phase_begin(&b, "loading plugins, after_load and before_render");
 	int plugins_ok = load_plugins(&b) == 0 && sitelua_run_stage(b.sl, "after_load", diags) == 0 &&
 			 sitelua_run_stage(b.sl, "before_render", diags) == 0 &&
-			 sitelua_collect(b.sl, diags) == 0;
+			 sitelua_collect(b.sl, diags) == 0 && sitelua_check_theme(b.sl, diags) == 0;
 	phase_end(&b);
 	if (!plugins_ok)
 		goto done;
@@ -930,7 +1096,9 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 			fprintf(stderr, "loa: timing: %-12s %zu of %zu pages\n", "from cache", b.cached,
 				b.nkeyed);
 	}
-	if (pool_run(&po, b.todo ? b.ntodo : njobs, NULL, work, job_done, &b, diags) < 0)
+	b.job_diags = xcalloc(njobs + 1, sizeof(*b.job_diags));
+	if (pool_run(&po, b.todo ? b.ntodo : njobs, NULL, work, job_done, &b, diags) < 0 ||
+	    site_wide_errors(&b) < 0)
 		goto done;
 	stage_done(&b, "render");
 	for (size_t j = 0; j < njobs; j++)
@@ -977,6 +1145,9 @@ done:
 	free(b.todo);
 	free(b.content);
 	free(b.ok);
+	for (size_t j = 0; b.job_diags && j < b.njobs; j++)
+		diag_list_release(&b.job_diags[j]);
+	free(b.job_diags);
 	image_stage_free(b.images);
 	sitelua_free(b.sl);
 	if (b.theme)

@@ -34,6 +34,40 @@ static void set_defaults(struct site_config *c, const char *path)
 	c->plugin_seconds = 60;
 }
 
+/* A permalink pattern: every :token one expand_permalink knows. Checked
+ * once here so that a typo stops the build instead of dropping every page
+ * of a kind. */
+static int check_permalink(const struct site_config *c, const struct value *map,
+			   const char *key, const char *pattern, struct diag_list *d)
+{
+	static const char *const tokens[] = { "slug", "school", "filename", "section", "year",
+					      "month" };
+	const struct value *v = value_get(map, key);
+	if (!v || value_is_null(v))
+		return 0;
+	if (pattern[0] != '/')
+		return diag_error(d, c->path, v->line, v->col,
+				  "permalink '%s' must start with '/'", pattern);
+	for (const char *q = pattern; *q; q++) {
+		if (*q != ':')
+			continue;
+		const char *start = ++q;
+		while ((*q >= 'a' && *q <= 'z') || *q == '_')
+			q++;
+		size_t n = (size_t)(q - start);
+		bool known = false;
+		for (size_t i = 0; i < sizeof(tokens) / sizeof(*tokens) && !known; i++)
+			known = strlen(tokens[i]) == n && strncmp(tokens[i], start, n) == 0;
+		if (!known)
+			return diag_error(d, c->path, v->line, v->col,
+					  "permalink '%s': unknown token ':%.*s' (known: :slug, :school, "
+					  ":filename, :section, :year, :month)",
+					  pattern, (int)n, start);
+		q--;
+	}
+	return 0;
+}
+
 static int get_string(const struct site_config *c, const struct value *map, const char *key,
 		      const char **out, struct diag_list *d)
 {
@@ -150,6 +184,11 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 		err |= get_string(c, v, "centre_news", &c->permalink_centre_news, d);
 		err |= get_string(c, v, "school", &c->permalink_school, d);
 		err |= get_string(c, v, "plan", &c->permalink_plan, d);
+		if (!err)
+			err |= check_permalink(c, v, "news", c->permalink_news, d) |
+			       check_permalink(c, v, "centre_news", c->permalink_centre_news, d) |
+			       check_permalink(c, v, "school", c->permalink_school, d) |
+			       check_permalink(c, v, "plan", c->permalink_plan, d);
 	}
 	n = c->page_size;
 	err |= get_int(c, root, "page_size", 1, 1000, &n, d);
