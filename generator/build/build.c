@@ -566,6 +566,66 @@ static void copy_static(struct build *b, const char *root, const char *rel, stru
 	free(dir);
 }
 
+/* ---- the removal guard ------------------------------------------------------ */
+
+/* Counts the HTML pages below dirfd/rel (the published site; hidden
+ * entries such as .loa-cache are not the site's) and, of those, the ones
+ * the new site at new_fd lacks. Symlinks are not followed. */
+static void count_removed(int dirfd, const char *rel, int new_fd, size_t *pages, size_t *removed,
+			  int depth)
+{
+	int fd = openat(dirfd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *dh = fd < 0 ? NULL : fdopendir(fd);
+	if (!dh) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(dh))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *path = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+		struct stat st;
+		if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			size_t len = strlen(path);
+			if (S_ISDIR(st.st_mode) && depth < 64) {
+				count_removed(dirfd, path, new_fd, pages, removed, depth + 1);
+			} else if (S_ISREG(st.st_mode) && len > 5 && !strcmp(path + len - 5, ".html")) {
+				(*pages)++;
+				if (fstatat(new_fd, path, &st, AT_SYMLINK_NOFOLLOW) != 0)
+					(*removed)++;
+			}
+		}
+		free(path);
+	}
+	closedir(dh);
+}
+
+/* Like rsync's --max-delete: a build that would remove more than
+ * limits.max_removed of the pages published now publishes nothing (a
+ * bad commit, a wrong --ref), unless --allow-removal says it is meant. */
+static int removal_guard(struct build *b)
+{
+	if (b->opts->allow_removal || !b->out)
+		return 0;
+	int old_fd = open(b->opts->out_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (old_fd < 0)
+		return 0; /* nothing published yet */
+	size_t pages = 0, removed = 0;
+	count_removed(old_fd, "", outdir_tmp_fd(b->out), &pages, &removed, 0);
+	close(old_fd);
+	double share = b->site.config.max_removed;
+	if (!pages || (double)removed <= share * (double)pages)
+		return 0;
+	return diag_error(b->diags, "", 0, 0,
+			  "this build would remove %zu of the %zu pages published in %s (%.0f%%, "
+			  "more than limits.max_removed, %.0f%%): nothing published; if the removal "
+			  "is meant, build once with --allow-removal",
+			  removed, pages, b->opts->out_dir, 100.0 * (double)removed / (double)pages,
+			  100.0 * share);
+}
+
 /* ---- sitemap and robots ---------------------------------------------------------- */
 
 static void add_abs_url(struct buf *out, const char *base, const char *url)
@@ -1119,6 +1179,8 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	if (!plugins_ok)
 		goto done;
 	if (opts->strict && diags->errors)
+		goto done;
+	if (removal_guard(&b) < 0)
 		goto done;
 	res->status = diags->errors ? 1 : 0;
 	manifest_finish(opts->manifest);

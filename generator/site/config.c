@@ -32,6 +32,29 @@ static void set_defaults(struct site_config *c, const char *path)
 	c->render_timeout_ms = 5000;
 	c->render_memory = 512u * 1024 * 1024;
 	c->plugin_seconds = 60;
+	c->max_removed = 0.2;
+}
+
+/* A share from 0 to 1: 0.2 or 20% */
+static int get_share(const struct site_config *c, const struct value *map, const char *key,
+		     double *out, struct diag_list *d)
+{
+	const struct value *v = value_get(map, key);
+	if (!v || value_is_null(v))
+		return 0;
+	char *end = NULL;
+	errno = 0;
+	double x = v->kind == VALUE_SCALAR && v->plain ? strtod(v->str, &end) : -1;
+	if (end && *end == '%' && end[1] == '\0' && end != v->str) {
+		x /= 100;
+		end++;
+	}
+	if (v->kind != VALUE_SCALAR || !v->plain || !end || *end || end == v->str || errno ||
+	    !(x >= 0 && x <= 1))
+		return diag_error(d, c->path, v->line, v->col,
+				  "'%s' must be a share from 0 to 1 (0.2) or a percentage (20%%)", key);
+	*out = x;
+	return 0;
 }
 
 /* A permalink pattern: every :token one expand_permalink knows. Checked
@@ -216,6 +239,7 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 		n = c->plugin_seconds;
 		err |= get_int(c, v, "plugin_seconds", 1, 3600, &n, d);
 		c->plugin_seconds = (unsigned)n;
+		err |= get_share(c, v, "max_removed", &c->max_removed, d);
 	}
 	if ((v = value_get(root, "plugins")) && !value_is_null(v)) {
 		c->plugins_given = true;

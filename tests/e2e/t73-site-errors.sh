@@ -6,6 +6,7 @@
 R="$TMP/site"
 basic_site "$R"
 cd "$R"
+P="$TMP/public" # outside the repository: commits must not take it in
 # enough news for "every page of a kind" to mean something
 for i in 1 2 3 4 5 6; do
 	write content/news/an-duong/tin-$i.md <<MD
@@ -17,9 +18,9 @@ Nội dung $i.
 MD
 done
 commit "$R" "2023-03-03T08:00:00+07:00" "Trường" "x@example.vn" "Tin"
-"$LOA" build --out public --now 2023-06-01 --quiet
-check "the good site is published" test -s public/index.html
-cp -R public "$TMP/before"
+"$LOA" build --out "$P" --now 2023-06-01 --quiet
+check "the good site is published" test -s "$P"/index.html
+cp -R "$P" "$TMP/before"
 good=$(git rev-parse HEAD)
 
 # (a) a permalink typo: site.yaml:LINE, exit 2, nothing published
@@ -29,13 +30,13 @@ permalinks:
 YAML
 line=$(grep -n 'news: "/tin-tuc/:shool' site.yaml | cut -d: -f1)
 commit "$R" "2023-03-04T08:00:00+07:00" "Trung tâm" "tt@example.vn" "permalink typo"
-"$LOA" build --out public --now 2023-06-01 --quiet 2> "$TMP/err"
+"$LOA" build --out "$P" --now 2023-06-01 --quiet 2> "$TMP/err"
 st=$?
 cat "$TMP/err"
 check "permalink typo exits 2" [ "$st" -eq 2 ]
 check "permalink typo names site.yaml:$line" grep -q "^site.yaml:$line:.*:shool" "$TMP/err"
 check "permalink typo is one error" [ "$(grep -c 'error' "$TMP/err")" -eq 1 ]
-check "previous site byte-identical after a permalink typo" diff -r "$TMP/before" public
+check "previous site byte-identical after a permalink typo" diff -rq "$TMP/before" "$P"
 git checkout -q "$good" -- site.yaml
 
 # (b) an unknown filter in the site's own copy of base.html
@@ -44,26 +45,26 @@ cp "$ROOT/themes/default/layouts/base.html" themes/default/layouts/base.html
 sed -i '20s/{{ page.title | default(site.title) }}/{{ page.date | nofilter }}/' themes/default/layouts/base.html
 check "the test edits line 20 of base.html" grep -q "nofilter" themes/default/layouts/base.html
 commit "$R" "2023-03-05T08:00:00+07:00" "Trung tâm" "tt@example.vn" "unknown filter"
-"$LOA" build --out public --now 2023-06-01 --quiet 2> "$TMP/err"
+"$LOA" build --out "$P" --now 2023-06-01 --quiet 2> "$TMP/err"
 st=$?
 cat "$TMP/err"
 check "unknown filter exits 2" [ "$st" -eq 2 ]
 check "unknown filter names the layout file:line" \
 	grep -q "^themes/default/layouts/base.html:20:.*unknown filter 'nofilter'" "$TMP/err"
 check "unknown filter is one error" [ "$(grep -c 'error' "$TMP/err")" -eq 1 ]
-check "previous site byte-identical after an unknown filter" diff -r "$TMP/before" public
+check "previous site byte-identical after an unknown filter" diff -rq "$TMP/before" "$P"
 
 # an unknown function too
 cp "$ROOT/themes/default/layouts/base.html" themes/default/layouts/base.html
 sed -i '20s/{{ page.title | default(site.title) }}/{{ nofunc(page.date) }}/' themes/default/layouts/base.html
 commit "$R" "2023-03-05T09:00:00+07:00" "Trung tâm" "tt@example.vn" "unknown function"
-"$LOA" build --out public --now 2023-06-01 --quiet 2> "$TMP/err"
+"$LOA" build --out "$P" --now 2023-06-01 --quiet 2> "$TMP/err"
 st=$?
 cat "$TMP/err"
 check "unknown function exits 2" [ "$st" -eq 2 ]
 check "unknown function names the layout file:line" \
 	grep -q "^themes/default/layouts/base.html:20:.*unknown function 'nofunc'" "$TMP/err"
-check "previous site byte-identical after an unknown function" diff -r "$TMP/before" public
+check "previous site byte-identical after an unknown function" diff -rq "$TMP/before" "$P"
 
 # a filter a plugin defines is known: the site builds
 mkdir -p plugins
@@ -84,7 +85,7 @@ write plugins/ngay.lua <<'LUA'
 loa.filter("ngay", function(v) error("bộ lọc hỏng") end)
 LUA
 commit "$R" "2023-03-06T08:00:00+07:00" "Trung tâm" "tt@example.vn" "broken filter"
-"$LOA" build --out public --now 2023-06-01 --quiet 2> "$TMP/err"
+"$LOA" build --out "$P" --now 2023-06-01 --quiet 2> "$TMP/err"
 st=$?
 cat "$TMP/err"
 check "a filter failing on every page exits 2" [ "$st" -eq 2 ]
@@ -92,20 +93,20 @@ check "a filter failing on every page is one error line" [ "$(grep -c 'error:' "
 check "the one error names the plugin and the layout" \
 	sh -c "grep 'error:' '$TMP/err' | grep -q 'plugins/ngay.lua' && grep 'error:' '$TMP/err' | grep -q 'base.html'"
 check "the one error counts the pages" grep -q "rejects all [0-9]* pages" "$TMP/err"
-check "previous site byte-identical after a failing filter" diff -r "$TMP/before" public
+check "previous site byte-identical after a failing filter" diff -rq "$TMP/before" "$P"
 
 # a layout runtime error on every page: the same
 rm plugins/ngay.lua
 cp "$ROOT/themes/default/layouts/base.html" themes/default/layouts/base.html
 sed -i '20s/{{ page.title | default(site.title) }}/{% for c in page.title %}{% endfor %}/' themes/default/layouts/base.html
 commit "$R" "2023-03-06T09:00:00+07:00" "Trung tâm" "tt@example.vn" "layout error"
-"$LOA" build --out public --now 2023-06-01 --quiet 2> "$TMP/err"
+"$LOA" build --out "$P" --now 2023-06-01 --quiet 2> "$TMP/err"
 st=$?
 cat "$TMP/err"
 check "a layout failing on every page exits 2" [ "$st" -eq 2 ]
 check "a layout failing on every page is one error line" [ "$(grep -c 'error:' "$TMP/err")" -eq 1 ]
 check "the layout error names base.html:20" grep -q "^themes/default/layouts/base.html:20: error: cannot loop" "$TMP/err"
-check "previous site byte-identical after a failing layout" diff -r "$TMP/before" public
+check "previous site byte-identical after a failing layout" diff -rq "$TMP/before" "$P"
 
 # one page that trips a filter stays a page error: the rest is published
 write plugins/ngay.lua <<'LUA'
@@ -117,10 +118,10 @@ LUA
 cp "$ROOT/themes/default/layouts/base.html" themes/default/layouts/base.html
 sed -i '20s/{{ page.title | default(site.title) }}/{{ page.title | ngay }}/' themes/default/layouts/base.html
 commit "$R" "2023-03-06T10:00:00+07:00" "Trung tâm" "tt@example.vn" "one bad page"
-"$LOA" build --out public --now 2023-06-01 --quiet 2> "$TMP/err"
+"$LOA" build --out "$P" --now 2023-06-01 --quiet 2> "$TMP/err"
 st=$?
 cat "$TMP/err"
 check "one failing page exits 1" [ "$st" -eq 1 ]
 check "the failing page is named" grep -q "^content/news/an-duong/tin-3.md.*tin 3 hỏng" "$TMP/err"
-check "the other pages are published" test -s public/tin-tuc/an-duong/tin-so-4/index.html
+check "the other pages are published" test -s "$P"/tin-tuc/an-duong/tin-so-4/index.html
 finish
