@@ -108,6 +108,26 @@ check "a layout failing on every page is one error line" [ "$(grep -c 'error:' "
 check "the layout error names base.html:20" grep -q "^themes/default/layouts/base.html:20: error: cannot loop" "$TMP/err"
 check "previous site byte-identical after a failing layout" diff -rq "$TMP/before" "$P"
 
+# a plugin filter that fails on every page of one layout (news.html, 8
+# pages) while the other layouts render: one site error naming the layout
+rm -f plugins/ngay.lua
+write plugins/tin.lua <<'LUA'
+loa.filter("tin", function(v) error("bộ lọc tin hỏng") end)
+LUA
+cp "$ROOT/themes/default/layouts/base.html" themes/default/layouts/base.html
+cp "$ROOT/themes/default/layouts/news.html" themes/default/layouts/news.html
+sed -i '7s/$/{{ page.title | tin }}/' themes/default/layouts/news.html
+commit "$R" "2023-03-06T09:30:00+07:00" "Trung tâm" "tt@example.vn" "news filter"
+"$LOA" build --out "$P" --now 2023-06-01 --quiet 2> "$TMP/err"
+st=$?
+cat "$TMP/err"
+check "a filter failing on every news page exits 2" [ "$st" -eq 2 ]
+check "... one error line" [ "$(grep -c 'error:' "$TMP/err")" -eq 1 ]
+check "... naming the layout and the count" \
+	grep -q "^plugins/tin.lua:1: error: bộ lọc tin hỏng (at themes/default/layouts/news.html:7): the same error rejects 8 pages, all of layout news.html" "$TMP/err"
+check "previous site byte-identical after a failing news layout" diff -rq "$TMP/before" "$P"
+rm plugins/tin.lua themes/default/layouts/news.html
+
 # one page that trips a filter stays a page error: the rest is published
 write plugins/ngay.lua <<'LUA'
 loa.filter("ngay", function(v)
