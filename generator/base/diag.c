@@ -67,6 +67,10 @@ void diag_warning(struct diag_list *l, const char *path, int line, int col, cons
 
 void diag_list_append(struct diag_list *dst, struct diag_list *src)
 {
+	if (!src->len) { /* an empty list may have no items array: memcpy(NULL) */
+		diag_list_release(src);
+		return;
+	}
 	ALLOC_GROW(dst->items, dst->len + src->len, dst->cap);
 	memcpy(dst->items + dst->len, src->items, src->len * sizeof(*src->items));
 	dst->len += src->len;

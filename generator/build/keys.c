@@ -70,7 +70,8 @@ static void tree_walk(struct buf *k, const char *root, const char *rel, int dept
 	}
 	if (dh)
 		closedir(dh);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n) /* qsort(NULL, 0) is undefined */
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		char *child = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
 		char *full = xasprintf("%s/%s", root, child);
