@@ -67,6 +67,10 @@ void diag_warning(struct diag_list *l, const char *path, int line, int col, cons
 
 void diag_list_append(struct diag_list *dst, struct diag_list *src)
 {
+	if (!src->len) { /* an empty list may have no items array: memcpy(NULL) */
+		diag_list_release(src);
+		return;
+	}
 	ALLOC_GROW(dst->items, dst->len + src->len, dst->cap);
 	memcpy(dst->items + dst->len, src->items, src->len * sizeof(*src->items));
 	dst->len += src->len;
@@ -74,6 +78,28 @@ void diag_list_append(struct diag_list *dst, struct diag_list *src)
 	dst->warnings += src->warnings;
 	free(src->items);
 	memset(src, 0, sizeof(*src));
+}
+
+void diag_relocate(struct diag *d, const char *path, int line, const char *prefix)
+{
+	struct buf where = BUF_INIT;
+	if (prefix && *prefix)
+		buf_addf(&where, "%s: ", prefix);
+	if (d->path[0] && d->line)
+		buf_addf(&where, "%s:%d: ", d->path, d->line);
+	else if (d->path[0])
+		buf_addf(&where, "%s: ", d->path);
+	char *msg = xasprintf("%s%s", where.ptr, d->msg);
+	char *vi = d->msg_vi ? xasprintf("%s%s", where.ptr, d->msg_vi) : NULL;
+	buf_release(&where);
+	free(d->msg);
+	free(d->msg_vi);
+	free(d->path);
+	d->msg = msg;
+	d->msg_vi = vi;
+	d->path = xstrdup(path);
+	d->line = line;
+	d->col = 0;
 }
 
 static int diag_cmp(const void *pa, const void *pb)

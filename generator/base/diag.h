@@ -46,6 +46,9 @@ void diag_vadd(struct diag_list *l, enum diag_severity sev, const char *path, in
 	       const char *fmt, va_list ap);
 /* move every diagnostic of src to the end of dst; src is left empty */
 void diag_list_append(struct diag_list *dst, struct diag_list *src);
+/* Moves a diagnostic to path:line (a page it rejects), keeping where it
+ * arose at the start of its message: "prefix: old/path:line: message". */
+void diag_relocate(struct diag *d, const char *path, int line, const char *prefix);
 /* sort by path, line, col, then message: output order never depends on
  * which worker finished first */
 void diag_list_sort(struct diag_list *l);

@@ -535,6 +535,11 @@ static int rename_exchange(int dir_fd, const char *a, const char *b)
 #endif
 }
 
+int outdir_tmp_fd(const struct outdir *o)
+{
+	return o->tmp_fd;
+}
+
 int outdir_commit(struct outdir *o, struct diag_list *diags)
 {
 	int rc = -1;

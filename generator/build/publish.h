@@ -36,6 +36,9 @@ int outdir_fingerprint(const struct outdir *o, char hex[41]);
 int outdir_fingerprint_path(const char *dir, char hex[41]);
 /* True when relpath is a safe output path (see above). */
 bool outdir_path_valid(const char *relpath);
+/* The temporary folder's descriptor, to look at what the new site holds
+ * before it is swapped in (build's removal guard). */
+int outdir_tmp_fd(const struct outdir *o);
 /* Swaps the new site in and removes the old one; frees o. */
 int outdir_commit(struct outdir *o, struct diag_list *diags);
 /* Removes the temporary folder; the previous site stays; frees o. */

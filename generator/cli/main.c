@@ -36,7 +36,7 @@
 static const char usage[] =
 	"usage: loa build  [--repo PATH] [--ref REF] [--worktree] [--out DIR] [--drafts]\n"
 	"                  [--future] [--strict] [--jobs N] [--now DATE] [--quiet]\n"
-	"                  [--format text|json] [--no-cache]\n"
+	"                  [--format text|json] [--no-cache] [--allow-removal]\n"
 	"       loa check  [--repo PATH] [--ref REF] [--worktree] [--drafts] [--future]\n"
 	"                  [--jobs N] [--now DATE] [--quiet] [--format text|json]\n"
 	"       loa serve  [--repo PATH] [--bind ADDR] [--port N] [--jobs N] [--now DATE] [--future]\n"
@@ -598,6 +598,8 @@ int main(int argc, char **argv)
 			o.site.strict = true;
 		} else if (!strcmp(a, "--no-cache") && !check) {
 			o.no_cache = true;
+		} else if (!strcmp(a, "--allow-removal") && !check) {
+			o.allow_removal = true;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o.quiet = true;
 		} else if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {

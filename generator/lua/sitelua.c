@@ -1090,6 +1090,34 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 	return err;
 }
 
+int sitelua_check_theme(struct sitelua *sl, struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	/* the names a context may hold: a page's, and every plugin page's */
+	lua_newtable(L);
+	static const char *const page_ctx[] = { "site", "t", "now", "page" };
+	for (size_t k = 0; k < sizeof(page_ctx) / sizeof(*page_ctx); k++) {
+		lua_pushboolean(L, 1);
+		lua_setfield(L, -2, page_ctx[k]);
+	}
+	for (size_t i = 0; i < sl->nextras; i++) {
+		if (!sl->extras[i].layout)
+			continue;
+		lua_rawgeti(L, LUA_REGISTRYINDEX, sl->extras[i].ref);
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			lua_pop(L, 1);
+			if (lua_type(L, -1) == LUA_TSTRING) {
+				lua_pushvalue(L, -1);
+				lua_pushboolean(L, 1);
+				lua_rawset(L, -5);
+			}
+		}
+		lua_pop(L, 1);
+	}
+	return theme_check(sl->theme, d);
+}
+
 size_t sitelua_extra_count(const struct sitelua *sl)
 {
 	return sl->nextras;
@@ -1104,7 +1132,6 @@ int sitelua_render_page(struct sitelua *sl, size_t page_index, const char *body_
 			size_t body_len, struct buf *out, struct diag_list *d)
 {
 	lua_State *L = luavm_state(sl->vm);
-	const struct page *p = sl->site->pages[page_index];
 	lua_createtable(L, 0, 4);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->site_ref);
 	lua_setfield(L, -2, "site");
@@ -1118,17 +1145,17 @@ int sitelua_render_page(struct sitelua *sl, size_t page_index, const char *body_
 	lua_setfield(L, -3, "page");
 	lua_pop(L, 1);
 
-	const char *layout = NULL;
-	const struct value *lv = value_get(p->front, "layout");
 	char name[128];
+	const struct page *p = sl->site->pages[page_index];
+	const struct value *lv = value_get(p->front, "layout");
 	if (lv && !value_is_null(lv)) {
 		/* a typo must not quietly fall back to the kind's layout */
+		bool known = false;
 		if (lv->kind == VALUE_SCALAR && strlen(lv->str) < sizeof(name) - 5) {
 			snprintf(name, sizeof(name), "%s.html", lv->str);
-			if (!strchr(lv->str, '/') && theme_has(sl->theme, name))
-				layout = name;
+			known = !strchr(lv->str, '/') && theme_has(sl->theme, name);
 		}
-		if (!layout) {
+		if (!known) {
 			struct buf names = BUF_INIT;
 			theme_layout_names(sl->theme, &names);
 			/* the closest name, from a copy split at ", " */
@@ -1155,11 +1182,22 @@ int sitelua_render_page(struct sitelua *sl, size_t page_index, const char *body_
 			return -1;
 		}
 	}
-	if (!layout) {
-		snprintf(name, sizeof(name), "%s.html", page_kind_name(p->kind));
-		layout = theme_has(sl->theme, name) ? name : "page.html";
+	return theme_render(sl->theme, sitelua_page_layout(sl, page_index, name, sizeof(name)), out,
+			    d);
+}
+
+const char *sitelua_page_layout(const struct sitelua *sl, size_t page_index, char *name,
+				size_t size)
+{
+	const struct page *p = sl->site->pages[page_index];
+	const struct value *lv = value_get(p->front, "layout");
+	if (lv && lv->kind == VALUE_SCALAR && !strchr(lv->str, '/')) {
+		snprintf(name, size, "%s.html", lv->str);
+		if (theme_has(sl->theme, name))
+			return name;
 	}
-	return theme_render(sl->theme, layout, out, d);
+	snprintf(name, size, "%s.html", page_kind_name(p->kind));
+	return theme_has(sl->theme, name) ? name : "page.html";
 }
 
 int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, size_t body_len,

@@ -50,6 +50,13 @@ int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d
  * claims their files: one taken is an error at plugins/x.lua:LINE (the
  * add_page/add_file call) naming its owner, and -1. */
 int sitelua_collect(struct sitelua *sl, struct diag_list *diags);
+/* After sitelua_collect: every filter and function the theme's layouts
+ * call is known (theme_check). Errors name the layout file:line. */
+/* The layout a content page renders with ("news.html"), in name[size]
+ * or a constant. */
+const char *sitelua_page_layout(const struct sitelua *sl, size_t page_index, char *name,
+				size_t size);
+int sitelua_check_theme(struct sitelua *sl, struct diag_list *diags);
 size_t sitelua_extra_count(const struct sitelua *sl);
 /* The earliest instant after now declared with loa.next_change (seconds
  * since the epoch; 0 when none), the plugin that declared it and its

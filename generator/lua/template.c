@@ -319,6 +319,14 @@ struct dep {
 	int line;
 };
 
+/* A filter or a free function a template calls: checked by theme_check
+ * once plugins have registered theirs. */
+struct use {
+	char *name;
+	int line;
+	bool filter;
+};
+
 struct compiler {
 	struct buf *out;
 	const char *name; /* for errors */
@@ -344,9 +352,24 @@ struct compiler {
 	size_t nblocks, blocks_cap;
 	struct dep *deps;
 	size_t ndeps, deps_cap;
+	struct use *uses;
+	size_t nuses, uses_cap;
+	/* the last primary was a free name (not a variable): a call of it is
+	 * a use of a function */
+	const char *free_name;
+	size_t free_len;
 
 	struct html html;
 };
+
+static void add_use(struct compiler *c, const char *name, size_t len, int line, bool filter)
+{
+	ALLOC_GROW(c->uses, c->nuses + 1, c->uses_cap);
+	c->uses[c->nuses].name = xstrndup(name, len);
+	c->uses[c->nuses].line = line;
+	c->uses[c->nuses].filter = filter;
+	c->nuses++;
+}
 
 __attribute__((format(printf, 3, 4))) static int fail(struct compiler *c, int line,
 						      const char *fmt, ...)
@@ -728,6 +751,10 @@ static int parse_primary(struct lexer *lx, struct buf *o)
 			return 0;
 		} else {
 			emit_name(o, c, t.s, t.len, c->nvars);
+			if (var_find(c, t.s, t.len, 0, c->nvars) < 0) {
+				c->free_name = t.s;
+				c->free_len = t.len;
+			}
 		}
 		lex_next(lx);
 		return 0;
@@ -785,7 +812,12 @@ static int parse_primary(struct lexer *lx, struct buf *o)
 static int parse_postfix(struct lexer *lx, struct buf *o)
 {
 	struct buf cur = BUF_INIT;
+	lx->c->free_name = NULL;
 	int ret = parse_primary(lx, &cur);
+	/* `f(...)` with f free: only the first postfix calls the name itself */
+	if (ret == 0 && lx->c->free_name && is_op(lx, "("))
+		add_use(lx->c, lx->c->free_name, lx->c->free_len, lx->tok.line, false);
+	lx->c->free_name = NULL;
 	while (ret == 0) {
 		if (is_op(lx, ".")) {
 			lex_next(lx);
@@ -851,6 +883,7 @@ static int parse_filtered(struct lexer *lx, struct buf *o)
 			ret = fail(lx->c, lx->tok.line, "bad expression: expected a filter name after '|'");
 			break;
 		}
+		add_use(lx->c, lx->tok.s, lx->tok.len, lx->tok.line, true);
 		struct buf n = BUF_INIT;
 		buf_puts(&n, "FL(");
 		lua_quote(&n, lx->tok.s, lx->tok.len);
@@ -1560,6 +1593,9 @@ static void compiler_release(struct compiler *c)
 	for (size_t i = 0; i < c->ndeps; i++)
 		free(c->deps[i].target);
 	free(c->deps);
+	for (size_t i = 0; i < c->nuses; i++)
+		free(c->uses[i].name);
+	free(c->uses);
 	free(c->extends);
 }
 
@@ -1598,6 +1634,8 @@ struct layout {
 	char *chunk; /* name in errors, e.g. "themes/default/layouts/news.html" */
 	const char *src; /* the template itself (theme_load_files), owned by the caller */
 	size_t len;
+	struct use *uses; /* filters and functions it calls, for theme_check */
+	size_t nuses;
 };
 
 struct theme {
@@ -1614,7 +1652,7 @@ static int layout_cmp(const void *a, const void *b)
 
 static const struct layout *find_layout(const struct theme *t, const char *name)
 {
-	struct layout key = { (char *)name, NULL, NULL, NULL, 0 };
+	struct layout key = { .name = (char *)name };
 	return t->n ? bsearch(&key, t->layouts, t->n, sizeof(*t->layouts), layout_cmp) : NULL;
 }
 
@@ -1706,6 +1744,9 @@ void theme_free(struct theme *t)
 		free(t->layouts[i].name);
 		free(t->layouts[i].path);
 		free(t->layouts[i].chunk);
+		for (size_t k = 0; k < t->layouts[i].nuses; k++)
+			free(t->layouts[i].uses[k].name);
+		free(t->layouts[i].uses);
 	}
 	free(t->layouts);
 	free(t);
@@ -1756,6 +1797,10 @@ static int load_layout(struct theme *t, const struct layout *l, int env_idx, str
 	lua_setfield(L, -2, l->name);
 	lua_pop(L, 1);
 	/* keep the targets to check once every layout is known */
+	t->layouts[l - t->layouts].uses = c.uses;
+	t->layouts[l - t->layouts].nuses = c.nuses;
+	c.uses = NULL;
+	c.nuses = 0;
 	*deps = c.deps;
 	*ndeps = c.ndeps;
 	c.deps = NULL;
@@ -1926,6 +1971,40 @@ static void add_to(struct theme *t, const char *table, const char *name)
 void theme_add_filter(struct theme *t, const char *name)
 {
 	add_to(t, "filters", name);
+}
+
+int theme_check(struct theme *t, struct diag_list *diags)
+{
+	lua_State *L = luavm_state(t->vm);
+	int known = lua_gettop(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, t->rref);
+	lua_getfield(L, -1, "filters");
+	lua_getfield(L, -2, "globals");
+	int filters = lua_gettop(L) - 1, globals = lua_gettop(L);
+	int err = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct layout *l = &t->layouts[i];
+		for (size_t k = 0; k < l->nuses; k++) {
+			const struct use *u = &l->uses[k];
+			bool found;
+			if (u->filter) {
+				found = lua_getfield(L, filters, u->name) != LUA_TNIL;
+				lua_pop(L, 1);
+			} else {
+				found = lua_getfield(L, globals, u->name) != LUA_TNIL ||
+					lua_getfield(L, known, u->name) != LUA_TNIL;
+				lua_settop(L, globals);
+			}
+			if (!found && u->filter)
+				err = diag_error(diags, l->chunk, u->line, 0, "unknown filter '%s'",
+						 u->name);
+			else if (!found)
+				err = diag_error(diags, l->chunk, u->line, 0, "unknown function '%s'",
+						 u->name);
+		}
+	}
+	lua_settop(L, known - 1);
+	return err;
 }
 
 void theme_add_global(struct theme *t, const char *name)

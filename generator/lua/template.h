@@ -88,6 +88,11 @@ int theme_render(struct theme *t, const char *layout, struct buf *out, struct di
 /* Registers the Lua function on top of the stack (popped) as filter name,
  * so `{{ x | name(a) }}` calls it as name(x, a). C and plugins use it. */
 void theme_add_filter(struct theme *t, const char *name);
+/* Checks that every filter and free function the layouts call is known:
+ * a runtime or plugin filter, a global, or a key of the table on top of
+ * the stack (popped: the names a render context may hold). Errors name
+ * `layouts/x.html:line`. Call once plugins have registered theirs. */
+int theme_check(struct theme *t, struct diag_list *diags);
 /* Registers the Lua value on top of the stack (popped) as a global name
  * visible to every template (functions such as `now()`). */
 void theme_add_global(struct theme *t, const char *name);

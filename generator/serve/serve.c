@@ -1227,6 +1227,7 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 	bo.site.drafts = true;
 	bo.dry_run = false;
 	bo.watched = false;
+	bo.allow_removal = true; /* a private preview: deleting pages is editing */
 
 	/* Blocked before any thread or helper exists: every thread inherits
 	 * the mask and only the signalfd sees them; the helper and its

@@ -34,6 +34,63 @@ static void set_defaults(struct site_config *c, const char *path)
 	c->render_timeout_ms = 5000;
 	c->render_memory = 512u * 1024 * 1024;
 	c->plugin_seconds = 60;
+	c->max_removed = 0.2;
+}
+
+/* A share from 0 to 1: 0.2 or 20% */
+static int get_share(const struct site_config *c, const struct value *map, const char *key,
+		     double *out, struct diag_list *d)
+{
+	const struct value *v = value_get(map, key);
+	if (!v || value_is_null(v))
+		return 0;
+	char *end = NULL;
+	errno = 0;
+	double x = v->kind == VALUE_SCALAR && v->plain ? strtod(v->str, &end) : -1;
+	if (end && *end == '%' && end[1] == '\0' && end != v->str) {
+		x /= 100;
+		end++;
+	}
+	if (v->kind != VALUE_SCALAR || !v->plain || !end || *end || end == v->str || errno ||
+	    !(x >= 0 && x <= 1))
+		return diag_error(d, c->path, v->line, v->col,
+				  "'%s' must be a share from 0 to 1 (0.2) or a percentage (20%%)", key);
+	*out = x;
+	return 0;
+}
+
+/* A permalink pattern: every :token one expand_permalink knows. Checked
+ * once here so that a typo stops the build instead of dropping every page
+ * of a kind. */
+static int check_permalink(const struct site_config *c, const struct value *map,
+			   const char *key, const char *pattern, struct diag_list *d)
+{
+	static const char *const tokens[] = { "slug", "school", "filename", "section", "year",
+					      "month" };
+	const struct value *v = value_get(map, key);
+	if (!v || value_is_null(v))
+		return 0;
+	if (pattern[0] != '/')
+		return diag_error(d, c->path, v->line, v->col,
+				  "permalink '%s' must start with '/'", pattern);
+	for (const char *q = pattern; *q; q++) {
+		if (*q != ':')
+			continue;
+		const char *start = ++q;
+		while ((*q >= 'a' && *q <= 'z') || *q == '_')
+			q++;
+		size_t n = (size_t)(q - start);
+		bool known = false;
+		for (size_t i = 0; i < sizeof(tokens) / sizeof(*tokens) && !known; i++)
+			known = strlen(tokens[i]) == n && strncmp(tokens[i], start, n) == 0;
+		if (!known)
+			return diag_error(d, c->path, v->line, v->col,
+					  "permalink '%s': unknown token ':%.*s' (known: :slug, :school, "
+					  ":filename, :section, :year, :month)",
+					  pattern, (int)n, start);
+		q--;
+	}
+	return 0;
 }
 
 static int get_string(const struct site_config *c, const struct value *map, const char *key,
@@ -179,6 +236,11 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 		err |= get_string(c, v, "centre_news", &c->permalink_centre_news, d);
 		err |= get_string(c, v, "school", &c->permalink_school, d);
 		err |= get_string(c, v, "plan", &c->permalink_plan, d);
+		if (!err)
+			err |= check_permalink(c, v, "news", c->permalink_news, d) |
+			       check_permalink(c, v, "centre_news", c->permalink_centre_news, d) |
+			       check_permalink(c, v, "school", c->permalink_school, d) |
+			       check_permalink(c, v, "plan", c->permalink_plan, d);
 	}
 	n = c->page_size;
 	err |= get_int(c, root, value_get(root, "page_size") ? "page_size" : "paginate", 1, 1000,
@@ -207,6 +269,7 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 		n = c->plugin_seconds;
 		err |= get_int(c, v, "plugin_seconds", 1, 3600, &n, d);
 		c->plugin_seconds = (unsigned)n;
+		err |= get_share(c, v, "max_removed", &c->max_removed, d);
 	}
 	if ((v = value_get(root, "plugins")) && !value_is_null(v)) {
 		c->plugins_given = true;

@@ -40,6 +40,7 @@ struct site_config {
 	unsigned render_timeout_ms;    /* limits.render_seconds */
 	size_t render_memory;          /* limits.render_memory_mb */
 	unsigned plugin_seconds;       /* limits.plugin_seconds: wall clock of each plugin stage */
+	double max_removed;            /* limits.max_removed: share of published pages a build may remove (0.2) */
 	struct school_access *schools;
 	size_t nschools;
 };

@@ -32,6 +32,6 @@ check "--future shows future posts" test -s "$F"
 check "--now after the date publishes it" test -s "$F"
 SOURCE_DATE_EPOCH=1706745600 "$LOA" build --out public --quiet
 check "SOURCE_DATE_EPOCH fixes today" test -s "$F"
-SOURCE_DATE_EPOCH=1672531200 "$LOA" build --out public --quiet
+SOURCE_DATE_EPOCH=1672531200 "$LOA" build --out public --quiet --allow-removal
 check "SOURCE_DATE_EPOCH before the date hides it" test ! -e "$F"
 finish

@@ -186,7 +186,7 @@ commit "$R" "2023-03-07T12:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Bỏ p
 # ---- site.yaml plugins: only the listed ones, in that order ----
 printf 'plugins: [lich, lists]\n' >> "$R/site.yaml"
 commit "$R" "2023-03-08T10:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Danh sách plugin"
-"$LOA" build --out public --now 2026-11-23 2> "$TMP/err"
+"$LOA" build --out public --now 2026-11-23 --allow-removal 2> "$TMP/err"
 st=$?
 cat "$TMP/err"
 check "listed plugins build" [ "$st" -le 1 ]

@@ -25,11 +25,12 @@ done
 commit "$S" "2023-04-10T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Thêm bài"
 
 NOW=2023-05-20
+# the random edits delete pages on purpose: --allow-removal (t74 tests the guard)
 INC="$TMP/inc/public"
 mkdir -p "$TMP/inc"
 # build_inc: the incremental build; its timing lines go to $TMP/inc.log
 build_inc() {
-	LOA_TIMINGS=1 "$LOA" build --repo "$S" --out "$INC" --now "${1:-$NOW}" --lang en \
+	LOA_TIMINGS=1 "$LOA" build --allow-removal --repo "$S" --out "$INC" --now "${1:-$NOW}" --lang en \
 		> "$TMP/inc.out" 2> "$TMP/inc.log"
 }
 # same_as_full NAME: a fresh full build with no cache gives the same bytes
@@ -97,7 +98,7 @@ check "no change: exit status 0" test "$status" -eq 0
 check "no change: the output folder is untouched" test "$(stat -c %i "$INC")" = "$ino"
 check "no change: nothing rendered" sh -c "! grep -q 'timing: render' '$TMP/inc.log'"
 check "no change: the summary says so" grep -q 'nothing changed, left as it was' "$TMP/inc.log"
-"$LOA" build --repo "$S" --out "$INC" --now "$NOW" --format json > "$TMP/nc.json" 2> /dev/null
+"$LOA" build --allow-removal --repo "$S" --out "$INC" --now "$NOW" --format json > "$TMP/nc.json" 2> /dev/null
 check "no change: JSON up_to_date" grep -q '"up_to_date":true' "$TMP/nc.json"
 grep -v 'timing' "$TMP/inc.log" | grep -v '^loa: ' > "$TMP/after.diags"
 check "no change: the same diagnostics" cmp -s "$TMP/before.diags" "$TMP/after.diags"
@@ -134,7 +135,7 @@ same_as_full "after the next change: incremental equals full" 2023-06-02
 printf '\nSửa trước khi dừng.\n' >> "$S/content/news/dong-thai/bua-an.md"
 commit "$S" "2023-05-03T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Dừng"
 for delay in 0.02 0.05 0.1 0.15; do
-	"$LOA" build --repo "$S" --out "$INC" --now 2023-06-02 > /dev/null 2>&1 &
+	"$LOA" build --allow-removal --repo "$S" --out "$INC" --now 2023-06-02 > /dev/null 2>&1 &
 	pid=$!
 	sleep "$delay"
 	kill -9 "$pid" 2> /dev/null

@@ -498,6 +498,47 @@ TEST(test_theme_load_errors_and_names)
 	env_close(&e);
 }
 
+/* theme_check: every filter and free function a layout calls is known
+ * (runtime, registered, global, or a context name); the rest name
+ * layout:line, once plugins could have registered theirs. */
+static int any_fn(lua_State *L)
+{
+	(void)L;
+	return 0;
+}
+
+TEST(test_theme_check_names)
+{
+	const char *dir = new_theme_dir("themes/check");
+	write_layout(dir, "page.html",
+		     "{{ page.title | upper }}\n{{ page.date | nofilter }}\n{{ nofunc(1) }}\n"
+		     "{{ range(3) | length }}{{ mine(1) }}{{ x | myfilter }}\n"
+		     "{% set f = page %}{{ f(1) }}{% for g in [1] %}{{ g(2) }}{% endfor %}\n"
+		     "{{ page.title(1) }}{{ helper(2) }}");
+	struct env e;
+	CHECK_INT_EQ(env_open(&e, &dir, 1), 0);
+	lua_State *L = luavm_state(e.vm);
+	lua_pushcfunction(L, any_fn);
+	theme_add_global(e.theme, "mine");
+	lua_pushcfunction(L, any_fn);
+	theme_add_filter(e.theme, "myfilter");
+	lua_newtable(L); /* a context may hold "helper" */
+	lua_pushboolean(L, 1);
+	lua_setfield(L, -2, "helper");
+	int top = lua_gettop(L);
+	CHECK_INT_EQ(theme_check(e.theme, &e.diags), -1);
+	CHECK_INT_EQ(lua_gettop(L), top - 1);
+	CHECK_INT_EQ(e.diags.len, 2);
+	if (e.diags.len == 2) {
+		CHECK_STR_EQ(e.diags.items[0].path, "themes/check/layouts/page.html");
+		CHECK_INT_EQ(e.diags.items[0].line, 2);
+		CHECK_STR_EQ(e.diags.items[0].msg, "unknown filter 'nofilter'");
+		CHECK_INT_EQ(e.diags.items[1].line, 3);
+		CHECK_STR_EQ(e.diags.items[1].msg, "unknown function 'nofunc'");
+	}
+	env_close(&e);
+}
+
 TEST(test_first_dir_wins)
 {
 	char site[256], inst[256];
@@ -647,6 +688,7 @@ int main(void)
 	RUN(test_whitespace_control_and_comments);
 	RUN(test_compile_errors);
 	RUN(test_theme_load_errors_and_names);
+	RUN(test_theme_check_names);
 	RUN(test_first_dir_wins);
 	RUN(test_runtime_errors);
 	RUN(test_render_speed);
