@@ -280,7 +280,8 @@ static int work(void *ctx, size_t job, struct buf *out)
 	memset(b->job_hash, '-', sizeof(b->job_hash) - 1);
 	int ret = job < b->ncontent ? render_content(b, b->content[job], &d)
 				    : render_extra(b, job - b->ncontent, &d);
-	if (ret < 0 && d.errors == 0)
+	/* a failed write is reported once, for the whole site, by publish */
+	if (ret < 0 && d.errors == 0 && !(b->out && outdir_has_failed(b->out)))
 		diag_error(&d, job < b->ncontent ? b->site.pages[b->content[job]]->path : "", 0, 0,
 			   "rendering failed");
 	if (b->opts->manifest)
@@ -866,6 +867,12 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	res->status = 2;
 	const struct value *i18n = NULL;
 	char build_key[CACHE_KEY_LEN + 1] = "";
+	/* first the output's lock, so a second build of the same output waits
+	 * before doing any work, and the cache beside it is ours */
+	struct outlock *lock = NULL;
+	if (!opts->dry_run && outlock_take(&lock, opts->out_dir, opts->wait_seconds, opts->waiting,
+					   opts->waiting_ctx, diags) < 0)
+		goto done;
 	if (!opts->dry_run && !opts->no_cache)
 		b.cache = cache_open(opts->out_dir);
 	if (b.cache) {
@@ -912,7 +919,7 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	b.njobs = njobs;
 	b.ok = xcalloc(njobs + 1, sizeof(*b.ok));
 
-	if (!opts->dry_run && outdir_begin(&b.out, opts->out_dir, diags) < 0)
+	if (!opts->dry_run && outdir_begin_locked(&b.out, opts->out_dir, lock, diags) < 0)
 		goto done;
 	/* forget the last build until this one is published: a failure
 	 * must not leave a record that calls the old site current */
@@ -945,6 +952,9 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	strmap_release(&seen);
 	write_sitemap(&b);
 	stage_done(&b, "copy+sitemap");
+	/* all or nothing: a file that could not be written stops the build */
+	if (b.out && outdir_failed(b.out, diags) < 0)
+		goto done;
 	phase_begin(&b, "after_build");
 	plugins_ok = sitelua_run_stage(b.sl, "after_build", diags) == 0;
 	phase_end(&b);
@@ -973,6 +983,7 @@ done:
 			remember(&b, build_key, res);
 	}
 	cache_close(b.cache);
+	outlock_release(lock);
 	free(b.keys);
 	free(b.todo);
 	free(b.content);
