@@ -3,9 +3,8 @@
  * removal of leftovers (see publish.h).
  *
  * Layout beside the output folder NAME in its parent folder P:
- *   P/.NAME.loa-lock      locked with flock by the build of NAME (left in
- *                         place: removing a lock file races with the next
- *                         build opening it)
+ *   P/.NAME.loa-lock      locked with flock by the build of NAME, which
+ *                         removes it when done (see "the lock" below)
  *   P/.NAME.loa-tmp-PID   the new site while it is written
  *   P/.NAME.loa-old-PID   the previous site after the swap, being removed
  * Every name below P is resolved relative to a directory descriptor with
@@ -37,10 +36,6 @@
 
 #define PATH_MAX_LEN 4096
 #define NAME_MAX_LEN 255
-
-struct outlock {
-	int fd; /* the open lock file, flocked */
-};
 
 /* The first write that failed, in any process of the build: an anonymous
  * MAP_SHARED page made before the workers are forked. */
@@ -263,9 +258,37 @@ static void outdir_free(struct outdir *o)
 	free(o);
 }
 
-/* ---- the lock --------------------------------------------------------- */
+/* ---- the lock ---------------------------------------------------------
+ *
+ * The lock file exists only while a build holds it: the holder removes it
+ * before letting go, so nothing is left beside the output. A build that
+ * opened the file and then waited may therefore hold a lock on a removed
+ * file: after flock succeeds it checks that the name still leads to the
+ * file it locked, and starts again when not. */
+
+struct outlock {
+	int dir_fd; /* the output's parent folder */
+	int fd;     /* the lock file, flocked */
+	char *name; /* .NAME.loa-lock */
+};
 
 enum { LOCK_POLL_MS = 100 };
+
+static long long ms_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)(now.tv_sec - start->tv_sec) * 1000 +
+	       (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/* the name still leads to the file open as fd */
+static bool still_named(int dir, const char *name, int fd)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && fstatat(dir, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
 
 int outlock_take(struct outlock **out, const char *final_dir, int wait_seconds,
 		 void (*waiting)(void *ctx), void *ctx, struct diag_list *diags)
@@ -285,31 +308,37 @@ int outlock_take(struct outlock **out, const char *final_dir, int wait_seconds,
 		goto done;
 	}
 	lock_name = xasprintf(".%s.loa-lock", name);
-	fd = openat(dir, lock_name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		diag_error(diags, "", 0, 0, "cannot lock %s: %s", final_dir, strerror(errno));
-		goto done;
-	}
 	/* polled rather than blocking, so the wait is bounded without a
 	 * signal handler */
-	struct timespec start, now;
+	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	bool told = false;
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	for (;;) {
+		if (fd < 0)
+			fd = openat(dir, lock_name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			diag_error(diags, "", 0, 0, "cannot lock %s: %s", final_dir,
+				   strerror(errno));
+			goto done;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			if (still_named(dir, lock_name, fd))
+				break;
+			close(fd); /* its holder removed it: lock the new one */
+			fd = -1;
+			continue;
+		}
 		if (errno == EINTR)
 			continue;
 		if (errno != EWOULDBLOCK) {
 			diag_error(diags, "", 0, 0, "cannot lock %s: %s", final_dir, strerror(errno));
 			goto done;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long long waited_ms = (long long)(now.tv_sec - start.tv_sec) * 1000 +
-				      (now.tv_nsec - start.tv_nsec) / 1000000;
 		if (wait_seconds <= 0) {
 			diag_error(diags, "", 0, 0, "another build is writing %s", final_dir);
 			goto done;
 		}
-		if (waited_ms >= (long long)wait_seconds * 1000) {
+		if (ms_since(&start) >= (long long)wait_seconds * 1000) {
 			diag_error(diags, "", 0, 0,
 				   "another build of %s still runs after %d s of waiting: nothing "
 				   "published (wait longer with --wait SECONDS)",
@@ -323,8 +352,11 @@ int outlock_take(struct outlock **out, const char *final_dir, int wait_seconds,
 		nanosleep(&nap, NULL);
 	}
 	*out = xcalloc(1, sizeof(**out));
+	(*out)->dir_fd = dir;
 	(*out)->fd = fd;
-	fd = -1;
+	(*out)->name = lock_name;
+	dir = fd = -1;
+	lock_name = NULL;
 	rc = 0;
 done:
 	if (fd >= 0)
@@ -341,10 +373,13 @@ void outlock_release(struct outlock *l)
 {
 	if (!l)
 		return;
-	/* LOCK_UN releases the lock even if a forked worker still holds a copy
-	 * of the descriptor */
+	/* removed while still held (see above); LOCK_UN releases the lock
+	 * even if a forked worker still holds a copy of the descriptor */
+	unlinkat(l->dir_fd, l->name, 0);
 	flock(l->fd, LOCK_UN);
 	close(l->fd);
+	close(l->dir_fd);
+	free(l->name);
 	free(l);
 }
 

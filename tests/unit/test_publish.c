@@ -588,8 +588,7 @@ TEST(relative_output_folder)
 	char *got = slurp(root, "public/index.html");
 	CHECK_STR_EQ(got, "rel");
 	free(got);
-	/* the output's lock file stays beside it, and is its only companion */
-	CHECK(exists(root, ".public.loa-lock"));
+	CHECK(!exists(root, ".public.loa-lock")); /* nothing but the output beside it */
 	CHECK(exists(root, "public/" OUTDIR_MARKER));
 	remove_root(root);
 	diag_list_release(&d);
@@ -812,6 +811,54 @@ TEST(locks_are_per_output_and_wait)
 	diag_list_release(&d);
 }
 
+/* The holder removes the lock file when done; a build that was waiting on
+ * the removed file must not think it holds the lock while a third build
+ * holds the new file. */
+TEST(lock_file_removed_under_a_waiter)
+{
+	char *root = make_root();
+	char *a = path_of(root, "a");
+	struct outlock *first = NULL, *third = NULL;
+	struct diag_list d = DIAG_LIST_INIT;
+	CHECK_INT_EQ(outlock_take(&first, a, 0, NULL, NULL, &d), 0);
+	CHECK(exists(root, ".a.loa-lock"));
+	int got[2];
+	CHECK_INT_EQ(pipe(got), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(got[0]);
+		struct outlock *second = NULL;
+		struct diag_list cd = DIAG_LIST_INIT;
+		if (outlock_take(&second, a, 30, NULL, NULL, &cd) < 0)
+			_exit(1);
+		if (write(got[1], "x", 1) != 1)
+			_exit(1);
+		outlock_release(second);
+		_exit(0);
+	}
+	close(got[1]);
+	/* let the second open the file and start waiting on it */
+	struct timespec nap = { 0, 300 * 1000000L };
+	nanosleep(&nap, NULL);
+	outlock_release(first);
+	CHECK_INT_EQ(outlock_take(&third, a, 30, NULL, NULL, &d), 0);
+	nanosleep(&nap, NULL);
+	CHECK_INT_EQ(fcntl(got[0], F_SETFL, O_NONBLOCK), 0);
+	char c;
+	CHECK(read(got[0], &c, 1) < 0 && errno == EAGAIN); /* not while the third holds it */
+	outlock_release(third);
+	CHECK_INT_EQ(fcntl(got[0], F_SETFL, 0), 0);
+	CHECK(read(got[0], &c, 1) == 1);
+	int st = -1;
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(got[0]);
+	CHECK(!exists(root, ".a.loa-lock")); /* nothing left beside the output */
+	free(a);
+	remove_root(root);
+	diag_list_release(&d);
+}
+
 int main(void)
 {
 	RUN(commit_publishes_nested_files);
@@ -829,5 +876,6 @@ int main(void)
 	RUN(every_output_is_marked);
 	RUN(write_failure_in_a_worker_publishes_nothing);
 	RUN(locks_are_per_output_and_wait);
+	RUN(lock_file_removed_under_a_waiter);
 	return harness_report();
 }
