@@ -24,10 +24,22 @@ check "sibling a: published" test -s "$W/a/index.html"
 check "sibling b: published" test -s "$W/b/index.html"
 check "siblings: no 'another build' error" sh -c "! grep -q 'another build' '$TMP/err-a' '$TMP/err-b'"
 
+# hold LOCKFILE: holds the lock from the test (util-linux flock) until
+# release; returns once it is held
+hold() {
+	: > "$TMP/hold"
+	rm -f "$TMP/ready"
+	flock "$1" sh -c 'touch "$2"; while [ -e "$1" ]; do sleep 0.1; done' sh "$TMP/hold" "$TMP/ready" &
+	holder=$!
+	while [ ! -e "$TMP/ready" ]; do sleep 0.05; done
+}
+release() {
+	rm -f "$TMP/hold"
+	wait $holder
+}
+
 # siblings really overlap: b builds while a's lock is held
-flock "$W/.a.loa-lock" sleep 3 &
-holder=$!
-sleep 0.5
+hold "$W/.a.loa-lock"
 "$LOA" build --out "$W/b" --now 2023-06-01 --quiet --no-cache --wait 1 2> "$TMP/err-b"
 check "a held: b still builds at once" [ $? -eq 0 ]
 
@@ -39,17 +51,20 @@ check "same output, --wait 1: says it waited" contains "$TMP/err-a" "waiting for
 check "same output, --wait 1: says why it stopped" contains "$TMP/err-a" "still runs after 1 s"
 check "same output, --wait 1: says how to wait longer" contains "$TMP/err-a" "--wait"
 check "same output, --wait 1: the site untouched" test -s "$W/a/index.html"
-wait $holder
 
 # the same output, a second build while the first holds it: waits, then publishes
-flock "$W/.a.loa-lock" sleep 2 &
-holder=$!
-sleep 0.5
-"$LOA" build --out "$W/a" --now 2023-06-01 --no-cache 2> "$TMP/err-a"
-st=$?
-wait $holder
-check "same output: the second waits then succeeds" [ $st -eq 0 ]
-check "same output: it said it was waiting" contains "$TMP/err-a" "waiting for another build"
+"$LOA" build --out "$W/a" --now 2023-06-01 --no-cache 2> "$TMP/err-a" &
+pw=$!
+n=0
+while ! grep -q "waiting for another build" "$TMP/err-a" && [ $n -lt 600 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+check "same output: it says it is waiting" contains "$TMP/err-a" "waiting for another build"
+check "same output: it is still waiting" kill -0 $pw
+release
+wait $pw
+check "same output: the second waits then succeeds" [ $? -eq 0 ]
 
 # two real builds of the same output at once: both succeed, one after the other
 "$LOA" build --out "$W/a" --now 2023-06-01 --quiet --no-cache --jobs 1 2> "$TMP/err-1" &
