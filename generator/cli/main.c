@@ -630,7 +630,14 @@ int main(int argc, char **argv)
 		struct diag_list gd = DIAG_LIST_INIT;
 		struct outguard_opts g = { o.site.repo_path, getenv("HOME"), force };
 		if (outguard_check(o.out_dir, &g, &gd) < 0) {
-			print_diags(&gd, lc.given ? lc.lang : disk_site_lang(o.site.repo_path));
+			enum msg_lang glang = lc.given ? lc.lang : disk_site_lang(o.site.repo_path);
+			print_diags(&gd, glang);
+			if (json) { /* the script that reads it learns why too */
+				struct build_result none;
+				memset(&none, 0, sizeof(none));
+				none.status = 2;
+				print_result_json(stdout, &gd, &none, glang);
+			}
 			diag_list_release(&gd);
 			return 2;
 		}

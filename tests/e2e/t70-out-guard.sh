@@ -41,6 +41,9 @@ refused "the cache" "$TMP/www/.loa-cache" ".loa-cache"
 ln -s "$R" "$TMP/www/link-to-repo"
 refused "a symlink to the repository" "$TMP/www/link-to-repo" "is the repository"
 refused "a path through .." "$TMP/www/../site" "is the repository"
+"$LOA" build --out .. --format json > "$TMP/out.json" 2> /dev/null
+check "--format json: the refusal is a JSON result with status 2" \
+	grep -q '^{"status":2,.*"message_en":"cannot publish to ..: the repository' "$TMP/out.json"
 snapshot > "$TMP/snap1"
 check "the repository is intact (files, uncommitted file, history)" diff "$TMP/snap0" "$TMP/snap1"
 
