@@ -325,9 +325,53 @@ static const struct msg_entry catalog[] = {
 	{ "the build helper stopped: restart loa serve",
 	  "tiến trình dựng phụ đã dừng: hãy chạy lại loa serve" },
 	{ "poll failed: %s", "poll lỗi: %s" },
-	{ "another build is writing in %s", "một lần dựng khác đang ghi vào %s" },
 	{ "the cache beside %s is a symbolic link or not a folder: not used",
 	  "bộ nhớ đệm cạnh %s là liên kết tượng trưng hoặc không phải thư mục: không dùng" },
+	{ "another build is writing %s", "một lần dựng khác đang ghi %s" },
+	{ "another build of %s still runs after %d s of waiting: nothing published (wait longer "
+	  "with --wait SECONDS)",
+	  "một lần dựng khác của %s vẫn chạy sau %d giây chờ: không xuất bản gì (chờ lâu hơn "
+	  "với --wait SỐ_GIÂY)" },
+	{ "cannot publish to %s: %s", "không xuất bản được vào %s: %s" },
+	{ "cannot write the site to %s: %s (at %s): nothing published, the previous site is left "
+	  "as it was; free some space and build again",
+	  "không ghi được trang web vào %s: %s (tại %s): không xuất bản gì, trang web cũ được "
+	  "giữ nguyên; hãy giải phóng dung lượng rồi dựng lại" },
+	{ "cannot write the site to %s: %s (at %s): nothing published, the previous site is left "
+	  "as it was",
+	  "không ghi được trang web vào %s: %s (tại %s): không xuất bản gì, trang web cũ được "
+	  "giữ nguyên" },
+	/* --out guard (outguard.c) */
+	{ "cannot publish to %s: it is the root folder /. Choose a new folder for the site, such "
+	  "as --out public",
+	  "không xuất bản vào %s: đó là thư mục gốc /. Hãy chọn một thư mục mới cho trang web, "
+	  "ví dụ --out public" },
+	{ "cannot publish to %s: it is or is inside git's folder %s, which holds the history. "
+	  "Choose a new folder for the site, such as --out public",
+	  "không xuất bản vào %s: đó là hoặc nằm trong thư mục của git %s, nơi giữ lịch sử. Hãy "
+	  "chọn một thư mục mới cho trang web, ví dụ --out public" },
+	{ "cannot publish to %s: it is or is inside a .git or .loa-cache folder, which git and Loa "
+	  "own. Choose a new folder for the site, such as --out public",
+	  "không xuất bản vào %s: đó là hoặc nằm trong một thư mục .git hay .loa-cache, thuộc về "
+	  "git và Loa. Hãy chọn một thư mục mới cho trang web, ví dụ --out public" },
+	{ "cannot publish to %s: it is the repository %s itself, and a build replaces its output "
+	  "folder as a whole. Choose a new folder for the site, such as --out public",
+	  "không xuất bản vào %s: đó chính là kho %s, mà mỗi lần dựng thay toàn bộ thư mục xuất "
+	  "bản. Hãy chọn một thư mục mới cho trang web, ví dụ --out public" },
+	{ "cannot publish to %s: the repository %s is inside it, and a build replaces its output "
+	  "folder as a whole. Choose a new folder for the site, such as --out public",
+	  "không xuất bản vào %s: kho %s nằm trong đó, mà mỗi lần dựng thay toàn bộ thư mục xuất "
+	  "bản. Hãy chọn một thư mục mới cho trang web, ví dụ --out public" },
+	{ "cannot publish to %s: it is or contains the home folder %s, and a build replaces its "
+	  "output folder as a whole. Choose a new folder for the site, such as --out public",
+	  "không xuất bản vào %s: đó là hoặc chứa thư mục nhà %s, mà mỗi lần dựng thay toàn bộ "
+	  "thư mục xuất bản. Hãy chọn một thư mục mới cho trang web, ví dụ --out public" },
+	{ "cannot publish to %s: the folder is not empty and Loa did not make it (it has no %s "
+	  "file), and a build replaces everything in it. Choose an empty or new folder, or give "
+	  "--force to replace it",
+	  "không xuất bản vào %s: thư mục không trống và không do Loa tạo (không có tệp %s), mà "
+	  "mỗi lần dựng thay mọi thứ trong đó. Hãy chọn một thư mục trống hoặc mới, hoặc dùng "
+	  "--force để thay nó" },
 	{ "cannot lock %s: %s", "không khóa được %s: %s" },
 	{ "cannot publish %s: %s", "không xuất bản được %s: %s" },
 	{ "cannot publish %s: it exists and is not a folder",

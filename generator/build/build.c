@@ -293,7 +293,8 @@ static int work(void *ctx, size_t job, struct buf *out)
 	memset(b->job_hash, '-', sizeof(b->job_hash) - 1);
 	int ret = job < b->ncontent ? render_content(b, b->content[job], &d)
 				    : render_extra(b, job - b->ncontent, &d);
-	if (ret < 0 && d.errors == 0)
+	/* a failed write is reported once, for the whole site, by publish */
+	if (ret < 0 && d.errors == 0 && !(b->out && outdir_has_failed(b->out)))
 		diag_error(&d, job < b->ncontent ? b->site.pages[b->content[job]]->path : "", 0, 0,
 			   "rendering failed");
 	if (b->opts->manifest)
@@ -725,7 +726,7 @@ static int find_theme(struct build *b)
 }
 
 /* Files the build writes itself, claimed before anything else. */
-static const char *const own_files[] = { "sitemap.xml", "robots.txt" };
+static const char *const own_files[] = { "sitemap.xml", "robots.txt", OUTDIR_MARKER };
 
 /* site_load's claim_first: the build's own files, then the static files
  * (the site's own static/, then the theme's), win over content and
@@ -1206,6 +1207,12 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	res->status = 2;
 	const struct value *i18n = NULL;
 	char build_key[CACHE_KEY_LEN + 1] = "";
+	/* first the output's lock, so a second build of the same output waits
+	 * before doing any work, and the cache beside it is ours */
+	struct outlock *lock = NULL;
+	if (!opts->dry_run && outlock_take(&lock, opts->out_dir, opts->wait_seconds, opts->waiting,
+					   opts->waiting_ctx, diags) < 0)
+		goto done;
 	if (!opts->dry_run && !opts->no_cache) {
 		bool refused = false;
 		b.cache = cache_open(opts->out_dir, &refused);
@@ -1264,7 +1271,7 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	b.njobs = njobs;
 	b.ok = xcalloc(njobs + 1, sizeof(*b.ok));
 
-	if (!opts->dry_run && outdir_begin(&b.out, opts->out_dir, diags) < 0)
+	if (!opts->dry_run && outdir_begin_locked(&b.out, opts->out_dir, lock, diags) < 0)
 		goto done;
 	/* forget the last build until this one is published: a failure
 	 * must not leave a record that calls the old site current */
@@ -1294,6 +1301,9 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	copy_static(&b);
 	write_sitemap(&b);
 	stage_done(&b, "copy+sitemap");
+	/* all or nothing: a file that could not be written stops the build */
+	if (b.out && outdir_failed(b.out, diags) < 0)
+		goto done;
 	phase_begin(&b, "after_build");
 	plugins_ok = sitelua_run_stage(b.sl, "after_build", diags) == 0;
 	phase_end(&b);
@@ -1327,6 +1337,7 @@ done:
 			remember(&b, build_key, res);
 	}
 	cache_close(b.cache);
+	outlock_release(lock);
 	free(b.keys);
 	free(b.todo);
 	free(b.content);

@@ -49,6 +49,11 @@ struct build_options {
 	 * (done of total), for the command line's progress line; may be NULL */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
+	/* another build holds the output's lock: wait up to wait_seconds for
+	 * it (0: fail at once), calling waiting(waiting_ctx) once (may be NULL) */
+	int wait_seconds;
+	void (*waiting)(void *ctx);
+	void *waiting_ctx;
 };
 
 struct build_result {

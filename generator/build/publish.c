@@ -1,10 +1,10 @@
-/* publish — owns the output folder's life: the lock on its parent, the
+/* publish — owns the output folder's life: the lock of the output, the
  * temporary folder a build writes into, the swap that publishes it, and the
  * removal of leftovers (see publish.h).
  *
  * Layout beside the output folder NAME in its parent folder P:
- *   P itself              locked with flock: no lock file is left beside
- *                         the output
+ *   P/.NAME.loa-lock      locked with flock by the build of NAME, which
+ *                         removes it when done (see "the lock" below)
  *   P/.NAME.loa-tmp-PID   the new site while it is written
  *   P/.NAME.loa-old-PID   the previous site after the swap, being removed
  * Every name below P is resolved relative to a directory descriptor with
@@ -21,12 +21,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef RENAME_EXCHANGE
@@ -36,6 +39,14 @@
 #define PATH_MAX_LEN 4096
 #define NAME_MAX_LEN 255
 
+/* The first write that failed, in any process of the build: an anonymous
+ * MAP_SHARED page made before the workers are forked. */
+struct outfail {
+	atomic_int err; /* errno of the first failure; 0: none */
+	atomic_int ready; /* path is complete */
+	char path[PATH_MAX_LEN + 1];
+};
+
 struct outdir {
 	char *final_dir; /* as given, for messages */
 	char *name;      /* last component of final_dir */
@@ -43,7 +54,9 @@ struct outdir {
 	char *old_name;  /* .NAME.loa-old-PID */
 	int parent_fd;
 	int tmp_fd;
-	int lock_fd;
+	struct outlock *lock;
+	bool owns_lock; /* taken by outdir_begin, released with o */
+	struct outfail *fail;
 };
 
 /* ---- recursive removal ------------------------------------------------ */
@@ -234,14 +247,12 @@ static void outdir_free(struct outdir *o)
 		return;
 	if (o->tmp_fd >= 0)
 		close(o->tmp_fd);
-	if (o->lock_fd >= 0) {
-		/* LOCK_UN releases the lock even if a forked worker still holds
-		 * a copy of the descriptor */
-		flock(o->lock_fd, LOCK_UN);
-		close(o->lock_fd);
-	}
+	if (o->owns_lock)
+		outlock_release(o->lock);
 	if (o->parent_fd >= 0)
 		close(o->parent_fd);
+	if (o->fail)
+		munmap(o->fail, sizeof(*o->fail));
 	free(o->final_dir);
 	free(o->name);
 	free(o->tmp_name);
@@ -249,13 +260,160 @@ static void outdir_free(struct outdir *o)
 	free(o);
 }
 
+/* ---- the lock ---------------------------------------------------------
+ *
+ * The lock file exists only while a build holds it: the holder removes it
+ * before letting go, so nothing is left beside the output. A build that
+ * opened the file and then waited may therefore hold a lock on a removed
+ * file: after flock succeeds it checks that the name still leads to the
+ * file it locked, and starts again when not. */
+
+struct outlock {
+	int dir_fd; /* the output's parent folder */
+	int fd;     /* the lock file, flocked */
+	char *name; /* .NAME.loa-lock */
+};
+
+enum { LOCK_POLL_MS = 100 };
+
+static long long ms_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)(now.tv_sec - start->tv_sec) * 1000 +
+	       (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/* the name still leads to the file open as fd */
+static bool still_named(int dir, const char *name, int fd)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && fstatat(dir, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+int outlock_take(struct outlock **out, const char *final_dir, int wait_seconds,
+		 void (*waiting)(void *ctx), void *ctx, struct diag_list *diags)
+{
+	char *parent = NULL, *name = NULL, *lock_name = NULL;
+	int rc = -1, dir = -1, fd = -1;
+	*out = NULL;
+	if (split_final(final_dir, &parent, &name) < 0) {
+		diag_error(diags, "", 0, 0, "cannot publish to \"%s\": not a folder name",
+			   final_dir);
+		goto done;
+	}
+	dir = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0) {
+		diag_error(diags, "", 0, 0, "cannot publish to %s: folder %s: %s", final_dir,
+			   parent, strerror(errno));
+		goto done;
+	}
+	lock_name = xasprintf(".%s.loa-lock", name);
+	/* polled rather than blocking, so the wait is bounded without a
+	 * signal handler */
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	bool told = false;
+	for (;;) {
+		if (fd < 0)
+			fd = openat(dir, lock_name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			diag_error(diags, "", 0, 0, "cannot lock %s: %s", final_dir,
+				   strerror(errno));
+			goto done;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			if (still_named(dir, lock_name, fd))
+				break;
+			close(fd); /* its holder removed it: lock the new one */
+			fd = -1;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK) {
+			diag_error(diags, "", 0, 0, "cannot lock %s: %s", final_dir, strerror(errno));
+			goto done;
+		}
+		if (wait_seconds <= 0) {
+			diag_error(diags, "", 0, 0, "another build is writing %s", final_dir);
+			goto done;
+		}
+		if (ms_since(&start) >= (long long)wait_seconds * 1000) {
+			diag_error(diags, "", 0, 0,
+				   "another build of %s still runs after %d s of waiting: nothing "
+				   "published (wait longer with --wait SECONDS)",
+				   final_dir, wait_seconds);
+			goto done;
+		}
+		if (!told && waiting)
+			waiting(ctx);
+		told = true;
+		struct timespec nap = { 0, LOCK_POLL_MS * 1000000L };
+		nanosleep(&nap, NULL);
+	}
+	*out = xcalloc(1, sizeof(**out));
+	(*out)->dir_fd = dir;
+	(*out)->fd = fd;
+	(*out)->name = lock_name;
+	dir = fd = -1;
+	lock_name = NULL;
+	rc = 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	if (dir >= 0)
+		close(dir);
+	free(parent);
+	free(name);
+	free(lock_name);
+	return rc;
+}
+
+void outlock_release(struct outlock *l)
+{
+	if (!l)
+		return;
+	/* removed while still held (see above); LOCK_UN releases the lock
+	 * even if a forked worker still holds a copy of the descriptor */
+	unlinkat(l->dir_fd, l->name, 0);
+	flock(l->fd, LOCK_UN);
+	close(l->fd);
+	close(l->dir_fd);
+	free(l->name);
+	free(l);
+}
+
+/* ---- starting a build ------------------------------------------------- */
+
+static const char marker_text[] =
+	"This folder was published by Loa. Every build replaces it as a whole:\n"
+	"files added here by hand are lost at the next build.\n";
+
 int outdir_begin(struct outdir **out, const char *final_dir, struct diag_list *diags)
+{
+	struct outlock *lock;
+	*out = NULL;
+	if (outlock_take(&lock, final_dir, 0, NULL, NULL, diags) < 0)
+		return -1;
+	if (outdir_begin_locked(out, final_dir, lock, diags) < 0) {
+		outlock_release(lock);
+		return -1;
+	}
+	(*out)->owns_lock = true;
+	return 0;
+}
+
+int outdir_begin_locked(struct outdir **out, const char *final_dir, struct outlock *lock,
+			struct diag_list *diags)
 {
 	struct outdir *o = xcalloc(1, sizeof(*o));
 	char *parent = NULL;
 	struct names n = { NULL, 0, 0 };
 	int rc = -1;
-	o->parent_fd = o->tmp_fd = o->lock_fd = -1;
+	o->parent_fd = o->tmp_fd = -1;
+	o->lock = lock;
 	o->final_dir = xstrdup(final_dir);
 	*out = NULL;
 
@@ -270,25 +428,16 @@ int outdir_begin(struct outdir **out, const char *final_dir, struct diag_list *d
 			   parent, strerror(errno));
 		goto done;
 	}
-
-	/* The lock is flock on the parent folder itself, so that a build
-	 * leaves nothing beside the output but the output. Builds writing
-	 * other outputs in the same folder wait their turn too (refused, not
-	 * blocked): a rare case, and a safe one. */
-	o->lock_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (o->lock_fd < 0 || flock(o->lock_fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EWOULDBLOCK)
-			diag_error(diags, "", 0, 0, "another build is writing in %s", parent);
-		else
-			diag_error(diags, "", 0, 0, "cannot lock %s: %s", parent, strerror(errno));
-		if (o->lock_fd >= 0)
-			close(o->lock_fd);
-		o->lock_fd = -1;
+	void *page = mmap(NULL, sizeof(*o->fail), PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED) {
+		diag_error(diags, "", 0, 0, "cannot publish to %s: %s", final_dir, strerror(errno));
 		goto done;
 	}
+	o->fail = page; /* zero-filled: no failure yet */
 
-	/* Folders of builds that were killed: nobody else can be using them,
-	 * since their builds would hold the lock we now hold. */
+	/* Folders of builds of this output that were killed: nobody else can
+	 * be using them, since their builds would hold the lock we hold. */
 	if (list_dir(o->parent_fd, &n) < 0) {
 		diag_error(diags, "", 0, 0, "cannot read folder %s: %s", parent, strerror(errno));
 		goto done;
@@ -316,10 +465,14 @@ int outdir_begin(struct outdir **out, const char *final_dir, struct diag_list *d
 			   strerror(errno));
 		goto done;
 	}
+	/* the mark that lets the next build replace this folder */
+	if (outdir_write(o, OUTDIR_MARKER, marker_text, sizeof(marker_text) - 1, diags) < 0 ||
+	    outdir_failed(o, diags) < 0)
+		goto done;
 	rc = 0;
 done:
 	if (rc < 0) {
-		if (o->tmp_name && o->parent_fd >= 0 && o->lock_fd >= 0)
+		if (o->tmp_name && o->parent_fd >= 0)
 			remove_tree(o->parent_fd, o->tmp_name);
 		outdir_free(o);
 	} else {
@@ -348,6 +501,43 @@ static int write_full(int fd, const void *data, size_t len)
 	return 0;
 }
 
+/* Records the first failure to write the output, in whichever process it
+ * happens; later ones are consequences or repeats of it. */
+static void note_failure(struct outdir *o, const char *relpath, int e)
+{
+	int none = 0;
+	if (!e)
+		e = EIO;
+	if (atomic_compare_exchange_strong(&o->fail->err, &none, e)) {
+		snprintf(o->fail->path, sizeof(o->fail->path), "%s", relpath);
+		atomic_store(&o->fail->ready, 1);
+	}
+}
+
+bool outdir_has_failed(const struct outdir *o)
+{
+	return atomic_load(&o->fail->err) != 0;
+}
+
+int outdir_failed(const struct outdir *o, struct diag_list *diags)
+{
+	if (!outdir_has_failed(o))
+		return 0;
+	int e = atomic_load(&o->fail->err);
+	const char *file = atomic_load(&o->fail->ready) ? o->fail->path : "?";
+	if (e == ENOSPC || e == EDQUOT)
+		diag_error(diags, "", 0, 0,
+			   "cannot write the site to %s: %s (at %s): nothing published, the "
+			   "previous site is left as it was; free some space and build again",
+			   o->final_dir, strerror(e), file);
+	else
+		diag_error(diags, "", 0, 0,
+			   "cannot write the site to %s: %s (at %s): nothing published, the "
+			   "previous site is left as it was",
+			   o->final_dir, strerror(e), file);
+	return -1;
+}
+
 /* Opens (creating) every folder of relpath below the temporary folder,
  * without following symlinks, so nothing lands outside the tree. Returns
  * the descriptor of the last folder (o->tmp_fd or one to close) and sets
@@ -362,8 +552,7 @@ static int open_parent(struct outdir *o, const char *relpath, char **path, const
 		*slash = 0;
 		bool created = mkdirat(dir, comp, 0755) == 0;
 		if (!created && errno != EEXIST) {
-			diag_error(diags, "", 0, 0, "cannot create folder for %s/%s: %s",
-				   o->final_dir, relpath, strerror(errno));
+			note_failure(o, relpath, errno);
 			goto fail;
 		}
 		int next = openat(dir, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -373,8 +562,7 @@ static int open_parent(struct outdir *o, const char *relpath, char **path, const
 					   "cannot write %s/%s: \"%s\" is not a folder",
 					   o->final_dir, relpath, comp);
 			else
-				diag_error(diags, "", 0, 0, "cannot write %s/%s: %s",
-					   o->final_dir, relpath, strerror(errno));
+				note_failure(o, relpath, errno);
 			goto fail;
 		}
 		if (dir != o->tmp_fd)
@@ -383,8 +571,7 @@ static int open_parent(struct outdir *o, const char *relpath, char **path, const
 		/* 0755 whatever the umask; a worker that found the folder made
 		 * by another leaves the mode to the creator */
 		if (created && fchmod(dir, 0755) < 0) {
-			diag_error(diags, "", 0, 0, "cannot write %s/%s: %s", o->final_dir,
-				   relpath, strerror(errno));
+			note_failure(o, relpath, errno);
 			goto fail;
 		}
 		comp = slash + 1;
@@ -409,8 +596,7 @@ static void create_error(struct outdir *o, int dir, const char *leaf, const char
 	else if (e == EEXIST)
 		diag_error(diags, "", 0, 0, "%s/%s is written twice", o->final_dir, relpath);
 	else
-		diag_error(diags, "", 0, 0, "cannot write %s/%s: %s", o->final_dir, relpath,
-			   strerror(e));
+		note_failure(o, relpath, e);
 }
 
 int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t len,
@@ -419,6 +605,8 @@ int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t
 	if (!outdir_path_valid(relpath))
 		return diag_error(diags, "", 0, 0, "invalid output path \"%s\"",
 				  relpath ? relpath : "(null)");
+	if (outdir_has_failed(o))
+		return -1; /* the build publishes nothing: no need to go on */
 	char *path;
 	const char *leaf;
 	int dir = open_parent(o, relpath, &path, &leaf, diags), fd = -1, rc = -1;
@@ -430,15 +618,13 @@ int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t
 		goto done;
 	}
 	if (fchmod(fd, 0644) < 0 || write_full(fd, data, len) < 0) {
-		diag_error(diags, "", 0, 0, "cannot write %s/%s: %s", o->final_dir, relpath,
-			   strerror(errno));
+		note_failure(o, relpath, errno);
 		goto done;
 	}
 	int c = close(fd);
 	fd = -1;
 	if (c < 0) {
-		diag_error(diags, "", 0, 0, "cannot write %s/%s: %s", o->final_dir, relpath,
-			   strerror(errno));
+		note_failure(o, relpath, errno);
 		goto done;
 	}
 	rc = 0;
@@ -545,6 +731,9 @@ int outdir_commit(struct outdir *o, struct diag_list *diags)
 	int rc = -1;
 	bool swapped = false;
 	struct stat st;
+
+	if (outdir_failed(o, diags) < 0)
+		goto done;
 
 	/* Flush the new site before it becomes visible, so a power cut after
 	 * the swap cannot publish names with empty files. One syncfs instead

@@ -11,7 +11,20 @@
  * the temporary folder's descriptor, so nothing is written outside it.
  * Every file is written as a file of its own, never a link to a cache
  * object, so editing the live site cannot reach the cache (cache.h).
- * outdir_write may be called from forked workers. */
+ * outdir_write may be called from forked workers.
+ *
+ * Every published folder holds a marker file, OUTDIR_MARKER, that says Loa
+ * made it: a later build may replace such a folder (see outguard.h).
+ *
+ * All or nothing: the first failure to write a file (no space, no inodes,
+ * quota, I/O error, read-only file system, permissions, descriptors) is
+ * recorded in a page shared with the forked workers; later writes return
+ * at once, and outdir_failed/outdir_commit report that one failure once
+ * and publish nothing. A path written twice is a per-file error instead.
+ *
+ * The lock is per output: flock on `.NAME.loa-lock` beside the output,
+ * so builds of sibling outputs run at the same time and a second build of
+ * the same output waits. */
 #ifndef LOA_PUBLISH_H
 #define LOA_PUBLISH_H
 
@@ -20,7 +33,23 @@
 
 struct diag_list;
 struct outdir;
+struct outlock;
 
+#define OUTDIR_MARKER ".loa-output"
+
+/* Takes the lock of the output final_dir (creating its lock file). When
+ * another build holds it, calls waiting(ctx) once (may be NULL) and waits
+ * up to wait_seconds (0: fails at once). -1 with a diagnostic on failure. */
+int outlock_take(struct outlock **out, const char *final_dir, int wait_seconds,
+		 void (*waiting)(void *ctx), void *ctx, struct diag_list *diags);
+void outlock_release(struct outlock *l);
+
+/* Starts a build of final_dir under lock (taken with outlock_take for the
+ * same final_dir, and still the caller's). */
+int outdir_begin_locked(struct outdir **out, const char *final_dir, struct outlock *lock,
+			struct diag_list *diags);
+/* The same, taking the lock itself without waiting (released by commit
+ * or abort). */
 int outdir_begin(struct outdir **out, const char *final_dir, struct diag_list *diags);
 /* Writes relpath ("tin-tuc/a/index.html") with data; creates folders.
  * Writing the same path twice is an error. */
@@ -40,6 +69,13 @@ bool outdir_path_valid(const char *relpath);
  * before it is swapped in (build's removal guard). */
 int outdir_tmp_fd(const struct outdir *o);
 /* Swaps the new site in and removes the old one; frees o. */
+/* True when some write failed (in any process), without a diagnostic. */
+bool outdir_has_failed(const struct outdir *o);
+/* -1, with one diagnostic naming the folder, the first file and the
+ * cause, when some write failed (in any process); 0 otherwise. */
+int outdir_failed(const struct outdir *o, struct diag_list *diags);
+/* Swaps the new site in (unless a write failed: then as outdir_abort,
+ * with outdir_failed's diagnostic, and -1) and removes the old one; frees o. */
 int outdir_commit(struct outdir *o, struct diag_list *diags);
 /* Removes the temporary folder; the previous site stays; frees o. */
 void outdir_abort(struct outdir *o);

@@ -8,6 +8,7 @@
 #include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "build/build.h"
+#include "build/outguard.h"
 #include "build/supervise.h"
 #include "cli/new.h"
 #include "review/review.h"
@@ -33,10 +34,15 @@
 #define LOA_DATADIR "/usr/local/share/loa"
 #endif
 
+/* how long a build waits for another build of the same output: longer
+ * than any build of a real site, short enough that a stuck one is noticed */
+enum { DEFAULT_WAIT_SECONDS = 600 };
+
 static const char usage[] =
 	"usage: loa build  [--repo PATH] [--ref REF] [--worktree] [--out DIR] [--drafts]\n"
 	"                  [--future] [--strict] [--jobs N] [--now DATE] [--quiet]\n"
-	"                  [--format text|json] [--no-cache] [--allow-removal]\n"
+	"                  [--format text|json] [--no-cache] [--allow-removal] [--force]\n"
+	"                  [--wait SECONDS]\n"
 	"       loa check  [--repo PATH] [--ref REF] [--worktree] [--drafts] [--future]\n"
 	"                  [--jobs N] [--now DATE] [--quiet] [--format text|json]\n"
 	"       loa serve  [--repo PATH] [--bind ADDR] [--port N] [--jobs N] [--now DATE] [--future]\n"
@@ -141,6 +147,26 @@ static char *find_data_dir(void)
 		}
 	}
 	return xstrdup(LOA_DATADIR);
+}
+
+/* An option's value: the next argument, which must not look like an option
+ * (`--out --no-cache` is a mistake, not a folder named "--no-cache").
+ * NULL, with the message printed, when there is none. */
+static const char *option_value(int argc, char **argv, int i)
+{
+	if (i + 1 >= argc) {
+		fprintf(stderr, "loa: %s needs a value\n", argv[i]);
+		return NULL;
+	}
+	const char *v = argv[i + 1];
+	if (v[0] == '-') {
+		fprintf(stderr,
+			"loa: %s needs a value, not '%s' (for a name that starts with '-', write "
+			"./%s)\n",
+			argv[i], v, v);
+		return NULL;
+	}
+	return v;
 }
 
 static int parse_now(const char *s, int64_t *out)
@@ -251,6 +277,22 @@ static void progress_cb(void *ctx, size_t done, size_t total)
 	fflush(stderr);
 }
 
+/* Another build holds the output's lock; said once, when the wait starts. */
+struct waiting {
+	const char *out_dir;
+	enum msg_lang lang;
+};
+
+static void waiting_cb(void *ctx)
+{
+	const struct waiting *w = ctx;
+	fprintf(stderr,
+		w->lang == MSG_VI ? "loa: đang chờ một lần dựng khác của %s xong…\n"
+				  : "loa: waiting for another build of %s to finish…\n",
+		w->out_dir);
+	fflush(stderr);
+}
+
 static int64_t today_from_env(void)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -267,11 +309,15 @@ static int cmd_new(int argc, char **argv, const struct lang_choice *lc)
 {
 	struct new_options o = { ".", NULL, NULL, NULL, today_from_env() };
 	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--school") && i + 1 < argc) {
+		bool takes = !strcmp(argv[i], "--school") || !strcmp(argv[i], "--repo") ||
+			     !strcmp(argv[i], "--now");
+		if (takes && !option_value(argc, argv, i))
+			return 2;
+		if (!strcmp(argv[i], "--school")) {
 			o.school = argv[++i];
-		} else if (!strcmp(argv[i], "--repo") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--repo")) {
 			o.root = argv[++i];
-		} else if (!strcmp(argv[i], "--now") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--now")) {
 			if (parse_now(argv[++i], &o.now) < 0) {
 				fprintf(stderr, "loa: --now: invalid date '%s'\n", argv[i]);
 				return 2;
@@ -340,7 +386,13 @@ static int cmd_review(int argc, char **argv, const struct lang_choice *lc)
 	char *range = NULL;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		bool takes = !strcmp(a, "--repo") || !strcmp(a, "--jobs") || !strcmp(a, "-j") ||
+			     !strcmp(a, "--now") || !strcmp(a, "--format");
+		const char *val = takes ? option_value(argc, argv, i) : NULL;
+		if (takes && !val) {
+			free(range);
+			return 2;
+		}
 		if (!strcmp(a, "--repo") && val) {
 			o.repo_path = argv[++i];
 		} else if ((!strcmp(a, "--jobs") || !strcmp(a, "-j")) && val) {
@@ -414,13 +466,10 @@ static int cmd_serve(int argc, char **argv, const struct lang_choice *lc)
 	so.build.site.now = today_from_env();
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = !strcmp(a, "--repo") || !strcmp(a, "--bind") || !strcmp(a, "--port") ||
 			     !strcmp(a, "--jobs") || !strcmp(a, "-j") || !strcmp(a, "--now");
-		if (takes && !val) {
-			fprintf(stderr, "loa: %s needs a value\n", a);
+		if (takes && !option_value(argc, argv, i))
 			return 2;
-		}
 		char *end;
 		if (!strcmp(a, "--repo")) {
 			so.build.site.repo_path = argv[++i];
@@ -520,7 +569,9 @@ int main(int argc, char **argv)
 	int kept = 1;
 	for (int i = 1; i < argc; i++) {
 		if (i >= 2 && !strcmp(argv[i], "--lang")) {
-			if (i + 1 >= argc || msg_lang_parse(argv[i + 1], &lc.lang) < 0) {
+			if (!option_value(argc, argv, i))
+				return 2;
+			if (msg_lang_parse(argv[i + 1], &lc.lang) < 0) {
 				fprintf(stderr, "loa: --lang is vi or en\n");
 				return 2;
 			}
@@ -566,16 +617,15 @@ int main(int argc, char **argv)
 	o.dry_run = check;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	o.jobs = cores > 0 ? (int)cores : 1;
-	bool have_now = false, json = false;
+	bool have_now = false, json = false, force = false;
+	o.wait_seconds = DEFAULT_WAIT_SECONDS;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *val = NULL;
 #define NEEDS_VALUE()                                                                  \
 	do {                                                                           \
-		if (!val) {                                                            \
-			fprintf(stderr, "loa: %s needs a value\n", a);                 \
+		if (!(val = option_value(argc, argv, i)))                              \
 			return 2;                                                      \
-		}                                                                      \
 		i++;                                                                   \
 	} while (0)
 		if (!strcmp(a, "--repo")) {
@@ -600,6 +650,17 @@ int main(int argc, char **argv)
 			o.no_cache = true;
 		} else if (!strcmp(a, "--allow-removal") && !check) {
 			o.allow_removal = true;
+		} else if (!strcmp(a, "--force") && !check) {
+			force = true;
+		} else if (!strcmp(a, "--wait") && !check) {
+			NEEDS_VALUE();
+			char *end;
+			long n = strtol(val, &end, 10);
+			if (!*val || *end || n < 0 || n > 86400) {
+				fprintf(stderr, "loa: --wait needs a number of seconds from 0 to 86400\n");
+				return 2;
+			}
+			o.wait_seconds = (int)n;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o.quiet = true;
 		} else if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {
@@ -645,6 +706,31 @@ int main(int argc, char **argv)
 		} else {
 			o.site.now = time(NULL);
 		}
+	}
+	/* a wrong --out would be replaced as a whole: refused before any work */
+	if (!check) {
+		struct diag_list gd = DIAG_LIST_INIT;
+		struct outguard_opts g = { o.site.repo_path, getenv("HOME"), force };
+		if (outguard_check(o.out_dir, &g, &gd) < 0) {
+			enum msg_lang glang = lc.given ? lc.lang : disk_site_lang(o.site.repo_path);
+			print_diags(&gd, glang);
+			if (json) { /* the script that reads it learns why too */
+				struct build_result none;
+				memset(&none, 0, sizeof(none));
+				none.status = 2;
+				print_result_json(stdout, &gd, &none, glang);
+			}
+			diag_list_release(&gd);
+			return 2;
+		}
+		diag_list_release(&gd);
+	}
+	struct waiting wait_ctx = { o.out_dir, lc.given ? lc.lang : MSG_VI };
+	if (!o.quiet) {
+		if (!lc.given)
+			wait_ctx.lang = disk_site_lang(o.site.repo_path);
+		o.waiting = waiting_cb;
+		o.waiting_ctx = &wait_ctx;
 	}
 	char *data_dir = find_data_dir();
 	o.data_dir = data_dir;

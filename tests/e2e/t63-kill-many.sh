@@ -71,7 +71,9 @@ while [ $i -lt 30 ]; do
 		ok=0
 		echo "kill $i ($ref after ${delay} ms): the output is neither site A nor site B"
 	fi
-	left=$(ls -A "$W" | grep -c 'loa-')
+	# the lock file a killed build leaves is not a temporary folder (one name,
+	# removed by the next build)
+	left=$(ls -A "$W" | grep -v 'loa-lock$' | grep -c 'loa-')
 	[ "$left" -gt "$maxleft" ] && maxleft=$left
 	i=$((i + 1))
 done

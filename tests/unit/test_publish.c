@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -136,7 +137,9 @@ static int count_files(const char *dir)
 		return -1;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		/* the marker every output has is checked on its own */
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strcmp(e->d_name, OUTDIR_MARKER))
 			continue;
 		char *p = path_of(dir, e->d_name);
 		struct stat st;
@@ -586,6 +589,7 @@ TEST(relative_output_folder)
 	CHECK_STR_EQ(got, "rel");
 	free(got);
 	CHECK(!exists(root, ".public.loa-lock")); /* nothing but the output beside it */
+	CHECK(exists(root, "public/" OUTDIR_MARKER));
 	remove_root(root);
 	diag_list_release(&d);
 }
@@ -685,6 +689,176 @@ TEST(killed_build_leaves_old_or_new_site)
 	remove_root(root);
 }
 
+
+TEST(every_output_is_marked)
+{
+	char *root = make_root();
+	char *final = path_of(root, "public");
+	CHECK_INT_EQ(publish_version(final, 1), 0);
+	struct stat st;
+	char *marker = path_of(final, OUTDIR_MARKER);
+	CHECK(lstat(marker, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0);
+	free(marker);
+	free(final);
+	remove_root(root);
+}
+
+/* A write that fails in a forked worker (here: over RLIMIT_FSIZE, a real
+ * EFBIG) is seen by the parent, reported once, and nothing is published. */
+TEST(write_failure_in_a_worker_publishes_nothing)
+{
+	char *root = make_root();
+	char *final = path_of(root, "public");
+	CHECK_INT_EQ(publish_version(final, 1), 0);
+	struct outdir *o = NULL;
+	struct diag_list d = DIAG_LIST_INIT;
+	CHECK_INT_EQ(outdir_begin(&o, final, &d), 0);
+	CHECK_INT_EQ(write_str(o, "index.html", "new", &d), 0);
+	CHECK(!outdir_has_failed(o));
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct rlimit rl = { 16, 16 };
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		struct diag_list cd = DIAG_LIST_INIT;
+		int first = write_str(o, "big/a.html", "more than sixteen bytes of html", &cd);
+		/* later writes stop at once, small or not, without a message each */
+		int later = write_str(o, "small.html", "x", &cd);
+		_exit(first == -1 && later == -1 && cd.len == 0 ? 0 : 1);
+	}
+	int st = -1;
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK(outdir_has_failed(o));
+	CHECK_INT_EQ(write_str(o, "after.html", "x", &d), -1);
+	CHECK_INT_EQ(d.len, 0);
+	CHECK_INT_EQ(outdir_commit(o, &d), -1);
+	CHECK_INT_EQ(d.len, 1);
+	CHECK(has_diag(&d, "big/a.html"));
+	CHECK(has_diag(&d, strerror(EFBIG)));
+	CHECK(has_diag(&d, "previous site is left as it was"));
+	CHECK(site_is(final, 1));
+	CHECK_INT_EQ(count_entries(root, "loa-tmp"), 0);
+	free(final);
+	remove_root(root);
+	diag_list_release(&d);
+}
+
+static int waited;
+static void note_wait(void *ctx)
+{
+	(void)ctx;
+	waited++;
+}
+
+TEST(locks_are_per_output_and_wait)
+{
+	char *root = make_root();
+	char *a = path_of(root, "a"), *b = path_of(root, "b");
+	struct outdir *oa = NULL, *ob = NULL;
+	struct outlock *l = NULL;
+	struct diag_list d = DIAG_LIST_INIT;
+	/* siblings at the same time */
+	CHECK_INT_EQ(outdir_begin(&oa, a, &d), 0);
+	CHECK_INT_EQ(outdir_begin(&ob, b, &d), 0);
+	CHECK_INT_EQ(outdir_commit(ob, &d), 0);
+	CHECK_INT_EQ(d.len, 0);
+	/* the same output: no wait asked, refused at once */
+	CHECK_INT_EQ(outlock_take(&l, a, 0, note_wait, NULL, &d), -1);
+	CHECK(has_diag(&d, "another build is writing"));
+	/* a bounded wait, said once, then a clear refusal */
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	waited = 0;
+	CHECK_INT_EQ(outlock_take(&l, a, 1, note_wait, NULL, &d), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(l == NULL);
+	CHECK_INT_EQ(waited, 1);
+	CHECK((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >= 1000);
+	CHECK(has_diag(&d, "still runs after 1 s"));
+	CHECK_INT_EQ(outdir_commit(oa, &d), 0);
+
+	/* a holder that finishes while we wait: then we get the lock */
+	int ready[2];
+	CHECK_INT_EQ(pipe(ready), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct outlock *held = NULL;
+		struct diag_list cd = DIAG_LIST_INIT;
+		if (outlock_take(&held, a, 0, NULL, NULL, &cd) < 0)
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		struct timespec nap = { 0, 300 * 1000000L };
+		nanosleep(&nap, NULL);
+		_exit(0); /* the lock goes with the process */
+	}
+	close(ready[1]);
+	char c;
+	CHECK(read(ready[0], &c, 1) == 1);
+	close(ready[0]);
+	waited = 0;
+	CHECK_INT_EQ(outlock_take(&l, a, 30, note_wait, NULL, &d), 0);
+	CHECK(waited <= 1); /* 1 unless this process was late to try */
+	outlock_release(l);
+	int st = -1;
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	free(a);
+	free(b);
+	remove_root(root);
+	diag_list_release(&d);
+}
+
+/* The holder removes the lock file when done; a build that was waiting on
+ * the removed file must not think it holds the lock while a third build
+ * holds the new file. */
+TEST(lock_file_removed_under_a_waiter)
+{
+	char *root = make_root();
+	char *a = path_of(root, "a");
+	struct outlock *first = NULL, *third = NULL;
+	struct diag_list d = DIAG_LIST_INIT;
+	CHECK_INT_EQ(outlock_take(&first, a, 0, NULL, NULL, &d), 0);
+	CHECK(exists(root, ".a.loa-lock"));
+	int got[2];
+	CHECK_INT_EQ(pipe(got), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(got[0]);
+		struct outlock *second = NULL;
+		struct diag_list cd = DIAG_LIST_INIT;
+		if (outlock_take(&second, a, 30, NULL, NULL, &cd) < 0)
+			_exit(1);
+		if (write(got[1], "x", 1) != 1)
+			_exit(1);
+		outlock_release(second);
+		_exit(0);
+	}
+	close(got[1]);
+	/* let the second open the file and start waiting on it */
+	struct timespec nap = { 0, 300 * 1000000L };
+	nanosleep(&nap, NULL);
+	outlock_release(first);
+	CHECK_INT_EQ(outlock_take(&third, a, 30, NULL, NULL, &d), 0);
+	nanosleep(&nap, NULL);
+	CHECK_INT_EQ(fcntl(got[0], F_SETFL, O_NONBLOCK), 0);
+	char c;
+	CHECK(read(got[0], &c, 1) < 0 && errno == EAGAIN); /* not while the third holds it */
+	outlock_release(third);
+	CHECK_INT_EQ(fcntl(got[0], F_SETFL, 0), 0);
+	CHECK(read(got[0], &c, 1) == 1);
+	int st = -1;
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(got[0]);
+	CHECK(!exists(root, ".a.loa-lock")); /* nothing left beside the output */
+	free(a);
+	remove_root(root);
+	diag_list_release(&d);
+}
+
 int main(void)
 {
 	RUN(commit_publishes_nested_files);
@@ -699,5 +873,9 @@ int main(void)
 	RUN(relative_output_folder);
 	RUN(forked_workers_write_concurrently);
 	RUN(killed_build_leaves_old_or_new_site);
+	RUN(every_output_is_marked);
+	RUN(write_failure_in_a_worker_publishes_nothing);
+	RUN(locks_are_per_output_and_wait);
+	RUN(lock_file_removed_under_a_waiter);
 	return harness_report();
 }
