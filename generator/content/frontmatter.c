@@ -643,6 +643,16 @@ static int line_of(const char *src, const char *at)
 	return line;
 }
 
+/* The root of a front matter block that holds nothing. */
+static struct value *empty_map(struct arena *a)
+{
+	struct value *root = arena_zalloc(a, sizeof(*root));
+	root->kind = VALUE_MAP;
+	root->line = 1;
+	root->col = 1;
+	return root;
+}
+
 static int frontmatter_json(struct frontmatter *out, struct arena *a, const char *path,
 			    const char *src, size_t len, const struct yaml_limits *limits,
 			    struct diag_list *diags)
@@ -666,13 +676,7 @@ static int frontmatter_json(struct frontmatter *out, struct arena *a, const char
 	struct value *root;
 	if (parse_json(&root, a, path, src, end, limits, diags) < 0)
 		return -1;
-	if (!root) {
-		root = arena_zalloc(a, sizeof(*root));
-		root->kind = VALUE_MAP;
-		root->line = 1;
-		root->col = 1;
-	}
-	out->root = root;
+	out->root = root ? root : empty_map(a);
 	out->body = p < stop ? p + 1 : stop;
 	out->body_len = (size_t)(stop - out->body);
 	out->body_line = line_of(src, out->body) + (p >= stop && stop > src && stop[-1] != '\n');
@@ -731,14 +735,8 @@ int frontmatter_parse(struct frontmatter *out, struct arena *a, const char *path
 			} else if (parse_document(&root, a, path, region, size, 2, limits, diags) < 0) {
 				return -1;
 			}
-			if (!root) {
-				/* the file has front matter, only an empty one */
-				root = arena_zalloc(a, sizeof(*root));
-				root->kind = VALUE_MAP;
-				root->line = 1;
-				root->col = 1;
-			}
-			out->root = root;
+			/* the file may have front matter, only an empty one */
+			out->root = root ? root : empty_map(a);
 			out->body = lnl ? lnl + 1 : end;
 			out->body_len = (size_t)(end - out->body);
 			out->body_line = lineno + 1;

@@ -152,6 +152,8 @@ check "after killed builds: no temporary folder left beside the output" \
 mkdir -p "$S/themes/default/layouts"
 cp "$ROOT/themes/default/layouts/base.html" "$S/themes/default/layouts/base.html"
 printf '<!-- sửa giao diện -->\n' >> "$S/themes/default/layouts/base.html"
+# the site's own theme comes from the commit, like its content
+commit "$S" "2023-05-02T10:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Sửa giao diện"
 build_inc 2023-06-02
 set -- $(from_cache)
 check "theme change: nothing from the cache ($1 of $2)" test "$1" -eq 0
