@@ -32,7 +32,15 @@ LDLIBS     = $(PKG_LIBS) -lstdc++ -lm
 LIB_SRCS  := $(sort $(shell find generator -name '*.c' ! -path 'generator/cli/*'))
 CXX_SRCS  := $(sort $(shell find generator -name '*.cpp'))
 CLI_SRCS  := $(sort $(wildcard generator/cli/*.c))
-LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(CXX_SRCS:%.cpp=$(BUILD)/obj/%.o)
+# Lua and JavaScript compiled into the binary (the template runtime, the
+# plugin prelude, the live-reload script): generator/DIR/NAME.EXT becomes
+# $(BUILD)/gen/DIR/NAME.EXT.c defining NAME_EXT[] and NAME_EXT_len, as
+# declared by generator/DIR/NAME.h (scripts/embed.c). tests/e2e/t87 checks
+# their syntax.
+EMBED_SRCS := $(sort $(shell find generator -name '*.lua' -o -name '*.js'))
+EMBED_OBJS := $(EMBED_SRCS:generator/%=$(BUILD)/gen/%.o)
+EMBED_TOOL := $(BUILD)/tools/embed
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(CXX_SRCS:%.cpp=$(BUILD)/obj/%.o) $(EMBED_OBJS)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -61,6 +69,22 @@ $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 $(BUILD)/obj/%.o: %.cpp | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@
+
+# The generator is a plain C program run at build time: built without the
+# sanitizers or the coverage instrumentation of the build it serves.
+$(EMBED_TOOL): scripts/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 $(WARN) -O1 -o $@ $<
+
+$(BUILD)/gen/%.c: generator/% $(EMBED_TOOL)
+	@mkdir -p $(dir $@)
+	$(EMBED_TOOL) $< $(basename $*).h $(subst .,_,$(notdir $*)) $@
+
+# kept, to be read when a diagnostic points into one
+.SECONDARY: $(EMBED_OBJS:.o=.c)
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c | $(DEPS_STAMP)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libloa.a: $(LIB_OBJS)
 	@rm -f $@

@@ -7,6 +7,7 @@
 #include "base/xalloc.h"
 #include "build/publish.h"
 #include "build/supervise.h"
+#include "serve/livereload.h"
 #include "source/repo.h"
 #include "site/config.h"
 
@@ -246,44 +247,6 @@ static const char *content_type(const char *name, bool *is_html, bool *is_svg)
 }
 
 /* ---- responses ------------------------------------------------------------ */
-
-static const char live_js[] =
-	"// loa serve: reloads the page after a rebuild, shows a failed one.\n"
-	"(function () {\n"
-	"  var s = document.currentScript;\n"
-	"  var gen = s ? s.getAttribute('data-gen') : '';\n"
-	"  function show(text) {\n"
-	"    var box = document.getElementById('loa-serve-errors');\n"
-	"    if (!box) {\n"
-	"      box = document.createElement('div');\n"
-	"      box.id = 'loa-serve-errors';\n"
-	"      box.setAttribute('role', 'alert');\n"
-	"      box.style.cssText = 'position:fixed;top:0;left:0;right:0;z-index:2147483647;"
-	"max-height:50vh;overflow:auto;padding:.75rem 1rem;background:#fff0f0;color:#8b0000;"
-	"border-bottom:3px solid #c00;font:14px/1.4 system-ui,sans-serif';\n"
-	"      document.body.insertBefore(box, document.body.firstChild);\n"
-	"    }\n"
-	"    box.textContent = '';\n"
-	"    var h = document.createElement('strong');\n"
-	"    h.textContent = 'L\\u1ed7i khi d\\u1ef1ng trang (build errors):';\n"
-	"    var pre = document.createElement('pre');\n"
-	"    pre.style.cssText = 'white-space:pre-wrap;margin:.5rem 0 0;font:13px/1.4 monospace';\n"
-	"    pre.textContent = text;\n"
-	"    box.appendChild(h);\n"
-	"    box.appendChild(pre);\n"
-	"  }\n"
-	"  function connect() {\n"
-	"    var es = new EventSource('/__loa/events?since=' + encodeURIComponent(gen));\n"
-	"    es.addEventListener('reload', function () { es.close(); location.reload(); });\n"
-	"    // a server's 'error' event carries data; a lost connection does not.\n"
-	"    // Refused (503: too many open pages), the browser gives up: try later.\n"
-	"    es.addEventListener('error', function (e) {\n"
-	"      if (typeof e.data === 'string') show(e.data);\n"
-	"      else if (es.readyState === 2) setTimeout(connect, 5000);\n"
-	"    });\n"
-	"  }\n"
-	"  connect();\n"
-	"})();\n";
 
 static void add_common_headers(struct MHD_Response *r, const char *type)
 {
@@ -665,7 +628,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return serve_events(s, c);
 	if (!strcmp(url, "/__loa/live.js")) {
 		struct buf b = BUF_INIT;
-		buf_puts(&b, live_js);
+		buf_add(&b, livereload_js, livereload_js_len);
 		return queue_buffer(c, MHD_HTTP_OK, "text/javascript; charset=utf-8", &b);
 	}
 	return serve_file(s, c, url);

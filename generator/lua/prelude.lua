@@ -1,0 +1,110 @@
+local loa, all = ... -- prelude: the loa module's functions written in Lua (chunk "loa/prelude.lua" of sitelua.c)
+-- a tag by any spelling of its topic (its slug is the topic)
+local function has_tag(p, tag, slug)
+  for _, t in ipairs(p.tags or {}) do
+    if t.name == tag or t.slug == tag or t.slug == slug then return true end
+  end
+  return false
+end
+local function by_date_desc(a, b)
+  if (a.timestamp or 0) ~= (b.timestamp or 0) then return (a.timestamp or 0) > (b.timestamp or 0) end
+  return a.url < b.url
+end
+local function by_date_asc(a, b)
+  if (a.timestamp or 0) ~= (b.timestamp or 0) then return (a.timestamp or 0) < (b.timestamp or 0) end
+  return a.url < b.url
+end
+local function by_title(a, b)
+  if a.title_key ~= b.title_key then return a.title_key < b.title_key end
+  return a.url < b.url
+end
+local function by_weight(a, b)
+  if (a.weight or 0) ~= (b.weight or 0) then return (a.weight or 0) < (b.weight or 0) end
+  return by_title(a, b)
+end
+-- every list below is kept newest first, loa.pages' default order: a
+-- query then finds its result sorted already, which one pass checks (a
+-- plugin may have changed the fields the order reads), instead of sorting
+-- thousands of pages with a Lua comparison each time
+do
+  local copy = {}
+  for i, p in ipairs(all) do copy[i] = p end
+  table.sort(copy, by_date_desc)
+  all = copy
+end
+local function is_sorted(list, less)
+  for i = 2, #list do
+    if less(list[i], list[i - 1]) then return false end
+  end
+  return true
+end
+-- indexes: plugins query by kind and by school in loops over schools
+local by_kind, by_school = {}, {}
+for _, p in ipairs(all) do
+  by_kind[p.kind] = by_kind[p.kind] or {}
+  table.insert(by_kind[p.kind], p)
+  if p.school ~= nil then
+    by_school[p.school.slug] = by_school[p.school.slug] or {}
+    table.insert(by_school[p.school.slug], p)
+  end
+end
+function loa.pages(q)
+  q = q or {}
+  local out = {}
+  local source = all
+  local tag_slug = q.tag ~= nil and loa.slugify(tostring(q.tag)) or nil
+  if tag_slug == '' then tag_slug = nil end
+  if q.school ~= nil then source = by_school[q.school] or {}
+  elseif q.kind ~= nil then source = by_kind[q.kind] or {} end
+  for _, p in ipairs(source) do
+    if (q.kind == nil or p.kind == q.kind)
+      and (q.section == nil or p.section == q.section)
+      and (q.school == nil or (p.school ~= nil and p.school.slug == q.school))
+      and (q.tag == nil or has_tag(p, q.tag, tag_slug))
+      and (q.category == nil or p.category == q.category)
+      and (q.since == nil or (p.date ~= nil and p.date >= q.since))
+      and (q['until'] == nil or (p.date ~= nil and p.date < q['until'])) then
+      out[#out + 1] = p
+    end
+  end
+  local sort = q.sort or 'date'
+  -- the orders are total (the URL breaks ties): a list found sorted is
+  -- exactly what sorting would give
+  if sort == 'date' then
+    local less = q.order == 'asc' and by_date_asc or by_date_desc
+    if not is_sorted(out, less) then table.sort(out, less) end
+  elseif sort == 'title' then table.sort(out, by_title)
+  elseif sort == 'weight' then table.sort(out, by_weight)
+  else error('loa.pages: unknown sort \'' .. tostring(sort) .. '\'', 2) end
+  if q.order == 'desc' and sort ~= 'date' then
+    local r = {}
+    for i = #out, 1, -1 do r[#r + 1] = out[i] end
+    out = r
+  end
+  local offset, limit = q.offset or 0, q.limit or #out
+  if offset > 0 or limit < #out then
+    local r = {}
+    for i = offset + 1, math.min(#out, offset + limit) do r[#r + 1] = out[i] end
+    out = r
+  end
+  return out
+end
+function loa.paginate(list, size, base)
+  size = size or loa.site.page_size
+  local n = math.max(1, (#list + size - 1) // size)
+  local function url(i) if i == 1 then return base end return base .. 'trang/' .. i .. '/' end
+  local pages = {}
+  for i = 1, n do
+    local items = {}
+    for j = (i - 1) * size + 1, math.min(#list, i * size) do items[#items + 1] = list[j] end
+    pages[i] = { items = items, url = url(i), paginator = { page = i, pages = n,
+      prev_url = i > 1 and url(i - 1) or nil, next_url = i < n and url(i + 1) or nil } }
+  end
+  return pages
+end
+function loa.sort(list, field)
+  local keys = {}
+  for i, item in ipairs(list) do keys[item] = loa.sort_key(tostring(item[field] or '')) .. '\0' .. i end
+  table.sort(list, function(a, b) return keys[a] < keys[b] end)
+  return list
+end
