@@ -80,7 +80,8 @@ $(BUILD)/gen/%.c: generator/% $(EMBED_TOOL)
 	@mkdir -p $(dir $@)
 	$(EMBED_TOOL) $< $(basename $*).h $(subst .,_,$(notdir $*)) $@
 
-# kept, to be read when a diagnostic points into one
+# the generated C files stay (make would delete them as intermediate files),
+# to be read when in doubt about what the binary holds
 .SECONDARY: $(EMBED_OBJS:.o=.c)
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c | $(DEPS_STAMP)
