@@ -6,10 +6,8 @@
 #ifndef LOA_BUG_H
 #define LOA_BUG_H
 
-#include <stdnoreturn.h>
-
 /* Prints "loa: BUG: FILE:LINE: message" on standard error and aborts. */
-noreturn void bug_at(const char *file, int line, const char *fmt, ...)
+_Noreturn void bug_at(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #define BUG(...) bug_at(__FILE__, __LINE__, __VA_ARGS__)
