@@ -1,6 +1,6 @@
-/* main — the command line: parses arguments, runs a command, prints every
- * diagnostic in one place and turns the outcome into SPEC's exit status.
- * Nothing below this file prints or exits. */
+/* main — the command line: runs a command (its options parsed by options.c),
+ * prints every diagnostic in one place and turns the outcome into SPEC's
+ * exit status (enum loa_exit). Nothing below this file prints or exits. */
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
@@ -15,7 +15,6 @@
 #include "cli/options.h"
 #include "review/review.h"
 #include "serve/serve.h"
-#include "content/dates.h"
 #include "site/config.h"
 #include "source/repo.h"
 
