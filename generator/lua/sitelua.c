@@ -937,7 +937,7 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	/* run the prelude: (loa, content pages) */
 	luavm_new_env(vm);
 	if (luavm_load(vm, "loa/prelude.lua", loa_prelude, sizeof(loa_prelude) - 1, d) < 0) {
-		lua_settop(L, top);
+		lua_settop(L, 0);
 		sitelua_free(sl);
 		return -1;
 	}
