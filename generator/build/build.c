@@ -4,6 +4,7 @@
 #include "base/diag.h"
 #include "base/sysutil.h"
 #include "base/value.h"
+#include "base/status.h"
 #include "base/xalloc.h"
 #include "build/cache.h"
 #include "build/keys.h"
@@ -1060,7 +1061,8 @@ static bool up_to_date(struct build *b, const char *key, struct build_result *re
 	struct buf enc = BUF_INIT;
 	int64_t now = b->opts->site.now;
 	bool yes = *key && cache_record_read(b->cache, &r, &enc) == 0 && strcmp(r.key, key) == 0 &&
-		   r.status != 2 && now >= r.valid_from && (!r.valid_until || now < r.valid_until) &&
+		   r.status != LOA_EXIT_NOTHING && now >= r.valid_from &&
+		   (!r.valid_until || now < r.valid_until) &&
 		   same_folder(b->opts->out_dir, r.out_id) && r.published[0];
 	char now_published[CACHE_KEY_LEN + 1];
 	if (yes)
@@ -1144,7 +1146,7 @@ static void remember(struct build *b, const char *key, const struct build_result
 	struct cache_record r;
 	memset(&r, 0, sizeof(r));
 	struct stat st;
-	if (!*key || res->status == 2 || lstat(b->opts->out_dir, &st) < 0) {
+	if (!*key || res->status == LOA_EXIT_NOTHING || lstat(b->opts->out_dir, &st) < 0) {
 		cache_record_remove(b->cache);
 	} else {
 		snprintf(r.key, sizeof(r.key), "%s", key);
@@ -1204,7 +1206,7 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	b.stage_start = t0;
 	b.stage_cpu = b.timings ? cpu_seconds() : 0;
 	memset(res, 0, sizeof(*res));
-	res->status = 2;
+	res->status = LOA_EXIT_NOTHING;
 	const struct value *i18n = NULL;
 	char build_key[CACHE_KEY_LEN + 1] = "";
 	/* first the output's lock, so a second build of the same output waits
@@ -1313,7 +1315,7 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 		goto done;
 	if (removal_guard(&b) < 0)
 		goto done;
-	res->status = diags->errors ? 1 : 0;
+	res->status = diags->errors ? LOA_EXIT_REJECTED : LOA_EXIT_OK;
 	manifest_finish(opts->manifest);
 	if (!opts->dry_run) {
 		struct outdir *o = b.out;
@@ -1322,7 +1324,7 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 		 * folder with (see up_to_date) */
 		outdir_fingerprint(o, b.published);
 		if (outdir_commit(o, diags) < 0)
-			res->status = 2;
+			res->status = LOA_EXIT_NOTHING;
 	}
 	stage_done(&b, "publish");
 done:
@@ -1333,7 +1335,7 @@ done:
 		res->files = b.files_written;
 		res->cached = b.cached;
 		next_change(&b, res);
-		if (b.keys && res->status != 2)
+		if (b.keys && res->status != LOA_EXIT_NOTHING)
 			remember(&b, build_key, res);
 	}
 	cache_close(b.cache);

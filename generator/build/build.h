@@ -57,7 +57,7 @@ struct build_options {
 };
 
 struct build_result {
-	int status; /* SPEC's exit status: 0 clean, 1 published with rejected pages, 2 nothing published */
+	int status; /* enum loa_exit (base/status.h): 0 clean, 1 published with rejected pages, 2 nothing published */
 	size_t pages, files; /* written */
 	double seconds;
 	size_t cached;       /* pages taken from the cache (.loa-cache/) instead of rendered */

@@ -21,6 +21,7 @@
 #include "build/pool.h"
 
 #include "base/buf.h"
+#include "base/bug.h"
 #include "base/diag.h"
 #include "base/sysutil.h"
 #include "base/xalloc.h"
@@ -317,13 +318,18 @@ static size_t take_pending(struct pool *p)
 		p->retry[best] = p->retry[--p->nretry];
 		return job;
 	}
+	if (p->next_new >= p->njobs)
+		BUG("pool: job %zu taken, but there are %zu", p->next_new, p->njobs);
 	return p->next_new++;
 }
 
 static void settle(struct pool *p, size_t job, enum pool_status st, char *data, size_t len)
 {
 	struct result *r = &p->res[job];
-	free(r->data);
+	/* each job is in one place at a time (a queue or the retry list), so
+	 * it is settled once */
+	if (job >= p->njobs || r->ready)
+		BUG("pool: job %zu settled twice (or of %zu)", job, p->njobs);
 	r->data = data;
 	r->len = len;
 	r->status = st;
@@ -333,6 +339,8 @@ static void settle(struct pool *p, size_t job, enum pool_status st, char *data, 
 /* queue[0] is gone (settled); the next job becomes the head */
 static void pop_head(struct worker *w, int64_t now, unsigned timeout_ms)
 {
+	if (w->qlen < 1)
+		BUG("pool: a result for an empty queue");
 	memmove(w->queue, w->queue + 1, (size_t)(w->qlen - 1) * sizeof(w->queue[0]));
 	w->qlen--;
 	w->started = false;
@@ -389,8 +397,11 @@ static void worker_lost(struct pool *p, int i, enum pool_status st, char *reason
 	if (w->qlen > 0) {
 		settle(p, w->queue[0], st, reason, strlen(reason));
 		reason = NULL;
-		for (int k = 1; k < w->qlen; k++)
+		for (int k = 1; k < w->qlen; k++) {
+			if (p->nretry >= p->njobs)
+				BUG("pool: more than %zu jobs to retry", p->njobs);
 			p->retry[p->nretry++] = w->queue[k];
+		}
 	}
 	free(reason);
 	worker_clear(w);

@@ -3,6 +3,7 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/sysutil.h"
+#include "base/status.h"
 #include "base/xalloc.h"
 
 #include <errno.h>
@@ -134,7 +135,7 @@ void supervise_build(const struct build_options *opts, struct diag_list *diags,
 		     struct build_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	res->status = 2;
+	res->status = LOA_EXIT_NOTHING;
 	int fds[2];
 	if (pipe(fds) < 0) {
 		diag_error(diags, "", 0, 0, "cannot start the build: %s", strerror(errno));
@@ -202,7 +203,7 @@ void supervise_build(const struct build_options *opts, struct diag_list *diags,
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!got_result) {
-		res->status = 2;
+		res->status = LOA_EXIT_NOTHING;
 		if (!killed)
 			diag_error(diags, "", 0, 0, "the build stopped unexpectedly (%s %d): nothing published",
 				   WIFSIGNALED(status) ? "signal" : "exit status",

@@ -1,23 +1,23 @@
-/* main — the command line: parses arguments, runs a command, prints every
- * diagnostic in one place and turns the outcome into SPEC's exit status.
- * Nothing below this file prints or exits. */
+/* main — the command line: runs a command (its options parsed by options.c),
+ * prints every diagnostic in one place and turns the outcome into SPEC's
+ * exit status (enum loa_exit). Nothing below this file prints or exits. */
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/messages.h"
+#include "base/status.h"
 #include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "build/build.h"
 #include "build/outguard.h"
 #include "build/supervise.h"
 #include "cli/new.h"
+#include "cli/options.h"
 #include "review/review.h"
 #include "serve/serve.h"
-#include "content/dates.h"
 #include "site/config.h"
 #include "source/repo.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -34,38 +34,7 @@
 #define LOA_DATADIR "/usr/local/share/loa"
 #endif
 
-/* how long a build waits for another build of the same output: longer
- * than any build of a real site, short enough that a stuck one is noticed */
-enum { DEFAULT_WAIT_SECONDS = 600 };
-
-static const char usage[] =
-	"usage: loa build  [--repo PATH] [--ref REF] [--worktree] [--out DIR] [--drafts]\n"
-	"                  [--future] [--strict] [--jobs N] [--now DATE] [--quiet]\n"
-	"                  [--format text|json] [--no-cache] [--allow-removal] [--force]\n"
-	"                  [--wait SECONDS]\n"
-	"       loa check  [--repo PATH] [--ref REF] [--worktree] [--drafts] [--future]\n"
-	"                  [--jobs N] [--now DATE] [--quiet] [--format text|json]\n"
-	"       loa serve  [--repo PATH] [--bind ADDR] [--port N] [--jobs N] [--now DATE] [--future]\n"
-	"       loa new    news|school|plan \"Title\" [--school SLUG] [--repo PATH] [--now DATE]\n"
-	"       loa review BASE..HEAD [--repo PATH] [--jobs N] [--now DATE] [--drafts] [--future]\n"
-	"                  [--format text|json]\n"
-	"       loa --help | --version\n"
-	"\n"
-	"Every command takes --lang vi|en: the language of diagnostics (default:\n"
-	"LOA_LANG, else site.yaml's language, else vi).\n"
-	"\n"
-	"Exit status: 0 clean; 1 published, but some pages were rejected;\n"
-	"2 nothing published (usage, configuration, theme or plugin error,\n"
-	"or --strict with any error).\n";
-
 /* ---- the language of diagnostics -------------------------------------- */
-
-/* What the user asked for: --lang (taken out of argv by main) or LOA_LANG;
- * when neither, the site's own language decides. */
-struct lang_choice {
-	bool given;
-	enum msg_lang lang;
-};
 
 /* site.yaml's language, read from the folder on disk (for the commands
  * that do not build: new, serve, review); vi when absent or unreadable. */
@@ -149,36 +118,6 @@ static char *find_data_dir(void)
 	return xstrdup(LOA_DATADIR);
 }
 
-/* An option's value: the next argument, which must not look like an option
- * (`--out --no-cache` is a mistake, not a folder named "--no-cache").
- * NULL, with the message printed, when there is none. */
-static const char *option_value(int argc, char **argv, int i)
-{
-	if (i + 1 >= argc) {
-		fprintf(stderr, "loa: %s needs a value\n", argv[i]);
-		return NULL;
-	}
-	const char *v = argv[i + 1];
-	if (v[0] == '-') {
-		fprintf(stderr,
-			"loa: %s needs a value, not '%s' (for a name that starts with '-', write "
-			"./%s)\n",
-			argv[i], v, v);
-		return NULL;
-	}
-	return v;
-}
-
-static int parse_now(const char *s, int64_t *out)
-{
-	struct date d;
-	const char *why;
-	if (date_parse(&d, s, strlen(s), false, &why) < 0)
-		return -1;
-	/* a date without an offset is read in Vietnam's zone, the default */
-	*out = date_to_epoch(&d, 7 * 60);
-	return 0;
-}
 
 static void print_json_string(FILE *f, const char *s)
 {
@@ -293,62 +232,6 @@ static void waiting_cb(void *ctx)
 	fflush(stderr);
 }
 
-static int64_t today_from_env(void)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	char *end = NULL;
-	if (sde && *sde) {
-		long long v = strtoll(sde, &end, 10);
-		if (!*end)
-			return v;
-	}
-	return time(NULL);
-}
-
-static int cmd_new(int argc, char **argv, const struct lang_choice *lc)
-{
-	struct new_options o = { ".", NULL, NULL, NULL, today_from_env() };
-	for (int i = 2; i < argc; i++) {
-		bool takes = !strcmp(argv[i], "--school") || !strcmp(argv[i], "--repo") ||
-			     !strcmp(argv[i], "--now");
-		if (takes && !option_value(argc, argv, i))
-			return 2;
-		if (!strcmp(argv[i], "--school")) {
-			o.school = argv[++i];
-		} else if (!strcmp(argv[i], "--repo")) {
-			o.root = argv[++i];
-		} else if (!strcmp(argv[i], "--now")) {
-			if (parse_now(argv[++i], &o.now) < 0) {
-				fprintf(stderr, "loa: --now: invalid date '%s'\n", argv[i]);
-				return 2;
-			}
-		} else if (argv[i][0] == '-' || (o.kind && o.title)) {
-			fprintf(stderr, "loa: unexpected argument '%s'\n%s", argv[i], usage);
-			return 2;
-		} else if (!o.kind) {
-			o.kind = argv[i];
-		} else {
-			o.title = argv[i];
-		}
-	}
-	if (!o.kind || !o.title) {
-		fputs(usage, stderr);
-		return 2;
-	}
-	struct diag_list diags = DIAG_LIST_INIT;
-	char *path = NULL;
-	int ret = new_page(&o, &path, &diags);
-	print_diags(&diags, lc->given ? lc->lang : disk_site_lang(o.root));
-	diag_list_release(&diags);
-	if (ret < 0)
-		return 2;
-	printf("%s\n", path);
-	free(path);
-	return 0;
-}
-
-/* loa review BASE..HEAD: the report goes to standard output, what stopped
- * the review to standard error; exit 0 clean, 1 attention, 2 cannot run. */
 /* True when the repository at path has a work tree (.git beside it). */
 static bool has_worktree(const char *path)
 {
@@ -377,130 +260,72 @@ static void note_uncommitted(const char *repo_path, bool vi)
 		n, first);
 }
 
+/* ---- the commands ------------------------------------------------------ */
+
+/* loa new KIND "Title": the new file's path on standard output. */
+static int cmd_new(int argc, char **argv, const struct lang_choice *lc)
+{
+	struct cli_args a;
+	if (cli_parse(CLI_NEW, argc, argv, &a) < 0)
+		return LOA_EXIT_NOTHING;
+	if (a.npositional < 2) {
+		fputs(cli_usage, stderr);
+		return LOA_EXIT_NOTHING;
+	}
+	struct new_options o = { a.repo, a.positional[0], a.positional[1], a.school, a.now };
+	struct diag_list diags = DIAG_LIST_INIT;
+	char *path = NULL;
+	int ret = new_page(&o, &path, &diags);
+	print_diags(&diags, lc->given ? lc->lang : disk_site_lang(o.root));
+	diag_list_release(&diags);
+	if (ret < 0)
+		return LOA_EXIT_NOTHING;
+	printf("%s\n", path);
+	free(path);
+	return LOA_EXIT_OK;
+}
+
+/* loa review BASE..HEAD: the report goes to standard output, what stopped
+ * the review to standard error; exit 0 clean, 1 attention, 2 cannot run. */
 static int cmd_review(int argc, char **argv, const struct lang_choice *lc)
 {
-	struct review_options o = { ".", NULL, NULL, NULL, 1, 0, false, false, false };
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	o.jobs = cores > 0 ? (int)cores : 1;
-	bool have_now = false;
-	char *range = NULL;
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		bool takes = !strcmp(a, "--repo") || !strcmp(a, "--jobs") || !strcmp(a, "-j") ||
-			     !strcmp(a, "--now") || !strcmp(a, "--format");
-		const char *val = takes ? option_value(argc, argv, i) : NULL;
-		if (takes && !val) {
-			free(range);
-			return 2;
-		}
-		if (!strcmp(a, "--repo") && val) {
-			o.repo_path = argv[++i];
-		} else if ((!strcmp(a, "--jobs") || !strcmp(a, "-j")) && val) {
-			char *end;
-			long n = strtol(argv[++i], &end, 10);
-			if (*end || n < 1 || n > 256) {
-				fprintf(stderr, "loa: --jobs needs a number from 1 to 256\n");
-				free(range);
-				return 2;
-			}
-			o.jobs = (int)n;
-		} else if (!strcmp(a, "--now") && val) {
-			if (parse_now(argv[++i], &o.now) < 0) {
-				fprintf(stderr, "loa: --now: invalid date '%s'\n", val);
-				free(range);
-				return 2;
-			}
-			have_now = true;
-		} else if (!strcmp(a, "--format") && val) {
-			if (strcmp(val, "json") && strcmp(val, "text")) {
-				fprintf(stderr, "loa: --format is text or json\n");
-				free(range);
-				return 2;
-			}
-			o.json = !strcmp(argv[++i], "json");
-		} else if (!strcmp(a, "--drafts")) {
-			o.drafts = true;
-		} else if (!strcmp(a, "--future")) {
-			o.future = true;
-		} else if (a[0] != '-' && !range && strstr(a, "..")) {
-			range = xstrdup(a);
-		} else {
-			fprintf(stderr, "loa: unexpected argument '%s'\n%s", a, usage);
-			free(range);
-			return 2;
-		}
-	}
-	char *dots = range ? strstr(range, "..") : NULL;
+	struct cli_args a;
+	if (cli_parse(CLI_REVIEW, argc, argv, &a) < 0)
+		return LOA_EXIT_NOTHING;
+	const char *range = a.npositional ? a.positional[0] : NULL;
+	const char *dots = range ? strstr(range, "..") : NULL;
 	if (!dots || dots == range || !dots[2] || strstr(dots + 2, "..")) {
-		fprintf(stderr, "loa: review needs BASE..HEAD\n%s", usage);
-		free(range);
-		return 2;
+		fprintf(stderr, "loa: review needs BASE..HEAD\n%s", cli_usage);
+		return LOA_EXIT_NOTHING;
 	}
-	*dots = '\0';
-	o.base = range;
-	o.head = dots + 2;
-	if (!have_now)
-		o.now = today_from_env();
+	char *base = xstrndup(range, (size_t)(dots - range));
 	char *data_dir = find_data_dir();
-	o.data_dir = data_dir;
+	struct review_options o = { a.repo, base, dots + 2, data_dir, a.jobs,
+				    a.now,  a.drafts, a.future, a.json };
 	struct diag_list diags = DIAG_LIST_INIT;
 	int st = review_run(&o, &diags, stdout);
 	diag_list_sort(&diags);
 	print_diags(&diags, lc->given ? lc->lang : disk_site_lang(o.repo_path));
 	diag_list_release(&diags);
 	free(data_dir);
-	free(range);
+	free(base);
 	return st;
 }
 
-/* loa serve [--repo PATH] [--bind ADDR] [--port N] [--jobs N] [--now DATE] [--future] */
+/* loa serve: builds, serves and rebuilds on change until stopped. */
 static int cmd_serve(int argc, char **argv, const struct lang_choice *lc)
 {
+	struct cli_args a;
+	if (cli_parse(CLI_SERVE, argc, argv, &a) < 0)
+		return LOA_EXIT_NOTHING;
 	struct serve_options so;
 	memset(&so, 0, sizeof(so));
-	so.bind = "127.0.0.1";
-	so.port = 8080;
-	so.build.site.repo_path = ".";
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	so.build.jobs = cores > 0 ? (int)cores : 1;
-	so.build.site.now = today_from_env();
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		bool takes = !strcmp(a, "--repo") || !strcmp(a, "--bind") || !strcmp(a, "--port") ||
-			     !strcmp(a, "--jobs") || !strcmp(a, "-j") || !strcmp(a, "--now");
-		if (takes && !option_value(argc, argv, i))
-			return 2;
-		char *end;
-		if (!strcmp(a, "--repo")) {
-			so.build.site.repo_path = argv[++i];
-		} else if (!strcmp(a, "--bind")) {
-			so.bind = argv[++i];
-		} else if (!strcmp(a, "--port")) {
-			long n = strtol(argv[++i], &end, 10);
-			if (*end || n < 0 || n > 65535) {
-				fprintf(stderr, "loa: --port needs a number from 0 to 65535\n");
-				return 2;
-			}
-			so.port = (int)n;
-		} else if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {
-			long n = strtol(argv[++i], &end, 10);
-			if (*end || n < 1 || n > 256) {
-				fprintf(stderr, "loa: --jobs needs a number from 1 to 256\n");
-				return 2;
-			}
-			so.build.jobs = (int)n;
-		} else if (!strcmp(a, "--now")) {
-			if (parse_now(argv[++i], &so.build.site.now) < 0) {
-				fprintf(stderr, "loa: --now: invalid date '%s'\n", argv[i]);
-				return 2;
-			}
-		} else if (!strcmp(a, "--future")) {
-			so.build.site.future = true;
-		} else {
-			fprintf(stderr, "loa: unknown option '%s'\n%s", a, usage);
-			return 2;
-		}
-	}
+	so.bind = a.bind;
+	so.port = a.port;
+	so.build.site.repo_path = a.repo;
+	so.build.site.now = a.now;
+	so.build.site.future = a.future;
+	so.build.jobs = a.jobs;
 	char *data_dir = find_data_dir();
 	so.build.data_dir = data_dir;
 	struct diag_list diags = DIAG_LIST_INIT;
@@ -511,239 +336,107 @@ static int cmd_serve(int argc, char **argv, const struct lang_choice *lc)
 	return status;
 }
 
-/* `loa CMD --help` / `-h` anywhere after the command (not as the value of
- * an option, which cannot start with '-'). */
-static bool wants_help(int argc, char **argv)
+static void build_options_from(struct build_options *o, const struct cli_args *a, bool check)
 {
-	for (int i = 2; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return true;
-	return false;
+	memset(o, 0, sizeof(*o));
+	o->site.repo_path = a->repo;
+	o->site.ref = a->ref;
+	o->site.worktree = a->worktree;
+	o->site.drafts = a->drafts;
+	o->site.future = a->future;
+	o->site.strict = a->strict;
+	o->site.now = a->now;
+	o->out_dir = a->out;
+	o->dry_run = check;
+	o->strict = a->strict;
+	o->no_cache = a->no_cache;
+	o->allow_removal = a->allow_removal;
+	o->quiet = a->quiet;
+	o->jobs = a->jobs;
+	o->wait_seconds = a->wait_seconds;
+	/* loa check is what a contributor runs before committing: it reads
+	 * the work tree when there is one (a bare repository: the ref) */
+	if (check && !o->site.ref && !o->site.worktree && has_worktree(o->site.repo_path))
+		o->site.worktree = true;
 }
 
-/* The lines of usage for one command (its "loa CMD" line and the indented
- * lines after it) and the common notes, on standard output: one usage
- * text, so a command's help cannot drift from the overview. */
-static int print_command_usage(const char *cmd)
+/* A wrong --out would be replaced as a whole: refused before any work.
+ * 0, or -1 with the reasons printed (and the JSON outcome, when asked). */
+static int guard_output(const struct build_options *o, bool force, bool json,
+			const struct lang_choice *lc)
 {
-	char head[32];
-	int hn = snprintf(head, sizeof(head), "loa %s ", cmd);
-	const char *notes = strstr(usage, "\n\n");
-	bool found = false, in = false;
-	for (const char *line = usage; line && line < notes;) {
-		const char *nl = strchr(line, '\n');
-		size_t len = (size_t)(nl - line);
-		const char *text = line + strspn(line, " ");
-		if (!strncmp(text, "usage: ", 7))
-			text += 7;
-		if (!strncmp(text, "loa ", 4))
-			in = hn > 0 && !strncmp(text, head, (size_t)hn);
-		if (in) {
-			bool first = !strncmp(text, "loa ", 4);
-			if (first)
-				fputs("usage: ", stdout);
-			else
-				text = line; /* a continuation keeps its indent */
-			fwrite(text, 1, len - (size_t)(text - line), stdout);
-			fputc('\n', stdout);
-			found = true;
+	struct diag_list gd = DIAG_LIST_INIT;
+	struct outguard_opts g = { o->site.repo_path, getenv("HOME"), force };
+	int rc = outguard_check(o->out_dir, &g, &gd);
+	if (rc < 0) {
+		enum msg_lang glang = lc->given ? lc->lang : disk_site_lang(o->site.repo_path);
+		print_diags(&gd, glang);
+		if (json) { /* the script that reads it learns why too */
+			struct build_result none;
+			memset(&none, 0, sizeof(none));
+			none.status = LOA_EXIT_NOTHING;
+			print_result_json(stdout, &gd, &none, glang);
 		}
-		line = nl + 1;
 	}
-	if (!found) {
-		fprintf(stderr, "loa: unknown command '%s'\n%s", cmd, usage);
-		return 2;
-	}
-	fputs(notes + 1, stdout);
-	return 0;
+	diag_list_release(&gd);
+	return rc < 0 ? -1 : 0;
 }
 
-int main(int argc, char **argv)
+/* The summary lines of loa build/check on standard error. */
+static void report_text(const struct build_options *o, const struct diag_list *diags,
+			const struct build_result *r, enum msg_lang lang)
 {
-	/* --lang anywhere after the command, then LOA_LANG: taken out here so
-	 * that every command accepts it */
-	struct lang_choice lc = { false, MSG_VI };
-	const char *env_lang = getenv("LOA_LANG");
-	if (env_lang && *env_lang && msg_lang_parse(env_lang, &lc.lang) == 0)
-		lc.given = true;
-	int kept = 1;
-	for (int i = 1; i < argc; i++) {
-		if (i >= 2 && !strcmp(argv[i], "--lang")) {
-			if (!option_value(argc, argv, i))
-				return 2;
-			if (msg_lang_parse(argv[i + 1], &lc.lang) < 0) {
-				fprintf(stderr, "loa: --lang is vi or en\n");
-				return 2;
-			}
-			lc.given = true;
-			i++;
-			continue;
-		}
-		argv[kept++] = argv[i];
+	bool vi = lang == MSG_VI, check = o->dry_run;
+	print_diags(diags, lang);
+	if (o->quiet)
+		return;
+	fprintf(stderr,
+		vi ? "loa: %s%zu trang, %zu tệp, %zu lỗi, %zu cảnh báo, %.2f s\n"
+		   : "loa: %s%zu pages, %zu files, %zu errors, %zu warnings in %.2f s\n",
+		check ? (vi ? "đã kiểm tra: " : "checked: ")
+		: r->up_to_date ? (vi ? "không có gì thay đổi, giữ nguyên: "
+				      : "nothing changed, left as it was: ")
+		: (r->status == LOA_EXIT_NOTHING ? (vi ? "không xuất bản gì: " : "nothing published: ")
+						 : ""),
+		r->pages, r->files, diags->errors, diags->warnings, r->seconds);
+	if (r->cached)
+		fprintf(stderr, vi ? "loa: %zu trang lấy từ bộ đệm (.loa-cache)\n"
+				   : "loa: %zu pages from the cache (.loa-cache)\n",
+			r->cached);
+	if (!o->site.worktree)
+		note_uncommitted(o->site.repo_path, vi);
+	if (!check && r->next_change) {
+		char *reason = next_change_reason(r, lang);
+		fprintf(stderr, "%s: %s (%s)\n", vi ? "loa: thay đổi tiếp theo" : "loa: next change",
+			r->next_change_iso, reason);
+		free(reason);
 	}
-	argc = kept;
-	argv[argc] = NULL;
-	if (argc < 2) {
-		fputs(usage, stderr);
-		return 2;
-	}
-	const char *cmd = argv[1];
-	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (!strcmp(cmd, "--version")) {
-		printf("loa %s\n", LOA_VERSION);
-		return 0;
-	}
-	if (wants_help(argc, argv))
-		return print_command_usage(cmd);
-	if (!strcmp(cmd, "new"))
-		return cmd_new(argc, argv, &lc);
-	if (!strcmp(cmd, "serve"))
-		return cmd_serve(argc, argv, &lc);
-	if (!strcmp(cmd, "review"))
-		return cmd_review(argc, argv, &lc);
-	bool check = !strcmp(cmd, "check");
-	if (strcmp(cmd, "build") && !check) {
-		fprintf(stderr, "loa: unknown command '%s'\n%s", cmd, usage);
-		return 2;
-	}
+}
 
+/* loa build and loa check (a build that publishes nothing). */
+static int cmd_build(int argc, char **argv, const struct lang_choice *lc, bool check)
+{
+	struct cli_args a;
+	if (cli_parse(check ? CLI_CHECK : CLI_BUILD, argc, argv, &a) < 0)
+		return LOA_EXIT_NOTHING;
 	struct build_options o;
-	memset(&o, 0, sizeof(o));
-	o.site.repo_path = ".";
-	o.out_dir = "public";
-	o.dry_run = check;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	o.jobs = cores > 0 ? (int)cores : 1;
-	bool have_now = false, json = false, force = false;
-	o.wait_seconds = DEFAULT_WAIT_SECONDS;
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		const char *val = NULL;
-#define NEEDS_VALUE()                                                                  \
-	do {                                                                           \
-		if (!(val = option_value(argc, argv, i)))                              \
-			return 2;                                                      \
-		i++;                                                                   \
-	} while (0)
-		if (!strcmp(a, "--repo")) {
-			NEEDS_VALUE();
-			o.site.repo_path = val;
-		} else if (!strcmp(a, "--ref")) {
-			NEEDS_VALUE();
-			o.site.ref = val;
-		} else if (!strcmp(a, "--worktree")) {
-			o.site.worktree = true;
-		} else if (!strcmp(a, "--out") && !check) {
-			NEEDS_VALUE();
-			o.out_dir = val;
-		} else if (!strcmp(a, "--drafts")) {
-			o.site.drafts = true;
-		} else if (!strcmp(a, "--future")) {
-			o.site.future = true;
-		} else if (!strcmp(a, "--strict")) {
-			o.strict = true;
-			o.site.strict = true;
-		} else if (!strcmp(a, "--no-cache") && !check) {
-			o.no_cache = true;
-		} else if (!strcmp(a, "--allow-removal") && !check) {
-			o.allow_removal = true;
-		} else if (!strcmp(a, "--force") && !check) {
-			force = true;
-		} else if (!strcmp(a, "--wait") && !check) {
-			NEEDS_VALUE();
-			char *end;
-			long n = strtol(val, &end, 10);
-			if (!*val || *end || n < 0 || n > 86400) {
-				fprintf(stderr, "loa: --wait needs a number of seconds from 0 to 86400\n");
-				return 2;
-			}
-			o.wait_seconds = (int)n;
-		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-			o.quiet = true;
-		} else if (!strcmp(a, "--jobs") || !strcmp(a, "-j")) {
-			NEEDS_VALUE();
-			char *end;
-			long n = strtol(val, &end, 10);
-			if (*end || n < 1 || n > 256) {
-				fprintf(stderr, "loa: --jobs needs a number from 1 to 256\n");
-				return 2;
-			}
-			o.jobs = (int)n;
-		} else if (!strcmp(a, "--now")) {
-			NEEDS_VALUE();
-			if (parse_now(val, &o.site.now) < 0) {
-				fprintf(stderr, "loa: --now: invalid date '%s'\n", val);
-				return 2;
-			}
-			have_now = true;
-		} else if (!strcmp(a, "--format")) {
-			NEEDS_VALUE();
-			if (strcmp(val, "json") && strcmp(val, "text")) {
-				fprintf(stderr, "loa: --format is text or json\n");
-				return 2;
-			}
-			json = !strcmp(val, "json");
-		} else {
-			fprintf(stderr, "loa: unknown option '%s'\n%s", a, usage);
-			return 2;
-		}
-#undef NEEDS_VALUE
-	}
-	if (!have_now) {
-		const char *sde = getenv("SOURCE_DATE_EPOCH");
-		char *end = NULL;
-		if (sde && *sde) {
-			errno = 0;
-			long long v = strtoll(sde, &end, 10);
-			if (*end || errno) {
-				fprintf(stderr, "loa: SOURCE_DATE_EPOCH must be a number of seconds\n");
-				return 2;
-			}
-			o.site.now = v;
-		} else {
-			o.site.now = time(NULL);
-		}
-	}
-	/* a wrong --out would be replaced as a whole: refused before any work */
-	if (!check) {
-		struct diag_list gd = DIAG_LIST_INIT;
-		struct outguard_opts g = { o.site.repo_path, getenv("HOME"), force };
-		if (outguard_check(o.out_dir, &g, &gd) < 0) {
-			enum msg_lang glang = lc.given ? lc.lang : disk_site_lang(o.site.repo_path);
-			print_diags(&gd, glang);
-			if (json) { /* the script that reads it learns why too */
-				struct build_result none;
-				memset(&none, 0, sizeof(none));
-				none.status = 2;
-				print_result_json(stdout, &gd, &none, glang);
-			}
-			diag_list_release(&gd);
-			return 2;
-		}
-		diag_list_release(&gd);
-	}
-	struct waiting wait_ctx = { o.out_dir, lc.given ? lc.lang : MSG_VI };
+	build_options_from(&o, &a, check);
+	if (!check && guard_output(&o, a.force, a.json, lc) < 0)
+		return LOA_EXIT_NOTHING;
+	struct waiting wait_ctx = { o.out_dir, lc->given ? lc->lang : MSG_VI };
 	if (!o.quiet) {
-		if (!lc.given)
+		if (!lc->given)
 			wait_ctx.lang = disk_site_lang(o.site.repo_path);
 		o.waiting = waiting_cb;
 		o.waiting_ctx = &wait_ctx;
 	}
 	char *data_dir = find_data_dir();
 	o.data_dir = data_dir;
-
-	/* loa check is what a contributor runs before committing: it reads
-	 * the work tree when there is one (a bare repository: the ref) */
-	if (check && !o.site.ref && !o.site.worktree && has_worktree(o.site.repo_path))
-		o.site.worktree = true;
 	/* the progress line is for a person watching a terminal */
-	struct progress prog = { now_ms(), 0, false, lc.given ? lc.lang : MSG_VI };
-	bool show_progress = !o.quiet && !json && isatty(2);
+	struct progress prog = { now_ms(), 0, false, lc->given ? lc->lang : MSG_VI };
+	bool show_progress = !o.quiet && !a.json && isatty(2);
 	if (show_progress) {
-		if (!lc.given)
+		if (!lc->given)
 			prog.lang = disk_site_lang(o.site.repo_path);
 		o.progress = progress_cb;
 		o.progress_ctx = &prog;
@@ -752,42 +445,58 @@ int main(int argc, char **argv)
 	struct build_result r;
 	supervise_build(&o, &diags, &r);
 	diag_list_sort(&diags);
-	enum msg_lang lang = pick_lang(&lc, r.lang);
+	enum msg_lang lang = pick_lang(lc, r.lang);
 	if (show_progress)
 		fputs("\r\033[K", stderr); /* the builder's progress line, if any */
-	if (json) {
+	if (a.json) {
 		/* a build's JSON is for the script that schedules the next one;
 		 * its log still wants the diagnostics, as text */
 		if (!check)
 			print_diags(&diags, lang);
 		print_result_json(stdout, &diags, &r, lang);
 	} else {
-		print_diags(&diags, lang);
-		bool vi = lang == MSG_VI;
-		if (!o.quiet)
-			fprintf(stderr,
-				vi ? "loa: %s%zu trang, %zu tệp, %zu lỗi, %zu cảnh báo, %.2f s\n"
-				   : "loa: %s%zu pages, %zu files, %zu errors, %zu warnings in %.2f s\n",
-				check ? (vi ? "đã kiểm tra: " : "checked: ")
-				: r.up_to_date ? (vi ? "không có gì thay đổi, giữ nguyên: "
-						     : "nothing changed, left as it was: ")
-				: (r.status == 2 ? (vi ? "không xuất bản gì: " : "nothing published: ")
-						 : ""),
-				r.pages, r.files, diags.errors, diags.warnings, r.seconds);
-		if (!o.quiet && r.cached)
-			fprintf(stderr, vi ? "loa: %zu trang lấy từ bộ đệm (.loa-cache)\n"
-					   : "loa: %zu pages from the cache (.loa-cache)\n",
-				r.cached);
-		if (!o.quiet && !o.site.worktree)
-			note_uncommitted(o.site.repo_path, vi);
-		if (!o.quiet && !check && r.next_change) {
-			char *reason = next_change_reason(&r, lang);
-			fprintf(stderr, "%s: %s (%s)\n", vi ? "loa: thay đổi tiếp theo" : "loa: next change",
-				r.next_change_iso, reason);
-			free(reason);
-		}
+		report_text(&o, &diags, &r, lang);
 	}
 	diag_list_release(&diags);
 	free(data_dir);
-	return check && r.status == 1 ? 1 : r.status;
+	return r.status;
+}
+
+int main(int argc, char **argv)
+{
+	/* --lang anywhere after the command, then LOA_LANG: taken out here so
+	 * that every command accepts it */
+	struct lang_choice lc;
+	if (cli_take_lang(&argc, argv, &lc) < 0)
+		return LOA_EXIT_NOTHING;
+	if (argc < 2) {
+		fputs(cli_usage, stderr);
+		return LOA_EXIT_NOTHING;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(cli_usage, stdout);
+		return LOA_EXIT_OK;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("loa %s\n", LOA_VERSION);
+		return LOA_EXIT_OK;
+	}
+	if (cli_wants_help(argc, argv))
+		return cli_print_command_usage(cmd);
+	switch (cli_command_of(cmd)) {
+	case CLI_NEW:
+		return cmd_new(argc, argv, &lc);
+	case CLI_SERVE:
+		return cmd_serve(argc, argv, &lc);
+	case CLI_REVIEW:
+		return cmd_review(argc, argv, &lc);
+	case CLI_BUILD:
+		return cmd_build(argc, argv, &lc, false);
+	case CLI_CHECK:
+		return cmd_build(argc, argv, &lc, true);
+	default:
+		fprintf(stderr, "loa: unknown command '%s'\n%s", cmd, cli_usage);
+		return LOA_EXIT_NOTHING;
+	}
 }

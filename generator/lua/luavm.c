@@ -5,6 +5,7 @@
 #include "lua/luavm.h"
 
 #include "base/buf.h"
+#include "base/bug.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
 
@@ -646,6 +647,13 @@ void luavm_close(struct luavm *vm)
 	free(vm);
 }
 
+void luavm_check_top_at(struct luavm *vm, int expected, const char *file, int line)
+{
+	int top = lua_gettop(vm->L);
+	if (top != expected)
+		bug_at(file, line, "Lua stack at %d, expected %d", top, expected);
+}
+
 lua_State *luavm_state(struct luavm *vm)
 {
 	return vm->L;
@@ -799,6 +807,11 @@ int luavm_call(struct luavm *vm, int nargs, int nresults, struct diag_list *diag
 	int status = lua_pcall(L, nargs, nresults, base);
 	lua_remove(L, base);
 	vm->call_depth--;
+	/* [-(nargs+1), +nresults | +1 message] */
+	if (nresults != LUA_MULTRET &&
+	    lua_gettop(L) != base - 1 + (status == LUA_OK ? nresults : 1))
+		BUG("luavm_call: Lua stack at %d, expected %d", lua_gettop(L),
+		    base - 1 + (status == LUA_OK ? nresults : 1));
 	if (status == LUA_OK)
 		return 0;
 	const char *msg = lua_tostring(L, -1);

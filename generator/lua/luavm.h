@@ -45,6 +45,13 @@ int luavm_open(struct luavm **out, const struct luavm_limits *limits, uint64_t s
 void luavm_close(struct luavm *vm);
 lua_State *luavm_state(struct luavm *vm);
 
+/* A function that leaves the Lua stack as it found it says so with
+ * LUAVM_CHECK_TOP(vm, top): a different height is a programmer's mistake
+ * (BUG, with the caller's file:line), never reset silently, since a reset
+ * could wipe values a calling Lua function still holds. */
+void luavm_check_top_at(struct luavm *vm, int expected, const char *file, int line);
+#define LUAVM_CHECK_TOP(vm, expected) luavm_check_top_at((vm), (expected), __FILE__, __LINE__)
+
 /* Pushes a new environment table for one chunk (plugin, template): reads
  * fall through to the safe globals, writes stay in this table. Pushes nil
  * if memory ran out (the chunk then fails when it touches a global). The

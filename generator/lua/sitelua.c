@@ -736,6 +736,7 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 {
 	struct sitelua *sl = xcalloc(1, sizeof(*sl));
 	lua_State *L = luavm_state(vm);
+	int top = lua_gettop(L);
 	sl->site = s;
 	sl->vm = vm;
 	sl->theme = theme;
@@ -832,11 +833,12 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	lua_pushvalue(L, -2);           /* loa */
 	lua_pushvalue(L, content_idx);  /* content pages */
 	if (luavm_call(vm, 2, 0, d) < 0) {
-		lua_settop(L, 0);
+		lua_settop(L, top);
 		sitelua_free(sl);
 		return -1;
 	}
-	lua_settop(L, 0);
+	LUAVM_CHECK_TOP(vm, content_idx + 1); /* all pages, content pages, loa */
+	lua_settop(L, top);
 	*out = sl;
 	return 0;
 }
@@ -866,6 +868,7 @@ int sitelua_load_plugin(struct sitelua *sl, const char *src, size_t len, const c
 			struct diag_list *d)
 {
 	lua_State *L = luavm_state(sl->vm);
+	int top = lua_gettop(L);
 	luavm_new_env(sl->vm);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->loa_ref);
 	lua_setfield(L, -2, "loa");
@@ -875,13 +878,14 @@ int sitelua_load_plugin(struct sitelua *sl, const char *src, size_t len, const c
 	sl->current_plugin = display;
 	ret = luavm_call(sl->vm, 0, 0, d);
 	sl->current_plugin = NULL;
-	lua_settop(L, 0);
+	LUAVM_CHECK_TOP(sl->vm, top);
 	return ret;
 }
 
 int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d)
 {
 	lua_State *L = luavm_state(sl->vm);
+	int top = lua_gettop(L);
 	int err = 0;
 	for (size_t i = 0; i < sl->nhandlers; i++) {
 		if (strcmp(sl->handlers[i].stage, stage) != 0)
@@ -891,7 +895,7 @@ int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d
 		if (luavm_call(sl->vm, 0, 0, d) < 0)
 			err = -1;
 		sl->current_plugin = NULL;
-		lua_settop(L, 0);
+		LUAVM_CHECK_TOP(sl->vm, top);
 		if (err)
 			break;
 	}
@@ -903,6 +907,7 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 	lua_State *L = luavm_state(sl->vm);
 	struct site *s = sl->site;
 	int err = 0;
+	int top = lua_gettop(L);
 	sl->collected = true;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->extras_ref);
 	size_t n = lua_rawlen(L, -1);
@@ -975,7 +980,8 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 		e->ref = luaL_ref(L, LUA_REGISTRYINDEX);
 		lua_pop(L, 1);
 	}
-	lua_settop(L, 0);
+	LUAVM_CHECK_TOP(sl->vm, top + 1); /* the extras */
+	lua_pop(L, 1);
 	return err;
 }
 

@@ -6,6 +6,7 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/strmap.h"
+#include "base/status.h"
 #include "base/xalloc.h"
 #include "build/build.h"
 #include "site/config.h"
@@ -244,7 +245,7 @@ static const char *const kind_key[NKINDS] = { "added", "changed", "removed" };
 
 static bool needs_attention(const struct review *rv)
 {
-	return rv->merge_status == 2 || rv->nerrors || rv->noutside;
+	return rv->merge_status == LOA_EXIT_NOTHING || rv->nerrors || rv->noutside;
 }
 
 static void report_text(const struct review *rv, struct buf *out)
@@ -255,7 +256,7 @@ static void report_text(const struct review *rv, struct buf *out)
 	buf_addf(out, " (%.12s) vào ", rv->range.head_id);
 	put_text(out, o->base);
 	buf_addf(out, " (%.12s): %zu commit\n\n", rv->range.base_id, rv->range.n);
-	if (rv->merge_status == 2) {
+	if (rv->merge_status == LOA_EXIT_NOTHING) {
 		buf_puts(out, "Bản hợp nhất không dựng được: không so sánh được các trang.\n\n");
 	} else {
 		for (int k = 0; k < NKINDS; k++) {
@@ -311,7 +312,7 @@ static void report_json(const struct review *rv, struct buf *out)
 {
 	buf_addf(out, "{\"status\":%d,\"base\":\"%s\",\"head\":\"%s\",\"commits\":%zu,",
 		 needs_attention(rv) ? 1 : 0, rv->range.base_id, rv->range.head_id, rv->range.n);
-	buf_addf(out, "\"merge_builds\":%s,", rv->merge_status == 2 ? "false" : "true");
+	buf_addf(out, "\"merge_builds\":%s,", rv->merge_status == LOA_EXIT_NOTHING ? "false" : "true");
 	for (int k = 0; k < NKINDS; k++) {
 		buf_addf(out, "\"%s\":[", kind_key[k]);
 		for (size_t i = 0; i < rv->nurls[k]; i++) {
@@ -424,7 +425,7 @@ int review_run(const struct review_options *o, struct diag_list *diags, FILE *re
 	rv.base_d = (struct diag_list)DIAG_LIST_INIT;
 	rv.merge_d = (struct diag_list)DIAG_LIST_INIT;
 	struct buf out = BUF_INIT;
-	int status = 2;
+	int status = LOA_EXIT_NOTHING;
 
 	if (read_base(&rv, diags) < 0)
 		goto done;
@@ -443,7 +444,7 @@ int review_run(const struct review_options *o, struct diag_list *diags, FILE *re
 		goto done;
 	}
 	/* by commit id, so that a ref moving meanwhile cannot mix two states */
-	if (dry_build(o, rv.range.base_id, &rv.base_m, &rv.base_d) == 2) {
+	if (dry_build(o, rv.range.base_id, &rv.base_m, &rv.base_d) == LOA_EXIT_NOTHING) {
 		diag_list_append(diags, &rv.base_d);
 		diag_error(diags, "", 0, 0, "cannot review: '%s' itself does not build", o->base);
 		goto done;
@@ -452,7 +453,7 @@ int review_run(const struct review_options *o, struct diag_list *diags, FILE *re
 	rv.merge_status = dry_build(o, merge_ref, &rv.merge_m, &rv.merge_d);
 	free(merge_ref);
 
-	if (rv.merge_status != 2)
+	if (rv.merge_status != LOA_EXIT_NOTHING)
 		compare_outputs(&rv);
 	compare_diags(&rv);
 	check_permissions(&rv);
@@ -460,7 +461,7 @@ int review_run(const struct review_options *o, struct diag_list *diags, FILE *re
 		report_json(&rv, &out);
 	else
 		report_text(&rv, &out);
-	status = needs_attention(&rv) ? 1 : 0;
+	status = needs_attention(&rv) ? LOA_EXIT_REJECTED : LOA_EXIT_OK;
 done:
 	if (out.len)
 		fwrite(out.ptr, 1, out.len, report);

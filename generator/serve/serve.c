@@ -4,6 +4,7 @@
 #include "base/diag.h"
 #include "base/sysutil.h"
 #include "base/arena.h"
+#include "base/status.h"
 #include "base/xalloc.h"
 #include "build/publish.h"
 #include "build/supervise.h"
@@ -906,7 +907,7 @@ static void builder_stop(struct builder *b)
 static void builder_run(struct builder *b, struct diag_list *d, struct build_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->status = 2;
+	r->status = LOA_EXIT_NOTHING;
 	struct buf in = BUF_INIT;
 	size_t need = 0, head = 0;
 	bool ok = write(b->req, "B", 1) == 1;
@@ -937,7 +938,7 @@ static void builder_run(struct builder *b, struct diag_list *d, struct build_res
 	if (ok) {
 		diag_list_decode(d, in.ptr + head, need);
 	} else {
-		r->status = 2;
+		r->status = LOA_EXIT_NOTHING;
 		diag_error(d, "", 0, 0, "the build helper stopped: restart loa serve");
 	}
 	buf_release(&in);
@@ -983,10 +984,10 @@ static void rebuild(struct serve *s, struct builder *b, const char *repo, bool c
 		buf_puts(&errors, line);
 		free(line);
 	}
-	if (r.status == 2 && errors.len == 0)
+	if (r.status == LOA_EXIT_NOTHING && errors.len == 0)
 		buf_puts(&errors, "error: nothing published");
 	fprintf(stderr, "loa serve: %s%zu trang, %zu tệp, %zu lỗi, %zu cảnh báo (%.2f s)\n",
-		r.status == 2 ? "không dựng được, giữ bản trước (build failed, previous kept): " : "",
+		r.status == LOA_EXIT_NOTHING ? "không dựng được, giữ bản trước (build failed, previous kept): " : "",
 		r.pages, r.files, d.errors, d.warnings, r.seconds);
 	pthread_mutex_lock(&s->mu);
 	s->gen++;
@@ -1122,7 +1123,8 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 {
 	const char *host = o->bind && *o->bind ? o->bind : "127.0.0.1";
 	if (o->port < 0 || o->port > 65535)
-		return diag_error(diags, "", 0, 0, "--port: từ 0 đến 65535 (from 0 to 65535)"), 2;
+		return diag_error(diags, "", 0, 0, "--port: từ 0 đến 65535 (from 0 to 65535)"),
+		       LOA_EXIT_NOTHING;
 
 	/* the site must be a work tree (not a bare repository): said now, not
 	 * as a failed build in the browser */
@@ -1130,7 +1132,7 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 	struct repo *rp = NULL;
 	struct repo_opts ro = { repo, NULL, true, 0, 0, 0 };
 	if (repo_open(&rp, &ro, diags) < 0)
-		return 2;
+		return LOA_EXIT_NOTHING;
 	repo_free(rp);
 
 	/* every connection is a descriptor: the common soft limit of 1,024
@@ -1152,7 +1154,7 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 	int port = 0;
 	int lfd = open_listener(host, o->port, num_host, sizeof(num_host), &port, &s.loopback, diags);
 	if (lfd < 0)
-		return 2;
+		return LOA_EXIT_NOTHING;
 	s.bind_host = num_host;
 
 	const char *tmpdir = getenv("TMPDIR");
@@ -1167,7 +1169,7 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 			   tmp_root, strerror(errno));
 		free(tmp_root);
 		close(lfd);
-		return 2;
+		return LOA_EXIT_NOTHING;
 	}
 	char *site_dir = xasprintf("%s/site", tmp_root);
 	s.site_dir = site_dir;
@@ -1202,7 +1204,7 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 	sigaddset(&stop_set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop_set, &old_set);
 
-	int status = 2;
+	int status = LOA_EXIT_NOTHING;
 	int sfd = -1;
 	struct watcher w = { -1, NULL, 0, 0, 0, 0, false };
 	struct MHD_Daemon *daemon = NULL;
@@ -1295,7 +1297,7 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 		}
 	}
 	fprintf(stderr, "loa serve: dừng (stopped)\n");
-	status = 0;
+	status = LOA_EXIT_OK;
 
 out:
 	if (daemon) {

@@ -1,6 +1,7 @@
 /* site — loads pages from the content source and derives their URLs. */
 #include "site/site.h"
 #include "base/buf.h"
+#include "base/bug.h"
 #include "base/diag.h"
 #include "base/value.h"
 #include "base/xalloc.h"
@@ -814,11 +815,15 @@ done:
 const char *page_kind_name(enum page_kind k)
 {
 	static const char *const names[] = { "news", "school", "plan", "page", "section", "home" };
+	if ((size_t)k >= sizeof(names) / sizeof(names[0]))
+		BUG("page kind %d has no name", (int)k);
 	return names[k];
 }
 
 const char *news_category_name(enum news_category c)
 {
 	static const char *const names[] = { "activity", "policy", "practice" };
+	if ((size_t)c >= sizeof(names) / sizeof(names[0]))
+		BUG("news category %d has no name", (int)c);
 	return names[c];
 }
