@@ -826,7 +826,7 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	/* prelude.lua, called with (loa, content pages), adds the rest of loa */
 	luavm_new_env(vm);
 	if (luavm_load(vm, "loa/prelude.lua", prelude_lua, prelude_lua_len, d) < 0) {
-		lua_settop(L, 0);
+		lua_settop(L, top);
 		sitelua_free(sl);
 		return -1;
 	}
