@@ -7,16 +7,17 @@
 #include "base/status.h"
 #include "base/xalloc.h"
 #include "build/cache.h"
+#include "build/imgstage.h"
 #include "build/keys.h"
 #include "build/pool.h"
 #include "build/publish.h"
 #include "content/frontmatter.h"
 #include "content/text.h"
+#include "incr/keyfields.h"
 #include "lua/luavm.h"
 #include "lua/sitelua.h"
 #include "lua/template.h"
 #include "markup/markdown.h"
-#include "media/imgstage.h"
 #include "source/sitefiles.h"
 
 #include <dirent.h>

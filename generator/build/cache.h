@@ -37,10 +37,11 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "incr/keyfields.h"
 
 struct cache;
 
-enum { CACHE_KEY_LEN = 40 };
+enum { CACHE_KEY_LEN = KEY_LEN }; /* keys are made with incr/keyfields.h */
 
 /* NULL when the output's parent folder does not exist, or when a folder of
  * the cache is a symlink or not a folder (*refused set: the caller says
@@ -91,13 +92,5 @@ void cache_record_remove(const struct cache *c);
 /* Removes every object whose key is not in keep (sorted with strcmp), and
  * temporary files of killed builds. */
 void cache_sweep(const struct cache *c, char *const *keep, size_t n);
-
-/* ---- keys: length-prefixed fields, so that ("ab","c") and ("a","bc")
- * never give the same key. */
-void key_add_str(struct buf *k, const char *s);
-void key_add_bytes(struct buf *k, const void *p, size_t len);
-void key_add_i64(struct buf *k, int64_t v);
-/* The SHA-1 of the fields (hex, NUL-terminated) */
-void key_finish(const struct buf *k, char out[CACHE_KEY_LEN + 1]);
 
 #endif

@@ -4,7 +4,7 @@
 #include "base/sysutil.h"
 #include "base/value.h"
 #include "base/xalloc.h"
-#include "build/cache.h"
+#include "incr/keyfields.h"
 #include "site/site.h"
 
 #include <dirent.h>

@@ -11,7 +11,7 @@
 #include "base/suggest.h"
 #include "base/value.h"
 #include "content/dates.h"
-#include "site/page.h"
+#include "content/page.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -2,9 +2,10 @@
 #include "lua/luakey.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
-#include "build/cache.h"
+#include "incr/keyfields.h"
 
 #include <lauxlib.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 

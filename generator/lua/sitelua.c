@@ -8,7 +8,7 @@
 #include "base/value.h"
 #include "base/xalloc.h"
 #include "content/text.h"
-#include "build/cache.h"
+#include "incr/keyfields.h"
 #include "lua/luakey.h"
 #include "lua/luavm.h"
 #include "lua/prelude.h"

@@ -20,7 +20,7 @@
 #include "base/strmap.h"
 #include "site/claims.h"
 #include "site/config.h"
-#include "site/page.h"
+#include "content/page.h"
 #include "source/repo.h"
 
 struct buf;

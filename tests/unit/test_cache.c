@@ -7,6 +7,7 @@
 #include "base/xalloc.h"
 #include "build/cache.h"
 #include "build/publish.h"
+#include "incr/keyfields.h"
 #include "harness.h"
 
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 #include "content/frontmatter.h"
 #include "content/schema.h"
 #include "harness.h"
-#include "site/page.h"
+#include "content/page.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * same binary) followed by its diagnostics; the parent keeps the facts of
  * every image in job order, so the pages rendered next, in workers forked
  * after this stage, see them copy-on-write. */
-#include "media/imgstage.h"
+#include "build/imgstage.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,0 +1,24 @@
+/* keyfields — the fields a cache key is made of.
+ *
+ * A key is the SHA-1 of a list of fields, each written with its length
+ * first, so that ("ab","c") and ("a","bc") never give the same key. The
+ * cache (build/cache.h), the key policy (build/keys.h) and the Lua values
+ * (lua/luakey.h) all write fields with these, which is why they sit in a
+ * folder of their own below both build/ and lua/. */
+#ifndef LOA_KEYFIELDS_H
+#define LOA_KEYFIELDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+enum { KEY_LEN = 40 }; /* hex digits of a key */
+
+void key_add_str(struct buf *k, const char *s);
+void key_add_bytes(struct buf *k, const void *p, size_t len);
+void key_add_i64(struct buf *k, int64_t v);
+/* The SHA-1 of the fields (hex, NUL-terminated) */
+void key_finish(const struct buf *k, char out[KEY_LEN + 1]);
+
+#endif
