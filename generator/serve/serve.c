@@ -8,6 +8,7 @@
 #include "base/xalloc.h"
 #include "build/publish.h"
 #include "build/supervise.h"
+#include "build/wire.h"
 #include "serve/livereload.h"
 #include "source/repo.h"
 #include "site/config.h"
@@ -839,7 +840,7 @@ static void watcher_release(struct watcher *w)
  * supervise_build forks, and a fork from a threaded process may copy a
  * lock another thread holds (the sanitizers' allocator does deadlock). The
  * helper waits for a byte on its request pipe, builds, and answers
- * with build_result_send (supervise.h); it stops
+ * with wire_result_send (wire.h); it stops
  * at the pipe's end of file. */
 struct builder {
 	pid_t pid;
@@ -853,7 +854,7 @@ static void builder_loop(const struct build_options *bo, int req, int res)
 		struct diag_list d = DIAG_LIST_INIT;
 		struct build_result r;
 		supervise_build(bo, &d, &r);
-		build_result_send(res, &r, &d);
+		wire_result_send(res, &r, &d);
 		diag_list_release(&d);
 	}
 }
@@ -909,7 +910,7 @@ static void builder_run(struct builder *b, struct diag_list *d, struct build_res
 	memset(r, 0, sizeof(*r));
 	r->status = LOA_EXIT_NOTHING;
 	struct buf in = BUF_INIT;
-	size_t need = 0, head = 0;
+	struct wire_msg m = { WIRE_NEED_MORE, 0, "" };
 	bool ok = write(b->req, "B", 1) == 1;
 	while (ok) {
 		char chunk[65536];
@@ -921,23 +922,14 @@ static void builder_run(struct builder *b, struct diag_list *d, struct build_res
 			break;
 		}
 		buf_add(&in, chunk, (size_t)n);
-		if (!head) {
-			const char *nl = memchr(in.ptr, '\n', in.len);
-			if (!nl)
-				continue;
-			head = (size_t)(nl - in.ptr) + 1;
-			if (sscanf(in.ptr, "R %d %zu %zu %lf %zu", &r->status, &r->pages, &r->files,
-				   &r->seconds, &need) != 5) {
-				ok = false;
-				break;
-			}
-		}
-		if (in.len - head >= need)
+		/* the helper sends one result and nothing else */
+		(void)wire_decode(in.ptr, in.len, &m, d, r);
+		if (m.kind == WIRE_RESULT)
 			break;
+		if (m.kind != WIRE_NEED_MORE)
+			ok = false;
 	}
-	if (ok) {
-		diag_list_decode(d, in.ptr + head, need);
-	} else {
+	if (!ok) {
 		r->status = LOA_EXIT_NOTHING;
 		diag_error(d, "", 0, 0, "the build helper stopped: restart loa serve");
 	}
