@@ -32,7 +32,7 @@ static void helper_loop(const struct build_options *bo, int req, int res)
 	}
 }
 
-int helper_start(struct helper *b, const struct build_options *bo, int close_in_child,
+int helper_start(struct helper *h, const struct build_options *bo, int close_in_child,
 		 struct diag_list *diags)
 {
 	int req[2], res[2];
@@ -44,15 +44,15 @@ int helper_start(struct helper *b, const struct build_options *bo, int close_in_
 		return diag_error(diags, "", 0, 0, "cannot start the builder: %s", strerror(errno));
 	}
 	fflush(NULL);
-	b->pid = fork();
-	if (b->pid < 0) {
+	h->pid = fork();
+	if (h->pid < 0) {
 		close(req[0]);
 		close(req[1]);
 		close(res[0]);
 		close(res[1]);
 		return diag_error(diags, "", 0, 0, "cannot start the builder: %s", strerror(errno));
 	}
-	if (b->pid == 0) {
+	if (h->pid == 0) {
 		close(close_in_child); /* the listening socket belongs to the server */
 		close(req[1]);
 		close(res[0]);
@@ -61,32 +61,32 @@ int helper_start(struct helper *b, const struct build_options *bo, int close_in_
 	}
 	close(req[0]);
 	close(res[1]);
-	b->req = req[1];
-	b->res = res[0];
+	h->req = req[1];
+	h->res = res[0];
 	return 0;
 }
 
-void helper_stop(struct helper *b)
+void helper_stop(struct helper *h)
 {
-	if (b->pid <= 0)
+	if (h->pid <= 0)
 		return;
-	close(b->req);
-	close(b->res);
-	while (waitpid(b->pid, NULL, 0) < 0 && errno == EINTR)
+	close(h->req);
+	close(h->res);
+	while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	b->pid = 0;
+	h->pid = 0;
 }
 
-void helper_build(struct helper *b, struct diag_list *d, struct build_result *r)
+void helper_build(struct helper *h, struct diag_list *d, struct build_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->status = LOA_EXIT_NOTHING;
 	struct buf in = BUF_INIT;
 	struct wire_msg m = { WIRE_NEED_MORE, 0, "" };
-	bool ok = write(b->req, "B", 1) == 1;
+	bool ok = write(h->req, "B", 1) == 1;
 	while (ok) {
 		char chunk[65536];
-		ssize_t n = read(b->res, chunk, sizeof(chunk));
+		ssize_t n = read(h->res, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {

@@ -54,13 +54,13 @@ static void read_base_path(const char *repo, char *out, size_t size)
 	buf_release(&src);
 }
 
-static void rebuild(struct serve *s, struct helper *b, const char *repo, bool color)
+static void rebuild(struct serve *s, struct helper *h, const char *repo, bool color)
 {
 	struct diag_list d = DIAG_LIST_INIT;
 	char base[sizeof(s->base_path)];
 	read_base_path(repo, base, sizeof(base));
 	struct build_result r;
-	helper_build(b, &d, &r);
+	helper_build(h, &d, &r);
 	diag_list_sort(&d);
 	struct buf errors = BUF_INIT;
 	for (size_t i = 0; i < d.len; i++) {
