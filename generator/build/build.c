@@ -11,6 +11,7 @@
 #include "build/keys.h"
 #include "build/pool.h"
 #include "build/publish.h"
+#include "build/wire.h"
 #include "content/frontmatter.h"
 #include "content/text.h"
 #include "incr/keyfields.h"
@@ -909,16 +910,13 @@ static void phase_begin(struct build *b, const char *label)
 {
 	if (!b->opts->watched)
 		return;
-	char msg[160];
-	int n = snprintf(msg, sizeof(msg), "P %u %s\n", b->site.config.plugin_seconds, label);
-	if (n > 0 && write(b->opts->watch_fd, msg, (size_t)n) < 0)
-		return; /* the supervisor is gone; nothing to tell */
+	wire_phase_begin(b->opts->watch_fd, b->site.config.plugin_seconds, label);
 }
 
 static void phase_end(struct build *b)
 {
-	if (b->opts->watched && write(b->opts->watch_fd, "p\n", 2) < 0)
-		return;
+	if (b->opts->watched)
+		wire_phase_end(b->opts->watch_fd);
 }
 
 static size_t vm_size(void)

@@ -1,5 +1,6 @@
 /* supervise — the builder in a child process, held to plugin deadlines. */
 #include "build/supervise.h"
+#include "build/wire.h"
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/sysutil.h"
@@ -17,8 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* In the child: build, then send "R status pages files seconds len\n" and
- * the encoded diagnostics. */
+/* In the child: build, then send the result (wire.h). */
 static void run_builder(const struct build_options *opts, int fd)
 {
 	struct build_options o = *opts;
@@ -27,58 +27,8 @@ static void run_builder(const struct build_options *opts, int fd)
 	struct diag_list d = DIAG_LIST_INIT;
 	struct build_result r;
 	build_run(&o, &d, &r);
-	build_result_send(fd, &r, &d);
+	wire_result_send(fd, &r, &d);
 	diag_list_release(&d);
-}
-
-void build_result_send(int fd, const struct build_result *r, const struct diag_list *d)
-{
-	struct buf body = BUF_INIT, msg = BUF_INIT;
-	diag_list_encode(&body, d);
-	/* then, on the same line (older readers stop at the fifth field): the
-	 * site's language, the next change's epoch and ISO time, and where and
-	 * why, tab-separated to the end of the line */
-	buf_addf(&msg, "R %d %zu %zu %.6f %zu %s %lld %s ", r->status, r->pages, r->files, r->seconds,
-		 body.len, r->lang[0] ? r->lang : "-", (long long)r->next_change,
-		 r->next_change_iso[0] ? r->next_change_iso : "-");
-	for (const char *p = r->next_change_where; *p; p++)
-		buf_putc(&msg, (unsigned char)*p < 0x20 ? ' ' : *p);
-	buf_putc(&msg, '\t');
-	for (const char *p = r->next_change_why; *p; p++)
-		buf_putc(&msg, (unsigned char)*p < 0x20 ? ' ' : *p);
-	/* and what the cache spared */
-	buf_addf(&msg, "\t%zu %d\n", r->cached, r->up_to_date);
-	buf_add(&msg, body.ptr, body.len);
-	(void)sys_write_all(fd, msg.ptr, msg.len);
-	buf_release(&body);
-	buf_release(&msg);
-}
-
-void build_result_parse_extra(const char *line, size_t len, struct build_result *r)
-{
-	char lang[8], iso[64];
-	long long next = 0;
-	int used = 0;
-	char *copy = xstrndup(line, len);
-	/* %n right after the ISO time: a " %n" would also skip the tab that
-	 * follows an empty "where" */
-	if (sscanf(copy, "R %*d %*u %*u %*f %*u %7s %lld %63s%n", lang, &next, iso, &used) >= 3 &&
-	    used > 0 && copy[used] == ' ') {
-		used++;
-		snprintf(r->lang, sizeof(r->lang), "%s", strcmp(lang, "-") ? lang : "");
-		r->next_change = next;
-		snprintf(r->next_change_iso, sizeof(r->next_change_iso), "%s", strcmp(iso, "-") ? iso : "");
-		const char *rest = copy + used, *tab = strchr(rest, '\t');
-		size_t wn = tab ? (size_t)(tab - rest) : strlen(rest);
-		snprintf(r->next_change_where, sizeof(r->next_change_where), "%.*s", (int)wn, rest);
-		const char *why = tab ? tab + 1 : "", *tab2 = strchr(why, '\t');
-		snprintf(r->next_change_why, sizeof(r->next_change_why), "%.*s",
-			 (int)(tab2 ? (size_t)(tab2 - why) : strlen(why)), why);
-		int up = 0;
-		if (tab2 && sscanf(tab2 + 1, "%zu %d", &r->cached, &up) == 2)
-			r->up_to_date = up != 0;
-	}
-	free(copy);
 }
 
 /* Parses complete messages at the front of in; returns true once the
@@ -89,41 +39,20 @@ static bool parse_messages(struct buf *in, int64_t *deadline, char *label, size_
 	size_t off = 0;
 	bool got_result = false;
 	while (off < in->len) {
-		const char *p = in->ptr + off;
-		const char *nl = memchr(p, '\n', in->len - off);
-		if (!nl)
+		struct wire_msg m;
+		size_t used = wire_decode(in->ptr + off, in->len - off, &m, diags, res);
+		if (m.kind == WIRE_NEED_MORE || m.kind == WIRE_BAD)
 			break;
-		if (p[0] == 'P') {
-			unsigned secs = 0;
-			int used = 0;
-			if (sscanf(p, "P %u %n", &secs, &used) >= 1 && used > 0) {
-				size_t n = (size_t)(nl - (p + used));
-				if (n >= label_size)
-					n = label_size - 1;
-				memcpy(label, p + used, n);
-				label[n] = '\0';
-				*budget = secs;
-				*deadline = sys_now_ms() + (int64_t)secs * 1000;
-			}
-			off = (size_t)(nl + 1 - in->ptr);
-		} else if (p[0] == 'p') {
+		if (m.kind == WIRE_PHASE_BEGIN) {
+			snprintf(label, label_size, "%s", m.label);
+			*budget = m.secs;
+			*deadline = sys_now_ms() + (int64_t)m.secs * 1000;
+		} else if (m.kind == WIRE_PHASE_END) {
 			*deadline = -1;
-			off = (size_t)(nl + 1 - in->ptr);
-		} else if (p[0] == 'R') {
-			size_t len = 0;
-			if (sscanf(p, "R %d %zu %zu %lf %zu", &res->status, &res->pages, &res->files,
-				   &res->seconds, &len) != 5)
-				break;
-			build_result_parse_extra(p, (size_t)(nl - p), res);
-			size_t start = (size_t)(nl + 1 - in->ptr);
-			if (in->len - start < len)
-				break;
-			diag_list_decode(diags, in->ptr + start, len);
-			off = start + len;
+		} else if (m.kind == WIRE_RESULT) {
 			got_result = true;
-		} else {
-			off = (size_t)(nl + 1 - in->ptr);
 		}
+		off += used;
 	}
 	/* keep the unparsed tail */
 	memmove(in->ptr, in->ptr + off, in->len - off);

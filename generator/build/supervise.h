@@ -9,7 +9,7 @@
  * diagnostics back at the end; a builder that dies is an error too. In
  * every failure nothing is published: the builder only swaps the new site
  * in at its very end, and a stray temporary folder is removed by the next
- * build. */
+ * build. The messages on the pipe are wire.h's. */
 #ifndef LOA_SUPERVISE_H
 #define LOA_SUPERVISE_H
 
@@ -17,14 +17,5 @@
 
 void supervise_build(const struct build_options *opts, struct diag_list *diags,
 		     struct build_result *res);
-
-/* Sends a build's outcome over a pipe: "R status pages files seconds len
- * lang next iso where\twhy\n"
- * and len bytes of encoded diagnostics (diag_list_encode). The builder
- * child uses it, and so does the preview server's build process. */
-void build_result_send(int fd, const struct build_result *r, const struct diag_list *d);
-/* Reads the fields after the fifth of that "R" line (language, next
- * change) into r; line is the header without its newline. */
-void build_result_parse_extra(const char *line, size_t len, struct build_result *r);
 
 #endif

@@ -10,11 +10,12 @@
  * with O_NOFOLLOW below the site's folder. SIGINT/SIGTERM stop it cleanly
  * and remove the temporary folder; the folder of a server that was killed
  * is removed at the next start. Live-reload streams have their own budget
- * (serve.c MAX_STREAMS; past it 503), apart from the page connections. The
- * site must be a work tree: a bare repository is refused before starting.
+ * (serve_internal.h MAX_STREAMS; past it 503), apart from the page
+ * connections. The site must be a work tree: a bare repository is refused
+ * before starting.
  *
- * This is the only module that includes <microhttpd.h>. Unlike the other
- * modules it prints while it runs (the ready line, each rebuild's
+ * The files of serve/ (serve_internal.h lists them) are the only ones that
+ * include <microhttpd.h>. Unlike the other modules it prints while it runs (the ready line, each rebuild's
  * diagnostics): it is the command's own long-running loop. Errors that stop
  * it from starting are returned in diags for the caller to print. */
 #ifndef LOA_SERVE_H
