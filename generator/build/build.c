@@ -14,7 +14,7 @@
 #include "content/text.h"
 #include "lua/luavm.h"
 #include "lua/sitelua.h"
-#include "lua/template.h"
+#include "lua/theme.h"
 #include "markup/markdown.h"
 #include "media/imgstage.h"
 #include "source/sitefiles.h"

@@ -3,7 +3,7 @@
  * the template runtime; rendering a layout, the filters and globals C and
  * plugins register, and the check that every filter and function the
  * layouts call is known (theme_check). */
-#include "lua/template.h"
+#include "lua/theme.h"
 #include "lua/template_internal.h"
 
 #include "base/buf.h"
