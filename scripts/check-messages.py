@@ -2,8 +2,8 @@
 """check-messages — every diagnostic Loa can print has a Vietnamese entry.
 
 Extracts the format literals passed to diag_error/diag_warning and to the
-modules' own wrappers (template.c fail(), schema.c err(), markdown.c warn()
-and note(), frontmatter.c ctx_error_at(), serve.c print_warning()) from
+modules' own wrappers (template_*.c compiler_fail(), schema.c err(),
+markdown.c warn() and note(), frontmatter.c ctx_error_at(), serve.c print_warning()) from
 generator/**/*.c and *.cpp, and the constant messages passed to a bare "%s" format,
 then checks that generator/base/messages.c has an entry for each.
 
@@ -19,7 +19,9 @@ import sys
 # function → index of its format (or message) argument; None: any file
 WRAPPERS = {
     None: {"diag_error": 4, "diag_warning": 4, "diag_vadd": 5},
-    "generator/lua/template.c": {"fail": 2},
+    "generator/lua/template_compile.c": {"compiler_fail": 2},
+    "generator/lua/template_expr.c": {"compiler_fail": 2},
+    "generator/lua/template_lex.c": {"compiler_fail": 2},
     "generator/content/schema.c": {"err": 2, "key_note": 2},
     "generator/content/toml.cpp": {"fail": 2},
     "generator/markup/markdown.c": {"warn": 3, "note": 4},

@@ -17,7 +17,7 @@
 #include "incr/keyfields.h"
 #include "lua/luavm.h"
 #include "lua/sitelua.h"
-#include "lua/template.h"
+#include "lua/theme.h"
 #include "markup/markdown.h"
 #include "source/sitefiles.h"
 

@@ -13,6 +13,7 @@
 #include "lua/luavm.h"
 #include "lua/prelude.h"
 #include "lua/template.h"
+#include "lua/theme.h"
 #include "search/search_lua.h"
 #include "site/site.h"
 #include "source/repo.h"

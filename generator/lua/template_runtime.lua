@@ -1,4 +1,4 @@
--- Template runtime (chunk "loa/template_runtime.lua" of template.c): escaping, the helpers compiled templates call, filters.
+-- Template runtime (chunk "loa/template_runtime.lua" of template_runtime.c): escaping, the helpers compiled templates call, filters.
 local type, tostring, tonumber, pairs, next, error = type, tostring, tonumber, pairs, next, error
 local setmetatable, getmetatable, select = setmetatable, getmetatable, select
 local sfind, sgsub, ssub, sbyte, schar, smatch = string.find, string.gsub, string.sub, string.byte, string.char, string.match

@@ -8,6 +8,7 @@
 #include "fuzz.h"
 #include "lua/luavm.h"
 #include "lua/template.h"
+#include "lua/theme.h"
 
 #include <lua.h>
 #include <string.h>

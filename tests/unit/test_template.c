@@ -4,6 +4,7 @@
 #include "base/diag.h"
 #include "lua/luavm.h"
 #include "lua/template.h"
+#include "lua/theme.h"
 
 #include <lauxlib.h>
 #include <lua.h>
