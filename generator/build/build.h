@@ -41,7 +41,7 @@ struct build_options {
 	bool dry_run;         /* loa check: render everything, write nothing */
 	bool quiet;
 	bool no_cache;        /* render everything; neither read nor write .loa-cache/ */
-	bool allow_removal;   /* publish even past limits.max_removed (removal_guard) */
+	bool allow_removal;   /* publish even past limits.max_removed (guard_removal, guard.c) */
 	bool watched;         /* a supervisor reads phase messages on watch_fd */
 	int watch_fd;
 	struct build_manifest *manifest; /* filled when set (any mode; meant for dry_run) */
