@@ -84,7 +84,6 @@ int repo_open(struct repo **out, const struct repo_opts *opts, struct diag_list 
 	r->max_files = opts->max_files ? opts->max_files : DEFAULT_MAX_FILES;
 	r->max_depth = opts->max_depth > 0 ? opts->max_depth : DEFAULT_MAX_DEPTH;
 	const char *ref = opts->ref ? opts->ref : "HEAD";
-	git_object *obj = NULL, *peeled = NULL;
 	int rc = -1;
 
 	if (hermetic() < 0) {
@@ -148,24 +147,14 @@ int repo_open(struct repo **out, const struct repo_opts *opts, struct diag_list 
 		rc = 0;
 		goto done;
 	}
-	if (git_revparse_single(&obj, r->git, ref) < 0) {
-		diag_error(diags, "", 0, 0, "ref '%s' not found in %s: %s", ref, r->path, repo_git_msg());
+	if (repo_lookup_commit(r, ref, &r->commit, diags) < 0)
 		goto done;
-	}
-	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
-		diag_error(diags, "", 0, 0, "ref '%s' is not a commit: %s", ref, repo_git_msg());
-		goto done;
-	}
-	r->commit = (git_commit *)peeled;
-	peeled = NULL;
 	if (!r->worktree) {
 		git_oid_tostr(r->commit_id, sizeof(r->commit_id), git_commit_id(r->commit));
 		r->commit_time = (int64_t)git_commit_time(r->commit);
 	}
 	rc = 0;
 done:
-	git_object_free(obj);
-	git_object_free(peeled);
 	if (rc < 0) {
 		repo_free(r);
 		return -1;

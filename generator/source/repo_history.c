@@ -197,53 +197,39 @@ static void mark(struct hist *h, size_t file)
 static void diff_trees(struct hist *h, const git_oid *a_id, const git_oid *b_id,
 		       const struct hnode *node);
 
+struct hdiff {
+	struct hist *h;
+	const struct hnode *node; /* the folder being compared */
+};
+
 /* One side's entry differs from the other's (which may be NULL). */
-static void entry_changed(struct hist *h, const struct hnode *node, const git_tree_entry *ea,
-			  const git_tree_entry *eb)
+static void entry_changed(void *ctx, const git_tree_entry *ea, const git_tree_entry *eb)
 {
+	const struct hdiff *d = ctx;
 	const git_tree_entry *e = ea ? ea : eb;
-	const struct hnode *kid = find_kid(node, git_tree_entry_name(e));
+	const struct hnode *kid = find_kid(d->node, git_tree_entry_name(e));
 	if (!kid)
 		return;
 	bool is_tree = (git_tree_entry_filemode_raw(e) & MODE_TYPE) == MODE_TREE;
 	if (kid->dir != is_tree)
 		return; /* a file and a folder of the same name are different paths */
 	if (kid->dir)
-		diff_trees(h, ea ? git_tree_entry_id(ea) : NULL, eb ? git_tree_entry_id(eb) : NULL,
+		diff_trees(d->h, ea ? git_tree_entry_id(ea) : NULL, eb ? git_tree_entry_id(eb) : NULL,
 			   kid);
 	else
-		mark(h, kid->file);
+		mark(d->h, kid->file);
 }
 
 /* Marks the files under node that differ between trees a and b (either may
- * be absent). Both trees are in git order, so one merge pass suffices, and
- * entries with equal ids are skipped without reading them. */
+ * be absent). Only the names node holds are entered, so the cost follows
+ * the changes; entries with equal ids are skipped without reading them. */
 static void diff_trees(struct hist *h, const git_oid *a_id, const git_oid *b_id,
 		       const struct hnode *node)
 {
 	git_tree *ta = a_id ? tree_get(h, a_id) : NULL;
 	git_tree *tb = b_id ? tree_get(h, b_id) : NULL;
-	size_t na = ta ? git_tree_entrycount(ta) : 0, nb = tb ? git_tree_entrycount(tb) : 0;
-	size_t i = 0, j = 0;
-	while (i < na || j < nb) {
-		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(ta, i) : NULL;
-		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(tb, j) : NULL;
-		int c = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
-		if (c == 0) {
-			i++;
-			j++;
-			if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
-			    git_tree_entry_filemode_raw(ea) == git_tree_entry_filemode_raw(eb))
-				continue;
-			entry_changed(h, node, ea, eb);
-		} else if (c < 0) {
-			i++;
-			entry_changed(h, node, ea, NULL);
-		} else {
-			j++;
-			entry_changed(h, node, NULL, eb);
-		}
-	}
+	struct hdiff d = { h, node };
+	repo_tree_diff(ta, tb, entry_changed, &d);
 	git_tree_free(ta);
 	git_tree_free(tb);
 }
@@ -278,6 +264,13 @@ static bool file_entry(struct hist *h, const git_oid *dir_id, size_t file, git_o
 		}
 		p = slash + 1;
 	}
+}
+
+/* repo_merge_filter's view of a candidate file */
+static bool cand_entry(void *ctx, const git_oid *dir_id, const void *item, git_oid *id,
+		       unsigned *mode)
+{
+	return file_entry(ctx, dir_id, *(const size_t *)item, id, mode);
 }
 
 /* The author's name made safe to show: invalid UTF-8 becomes U+FFFD and
@@ -455,17 +448,9 @@ static int visit_commit(struct hist *h, const git_commit *c)
 	for (unsigned p = 1; p < got && h->ncand; p++) {
 		git_oid p_dir;
 		bool has_p = dir_tree(h, git_commit_tree_id(parents[p]), &p_dir);
-		size_t keep = 0;
-		for (size_t k = 0; k < h->ncand; k++) {
-			git_oid ida, idp;
-			unsigned ma = 0, mp = 0;
-			bool in_a = has_a && file_entry(h, &a_dir, h->cand[k], &ida, &ma);
-			bool in_p = has_p && file_entry(h, &p_dir, h->cand[k], &idp, &mp);
-			bool same = in_a == in_p && (!in_a || (git_oid_equal(&ida, &idp) && ma == mp));
-			if (!same)
-				h->cand[keep++] = h->cand[k];
-		}
-		h->ncand = keep;
+		h->ncand = repo_merge_filter(h->cand, h->ncand, sizeof(*h->cand),
+					     has_a ? &a_dir : NULL, has_p ? &p_dir : NULL,
+					     cand_entry, NULL, h);
 	}
 	if (h->ncand)
 		record(h, c);

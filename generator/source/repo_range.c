@@ -14,14 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Paths that differ between trees a and b (either may be NULL), below
- * prefix. Identical subtrees are skipped by id. */
+/* Paths that differ between two trees, each with whether its name (or a
+ * folder above it) is invalid or could not be read. */
 struct changes {
 	struct repo *r;
 	struct arena *a;
 	struct repo_change *items;
 	size_t n, cap;
-	struct buf path;
+	struct buf path; /* of the entry being compared */
+	int depth;       /* of the folders being compared */
+	bool invalid;    /* a folder above has an invalid name */
 };
 
 static void add_change(struct changes *c, bool invalid)
@@ -31,74 +33,59 @@ static void add_change(struct changes *c, bool invalid)
 						 invalid };
 }
 
-static void diff_tree_ids(struct changes *c, const git_oid *a_id, const git_oid *b_id, int depth,
-			  bool invalid);
+static void diff_tree_ids(struct changes *c, const git_oid *a_id, const git_oid *b_id);
 
-static void entry_diff(struct changes *c, const git_tree_entry *ea, const git_tree_entry *eb,
-		       int depth, bool invalid)
+static void entry_diff(void *ctx, const git_tree_entry *ea, const git_tree_entry *eb)
 {
+	struct changes *c = ctx;
 	const git_tree_entry *e = ea ? ea : eb;
 	const char *name = git_tree_entry_name(e);
 	size_t base = c->path.len;
 	if (base)
 		buf_putc(&c->path, '/');
 	buf_puts(&c->path, name);
-	invalid = invalid || repo_name_problem(name, strlen(name)) != NULL;
+	bool invalid = c->invalid || repo_name_problem(name, strlen(name)) != NULL;
 	bool ta = ea && (git_tree_entry_filemode_raw(ea) & MODE_TYPE) == MODE_TREE;
 	bool tb = eb && (git_tree_entry_filemode_raw(eb) & MODE_TYPE) == MODE_TREE;
-	if ((ta || tb) && depth < c->r->max_depth) {
+	if ((ta || tb) && c->depth < c->r->max_depth) {
 		/* a file replaced by a folder (or back): the file changed too */
 		if ((ea && !ta) || (eb && !tb))
 			add_change(c, invalid);
-		diff_tree_ids(c, ta ? git_tree_entry_id(ea) : NULL, tb ? git_tree_entry_id(eb) : NULL,
-			      depth + 1, invalid);
+		int depth = c->depth;
+		bool was_invalid = c->invalid;
+		c->depth = depth + 1;
+		c->invalid = invalid;
+		diff_tree_ids(c, ta ? git_tree_entry_id(ea) : NULL, tb ? git_tree_entry_id(eb) : NULL);
+		c->depth = depth;
+		c->invalid = was_invalid;
 	} else {
 		add_change(c, invalid);
 	}
 	buf_setlen(&c->path, base);
 }
 
-static void diff_tree_ids(struct changes *c, const git_oid *a_id, const git_oid *b_id, int depth,
-			  bool invalid)
+/* Identical subtrees are skipped by id; an unreadable folder counts as one
+ * invalid change. */
+static void diff_tree_ids(struct changes *c, const git_oid *a_id, const git_oid *b_id)
 {
 	git_tree *ta = NULL, *tb = NULL;
 	if (a_id && git_tree_lookup(&ta, c->r->git, a_id) < 0)
 		ta = NULL;
 	if (b_id && git_tree_lookup(&tb, c->r->git, b_id) < 0)
 		tb = NULL;
-	if ((a_id && !ta) || (b_id && !tb)) {
-		add_change(c, true); /* unreadable: count the folder as changed */
-		goto done;
-	}
-	size_t na = ta ? git_tree_entrycount(ta) : 0, nb = tb ? git_tree_entrycount(tb) : 0;
-	size_t i = 0, j = 0;
-	while (i < na || j < nb) {
-		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(ta, i) : NULL;
-		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(tb, j) : NULL;
-		int cmp = !ea ? 1 : !eb ? -1 : strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb));
-		if (cmp == 0) {
-			i++;
-			j++;
-			if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
-			    git_tree_entry_filemode_raw(ea) == git_tree_entry_filemode_raw(eb))
-				continue;
-			entry_diff(c, ea, eb, depth, invalid);
-		} else if (cmp < 0) {
-			i++;
-			entry_diff(c, ea, NULL, depth, invalid);
-		} else {
-			j++;
-			entry_diff(c, NULL, eb, depth, invalid);
-		}
-	}
-done:
+	if ((a_id && !ta) || (b_id && !tb))
+		add_change(c, true);
+	else
+		repo_tree_diff(ta, tb, entry_diff, c);
 	git_tree_free(ta);
 	git_tree_free(tb);
 }
 
 static int change_cmp(const void *pa, const void *pb)
 {
-	return strcmp(((const struct repo_change *)pa)->path, ((const struct repo_change *)pb)->path);
+	const struct repo_change *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+	return c ? c : (int)a->invalid - (int)b->invalid;
 }
 
 /* The id and mode of path in tree root_id; false when absent. */
@@ -119,10 +106,23 @@ static bool path_entry(struct repo *r, const git_oid *root_id, const char *path,
 	return ok;
 }
 
+/* repo_merge_filter's view of a change */
+static bool change_entry(void *ctx, const git_oid *root, const void *item, git_oid *id,
+			 unsigned *mode)
+{
+	return path_entry(ctx, root, ((const struct repo_change *)item)->path, id, mode);
+}
+
+/* an invalid path is always shown, merge or not */
+static bool change_invalid(const void *item)
+{
+	return ((const struct repo_change *)item)->invalid;
+}
+
 static void commit_changes(struct repo *r, const git_commit *c, struct repo_commit_info *info,
 			   struct arena *a)
 {
-	struct changes ch = { r, a, NULL, 0, 0, BUF_INIT };
+	struct changes ch = { r, a, NULL, 0, 0, BUF_INIT, 0, false };
 	unsigned np = git_commit_parentcount(c);
 	const git_oid *p0 = np ? git_commit_parent_id(c, 0) : NULL;
 	git_commit *parent = NULL;
@@ -133,27 +133,27 @@ static void commit_changes(struct repo *r, const git_commit *c, struct repo_comm
 		have_p0 = true;
 		git_commit_free(parent);
 	}
-	diff_tree_ids(&ch, have_p0 ? &p0_tree : NULL, git_commit_tree_id(c), 0, false);
-	/* a merge changed only what differs from every parent */
+	diff_tree_ids(&ch, have_p0 ? &p0_tree : NULL, git_commit_tree_id(c));
 	for (unsigned p = 1; p < np && ch.n; p++) {
 		git_commit *pc = NULL;
 		if (git_commit_lookup(&pc, r->git, git_commit_parent_id(c, p)) < 0)
 			continue;
-		size_t keep = 0;
-		for (size_t k = 0; k < ch.n; k++) {
-			git_oid ida, idp;
-			unsigned ma = 0, mp = 0;
-			bool in_a = path_entry(r, git_commit_tree_id(c), ch.items[k].path, &ida, &ma);
-			bool in_p = path_entry(r, git_commit_tree_id(pc), ch.items[k].path, &idp, &mp);
-			bool same = in_a == in_p && (!in_a || (git_oid_equal(&ida, &idp) && ma == mp));
-			if (ch.items[k].invalid || !same)
-				ch.items[keep++] = ch.items[k];
-		}
-		ch.n = keep;
+		ch.n = repo_merge_filter(ch.items, ch.n, sizeof(*ch.items), git_commit_tree_id(c),
+					 git_commit_tree_id(pc), change_entry, change_invalid, r);
 		git_commit_free(pc);
 	}
 	if (ch.n > 1)
 		qsort(ch.items, ch.n, sizeof(*ch.items), change_cmp);
+	/* a file swapped with a folder at the depth limit is met twice in git
+	 * order (as "name" and as "name/"); report it once */
+	size_t uniq = 0;
+	for (size_t k = 0; k < ch.n; k++) {
+		if (uniq && ch.items[uniq - 1].invalid == ch.items[k].invalid &&
+		    !strcmp(ch.items[uniq - 1].path, ch.items[k].path))
+			continue;
+		ch.items[uniq++] = ch.items[k];
+	}
+	ch.n = uniq;
 	info->changes = arena_alloc(a, (ch.n ? ch.n : 1) * sizeof(*info->changes));
 	if (ch.n)
 		memcpy(info->changes, ch.items, ch.n * sizeof(*ch.items));
