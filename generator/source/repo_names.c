@@ -1,7 +1,7 @@
 /* repo_names — tree-entry name and path validation.
  *
  * Owns: what a path component may be. `.`, `..`, `.git` (any case, and the
- * NTFS/HFS aliases git refuses: `GIT~1`, `.git.`, `.git::$INDEX_ALLOCATION`,
+ * NTFS/HFS aliases git refuses: `GIT~1`, `.git.`, `.git:$DATA`,
  * HFS+ ignorable code points), backslashes, control bytes, invalid UTF-8
  * and names over NAME_MAX_BYTES are refused, because libgit2 checks none
  * of it when reading a tree. */
