@@ -247,19 +247,27 @@ const char *repo_mode_problem(unsigned mode)
 
 /* Reads blob id into out after checking its type and size from the object
  * header, so an oversized blob is never inflated. */
-int repo_read_blob(struct repo *r, const git_oid *id, const char *path, struct buf *out,
-		     struct diag_list *diags)
+int repo_blob_check(struct repo *r, const git_oid *id, const char *path, size_t *size,
+		    struct diag_list *diags)
 {
-	size_t size;
 	git_object_t type;
-	if (git_odb_read_header(&size, &type, r->odb, id) < 0)
+	if (git_odb_read_header(size, &type, r->odb, id) < 0)
 		return diag_error(diags, path, 0, 0, "cannot read file: %s", repo_git_msg());
 	if (type != GIT_OBJECT_BLOB)
 		return diag_error(diags, path, 0, 0, "not a file (the object is a %s)",
 				  git_object_type2string(type));
-	if (size > r->max_file_size)
-		return diag_error(diags, path, 0, 0, "file too large (%zu bytes, limit %zu)", size,
+	if (*size > r->max_file_size)
+		return diag_error(diags, path, 0, 0, "file too large (%zu bytes, limit %zu)", *size,
 				  r->max_file_size);
+	return 0;
+}
+
+int repo_read_blob(struct repo *r, const git_oid *id, const char *path, struct buf *out,
+		   struct diag_list *diags)
+{
+	size_t size;
+	if (repo_blob_check(r, id, path, &size, diags) < 0)
+		return -1;
 	git_odb_object *obj = NULL;
 	if (git_odb_read(&obj, r->odb, id) < 0)
 		return diag_error(diags, path, 0, 0, "cannot read file: %s", repo_git_msg());

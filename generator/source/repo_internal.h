@@ -60,7 +60,11 @@ const char *repo_git_msg(void); /* libgit2's last error message, never NULL */
 char *repo_norm_dir(const char *dir); /* malloc'd, without a trailing '/' */
 int repo_strp_cmp(const void *pa, const void *pb); /* qsort on char * */
 const char *repo_mode_problem(unsigned mode);
-/* Loads blob id after checking its type and size from the header. */
+/* Checks from its header that id is a blob within max_file_size: 0 with
+ * *size set, or -1 after reporting at path. */
+int repo_blob_check(struct repo *r, const git_oid *id, const char *path, size_t *size,
+		    struct diag_list *diags);
+/* Loads blob id after repo_blob_check. */
 int repo_read_blob(struct repo *r, const git_oid *id, const char *path, struct buf *out,
 		   struct diag_list *diags);
 /* The entry at the validated path of the built commit: 0 (free *out), 1

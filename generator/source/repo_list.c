@@ -139,21 +139,8 @@ static void list_git_entry(struct lister *l, const git_tree_entry *e, int depth)
 		return;
 	}
 	size_t size;
-	git_object_t type;
-	if (git_odb_read_header(&size, &type, r->odb, id) < 0) {
-		diag_error(l->diags, l->path.ptr, 0, 0, "cannot read file: %s", repo_git_msg());
+	if (repo_blob_check(r, id, l->path.ptr, &size, l->diags) < 0)
 		return;
-	}
-	if (type != GIT_OBJECT_BLOB) {
-		diag_error(l->diags, l->path.ptr, 0, 0, "not a file (the object is a %s)",
-			   git_object_type2string(type));
-		return;
-	}
-	if (size > r->max_file_size) {
-		diag_error(l->diags, l->path.ptr, 0, 0, "file too large (%zu bytes, limit %zu)", size,
-			   r->max_file_size);
-		return;
-	}
 	char hex[41];
 	git_oid_tostr(hex, sizeof(hex), id);
 	add_file(l, size, hex);

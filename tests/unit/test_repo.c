@@ -996,7 +996,8 @@ TEST(test_tree_diff_git_order)
 	/* one tree differ walks both callers' trees in git order, where the
 	 * folder "a" sorts as "a/", after the file "a-b": deleting a-b leaves
 	 * a/x.md unchanged for the history and for review alike; a file
-	 * replaced by a folder is a change of both */
+	 * replaced by a folder is a change of both (of the name alone at the
+	 * depth limit) */
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct arena a = ARENA_INIT;
 	char *dir = fixture("gitorder");
@@ -1024,6 +1025,21 @@ TEST(test_tree_diff_git_order)
 		if (rg.n == 2) {
 			check_changes(&rg.commits[0], "content/a-b.md");
 			check_changes(&rg.commits[1], "content/f content/f/y.md");
+		}
+		repo_free(r);
+	}
+	/* at the depth limit the folder is not entered: the swapped path is
+	 * one change, reported once */
+	struct repo_opts opts = { .path = dir, .ref = "change", .max_depth = 1 };
+	r = NULL;
+	CHECK_INT_EQ(repo_open(&r, &opts, &diags), 0);
+	if (r) {
+		struct repo_range rg;
+		CHECK_INT_EQ(repo_range(r, "main", "change", &rg, &a, &diags), 0);
+		CHECK_INT_EQ(rg.n, 2);
+		if (rg.n == 2) {
+			check_changes(&rg.commits[0], "content/a-b.md");
+			check_changes(&rg.commits[1], "content/f");
 		}
 		repo_free(r);
 	}
