@@ -2,7 +2,8 @@
  * (branch, tag, commit; bare repositories too) without a checkout, or the
  * files on disk (--worktree).
  *
- * The only module that includes <git2.h>. It is hermetic: the user's and the
+ * source/ is the only folder that includes <git2.h> (its repo_*.c files share
+ * the private repo_internal.h). It is hermetic: the user's and the
  * system's git configuration are never read (search paths blanked,
  * GIT_REPOSITORY_OPEN_NO_SEARCH). Every tree entry name is validated before
  * use: `.`, `..`, `.git` (any case, and NTFS/HFS aliases like `GIT~1`,

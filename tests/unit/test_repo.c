@@ -2,8 +2,9 @@
  * in a temporary folder (fixed names and dates, HOME pointed at the folder
  * and GIT_CONFIG_NOSYSTEM set, so the user's configuration plays no part):
  * refs, bare clones, the work tree, hostile trees written byte by byte,
- * size/count/depth limits, history dates and authors, shallow clones, and
- * that libgit2 ignores ~/.gitconfig. */
+ * size/count/depth limits, history dates and authors, review's commit
+ * ranges (the tree differ and merge filter they share with the history),
+ * shallow clones, and that libgit2 ignores ~/.gitconfig. */
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
@@ -930,6 +931,124 @@ TEST(test_history_merge_change)
 	diag_list_release(&diags);
 }
 
+/* The paths one commit of a range changed, "a b c" ("-" when none), with a
+ * "!" after an invalid one. */
+static void check_changes(const struct repo_commit_info *c, const char *want)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < c->nchanges; i++) {
+		if (i)
+			buf_putc(&b, ' ');
+		buf_puts(&b, c->changes[i].path);
+		if (c->changes[i].invalid)
+			buf_putc(&b, '!');
+	}
+	CHECK_STR_EQ(c->nchanges ? b.ptr : "-", want);
+	buf_release(&b);
+}
+
+TEST(test_merge_filter_both_callers)
+{
+	/* one merge filter serves the history walk and review's ranges: a
+	 * merge brings main's x.md unchanged (blamed on neither side's merge)
+	 * and resolves s.md by hand (changed against both parents) */
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct arena a = ARENA_INIT;
+	char *dir = fixture("mfilter");
+	int bad = sh(root, "git init -q -b main mfilter");
+	bad |= sh(dir, "mkdir content && printf 'k\\n' > content/keep.md && git add -A");
+	bad |= commit_as(dir, "Alice", T1, "base");
+	bad |= sh(dir, "git checkout -q -b school && printf 's\\n' > content/s.md && git add -A");
+	bad |= commit_as(dir, "Bob", T2, "school");
+	bad |= sh(dir, "git checkout -q main && printf 'x\\n' > content/x.md && git add -A");
+	bad |= commit_as(dir, "Carol", T3, "main");
+	bad |= sh(dir, "git checkout -q school && git merge -q --no-ff --no-commit main");
+	bad |= sh(dir, "printf 'merged\\n' > content/s.md && git add -A");
+	bad |= commit_as(dir, "Dave", T4, "merge main");
+	CHECK_INT_EQ(bad, 0);
+	struct repo *r = open_repo("mfilter", "school", false, &diags);
+	CHECK(r != NULL);
+	if (r) {
+		struct repo_history h;
+		CHECK_INT_EQ(repo_history(r, "content", &h, &a, &diags), 0);
+		check_entry(&h, "content/x.md", T3, T3, "Carol");
+		check_entry(&h, "content/s.md", T2, T4, "Bob, Dave");
+		check_entry(&h, "content/keep.md", T1, T1, "Alice");
+		struct repo_range rg;
+		CHECK_INT_EQ(repo_range(r, "main", "school", &rg, &a, &diags), 0);
+		CHECK_INT_EQ(rg.n, 2);
+		if (rg.n == 2) {
+			check_changes(&rg.commits[0], "content/s.md");
+			CHECK_INT_EQ(rg.commits[1].nparents, 2);
+			check_changes(&rg.commits[1], "content/s.md");
+		}
+		CHECK_INT_EQ(rg.nconflicts, 0);
+		repo_free(r);
+	}
+	CHECK_INT_EQ(diags.len, 0);
+	free(dir);
+	arena_release(&a);
+	diag_list_release(&diags);
+}
+
+TEST(test_tree_diff_git_order)
+{
+	/* one tree differ walks both callers' trees in git order, where the
+	 * folder "a" sorts as "a/", after the file "a-b": deleting a-b leaves
+	 * a/x.md unchanged for the history and for review alike; a file
+	 * replaced by a folder is a change of both (of the name alone at the
+	 * depth limit) */
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct arena a = ARENA_INIT;
+	char *dir = fixture("gitorder");
+	int bad = sh(root, "git init -q -b main gitorder");
+	bad |= sh(dir, "mkdir -p content/a && printf 'x\\n' > content/a/x.md && "
+		       "printf 'ab\\n' > content/a-b.md && printf 'f\\n' > content/f && git add -A");
+	bad |= commit_as(dir, "Alice", T1, "base");
+	bad |= sh(dir, "git checkout -q -b change && git rm -q content/a-b.md");
+	bad |= commit_as(dir, "Bob", T2, "drop a-b");
+	bad |= sh(dir, "git rm -q content/f && mkdir content/f && printf 'y\\n' > content/f/y.md && "
+		       "git add -A");
+	bad |= commit_as(dir, "Carol", T3, "f becomes a folder");
+	CHECK_INT_EQ(bad, 0);
+	struct repo *r = open_repo("gitorder", "change", false, &diags);
+	CHECK(r != NULL);
+	if (r) {
+		struct repo_history h;
+		CHECK_INT_EQ(repo_history(r, "content", &h, &a, &diags), 0);
+		check_entry(&h, "content/a/x.md", T1, T1, "Alice");
+		check_entry(&h, "content/f/y.md", T3, T3, "Carol");
+		CHECK(repo_history_find(&h, "content/a-b.md") == NULL);
+		struct repo_range rg;
+		CHECK_INT_EQ(repo_range(r, "main", "change", &rg, &a, &diags), 0);
+		CHECK_INT_EQ(rg.n, 2);
+		if (rg.n == 2) {
+			check_changes(&rg.commits[0], "content/a-b.md");
+			check_changes(&rg.commits[1], "content/f content/f/y.md");
+		}
+		repo_free(r);
+	}
+	/* at the depth limit the folder is not entered: the swapped path is
+	 * one change, reported once */
+	struct repo_opts opts = { .path = dir, .ref = "change", .max_depth = 1 };
+	r = NULL;
+	CHECK_INT_EQ(repo_open(&r, &opts, &diags), 0);
+	if (r) {
+		struct repo_range rg;
+		CHECK_INT_EQ(repo_range(r, "main", "change", &rg, &a, &diags), 0);
+		CHECK_INT_EQ(rg.n, 2);
+		if (rg.n == 2) {
+			check_changes(&rg.commits[0], "content/a-b.md");
+			check_changes(&rg.commits[1], "content/f");
+		}
+		repo_free(r);
+	}
+	CHECK_INT_EQ(diags.len, 0);
+	free(dir);
+	arena_release(&a);
+	diag_list_release(&diags);
+}
+
 TEST(test_shallow)
 {
 	struct diag_list diags = DIAG_LIST_INIT;
@@ -1031,6 +1150,8 @@ int main(void)
 	RUN(test_nesting_limit);
 	RUN(test_history);
 	RUN(test_history_merge_change);
+	RUN(test_merge_filter_both_callers);
+	RUN(test_tree_diff_git_order);
 	RUN(test_shallow);
 	RUN(test_global_config_ignored);
 	sh("/tmp", "rm -rf '%s'", root);
