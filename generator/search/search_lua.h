@@ -1,6 +1,6 @@
 /* search_lua — the search index and page summaries as `loa` functions:
  * loa.search_index(docs, opts) and loa.page_summary(path, max_bytes).
- * Registered by lua/sitelua.c; the policy (which pages, which fields and
+ * Registered by lua/sitelua_api.c; the policy (which pages, which fields and
  * weights, where the files go) stays in plugins/search.lua. */
 #ifndef LOA_SEARCH_LUA_H
 #define LOA_SEARCH_LUA_H
