@@ -29,9 +29,9 @@ ALL_CXXFLAGS = -std=c++17 -fno-exceptions -D_GNU_SOURCE $(CXXWARN) -Igenerator $
                $(if $(and $(SANFLAGS),$(findstring clang,$(CXX))),-fno-sanitize=vptr$(COMMA)function)
 LDLIBS     = $(PKG_LIBS) -lstdc++ -lm
 
-LIB_SRCS  := $(sort $(shell find generator -name '*.c' ! -path 'generator/cli/*'))
+LIB_SRCS  := $(sort $(shell find generator -name '*.c' ! -path 'generator/cmd/*'))
 CXX_SRCS  := $(sort $(shell find generator -name '*.cpp'))
-CLI_SRCS  := $(sort $(wildcard generator/cli/*.c))
+CLI_SRCS  := $(sort $(shell find generator/cmd -name '*.c'))
 # Lua and JavaScript compiled into the binary (the template runtime, the
 # plugin prelude, the live-reload script): generator/DIR/NAME.EXT becomes
 # $(BUILD)/gen/DIR/NAME.EXT.c defining NAME_EXT[] and NAME_EXT_len, as

@@ -19,14 +19,14 @@ import sys
 # function → index of its format (or message) argument; None: any file
 WRAPPERS = {
     None: {"diag_error": 4, "diag_warning": 4, "diag_vadd": 5},
-    "generator/lua/template_compile.c": {"compiler_fail": 2},
-    "generator/lua/template_expr.c": {"compiler_fail": 2},
-    "generator/lua/template_lex.c": {"compiler_fail": 2},
+    "generator/template/template_compile.c": {"compiler_fail": 2},
+    "generator/template/template_expr.c": {"compiler_fail": 2},
+    "generator/template/template_lex.c": {"compiler_fail": 2},
     "generator/content/schema.c": {"err": 2, "key_note": 2},
     "generator/content/toml.cpp": {"fail": 2},
     "generator/markup/markdown.c": {"warn": 3, "note": 4},
     "generator/content/frontmatter.c": {"ctx_error_at": 2},
-    "generator/serve/serve.c": {"print_warning": 1},
+    "generator/cmd/serve/serve.c": {"print_warning": 1},
 }
 
 SPEC = re.compile(r"%[-+ #0]*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|z|j|t|L)?[diouxXeEfgGcspn%]")

@@ -9,7 +9,7 @@ cd "$ROOT" || exit 1
 
 files=$(find generator -name '*.lua' -o -name '*.js' | sort)
 listed() { printf '%s\n' "$files" | grep -qxF -- "$1"; }
-for f in generator/lua/template_runtime.lua generator/lua/prelude.lua generator/serve/livereload.js; do
+for f in generator/template/template_runtime.lua generator/plugin/prelude.lua generator/cmd/serve/livereload.js; do
 	check "$f is an embedded file" listed "$f"
 done
 
@@ -35,14 +35,14 @@ done
 
 # the checks fail on a syntax error, naming the file and line
 if [ -n "$LUAC" ]; then
-	{ cat generator/lua/prelude.lua; echo 'local function broken('; } > "$TMP/broken.lua"
+	{ cat generator/plugin/prelude.lua; echo 'local function broken('; } > "$TMP/broken.lua"
 	"$LUAC" -p "$TMP/broken.lua" > "$TMP/out" 2>&1
 	st=$?
 	check "luac -p fails on a broken copy" [ "$st" -ne 0 ]
 	check "luac -p names the broken line" grep -q "broken.lua:11[0-9]:" "$TMP/out"
 fi
 if [ -n "$NODE" ]; then
-	{ cat generator/serve/livereload.js; echo '(function ( {'; } > "$TMP/broken.js"
+	{ cat generator/cmd/serve/livereload.js; echo '(function ( {'; } > "$TMP/broken.js"
 	"$NODE" --check "$TMP/broken.js" > "$TMP/out" 2>&1
 	st=$?
 	check "node --check fails on a broken copy" [ "$st" -ne 0 ]

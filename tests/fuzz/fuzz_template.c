@@ -7,8 +7,8 @@
 #include "base/diag.h"
 #include "fuzz.h"
 #include "lua/luavm.h"
-#include "lua/template.h"
-#include "lua/theme.h"
+#include "template/template.h"
+#include "template/theme.h"
 
 #include <lua.h>
 #include <string.h>

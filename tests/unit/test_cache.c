@@ -5,8 +5,8 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
-#include "build/cache.h"
-#include "build/publish.h"
+#include "incr/cache.h"
+#include "pipeline/publish.h"
 #include "incr/keyfields.h"
 #include "harness.h"
 

@@ -3,7 +3,7 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
-#include "build/pool.h"
+#include "pipeline/pool.h"
 #include "harness.h"
 
 #include <dirent.h>

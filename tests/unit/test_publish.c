@@ -4,7 +4,7 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
-#include "build/publish.h"
+#include "pipeline/publish.h"
 #include "harness.h"
 
 #include <dirent.h>

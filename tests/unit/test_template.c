@@ -3,8 +3,8 @@
 #include "base/buf.h"
 #include "base/diag.h"
 #include "lua/luavm.h"
-#include "lua/template.h"
-#include "lua/theme.h"
+#include "template/template.h"
+#include "template/theme.h"
 
 #include <lauxlib.h>
 #include <lua.h>

@@ -3,7 +3,7 @@
  * result line is refused. */
 #include "base/buf.h"
 #include "base/diag.h"
-#include "build/wire.h"
+#include "pipeline/wire.h"
 #include "harness.h"
 
 #include <fcntl.h>

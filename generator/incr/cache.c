@@ -1,0 +1,415 @@
+/* cache — rendered pages by key and the last build's record; see cache.h. */
+#include "incr/cache.h"
+#include "base/buf.h"
+#include "base/sysutil.h"
+#include "base/xalloc.h"
+#include "source/repo.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct cache {
+	int parent_fd; /* the output's parent folder */
+	char *name;    /* the output folder's name: render/NAME */
+	int dir_fd;    /* .loa-cache/render/NAME, -1 until it exists */
+};
+
+/* Bump when what a key covers or how objects are laid out changes. */
+#define CACHE_FORMAT "loa-cache-2"
+#define OBJECT_FORMAT "loa-object-2"
+
+static bool key_valid(const char *key)
+{
+	for (int i = 0; i < CACHE_KEY_LEN; i++)
+		if (!((key[i] >= '0' && key[i] <= '9') || (key[i] >= 'a' && key[i] <= 'f')))
+			return false;
+	return key[CACHE_KEY_LEN] == '\0';
+}
+
+/* Opens dir_fd/name as a folder without following a symlink, making it
+ * first when create. -1 with errno ELOOP or ENOTDIR when it is a symlink
+ * or no folder. */
+static int open_folder(int dir_fd, const char *name, bool create)
+{
+	if (create && mkdirat(dir_fd, name, 0755) < 0 && errno != EEXIST)
+		return -1;
+	return openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* .loa-cache/render/NAME below the parent, one component at a time */
+static int open_cache_dir(const struct cache *c, bool create)
+{
+	const char *const path[] = { ".loa-cache", "render", c->name };
+	int fd = c->parent_fd;
+	for (int i = 0; i < 3 && fd >= 0; i++) {
+		int next = open_folder(fd, path[i], create);
+		int e = errno;
+		if (fd != c->parent_fd)
+			close(fd);
+		fd = next;
+		errno = e;
+	}
+	return fd;
+}
+
+struct cache *cache_open(const char *out_dir, bool *refused)
+{
+	*refused = false;
+	/* parent and name of the output folder, trailing slashes ignored */
+	char *copy = xstrdup(out_dir);
+	size_t n = strlen(copy);
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	char *slash = strrchr(copy, '/');
+	const char *name = slash ? slash + 1 : copy;
+	const char *parent = slash ? (slash == copy ? "/" : copy) : ".";
+	if (slash)
+		*slash = '\0';
+	struct cache *c = NULL;
+	/* never make the output's parent: that is the user's to make */
+	int pfd = *name && strcmp(name, ".") && strcmp(name, "..")
+			  ? open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+			  : -1;
+	if (pfd >= 0) {
+		c = xcalloc(1, sizeof(*c));
+		c->parent_fd = pfd;
+		c->name = xstrdup(name);
+		/* made when first written (cache_prepare): a build that fails
+		 * before rendering leaves nothing beside the output */
+		c->dir_fd = open_cache_dir(c, false);
+		if (c->dir_fd < 0 && errno != ENOENT) {
+			/* a symlink, a file, or no permission: never trusted */
+			*refused = errno == ELOOP || errno == ENOTDIR;
+			cache_close(c);
+			c = NULL;
+		}
+	}
+	free(copy);
+	return c;
+}
+
+void cache_close(struct cache *c)
+{
+	if (!c)
+		return;
+	if (c->dir_fd >= 0)
+		close(c->dir_fd);
+	close(c->parent_fd);
+	free(c->name);
+	free(c);
+}
+
+int cache_prepare(struct cache *c)
+{
+	if (!c)
+		return -1;
+	if (c->dir_fd < 0)
+		c->dir_fd = open_cache_dir(c, true);
+	return c->dir_fd < 0 ? -1 : 0;
+}
+
+/* ---- objects ---------------------------------------------------------------------
+ *
+ * objects/KE/Y... (the key's first two digits name the folder) holds
+ *   "loa-object-2 KEY DATA_LEN DIAGS_LEN DEPS_LEN\n" data diags deps SHA1
+ * where SHA1 is the 40 hex digits of the SHA-1 of everything before it. */
+
+/* The folder of key's object below dir_fd, made when create; -1 if none. */
+static int object_dir(const struct cache *c, const char *key, bool create)
+{
+	if (!c || c->dir_fd < 0 || !key_valid(key))
+		return -1;
+	int objects = open_folder(c->dir_fd, "objects", create);
+	if (objects < 0)
+		return -1;
+	char sub[3] = { key[0], key[1], '\0' };
+	int fd = open_folder(objects, sub, create);
+	close(objects);
+	return fd;
+}
+
+void cache_object_release(struct cache_object *o)
+{
+	buf_release(&o->raw);
+	memset(o, 0, sizeof(*o));
+	o->raw = (struct buf)BUF_INIT;
+}
+
+int cache_load(const struct cache *c, const char *key, struct cache_object *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->raw = (struct buf)BUF_INIT;
+	int dir = object_dir(c, key, false);
+	if (dir < 0)
+		return 0;
+	int fd = openat(dir, key + 2, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dir);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	/* a regular file of a sane size, read whole with its size known */
+	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > CACHE_KEY_LEN &&
+		  (uint64_t)st.st_size < ((uint64_t)1 << 32);
+	if (ok) {
+		buf_grow(&o->raw, (size_t)st.st_size + 1);
+		ok = sys_read_fd(fd, (size_t)st.st_size, &o->raw) == 0 &&
+		     o->raw.len == (size_t)st.st_size;
+	}
+	close(fd);
+	size_t body = o->raw.len - CACHE_KEY_LEN;
+	char sum[CACHE_KEY_LEN + 1], fmt[16], okey[CACHE_KEY_LEN + 1];
+	const char *nl = ok ? memchr(o->raw.ptr, '\n', body < 160 ? body : 160) : NULL;
+	uint64_t dl = 0, gl = 0, pl = 0;
+	int used = 0;
+	char head[161];
+	if (nl) {
+		snprintf(head, sizeof(head), "%.*s", (int)(nl - o->raw.ptr), o->raw.ptr);
+		ok = sscanf(head, "%15s %40s %" SCNu64 " %" SCNu64 " %" SCNu64 "%n", fmt, okey, &dl,
+			    &gl, &pl, &used) == 5 &&
+		     (size_t)used == strlen(head) && strcmp(fmt, OBJECT_FORMAT) == 0 &&
+		     strcmp(okey, key) == 0;
+	} else {
+		ok = false;
+	}
+	size_t start = nl ? (size_t)(nl + 1 - o->raw.ptr) : 0;
+	/* the lengths add up to the file, then the checksum holds */
+	ok = ok && dl <= body && gl <= body && pl <= body && start + dl + gl + pl == body;
+	if (ok) {
+		repo_hash_bytes(o->raw.ptr, body, sum);
+		ok = memcmp(sum, o->raw.ptr + body, CACHE_KEY_LEN) == 0;
+	}
+	if (!ok) {
+		cache_object_release(o);
+		return 0;
+	}
+	o->data = o->raw.ptr + start;
+	o->data_len = (size_t)dl;
+	o->diags = o->data + dl;
+	o->diags_len = (size_t)gl;
+	o->deps = o->diags + gl;
+	o->deps_len = (size_t)pl;
+	return 1;
+}
+
+/* Writes data to dir_fd/name through a temporary file in the same folder. */
+static int write_atomic(int dir_fd, const char *name, const void *data, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp-%ld", name, (long)getpid());
+	int fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int rc = -1;
+	if (fd >= 0) {
+		rc = sys_write_all(fd, data, len) == 0 ? 0 : -1;
+		if (close(fd) < 0)
+			rc = -1;
+		if (rc == 0 && renameat(dir_fd, tmp, dir_fd, name) < 0)
+			rc = -1;
+		if (rc < 0)
+			unlinkat(dir_fd, tmp, 0);
+	}
+	free(tmp);
+	return rc;
+}
+
+int cache_store(const struct cache *c, const char *key, const void *data, size_t len,
+		const void *diags, size_t diags_len, const void *deps, size_t deps_len)
+{
+	int dir = object_dir(c, key, true);
+	if (dir < 0)
+		return -1;
+	struct buf obj = BUF_INIT;
+	buf_grow(&obj, len + diags_len + deps_len + 160);
+	buf_addf(&obj, "%s %s %zu %zu %zu\n", OBJECT_FORMAT, key, len, diags_len, deps_len);
+	buf_add(&obj, data, len);
+	buf_add(&obj, diags, diags_len);
+	buf_add(&obj, deps, deps_len);
+	char sum[CACHE_KEY_LEN + 1];
+	repo_hash_bytes(obj.ptr, obj.len, sum);
+	buf_add(&obj, sum, CACHE_KEY_LEN);
+	int rc = write_atomic(dir, key + 2, obj.ptr, obj.len);
+	buf_release(&obj);
+	close(dir);
+	return rc;
+}
+
+/* ---- the record --------------------------------------------------------------- */
+
+/* The record: one line of numbers, one line per string, then the
+ * diagnostics as diag_list_encode wrote them. */
+static const char *next_line(const char *p, const char *end, char *out, size_t size)
+{
+	const char *nl = p ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+	if (!nl)
+		return NULL;
+	snprintf(out, size, "%.*s", (int)(nl - p), p);
+	return nl + 1;
+}
+
+int cache_record_read(const struct cache *c, struct cache_record *r, struct buf *diags)
+{
+	memset(r, 0, sizeof(*r));
+	if (!c || c->dir_fd < 0)
+		return -1;
+	struct buf data = BUF_INIT;
+	int rc = -1;
+	int fd = openat(c->dir_fd, "last-build", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		rc = sys_read_fd(fd, 1 << 24, &data);
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0) {
+		buf_putc(&data, '\0');
+		char fmt[32], published[CACHE_KEY_LEN + 2];
+		int used = 0;
+		rc = sscanf(data.ptr,
+			    "%31s %40s %" SCNd64 " %" SCNd64 " %d %" SCNu64 " %" SCNu64 " %" SCNu64
+			    " %" SCNd64 " %41s%n",
+			    fmt, r->key, &r->valid_from, &r->valid_until, &r->status, &r->pages,
+			    &r->files, &r->out_id, &r->next_change, published, &used) == 10 &&
+				     used > 0 && data.ptr[used] == '\n' &&
+				     strcmp(fmt, CACHE_FORMAT) == 0 && key_valid(r->key)
+			     ? 0
+			     : -1;
+		/* "-": no fingerprint, which no output matches */
+		if (rc == 0 && key_valid(published))
+			memcpy(r->published, published, sizeof(r->published));
+		used++; /* the newline: a "\n" in the format would also eat empty lines */
+		const char *end = data.ptr + data.len - 1, *p = data.ptr + used;
+		if (rc == 0) {
+			p = next_line(p, end, r->next_iso, sizeof(r->next_iso));
+			p = next_line(p, end, r->next_where, sizeof(r->next_where));
+			p = next_line(p, end, r->next_why, sizeof(r->next_why));
+			p = next_line(p, end, r->lang, sizeof(r->lang));
+			if (p)
+				buf_add(diags, p, (size_t)(end - p));
+			else
+				rc = -1;
+		}
+	}
+	buf_release(&data);
+	return rc;
+}
+
+static void put_line(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		buf_putc(b, *s == '\n' ? ' ' : *s);
+	buf_putc(b, '\n');
+}
+
+int cache_record_write(struct cache *c, const struct cache_record *r, const void *diags,
+		       size_t diags_len)
+{
+	if (!c || !key_valid(r->key) || cache_prepare(c) < 0)
+		return -1;
+	struct buf data = BUF_INIT;
+	buf_addf(&data,
+		 "%s %s %" PRId64 " %" PRId64 " %d %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRId64
+		 " %s\n",
+		 CACHE_FORMAT, r->key, r->valid_from, r->valid_until, r->status, r->pages, r->files,
+		 r->out_id, r->next_change, key_valid(r->published) ? r->published : "-");
+	put_line(&data, r->next_iso);
+	put_line(&data, r->next_where);
+	put_line(&data, r->next_why);
+	put_line(&data, r->lang);
+	buf_add(&data, diags, diags_len);
+	int rc = write_atomic(c->dir_fd, "last-build", data.ptr, data.len);
+	buf_release(&data);
+	return rc;
+}
+
+void cache_record_remove(const struct cache *c)
+{
+	if (c && c->dir_fd >= 0)
+		unlinkat(c->dir_fd, "last-build", 0);
+}
+
+/* ---- sweeping ----------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool all_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* ".tmp-" and digits: a temporary file of write_atomic */
+static bool is_tmp_suffix(const char *s)
+{
+	if (strncmp(s, ".tmp-", 5) != 0 || !s[5])
+		return false;
+	for (s += 5; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* Opens a folder of the cache's own for listing, never through a symlink. */
+static DIR *open_listing(int dir_fd, const char *name)
+{
+	int fd = open_folder(dir_fd, name, false);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d && fd >= 0)
+		close(fd);
+	return d;
+}
+
+void cache_sweep(const struct cache *c, char *const *keep, size_t n)
+{
+	if (!c || c->dir_fd < 0)
+		return;
+	DIR *top = open_listing(c->dir_fd, "objects");
+	struct dirent *e;
+	while (top && (e = readdir(top))) {
+		if (strlen(e->d_name) != 2 || !all_hex(e->d_name, 2))
+			continue;
+		DIR *dh = open_listing(dirfd(top), e->d_name);
+		struct dirent *f;
+		while (dh && (f = readdir(dh))) {
+			/* only names this cache makes: an object (38 hex digits),
+			 * its temporary file, or a side file of the old layout */
+			const char *rest = f->d_name + CACHE_KEY_LEN - 2;
+			if (strlen(f->d_name) < CACHE_KEY_LEN - 2 ||
+			    !all_hex(f->d_name, CACHE_KEY_LEN - 2))
+				continue;
+			bool object = !*rest;
+			if (!object && !is_tmp_suffix(rest) && strcmp(rest, ".d") != 0 &&
+			    strcmp(rest, ".v") != 0)
+				continue;
+			char key[CACHE_KEY_LEN + 1];
+			memcpy(key, e->d_name, 2);
+			memcpy(key + 2, f->d_name, CACHE_KEY_LEN - 2);
+			key[CACHE_KEY_LEN] = '\0';
+			const char *k = key;
+			if (object && n && bsearch(&k, keep, n, sizeof(*keep), cmp_str))
+				continue;
+			/* a folder of that name is not the cache's: unlinkat
+			 * without AT_REMOVEDIR leaves it */
+			unlinkat(dirfd(dh), f->d_name, 0);
+		}
+		if (dh)
+			closedir(dh);
+	}
+	if (top)
+		closedir(top);
+	/* and a record a killed build left half written */
+	DIR *dh = open_listing(c->dir_fd, ".");
+	while (dh && (e = readdir(dh)))
+		if (strncmp(e->d_name, "last-build", 10) == 0 && is_tmp_suffix(e->d_name + 10))
+			unlinkat(dirfd(dh), e->d_name, 0);
+	if (dh)
+		closedir(dh);
+}

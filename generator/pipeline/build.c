@@ -1,0 +1,392 @@
+/* build — orchestrates one build; see build.h for the order of stages.
+ * build_run is the list of stages; each side job lives in its own file
+ * (build_internal.h lists them). Here too: the supervisor's phase
+ * messages, LOA_TIMINGS, and the next change of the output. */
+#include "pipeline/build.h"
+#include "pipeline/build_internal.h"
+#include "pipeline/wire.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/status.h"
+#include "base/xalloc.h"
+#include "incr/cache.h"
+#include "pipeline/pool.h"
+#include "pipeline/publish.h"
+#include "content/dates.h"
+#include "content/text.h"
+#include "lua/luavm.h"
+#include "plugin/sitelua.h"
+#include "template/theme.h"
+#include "markup/markdown.h"
+#include "pipeline/imgstage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+int build_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Tells the supervisor (supervise.c) that plugin code starts or stops
+ * running here, so that it can hold it to a wall-clock deadline. */
+static void phase_begin(struct build *b, const char *label)
+{
+	if (b->opts->watched)
+		wire_phase_begin(b->opts->watch_fd, b->site.config.plugin_seconds, label);
+}
+
+static void phase_end(struct build *b)
+{
+	if (b->opts->watched)
+		wire_phase_end(b->opts->watch_fd);
+}
+
+static size_t vm_size(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long pages = 0;
+	if (f) {
+		if (fscanf(f, "%lu", &pages) != 1)
+			pages = 0;
+		fclose(f);
+	}
+	return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Lua memory allowed per page on top of LUAVM_LIMITS_DEFAULT (see build_run) */
+enum { LUA_BYTES_PER_PAGE = 16 * 1024 };
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* CPU seconds of this process and of its reaped children (the workers) */
+static double cpu_seconds(void)
+{
+	struct rusage self, kids;
+	if (getrusage(RUSAGE_SELF, &self) != 0 || getrusage(RUSAGE_CHILDREN, &kids) != 0)
+		return 0;
+	return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec +
+			kids.ru_stime.tv_sec) +
+	       (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec +
+			kids.ru_stime.tv_usec) / 1e6;
+}
+
+/* LOA_TIMINGS=1 prints the wall and CPU time of each stage on standard
+ * error, for the benchmark (bench/run.py) and profiling; off, it costs
+ * nothing. */
+static void stage_done(struct build *b, const char *stage)
+{
+	if (!b->timings)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double cpu = cpu_seconds();
+	fprintf(stderr, "loa: timing: %-12s %8.3f s wall %8.3f s cpu\n", stage,
+		seconds_between(&b->stage_start, &now), cpu - b->stage_cpu);
+	b->stage_start = now;
+	b->stage_cpu = cpu;
+}
+
+/* The earliest instant after --now at which the output changes by itself:
+ * a future-dated page appears, or what a plugin declared. */
+static void next_change(struct build *b, struct build_result *res)
+{
+	const char *who = "", *why = "";
+	int64_t t = b->sl ? sitelua_next_change(b->sl, &who, &why) : 0;
+	if (*why)
+		who = ""; /* a plugin's reason names what changes; its own name would add nothing */
+	if (b->site.next_future && (!t || b->site.next_future < t)) {
+		t = b->site.next_future;
+		who = b->site.next_future_path;
+		why = "scheduled page";
+	}
+	if (!t)
+		return;
+	struct date d;
+	date_from_epoch(&d, t, b->site.text ? text_tz_offset(b->site.text, t) : b->site.tz_offset);
+	res->next_change = t;
+	date_format_iso(res->next_change_iso, &d);
+	snprintf(res->next_change_where, sizeof(res->next_change_where), "%s", who);
+	snprintf(res->next_change_why, sizeof(res->next_change_why), "%s", why);
+}
+
+static uint64_t seed_of(const char *commit)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *commit; commit++)
+		h = (h ^ (unsigned char)*commit) * 1099511628211ull;
+	return h;
+}
+
+/* ---- the stages of build_run: each returns -1 when the build stops
+ * there, with nothing published (the reason is in b->diags) ------------------ */
+
+/* The output's lock first, so a second build of the same output waits
+ * before doing any work, and the cache beside it is ours. */
+static int stage_lock(struct build *b, struct outlock **lock)
+{
+	const struct build_options *opts = b->opts;
+	if (!opts->dry_run && outlock_take(lock, opts->out_dir, opts->wait_seconds, opts->waiting,
+					   opts->waiting_ctx, b->diags) < 0)
+		return -1;
+	return 0;
+}
+
+/* The cache, and whether the published site already is what this build
+ * would make: then res is the last build's, and it returns 1. */
+static int stage_cache(struct build *b, char build_key[CACHE_KEY_LEN + 1], struct build_result *res)
+{
+	const struct build_options *opts = b->opts;
+	if (!opts->dry_run && !opts->no_cache) {
+		bool refused = false;
+		b->cache = cache_open(opts->out_dir, &refused);
+		if (refused)
+			diag_warning(b->diags, "", 0, 0,
+				     "the cache beside %s is a symbolic link or not a folder: not used",
+				     opts->out_dir);
+	}
+	if (b->cache) {
+		incr_base_key(b);
+		incr_whole_build_key(b, build_key);
+		if (incr_up_to_date(b, build_key, res))
+			return 1;
+	}
+	return 0;
+}
+
+/* The site (site.c), with every output name claimed once: the build's
+ * own and the static files first (statics_claim_first), then the
+ * images' copies, before the plugins claim theirs. */
+static int stage_load(struct build *b, struct build_result *res)
+{
+	struct site_options so = b->opts->site;
+	so.claim_first = statics_claim_first;
+	so.claim_ctx = b;
+	if (site_load(&b->site, &so, b->diags) < 0)
+		return -1;
+	image_stage_claim(&b->site); /* before plugins: they never take a copy's name */
+	snprintf(res->lang, sizeof(res->lang), "%s", b->site.config.language);
+	if (b->timings)
+		fprintf(stderr, "loa: timing: %-12s %8.3f s wall (%zu pages)\n", "history",
+			b->site.history_seconds, b->site.npages);
+	stage_done(b, "load");
+	return 0;
+}
+
+/* The sandboxed Lua state with the theme's templates and i18n, and the
+ * plugin host over the site's pages. */
+static int stage_lua(struct build *b)
+{
+	const struct value *i18n = NULL;
+	markdown_init();
+	struct luavm_limits limits = LUAVM_LIMITS_DEFAULT;
+	/* The pages' tables live in the state (about 6 KB each, 10 KB with the
+	 * garbage between collections): the cap that stops a runaway plugin
+	 * grows with the site, or 30,000 pages would not fit in 256 MB. */
+	limits.max_bytes += b->site.npages * LUA_BYTES_PER_PAGE;
+	b->files.repo = b->site.repo;
+	b->files.data_dir = b->opts->data_dir;
+	if (luavm_open(&b->vm, &limits, seed_of(repo_commit_id(b->site.repo)), b->diags) < 0)
+		return -1;
+	if (assets_open_theme(b) < 0 || assets_load_i18n(b, &i18n) < 0)
+		return -1;
+	if (sitelua_open(&b->sl, &b->site, b->vm, b->theme, i18n, b->diags) < 0)
+		return -1;
+	stage_done(b, "lua-setup");
+	return 0;
+}
+
+/* The plugins loaded and run up to rendering, their outputs collected. */
+static int stage_plugins(struct build *b)
+{
+	phase_begin(b, "loading plugins, after_load and before_render");
+	int plugins_ok = assets_load_plugins(b) == 0 &&
+			 sitelua_run_stage(b->sl, "after_load", b->diags) == 0 &&
+			 sitelua_run_stage(b->sl, "before_render", b->diags) == 0 &&
+			 sitelua_collect(b->sl, b->diags) == 0 && sitelua_check_theme(b->sl, b->diags) == 0;
+	phase_end(b);
+	if (!plugins_ok)
+		return -1;
+	stage_done(b, "plugins");
+	return 0;
+}
+
+/* The jobs: every content page (sections and the home page are the
+ * plugins' outputs), then every output a plugin added. */
+static void stage_jobs(struct build *b)
+{
+	b->content = xcalloc(b->site.npages + 1, sizeof(*b->content));
+	for (size_t i = 0; i < b->site.npages; i++)
+		if (b->site.pages[i]->kind != PAGE_SECTION && b->site.pages[i]->kind != PAGE_HOME)
+			b->content[b->ncontent++] = i;
+	b->njobs = b->ncontent + sitelua_extra_count(b->sl);
+	b->ok = xcalloc(b->njobs + 1, sizeof(*b->ok));
+}
+
+/* The new output folder, and in it the bundle images first: the pages
+ * need their sizes. po: the pools' limits, for the render too. */
+static int stage_images(struct build *b, struct outlock *lock, struct pool_opts *po)
+{
+	const struct build_options *opts = b->opts;
+	if (!opts->dry_run && outdir_begin_locked(&b->out, opts->out_dir, lock, b->diags) < 0)
+		return -1;
+	/* forget the last build until this one is published: a failure
+	 * must not leave a record that calls the old site current */
+	cache_record_remove(b->cache);
+	cache_prepare(b->cache);
+	*po = (struct pool_opts){ opts->jobs > 0 ? opts->jobs : 1, b->site.config.render_timeout_ms,
+				  vm_size() + b->site.config.render_memory };
+	struct image_stage_opts io = { opts->out_dir, b->out, po, statics_image_output, b };
+	if (image_stage_run(&b->images, &b->site, &io, b->diags) < 0)
+		return -1;
+	b->files_written += image_stage_files(b->images);
+	return 0;
+}
+
+/* Every job: from the cache when it can be, else rendered by the pool;
+ * then the faults that are the site's stop the build. */
+static int stage_render(struct build *b, const struct pool_opts *po)
+{
+	if (b->cache) {
+		incr_use_cache(b, b->njobs);
+		if (b->timings)
+			fprintf(stderr, "loa: timing: %-12s %zu of %zu pages\n", "from cache", b->cached,
+				b->nkeyed);
+	}
+	b->job_diags = xcalloc(b->njobs + 1, sizeof(*b->job_diags));
+	if (pool_run(po, b->todo ? b->ntodo : b->njobs, NULL, render_job, render_job_done, b,
+		     b->diags) < 0 ||
+	    guard_site_wide_errors(b) < 0)
+		return -1;
+	stage_done(b, "render");
+	for (size_t j = 0; j < b->njobs; j++)
+		b->pages_written += b->ok[j];
+	return 0;
+}
+
+/* The files published as they are, sitemap.xml and robots.txt. */
+static int stage_copy(struct build *b)
+{
+	statics_copy_bundle_files(b);
+	statics_copy(b);
+	sitemap_write(b);
+	stage_done(b, "copy+sitemap");
+	/* all or nothing: a file that could not be written stops the build */
+	if (b->out && outdir_failed(b->out, b->diags) < 0)
+		return -1;
+	return 0;
+}
+
+/* The plugins' after_build, then the last reasons not to publish:
+ * --strict with an error, too many pages removed. */
+static int stage_after_build(struct build *b)
+{
+	phase_begin(b, "after_build");
+	int plugins_ok = sitelua_run_stage(b->sl, "after_build", b->diags) == 0;
+	phase_end(b);
+	if (!plugins_ok)
+		return -1;
+	if (b->opts->strict && b->diags->errors)
+		return -1;
+	if (guard_removal(b) < 0)
+		return -1;
+	return 0;
+}
+
+/* The new site swapped in (or, in a dry run, only the manifest sorted). */
+static void stage_publish(struct build *b, struct build_result *res)
+{
+	res->status = b->diags->errors ? LOA_EXIT_REJECTED : LOA_EXIT_OK;
+	manifest_finish(b->opts->manifest);
+	if (!b->opts->dry_run) {
+		struct outdir *o = b->out;
+		b->out = NULL;
+		/* after the last write: what the next build compares the live
+		 * folder with (see incr_up_to_date) */
+		outdir_fingerprint(o, b->published);
+		if (outdir_commit(o, b->diags) < 0)
+			res->status = LOA_EXIT_NOTHING;
+	}
+	stage_done(b, "publish");
+}
+
+/* However far the build got: an unpublished new site removed, the
+ * result's counts, and for a build that ran and published, the record
+ * for the next one. */
+static void stage_finish(struct build *b, const char *build_key, struct build_result *res)
+{
+	if (b->out)
+		outdir_abort(b->out);
+	if (!res->up_to_date) {
+		res->pages = b->pages_written;
+		res->files = b->files_written;
+		res->cached = b->cached;
+		next_change(b, res);
+		if (b->keys && res->status != LOA_EXIT_NOTHING)
+			incr_remember(b, build_key, res);
+	}
+}
+
+static void build_release(struct build *b)
+{
+	free(b->keys);
+	free(b->todo);
+	free(b->content);
+	free(b->ok);
+	for (size_t j = 0; b->job_diags && j < b->njobs; j++)
+		diag_list_release(&b->job_diags[j]);
+	free(b->job_diags);
+	image_stage_free(b->images);
+	sitelua_free(b->sl);
+	if (b->theme)
+		theme_free(b->theme);
+	if (b->vm)
+		luavm_close(b->vm);
+	buf_release(&b->own_key);
+	free(b->statics);
+	arena_release(&b->arena);
+	site_release(&b->site);
+}
+
+void build_run(const struct build_options *opts, struct diag_list *diags, struct build_result *res)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct build b;
+	memset(&b, 0, sizeof(b));
+	b.opts = opts;
+	b.diags = diags;
+	const char *timings = getenv("LOA_TIMINGS");
+	b.timings = timings && *timings && strcmp(timings, "0") != 0;
+	b.stage_start = t0;
+	b.stage_cpu = b.timings ? cpu_seconds() : 0;
+	memset(res, 0, sizeof(*res));
+	res->status = LOA_EXIT_NOTHING;
+	char build_key[CACHE_KEY_LEN + 1] = "";
+	struct outlock *lock = NULL;
+	struct pool_opts po;
+
+	if (stage_lock(&b, &lock) < 0 || stage_cache(&b, build_key, res) != 0)
+		goto done;
+	if (stage_load(&b, res) < 0 || stage_lua(&b) < 0 || stage_plugins(&b) < 0)
+		goto done;
+	stage_jobs(&b);
+	if (stage_images(&b, lock, &po) < 0 || stage_render(&b, &po) < 0 || stage_copy(&b) < 0 ||
+	    stage_after_build(&b) < 0)
+		goto done;
+	stage_publish(&b, res);
+done:
+	stage_finish(&b, build_key, res);
+	cache_close(b.cache);
+	outlock_release(lock);
+	build_release(&b);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}

@@ -1,0 +1,130 @@
+/* build_internal — the state of one build, shared by build.c and the
+ * files of its side jobs (private to generator/build/):
+ *   build.c       orchestration: build_run's stages, timings, phases
+ *   render.c      rendering a job, in the workers, and its reply
+ *   guard.c       site-wide faults and the removal guard: when not to publish
+ *   incremental.c the cache policy: keys, up-to-date check, reuse, record
+ *   statics.c     static and bundle files: claimed, then copied as they are
+ *   assets.c      the theme, its i18n and the plugins, read via sitefiles
+ *   sitemap.c     sitemap.xml and robots.txt
+ *   manifest.c    the review manifest (loa review)
+ * A job is a content page (index < ncontent) or a plugin's extra output
+ * (index - ncontent into sitelua_extra). */
+#ifndef LOA_BUILD_INTERNAL_H
+#define LOA_BUILD_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "pipeline/build.h"
+#include "incr/cache.h"
+#include "pipeline/pool.h"
+#include "source/sitefiles.h"
+
+struct diag_list;
+struct luavm;
+struct theme;
+struct sitelua;
+struct outdir;
+struct image_stage;
+struct value;
+
+/* A theme's static file: its output path and where it is read from. */
+struct static_file {
+	const char *out_path;        /* "css/style.css" */
+	const struct sitefile *src;  /* where it is read from */
+	const char *shown;           /* "themes/default/static/css/style.css" for a site's own */
+};
+
+struct build {
+	const struct build_options *opts;
+	struct site site;
+	struct luavm *vm;
+	struct theme *theme;       /* compiled layouts (assets_open_theme) */
+	struct sitelua *sl;        /* plugin host; NULL until opened */
+	struct outdir *out;        /* the new site being written; NULL in a dry run and once committed */
+	size_t ncontent;      /* content pages rendered by the pool */
+	size_t *content;      /* their indices into site.pages */
+	bool *ok;             /* per job: written, from the cache or rendered */
+	struct diag_list *job_diags; /* per rendered job, until guard_site_wide_errors */
+	struct diag_list *diags;     /* the build's diagnostics (the caller's list) */
+	/* the site's own files over the installed ones (sitefiles.h): its
+	 * repo is set by whichever of build_run and assets_find_theme
+	 * comes first (site_load's claim callback runs before build_run
+	 * has the repository) */
+	struct sitefiles files;
+	struct sitefile *theme_files; /* the theme's files, sorted by rel */
+	size_t ntheme_files;
+	bool theme_listed;       /* theme_files is filled (listed once) */
+	const char *theme_where; /* where the theme was looked for, for messages */
+	struct buf own_key;      /* key fields: blob ids of the site's own theme and plugin files */
+	struct static_file *statics; /* static files, by output path */
+	size_t nstatics, statics_cap;
+	struct arena arena;      /* strings that live as long as the build */
+	size_t pages_written, files_written; /* for build_result */
+	size_t njobs;            /* content pages plus extra outputs */
+	size_t jobs_done;        /* for opts->progress */
+	char job_hash[41]; /* in a worker only: the hash of the job's output, for the manifest */
+	/* incremental builds (incremental.c); all NULL/0 without a cache */
+	struct cache *cache;
+	char (*keys)[CACHE_KEY_LEN + 1]; /* per job: its key, "" when not cacheable */
+	/* the jobs left for the pool after the cache, as job indices: the
+	 * pool's job i is todo[i] when todo is set, job i itself when not */
+	size_t *todo, ntodo;
+	size_t cached, nkeyed;   /* jobs taken from the cache, of the jobs with a key */
+	size_t current_job;      /* in a worker only: the job being rendered (its key) */
+	char base_key[CACHE_KEY_LEN + 1]; /* incr_base_key */
+	char published[CACHE_KEY_LEN + 1]; /* fingerprint of the site as committed */
+	struct image_stage *images; /* bundle images: facts for <img>, published by the stage */
+	/* LOA_TIMINGS */
+	bool timings;      /* set: stage times on stderr */
+	struct timespec stage_start; /* start of the current stage */
+	double stage_cpu;            /* CPU seconds at its start */
+};
+
+/* build.c */
+int build_cmp_str(const void *a, const void *b); /* qsort of char * */
+
+/* manifest.c: when opts->manifest is set, every output and its hash */
+enum { MANIFEST_HASH_LEN = 40 };
+void manifest_add(struct build *b, const char *out_path, const char *hash);
+void manifest_add_bytes(struct build *b, const char *out_path, const char *data, size_t len);
+void manifest_job(struct build *b, size_t job, bool ok, const char **data, size_t *len);
+void manifest_finish(struct build_manifest *m);
+
+/* render.c: the pool's callbacks (pool.h); ctx is the struct build */
+int render_job(void *ctx, size_t job, struct buf *out);
+void render_job_done(void *ctx, size_t job, enum pool_status st, const char *data, size_t len);
+
+/* guard.c */
+int guard_site_wide_errors(struct build *b);
+int guard_removal(struct build *b);
+
+/* incremental.c */
+void incr_key_own_files(struct build *b, const struct sitefile *f, size_t n);
+void incr_base_key(struct build *b);
+void incr_whole_build_key(const struct build *b, char key[CACHE_KEY_LEN + 1]);
+bool incr_up_to_date(struct build *b, const char *key, struct build_result *res);
+void incr_use_cache(struct build *b, size_t njobs);
+void incr_store(struct build *b, const struct buf *data, const struct diag_list *d);
+void incr_remember(struct build *b, const char *key, const struct build_result *res);
+
+/* statics.c */
+int statics_claim_first(void *ctx, struct site *s, struct diag_list *d);
+void statics_image_output(void *ctx, const char *out_path, const char *hash);
+void statics_copy_bundle_files(struct build *b);
+void statics_copy(struct build *b);
+
+/* assets.c */
+int assets_find_theme(struct build *b);
+int assets_open_theme(struct build *b);
+int assets_load_i18n(struct build *b, const struct value **out);
+int assets_load_plugins(struct build *b);
+
+/* sitemap.c */
+void sitemap_write(struct build *b);
+
+#endif

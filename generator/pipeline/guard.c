@@ -1,0 +1,253 @@
+/* guard — when a build must not publish: a fault that rejects a whole
+ * layout's pages or the whole site is the site's (guard_site_wide_errors),
+ * and a build that would remove too many published pages is held back
+ * (guard_removal). */
+#include "pipeline/build_internal.h"
+#include "base/diag.h"
+#include "base/strmap.h"
+#include "base/xalloc.h"
+#include "pipeline/publish.h"
+#include "plugin/sitelua.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The first error of a job's diagnostics, or NULL. */
+static const struct diag *first_error(const struct diag_list *l)
+{
+	for (size_t i = 0; i < l->len; i++)
+		if (l->items[i].severity == DIAG_ERROR)
+			return &l->items[i];
+	return NULL;
+}
+
+/* A fault that rejects every page of a layout (with at least this many
+ * pages), or every page of the site, is the site's: one error, and
+ * nothing is published. Fewer pages of one layout failing alike stay page
+ * errors: one page's data can break its own render. */
+enum { SITE_FAULT_MIN_PAGES = 3 };
+
+/* The innermost layout line of a Lua traceback in msg ("themes/default/
+ * layouts/base.html:20"), or NULL: where a failing filter was called. */
+static char *layout_call_site(const char *msg)
+{
+	for (const char *p = strchr(msg, '\n'); p; p = strchr(p + 1, '\n')) {
+		const char *q = p + 1;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		size_t n = strcspn(q, "\n");
+		const char *colon = memmem(q, n, ": in ", 5);
+		const char *lay = memmem(q, n, "layouts/", 8);
+		if (colon && lay && lay < colon)
+			return xstrndup(q, (size_t)(colon - q));
+	}
+	return NULL;
+}
+
+static const char *job_layout(struct build *b, size_t job, char *name, size_t size)
+{
+	if (job < b->ncontent)
+		return sitelua_page_layout(b->sl, b->content[job], name, size);
+	const char *layout = sitelua_extra(b->sl, job - b->ncontent)->layout;
+	return layout ? layout : "";
+}
+
+/* Moves the rendered jobs' diagnostics to b->diags: a site-wide fault
+ * becomes one error with its count, every other failure is reported on
+ * the page it rejected. Returns -1 when a fault was site-wide. Linear in
+ * the jobs: a site of 30,000 pages that all fail is the case it is for. */
+int guard_site_wide_errors(struct build *b)
+{
+	size_t n = b->njobs, pages = 0, failed = 0, nfaults = 0;
+	char name[128];
+	/* per job: its layout ("" for a plugin's plain file) and the key of
+	 * its first error (NULL when it has none) */
+	const char **layout = xcalloc(n + 1, sizeof(*layout));
+	const char **key = xcalloc(n + 1, sizeof(*key));
+	for (size_t j = 0; j < n; j++) {
+		layout[j] = arena_strdup(&b->arena, job_layout(b, j, name, sizeof(name)));
+		const struct diag *e = b->ok[j] ? NULL : first_error(&b->job_diags[j]);
+		if (e)
+			key[j] = arena_printf(&b->arena, "%s\n%d\n%.*s", e->path, e->line,
+					      (int)strcspn(e->msg, "\n"), e->msg);
+		if (*layout[j]) {
+			pages++;
+			failed += key[j] != NULL;
+		}
+	}
+	/* faults of the site: every fault when no page rendered, else the
+	 * one fault of a layout all of whose pages (enough of them) failed */
+	bool whole = pages > 1 && failed == pages;
+	struct strmap groups = STRMAP_INIT, site_faults = STRMAP_INIT, first = STRMAP_INIT;
+	size_t *total = xcalloc(n + 1, sizeof(*total));
+	const char **fault = xcalloc(n + 1, sizeof(*fault)); /* per group; NULL: none or mixed */
+	bool *mixed = xcalloc(n + 1, sizeof(*mixed));
+	size_t ngroups = 0;
+	for (size_t j = 0; j < n; j++) {
+		if (!*layout[j])
+			continue;
+		if (whole) {
+			if (key[j])
+				strmap_put(&site_faults, key[j], 0, NULL);
+			continue;
+		}
+		size_t g = ngroups;
+		if (strmap_put(&groups, layout[j], g, &g))
+			ngroups++;
+		total[g]++;
+		if (!key[j] || (fault[g] && strcmp(fault[g], key[j]) != 0))
+			mixed[g] = true;
+		else if (!fault[g])
+			fault[g] = key[j];
+	}
+	for (size_t g = 0; g < ngroups; g++)
+		if (!mixed[g] && fault[g] && total[g] >= SITE_FAULT_MIN_PAGES)
+			strmap_put(&site_faults, fault[g], 0, NULL);
+	/* every failed job whose first error is a site fault is folded into
+	 * the first such job, in job order */
+	size_t *owner = xcalloc(n + 1, sizeof(*owner));
+	size_t *count = xcalloc(n + 1, sizeof(*count));
+	for (size_t j = 0; j < n; j++) {
+		owner[j] = SIZE_MAX;
+		if (key[j] && strmap_get(&site_faults, key[j], NULL)) {
+			if (strmap_put(&first, key[j], j, &owner[j]))
+				owner[j] = j;
+			count[owner[j]]++;
+		}
+	}
+	for (size_t j = 0; j < n; j++) {
+		if (owner[j] != j)
+			continue;
+		const struct diag *e = first_error(&b->job_diags[j]);
+		const char *page = j < b->ncontent ? b->site.pages[b->content[j]]->path
+						   : sitelua_extra(b->sl, j - b->ncontent)->url;
+		char *at = layout_call_site(e->msg);
+		char *here = xasprintf("%s:%d", e->path, e->line);
+		if (at && strcmp(at, here) == 0) {
+			free(at);
+			at = NULL;
+		}
+		free(here);
+		int len = (int)strcspn(e->msg, "\n");
+		if (whole && at)
+			diag_error(b->diags, e->path, e->line, e->col,
+				   "%.*s (at %s): the same error rejects all %zu pages, first %s; "
+				   "nothing published",
+				   len, e->msg, at, count[j], page);
+		else if (whole)
+			diag_error(b->diags, e->path, e->line, e->col,
+				   "%.*s: the same error rejects all %zu pages, first %s; "
+				   "nothing published",
+				   len, e->msg, count[j], page);
+		else if (at)
+			diag_error(b->diags, e->path, e->line, e->col,
+				   "%.*s (at %s): the same error rejects %zu pages, all of layout %s, "
+				   "first %s; nothing published",
+				   len, e->msg, at, count[j], layout[j], page);
+		else
+			diag_error(b->diags, e->path, e->line, e->col,
+				   "%.*s: the same error rejects %zu pages, all of layout %s, "
+				   "first %s; nothing published",
+				   len, e->msg, count[j], layout[j], page);
+		free(at);
+		nfaults++;
+	}
+	for (size_t j = 0; j < n; j++) {
+		struct diag_list *l = &b->job_diags[j];
+		if (owner[j] != SIZE_MAX) {
+			diag_list_release(l);
+			continue;
+		}
+		if (!b->ok[j]) {
+			/* name the page a failure rejects, wherever it arose */
+			const char *page = j < b->ncontent ? b->site.pages[b->content[j]]->path : NULL;
+			const struct extra_output *e = page ? NULL : sitelua_extra(b->sl, j - b->ncontent);
+			for (size_t i = 0; i < l->len; i++) {
+				struct diag *d = &l->items[i];
+				if (d->severity != DIAG_ERROR)
+					continue;
+				if (page && strcmp(d->path, page) != 0)
+					diag_relocate(d, page, 1, NULL);
+				else if (e && strcmp(d->path, e->plugin) != 0)
+					diag_relocate(d, e->plugin, 0, e->url);
+			}
+		}
+		diag_list_append(b->diags, l);
+	}
+	strmap_release(&groups);
+	strmap_release(&site_faults);
+	strmap_release(&first);
+	free(layout);
+	free(key);
+	free(total);
+	free(fault);
+	free(mixed);
+	free(owner);
+	free(count);
+	return nfaults ? -1 : 0;
+}
+
+/* ---- the removal guard ------------------------------------------------------ */
+
+/* Counts the HTML pages below dirfd/rel (the published site; hidden
+ * entries such as .loa-cache are not the site's) and, of those, the ones
+ * the new site at new_fd lacks. Symlinks are not followed. */
+static void count_removed(int dirfd, const char *rel, int new_fd, size_t *pages, size_t *removed,
+			  int depth)
+{
+	int fd = openat(dirfd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *dh = fd < 0 ? NULL : fdopendir(fd);
+	if (!dh) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(dh))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *path = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+		struct stat st;
+		if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			size_t len = strlen(path);
+			if (S_ISDIR(st.st_mode) && depth < 64) {
+				count_removed(dirfd, path, new_fd, pages, removed, depth + 1);
+			} else if (S_ISREG(st.st_mode) && len > 5 && !strcmp(path + len - 5, ".html")) {
+				(*pages)++;
+				if (fstatat(new_fd, path, &st, AT_SYMLINK_NOFOLLOW) != 0)
+					(*removed)++;
+			}
+		}
+		free(path);
+	}
+	closedir(dh);
+}
+
+/* Like rsync's --max-delete: a build that would remove more than
+ * limits.max_removed of the pages published now publishes nothing (a
+ * bad commit, a wrong --ref), unless --allow-removal says it is meant. */
+int guard_removal(struct build *b)
+{
+	if (b->opts->allow_removal || !b->out)
+		return 0;
+	int old_fd = open(b->opts->out_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (old_fd < 0)
+		return 0; /* nothing published yet */
+	size_t pages = 0, removed = 0;
+	count_removed(old_fd, "", outdir_tmp_fd(b->out), &pages, &removed, 0);
+	close(old_fd);
+	double share = b->site.config.max_removed;
+	if (!pages || (double)removed <= share * (double)pages)
+		return 0;
+	return diag_error(b->diags, "", 0, 0,
+			  "this build would remove %zu of the %zu pages published in %s (%.0f%%, "
+			  "more than limits.max_removed, %.0f%%): nothing published; if the removal "
+			  "is meant, build once with --allow-removal",
+			  removed, pages, b->opts->out_dir, 100.0 * (double)removed / (double)pages,
+			  100.0 * share);
+}

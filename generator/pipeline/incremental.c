@@ -1,0 +1,291 @@
+/* incremental — the cache policy of incremental builds in one place: the
+ * keys (base, whole build, per job; what keys.c covers), when a rebuild
+ * is up to date, which jobs are taken from the cache and what a render
+ * stores there (with the pages it read: deps), and the record and sweep
+ * after a published build. The object store itself is cache.c. */
+#include "pipeline/build_internal.h"
+#include "base/diag.h"
+#include "base/status.h"
+#include "base/strmap.h"
+#include "base/xalloc.h"
+#include "incr/keys.h"
+#include "pipeline/publish.h"
+#include "content/dates.h"
+#include "plugin/sitelua.h"
+#include "source/repo.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The own key fields of listed files: an own file's blob id covers its
+ * bytes (installed files are in the base key). */
+void incr_key_own_files(struct build *b, const struct sitefile *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (f[i].own) {
+			key_add_str(&b->own_key, f[i].label);
+			key_add_str(&b->own_key, f[i].file.oid);
+		}
+}
+
+/* The deps side file of a cached render: the pages whose volatile fields
+ * it read, one path a line, then "=" and the key of those fields. */
+static void deps_encode(struct build *b, struct buf *out)
+{
+	size_t n;
+	const size_t *deps = sitelua_deps(b->sl, &n);
+	if (!n)
+		return;
+	struct buf k = BUF_INIT;
+	char key[CACHE_KEY_LEN + 1];
+	for (size_t i = 0; i < n; i++) {
+		buf_addf(out, "%s\n", b->site.pages[deps[i]]->path);
+		keys_page_volatile(&k, b->site.pages[deps[i]]);
+	}
+	key_finish(&k, key);
+	buf_addf(out, "=%s\n", key);
+	buf_release(&k);
+}
+
+/* True when the pages a cached render read still have the fields it saw. */
+static bool deps_hold(struct build *b, const char *deps, size_t len)
+{
+	struct buf k = BUF_INIT;
+	const char *p = deps, *end = deps + len;
+	bool ok = len == 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break;
+		char *line = xstrndup(p, (size_t)(nl - p));
+		p = nl + 1;
+		size_t i;
+		if (line[0] == '=') {
+			char key[CACHE_KEY_LEN + 1];
+			key_finish(&k, key);
+			ok = p == end && strcmp(line + 1, key) == 0;
+			free(line);
+			break;
+		}
+		bool found = strmap_get(&b->site.page_by_path, line, &i);
+		free(line);
+		if (!found)
+			break;
+		keys_page_volatile(&k, b->site.pages[i]);
+	}
+	buf_release(&k);
+	return ok;
+}
+
+/* A rendered job's output stored in the cache, with its diagnostics so
+ * far and what else it read: only a job with a key, whose render read
+ * nothing untracked and gave no error. */
+void incr_store(struct build *b, const struct buf *data, const struct diag_list *d)
+{
+	const char *key = b->keys ? b->keys[b->current_job] : "";
+	if (*key && !sitelua_untracked(b->sl) && d->errors == 0) {
+		struct buf enc = BUF_INIT, deps = BUF_INIT;
+		diag_list_encode(&enc, d);
+		deps_encode(b, &deps);
+		/* a failed store only costs the next build a render */
+		cache_store(b->cache, key, data->ptr, data->len, enc.ptr, enc.len, deps.ptr,
+			    deps.len);
+		buf_release(&enc);
+		buf_release(&deps);
+	}
+}
+
+/* What every key starts with: the program, the options that change pages,
+ * and the theme and plugin folders (read from disk, not from git); made
+ * once a build, into b->base_key. */
+void incr_base_key(struct build *b)
+{
+	const struct build_options *o = b->opts;
+	struct buf kb = BUF_INIT, *k = &kb;
+	key_add_str(k, "loa-build-1");
+	keys_program(k);
+	key_add_i64(k, o->site.drafts);
+	key_add_i64(k, o->site.future);
+	key_add_i64(k, o->site.worktree);
+	key_add_i64(k, o->strict);
+	/* the site's own theme and plugins come from its commit (in the
+	 * whole build's key) or its work tree (their blob ids, in the state
+	 * key of incr_use_cache) */
+	static const char *const dirs[] = { "themes", "plugins" };
+	for (int i = 0; i < 2; i++) {
+		char *installed = xasprintf("%s/%s", o->data_dir, dirs[i]);
+		keys_tree(k, installed);
+		free(installed);
+	}
+	key_finish(k, b->base_key);
+	buf_release(k);
+}
+
+/* The key of a whole build from a commit: nothing but the time can change
+ * its output. Empty for --worktree, whose files have no commit. */
+void incr_whole_build_key(const struct build *b, char key[CACHE_KEY_LEN + 1])
+{
+	const struct build_options *o = b->opts;
+	key[0] = '\0';
+	if (o->site.worktree)
+		return;
+	struct repo *r = NULL;
+	struct diag_list ignored = DIAG_LIST_INIT; /* site_load reports them */
+	struct repo_opts ro = { o->site.repo_path, o->site.ref, false, 0, 0, 32 };
+	if (repo_open(&r, &ro, &ignored) == 0) {
+		struct buf k = BUF_INIT;
+		key_add_str(&k, b->base_key);
+		key_add_str(&k, repo_commit_id(r));
+		key_finish(&k, key);
+		buf_release(&k);
+	}
+	if (r)
+		repo_free(r);
+	diag_list_release(&ignored);
+}
+
+static bool same_folder(const char *dir, uint64_t id)
+{
+	struct stat st;
+	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (uint64_t)st.st_ino == id;
+}
+
+/* A rebuild of the same commit, inputs and options within the time its
+ * output cannot change by itself (before the next change and the next
+ * day), of an output folder nobody touched since (the same fingerprint:
+ * no file added, removed, edited or touched): the published site is
+ * already what this build would make. Its outcome and diagnostics are the
+ * last build's. Otherwise the site is built and published again, mostly
+ * from the cache. */
+bool incr_up_to_date(struct build *b, const char *key, struct build_result *res)
+{
+	struct cache_record r;
+	struct buf enc = BUF_INIT;
+	int64_t now = b->opts->site.now;
+	bool yes = *key && cache_record_read(b->cache, &r, &enc) == 0 && strcmp(r.key, key) == 0 &&
+		   r.status != LOA_EXIT_NOTHING && now >= r.valid_from &&
+		   (!r.valid_until || now < r.valid_until) &&
+		   same_folder(b->opts->out_dir, r.out_id) && r.published[0];
+	char now_published[CACHE_KEY_LEN + 1];
+	if (yes)
+		yes = outdir_fingerprint_path(b->opts->out_dir, now_published) == 0 &&
+		      strcmp(now_published, r.published) == 0;
+	if (yes) {
+		diag_list_decode(b->diags, enc.ptr, enc.len);
+		res->status = r.status;
+		res->pages = (size_t)r.pages;
+		res->files = (size_t)r.files;
+		res->next_change = r.next_change;
+		snprintf(res->next_change_iso, sizeof(res->next_change_iso), "%s", r.next_iso);
+		snprintf(res->next_change_where, sizeof(res->next_change_where), "%s", r.next_where);
+		snprintf(res->next_change_why, sizeof(res->next_change_why), "%s", r.next_why);
+		snprintf(res->lang, sizeof(res->lang), "%s", r.lang);
+		res->up_to_date = true;
+	}
+	buf_release(&enc);
+	return yes;
+}
+
+/* Keys of every job, and the output of each found sound in the cache
+ * (cache_load verifies it) written into the new site, with the
+ * diagnostics its render gave. The rest are left in b->todo for the
+ * render pool. */
+void incr_use_cache(struct build *b, size_t njobs)
+{
+	b->todo = xcalloc(njobs + 1, sizeof(*b->todo));
+	b->keys = xcalloc(njobs + 1, sizeof(*b->keys));
+	struct buf k = BUF_INIT, state = BUF_INIT;
+	key_add_str(&state, b->base_key);
+	keys_value(&state, b->site.config.root);
+	keys_site_metadata(&state, &b->site);
+	key_add_bytes(&state, b->own_key.ptr, b->own_key.len);
+	sitelua_key_state(b->sl, &state);
+	char state_key[CACHE_KEY_LEN + 1];
+	key_finish(&state, state_key);
+	buf_release(&state);
+	for (size_t j = 0; j < njobs; j++) {
+		buf_reset(&k);
+		key_add_str(&k, state_key);
+		if (j < b->ncontent) {
+			keys_page(&k, &b->site, b->site.pages[b->content[j]]);
+		} else {
+			const struct extra_output *e = sitelua_extra(b->sl, j - b->ncontent);
+			if (!e->layout) { /* a plugin's file: made in the builder, cheap to write */
+				b->todo[b->ntodo++] = j;
+				continue;
+			}
+			sitelua_key_extra(b->sl, j - b->ncontent, &k);
+			size_t src;
+			if (e->source && strmap_get(&b->site.page_by_path, e->source, &src))
+				keys_page(&k, &b->site, b->site.pages[src]);
+		}
+		key_finish(&k, b->keys[j]);
+		b->nkeyed++;
+		const char *out_path = j < b->ncontent ? b->site.pages[b->content[j]]->out_path
+						       : sitelua_extra(b->sl, j - b->ncontent)->out_path;
+		struct cache_object obj;
+		bool found = cache_load(b->cache, b->keys[j], &obj) == 1;
+		if (found && deps_hold(b, obj.deps, obj.deps_len) &&
+		    outdir_write(b->out, out_path, obj.data, obj.data_len, b->diags) == 0) {
+			diag_list_decode(b->diags, obj.diags, obj.diags_len);
+			b->ok[j] = true;
+			b->cached++;
+			if (b->opts->progress)
+				b->opts->progress(b->opts->progress_ctx, ++b->jobs_done, njobs);
+		} else {
+			b->todo[b->ntodo++] = j;
+		}
+		if (found)
+			cache_object_release(&obj);
+	}
+	buf_release(&k);
+}
+
+/* After a published build: the record for the next one, and the cache
+ * emptied of what this build did not use. */
+void incr_remember(struct build *b, const char *key, const struct build_result *res)
+{
+	struct cache_record r;
+	memset(&r, 0, sizeof(r));
+	struct stat st;
+	if (!*key || res->status == LOA_EXIT_NOTHING || lstat(b->opts->out_dir, &st) < 0) {
+		cache_record_remove(b->cache);
+	} else {
+		snprintf(r.key, sizeof(r.key), "%s", key);
+		r.valid_from = b->opts->site.now;
+		/* "today" is in every render's context: a new day, a new build */
+		struct date day = b->site.today;
+		day.prec = DATE_DAY;
+		day.hour = day.minute = day.second = 0;
+		day.has_offset = false;
+		r.valid_until = date_to_epoch(&day, b->site.tz_offset) + 86400;
+		if (res->next_change && res->next_change < r.valid_until)
+			r.valid_until = res->next_change;
+		r.status = res->status;
+		r.pages = res->pages;
+		r.files = res->files;
+		r.out_id = (uint64_t)st.st_ino;
+		snprintf(r.published, sizeof(r.published), "%s", b->published);
+		r.next_change = res->next_change;
+		snprintf(r.next_iso, sizeof(r.next_iso), "%s", res->next_change_iso);
+		snprintf(r.next_where, sizeof(r.next_where), "%s", res->next_change_where);
+		snprintf(r.next_why, sizeof(r.next_why), "%s", res->next_change_why);
+		snprintf(r.lang, sizeof(r.lang), "%s", res->lang);
+		struct buf enc = BUF_INIT;
+		diag_list_encode(&enc, b->diags);
+		cache_record_write(b->cache, &r, enc.ptr, enc.len);
+		buf_release(&enc);
+	}
+	/* keep what this build used: the keys of every job that has one */
+	char **keep = xcalloc(b->njobs + 1, sizeof(*keep));
+	size_t n = 0;
+	for (size_t j = 0; j < b->njobs; j++)
+		if (b->keys[j][0])
+			keep[n++] = b->keys[j];
+	qsort(keep, n, sizeof(*keep), build_cmp_str);
+	cache_sweep(b->cache, keep, n);
+	free(keep);
+}

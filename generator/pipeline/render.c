@@ -1,0 +1,136 @@
+/* render — one job rendered in a forked worker (pool.h): Markdown, then
+ * the theme's layout via the plugin host, then the output written (and
+ * stored in the cache, incremental.c); the reply to the builder carries
+ * the output's hash (manifest.c) and the job's diagnostics. */
+#include "pipeline/build_internal.h"
+#include "base/diag.h"
+#include "base/xalloc.h"
+#include "pipeline/publish.h"
+#include "plugin/sitelua.h"
+#include "markup/markdown.h"
+#include "pipeline/imgstage.h"
+#include "source/repo.h"
+
+#include <string.h>
+
+static int link_cb(void *ctx, const char *url, struct buf *out)
+{
+	void **pair = ctx;
+	return site_resolve_link(pair[0], pair[1], url, out);
+}
+
+/* Writes a rendered job's output, stored in the cache too when it is
+ * cacheable (incr_store); the site gets its own copy, so an edit of the
+ * live page never reaches the object. */
+static int emit(struct build *b, const char *out_path, const struct buf *data, struct diag_list *d)
+{
+	if (b->opts->dry_run)
+		return 0;
+	incr_store(b, data, d);
+	return outdir_write(b->out, out_path, data->ptr, data->len, d);
+}
+
+static int render_content(struct build *b, size_t page_index, struct diag_list *d)
+{
+	struct page *p = b->site.pages[page_index];
+	struct buf body = BUF_INIT, html = BUF_INIT;
+	void *pair[2] = { &b->site, p };
+	struct sitelua_shortcode_ctx sc = { b->sl, page_index, d };
+	struct markdown_opts mo = { p->path, p->body_line - 1, b->site.config.unsafe_html,
+				    link_cb, pair, b->site.text, sitelua_shortcode_cb, &sc,
+				    image_stage_markdown, b->images, b->site.config.base_path };
+	int ret = markdown_render(&body, p->body, p->body_len, &mo, d);
+	if (ret == 0)
+		ret = sitelua_render_page(b->sl, page_index, body.ptr, body.len, &html, d);
+	if (ret == 0 && b->opts->manifest)
+		repo_hash_bytes(html.ptr, html.len, b->job_hash);
+	if (ret == 0)
+		ret = emit(b, p->out_path, &html, d);
+	buf_release(&body);
+	buf_release(&html);
+	return ret;
+}
+
+static int render_extra(struct build *b, size_t i, struct diag_list *d)
+{
+	struct buf out = BUF_INIT, body = BUF_INIT;
+	const struct extra_output *e = sitelua_extra(b->sl, i);
+	size_t src;
+	bool has_body = e->layout && e->source && strmap_get(&b->site.page_by_path, e->source, &src);
+	if (has_body) {
+		const struct page *p = b->site.pages[src];
+		void *pair[2] = { &b->site, (void *)p };
+		/* the same section body shows on every page of its list: report
+		 * its warnings once, with the first page */
+		struct diag_list ignored = DIAG_LIST_INIT;
+		bool first = !e->url || !strstr(e->url, "/trang/");
+		struct sitelua_shortcode_ctx sc = { b->sl, src, first ? d : &ignored };
+		struct markdown_opts mo = { p->path, p->body_line - 1, b->site.config.unsafe_html,
+					    link_cb, pair, b->site.text, sitelua_shortcode_cb, &sc,
+					    image_stage_markdown, b->images, b->site.config.base_path };
+		markdown_render(&body, p->body, p->body_len, &mo, first ? d : &ignored);
+		diag_list_release(&ignored);
+	}
+	int ret = sitelua_render_extra(b->sl, i, has_body ? body.ptr : NULL, body.len, &out, d);
+	buf_release(&body);
+	if (ret == 0 && b->opts->manifest)
+		repo_hash_bytes(out.ptr, out.len, b->job_hash);
+	if (ret == 0)
+		ret = emit(b, e->out_path, &out, d);
+	buf_release(&out);
+	return ret;
+}
+
+int render_job(void *ctx, size_t job, struct buf *out)
+{
+	struct build *b = ctx;
+	struct diag_list d = DIAG_LIST_INIT;
+	if (b->todo)
+		job = b->todo[job];
+	b->current_job = job;
+	sitelua_render_begin(b->sl, job < b->ncontent ? b->content[job] : SITELUA_NO_PAGE);
+	memset(b->job_hash, '-', sizeof(b->job_hash) - 1);
+	int ret = job < b->ncontent ? render_content(b, b->content[job], &d)
+				    : render_extra(b, job - b->ncontent, &d);
+	/* a failed write is reported once, for the whole site, by publish */
+	if (ret < 0 && d.errors == 0 && !(b->out && outdir_has_failed(b->out)))
+		diag_error(&d, job < b->ncontent ? b->site.pages[b->content[job]]->path : "", 0, 0,
+			   "rendering failed");
+	if (b->opts->manifest)
+		buf_add(out, b->job_hash, MANIFEST_HASH_LEN); /* manifest_job reads it */
+	diag_list_encode(out, &d);
+	diag_list_release(&d);
+	return ret;
+}
+
+void render_job_done(void *ctx, size_t job, enum pool_status st, const char *data, size_t len)
+{
+	struct build *b = ctx;
+	if (b->todo)
+		job = b->todo[job];
+	if (b->opts->progress)
+		b->opts->progress(b->opts->progress_ctx, ++b->jobs_done, b->njobs);
+	const char *who = job < b->ncontent ? b->site.pages[b->content[job]]->path
+					    : sitelua_extra(b->sl, job - b->ncontent)->plugin;
+	/* kept apart until guard_site_wide_errors has seen every job */
+	struct diag_list *d = &b->job_diags[job];
+	if (st == POOL_OK || st == POOL_FAILED)
+		manifest_job(b, job, st == POOL_OK, &data, &len);
+	switch (st) {
+	case POOL_OK:
+		b->ok[job] = true;
+		diag_list_decode(d, data, len);
+		break;
+	case POOL_FAILED:
+		diag_list_decode(d, data, len);
+		break;
+	case POOL_TIMEOUT:
+		diag_error(d, who, 1, 0,
+			   "rendering exceeded %u s: page skipped (pathological input?)",
+			   b->site.config.render_timeout_ms / 1000);
+		break;
+	case POOL_CRASHED:
+		diag_error(d, who, 1, 0, "rendering failed: %.*s", (int)len, data);
+		break;
+	}
+}

@@ -1,0 +1,185 @@
+/* sitelua — the plugin host: opening the Lua side of a site (the site,
+ * i18n and page tables, the `loa` module, the prelude), loading plugins
+ * and running their stages, and freeing it all. The other concerns are in
+ * the sitelua_*.c files beside it (see lua/sitelua_internal.h). The
+ * module's functions that are easier to write in Lua (loa.pages,
+ * loa.paginate, loa.sort) are in prelude.lua, run here in the sandbox. */
+#include "plugin/sitelua_internal.h"
+#include "base/diag.h"
+#include "base/strmap.h"
+#include "base/xalloc.h"
+#include "lua/luavm.h"
+#include "plugin/prelude.h"
+#include "site/site.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct theme *theme,
+		 const struct value *i18n, struct diag_list *d)
+{
+	struct sitelua *sl = xcalloc(1, sizeof(*sl));
+	lua_State *L = luavm_state(vm);
+	int top = lua_gettop(L);
+	sl->site = s;
+	sl->vm = vm;
+	sl->theme = theme;
+	date_format_iso(sl->today_iso, &s->today);
+	sl->today_iso[10] = '\0'; /* the day, not the time */
+
+	sitelua_pages_push_site(L, sl, i18n);
+	sl->site_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	sitelua_pages_push_value(L, i18n);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+	}
+	sl->t_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+	sl->render_self = SITELUA_NO_PAGE;
+	lua_newtable(L); /* page table → index */
+	sitelua_pages_push_metatable(L, sl); /* the page tables' metatable */
+	lua_createtable(L, (int)s->npages, 0);
+	for (size_t i = 0; i < s->npages; i++) {
+		sitelua_pages_push(L, sl, s->pages[i]);
+		lua_pushvalue(L, -3);
+		lua_setmetatable(L, -2);
+		lua_pushvalue(L, -1);
+		lua_pushinteger(L, (lua_Integer)i);
+		lua_rawset(L, -6);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_remove(L, -2); /* the metatable */
+	lua_pushvalue(L, -2);
+	sl->page_index_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_remove(L, -2); /* the index */
+	int all_idx = lua_gettop(L);
+	/* news know their school's table: {title, url, slug} of the school page */
+	for (size_t i = 0; i < s->npages; i++) {
+		size_t school;
+		if (s->pages[i]->kind != PAGE_NEWS || !s->pages[i]->school ||
+		    !strmap_get(&s->school_by_slug, s->pages[i]->school, &school))
+			continue;
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		lua_rawgeti(L, -2, (lua_Integer)school + 1);
+		lua_setfield(L, -2, "school");
+		lua_pop(L, 1);
+	}
+	/* the home and section pages are rendered by plugins; lists never
+	 * include them */
+	lua_newtable(L); /* content pages only, for loa.pages */
+	for (size_t i = 0, n = 0; i < s->npages; i++) {
+		if (s->pages[i]->kind == PAGE_SECTION || s->pages[i]->kind == PAGE_HOME)
+			continue;
+		lua_rawgeti(L, -2, (lua_Integer)i + 1);
+		lua_rawseti(L, -2, (lua_Integer)++n);
+	}
+	int content_idx = lua_gettop(L);
+	lua_pushvalue(L, all_idx);
+	sl->pages_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+	lua_newtable(L);
+	sl->extras_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_newtable(L);
+	sl->shortcodes_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+	/* the loa module */
+	lua_newtable(L);
+	sitelua_api_register(L, sl);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->site_ref);
+	lua_setfield(L, -2, "site");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
+	lua_setfield(L, -2, "t");
+	/* sections by URL, for plugins that render the lists */
+	lua_newtable(L);
+	for (size_t i = 0; i < s->nsections; i++) {
+		size_t j;
+		if (!strmap_get(&s->page_by_path, s->sections[i]->path, &j))
+			continue;
+		lua_rawgeti(L, all_idx, (lua_Integer)j + 1);
+		lua_setfield(L, -2, s->sections[i]->url);
+	}
+	lua_setfield(L, -2, "sections");
+	lua_pushvalue(L, -1);
+	sl->loa_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+	/* prelude.lua, called with (loa, content pages), adds the rest of loa */
+	luavm_new_env(vm);
+	if (luavm_load(vm, "loa/prelude.lua", prelude_lua, prelude_lua_len, d) < 0) {
+		lua_settop(L, top);
+		sitelua_free(sl);
+		return -1;
+	}
+	lua_pushvalue(L, -2);           /* loa */
+	lua_pushvalue(L, content_idx);  /* content pages */
+	if (luavm_call(vm, 2, 0, d) < 0) {
+		lua_settop(L, top);
+		sitelua_free(sl);
+		return -1;
+	}
+	LUAVM_CHECK_TOP(vm, content_idx + 1); /* all pages, content pages, loa */
+	lua_settop(L, top);
+	*out = sl;
+	return 0;
+}
+
+void sitelua_free(struct sitelua *sl)
+{
+	if (!sl)
+		return;
+	for (size_t i = 0; i < sl->nhandlers; i++) {
+		free(sl->handlers[i].stage);
+		free(sl->handlers[i].plugin);
+	}
+	free(sl->handlers);
+	for (size_t i = 0; i < sl->nextras; i++) {
+		free((char *)sl->extras[i].url);
+		free((char *)sl->extras[i].out_path);
+		free((char *)sl->extras[i].layout);
+		free((char *)sl->extras[i].plugin);
+		free((char *)sl->extras[i].source);
+	}
+	free(sl->extras);
+	free(sl->deps);
+	free(sl);
+}
+
+int sitelua_load_plugin(struct sitelua *sl, const char *src, size_t len, const char *display,
+			struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	int top = lua_gettop(L);
+	luavm_new_env(sl->vm);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->loa_ref);
+	lua_setfield(L, -2, "loa");
+	int ret = luavm_load(sl->vm, display, src, len, d);
+	if (ret < 0)
+		return -1;
+	sl->current_plugin = display;
+	ret = luavm_call(sl->vm, 0, 0, d);
+	sl->current_plugin = NULL;
+	LUAVM_CHECK_TOP(sl->vm, top);
+	return ret;
+}
+
+int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	int top = lua_gettop(L);
+	int err = 0;
+	for (size_t i = 0; i < sl->nhandlers; i++) {
+		if (strcmp(sl->handlers[i].stage, stage) != 0)
+			continue;
+		lua_rawgeti(L, LUA_REGISTRYINDEX, sl->handlers[i].ref);
+		sl->current_plugin = sl->handlers[i].plugin;
+		if (luavm_call(sl->vm, 0, 0, d) < 0)
+			err = -1;
+		sl->current_plugin = NULL;
+		LUAVM_CHECK_TOP(sl->vm, top);
+		if (err)
+			break;
+	}
+	return err;
+}

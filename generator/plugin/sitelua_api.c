@@ -1,0 +1,366 @@
+/* sitelua_api — the functions of the `loa` plugin module written in C
+ * (text, dates, adding pages and files, stages, filters, globals,
+ * shortcodes, loa.read, the search index, next_change). What is easier in
+ * Lua (loa.pages, loa.paginate, loa.sort) is in prelude.lua. */
+#include "plugin/sitelua_internal.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/xalloc.h"
+#include "content/text.h"
+#include "template/template.h"
+#include "template/theme.h"
+#include "search/search_lua.h"
+#include "site/site.h"
+#include "source/repo.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdio.h>
+#include <string.h>
+
+static int l_slugify(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	struct buf b = BUF_INIT;
+	text_slugify(sl->site->text, &b, s, len);
+	lua_pushlstring(L, b.ptr, b.len);
+	buf_release(&b);
+	return 1;
+}
+
+static int l_fold(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	struct buf b = BUF_INIT;
+	text_fold(sl->site->text, &b, s, len);
+	lua_pushlstring(L, b.ptr, b.len);
+	buf_release(&b);
+	return 1;
+}
+
+static int l_sort_key(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	const char *s = luaL_checkstring(L, 1);
+	struct buf b = BUF_INIT;
+	text_sort_key(sl->site->text, &b, s);
+	lua_pushlstring(L, b.ptr, b.len);
+	buf_release(&b);
+	return 1;
+}
+
+static int l_collate(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	int c = text_collate(sl->site->text, luaL_checkstring(L, 1), luaL_checkstring(L, 2));
+	lua_pushinteger(L, c < 0 ? -1 : c > 0);
+	return 1;
+}
+
+static int l_format_date(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	const char *style = luaL_optstring(L, 2, "short");
+	struct date d;
+	const char *why;
+	char out[64];
+	if (date_parse(&d, s, len, true, &why) < 0)
+		return luaL_error(L, "loa.format_date: invalid date '%s' (%s)", s, why);
+	/* a time with another offset is shown on the site zone's day */
+	site_date_to_zone(upvalue_sl(L)->site->text, &d);
+	if (strcmp(style, "long") == 0)
+		date_format_long(out, &d);
+	else if (strcmp(style, "iso") == 0)
+		date_format_iso(out, &d);
+	else if (strcmp(style, "rfc3339") == 0) /* feeds: a full timestamp with an offset */
+		date_format_rfc3339(out, &d, text_tz_offset(upvalue_sl(L)->site->text,
+							     date_to_epoch(&d, upvalue_sl(L)->site->tz_offset)));
+	else
+		date_format_short(out, &d);
+	lua_pushstring(L, out);
+	return 1;
+}
+
+/* Raises an error when fn is called after the pages were collected. */
+static void check_not_late(lua_State *L, struct sitelua *sl, const char *fn)
+{
+	if (sl->collected)
+		luaL_error(L, "%s: too late: call it at load time, in after_load or in before_render",
+			   fn);
+}
+
+static bool url_acceptable(const char *url)
+{
+	if (url[0] != '/' || strstr(url, "/../") || strstr(url, "/./") || strstr(url, "//") ||
+	    strchr(url, '\\') || strchr(url, '%'))
+		return false;
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	/* "/a/." would name the folder a/ itself, not a file in it */
+	size_t n = strlen(url);
+	return !(n >= 3 && strcmp(url + n - 3, "/..") == 0) &&
+	       !(n >= 2 && strcmp(url + n - 2, "/.") == 0);
+}
+
+/* Records who adds an output: the plugin running and the line of its own
+ * code that called (not pcall's or a helper's of another plugin), for a
+ * collision's message. */
+static void add_extra(lua_State *L, struct sitelua *sl, const char *field)
+{
+	const char *plugin = sl->current_plugin ? sl->current_plugin : "?";
+	int line = 0;
+	lua_Debug ar;
+	for (int level = 1; !line && lua_getstack(L, level, &ar); level++)
+		if (lua_getinfo(L, "Sl", &ar) && ar.source[0] == '@' &&
+		    strcmp(ar.source + 1, plugin) == 0 && ar.currentline > 0)
+			line = ar.currentline;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->extras_ref);
+	lua_createtable(L, 0, 3);
+	lua_pushvalue(L, 1);
+	lua_setfield(L, -2, field);
+	lua_pushstring(L, plugin);
+	lua_setfield(L, -2, "plugin");
+	lua_pushinteger(L, line);
+	lua_setfield(L, -2, "line");
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_pop(L, 1);
+}
+
+/* loa.add_page{url=, layout=, ...}: the table itself is the template context */
+static int l_add_page(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	check_not_late(L, sl, "loa.add_page");
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_getfield(L, 1, "url");
+	const char *url = lua_tostring(L, -1);
+	if (!url || !url_acceptable(url))
+		return luaL_error(L, "loa.add_page: 'url' must be a clean path starting with '/'");
+	lua_getfield(L, 1, "layout");
+	const char *layout = lua_tostring(L, -1);
+	if (!layout || !theme_has(sl->theme, layout))
+		return luaL_error(L, "loa.add_page: layout '%s' not found in the theme",
+				  layout ? layout : "(none)");
+	lua_pop(L, 2);
+	add_extra(L, sl, "ctx");
+	return 0;
+}
+
+/* loa.add_file{url=, content=} */
+static int l_add_file(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	check_not_late(L, sl, "loa.add_file");
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_getfield(L, 1, "url");
+	const char *url = lua_tostring(L, -1);
+	if (!url || !url_acceptable(url) || url[strlen(url) - 1] == '/')
+		return luaL_error(L, "loa.add_file: 'url' must be a clean file path starting with '/'");
+	lua_getfield(L, 1, "content");
+	if (lua_type(L, -1) != LUA_TSTRING)
+		return luaL_error(L, "loa.add_file: 'content' must be a string");
+	lua_pop(L, 2);
+	add_extra(L, sl, "file");
+	return 0;
+}
+
+static int l_on(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	check_not_late(L, sl, "loa.on");
+	const char *stage = luaL_checkstring(L, 1);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	if (strcmp(stage, "after_load") && strcmp(stage, "before_render") &&
+	    strcmp(stage, "after_build"))
+		return luaL_error(L, "loa.on: unknown stage '%s' (after_load, before_render, after_build)",
+				  stage);
+	lua_pushvalue(L, 2);
+	int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	ALLOC_GROW(sl->handlers, sl->nhandlers + 1, sl->handlers_cap);
+	struct stage_handler *h = &sl->handlers[sl->nhandlers++];
+	h->stage = xstrdup(stage);
+	h->plugin = xstrdup(sl->current_plugin ? sl->current_plugin : "?");
+	h->ref = ref;
+	return 0;
+}
+
+static int l_filter(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	check_not_late(L, sl, "loa.filter");
+	const char *name = luaL_checkstring(L, 1);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 2);
+	theme_add_filter(sl->theme, name);
+	return 0;
+}
+
+static int l_global(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	check_not_late(L, sl, "loa.global");
+	const char *name = luaL_checkstring(L, 1);
+	luaL_checkany(L, 2);
+	lua_pushvalue(L, 2);
+	theme_add_global(sl->theme, name);
+	return 0;
+}
+
+/* loa.shortcode(name, fn): fn(args, page) → HTML, for `{{< name ... >}}`.
+ * A later registration of the same name replaces the earlier one, so that
+ * a site's plugin can override a shipped shortcode. */
+static int l_shortcode(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	check_not_late(L, sl, "loa.shortcode");
+	size_t len;
+	const char *name = luaL_checklstring(L, 1, &len);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	bool ok = len > 0 && len <= 64;
+	for (size_t i = 0; ok && i < len; i++) {
+		char c = name[i];
+		ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		     c == '-' || c == '_';
+	}
+	if (!ok)
+		return luaL_error(L, "loa.shortcode: invalid name (1 to 64 letters, digits, '-' or '_')");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->shortcodes_ref);
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 2);
+	lua_rawset(L, -3);
+	return 0;
+}
+
+/* Why path may not be given to loa.read, or NULL. The repo module checks
+ * each name again (.git, NTFS aliases, …); this gives plugins a plain
+ * message for the common mistakes. */
+static const char *read_path_problem(const char *path, size_t len)
+{
+	if (len == 0)
+		return "empty";
+	if (strlen(path) != len)
+		return "NUL byte";
+	if (path[0] == '/')
+		return "absolute; give it relative to the site's root";
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)path[i];
+		if (c < 0x20 || c == 0x7f)
+			return "control byte";
+		if (c == '\\')
+			return "backslash";
+	}
+	for (const char *p = path;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 0)
+			return "empty folder name";
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return "'.' and '..' are not allowed";
+		if (!slash)
+			return NULL;
+		p = slash + 1;
+	}
+}
+
+/* loa.read(path) → content, or nil, message when the file is absent or
+ * unreadable. Reads the site's repository at the built ref (the files on
+ * disk with --worktree), never outside it; the size limit of content files
+ * applies. A bad path is an error: it is a bug, or an attempt to escape. */
+static int l_read(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	sitelua_deps_untracked(sl);
+	size_t len;
+	const char *path = luaL_checklstring(L, 1, &len);
+	const char *why = read_path_problem(path, len);
+	if (why)
+		return luaL_error(L, "loa.read: invalid path '%s' (%s)", path, why);
+	struct buf data = BUF_INIT;
+	struct diag_list d = DIAG_LIST_INIT;
+	int rc = repo_read_path(sl->site->repo, path, &data, &d);
+	if (rc == 0) {
+		lua_pushlstring(L, data.ptr, data.len);
+		buf_release(&data);
+		diag_list_release(&d);
+		return 1;
+	}
+	lua_pushnil(L);
+	if (rc > 0)
+		lua_pushfstring(L, "loa.read: '%s' not found", path);
+	else
+		lua_pushfstring(L, "loa.read: '%s': %s", path, d.len ? d.items[0].msg : "cannot read");
+	buf_release(&data);
+	diag_list_release(&d);
+	return 2;
+}
+
+static int l_search_index(lua_State *L)
+{
+	sitelua_deps_untracked(upvalue_sl(L));
+	return search_lua_index(L, upvalue_sl(L)->site);
+}
+
+static int l_page_summary(lua_State *L)
+{
+	sitelua_deps_untracked(upvalue_sl(L));
+	return search_lua_summary(L, upvalue_sl(L)->site);
+}
+
+/* loa.next_change(date, why): the output will change by itself at date
+ * (an ISO date or time, read in the site's zone, or epoch seconds), e.g. an
+ * activity turning overdue. The build keeps the earliest one after now and
+ * reports it (loa build: "next change"), so a host can schedule a rebuild.
+ * Only calls made in the builder count (at load time and in stage
+ * handlers), not those of templates and shortcodes, which run in workers. */
+static int l_next_change(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	int64_t when;
+	if (lua_isinteger(L, 1)) {
+		when = (int64_t)lua_tointeger(L, 1);
+	} else {
+		size_t len;
+		const char *s = luaL_checklstring(L, 1, &len);
+		struct date d;
+		const char *why;
+		if (date_parse(&d, s, len, true, &why) < 0)
+			return luaL_error(L, "loa.next_change: invalid date '%s' (%s)", s, why);
+		when = date_to_epoch(&d, sl->site->tz_offset);
+	}
+	const char *why = luaL_optstring(L, 2, "");
+	if (when <= sl->site->opts.now || (sl->next_change && when >= sl->next_change))
+		return 0;
+	sl->next_change = when;
+	snprintf(sl->next_who, sizeof(sl->next_who), "%s", sl->current_plugin ? sl->current_plugin : "?");
+	snprintf(sl->next_why, sizeof(sl->next_why), "%s", why);
+	return 0;
+}
+
+int64_t sitelua_next_change(const struct sitelua *sl, const char **who, const char **why)
+{
+	*who = sl->next_who;
+	*why = sl->next_why;
+	return sl->next_change;
+}
+
+static const luaL_Reg loa_funcs[] = {
+	{ "slugify", l_slugify },   { "fold", l_fold },         { "sort_key", l_sort_key },
+	{ "collate", l_collate },   { "format_date", l_format_date },
+	{ "add_page", l_add_page }, { "add_file", l_add_file }, { "on", l_on },
+	{ "filter", l_filter },     { "global", l_global },     { "shortcode", l_shortcode },
+	{ "read", l_read },         { "search_index", l_search_index },
+	{ "next_change", l_next_change },
+	{ "page_summary", l_page_summary }, { NULL, NULL },
+};
+
+void sitelua_api_register(lua_State *L, struct sitelua *sl)
+{
+	lua_pushlightuserdata(L, sl);
+	luaL_setfuncs(L, loa_funcs, 1);
+}

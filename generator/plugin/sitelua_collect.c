@@ -1,0 +1,136 @@
+/* sitelua_collect — what plugins added with loa.add_page and
+ * loa.add_file, collected after before_render into extra outputs, each
+ * claiming its file (site/claims.h); and the theme check over the names
+ * their contexts hold. */
+#include "plugin/sitelua_internal.h"
+#include "base/diag.h"
+#include "base/xalloc.h"
+#include "lua/luavm.h"
+#include "template/template.h"
+#include "template/theme.h"
+#include "site/site.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdlib.h>
+
+int sitelua_collect(struct sitelua *sl, struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	struct site *s = sl->site;
+	int err = 0;
+	int top = lua_gettop(L);
+	sl->collected = true;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->extras_ref);
+	size_t n = lua_rawlen(L, -1);
+	sl->extras = xcalloc(n + 1, sizeof(*sl->extras));
+	for (size_t i = 0; i < n; i++) {
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		lua_getfield(L, -1, "plugin");
+		char *plugin = xstrdup(lua_tostring(L, -1));
+		lua_getfield(L, -2, "line");
+		int line = (int)lua_tointeger(L, -1);
+		lua_pop(L, 2);
+		lua_getfield(L, -1, "ctx");
+		bool is_page = !lua_isnil(L, -1);
+		if (!is_page) {
+			lua_pop(L, 1);
+			lua_getfield(L, -1, "file");
+		}
+		lua_getfield(L, -1, "url");
+		const char *url = lua_tostring(L, -1);
+		/* the build's own files and the content were claimed first: a
+		 * plugin never replaces them, and of two plugins the first wins */
+		const char *out_path = site_out_path(&s->arena, url);
+		char *who = xasprintf("%s:%d", plugin, line);
+		struct claim_conflict cf;
+		int claimed = claims_take(&s->claims, CLAIM_PLUGIN, out_path, url, who, &cf);
+		free(who);
+		if (claimed < 0) {
+			err = claims_report(d, plugin, line, url, out_path, &cf);
+			free(plugin);
+			lua_pop(L, 3);
+			continue;
+		}
+		struct extra_output *e = &sl->extras[sl->nextras++];
+		e->url = xstrdup(url);
+		e->out_path = xstrdup(out_path);
+		e->plugin = plugin;
+		lua_pop(L, 1);
+		if (is_page) {
+			lua_getfield(L, -1, "layout");
+			e->layout = xstrdup(lua_tostring(L, -1));
+			lua_pop(L, 1);
+			lua_getfield(L, -1, "sitemap");
+			e->in_sitemap = lua_isnil(L, -1) || lua_toboolean(L, -1);
+			lua_pop(L, 1);
+			/* the context gets the site's common fields unless it set its own */
+			static const char *const common[] = { "site", "t" };
+			int refs[] = { sl->site_ref, sl->t_ref };
+			for (int k = 0; k < 2; k++) {
+				lua_getfield(L, -1, common[k]);
+				bool absent = lua_isnil(L, -1);
+				lua_pop(L, 1);
+				if (absent) {
+					lua_rawgeti(L, LUA_REGISTRYINDEX, refs[k]);
+					lua_setfield(L, -2, common[k]);
+				}
+			}
+			sitelua_pages_set_now(L, sl);
+			lua_getfield(L, -1, "page");
+			if (lua_istable(L, -1)) {
+				lua_getfield(L, -1, "path");
+				if (lua_type(L, -1) == LUA_TSTRING)
+					e->source = xstrdup(lua_tostring(L, -1));
+				lua_pop(L, 1);
+			}
+			lua_pop(L, 1);
+		} else {
+			lua_getfield(L, -1, "content");
+			lua_replace(L, -2);
+		}
+		e->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+		lua_pop(L, 1);
+	}
+	LUAVM_CHECK_TOP(sl->vm, top + 1); /* the extras */
+	lua_pop(L, 1);
+	return err;
+}
+
+int sitelua_check_theme(struct sitelua *sl, struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	/* the names a context may hold: a page's, and every plugin page's */
+	lua_newtable(L);
+	static const char *const page_ctx[] = { "site", "t", "now", "page" };
+	for (size_t k = 0; k < sizeof(page_ctx) / sizeof(*page_ctx); k++) {
+		lua_pushboolean(L, 1);
+		lua_setfield(L, -2, page_ctx[k]);
+	}
+	for (size_t i = 0; i < sl->nextras; i++) {
+		if (!sl->extras[i].layout)
+			continue;
+		lua_rawgeti(L, LUA_REGISTRYINDEX, sl->extras[i].ref);
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			lua_pop(L, 1);
+			if (lua_type(L, -1) == LUA_TSTRING) {
+				lua_pushvalue(L, -1);
+				lua_pushboolean(L, 1);
+				lua_rawset(L, -5);
+			}
+		}
+		lua_pop(L, 1);
+	}
+	return theme_check(sl->theme, d);
+}
+
+size_t sitelua_extra_count(const struct sitelua *sl)
+{
+	return sl->nextras;
+}
+
+const struct extra_output *sitelua_extra(const struct sitelua *sl, size_t i)
+{
+	return &sl->extras[i];
+}

@@ -1,0 +1,133 @@
+/* sitelua_deps — incremental builds: the Lua state renders read, written
+ * as key fields (sitelua_key_state, sitelua_key_extra), and what one
+ * render read beyond its key: something no key covers (untracked: the
+ * render is not cached) or other pages' volatile fields (deps, which the
+ * build checks before reusing it). All recording goes through
+ * sitelua_deps_untracked and sitelua_deps_page. */
+#include "plugin/sitelua_internal.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "incr/keyfields.h"
+#include "plugin/luakey.h"
+#include "lua/luavm.h"
+#include "template/template.h"
+#include "template/theme.h"
+#include "site/site.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdlib.h>
+
+void sitelua_deps_untracked(struct sitelua *sl)
+{
+	sl->untracked |= sl->collected;
+}
+
+void sitelua_deps_page(struct sitelua *sl, size_t i)
+{
+	if (sl->collected && i != sl->render_self) {
+		ALLOC_GROW(sl->deps, sl->ndeps + 1, sl->deps_cap);
+		sl->deps[sl->ndeps++] = i;
+	}
+}
+
+/* ---- incremental builds: the state renders read, as key fields ------------- */
+
+/* The table mapping page tables (and the site and t tables) to the names
+ * keys use for them, made once. */
+static void push_key_refs(struct sitelua *sl)
+{
+	lua_State *L = luavm_state(sl->vm);
+	if (sl->key_refs_ref) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, sl->key_refs_ref);
+		return;
+	}
+	lua_newtable(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
+	for (size_t i = 0; i < sl->site->npages; i++) {
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		lua_pushfstring(L, "p%d", (int)i);
+		lua_rawset(L, -4);
+	}
+	lua_pop(L, 1);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->site_ref);
+	lua_pushliteral(L, "site");
+	lua_rawset(L, -3);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
+	lua_pushliteral(L, "t");
+	lua_rawset(L, -3);
+	lua_pushvalue(L, -1);
+	sl->key_refs_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+void sitelua_key_state(struct sitelua *sl, struct buf *k)
+{
+	lua_State *L = luavm_state(sl->vm);
+	int top = lua_gettop(L);
+	push_key_refs(sl);
+	int refs = lua_gettop(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->site_ref);
+	luakey_value(L, -1, refs, k);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
+	luakey_value(L, -1, refs, k);
+	theme_push_registered(sl->theme, "globals");
+	luakey_value(L, -1, refs, k);
+	theme_push_registered(sl->theme, "filters");
+	luakey_value(L, -1, refs, k);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->shortcodes_ref);
+	luakey_value(L, -1, refs, k);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
+	key_add_i64(k, (int64_t)sl->site->npages);
+	for (size_t i = 0; i < sl->site->npages; i++) {
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		luakey_value(L, -1, refs, k);
+		lua_pop(L, 1);
+	}
+	lua_settop(L, top);
+}
+
+void sitelua_key_extra(struct sitelua *sl, size_t i, struct buf *k)
+{
+	lua_State *L = luavm_state(sl->vm);
+	const struct extra_output *e = &sl->extras[i];
+	int top = lua_gettop(L);
+	key_add_str(k, e->url);
+	key_add_str(k, e->out_path);
+	key_add_str(k, e->layout);
+	key_add_str(k, e->source);
+	push_key_refs(sl);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
+	luakey_value(L, -1, top + 1, k);
+	lua_settop(L, top);
+}
+
+void sitelua_render_begin(struct sitelua *sl, size_t page_index)
+{
+	sl->untracked = false;
+	sl->ndeps = 0;
+	sl->render_self = page_index;
+}
+
+bool sitelua_untracked(const struct sitelua *sl)
+{
+	return sl->untracked;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+const size_t *sitelua_deps(struct sitelua *sl, size_t *n)
+{
+	size_t k = 0;
+	if (sl->ndeps)
+		qsort(sl->deps, sl->ndeps, sizeof(*sl->deps), cmp_size);
+	for (size_t i = 0; i < sl->ndeps; i++)
+		if (!k || sl->deps[k - 1] != sl->deps[i])
+			sl->deps[k++] = sl->deps[i];
+	sl->ndeps = k;
+	*n = k;
+	return sl->deps;
+}

@@ -1,0 +1,94 @@
+/* sitelua_internal — what the files of the plugin host share: struct
+ * sitelua and the functions one file gives the others. Private to
+ * generator/lua/sitelua*.c; the public API is lua/sitelua.h.
+ *
+ *   sitelua.c          open/free, plugin loading, stages
+ *   sitelua_pages.c    C→Lua marshalling: page tables, the site table, their
+ *                      volatile fields read through metatables
+ *   sitelua_api.c      the loa.* functions written in C
+ *   sitelua_collect.c  what plugins added (extras) and their claims
+ *   sitelua_render.c   rendering pages and extras, layouts, shortcodes
+ *   sitelua_deps.c     incremental builds: key fields and what a render
+ *                      read beyond its key */
+#ifndef LOA_SITELUA_INTERNAL_H
+#define LOA_SITELUA_INTERNAL_H
+
+#include "plugin/sitelua.h"
+
+#include <lua.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct page;
+struct value;
+
+struct stage_handler {
+	char *stage;
+	char *plugin;
+	int ref;
+};
+
+struct sitelua {
+	struct site *site;
+	struct luavm *vm;
+	struct theme *theme;
+	int site_ref, t_ref, pages_ref, extras_ref, loa_ref;
+	int shortcodes_ref; /* name → function */
+	const char *current_plugin; /* while a plugin or its handler runs */
+	/* set by sitelua_collect: from then on pages render (in workers, each
+	 * with its own copy of the state), so what a plugin registers or adds
+	 * would be lost or seen by some pages only */
+	bool collected;
+	struct stage_handler *handlers;
+	size_t nhandlers, handlers_cap;
+	struct extra_output *extras;
+	size_t nextras;
+	char today_iso[64];
+	/* loa.next_change: the earliest instant after now at which a plugin's
+	 * output changes by itself, who said so and why */
+	int64_t next_change;
+	char next_who[64], next_why[160];
+	/* incremental builds: tables written as names in keys (pages, site,
+	 * t), and whether the current render read something no key covers */
+	int key_refs_ref;
+	bool untracked;
+	/* a page's volatile fields (lastmod, authors: they change with every
+	 * edit of the page) are read through a metatable, so that the render
+	 * of another page records that it read them (deps) */
+	int page_index_ref; /* page table → index */
+	size_t render_self;  /* the page being rendered, SITELUA_NO_PAGE for a list */
+	size_t *deps;
+	size_t ndeps, deps_cap;
+};
+
+static inline struct sitelua *upvalue_sl(lua_State *L)
+{
+	return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* ---- sitelua_pages.c ---- */
+/* Pushes a YAML value tree (scalars typed: booleans, integers, strings). */
+void sitelua_pages_push_value(lua_State *L, const struct value *v);
+/* Pushes the table of page p (without its metatable). */
+void sitelua_pages_push(lua_State *L, struct sitelua *sl, struct page *p);
+/* Pushes the page tables' metatable (lastmod and authors, as deps). */
+void sitelua_pages_push_metatable(lua_State *L, struct sitelua *sl);
+/* Pushes the site table (its clock and commit through a metatable). */
+void sitelua_pages_push_site(lua_State *L, struct sitelua *sl, const struct value *i18n);
+/* Gives the render context at the top of the stack its `now`. */
+void sitelua_pages_set_now(lua_State *L, struct sitelua *sl);
+
+/* ---- sitelua_api.c ---- */
+/* Sets the loa.* functions written in C in the table at the top. */
+void sitelua_api_register(lua_State *L, struct sitelua *sl);
+
+/* ---- sitelua_deps.c ---- */
+/* The render under way read what no key covers (the clock, loa.read, …):
+ * it is not cached. Before sitelua_collect nothing renders, and nothing is
+ * recorded. */
+void sitelua_deps_untracked(struct sitelua *sl);
+/* The render under way read page i's volatile fields. */
+void sitelua_deps_page(struct sitelua *sl, size_t i);
+
+#endif

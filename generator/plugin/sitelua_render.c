@@ -1,0 +1,197 @@
+/* sitelua_render — in a worker: rendering a content page or a plugin's
+ * output through the theme, choosing a page's layout, and expanding
+ * shortcodes with the functions plugins registered. */
+#include "plugin/sitelua_internal.h"
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/suggest.h"
+#include "base/value.h"
+#include "base/xalloc.h"
+#include "lua/luavm.h"
+#include "template/template.h"
+#include "template/theme.h"
+#include "site/site.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sitelua_render_page(struct sitelua *sl, size_t page_index, const char *body_html,
+			size_t body_len, struct buf *out, struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	lua_createtable(L, 0, 4);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->site_ref);
+	lua_setfield(L, -2, "site");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
+	lua_setfield(L, -2, "t");
+	sitelua_pages_set_now(L, sl);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
+	lua_rawgeti(L, -1, (lua_Integer)page_index + 1);
+	template_push_safe(L, body_html, body_len);
+	lua_setfield(L, -2, "content");
+	lua_setfield(L, -3, "page");
+	lua_pop(L, 1);
+
+	char name[128];
+	const struct page *p = sl->site->pages[page_index];
+	const struct value *lv = value_get(p->front, "layout");
+	if (lv && !value_is_null(lv)) {
+		/* a typo must not quietly fall back to the kind's layout */
+		bool known = false;
+		if (lv->kind == VALUE_SCALAR && strlen(lv->str) < sizeof(name) - 5) {
+			snprintf(name, sizeof(name), "%s.html", lv->str);
+			known = !strchr(lv->str, '/') && theme_has(sl->theme, name);
+		}
+		if (!known) {
+			struct buf names = BUF_INIT;
+			theme_layout_names(sl->theme, &names);
+			/* the closest name, from a copy split at ", " */
+			const char *near = NULL;
+			char *copy = xstrdup(names.len ? names.ptr : "");
+			const char *list[256];
+			size_t n = 0;
+			for (char *q = copy, *tok; n < 256 && (tok = strsep(&q, ","));)
+				list[n++] = tok + (*tok == ' ');
+			if (lv->kind == VALUE_SCALAR)
+				near = suggest_closest(lv->str, list, n);
+			if (near)
+				diag_error(d, p->path, lv->line, lv->col,
+					   "unknown layout '%.80s' (did you mean '%s'? the theme's layouts: %s)",
+					   lv->str, near, names.ptr);
+			else
+				diag_error(d, p->path, lv->line, lv->col,
+					   "unknown layout '%.80s' (the theme's layouts: %s)",
+					   lv->kind == VALUE_SCALAR ? lv->str : "(not text)",
+					   names.len ? names.ptr : "none");
+			free(copy);
+			buf_release(&names);
+			lua_pop(L, 1);
+			return -1;
+		}
+	}
+	return theme_render(sl->theme, sitelua_page_layout(sl, page_index, name, sizeof(name)), out,
+			    d);
+}
+
+const char *sitelua_page_layout(const struct sitelua *sl, size_t page_index, char *name,
+				size_t size)
+{
+	const struct page *p = sl->site->pages[page_index];
+	const struct value *lv = value_get(p->front, "layout");
+	if (lv && lv->kind == VALUE_SCALAR && !strchr(lv->str, '/')) {
+		snprintf(name, size, "%s.html", lv->str);
+		if (theme_has(sl->theme, name))
+			return name;
+	}
+	snprintf(name, size, "%s.html", page_kind_name(p->kind));
+	return theme_has(sl->theme, name) ? name : "page.html";
+}
+
+int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, size_t body_len,
+			 struct buf *out, struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	const struct extra_output *e = &sl->extras[i];
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
+	if (!e->layout) {
+		size_t len;
+		const char *s = lua_tolstring(L, -1, &len);
+		buf_add(out, s, len);
+		lua_pop(L, 1);
+		return 0;
+	}
+	if (body_html) {
+		lua_getfield(L, -1, "page");
+		if (lua_istable(L, -1)) {
+			template_push_safe(L, body_html, body_len);
+			lua_setfield(L, -2, "content");
+		}
+		lua_pop(L, 1);
+	}
+	return theme_render(sl->theme, e->layout, out, d);
+}
+
+int sitelua_shortcode(struct sitelua *sl, size_t page_index, const char *name,
+		      const char *const *keys, const char *const *values, size_t nargs,
+		      struct buf *out, struct buf *err, struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	int top = lua_gettop(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->shortcodes_ref);
+	lua_getfield(L, -1, name);
+	lua_remove(L, -2);
+	if (!lua_isfunction(L, -1)) {
+		lua_settop(L, top);
+		return 1;
+	}
+	/* where the function was defined, for a result that is not a string */
+	lua_Debug ar;
+	char where[256] = "";
+	int where_line = 0;
+	lua_pushvalue(L, -1);
+	if (lua_getinfo(L, ">S", &ar) && ar.source[0] == '@') {
+		snprintf(where, sizeof(where), "%s", ar.source + 1);
+		where_line = ar.linedefined;
+	}
+	lua_createtable(L, (int)nargs, 0);
+	lua_Integer pos = 0;
+	for (size_t i = 0; i < nargs; i++) {
+		lua_pushstring(L, values[i]);
+		if (keys[i])
+			lua_setfield(L, -2, keys[i]);
+		else
+			lua_rawseti(L, -2, ++pos);
+	}
+	if (page_index != SITELUA_NO_PAGE && page_index < sl->site->npages) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
+		lua_rawgeti(L, -1, (lua_Integer)page_index + 1);
+		lua_remove(L, -2);
+	} else {
+		lua_pushnil(L);
+	}
+	if (luavm_call(sl->vm, 2, 2, d) < 0) {
+		lua_settop(L, top);
+		return -1;
+	}
+	int rc = 0;
+	if (lua_type(L, -2) == LUA_TSTRING) {
+		size_t len;
+		const char *html = lua_tolstring(L, -2, &len);
+		buf_add(out, html, len);
+	} else if (lua_isnil(L, -2) && lua_type(L, -1) == LUA_TSTRING) {
+		if (err)
+			buf_puts(err, lua_tostring(L, -1));
+		else
+			diag_error(d, where, where_line, 0, "shortcode '%s': %s", name,
+				   lua_tostring(L, -1));
+		rc = -1;
+	} else {
+		lua_pop(L, 1);
+		rc = diag_error(d, where, where_line, 0, "shortcode '%s' returned %s, not a string",
+				name, luaL_typename(L, -1));
+	}
+	lua_settop(L, top);
+	return rc;
+}
+
+int sitelua_shortcode_cb(void *ctx, const char *name, const char *const *keys,
+			 const char *const *values, size_t nargs, struct buf *html, struct buf *err)
+{
+	struct sitelua_shortcode_ctx *c = ctx;
+	size_t before = c->diags->len;
+	int rc = sitelua_shortcode(c->sl, c->page_index, name, keys, values, nargs, html, err,
+				   c->diags);
+	if (rc < 0 && !err->len && c->diags->len > before) {
+		const struct diag *e = &c->diags->items[before];
+		const char *nl = strchr(e->msg, '\n');
+		if (e->path[0] && e->line > 0)
+			buf_addf(err, "%s:%d: ", e->path, e->line);
+		else if (e->path[0])
+			buf_addf(err, "%s: ", e->path);
+		buf_add(err, e->msg, nl ? (size_t)(nl - e->msg) : strlen(e->msg));
+	}
+	return rc;
+}
