@@ -152,6 +152,10 @@ static int stage_cache(struct build *b, char build_key[CACHE_KEY_LEN + 1], struc
 				     "the cache beside %s is a symbolic link or not a folder: not used",
 				     opts->out_dir);
 	}
+	/* the repository, opened once: for the whole build's key and the site */
+	struct repo_opts ro = { opts->site.repo_path, opts->site.ref, opts->site.worktree, 0, 0, 32 };
+	if (repo_open(&b->repo, &ro, b->diags) < 0)
+		return -1;
 	if (b->cache) {
 		incr_base_key(b);
 		incr_whole_build_key(b, build_key);
@@ -169,6 +173,8 @@ static int stage_load(struct build *b, struct build_result *res)
 	struct site_options so = b->opts->site;
 	so.claim_first = statics_claim_first;
 	so.claim_ctx = b;
+	so.repo = b->repo;
+	b->repo = NULL; /* the site's now */
 	if (site_load(&b->site, &so, b->diags) < 0)
 		return -1;
 	image_stage_claim(&b->site); /* before plugins: they never take a copy's name */
@@ -336,6 +342,7 @@ static void stage_finish(struct build *b, const char *build_key, struct build_re
 
 static void build_release(struct build *b)
 {
+	repo_free(b->repo); /* when the build stopped before the site took it */
 	free(b->keys);
 	free(b->todo);
 	free(b->content);

@@ -55,6 +55,9 @@ struct build {
 	 * repo is set by whichever of build_run and assets_find_theme
 	 * comes first (site_load's claim callback runs before build_run
 	 * has the repository) */
+	/* the repository at the built ref, opened once by stage_cache and
+	 * handed to site_load (then site.repo; NULL here) */
+	struct repo *repo;
 	struct sitefiles files;
 	struct sitefile *theme_files; /* the theme's files, sorted by rel */
 	size_t ntheme_files;

@@ -132,19 +132,11 @@ void incr_whole_build_key(const struct build *b, char key[CACHE_KEY_LEN + 1])
 	key[0] = '\0';
 	if (o->site.worktree)
 		return;
-	struct repo *r = NULL;
-	struct diag_list ignored = DIAG_LIST_INIT; /* site_load reports them */
-	struct repo_opts ro = { o->site.repo_path, o->site.ref, false, 0, 0, 32 };
-	if (repo_open(&r, &ro, &ignored) == 0) {
-		struct buf k = BUF_INIT;
-		key_add_str(&k, b->base_key);
-		key_add_str(&k, repo_commit_id(r));
-		key_finish(&k, key);
-		buf_release(&k);
-	}
-	if (r)
-		repo_free(r);
-	diag_list_release(&ignored);
+	struct buf k = BUF_INIT;
+	key_add_str(&k, b->base_key);
+	key_add_str(&k, repo_commit_id(b->repo));
+	key_finish(&k, key);
+	buf_release(&k);
 }
 
 static bool same_folder(const char *dir, uint64_t id)

@@ -586,7 +586,9 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 	int ret = -1;
 
 	struct repo_opts ro = { opts->repo_path, opts->ref, opts->worktree, 0, 0, 32 };
-	if (repo_open(&s->repo, &ro, d) < 0)
+	s->repo = opts->repo;
+	s->opts.repo = NULL; /* ours now */
+	if (!s->repo && repo_open(&s->repo, &ro, d) < 0)
 		goto done;
 	int got = repo_read_path(s->repo, "site.yaml", &scratch, d);
 	if (got < 0)
@@ -597,11 +599,7 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 	if (config_check_keys(&s->config, opts->strict, d) && opts->strict)
 		goto done;
 	/* the size limit of site.yaml applies to content from here on */
-	repo_free(s->repo);
-	s->repo = NULL;
-	ro.max_file_size = s->config.max_file_size;
-	if (repo_open(&s->repo, &ro, d) < 0)
-		goto done;
+	repo_set_max_file_size(s->repo, s->config.max_file_size);
 	if (text_open(&s->text, s->config.timezone, d) < 0)
 		goto done;
 	s->tz_offset = text_tz_offset(s->text, opts->now);

@@ -41,6 +41,10 @@ struct site_options {
 	 * files). -1 stops the load. NULL: nothing to claim first. */
 	int (*claim_first)(void *ctx, struct site *s, struct diag_list *diags);
 	void *claim_ctx;
+	/* The repository already opened at repo_path and ref (the build opens
+	 * it once, for its key and the site); site_load takes it over, failing
+	 * or not. NULL: site_load opens it. */
+	struct repo *repo;
 };
 
 struct site {

@@ -202,6 +202,11 @@ done:
 	return n;
 }
 
+void repo_set_max_file_size(struct repo *r, size_t bytes)
+{
+	r->max_file_size = bytes ? bytes : DEFAULT_MAX_FILE_SIZE;
+}
+
 void repo_free(struct repo *r)
 {
 	if (!r)

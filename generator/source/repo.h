@@ -43,6 +43,10 @@ struct repo_file {
 int repo_open(struct repo **out, const struct repo_opts *opts, struct diag_list *diags);
 void repo_free(struct repo *r);
 
+/* The largest file read from here on (bytes; 0: the default): site.yaml
+ * sets it for the content, once the repository is open. */
+void repo_set_max_file_size(struct repo *r, size_t bytes);
+
 /* The commit built, as 40 hex digits ("" for --worktree). */
 const char *repo_commit_id(const struct repo *r);
 /* The commit's time (seconds since the epoch), 0 for --worktree. */
