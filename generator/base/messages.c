@@ -12,6 +12,27 @@
 #include <sys/types.h>
 
 static const struct msg_entry catalog[] = {
+	/* ---- urls: entries added by the urls work go right below ---- */
+	/* ---- end of urls ---- */
+
+	/* ---- lang: entries added by the lang work go right below ---- */
+	/* ---- end of lang ---- */
+
+	/* ---- incr: entries added by the incr work go right below ---- */
+	/* ---- end of incr ---- */
+
+	/* ---- scale: entries added by the scale work go right below ---- */
+	/* ---- end of scale ---- */
+
+	/* ---- writers: entries added by the writers work go right below ---- */
+	/* ---- end of writers ---- */
+
+	/* ---- centre: entries added by the centre work go right below ---- */
+	/* ---- end of centre ---- */
+
+	/* ---- readers: entries added by the readers work go right below ---- */
+	/* ---- end of readers ---- */
+
 	/* ---- Hugo's front matter formats, unknown keys (issue 12) ---- */
 	{ "TOML front matter: %s", "phần đầu TOML: %s" },
 	{ "TOML front matter: %.*s", "phần đầu TOML không đọc được: %.*s" },
