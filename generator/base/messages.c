@@ -41,6 +41,10 @@ static const struct msg_entry catalog[] = {
 	  "(scripts/editor-vendor.sh)",
 	  "chưa cài Decap CMS vào %s: chạy 'make editor' trong thư mục mã nguồn của Loa "
 	  "(scripts/editor-vendor.sh)" },
+	{ "Decap CMS is not installed in %s: /quan-tri/ has no editor (run 'make editor' in "
+	  "Loa's source folder)",
+	  "chưa cài Decap CMS vào %s: /quan-tri/ không có trình viết bài (chạy 'make editor' "
+	  "trong thư mục mã nguồn của Loa)" },
 	/* ---- end of writers ---- */
 
 	/* ---- centre: entries added by the centre work go right below ---- */

@@ -57,12 +57,22 @@ int editor_claim(struct build *b, struct site *s, struct diag_list *d)
 		return 0;
 	char *dir = decap_dir(b);
 	if (list_files(b, dir) < 0) {
-		diag_error(d, s->config.path, e->line, 0,
-			   "Decap CMS is not installed in %s: run 'make editor' in Loa's source "
-			   "folder (scripts/editor-vendor.sh)",
-			   dir);
-		free(dir);
-		return -1;
+		b->neditor_files = 0;
+		/* what publishes must have it; a check (writes nothing) does not
+		 * need it, and a preview of the work tree goes on without it */
+		if (!b->opts->dry_run && !b->opts->site.worktree) {
+			diag_error(d, s->config.path, e->line, 0,
+				   "Decap CMS is not installed in %s: run 'make editor' in Loa's "
+				   "source folder (scripts/editor-vendor.sh)",
+				   dir);
+			free(dir);
+			return -1;
+		}
+		if (!b->opts->dry_run)
+			diag_warning(d, s->config.path, e->line, 0,
+				     "Decap CMS is not installed in %s: /quan-tri/ has no editor "
+				     "(run 'make editor' in Loa's source folder)",
+				     dir);
 	}
 	free(dir);
 	static const char *const own[] = { "index.html", "config.yml" };

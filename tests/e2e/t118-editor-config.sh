@@ -169,4 +169,13 @@ commit "$R" "2023-03-04T12:00:00+07:00" "Trung tâm" "pgd@example.vn" "test"
 check "Decap missing: exit 2" [ $? -eq 2 ]
 check "Decap missing: site.yaml:$line says to run make editor" \
 	sh -c "grep -q 'site.yaml:$line:.*Decap CMS is not installed in .*make editor' '$TMP/log'"
+"$LOA" check --repo "$R" --now 2023-03-05 > "$TMP/log" 2>&1
+check "Decap missing: loa check (writes nothing) does not need it" [ $? -eq 0 ]
+check "Decap missing: loa check says nothing of it" lacks "$TMP/log" "Decap"
+git clone -q "$R" "$TMP/wt"
+"$LOA" build --repo "$TMP/wt" --worktree --out "$TMP/prev" --now 2023-03-05 > "$TMP/log" 2>&1
+check "Decap missing: a work-tree preview goes on (exit 0)" [ $? -eq 0 ]
+check "Decap missing: ... with a warning at site.yaml:$line" \
+	sh -c "grep -q 'site.yaml:$line:.*Decap CMS is not installed in .*/quan-tri/ has no editor' '$TMP/log'"
+check "Decap missing: ... and config.yml still made" [ -f "$TMP/prev/quan-tri/config.yml" ]
 finish
