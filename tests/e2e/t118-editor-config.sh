@@ -50,7 +50,8 @@ check "index.html loads nothing from another host" lacks "$Q/index.html" '//'
 check "index.html names config.yml" contains "$Q/index.html" 'href="config.yml" type="text/yaml" rel="cms-config-url"'
 check "the sitemap does not list /quan-tri/" lacks "$TMP/out/sitemap.xml" 'quan-tri'
 check "robots.txt disallows /quan-tri/" contains "$TMP/out/robots.txt" 'Disallow: /quan-tri/'
-check "the search index does not list /quan-tri/" sh -c "! grep -rl quan-tri '$TMP/out' --include='*.json' | grep -q ."
+check "the search index lists the articles" sh -c "grep -rlq '/tin-tuc/dong-thai/' '$TMP/out' --include='*.json'"
+check "the search index does not list /quan-tri/" sh -c "! grep -rlq quan-tri '$TMP/out' --include='*.json'"
 
 # config.yml, read as YAML: what Decap reads
 cat > "$TMP/check.py" <<'PY'
