@@ -48,7 +48,7 @@ DEPS_STAMP := build/.deps-ok
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all site test unit e2e asan install clean deps hdr-check cppcheck bench fuzz
+.PHONY: all site test unit e2e asan install clean deps hdr-check cppcheck bench fuzz editor
 
 all: $(BUILD)/loa loa
 
@@ -100,6 +100,12 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libloa.a
 
 unit: $(UNIT_BINS)
 
+# Decap CMS for sites with `editor:` in site.yaml (/quan-tri/): the npm
+# package pinned in editor/package-lock.json, installed once (npm ci), its
+# files checked against editor/decap.sha256 and copied to editor/decap/.
+editor:
+	@sh scripts/editor-vendor.sh
+
 # The sample site: content/ of this repository at HEAD (or the work tree
 # when the repository has no commit yet, e.g. in an unpacked tarball).
 site: all
@@ -107,6 +113,7 @@ site: all
 
 test: all unit
 	@sh scripts/install-deps.sh --test
+	@sh scripts/editor-vendor.sh
 	@$(MAKE) --no-print-directory BUILD=build/asan \
 	    SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    CFLAGS="-O1 -g" build/asan/loa $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
@@ -117,6 +124,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/loa $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 build/loa $(DESTDIR)$(PREFIX)/bin/loa
 	cp -R themes plugins $(DESTDIR)$(PREFIX)/share/loa/
+	if [ -f editor/decap/SHA256SUMS ]; then install -d $(DESTDIR)$(PREFIX)/share/loa/editor && cp -R editor/decap $(DESTDIR)$(PREFIX)/share/loa/editor/; fi
 	if [ -f docs/loa.1 ]; then install -m 644 docs/loa.1 $(DESTDIR)$(PREFIX)/share/man/man1/loa.1; fi
 
 # Every header compiles alone.

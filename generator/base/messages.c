@@ -25,6 +25,26 @@ static const struct msg_entry catalog[] = {
 	/* ---- end of scale ---- */
 
 	/* ---- writers: entries added by the writers work go right below ---- */
+	{ "'editor' must be a map (backend, repo, branch, base_url, ...)",
+	  "'editor' phải là một bảng (backend, repo, branch, base_url, ...)" },
+	{ "'editor' needs 'backend' (one of gitea, forgejo, gitlab, git-gateway, test, proxy)",
+	  "'editor' cần 'backend' (một trong gitea, forgejo, gitlab, git-gateway, test, proxy)" },
+	{ "unknown editor backend '%.40s' (did you mean '%s'?)",
+	  "không có kiểu kho '%.40s' cho trình viết bài (có phải là '%s'?)" },
+	{ "unknown editor backend '%.40s' (known: gitea, forgejo, gitlab, git-gateway, test, proxy)",
+	  "không có kiểu kho '%.40s' cho trình viết bài (các kiểu có: gitea, forgejo, gitlab, "
+	  "git-gateway, test, proxy)" },
+	{ "editor backend '%s' needs 'repo' as owner/name",
+	  "trình viết bài với kho '%s' cần 'repo' dạng chủ/tên-kho" },
+	{ "'editor.%s' must be an http(s) URL", "'editor.%s' phải là một URL http(s)" },
+	{ "Decap CMS is not installed in %s: run 'make editor' in Loa's source folder "
+	  "(scripts/editor-vendor.sh)",
+	  "chưa cài Decap CMS vào %s: chạy 'make editor' trong thư mục mã nguồn của Loa "
+	  "(scripts/editor-vendor.sh)" },
+	{ "Decap CMS is not installed in %s: /quan-tri/ has no editor (run 'make editor' in "
+	  "Loa's source folder)",
+	  "chưa cài Decap CMS vào %s: /quan-tri/ không có trình viết bài (chạy 'make editor' "
+	  "trong thư mục mã nguồn của Loa)" },
 	/* ---- end of writers ---- */
 
 	/* ---- centre: entries added by the centre work go right below ---- */

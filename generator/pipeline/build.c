@@ -282,6 +282,7 @@ static int stage_copy(struct build *b)
 {
 	statics_copy_bundle_files(b);
 	statics_copy(b);
+	editor_write(b);
 	sitemap_write(b);
 	stage_done(b, "copy+sitemap");
 	/* all or nothing: a file that could not be written stops the build */
@@ -358,6 +359,7 @@ static void build_release(struct build *b)
 		luavm_close(b->vm);
 	buf_release(&b->own_key);
 	free(b->statics);
+	free(b->editor_files);
 	arena_release(&b->arena);
 	site_release(&b->site);
 }

@@ -7,6 +7,7 @@
  *   statics.c     static and bundle files: claimed, then copied as they are
  *   assets.c      the theme, its i18n and the plugins, read via sitefiles
  *   sitemap.c     sitemap.xml and robots.txt
+ *   editor.c      the browser editor (Decap CMS) at /quan-tri/
  *   manifest.c    the review manifest (loa review)
  * A job is a content page (index < ncontent) or a plugin's extra output
  * (index - ncontent into sitelua_extra). */
@@ -82,6 +83,8 @@ struct build {
 	char base_key[CACHE_KEY_LEN + 1]; /* incr_base_key */
 	char published[CACHE_KEY_LEN + 1]; /* fingerprint of the site as committed */
 	struct image_stage *images; /* bundle images: facts for <img>, published by the stage */
+	const char **editor_files; /* Decap CMS's files published at /quan-tri/ (editor.c) */
+	size_t neditor_files;
 	/* LOA_TIMINGS */
 	bool timings;      /* set: stage times on stderr */
 	struct timespec stage_start; /* start of the current stage */
@@ -126,6 +129,10 @@ int assets_find_theme(struct build *b);
 int assets_open_theme(struct build *b);
 int assets_load_i18n(struct build *b, const struct value **out);
 int assets_load_plugins(struct build *b);
+
+/* editor.c: the browser editor at /quan-tri/ when site.yaml has editor: */
+int editor_claim(struct build *b, struct site *s, struct diag_list *d);
+void editor_write(struct build *b);
 
 /* sitemap.c */
 void sitemap_write(struct build *b);

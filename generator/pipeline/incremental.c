@@ -7,6 +7,7 @@
 #include "base/diag.h"
 #include "base/status.h"
 #include "base/strmap.h"
+#include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "incr/keys.h"
 #include "pipeline/publish.h"
@@ -120,6 +121,12 @@ void incr_base_key(struct build *b)
 		keys_tree(k, installed);
 		free(installed);
 	}
+	/* the browser editor's files, by the list of their hashes (editor.c) */
+	char *sums = xasprintf("%s/editor/decap/SHA256SUMS", o->data_dir);
+	struct buf sb = BUF_INIT;
+	key_add_str(k, sys_read_file(sums, 64 * 1024, true, &sb) == 0 && sb.len ? sb.ptr : "absent");
+	buf_release(&sb);
+	free(sums);
 	key_finish(k, b->base_key);
 	buf_release(k);
 }

@@ -4,6 +4,7 @@
 #include "content/dates.h"
 #include "pipeline/publish.h"
 #include "plugin/sitelua.h"
+#include "site/decap.h"
 
 #include <string.h>
 
@@ -46,7 +47,11 @@ void sitemap_write(struct build *b)
 	if (!b->opts->dry_run && outdir_write(b->out, "sitemap.xml", x.ptr, x.len, b->diags) == 0)
 		b->files_written++;
 	buf_reset(&x);
-	buf_puts(&x, "User-agent: *\nAllow: /\nSitemap: ");
+	buf_puts(&x, "User-agent: *\nAllow: /\n");
+	/* the browser editor (editor.c) is for writers, not for readers */
+	if (b->site.config.editor)
+		buf_addf(&x, "Disallow: %s/%s/\n", b->site.config.base_path, DECAP_DIR);
+	buf_puts(&x, "Sitemap: ");
 	add_abs_url(&x, base, "/sitemap.xml");
 	buf_putc(&x, '\n');
 	manifest_add_bytes(b, "robots.txt", x.ptr, x.len);

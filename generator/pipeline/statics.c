@@ -90,6 +90,8 @@ int statics_claim_first(void *ctx, struct site *s, struct diag_list *d)
 		claims_take(&s->claims, CLAIM_BUILD, own_files[i], url, "loa", NULL);
 		free(url);
 	}
+	if (editor_claim(b, s, d) < 0)
+		return -1;
 	if (assets_find_theme(b) < 0)
 		return -1;
 	struct strmap seen = STRMAP_INIT;

@@ -5,6 +5,7 @@
 #include "base/value.h"
 #include "content/frontmatter.h"
 #include "content/schema.h"
+#include "base/suggest.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -180,6 +181,83 @@ static int load_schools(struct site_config *c, struct arena *a, const struct val
 	return err;
 }
 
+/* editor: {backend, repo, ...}. Unlike other maps, an unknown key here is
+ * an error: a misspelt key would publish an editor that cannot log in. */
+static int load_editor(struct site_config *c, struct arena *a, const struct value *root,
+		       const struct value *v, struct diag_list *d)
+{
+	/* messages about the whole map name the line of `editor:` itself */
+	const struct value *key = v;
+	for (size_t i = 0; root->kind == VALUE_MAP && i < root->n; i++)
+		if (root->items[2 * i + 1] == v)
+			key = root->items[2 * i];
+	static const char *const keys[] = { "backend", "repo", "branch", "base_url", "api_root",
+					    "app_id", "proxy_url", "workflow" };
+	static const char *const backends[] = { "gitea", "forgejo", "gitlab", "git-gateway",
+						"test", "proxy" };
+	if (v->kind != VALUE_MAP)
+		return diag_error(d, c->path, key->line, key->col,
+				  "'editor' must be a map (backend, repo, branch, base_url, ...)");
+	struct key_check kc = { c->path, true, d, 0 };
+	schema_check_map_keys(&kc, v, "editor", keys, sizeof(keys) / sizeof(*keys), NULL, 0);
+	struct editor_config *e = arena_zalloc(a, sizeof(*e));
+	e->branch = "main";
+	e->line = key->line;
+	int err = kc.unknown ? -1 : 0;
+	err |= get_string(c, v, "backend", &e->backend, d);
+	err |= get_string(c, v, "repo", &e->repo, d);
+	err |= get_string(c, v, "branch", &e->branch, d);
+	err |= get_string(c, v, "base_url", &e->base_url, d);
+	err |= get_string(c, v, "api_root", &e->api_root, d);
+	err |= get_string(c, v, "app_id", &e->app_id, d);
+	err |= get_string(c, v, "proxy_url", &e->proxy_url, d);
+	const struct value *b = value_get(v, "backend");
+	if (!err && !e->backend)
+		return diag_error(d, c->path, key->line, key->col,
+				  "'editor' needs 'backend' (one of gitea, forgejo, gitlab, "
+				  "git-gateway, test, proxy)");
+	bool known = false;
+	for (size_t i = 0; !err && i < sizeof(backends) / sizeof(*backends); i++)
+		known |= strcmp(e->backend, backends[i]) == 0;
+	if (!err && !known) {
+		const char *s = suggest_closest(e->backend, backends,
+						sizeof(backends) / sizeof(*backends));
+		if (s)
+			return diag_error(d, c->path, b->line, b->col,
+					  "unknown editor backend '%.40s' (did you mean '%s'?)",
+					  e->backend, s);
+		return diag_error(d, c->path, b->line, b->col,
+				  "unknown editor backend '%.40s' (known: gitea, forgejo, gitlab, "
+				  "git-gateway, test, proxy)",
+				  e->backend);
+	}
+	if (err)
+		return -1;
+	bool hosted = !strcmp(e->backend, "gitea") || !strcmp(e->backend, "forgejo") ||
+		      !strcmp(e->backend, "gitlab");
+	if (hosted && (!e->repo || !strchr(e->repo, '/'))) {
+		const struct value *r = value_get(v, "repo");
+		return diag_error(d, c->path, r ? r->line : key->line, r ? r->col : key->col,
+				  "editor backend '%s' needs 'repo' as owner/name", e->backend);
+	}
+	/* a branch and a merge request per article where the host has them */
+	e->workflow = !strcmp(e->backend, "forgejo") || !strcmp(e->backend, "gitlab") ||
+		      !strcmp(e->backend, "git-gateway");
+	err |= get_bool(c, v, "workflow", &e->workflow, d);
+	static const char *const urls[] = { "base_url", "api_root", "proxy_url" };
+	const char *const vals[] = { e->base_url, e->api_root, e->proxy_url };
+	for (size_t i = 0; i < 3; i++)
+		if (vals[i] && (strncmp(vals[i], "http://", 7) && strncmp(vals[i], "https://", 8))) {
+			const struct value *u = value_get(v, urls[i]);
+			err |= diag_error(d, c->path, u->line, u->col,
+					  "'editor.%s' must be an http(s) URL", urls[i]);
+		}
+	if (err)
+		return -1;
+	c->editor = e;
+	return 0;
+}
+
 /* "https://host/sub/" → "/sub"; "https://host/" and "/" → "". */
 static const char *base_path_of(struct arena *a, const char *url)
 {
@@ -277,6 +355,8 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 	}
 	if ((v = value_get(root, "schools")) && !value_is_null(v))
 		err |= load_schools(c, a, v, d);
+	if ((v = value_get(root, "editor")) && !value_is_null(v))
+		err |= load_editor(c, a, root, v, d);
 	if (strcmp(c->base_url, "/") != 0 && !schema_url_is_safe(c->base_url)) {
 		v = value_get(root, "base_url");
 		err |= diag_error(d, path, v ? v->line : 0, v ? v->col : 0,
@@ -294,7 +374,8 @@ size_t config_check_keys(const struct site_config *c, bool strict, struct diag_l
 	static const char *const top[] = { "title", "description", "base_url", "language",
 					   "timezone", "theme", "content", "permalinks",
 					   "page_size", "outreach", "markdown", "limits",
-					   "plugins", "schools", "menu", "params" };
+					   "plugins", "schools", "menu", "params",
+					   "editor" };
 	/* Hugo's names config_load reads as Loa's */
 	static const char *const hugo[] = { "baseURL", "paginate", "languageCode", "timeZone" };
 	static const char *const content[] = { "dir" };

@@ -20,6 +20,20 @@ struct school_access {
 	size_t nemails;
 };
 
+/* editor: in site.yaml — the browser editor (Decap CMS) published at
+ * /quan-tri/ (site/decap.c); absent: no editor. */
+struct editor_config {
+	const char *backend;   /* gitea, forgejo, gitlab, git-gateway, test, proxy */
+	const char *repo;      /* "owner/name" (gitea, forgejo, gitlab) */
+	const char *branch;    /* "main" */
+	const char *base_url;  /* the git host's address (login) */
+	const char *api_root;  /* its API, when not base_url's usual one */
+	const char *app_id;    /* the OAuth application's id */
+	const char *proxy_url; /* proxy: decap-server's API */
+	bool workflow;         /* a branch and a merge request per article */
+	int line;              /* of `editor:` in site.yaml */
+};
+
 struct site_config {
 	const char *path;        /* "site.yaml" */
 	const struct value *root; /* the whole document, for templates */
@@ -43,6 +57,7 @@ struct site_config {
 	double max_removed;            /* limits.max_removed: share of published pages a build may remove (0.2) */
 	struct school_access *schools;
 	size_t nschools;
+	const struct editor_config *editor; /* NULL: no browser editor */
 };
 
 /* Parses src (site.yaml's bytes; may be NULL/empty when the file is

@@ -6,6 +6,8 @@
 #include "base/value.h"
 #include "content/frontmatter.h"
 #include "content/schema.h"
+#include "content/schema_fields.h"
+#include "base/buf.h"
 #include "harness.h"
 #include "content/page.h"
 
@@ -572,6 +574,50 @@ TEST(test_unknown_keys)
 	fixture_release(&f);
 }
 
+/* schema_fields (the browser editor's fields) names only keys the schema
+ * reads: a page with every one of them, and every key of its list items,
+ * has no unknown key; news needs title and date, as schema_apply does */
+static void test_fields_table(void)
+{
+	static const struct yaml_limits limits = YAML_LIMITS_DEFAULT;
+	static const enum page_kind kinds[] = { PAGE_NEWS, PAGE_SCHOOL, PAGE_PLAN, PAGE_PAGE };
+	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++) {
+		size_t n = 0;
+		const struct schema_field *fs = schema_fields(kinds[k], &n);
+		CHECK(fs && n > 3);
+		struct buf src = BUF_INIT;
+		buf_puts(&src, "---\n");
+		for (size_t i = 0; i < n; i++) {
+			if (fs[i].type != SCHEMA_LIST) {
+				buf_addf(&src, "%s: x\n", fs[i].key);
+				continue;
+			}
+			buf_addf(&src, "%s:\n", fs[i].key);
+			for (size_t j = 0; j < fs[i].nitems; j++)
+				buf_addf(&src, "  %s %s: x\n", j ? " " : "-", fs[i].items[j].key);
+		}
+		buf_puts(&src, "---\n");
+		struct frontmatter fm;
+		memset(&f.p, 0, sizeof(f.p));
+		f.p.kind = kinds[k];
+		f.p.path = "content/x.md";
+		CHECK_INT_EQ(frontmatter_parse(&fm, &f.a, f.p.path, src.ptr, src.len, &limits, &f.d), 0);
+		CHECK_INT_EQ(schema_check_keys(&f.p, fm.root, true, &f.d), 0);
+		CHECK_INT_EQ(f.d.errors, 0);
+		buf_release(&src);
+		fixture_reset(&f);
+		CHECK_STR_EQ(fs[0].key, "title");
+		CHECK(fs[0].required && fs[0].editable);
+	}
+	size_t n = 0;
+	const struct schema_field *news = schema_fields(PAGE_NEWS, &n);
+	CHECK_STR_EQ(news[1].key, "date");
+	CHECK(news[1].required);
+	CHECK(schema_fields(PAGE_SECTION, &n) == NULL && n == 0);
+	fixture_release(&f);
+}
+
 int main(void)
 {
 	RUN(test_news_valid);
@@ -588,5 +634,6 @@ int main(void)
 	RUN(test_toml_and_json_typed);
 	RUN(test_suggest);
 	RUN(test_unknown_keys);
+	RUN(test_fields_table);
 	return harness_report();
 }

@@ -1,0 +1,104 @@
+/* schema_fields — SPEC's front matter of each kind, as a table. */
+#include "content/schema_fields.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define TEXT(k) { k, SCHEMA_TEXT, false, true, NULL, NULL, 0 }
+#define HIDDEN(k, t) { k, t, false, false, NULL, NULL, 0 }
+
+static const char *const categories[] = { "activity", "policy", "practice", NULL };
+
+static const struct schema_field model_fields[] = {
+	{ "title", SCHEMA_TEXT, true, true, NULL, NULL, 0 },
+	TEXT("year"),
+	TEXT("level"),
+};
+
+/* due: a date, or a month ("6/2023"): text in the editor */
+static const struct schema_field activity_fields[] = {
+	TEXT("id"),
+	{ "name", SCHEMA_TEXT, true, true, NULL, NULL, 0 },
+	TEXT("lead"),
+	TEXT("partners"),
+	TEXT("due"),
+	TEXT("product"),
+};
+
+/* the fields every kind has, after its own (hidden from writers: what the
+ * centre sets, or what Loa works out by itself) */
+#define COMMON_TAIL                                                                      \
+	HIDDEN("slug", SCHEMA_TEXT), HIDDEN("draft", SCHEMA_BOOL),                         \
+		HIDDEN("lastmod", SCHEMA_DATE), HIDDEN("weight", SCHEMA_INT),              \
+		HIDDEN("layout", SCHEMA_TEXT)
+
+static const struct schema_field news_fields[] = {
+	{ "title", SCHEMA_TEXT, true, true, NULL, NULL, 0 },
+	{ "date", SCHEMA_DATE, true, true, NULL, NULL, 0 },
+	{ "category", SCHEMA_CHOICE, false, true, categories, NULL, 0 },
+	{ "tags", SCHEMA_TAGS, false, true, NULL, NULL, 0 },
+	{ "summary", SCHEMA_LONG_TEXT, false, true, NULL, NULL, 0 },
+	TEXT("author"),
+	{ "image", SCHEMA_IMAGE, false, true, NULL, NULL, 0 },
+	COMMON_TAIL,
+};
+
+static const struct schema_field school_fields[] = {
+	{ "title", SCHEMA_TEXT, true, true, NULL, NULL, 0 },
+	{ "summary", SCHEMA_LONG_TEXT, false, true, NULL, NULL, 0 },
+	TEXT("address"),
+	TEXT("district"),
+	TEXT("province"),
+	TEXT("phone"),
+	TEXT("email"),
+	{ "website", SCHEMA_URL, false, true, NULL, NULL, 0 },
+	{ "models", SCHEMA_LIST, false, true, NULL, model_fields, COUNT(model_fields) },
+	{ "image", SCHEMA_IMAGE, false, true, NULL, NULL, 0 },
+	{ "tags", SCHEMA_TAGS, false, true, NULL, NULL, 0 },
+	HIDDEN("date", SCHEMA_DATE),
+	COMMON_TAIL,
+};
+
+static const struct schema_field plan_fields[] = {
+	{ "title", SCHEMA_TEXT, true, true, NULL, NULL, 0 },
+	TEXT("number"),
+	{ "issued", SCHEMA_DATE, false, true, NULL, NULL, 0 },
+	TEXT("issuer"),
+	TEXT("signer"),
+	{ "tags", SCHEMA_TAGS, false, true, NULL, NULL, 0 },
+	{ "summary", SCHEMA_LONG_TEXT, false, true, NULL, NULL, 0 },
+	{ "activities", SCHEMA_LIST, false, true, NULL, activity_fields, COUNT(activity_fields) },
+	HIDDEN("date", SCHEMA_DATE),
+	HIDDEN("image", SCHEMA_IMAGE),
+	COMMON_TAIL,
+};
+
+static const struct schema_field page_fields[] = {
+	{ "title", SCHEMA_TEXT, true, true, NULL, NULL, 0 },
+	{ "summary", SCHEMA_LONG_TEXT, false, true, NULL, NULL, 0 },
+	{ "tags", SCHEMA_TAGS, false, true, NULL, NULL, 0 },
+	HIDDEN("date", SCHEMA_DATE),
+	HIDDEN("image", SCHEMA_IMAGE),
+	COMMON_TAIL,
+};
+
+const struct schema_field *schema_fields(enum page_kind kind, size_t *n)
+{
+	switch (kind) {
+	case PAGE_NEWS:
+		*n = COUNT(news_fields);
+		return news_fields;
+	case PAGE_SCHOOL:
+		*n = COUNT(school_fields);
+		return school_fields;
+	case PAGE_PLAN:
+		*n = COUNT(plan_fields);
+		return plan_fields;
+	case PAGE_PAGE:
+		*n = COUNT(page_fields);
+		return page_fields;
+	case PAGE_SECTION:
+	case PAGE_HOME:
+		break;
+	}
+	*n = 0;
+	return NULL;
+}
