@@ -6,6 +6,8 @@
 #ifndef LOA_SERVE_INTERNAL_H
 #define LOA_SERVE_INTERNAL_H
 
+#include "base/messages.h"
+
 #include <microhttpd.h>
 
 #include <pthread.h>
@@ -58,6 +60,7 @@ struct serve {
 	const char *site_dir;
 	bool loopback;
 	const char *bind_host; /* numeric, as bound */
+	enum msg_lang lang;    /* of the terminal, the banner and the error pages */
 };
 
 /* ---- http.c ---- */

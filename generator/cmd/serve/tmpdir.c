@@ -129,7 +129,7 @@ char *tmpdir_create(struct diag_list *diags)
 				   proc_start(getpid()));
 	if (!mkdtemp(tmp_root)) {
 		diag_error(diags, "", 0, 0,
-			   "không tạo được thư mục tạm (cannot make a temporary folder) %s: %s",
+			   "cannot make a temporary folder %s: %s",
 			   tmp_root, strerror(errno));
 		free(tmp_root);
 		return NULL;
