@@ -160,6 +160,30 @@ static const struct msg_entry catalog[] = {
 	{ "cannot make a temporary folder %s: %s", "không tạo được thư mục tạm %s: %s" },
 	{ "too many folders to watch: some changes will be missed",
 	  "quá nhiều thư mục để theo dõi, một số thay đổi sẽ không được thấy" },
+	/* front matter mistakes in plain words (content/syntaxhint.c) */
+	{ "a colon (': ') inside a value needs quotes around the whole value: write %s",
+	  "giá trị có dấu hai chấm (': ') thì phải đặt cả giá trị trong dấu ngoặc kép, hãy viết: %s" },
+	{ "a colon (': ') inside a value needs quotes around the whole value",
+	  "giá trị có dấu hai chấm (': ') thì phải đặt cả giá trị trong dấu ngoặc kép" },
+	{ "a Tab is used to indent here: YAML indents with spaces only (replace the Tab with spaces)",
+	  "dòng này thụt lề bằng phím Tab: phần đầu chỉ được thụt lề bằng dấu cách (hãy thay Tab "
+	  "bằng dấu cách)" },
+	{ "the quote opened here is never closed: write %s",
+	  "dấu ngoặc mở ở đây chưa được đóng, hãy viết: %s" },
+	{ "the quote opened here is never closed", "dấu ngoặc mở ở đây chưa được đóng" },
+	{ "the quote opened on this line is never closed: write %s",
+	  "dấu ngoặc mở trên dòng này chưa được đóng, hãy viết: %s" },
+	{ "the quote opened on this line is never closed", "dấu ngoặc mở trên dòng này chưa được đóng" },
+	{ "text needs double quotes in TOML: write %s",
+	  "trong TOML, chữ phải đặt trong dấu ngoặc kép, hãy viết: %s" },
+	{ "'#' starts a comment, so '%.80s' ends before it; if the '#' is part of the text, write %s",
+	  "dấu '#' bắt đầu một ghi chú nên '%.80s' bị cắt trước nó; nếu '#' là một phần của "
+	  "nội dung, hãy viết: %s" },
+	{ "'#' starts a comment, so '%.80s' is empty; if the '#' is part of the text, write %s",
+	  "dấu '#' bắt đầu một ghi chú nên '%.80s' bị bỏ trống; nếu '#' là một phần của nội dung, "
+	  "hãy viết: %s" },
+	{ "front matter has no closing '%s' line: add a line '%s' before line %d",
+	  "phần đầu (front matter) thiếu dòng '%s' đóng: hãy thêm một dòng '%s' trước dòng %d" },
 	/* ---- end of lang ---- */
 
 	/* ---- incr: entries added by the incr work go right below ---- */
