@@ -158,6 +158,8 @@ static const struct msg_entry catalog[] = {
 	{ "cannot listen: %s", "không mở được cổng: %s" },
 	{ "cannot start the HTTP server", "không khởi động được máy chủ HTTP" },
 	{ "cannot make a temporary folder %s: %s", "không tạo được thư mục tạm %s: %s" },
+	{ "loa serve: removed the temporary folder of a server that was stopped: %s/%s\n",
+	  "loa serve: đã xoá thư mục tạm của một lần chạy bị dừng: %s/%s\n" },
 	{ "too many folders to watch: some changes will be missed",
 	  "quá nhiều thư mục để theo dõi, một số thay đổi sẽ không được thấy" },
 	/* front matter mistakes in plain words (content/syntaxhint.c) */

@@ -279,7 +279,7 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 	s.bind_host = num_host;
 	s.lang = o->lang;
 
-	char *tmp_root = tmpdir_create(diags);
+	char *tmp_root = tmpdir_create(s.lang, diags);
 	if (!tmp_root) {
 		close(lfd);
 		return LOA_EXIT_NOTHING;

@@ -126,8 +126,8 @@ void helper_stop(struct helper *h);
 /* ---- tmpdir.c ---- */
 
 /* Removes the folders that killed servers left in TMPDIR, then makes
- * this server's; returns its path (the caller frees it), NULL with the
+ * this server's (the sweep said in lang); returns its path (the caller frees it), NULL with the
  * reason in diags. */
-char *tmpdir_create(struct diag_list *diags);
+char *tmpdir_create(enum msg_lang lang, struct diag_list *diags);
 
 #endif
