@@ -118,6 +118,9 @@ install: all
 	install -m 755 build/loa $(DESTDIR)$(PREFIX)/bin/loa
 	cp -R themes plugins $(DESTDIR)$(PREFIX)/share/loa/
 	if [ -f docs/loa.1 ]; then install -m 644 docs/loa.1 $(DESTDIR)$(PREFIX)/share/man/man1/loa.1; fi
+	# the Vietnamese page where man looks for a vi locale (man -L vi loa)
+	if [ -f docs/loa.vi.1 ]; then install -d $(DESTDIR)$(PREFIX)/share/man/vi/man1 && \
+	    install -m 644 docs/loa.vi.1 $(DESTDIR)$(PREFIX)/share/man/vi/man1/loa.1; fi
 
 # Every header compiles alone.
 hdr-check: $(DEPS_STAMP)

@@ -119,4 +119,35 @@ C
 python3 "$TMP/copy/scripts/check-messages.py" "$TMP/copy" > "$TMP/chk" 2>&1
 check "check-messages fails on a msg_fprintf without an entry" [ $? -eq 1 ]
 check "check-messages names the missing entry" grep -q "no Vietnamese entry for 'loa: a message nobody translated" "$TMP/chk"
+# ---- the Vietnamese man page -----------------------------------------------
+"$LOA" --help --lang en > "$TMP/help"
+grep -o -- '--[a-z][a-z-]*' "$TMP/help" | sort -u > "$TMP/options"
+missing=""
+for o in $(cat "$TMP/options"); do
+	man_o=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
+	grep -q -- "$man_o" "$ROOT/docs/loa.vi.1" || missing="$missing $o"
+done
+[ -z "$missing" ] || echo "options missing from docs/loa.vi.1:$missing"
+check "every option of loa --help is in loa.vi.1" [ -z "$missing" ]
+missing=""
+for c in build check review serve new; do
+	grep -q "^\.B loa $c" "$ROOT/docs/loa.vi.1" || missing="$missing $c"
+done
+check "every command is in loa.vi.1" [ -z "$missing" ]
+check "loa.vi.1 is in Vietnamese" grep -q "^\.SH TÙY CHỌN" "$ROOT/docs/loa.vi.1"
+if command -v groff > /dev/null; then
+	# -k: the page is UTF-8 (its first line says so, for man's preconv)
+	groff -k -man -Tutf8 -ww -z "$ROOT/docs/loa.vi.1" > "$TMP/groff.err" 2>&1
+	cat "$TMP/groff.err"
+	check "loa.vi.1 renders without warnings" [ ! -s "$TMP/groff.err" ]
+fi
+make -s -C "$ROOT" install PREFIX="$TMP/prefix" > "$TMP/install.log" 2>&1
+check "make install installs the Vietnamese man page beside the English one" \
+	cmp -s "$ROOT/docs/loa.vi.1" "$TMP/prefix/share/man/vi/man1/loa.1"
+check "make install still installs the English man page" \
+	cmp -s "$ROOT/docs/loa.1" "$TMP/prefix/share/man/man1/loa.1"
+if command -v man > /dev/null; then
+	LC_ALL=C.UTF-8 MANPATH="$TMP/prefix/share/man" man -L vi loa 2> /dev/null | grep -q "TÙY CHỌN"
+	check "man -L vi loa shows the Vietnamese page" [ $? -eq 0 ]
+fi
 finish
