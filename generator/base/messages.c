@@ -5,6 +5,7 @@
 #include "base/messages.h"
 #include "base/buf.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -759,8 +760,93 @@ int msg_same_conversions(const char *a, const char *b)
 	}
 }
 
-void msg_vformat(struct buf *out, const char *fmt, va_list ap, enum msg_lang lang)
+/* The spec rewritten for one buf_addf call with the value as it was read:
+ * the stars become the numbers taken from the arguments (a negative width
+ * is the '-' flag, a negative precision none, as printf says), the length
+ * becomes length (that of intmax_t, uintmax_t, long double or none). */
+static void rewrite_spec(struct buf *b, const struct spec *s, int width, int prec,
+			 const char *length)
 {
+	const char *p = s->start + 1;
+	size_t flags = strspn(p, "-+ #0");
+	buf_putc(b, '%');
+	buf_add(b, p, flags);
+	p += flags;
+	if (s->star_width) {
+		if (width < 0) {
+			buf_putc(b, '-');
+			width = width == INT_MIN ? INT_MAX : -width;
+		}
+		buf_addf(b, "%d", width);
+		p++;
+	} else {
+		size_t digits = strspn(p, "0123456789");
+		buf_add(b, p, digits);
+		p += digits;
+	}
+	if (*p == '.') {
+		p++;
+		if (s->star_prec) {
+			if (prec >= 0)
+				buf_addf(b, ".%d", prec);
+			p++;
+		} else {
+			size_t digits = strspn(p, "0123456789");
+			buf_putc(b, '.');
+			buf_add(b, p, digits);
+		}
+	}
+	buf_puts(b, length);
+	buf_putc(b, s->conv);
+}
+
+/* Integer arguments, read by their length ("", hh, h, l, ll, z, j, t)
+ * and widened. */
+static intmax_t arg_signed(va_list *ap, const char *ln)
+{
+	switch (ln[0]) {
+	case 'h':
+		return ln[1] ? (signed char)va_arg(*ap, int) : (short)va_arg(*ap, int);
+	case 'l':
+		return ln[1] ? va_arg(*ap, long long) : va_arg(*ap, long);
+	case 'z':
+		return va_arg(*ap, ssize_t);
+	case 'j':
+		return va_arg(*ap, intmax_t);
+	case 't':
+		return va_arg(*ap, ptrdiff_t);
+	default:
+		return va_arg(*ap, int);
+	}
+}
+
+static uintmax_t arg_unsigned(va_list *ap, const char *ln)
+{
+	switch (ln[0]) {
+	case 'h':
+		return ln[1] ? (unsigned char)va_arg(*ap, unsigned) : (unsigned short)va_arg(*ap, unsigned);
+	case 'l':
+		return ln[1] ? va_arg(*ap, unsigned long long) : va_arg(*ap, unsigned long);
+	case 'z':
+		return va_arg(*ap, size_t);
+	case 'j':
+		return va_arg(*ap, uintmax_t);
+	case 't':
+		return (uintmax_t)va_arg(*ap, ptrdiff_t);
+	default:
+		return va_arg(*ap, unsigned);
+	}
+}
+
+/* Each conversion reads its argument by type, then prints it through a
+ * spec rewritten to that type (rewrite_spec), so that one buf_addf per
+ * type covers every flag, width and precision; a %s argument can then be
+ * swapped for its translation. (A va_list cannot be handed to vsnprintf
+ * piece by piece: it is indeterminate after the call.) */
+void msg_vformat(struct buf *out, const char *fmt, va_list ap_in, enum msg_lang lang)
+{
+	va_list ap;
+	va_copy(ap, ap_in);
 	const char *p = fmt;
 	while (*p) {
 		const char *pct = strchr(p, '%');
@@ -781,92 +867,65 @@ void msg_vformat(struct buf *out, const char *fmt, va_list ap, enum msg_lang lan
 			buf_putc(out, '%');
 			continue;
 		}
-		char spec[32];
-		if (s.len >= sizeof(spec)) {
-			buf_add(out, s.start, s.len);
-			continue;
-		}
-		memcpy(spec, s.start, s.len);
-		spec[s.len] = '\0';
 		int width = s.star_width ? va_arg(ap, int) : 0;
 		int prec = s.star_prec ? va_arg(ap, int) : 0;
-		/* the stars are passed on as they came */
-#define EMIT(value)                                                                  \
-	do {                                                                         \
-		if (s.star_width && s.star_prec)                                     \
-			buf_addf(out, spec, width, prec, value);                     \
-		else if (s.star_width)                                               \
-			buf_addf(out, spec, width, value);                           \
-		else if (s.star_prec)                                                \
-			buf_addf(out, spec, prec, value);                            \
-		else                                                                 \
-			buf_addf(out, spec, value);                                  \
-	} while (0)
-		const char *ln = s.length;
+		struct buf spec = BUF_INIT;
 		switch (s.conv) {
 		case 'd':
-		case 'i':
-		case 'c':
-			if (!strcmp(ln, "l"))
-				EMIT(va_arg(ap, long));
-			else if (!strcmp(ln, "ll"))
-				EMIT(va_arg(ap, long long));
-			else if (!strcmp(ln, "z"))
-				EMIT(va_arg(ap, ssize_t));
-			else if (!strcmp(ln, "j"))
-				EMIT(va_arg(ap, intmax_t));
-			else if (!strcmp(ln, "t"))
-				EMIT(va_arg(ap, ptrdiff_t));
-			else
-				EMIT(va_arg(ap, int));
+		case 'i': {
+			intmax_t v = arg_signed(&ap, s.length);
+			rewrite_spec(&spec, &s, width, prec, "j");
+			buf_addf(out, spec.ptr, v);
 			break;
+		}
 		case 'o':
 		case 'u':
 		case 'x':
-		case 'X':
-			if (!strcmp(ln, "l"))
-				EMIT(va_arg(ap, unsigned long));
-			else if (!strcmp(ln, "ll"))
-				EMIT(va_arg(ap, unsigned long long));
-			else if (!strcmp(ln, "z"))
-				EMIT(va_arg(ap, size_t));
-			else if (!strcmp(ln, "j"))
-				EMIT(va_arg(ap, uintmax_t));
-			else if (!strcmp(ln, "t"))
-				EMIT(va_arg(ap, ptrdiff_t));
-			else
-				EMIT(va_arg(ap, unsigned));
+		case 'X': {
+			uintmax_t v = arg_unsigned(&ap, s.length);
+			rewrite_spec(&spec, &s, width, prec, "j");
+			buf_addf(out, spec.ptr, v);
+			break;
+		}
+		case 'c':
+			rewrite_spec(&spec, &s, width, prec, "");
+			buf_addf(out, spec.ptr, va_arg(ap, int));
 			break;
 		case 'e':
 		case 'E':
 		case 'f':
 		case 'g':
 		case 'G':
-			if (!strcmp(ln, "L"))
-				EMIT(va_arg(ap, long double));
-			else
-				EMIT(va_arg(ap, double));
+			if (!strcmp(s.length, "L")) {
+				long double v = va_arg(ap, long double);
+				rewrite_spec(&spec, &s, width, prec, "L");
+				buf_addf(out, spec.ptr, v);
+			} else {
+				double v = va_arg(ap, double);
+				rewrite_spec(&spec, &s, width, prec, "");
+				buf_addf(out, spec.ptr, v);
+			}
 			break;
 		case 'p':
-			EMIT(va_arg(ap, void *));
+			rewrite_spec(&spec, &s, width, prec, "");
+			buf_addf(out, spec.ptr, va_arg(ap, void *));
 			break;
 		case 's': {
 			const char *arg = va_arg(ap, const char *);
 			/* a translated reason keeps no precision: it is ours, not the
 			 * contributor's text, and short. With a precision the argument
 			 * may not be NUL-terminated (a token inside the source), so it
-			 * is never looked up (found by tests/fuzz/fuzz_template) */
-			bool has_prec = s.star_prec || strchr(spec, '.');
+			 * is never looked up */
+			bool has_prec = memchr(s.start, '.', s.len) != NULL;
 			const char *tr = lang == MSG_VI && arg && !has_prec ? msg_vi(arg) : NULL;
-			if (tr)
-				EMIT(tr);
-			else
-				EMIT(arg ? arg : "(null)");
+			rewrite_spec(&spec, &s, width, prec, "");
+			buf_addf(out, spec.ptr, tr ? tr : arg ? arg : "(null)");
 			break;
 		}
 		default:
 			break;
 		}
-#undef EMIT
+		buf_release(&spec);
 	}
+	va_end(ap);
 }
