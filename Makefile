@@ -126,6 +126,9 @@ install: all
 	cp -R themes plugins $(DESTDIR)$(PREFIX)/share/loa/
 	if [ -f editor/decap/SHA256SUMS ]; then install -d $(DESTDIR)$(PREFIX)/share/loa/editor && cp -R editor/decap $(DESTDIR)$(PREFIX)/share/loa/editor/; fi
 	if [ -f docs/loa.1 ]; then install -m 644 docs/loa.1 $(DESTDIR)$(PREFIX)/share/man/man1/loa.1; fi
+	# the Vietnamese page where man looks for a vi locale (man -L vi loa)
+	if [ -f docs/loa.vi.1 ]; then install -d $(DESTDIR)$(PREFIX)/share/man/vi/man1 && \
+	    install -m 644 docs/loa.vi.1 $(DESTDIR)$(PREFIX)/share/man/vi/man1/loa.1; fi
 
 # Every header compiles alone.
 hdr-check: $(DEPS_STAMP)

@@ -5,6 +5,7 @@
 #include "base/messages.h"
 #include "base/buf.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,176 @@ static const struct msg_entry catalog[] = {
 	/* ---- end of urls ---- */
 
 	/* ---- lang: entries added by the lang work go right below ---- */
+	/* usage and --help (cmd/options.c): a synopsis keeps its layout, its
+	 * continuation lines indented 11 columns */
+	{ "usage: ", "cách dùng: " },
+	{ "loa build  [--repo PATH] [--ref REF] [--worktree] [--out DIR] [--drafts]\n"
+	  "           [--future] [--strict] [--jobs N] [--now DATE] [--quiet]\n"
+	  "           [--format text|json] [--no-cache] [--allow-removal] [--force]\n"
+	  "           [--wait SECONDS]\n",
+	  "loa build  [--repo THƯ_MỤC] [--ref REF] [--worktree] [--out THƯ_MỤC] [--drafts]\n"
+	  "           [--future] [--strict] [--jobs N] [--now NGÀY] [--quiet]\n"
+	  "           [--format text|json] [--no-cache] [--allow-removal] [--force]\n"
+	  "           [--wait GIÂY]\n" },
+	{ "Builds the site from a commit (HEAD, or --ref) and publishes it in --out\n"
+	  "(default: public).\n"
+	  "  --repo PATH       the site's git repository (default: .)\n"
+	  "  --worktree        the files on disk, committed or not\n"
+	  "  --drafts          drafts too; --future: pages dated after today too\n"
+	  "  --strict          any error publishes nothing\n"
+	  "  --jobs N          N workers (default: the number of cores)\n"
+	  "  --now DATE        build as if today were DATE\n"
+	  "  --quiet           only the errors; --format json: the outcome as JSON\n"
+	  "  --no-cache        ignore .loa-cache\n"
+	  "  --allow-removal   publish even when many pages would disappear\n"
+	  "  --force           replace an --out folder loa did not make\n"
+	  "  --wait SECONDS    how long to wait for another build (default: 600)\n",
+	  "Dựng trang web từ một commit (HEAD, hoặc --ref) và xuất bản vào --out\n"
+	  "(mặc định: public).\n"
+	  "  --repo THƯ_MỤC    kho git của trang web (mặc định: .)\n"
+	  "  --worktree        dùng các tệp trên đĩa, dù đã commit hay chưa\n"
+	  "  --drafts          đăng cả bản nháp; --future: cả bài có ngày sau hôm nay\n"
+	  "  --strict          có lỗi nào là không xuất bản gì\n"
+	  "  --jobs N          dựng bằng N tiến trình (mặc định: số nhân CPU)\n"
+	  "  --now NGÀY        dựng như thể hôm nay là NGÀY\n"
+	  "  --quiet           chỉ in lỗi; --format json: kết quả dạng JSON\n"
+	  "  --no-cache        không dùng bộ đệm .loa-cache\n"
+	  "  --allow-removal   vẫn xuất bản dù nhiều trang sẽ biến mất\n"
+	  "  --force           thay cả thư mục --out không do loa tạo\n"
+	  "  --wait GIÂY       chờ một lần dựng khác tối đa bao lâu (mặc định: 600)\n" },
+	{ "loa check  [--repo PATH] [--ref REF] [--worktree] [--drafts] [--future]\n"
+	  "           [--jobs N] [--now DATE] [--quiet] [--format text|json]\n",
+	  "loa check  [--repo THƯ_MỤC] [--ref REF] [--worktree] [--drafts] [--future]\n"
+	  "           [--jobs N] [--now NGÀY] [--quiet] [--format text|json]\n" },
+	{ "Checks the site as a build would, and publishes nothing: the files on\n"
+	  "disk when there is a work tree, else the commit (--ref: another one).\n",
+	  "Kiểm tra trang web như khi dựng, nhưng không xuất bản gì: kiểm tra các tệp\n"
+	  "trên đĩa khi có thư mục làm việc, nếu không thì commit (--ref: commit khác).\n" },
+	{ "loa serve  [--repo PATH] [--bind ADDR] [--port N] [--jobs N] [--now DATE] [--future]\n",
+	  "loa serve  [--repo THƯ_MỤC] [--bind ĐỊA_CHỈ] [--port N] [--jobs N] [--now NGÀY] [--future]\n" },
+	{ "Shows the site, drafts included, at http://127.0.0.1:8080/ and rebuilds it\n"
+	  "when a file changes; a failed build's errors appear in the browser.\n"
+	  "  --bind ADDR       the address to listen on (default: 127.0.0.1)\n"
+	  "  --port N          the port (default: 8080; 0: any free port)\n",
+	  "Xem trước trang web, kể cả bản nháp, tại http://127.0.0.1:8080/ và dựng lại\n"
+	  "mỗi khi một tệp thay đổi; lỗi của lần dựng hỏng hiện ngay trong trình duyệt.\n"
+	  "  --bind ĐỊA_CHỈ    địa chỉ lắng nghe (mặc định: 127.0.0.1)\n"
+	  "  --port N          cổng (mặc định: 8080; 0: một cổng trống bất kỳ)\n" },
+	{ "loa new    news|school|plan \"Title\" [--school SLUG] [--repo PATH] [--now DATE]\n",
+	  "loa new    news|school|plan \"Tiêu đề\" [--school TÊN_TRƯỜNG] [--repo THƯ_MỤC] [--now NGÀY]\n" },
+	{ "Writes a new page with its front matter filled in and prints its path.\n"
+	  "  --school SLUG     the school of a news page (content/schools/SLUG.md)\n",
+	  "Tạo một trang mới với phần đầu đã điền sẵn và in đường dẫn của nó.\n"
+	  "  --school TÊN_TRƯỜNG  trường của bài tin (content/schools/TÊN_TRƯỜNG.md)\n" },
+	{ "loa review BASE..HEAD [--repo PATH] [--jobs N] [--now DATE] [--drafts] [--future]\n"
+	  "           [--format text|json]\n",
+	  "loa review GỐC..NHÁNH [--repo THƯ_MỤC] [--jobs N] [--now NGÀY] [--drafts] [--future]\n"
+	  "           [--format text|json]\n" },
+	{ "Says what merging HEAD into BASE would change on the site and which new\n"
+	  "errors it would bring.\n",
+	  "Cho biết gộp NHÁNH vào GỐC sẽ thay đổi gì trên trang web và gây ra những\n"
+	  "lỗi mới nào.\n" },
+	{ "Every command takes --lang vi|en: the language of everything loa prints\n"
+	  "(default: LOA_LANG, else site.yaml's language, else vi).\n"
+	  "\n"
+	  "Exit status: 0 clean; 1 published, but some pages were rejected;\n"
+	  "2 nothing published (usage, configuration, theme or plugin error,\n"
+	  "or --strict with any error).\n",
+	  "Mọi lệnh đều nhận --lang vi|en: ngôn ngữ của mọi thứ loa in ra\n"
+	  "(mặc định: LOA_LANG, nếu không có thì ngôn ngữ trong site.yaml, rồi đến vi).\n"
+	  "\n"
+	  "Mã thoát: 0 không có lỗi; 1 đã xuất bản nhưng có trang bị loại;\n"
+	  "2 không xuất bản gì (lỗi cách dùng, cấu hình, giao diện hoặc plugin,\n"
+	  "hoặc --strict khi có bất kỳ lỗi nào).\n" },
+	/* option errors (cmd/options.c) */
+	{ "loa: %s needs a value\n", "loa: %s cần một giá trị\n" },
+	{ "loa: %s needs a value, not '%s' (for a name that starts with '-', write ./%s)\n",
+	  "loa: %s cần một giá trị, không phải '%s' (tên bắt đầu bằng '-' thì viết ./%s)\n" },
+	{ "loa: --jobs needs a number from 1 to 256\n", "loa: --jobs cần một số từ 1 đến 256\n" },
+	{ "loa: --port needs a number from 0 to 65535\n", "loa: --port cần một số từ 0 đến 65535\n" },
+	{ "loa: --wait needs a number of seconds from 0 to 86400\n",
+	  "loa: --wait cần số giây từ 0 đến 86400\n" },
+	{ "loa: --now: invalid date '%s'\n", "loa: --now: ngày không hợp lệ '%s'\n" },
+	{ "loa: --format is text or json\n", "loa: --format chỉ nhận text hoặc json\n" },
+	{ "loa: SOURCE_DATE_EPOCH must be a number of seconds\n",
+	  "loa: SOURCE_DATE_EPOCH phải là một số giây\n" },
+	{ "loa: unexpected argument '%s'\n", "loa: đối số thừa '%s'\n" },
+	{ "loa: unknown option '%s'\n", "loa: không có tùy chọn '%s'\n" },
+	{ "loa: --lang is vi or en\n", "loa: --lang chỉ nhận vi hoặc en\n" },
+	{ "loa: unknown command '%s'\n", "loa: không có lệnh '%s'\n" },
+	{ "loa: review needs BASE..HEAD\n", "loa: review cần GỐC..NHÁNH, ví dụ main..bai-moi\n" },
+	/* the command line's own lines (cmd/main.c) */
+	{ "loa: rendering %zu/%zu", "loa: đang dựng trang %zu/%zu" },
+	{ "loa: waiting for another build of %s to finish…\n",
+	  "loa: đang chờ một lần dựng khác của %s xong…\n" },
+	{ "loa: %d uncommitted files (%s…) are not in this build, which reads the commit; "
+	  "add --worktree to build the files on disk\n",
+	  "loa: %d tệp chưa commit (%s…) không có trong bản dựng này, vì loa đọc commit; "
+	  "thêm --worktree để dựng cả các tệp trên đĩa\n" },
+	{ "checked: ", "đã kiểm tra: " },
+	{ "nothing changed, left as it was: ", "không có gì thay đổi, giữ nguyên: " },
+	{ "nothing published: ", "không xuất bản gì: " },
+	{ "loa: %s%zu pages, %zu files, %zu errors, %zu warnings in %.2f s\n",
+	  "loa: %s%zu trang, %zu tệp, %zu lỗi, %zu cảnh báo, %.2f s\n" },
+	{ "loa: %zu pages from the cache (.loa-cache)\n",
+	  "loa: %zu trang lấy từ bộ đệm (.loa-cache)\n" },
+	{ "loa: next change: %s (%s)\n", "loa: thay đổi tiếp theo: %s (%s)\n" },
+	/* loa serve: the terminal, the browser's banner, its error pages */
+	{ "loa serve: building %s\n", "loa serve: đang dựng trang %s\n" },
+	{ "loa serve: temporary folder: %s\n", "loa serve: thư mục tạm: %s\n" },
+	{ "Serving at %s (Ctrl-C to stop)\n", "Đang phục vụ tại %s (Ctrl-C để dừng)\n" },
+	{ "loa serve: changed, rebuilding\n", "loa serve: có thay đổi, dựng lại\n" },
+	{ "loa serve: stopped\n", "loa serve: đã dừng\n" },
+	{ "loa serve: %s%zu pages, %zu files, %zu errors, %zu warnings (%.2f s)\n",
+	  "loa serve: %s%zu trang, %zu tệp, %zu lỗi, %zu cảnh báo (%.2f s)\n" },
+	{ "build failed, the previous one is kept: ", "không dựng được, giữ bản trước: " },
+	{ "error: nothing published", "lỗi: không xuất bản gì" },
+	{ "The site could not be built:", "Lỗi khi dựng trang:" },
+	{ "Page not found", "Không tìm thấy trang" },
+	{ "The page you are looking for is not on this site.",
+	  "Trang bạn tìm không có trên trang web này." },
+	{ "Back to the home page", "Về trang chủ" },
+	{ "Cannot read the file.\n", "Không đọc được tệp.\n" },
+	{ "Only GET and HEAD.\n", "Chỉ nhận GET và HEAD.\n" },
+	{ "Bad Host.\n", "Tên máy (Host) không hợp lệ.\n" },
+	{ "Too many open pages are waiting to reload.\n",
+	  "Quá nhiều trang đang mở chờ tải lại.\n" },
+	{ "--port: from 0 to 65535", "--port: từ 0 đến 65535" },
+	{ "--bind %s: not a loopback address: drafts are visible from the network",
+	  "--bind %s: địa chỉ không phải loopback, bản nháp xem được từ mạng khác" },
+	{ "--bind %s: cannot use this address: %s", "--bind %s: không dùng được địa chỉ này: %s" },
+	{ "cannot listen on %s:%d: %s", "không mở được cổng %s:%d: %s" },
+	{ "cannot listen: %s", "không mở được cổng: %s" },
+	{ "cannot start the HTTP server", "không khởi động được máy chủ HTTP" },
+	{ "cannot make a temporary folder %s: %s", "không tạo được thư mục tạm %s: %s" },
+	{ "loa serve: removed the temporary folder of a server that was stopped: %s/%s\n",
+	  "loa serve: đã xoá thư mục tạm của một lần chạy bị dừng: %s/%s\n" },
+	{ "too many folders to watch: some changes will be missed",
+	  "quá nhiều thư mục để theo dõi, một số thay đổi sẽ không được thấy" },
+	/* front matter mistakes in plain words (content/syntaxhint.c) */
+	{ "a colon (': ') inside a value needs quotes around the whole value: write %s",
+	  "giá trị có dấu hai chấm (': ') thì phải đặt cả giá trị trong dấu ngoặc kép, hãy viết: %s" },
+	{ "a colon (': ') inside a value needs quotes around the whole value",
+	  "giá trị có dấu hai chấm (': ') thì phải đặt cả giá trị trong dấu ngoặc kép" },
+	{ "a Tab is used to indent here: YAML indents with spaces only (replace the Tab with spaces)",
+	  "dòng này thụt lề bằng phím Tab: phần đầu chỉ được thụt lề bằng dấu cách (hãy thay Tab "
+	  "bằng dấu cách)" },
+	{ "the quote opened here is never closed: write %s",
+	  "dấu ngoặc mở ở đây chưa được đóng, hãy viết: %s" },
+	{ "the quote opened here is never closed", "dấu ngoặc mở ở đây chưa được đóng" },
+	{ "the quote opened on this line is never closed: write %s",
+	  "dấu ngoặc mở trên dòng này chưa được đóng, hãy viết: %s" },
+	{ "the quote opened on this line is never closed", "dấu ngoặc mở trên dòng này chưa được đóng" },
+	{ "text needs double quotes in TOML: write %s",
+	  "trong TOML, chữ phải đặt trong dấu ngoặc kép, hãy viết: %s" },
+	{ "'#' starts a comment, so '%.80s' ends before it; if the '#' is part of the text, write %s",
+	  "dấu '#' bắt đầu một ghi chú nên '%.80s' bị cắt trước nó; nếu '#' là một phần của "
+	  "nội dung, hãy viết: %s" },
+	{ "'#' starts a comment, so '%.80s' is empty; if the '#' is part of the text, write %s",
+	  "dấu '#' bắt đầu một ghi chú nên '%.80s' bị bỏ trống; nếu '#' là một phần của nội dung, "
+	  "hãy viết: %s" },
+	{ "front matter has no closing '%s' line: add a line '%s' before line %d",
+	  "phần đầu (front matter) thiếu dòng '%s' đóng: hãy thêm một dòng '%s' trước dòng %d" },
 	/* ---- end of lang ---- */
 
 	/* ---- incr: entries added by the incr work go right below ---- */
@@ -477,24 +648,6 @@ static const struct msg_entry catalog[] = {
 	  "mục chứa các tệp của trang, ví dụ một bản sao (git clone %s)" },
 	{ "%s is a repository's .git folder: give its work tree instead (%s)",
 	  "%s là thư mục .git của một kho: hãy chỉ thư mục làm việc của kho (%s)" },
-
-	/* ---- loa serve (its messages carry both languages already) ---- */
-	{ "--bind %s: địa chỉ không phải loopback, bản nháp xem được từ mạng khác (not a loopback "
-	  "address: drafts are visible from the network)",
-	  "--bind %s: địa chỉ không phải loopback, bản nháp xem được từ mạng khác" },
-	{ "--bind %s: không dùng được địa chỉ này (bad address): %s",
-	  "--bind %s: không dùng được địa chỉ này: %s" },
-	{ "--port: từ 0 đến 65535 (from 0 to 65535)", "--port: từ 0 đến 65535" },
-	{ "không khởi động được máy chủ HTTP (cannot start the HTTP server)",
-	  "không khởi động được máy chủ HTTP" },
-	{ "không mở được cổng %s:%d (cannot listen on %s:%d): %s",
-	  "không mở được cổng %s:%d (%s:%d): %s" },
-	{ "không mở được cổng (cannot listen): %s", "không mở được cổng: %s" },
-	{ "không tạo được thư mục tạm (cannot make a temporary folder) %s: %s",
-	  "không tạo được thư mục tạm %s: %s" },
-	{ "quá nhiều thư mục để theo dõi, một số thay đổi sẽ không được thấy (too many folders to "
-	  "watch: some changes will be missed)",
-	  "quá nhiều thư mục để theo dõi, một số thay đổi sẽ không được thấy" },
 };
 
 const char *msg_vi(const char *msgid)
@@ -505,6 +658,31 @@ const char *msg_vi(const char *msgid)
 		if (strcmp(catalog[i].id, msgid) == 0)
 			return catalog[i].vi;
 	return NULL;
+}
+
+const char *msg_text(const char *msgid, enum msg_lang lang)
+{
+	const char *vi = lang == MSG_VI ? msg_vi(msgid) : NULL;
+	return vi ? vi : msgid;
+}
+
+void msg_addf(struct buf *out, enum msg_lang lang, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	msg_vformat(out, msg_text(fmt, lang), ap, lang);
+	va_end(ap);
+}
+
+void msg_fprintf(FILE *f, enum msg_lang lang, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	msg_vformat(&b, msg_text(fmt, lang), ap, lang);
+	va_end(ap);
+	fwrite(b.ptr, 1, b.len, f);
+	buf_release(&b);
 }
 
 size_t msg_count(void)
@@ -602,8 +780,93 @@ int msg_same_conversions(const char *a, const char *b)
 	}
 }
 
-void msg_vformat(struct buf *out, const char *fmt, va_list ap, enum msg_lang lang)
+/* The spec rewritten for one buf_addf call with the value as it was read:
+ * the stars become the numbers taken from the arguments (a negative width
+ * is the '-' flag, a negative precision none, as printf says), the length
+ * becomes length (that of intmax_t, uintmax_t, long double or none). */
+static void rewrite_spec(struct buf *b, const struct spec *s, int width, int prec,
+			 const char *length)
 {
+	const char *p = s->start + 1;
+	size_t flags = strspn(p, "-+ #0");
+	buf_putc(b, '%');
+	buf_add(b, p, flags);
+	p += flags;
+	if (s->star_width) {
+		if (width < 0) {
+			buf_putc(b, '-');
+			width = width == INT_MIN ? INT_MAX : -width;
+		}
+		buf_addf(b, "%d", width);
+		p++;
+	} else {
+		size_t digits = strspn(p, "0123456789");
+		buf_add(b, p, digits);
+		p += digits;
+	}
+	if (*p == '.') {
+		p++;
+		if (s->star_prec) {
+			if (prec >= 0)
+				buf_addf(b, ".%d", prec);
+			p++;
+		} else {
+			size_t digits = strspn(p, "0123456789");
+			buf_putc(b, '.');
+			buf_add(b, p, digits);
+		}
+	}
+	buf_puts(b, length);
+	buf_putc(b, s->conv);
+}
+
+/* Integer arguments, read by their length ("", hh, h, l, ll, z, j, t)
+ * and widened. */
+static intmax_t arg_signed(va_list *ap, const char *ln)
+{
+	switch (ln[0]) {
+	case 'h':
+		return ln[1] ? (signed char)va_arg(*ap, int) : (short)va_arg(*ap, int);
+	case 'l':
+		return ln[1] ? va_arg(*ap, long long) : va_arg(*ap, long);
+	case 'z':
+		return va_arg(*ap, ssize_t);
+	case 'j':
+		return va_arg(*ap, intmax_t);
+	case 't':
+		return va_arg(*ap, ptrdiff_t);
+	default:
+		return va_arg(*ap, int);
+	}
+}
+
+static uintmax_t arg_unsigned(va_list *ap, const char *ln)
+{
+	switch (ln[0]) {
+	case 'h':
+		return ln[1] ? (unsigned char)va_arg(*ap, unsigned) : (unsigned short)va_arg(*ap, unsigned);
+	case 'l':
+		return ln[1] ? va_arg(*ap, unsigned long long) : va_arg(*ap, unsigned long);
+	case 'z':
+		return va_arg(*ap, size_t);
+	case 'j':
+		return va_arg(*ap, uintmax_t);
+	case 't':
+		return (uintmax_t)va_arg(*ap, ptrdiff_t);
+	default:
+		return va_arg(*ap, unsigned);
+	}
+}
+
+/* Each conversion reads its argument by type, then prints it through a
+ * spec rewritten to that type (rewrite_spec), so that one buf_addf per
+ * type covers every flag, width and precision; a %s argument can then be
+ * swapped for its translation. (A va_list cannot be handed to vsnprintf
+ * piece by piece: it is indeterminate after the call.) */
+void msg_vformat(struct buf *out, const char *fmt, va_list ap_in, enum msg_lang lang)
+{
+	va_list ap;
+	va_copy(ap, ap_in);
 	const char *p = fmt;
 	while (*p) {
 		const char *pct = strchr(p, '%');
@@ -624,92 +887,65 @@ void msg_vformat(struct buf *out, const char *fmt, va_list ap, enum msg_lang lan
 			buf_putc(out, '%');
 			continue;
 		}
-		char spec[32];
-		if (s.len >= sizeof(spec)) {
-			buf_add(out, s.start, s.len);
-			continue;
-		}
-		memcpy(spec, s.start, s.len);
-		spec[s.len] = '\0';
 		int width = s.star_width ? va_arg(ap, int) : 0;
 		int prec = s.star_prec ? va_arg(ap, int) : 0;
-		/* the stars are passed on as they came */
-#define EMIT(value)                                                                  \
-	do {                                                                         \
-		if (s.star_width && s.star_prec)                                     \
-			buf_addf(out, spec, width, prec, value);                     \
-		else if (s.star_width)                                               \
-			buf_addf(out, spec, width, value);                           \
-		else if (s.star_prec)                                                \
-			buf_addf(out, spec, prec, value);                            \
-		else                                                                 \
-			buf_addf(out, spec, value);                                  \
-	} while (0)
-		const char *ln = s.length;
+		struct buf spec = BUF_INIT;
 		switch (s.conv) {
 		case 'd':
-		case 'i':
-		case 'c':
-			if (!strcmp(ln, "l"))
-				EMIT(va_arg(ap, long));
-			else if (!strcmp(ln, "ll"))
-				EMIT(va_arg(ap, long long));
-			else if (!strcmp(ln, "z"))
-				EMIT(va_arg(ap, ssize_t));
-			else if (!strcmp(ln, "j"))
-				EMIT(va_arg(ap, intmax_t));
-			else if (!strcmp(ln, "t"))
-				EMIT(va_arg(ap, ptrdiff_t));
-			else
-				EMIT(va_arg(ap, int));
+		case 'i': {
+			intmax_t v = arg_signed(&ap, s.length);
+			rewrite_spec(&spec, &s, width, prec, "j");
+			buf_addf(out, spec.ptr, v);
 			break;
+		}
 		case 'o':
 		case 'u':
 		case 'x':
-		case 'X':
-			if (!strcmp(ln, "l"))
-				EMIT(va_arg(ap, unsigned long));
-			else if (!strcmp(ln, "ll"))
-				EMIT(va_arg(ap, unsigned long long));
-			else if (!strcmp(ln, "z"))
-				EMIT(va_arg(ap, size_t));
-			else if (!strcmp(ln, "j"))
-				EMIT(va_arg(ap, uintmax_t));
-			else if (!strcmp(ln, "t"))
-				EMIT(va_arg(ap, ptrdiff_t));
-			else
-				EMIT(va_arg(ap, unsigned));
+		case 'X': {
+			uintmax_t v = arg_unsigned(&ap, s.length);
+			rewrite_spec(&spec, &s, width, prec, "j");
+			buf_addf(out, spec.ptr, v);
+			break;
+		}
+		case 'c':
+			rewrite_spec(&spec, &s, width, prec, "");
+			buf_addf(out, spec.ptr, va_arg(ap, int));
 			break;
 		case 'e':
 		case 'E':
 		case 'f':
 		case 'g':
 		case 'G':
-			if (!strcmp(ln, "L"))
-				EMIT(va_arg(ap, long double));
-			else
-				EMIT(va_arg(ap, double));
+			if (!strcmp(s.length, "L")) {
+				long double v = va_arg(ap, long double);
+				rewrite_spec(&spec, &s, width, prec, "L");
+				buf_addf(out, spec.ptr, v);
+			} else {
+				double v = va_arg(ap, double);
+				rewrite_spec(&spec, &s, width, prec, "");
+				buf_addf(out, spec.ptr, v);
+			}
 			break;
 		case 'p':
-			EMIT(va_arg(ap, void *));
+			rewrite_spec(&spec, &s, width, prec, "");
+			buf_addf(out, spec.ptr, va_arg(ap, void *));
 			break;
 		case 's': {
 			const char *arg = va_arg(ap, const char *);
 			/* a translated reason keeps no precision: it is ours, not the
 			 * contributor's text, and short. With a precision the argument
 			 * may not be NUL-terminated (a token inside the source), so it
-			 * is never looked up (found by tests/fuzz/fuzz_template) */
-			bool has_prec = s.star_prec || strchr(spec, '.');
+			 * is never looked up */
+			bool has_prec = memchr(s.start, '.', s.len) != NULL;
 			const char *tr = lang == MSG_VI && arg && !has_prec ? msg_vi(arg) : NULL;
-			if (tr)
-				EMIT(tr);
-			else
-				EMIT(arg ? arg : "(null)");
+			rewrite_spec(&spec, &s, width, prec, "");
+			buf_addf(out, spec.ptr, tr ? tr : arg ? arg : "(null)");
 			break;
 		}
 		default:
 			break;
 		}
-#undef EMIT
+		buf_release(&spec);
 	}
+	va_end(ap);
 }

@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct buf;
 
@@ -43,5 +44,22 @@ int msg_same_conversions(const char *a, const char *b);
  * parser's reason, a constant message) is replaced by its translation.
  * fmt must hold only conversions msg_same_conversions knows. */
 void msg_vformat(struct buf *out, const char *fmt, va_list ap, enum msg_lang lang);
+
+/* ---- every other word Loa prints (usage, help, option errors, summaries,
+ * loa serve): the same catalog, looked up when printed ---- */
+
+/* Marks a literal as a msgid where it is stored (a table) rather than
+ * passed to one of the functions below; scripts/check-messages.py reads it. */
+#define N_(s) (s)
+
+/* msgid in lang: its Vietnamese entry in Vietnamese, else msgid itself. */
+const char *msg_text(const char *msgid, enum msg_lang lang);
+
+/* fmt (an English msgid) formatted in lang, as msg_vformat does with the
+ * catalog's format: appended to out, or printed to f. */
+void msg_addf(struct buf *out, enum msg_lang lang, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void msg_fprintf(FILE *f, enum msg_lang lang, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

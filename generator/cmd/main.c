@@ -60,6 +60,13 @@ static enum msg_lang disk_site_lang(const char *root)
 	return lang;
 }
 
+/* Usage and option errors come before any site is read: --lang or
+ * LOA_LANG, else Vietnamese. */
+static enum msg_lang usage_lang(const struct lang_choice *c)
+{
+	return c->given ? c->lang : MSG_VI;
+}
+
 static enum msg_lang pick_lang(const struct lang_choice *c, const char *site_lang)
 {
 	enum msg_lang lang = MSG_VI;
@@ -211,8 +218,8 @@ static void progress_cb(void *ctx, size_t done, size_t total)
 		return;
 	p->shown = true;
 	p->last_ms = t;
-	fprintf(stderr, "\r\033[K%s %zu/%zu", p->lang == MSG_VI ? "loa: đang dựng trang" : "loa: rendering",
-		done, total);
+	fputs("\r\033[K", stderr);
+	msg_fprintf(stderr, p->lang, "loa: rendering %zu/%zu", done, total);
 	fflush(stderr);
 }
 
@@ -225,10 +232,7 @@ struct waiting {
 static void waiting_cb(void *ctx)
 {
 	const struct waiting *w = ctx;
-	fprintf(stderr,
-		w->lang == MSG_VI ? "loa: đang chờ một lần dựng khác của %s xong…\n"
-				  : "loa: waiting for another build of %s to finish…\n",
-		w->out_dir);
+	msg_fprintf(stderr, w->lang, "loa: waiting for another build of %s to finish…\n", w->out_dir);
 	fflush(stderr);
 }
 
@@ -244,7 +248,7 @@ static bool has_worktree(const char *path)
 
 /* A build reads a commit: uncommitted files under the site's folders are
  * not in it, which surprises whoever just edited them. One line says so. */
-static void note_uncommitted(const char *repo_path, bool vi)
+static void note_uncommitted(const char *repo_path, enum msg_lang lang)
 {
 	static const char *const specs[] = { "site.yaml", "content", "themes", "plugins", "static" };
 	char first[512];
@@ -252,12 +256,10 @@ static void note_uncommitted(const char *repo_path, bool vi)
 				 sizeof(first));
 	if (n <= 0)
 		return;
-	fprintf(stderr,
-		vi ? "loa: %d tệp chưa commit (%s…) không có trong bản dựng này, vì loa đọc commit; "
-		     "thêm --worktree để dựng cả các tệp trên đĩa\n"
-		   : "loa: %d uncommitted files (%s…) are not in this build, which reads the commit; "
-		     "add --worktree to build the files on disk\n",
-		n, first);
+	msg_fprintf(stderr, lang,
+		    "loa: %d uncommitted files (%s…) are not in this build, which reads the commit; "
+		    "add --worktree to build the files on disk\n",
+		    n, first);
 }
 
 /* ---- the commands ------------------------------------------------------ */
@@ -266,10 +268,10 @@ static void note_uncommitted(const char *repo_path, bool vi)
 static int cmd_new(int argc, char **argv, const struct lang_choice *lc)
 {
 	struct cli_args a;
-	if (cli_parse(CLI_NEW, argc, argv, &a) < 0)
+	if (cli_parse(CLI_NEW, argc, argv, usage_lang(lc), &a) < 0)
 		return LOA_EXIT_NOTHING;
 	if (a.npositional < 2) {
-		fputs(cli_usage, stderr);
+		cli_print_usage(stderr, usage_lang(lc));
 		return LOA_EXIT_NOTHING;
 	}
 	struct new_options o = { a.repo, a.positional[0], a.positional[1], a.school, a.now };
@@ -290,12 +292,13 @@ static int cmd_new(int argc, char **argv, const struct lang_choice *lc)
 static int cmd_review(int argc, char **argv, const struct lang_choice *lc)
 {
 	struct cli_args a;
-	if (cli_parse(CLI_REVIEW, argc, argv, &a) < 0)
+	if (cli_parse(CLI_REVIEW, argc, argv, usage_lang(lc), &a) < 0)
 		return LOA_EXIT_NOTHING;
 	const char *range = a.npositional ? a.positional[0] : NULL;
 	const char *dots = range ? strstr(range, "..") : NULL;
 	if (!dots || dots == range || !dots[2] || strstr(dots + 2, "..")) {
-		fprintf(stderr, "loa: review needs BASE..HEAD\n%s", cli_usage);
+		msg_fprintf(stderr, usage_lang(lc), "loa: review needs BASE..HEAD\n");
+		cli_print_usage(stderr, usage_lang(lc));
 		return LOA_EXIT_NOTHING;
 	}
 	char *base = xstrndup(range, (size_t)(dots - range));
@@ -316,7 +319,7 @@ static int cmd_review(int argc, char **argv, const struct lang_choice *lc)
 static int cmd_serve(int argc, char **argv, const struct lang_choice *lc)
 {
 	struct cli_args a;
-	if (cli_parse(CLI_SERVE, argc, argv, &a) < 0)
+	if (cli_parse(CLI_SERVE, argc, argv, usage_lang(lc), &a) < 0)
 		return LOA_EXIT_NOTHING;
 	struct serve_options so;
 	memset(&so, 0, sizeof(so));
@@ -328,9 +331,10 @@ static int cmd_serve(int argc, char **argv, const struct lang_choice *lc)
 	so.build.jobs = a.jobs;
 	char *data_dir = find_data_dir();
 	so.build.data_dir = data_dir;
+	so.lang = lc->given ? lc->lang : disk_site_lang(a.repo);
 	struct diag_list diags = DIAG_LIST_INIT;
 	int status = serve_run(&so, &diags);
-	print_diags(&diags, lc->given ? lc->lang : disk_site_lang(so.build.site.repo_path));
+	print_diags(&diags, so.lang);
 	diag_list_release(&diags);
 	free(data_dir);
 	return status;
@@ -386,29 +390,23 @@ static int guard_output(const struct build_options *o, bool force, bool json,
 static void report_text(const struct build_options *o, const struct diag_list *diags,
 			const struct build_result *r, enum msg_lang lang)
 {
-	bool vi = lang == MSG_VI, check = o->dry_run;
+	bool check = o->dry_run;
 	print_diags(diags, lang);
 	if (o->quiet)
 		return;
-	fprintf(stderr,
-		vi ? "loa: %s%zu trang, %zu tệp, %zu lỗi, %zu cảnh báo, %.2f s\n"
-		   : "loa: %s%zu pages, %zu files, %zu errors, %zu warnings in %.2f s\n",
-		check ? (vi ? "đã kiểm tra: " : "checked: ")
-		: r->up_to_date ? (vi ? "không có gì thay đổi, giữ nguyên: "
-				      : "nothing changed, left as it was: ")
-		: (r->status == LOA_EXIT_NOTHING ? (vi ? "không xuất bản gì: " : "nothing published: ")
-						 : ""),
-		r->pages, r->files, diags->errors, diags->warnings, r->seconds);
+	const char *outcome = check			   ? msg_text("checked: ", lang)
+			      : r->up_to_date		   ? msg_text("nothing changed, left as it was: ", lang)
+			      : r->status == LOA_EXIT_NOTHING ? msg_text("nothing published: ", lang)
+							   : "";
+	msg_fprintf(stderr, lang, "loa: %s%zu pages, %zu files, %zu errors, %zu warnings in %.2f s\n",
+		    outcome, r->pages, r->files, diags->errors, diags->warnings, r->seconds);
 	if (r->cached)
-		fprintf(stderr, vi ? "loa: %zu trang lấy từ bộ đệm (.loa-cache)\n"
-				   : "loa: %zu pages from the cache (.loa-cache)\n",
-			r->cached);
+		msg_fprintf(stderr, lang, "loa: %zu pages from the cache (.loa-cache)\n", r->cached);
 	if (!o->site.worktree)
-		note_uncommitted(o->site.repo_path, vi);
+		note_uncommitted(o->site.repo_path, lang);
 	if (!check && r->next_change) {
 		char *reason = next_change_reason(r, lang);
-		fprintf(stderr, "%s: %s (%s)\n", vi ? "loa: thay đổi tiếp theo" : "loa: next change",
-			r->next_change_iso, reason);
+		msg_fprintf(stderr, lang, "loa: next change: %s (%s)\n", r->next_change_iso, reason);
 		free(reason);
 	}
 }
@@ -417,7 +415,7 @@ static void report_text(const struct build_options *o, const struct diag_list *d
 static int cmd_build(int argc, char **argv, const struct lang_choice *lc, bool check)
 {
 	struct cli_args a;
-	if (cli_parse(check ? CLI_CHECK : CLI_BUILD, argc, argv, &a) < 0)
+	if (cli_parse(check ? CLI_CHECK : CLI_BUILD, argc, argv, usage_lang(lc), &a) < 0)
 		return LOA_EXIT_NOTHING;
 	struct build_options o;
 	build_options_from(&o, &a, check);
@@ -470,12 +468,12 @@ int main(int argc, char **argv)
 	if (cli_take_lang(&argc, argv, &lc) < 0)
 		return LOA_EXIT_NOTHING;
 	if (argc < 2) {
-		fputs(cli_usage, stderr);
+		cli_print_usage(stderr, usage_lang(&lc));
 		return LOA_EXIT_NOTHING;
 	}
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		fputs(cli_usage, stdout);
+		cli_print_usage(stdout, usage_lang(&lc));
 		return LOA_EXIT_OK;
 	}
 	if (!strcmp(cmd, "--version")) {
@@ -483,7 +481,7 @@ int main(int argc, char **argv)
 		return LOA_EXIT_OK;
 	}
 	if (cli_wants_help(argc, argv))
-		return cli_print_command_usage(cmd);
+		return cli_print_command_usage(cmd, usage_lang(&lc));
 	switch (cli_command_of(cmd)) {
 	case CLI_NEW:
 		return cmd_new(argc, argv, &lc);
@@ -496,7 +494,8 @@ int main(int argc, char **argv)
 	case CLI_CHECK:
 		return cmd_build(argc, argv, &lc, true);
 	default:
-		fprintf(stderr, "loa: unknown command '%s'\n%s", cmd, cli_usage);
+		msg_fprintf(stderr, usage_lang(&lc), "loa: unknown command '%s'\n", cmd);
+		cli_print_usage(stderr, usage_lang(&lc));
 		return LOA_EXIT_NOTHING;
 	}
 }

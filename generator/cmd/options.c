@@ -16,43 +16,116 @@
  * than any build of a real site, short enough that a stuck one is noticed */
 enum { DEFAULT_WAIT_SECONDS = 600 };
 
-const char cli_usage[] =
-	"usage: loa build  [--repo PATH] [--ref REF] [--worktree] [--out DIR] [--drafts]\n"
-	"                  [--future] [--strict] [--jobs N] [--now DATE] [--quiet]\n"
-	"                  [--format text|json] [--no-cache] [--allow-removal] [--force]\n"
-	"                  [--wait SECONDS]\n"
-	"       loa check  [--repo PATH] [--ref REF] [--worktree] [--drafts] [--future]\n"
-	"                  [--jobs N] [--now DATE] [--quiet] [--format text|json]\n"
-	"       loa serve  [--repo PATH] [--bind ADDR] [--port N] [--jobs N] [--now DATE] [--future]\n"
-	"       loa new    news|school|plan \"Title\" [--school SLUG] [--repo PATH] [--now DATE]\n"
-	"       loa review BASE..HEAD [--repo PATH] [--jobs N] [--now DATE] [--drafts] [--future]\n"
-	"                  [--format text|json]\n"
-	"       loa --help | --version\n"
-	"\n"
-	"Every command takes --lang vi|en: the language of diagnostics (default:\n"
-	"LOA_LANG, else site.yaml's language, else vi).\n"
-	"\n"
-	"Exit status: 0 clean; 1 published, but some pages were rejected;\n"
-	"2 nothing published (usage, configuration, theme or plugin error,\n"
-	"or --strict with any error).\n";
+/* One entry per command: its synopsis (continuation lines indented to
+ * follow "loa build  ") and what its --help adds; every text is a msgid
+ * (base/messages.c), printed in the language asked for. */
+static const struct {
+	unsigned cmd;
+	const char *name, *synopsis, *about;
+} usages[] = {
+	{ CLI_BUILD, "build",
+	  N_("loa build  [--repo PATH] [--ref REF] [--worktree] [--out DIR] [--drafts]\n"
+	     "           [--future] [--strict] [--jobs N] [--now DATE] [--quiet]\n"
+	     "           [--format text|json] [--no-cache] [--allow-removal] [--force]\n"
+	     "           [--wait SECONDS]\n"),
+	  N_("Builds the site from a commit (HEAD, or --ref) and publishes it in --out\n"
+	     "(default: public).\n"
+	     "  --repo PATH       the site's git repository (default: .)\n"
+	     "  --worktree        the files on disk, committed or not\n"
+	     "  --drafts          drafts too; --future: pages dated after today too\n"
+	     "  --strict          any error publishes nothing\n"
+	     "  --jobs N          N workers (default: the number of cores)\n"
+	     "  --now DATE        build as if today were DATE\n"
+	     "  --quiet           only the errors; --format json: the outcome as JSON\n"
+	     "  --no-cache        ignore .loa-cache\n"
+	     "  --allow-removal   publish even when many pages would disappear\n"
+	     "  --force           replace an --out folder loa did not make\n"
+	     "  --wait SECONDS    how long to wait for another build (default: 600)\n") },
+	{ CLI_CHECK, "check",
+	  N_("loa check  [--repo PATH] [--ref REF] [--worktree] [--drafts] [--future]\n"
+	     "           [--jobs N] [--now DATE] [--quiet] [--format text|json]\n"),
+	  N_("Checks the site as a build would, and publishes nothing: the files on\n"
+	     "disk when there is a work tree, else the commit (--ref: another one).\n") },
+	{ CLI_SERVE, "serve",
+	  N_("loa serve  [--repo PATH] [--bind ADDR] [--port N] [--jobs N] [--now DATE] [--future]\n"),
+	  N_("Shows the site, drafts included, at http://127.0.0.1:8080/ and rebuilds it\n"
+	     "when a file changes; a failed build's errors appear in the browser.\n"
+	     "  --bind ADDR       the address to listen on (default: 127.0.0.1)\n"
+	     "  --port N          the port (default: 8080; 0: any free port)\n") },
+	{ CLI_NEW, "new",
+	  N_("loa new    news|school|plan \"Title\" [--school SLUG] [--repo PATH] [--now DATE]\n"),
+	  N_("Writes a new page with its front matter filled in and prints its path.\n"
+	     "  --school SLUG     the school of a news page (content/schools/SLUG.md)\n") },
+	{ CLI_REVIEW, "review",
+	  N_("loa review BASE..HEAD [--repo PATH] [--jobs N] [--now DATE] [--drafts] [--future]\n"
+	     "           [--format text|json]\n"),
+	  N_("Says what merging HEAD into BASE would change on the site and which new\n"
+	     "errors it would bring.\n") },
+};
+
+static const char usage_notes[] =
+	N_("Every command takes --lang vi|en: the language of everything loa prints\n"
+	   "(default: LOA_LANG, else site.yaml's language, else vi).\n"
+	   "\n"
+	   "Exit status: 0 clean; 1 published, but some pages were rejected;\n"
+	   "2 nothing published (usage, configuration, theme or plugin error,\n"
+	   "or --strict with any error).\n");
+
+/* Columns of a UTF-8 text: its code points (the catalog's words are
+ * precomposed). */
+static size_t columns(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* A synopsis: its first line after label (or indent spaces when label is
+ * NULL), the others indented by indent too. */
+static void print_synopsis(FILE *f, const char *label, size_t indent, const char *synopsis)
+{
+	for (const char *line = synopsis; *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		if (line == synopsis && label)
+			fputs(label, f);
+		else
+			fprintf(f, "%*s", (int)indent, "");
+		fwrite(line, 1, len, f);
+		fputc('\n', f);
+		line += len + (nl != NULL);
+	}
+}
+
+void cli_print_usage(FILE *f, enum msg_lang lang)
+{
+	const char *label = msg_text("usage: ", lang);
+	size_t indent = columns(label);
+	/* the later synopses line up under the first */
+	for (size_t i = 0; i < sizeof(usages) / sizeof(usages[0]); i++)
+		print_synopsis(f, i ? NULL : label, indent, msg_text(usages[i].synopsis, lang));
+	fprintf(f, "%*sloa --help | --version\n\n", (int)indent, "");
+	fputs(msg_text(usage_notes, lang), f);
+}
 
 /* ---- values ------------------------------------------------------------ */
 
 /* An option's value: the next argument, which must not look like an option
  * (`--out --no-cache` is a mistake, not a folder named "--no-cache").
  * NULL, with the message printed, when there is none. */
-static const char *option_value(int argc, char **argv, int i)
+static const char *option_value(int argc, char **argv, int i, enum msg_lang lang)
 {
 	if (i + 1 >= argc) {
-		fprintf(stderr, "loa: %s needs a value\n", argv[i]);
+		msg_fprintf(stderr, lang, "loa: %s needs a value\n", argv[i]);
 		return NULL;
 	}
 	const char *v = argv[i + 1];
 	if (v[0] == '-') {
-		fprintf(stderr,
-			"loa: %s needs a value, not '%s' (for a name that starts with '-', write "
-			"./%s)\n",
-			argv[i], v, v);
+		msg_fprintf(stderr, lang,
+			    "loa: %s needs a value, not '%s' (for a name that starts with '-', "
+			    "write ./%s)\n",
+			    argv[i], v, v);
 		return NULL;
 	}
 	return v;
@@ -63,7 +136,7 @@ static int set_jobs(struct cli_args *a, const char *v)
 	char *end;
 	long n = strtol(v, &end, 10);
 	if (*end || n < 1 || n > 256) {
-		fprintf(stderr, "loa: --jobs needs a number from 1 to 256\n");
+		msg_fprintf(stderr, a->lang, "loa: --jobs needs a number from 1 to 256\n");
 		return -1;
 	}
 	a->jobs = (int)n;
@@ -75,7 +148,7 @@ static int set_port(struct cli_args *a, const char *v)
 	char *end;
 	long n = strtol(v, &end, 10);
 	if (*end || n < 0 || n > 65535) {
-		fprintf(stderr, "loa: --port needs a number from 0 to 65535\n");
+		msg_fprintf(stderr, a->lang, "loa: --port needs a number from 0 to 65535\n");
 		return -1;
 	}
 	a->port = (int)n;
@@ -87,7 +160,8 @@ static int set_wait(struct cli_args *a, const char *v)
 	char *end;
 	long n = strtol(v, &end, 10);
 	if (!*v || *end || n < 0 || n > 86400) {
-		fprintf(stderr, "loa: --wait needs a number of seconds from 0 to 86400\n");
+		msg_fprintf(stderr, a->lang,
+			    "loa: --wait needs a number of seconds from 0 to 86400\n");
 		return -1;
 	}
 	a->wait_seconds = (int)n;
@@ -99,7 +173,7 @@ static int set_now(struct cli_args *a, const char *v)
 	struct date d;
 	const char *why;
 	if (date_parse(&d, v, strlen(v), false, &why) < 0) {
-		fprintf(stderr, "loa: --now: invalid date '%s'\n", v);
+		msg_fprintf(stderr, a->lang, "loa: --now: invalid date '%s'\n", v);
 		return -1;
 	}
 	/* a date without an offset is read in Vietnam's zone, the default */
@@ -111,7 +185,7 @@ static int set_now(struct cli_args *a, const char *v)
 static int set_format(struct cli_args *a, const char *v)
 {
 	if (strcmp(v, "json") && strcmp(v, "text")) {
-		fprintf(stderr, "loa: --format is text or json\n");
+		msg_fprintf(stderr, a->lang, "loa: --format is text or json\n");
 		return -1;
 	}
 	a->json = !strcmp(v, "json");
@@ -121,7 +195,7 @@ static int set_format(struct cli_args *a, const char *v)
 /* "Today" when --now is not given: SOURCE_DATE_EPOCH (reproducible builds),
  * else the clock. A value that is not a number of seconds is refused, for
  * every command: silently building with the clock would not reproduce. */
-static int today_from_env(int64_t *out)
+static int today_from_env(int64_t *out, enum msg_lang lang)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	if (!sde || !*sde) {
@@ -132,7 +206,7 @@ static int today_from_env(int64_t *out)
 	errno = 0;
 	long long v = strtoll(sde, &end, 10);
 	if (*end || errno) {
-		fprintf(stderr, "loa: SOURCE_DATE_EPOCH must be a number of seconds\n");
+		msg_fprintf(stderr, lang, "loa: SOURCE_DATE_EPOCH must be a number of seconds\n");
 		return -1;
 	}
 	*out = v;
@@ -233,9 +307,10 @@ static void set_defaults(struct cli_args *a)
 	a->jobs = cores > 0 ? (int)cores : 1;
 }
 
-int cli_parse(unsigned cmd, int argc, char **argv, struct cli_args *a)
+int cli_parse(unsigned cmd, int argc, char **argv, enum msg_lang lang, struct cli_args *a)
 {
 	set_defaults(a);
+	a->lang = lang;
 	for (int i = 2; i < argc; i++) {
 		const char *arg = argv[i];
 		const struct cli_option *o = find_option(cmd, arg);
@@ -246,17 +321,18 @@ int cli_parse(unsigned cmd, int argc, char **argv, struct cli_args *a)
 			}
 			/* a command with arguments of its own calls a stray one an
 			 * argument, the others an option */
-			fprintf(stderr,
-				cmd & (CLI_NEW | CLI_REVIEW) ? "loa: unexpected argument '%s'\n%s"
-							       : "loa: unknown option '%s'\n%s",
-				arg, cli_usage);
+			if (cmd & (CLI_NEW | CLI_REVIEW))
+				msg_fprintf(stderr, lang, "loa: unexpected argument '%s'\n", arg);
+			else
+				msg_fprintf(stderr, lang, "loa: unknown option '%s'\n", arg);
+			cli_print_usage(stderr, lang);
 			return -1;
 		}
 		if (o->kind == OPT_FLAG) {
 			*(bool *)((char *)a + o->offset) = true;
 			continue;
 		}
-		const char *v = option_value(argc, argv, i);
+		const char *v = option_value(argc, argv, i, lang);
 		if (!v)
 			return -1;
 		i++;
@@ -265,7 +341,7 @@ int cli_parse(unsigned cmd, int argc, char **argv, struct cli_args *a)
 		else if (o->parse(a, v) < 0)
 			return -1;
 	}
-	if (!a->now_given && today_from_env(&a->now) < 0)
+	if (!a->now_given && today_from_env(&a->now, lang) < 0)
 		return -1;
 	return 0;
 }
@@ -282,10 +358,10 @@ int cli_take_lang(int *argc, char **argv, struct lang_choice *lc)
 	int kept = 1;
 	for (int i = 1; i < *argc; i++) {
 		if (i >= 2 && !strcmp(argv[i], "--lang")) {
-			if (!option_value(*argc, argv, i))
+			if (!option_value(*argc, argv, i, lc->lang))
 				return -1;
 			if (msg_lang_parse(argv[i + 1], &lc->lang) < 0) {
-				fprintf(stderr, "loa: --lang is vi or en\n");
+				msg_fprintf(stderr, lc->lang, "loa: --lang is vi or en\n");
 				return -1;
 			}
 			lc->given = true;
@@ -307,39 +383,21 @@ bool cli_wants_help(int argc, char **argv)
 	return false;
 }
 
-/* The lines of usage for one command (its "loa CMD" line and the indented
- * lines after it) and the common notes: one usage text, so a command's
- * help cannot drift from the overview. */
-int cli_print_command_usage(const char *cmd)
+/* One command's synopsis, what it does, and the common notes. */
+int cli_print_command_usage(const char *cmd, enum msg_lang lang)
 {
-	char head[32];
-	int hn = snprintf(head, sizeof(head), "loa %s ", cmd);
-	const char *notes = strstr(cli_usage, "\n\n");
-	bool found = false, in = false;
-	for (const char *line = cli_usage; line && line < notes;) {
-		const char *nl = strchr(line, '\n');
-		size_t len = (size_t)(nl - line);
-		const char *text = line + strspn(line, " ");
-		if (!strncmp(text, "usage: ", 7))
-			text += 7;
-		if (!strncmp(text, "loa ", 4))
-			in = hn > 0 && !strncmp(text, head, (size_t)hn);
-		if (in) {
-			bool first = !strncmp(text, "loa ", 4);
-			if (first)
-				fputs("usage: ", stdout);
-			else
-				text = line; /* a continuation keeps its indent */
-			fwrite(text, 1, len - (size_t)(text - line), stdout);
-			fputc('\n', stdout);
-			found = true;
-		}
-		line = nl + 1;
+	for (size_t i = 0; i < sizeof(usages) / sizeof(usages[0]); i++) {
+		if (strcmp(usages[i].name, cmd))
+			continue;
+		const char *label = msg_text("usage: ", lang);
+		print_synopsis(stdout, label, columns(label), msg_text(usages[i].synopsis, lang));
+		fputc('\n', stdout);
+		fputs(msg_text(usages[i].about, lang), stdout);
+		fputc('\n', stdout);
+		fputs(msg_text(usage_notes, lang), stdout);
+		return LOA_EXIT_OK;
 	}
-	if (!found) {
-		fprintf(stderr, "loa: unknown command '%s'\n%s", cmd, cli_usage);
-		return LOA_EXIT_NOTHING;
-	}
-	fputs(notes + 1, stdout);
-	return LOA_EXIT_OK;
+	msg_fprintf(stderr, lang, "loa: unknown command '%s'\n", cmd);
+	cli_print_usage(stderr, lang);
+	return LOA_EXIT_NOTHING;
 }

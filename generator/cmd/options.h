@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum cli_command {
 	CLI_BUILD = 1u << 0,
@@ -28,6 +29,7 @@ struct cli_args {
 	bool now_given;
 	const char *positional[2]; /* new: KIND and TITLE; review: BASE..HEAD */
 	int npositional;
+	enum msg_lang lang; /* of the messages cli_parse prints */
 };
 
 /* What the user asked for: --lang (taken out of argv by cli_take_lang) or
@@ -37,8 +39,8 @@ struct lang_choice {
 	enum msg_lang lang;
 };
 
-/* The whole usage text (loa --help). */
-extern const char cli_usage[];
+/* The whole usage text (loa --help), in lang. */
+void cli_print_usage(FILE *f, enum msg_lang lang);
 
 /* Takes every `--lang X` after the command out of argv (NULL-terminated
  * again, *argc updated) and reads LOA_LANG. -1 on a bad value (printed). */
@@ -47,16 +49,16 @@ int cli_take_lang(int *argc, char **argv, struct lang_choice *lc);
 /* `loa CMD --help` / `-h` anywhere after the command. */
 bool cli_wants_help(int argc, char **argv);
 
-/* The usage lines of one command and the common notes, on standard
- * output: 0, or 2 for an unknown command (printed). */
-int cli_print_command_usage(const char *cmd);
+/* The usage lines of one command, what it does and the common notes, on
+ * standard output in lang: 0, or 2 for an unknown command (printed). */
+int cli_print_command_usage(const char *cmd, enum msg_lang lang);
 
 /* The command's bit, 0 for an unknown name. */
 unsigned cli_command_of(const char *name);
 
 /* Parses argv[2..] for command cmd into *a (defaults first). 0, or -1
- * with the message printed: an unknown option, a missing or bad value,
+ * with the message printed in lang: an unknown option, a missing or bad value,
  * a bad SOURCE_DATE_EPOCH. */
-int cli_parse(unsigned cmd, int argc, char **argv, struct cli_args *a);
+int cli_parse(unsigned cmd, int argc, char **argv, enum msg_lang lang, struct cli_args *a);
 
 #endif

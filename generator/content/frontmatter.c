@@ -8,11 +8,13 @@
 #include "content/frontmatter.h"
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/diag.h"
 #include "base/strmap.h"
 #include "base/utf8.h"
 #include "base/value.h"
 #include "base/xalloc.h"
+#include "content/syntaxhint.h"
 #include "content/toml.h"
 
 #include <stdbool.h>
@@ -219,6 +221,64 @@ static int attach(struct ctx *c, struct value *v)
 	return 0;
 }
 
+/* `title: Lớp vui #1` is "Lớp vui" to YAML, and `title: #Bé vui` is empty:
+ * " #" starts a comment. Valid YAML, so a warning, given when the '#' is
+ * glued to a word (a comment is usually "# words") or leaves the value
+ * empty, with the quoted line to write if the '#' belongs to the text. */
+static void note_cut_by_comment(struct ctx *c, const yaml_event_t *e, const struct value *v)
+{
+	if (c->depth == 0)
+		return;
+	const struct frame *f = &c->stack[c->depth - 1];
+	if (f->node->kind != VALUE_MAP || f->want_key || f->n == 0)
+		return;
+	int line, col;
+	pos_at_index(&c->pos, e->end_mark.index, &line, &col);
+	const char *src = c->pos.src, *end = src + c->pos.len, *p = src + c->pos.off;
+	const char *eol = memchr(p, '\n', (size_t)(end - p));
+	if (!eol)
+		eol = end;
+	const char *hash = p;
+	while (hash < eol && (*hash == ' ' || *hash == '\t'))
+		hash++;
+	if (hash == eol || *hash != '#' || (hash == p && v->len))
+		return;
+	bool glued = hash + 1 < eol && hash[1] != ' ' && hash[1] != '\t' && hash[1] != '\r';
+	if (v->len && !glued)
+		return;
+	const char *ls = p;
+	while (ls > src && ls[-1] != '\n')
+		ls--;
+	size_t indent = 0;
+	while (ls + indent < p && ls[indent] == ' ')
+		indent++;
+	const char *te = eol;
+	while (te > hash && (te[-1] == ' ' || te[-1] == '\r' || te[-1] == '\t'))
+		te--;
+	/* the value as meant: what YAML kept, the blanks, then the comment */
+	struct buf meant = BUF_INIT;
+	buf_add(&meant, v->str, v->len);
+	if (v->len)
+		buf_add(&meant, p, (size_t)(hash - p));
+	buf_add(&meant, hash, (size_t)(te - hash));
+	const struct value *key = f->items[f->n - 1];
+	char *fix = syntaxhint_yaml_pair(ls, indent, key->str, strlen(key->str), meant.ptr, meant.len);
+	int hline, hcol;
+	pos_at_offset(&c->pos, (size_t)(hash - src), &hline, &hcol);
+	if (v->len)
+		diag_warning(c->diags, c->path, hline, hcol,
+			     "'#' starts a comment, so '%.80s' ends before it; if the '#' is part "
+			     "of the text, write %s",
+			     key->str, fix);
+	else
+		diag_warning(c->diags, c->path, hline, hcol,
+			     "'#' starts a comment, so '%.80s' is empty; if the '#' is part of the "
+			     "text, write %s",
+			     key->str, fix);
+	free(fix);
+	buf_release(&meant);
+}
+
 static int on_scalar(struct ctx *c, const yaml_event_t *e)
 {
 	const yaml_mark_t *mark = &e->start_mark;
@@ -240,6 +300,8 @@ static int on_scalar(struct ctx *c, const yaml_event_t *e)
 	v->len = len;
 	/* an explicit !!str is a string however it looks, like a quoted one */
 	v->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !is_str;
+	if (e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+		note_cut_by_comment(c, e, v);
 	return attach(c, v);
 }
 
@@ -292,6 +354,64 @@ static int on_end(struct ctx *c)
 	return attach(c, v);
 }
 
+/* The line holding the character at libyaml index idx, and where. */
+static struct syntaxhint_line line_at(struct ctx *c, size_t idx, int *line, int *col)
+{
+	pos_at_index(&c->pos, idx, line, col);
+	const char *src = c->pos.src, *at = src + c->pos.off, *end = src + c->pos.len;
+	const char *start = at;
+	while (start > src && start[-1] != '\n')
+		start--;
+	const char *nl = memchr(at, '\n', (size_t)(end - at));
+	struct syntaxhint_line l = { start, (size_t)((nl ? nl : end) - start), at < end ? *at : 0 };
+	return l;
+}
+
+/* The common mistakes in plain words, with the line as it should be
+ * written: 0 when said, 1 when the error is not one of them. */
+static int plain_failure(struct ctx *c, const yaml_parser_t *p)
+{
+	int pline, pcol, cline, ccol;
+	/* the context first: the position map only moves forward cheaply */
+	struct syntaxhint_line ctx_line = line_at(c, p->context_mark.index, &cline, &ccol);
+	struct syntaxhint_line prob_line = line_at(c, p->problem_mark.index, &pline, &pcol);
+	if (!p->context) {
+		ctx_line = prob_line;
+		cline = pline;
+		ccol = pcol;
+	}
+	char *fix = NULL;
+	switch (syntaxhint_yaml(p->problem, p->context, &prob_line, &ctx_line, &fix)) {
+	case SYNTAXHINT_COLON:
+		if (fix)
+			diag_error(c->diags, c->path, pline, pcol,
+				   "a colon (': ') inside a value needs quotes around the whole "
+				   "value: write %s",
+				   fix);
+		else
+			diag_error(c->diags, c->path, pline, pcol,
+				   "a colon (': ') inside a value needs quotes around the whole value");
+		break;
+	case SYNTAXHINT_TAB:
+		diag_error(c->diags, c->path, pline, pcol,
+			   "a Tab is used to indent here: YAML indents with spaces only (replace "
+			   "the Tab with spaces)");
+		break;
+	case SYNTAXHINT_QUOTE:
+		if (fix)
+			diag_error(c->diags, c->path, cline, ccol,
+				   "the quote opened here is never closed: write %s", fix);
+		else
+			diag_error(c->diags, c->path, cline, ccol,
+				   "the quote opened here is never closed");
+		break;
+	default:
+		return 1;
+	}
+	free(fix);
+	return 0;
+}
+
 static int yaml_failure(struct ctx *c, const yaml_parser_t *p)
 {
 	int line, col;
@@ -305,6 +425,8 @@ static int yaml_failure(struct ctx *c, const yaml_parser_t *p)
 		return diag_error(c->diags, c->path, line, col, "invalid text: %s",
 				  p->problem ? p->problem : "unreadable");
 	default:
+		if (plain_failure(c, p) == 0)
+			return -1;
 		if (p->context) {
 			/* "while scanning a quoted scalar" helps most with where
 			 * that scalar started, often lines before the problem */
@@ -749,6 +871,21 @@ int frontmatter_parse(struct frontmatter *out, struct arena *a, const char *path
 	}
 	if (check_size((size_t)(end - region), limits, "front matter", path, diags) < 0)
 		return -1;
+	/* where the front matter probably ended: the first line that does not
+	 * look like one of its fields (the article's first sentence) */
+	lineno = 2;
+	for (line = region; line < end; lineno++) {
+		const char *lnl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = lnl ? (size_t)(lnl - line) : (size_t)(end - line);
+		if (!syntaxhint_looks_like_field(line, n))
+			return diag_error(diags, path, lineno, 1,
+					  "front matter has no closing '%s' line: add a line '%s' "
+					  "before line %d",
+					  fence, fence, lineno);
+		if (!lnl)
+			break;
+		line = lnl + 1;
+	}
 	if (toml)
 		return diag_error(diags, path, 1, 1, "TOML front matter has no closing '+++' line");
 	return diag_error(diags, path, 1, 1, "front matter has no closing '---' line");

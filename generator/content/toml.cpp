@@ -34,7 +34,9 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 extern "C" {
@@ -42,6 +44,7 @@ extern "C" {
 #include "base/diag.h"
 #include "base/utf8.h"
 #include "base/value.h"
+#include "content/syntaxhint.h"
 }
 #include "content/toml.h"
 
@@ -224,6 +227,40 @@ int convert(conv &c, const toml::node &n, ::value *v, int depth)
 	}
 }
 
+/* The common mistakes (text without quotes, a quote never closed) in
+ * plain words with the line to write (syntaxhint.h); false when the
+ * error is not one of them. */
+bool plain_failure(const char *path, const char *src, size_t len, size_t nth_line, int line,
+		   int col, std::string_view description, struct diag_list *diags)
+{
+	const char *p = src, *end = src + len;
+	for (size_t i = 1; i < nth_line && p < end; i++) {
+		const void *nl = memchr(p, '\n', static_cast<size_t>(end - p));
+		p = nl ? static_cast<const char *>(nl) + 1 : end;
+	}
+	const void *nl = memchr(p, '\n', static_cast<size_t>(end - p));
+	size_t n = static_cast<size_t>((nl ? static_cast<const char *>(nl) : end) - p);
+	std::string desc(description);
+	char *fix = nullptr;
+	bool said = true;
+	switch (syntaxhint_toml(desc.c_str(), p, n, &fix)) {
+	case SYNTAXHINT_BARE:
+		diag_error(diags, path, line, col, "text needs double quotes in TOML: write %s", fix);
+		break;
+	case SYNTAXHINT_QUOTE:
+		if (fix)
+			diag_error(diags, path, line, col, "the quote opened on this line is never closed: write %s",
+				   fix);
+		else
+			diag_error(diags, path, line, col, "the quote opened on this line is never closed");
+		break;
+	default:
+		said = false;
+	}
+	free(fix);
+	return said;
+}
+
 } // namespace
 
 extern "C" int toml_parse_front(struct value **root, struct arena *a, const char *path,
@@ -238,6 +275,8 @@ extern "C" int toml_parse_front(struct value **root, struct arena *a, const char
 		const toml::source_position &b = e.source().begin;
 		int line = b.line ? c.line0 + static_cast<int>(b.line) : first_line;
 		std::string_view d = e.description();
+		if (plain_failure(path, src, len, b.line, line, static_cast<int>(b.column), d, diags))
+			return -1;
 		return diag_error(diags, path, line, static_cast<int>(b.column),
 				  "TOML front matter: %.*s", static_cast<int>(d.size()), d.data());
 	}

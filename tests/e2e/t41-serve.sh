@@ -46,7 +46,7 @@ stop() {
 ready() { grep -q 'http://127.0.0.1:[0-9]*/' "$ERR"; }
 check "server prints its URL when ready" until_ok 30 ready
 PORT=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$ERR" | head -n 1)
-SITE=$(sed -n 's|.*(temporary folder): ||p' "$ERR" | head -n 1)
+SITE=$(sed -n 's|.*temporary folder: ||p' "$ERR" | head -n 1)
 BASE="http://127.0.0.1:${PORT:-1}"
 check "default bind is loopback, no warning" lacks "$ERR" "warning:"
 outside() { [ -n "$SITE" ] && [ -d "$SITE" ] && case "$SITE" in "$R"/*) false ;; *) true ;; esac; }

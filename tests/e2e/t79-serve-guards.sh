@@ -32,7 +32,7 @@ start() {
 	PIDS="$PIDS $PID"
 	until_ok 60 grep -q 'http://127.0.0.1:[0-9]*/' "$1"
 	PORT=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$1" | head -n 1)
-	SITE=$(sed -n 's|.*(temporary folder): ||p' "$1" | head -n 1)
+	SITE=$(sed -n 's|.*temporary folder: ||p' "$1" | head -n 1)
 }
 # stop PID: SIGINT, then SIGKILL after 5 s; STATUS is its exit status
 stop() {
@@ -151,7 +151,7 @@ check "a dead server's folder with a symlink inside: removed" test ! -e "$TMPDIR
 check "the symlink's target untouched" grep -qx keep "$TMPDIR/precious/inner/file"
 check "a symlink named like a serve folder: kept, not followed" test -L "$TMPDIR/loa-serve.999999-1.aaaaaa"
 check "a folder of another name: kept" test -d "$TMPDIR/loa-serve.XXXX"
-S2=$(sed -n 's|.*(temporary folder): ||p' "$TMP/serve2.err" | head -n 1)
+S2=$(sed -n 's|.*temporary folder: ||p' "$TMP/serve2.err" | head -n 1)
 check "a running server's folder is kept by another's start" test -d "$S2"
 check "both servers answer" [ "$(code /)" = 200 ]
 stop $P3

@@ -10,7 +10,9 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/types.h>
 
 static bool valid_utf8(const char *s)
 {
@@ -119,6 +121,35 @@ TEST(test_vformat_matches_printf)
 	buf_addf(&b, "%d|%ld|%lld|%zu|%u|%x|%06o|%5.2f|%c|%.*s|%-4s|%%|%02X|%*d", -3, 123456789L,
 		 -9876543210LL, (size_t)42, 7u, 255u, 8u, 3.14159, 'q', 3, "abcdef", "ab", 0xAB, 5, 9);
 	CHECK_STR_EQ(a.ptr, b.ptr);
+	/* every length, flag and star form: the value is read by its type and
+	 * printed through a rewritten spec, which must not change the text */
+	buf_reset(&a);
+	buf_reset(&b);
+	signed char hh = -5;
+	short h = -300;
+	int dummy = 0;
+#define SAME(...)                                   \
+	do {                                        \
+		buf_reset(&a);                      \
+		buf_reset(&b);                      \
+		vformat(&a, MSG_EN, __VA_ARGS__);   \
+		buf_addf(&b, __VA_ARGS__);          \
+		CHECK_STR_EQ(a.ptr, b.ptr);         \
+	} while (0)
+	SAME("%hhd|%hd|%hhu|%hu", hh, h, (unsigned char)250, (unsigned short)65000);
+	SAME("%jd|%ju|%td|%zd|%tx", (intmax_t)-1234567890123, (uintmax_t)18446744073709551615u,
+	     (ptrdiff_t)-77, (ssize_t)-5, (ptrdiff_t)255);
+	SAME("%+d|% d|%-6d|%06d|%#x|%#o|%lu|%llu|%lx", 5, 7, -3, -42, 255u, 8u, 4000000000ul,
+	     18000000000000000000ull, 0xdeadbeeful);
+	SAME("%*d|%-*d|%*d|%.*d|%.*d|%*.*d", 6, 42, 6, 42, -6, 42, 4, 7, -1, 7, 8, 5, 33);
+	SAME("%e|%E|%g|%G|%.3f|%10.4f|%-10.1f|%Lf|%.2Lf", 12345.678, 0.000123, 1e20, 1e-10, 2.0 / 3,
+	     3.14159, -2.5, (long double)1.25, (long double)-7.125);
+	SAME("%p|%5c|%-3c|", (void *)&dummy, 'x', 'y');
+	SAME("%*.*s|%-10.3s|%10s|%.0s|%-*s|", 8, 3, "abcdef", "xyzzy", "right", "gone", -7, "neg");
+#undef SAME
+	buf_reset(&a);
+	vformat(&a, MSG_EN, "%s|%8s", (const char *)NULL, (const char *)NULL);
+	CHECK_STR_EQ(a.ptr, "(null)|  (null)");
 	buf_release(&a);
 	buf_release(&b);
 }

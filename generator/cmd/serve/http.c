@@ -215,10 +215,13 @@ static enum MHD_Result queue_buffer(struct MHD_Connection *c, unsigned status, c
 	return ret;
 }
 
-static enum MHD_Result queue_text(struct MHD_Connection *c, unsigned status, const char *text)
+/* A short plain-text answer; text is a msgid, answered in the server's
+ * language. */
+static enum MHD_Result queue_text(const struct serve *s, struct MHD_Connection *c,
+				  unsigned status, const char *text)
 {
 	struct buf b = BUF_INIT;
-	buf_puts(&b, text);
+	buf_puts(&b, msg_text(text, s->lang));
 	return queue_buffer(c, status, "text/plain; charset=utf-8", &b);
 }
 
@@ -230,8 +233,7 @@ static enum MHD_Result queue_html_fd(struct serve *s, struct MHD_Connection *c, 
 	close(fd);
 	if (rc < 0) {
 		buf_release(&html);
-		return queue_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-				  "Không đọc được tệp (cannot read the file).\n");
+		return queue_text(s, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "Cannot read the file.\n");
 	}
 	livereload_inject(s, &html);
 	return queue_buffer(c, status, "text/html; charset=utf-8", &html);
@@ -244,10 +246,15 @@ static enum MHD_Result queue_not_found(struct serve *s, struct MHD_Connection *c
 	if (open_beneath(s->site_dir, "404.html", &fd, &st) == FOUND)
 		return queue_html_fd(s, c, MHD_HTTP_NOT_FOUND, fd);
 	struct buf b = BUF_INIT;
-	buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
-		     "<title>Không tìm thấy trang</title></head><body>\n"
-		     "<h1>Không tìm thấy trang</h1>\n<p>Trang bạn tìm không có trên trang web "
-		     "này.</p>\n<p><a href=\"/\">Về trang chủ</a></p>\n</body></html>\n");
+	/* the catalog's texts are ours: no escaping needed */
+	const char *title = msg_text("Page not found", s->lang);
+	buf_addf(&b,
+		 "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+		 "<title>%s</title></head><body>\n<h1>%s</h1>\n<p>%s</p>\n"
+		 "<p><a href=\"/\">%s</a></p>\n</body></html>\n",
+		 s->lang == MSG_VI ? "vi" : "en", title, title,
+		 msg_text("The page you are looking for is not on this site.", s->lang),
+		 msg_text("Back to the home page", s->lang));
 	livereload_inject(s, &b);
 	return queue_buffer(c, MHD_HTTP_NOT_FOUND, "text/html; charset=utf-8", &b);
 }
@@ -358,10 +365,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	struct serve *s = cls;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
-		return queue_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-				  "Chỉ nhận GET và HEAD (only GET and HEAD).\n");
+		return queue_text(s, c, MHD_HTTP_METHOD_NOT_ALLOWED, "Only GET and HEAD.\n");
 	if (!host_allowed(s, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host")))
-		return queue_text(c, MHD_HTTP_FORBIDDEN, "Tên máy không hợp lệ (bad Host).\n");
+		return queue_text(s, c, MHD_HTTP_FORBIDDEN, "Bad Host.\n");
 	if (!strcmp(url, "/__loa/events"))
 		return livereload_serve_events(s, c);
 	if (!strcmp(url, "/__loa/live.js")) {
@@ -408,7 +414,7 @@ int http_listen(const char *host, int port, char *num_host, size_t num_host_size
 	snprintf(port_s, sizeof(port_s), "%d", port);
 	int gai = getaddrinfo(host, port_s, &hints, &res);
 	if (gai) {
-		diag_error(diags, "", 0, 0, "--bind %s: không dùng được địa chỉ này (bad address): %s",
+		diag_error(diags, "", 0, 0, "--bind %s: cannot use this address: %s",
 			   host, gai_strerror(gai));
 		return -1;
 	}
@@ -433,8 +439,7 @@ int http_listen(const char *host, int port, char *num_host, size_t num_host_size
 	}
 	freeaddrinfo(res);
 	if (fd < 0) {
-		diag_error(diags, "", 0, 0, "không mở được cổng %s:%d (cannot listen on %s:%d): %s",
-			   host, port, host, port, strerror(err));
+		diag_error(diags, "", 0, 0, "cannot listen on %s:%d: %s", host, port, strerror(err));
 		return -1;
 	}
 	struct sockaddr_storage ss;
@@ -443,7 +448,7 @@ int http_listen(const char *host, int port, char *num_host, size_t num_host_size
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl) < 0 ||
 	    getnameinfo((struct sockaddr *)&ss, sl, num_host, (socklen_t)num_host_size, serv,
 			sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV)) {
-		diag_error(diags, "", 0, 0, "không mở được cổng (cannot listen): %s", strerror(errno));
+		diag_error(diags, "", 0, 0, "cannot listen: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}

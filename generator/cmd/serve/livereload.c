@@ -30,14 +30,19 @@ static void add_injection(struct serve *s, struct buf *out)
 		buf_puts(out, "<div id=\"loa-serve-errors\" role=\"alert\" style=\"position:fixed;top:0;"
 			      "left:0;right:0;z-index:2147483647;max-height:50vh;overflow:auto;"
 			      "padding:.75rem 1rem;background:#fff0f0;color:#8b0000;border-bottom:3px "
-			      "solid #c00;font:14px/1.4 system-ui,sans-serif\"><strong>Lỗi khi dựng "
-			      "trang (build errors):</strong><pre style=\"white-space:pre-wrap;margin:"
+			      "solid #c00;font:14px/1.4 system-ui,sans-serif\"><strong>");
+		buf_puts(out, msg_text("The site could not be built:", s->lang));
+		buf_puts(out, "</strong><pre style=\"white-space:pre-wrap;margin:"
 			      ".5rem 0 0;font:13px/1.4 monospace\">");
 		buf_add_html(out, errors, strlen(errors));
 		buf_puts(out, "</pre></div>\n");
 		free(errors);
 	}
-	buf_addf(out, "<script src=\"/__loa/live.js\" data-gen=\"%llu\"></script>\n", gen);
+	/* the heading of a banner the script shows later, in the same words */
+	buf_addf(out, "<script src=\"/__loa/live.js\" data-gen=\"%llu\" data-title=\"", gen);
+	const char *title = msg_text("The site could not be built:", s->lang);
+	buf_add_html(out, title, strlen(title));
+	buf_puts(out, "\"></script>\n");
 }
 
 void livereload_inject(struct serve *s, struct buf *html)
@@ -165,10 +170,10 @@ static void events_free(void *cls)
 
 /* Over the stream budget: 503, and the connection is closed so that it
  * does not hold a slot. The page still works; it just will not reload. */
-static enum MHD_Result refuse_stream(struct MHD_Connection *c)
+static enum MHD_Result refuse_stream(const struct serve *s, struct MHD_Connection *c)
 {
 	struct buf b = BUF_INIT;
-	buf_puts(&b, "Quá nhiều trang đang mở chờ tải lại (too many live-reload streams).\n");
+	buf_puts(&b, msg_text("Too many open pages are waiting to reload.\n", s->lang));
 	size_t len;
 	char *data = buf_detach(&b, &len);
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
@@ -192,7 +197,7 @@ enum MHD_Result livereload_serve_events(struct serve *s, struct MHD_Connection *
 		s->streams++; /* given back by events_free */
 	pthread_mutex_unlock(&s->mu);
 	if (!room)
-		return refuse_stream(c);
+		return refuse_stream(s, c);
 	struct events *ev = xcalloc(1, sizeof(*ev));
 	ev->s = s;
 	const union MHD_ConnectionInfo *ci =

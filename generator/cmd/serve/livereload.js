@@ -2,6 +2,8 @@
 (function () {
   var s = document.currentScript;
   var gen = s ? s.getAttribute('data-gen') : '';
+  // the heading, in the language loa serve speaks
+  var title = (s && s.getAttribute('data-title')) || 'loa';
   function show(text) {
     var box = document.getElementById('loa-serve-errors');
     if (!box) {
@@ -13,7 +15,7 @@
     }
     box.textContent = '';
     var h = document.createElement('strong');
-    h.textContent = 'L\u1ed7i khi d\u1ef1ng trang (build errors):';
+    h.textContent = title;
     var pre = document.createElement('pre');
     pre.style.cssText = 'white-space:pre-wrap;margin:.5rem 0 0;font:13px/1.4 monospace';
     pre.textContent = text;

@@ -64,21 +64,23 @@ static void rebuild(struct serve *s, struct helper *h, const char *repo, bool co
 	diag_list_sort(&d);
 	struct buf errors = BUF_INIT;
 	for (size_t i = 0; i < d.len; i++) {
-		diag_print(stderr, &d.items[i], color);
+		diag_print_lang(stderr, &d.items[i], color, s->lang);
 		if (d.items[i].severity != DIAG_ERROR)
 			continue;
 		char *line;
-		diag_format(&d.items[i], false, &line);
+		diag_format_lang(&d.items[i], false, s->lang, &line);
 		if (errors.len)
 			buf_putc(&errors, '\n');
 		buf_puts(&errors, line);
 		free(line);
 	}
 	if (r.status == LOA_EXIT_NOTHING && errors.len == 0)
-		buf_puts(&errors, "error: nothing published");
-	fprintf(stderr, "loa serve: %s%zu trang, %zu tệp, %zu lỗi, %zu cảnh báo (%.2f s)\n",
-		r.status == LOA_EXIT_NOTHING ? "không dựng được, giữ bản trước (build failed, previous kept): " : "",
-		r.pages, r.files, d.errors, d.warnings, r.seconds);
+		buf_puts(&errors, msg_text("error: nothing published", s->lang));
+	msg_fprintf(stderr, s->lang, "loa serve: %s%zu pages, %zu files, %zu errors, %zu warnings (%.2f s)\n",
+		    r.status == LOA_EXIT_NOTHING
+			    ? msg_text("build failed, the previous one is kept: ", s->lang)
+			    : "",
+		    r.pages, r.files, d.errors, d.warnings, r.seconds);
 	pthread_mutex_lock(&s->mu);
 	s->gen++;
 	memcpy(s->base_path, base, sizeof(base));
@@ -94,15 +96,16 @@ static void rebuild(struct serve *s, struct helper *h, const char *repo, bool co
 
 /* A warning printed now: the caller prints diags only once serve_run
  * returns, which for a server is far too late. */
-static void print_warning(bool color, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void print_warning(bool color, const char *fmt, ...)
+static void print_warning(bool color, enum msg_lang lang, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void print_warning(bool color, enum msg_lang lang, const char *fmt, ...)
 {
 	struct diag_list l = DIAG_LIST_INIT;
 	va_list ap;
 	va_start(ap, fmt);
 	diag_vadd(&l, DIAG_WARNING, "", 0, 0, fmt, ap);
 	va_end(ap);
-	diag_print(stderr, &l.items[0], color);
+	diag_print_lang(stderr, &l.items[0], color, lang);
 	diag_list_release(&l);
 }
 
@@ -190,7 +193,8 @@ static void close_signalfd(int sfd)
 
 /* The work tree, and the installed theme and plugins when someone edits
  * those. */
-static void watch_site(struct watcher *w, const char *repo, const char *data_dir, bool color)
+static void watch_site(struct watcher *w, const char *repo, const char *data_dir, bool color,
+		       enum msg_lang lang)
 {
 	watch_tree(w, repo, 0);
 	if (data_dir) {
@@ -202,16 +206,17 @@ static void watch_site(struct watcher *w, const char *repo, const char *data_dir
 		free(p);
 	}
 	if (w->full)
-		print_warning(color, "quá nhiều thư mục để theo dõi, một số thay đổi sẽ không được "
-				     "thấy (too many folders to watch: some changes will be missed)");
+		print_warning(color, lang, "too many folders to watch: some changes will be missed");
 }
 
 static void print_ready(const char *num_host, int port, const struct serve *s, const char *site_dir)
 {
-	fprintf(stderr, "loa serve: thư mục tạm (temporary folder): %s\n", site_dir);
+	msg_fprintf(stderr, s->lang, "loa serve: temporary folder: %s\n", site_dir);
 	bool v6 = strchr(num_host, ':') != NULL;
-	fprintf(stderr, "Đang phục vụ tại http://%s%s%s:%d%s/ (Ctrl-C để dừng — to stop)\n",
-		v6 ? "[" : "", num_host, v6 ? "]" : "", port, s->base_path);
+	char *url = xasprintf("http://%s%s%s:%d%s/", v6 ? "[" : "", num_host, v6 ? "]" : "", port,
+			      s->base_path);
+	msg_fprintf(stderr, s->lang, "Serving at %s (Ctrl-C to stop)\n", url);
+	free(url);
 }
 
 /* Rebuilds once the site has been quiet for DEBOUNCE_MS (at most
@@ -247,7 +252,7 @@ static void watch_loop(struct serve *s, struct helper *h, struct watcher *w, int
 		}
 		if (pending && sys_now_ms() >= deadline) {
 			pending = false;
-			fprintf(stderr, "loa serve: có thay đổi, dựng lại (changed, rebuilding)\n");
+			msg_fprintf(stderr, s->lang, "loa serve: changed, rebuilding\n");
 			rebuild(s, h, repo, color);
 		}
 	}
@@ -257,7 +262,7 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 {
 	const char *host = o->bind && *o->bind ? o->bind : "127.0.0.1";
 	if (o->port < 0 || o->port > 65535)
-		return diag_error(diags, "", 0, 0, "--port: từ 0 đến 65535 (from 0 to 65535)"),
+		return diag_error(diags, "", 0, 0, "--port: from 0 to 65535"),
 		       LOA_EXIT_NOTHING;
 	const char *repo = o->build.site.repo_path ? o->build.site.repo_path : ".";
 	if (check_work_tree(repo, diags) < 0)
@@ -272,8 +277,9 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 	if (lfd < 0)
 		return LOA_EXIT_NOTHING;
 	s.bind_host = num_host;
+	s.lang = o->lang;
 
-	char *tmp_root = tmpdir_create(diags);
+	char *tmp_root = tmpdir_create(s.lang, diags);
 	if (!tmp_root) {
 		close(lfd);
 		return LOA_EXIT_NOTHING;
@@ -284,9 +290,9 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 
 	bool color = isatty(2) && !getenv("NO_COLOR");
 	if (!s.loopback)
-		print_warning(color, "--bind %s: địa chỉ không phải loopback, bản nháp xem được từ "
-				     "mạng khác (not a loopback address: drafts are visible from "
-				     "the network)", host);
+		print_warning(color, s.lang,
+			      "--bind %s: not a loopback address: drafts are visible from the network",
+			      host);
 	struct build_options bo = preview_options(o, site_dir);
 	sigset_t stop_set, old_set;
 	block_stop_signals(&stop_set, &old_set);
@@ -307,20 +313,19 @@ int serve_run(const struct serve_options *o, struct diag_list *diags)
 		close(lfd);
 		goto out;
 	}
-	watch_site(&w, repo, o->build.data_dir, color);
+	watch_site(&w, repo, o->build.data_dir, color, s.lang);
 	daemon = http_start(&s, lfd);
 	if (!daemon) {
-		diag_error(diags, "", 0, 0,
-			   "không khởi động được máy chủ HTTP (cannot start the HTTP server)");
+		diag_error(diags, "", 0, 0, "cannot start the HTTP server");
 		close(lfd);
 		goto out;
 	}
 
-	fprintf(stderr, "loa serve: đang dựng trang (building) %s\n", repo);
+	msg_fprintf(stderr, s.lang, "loa serve: building %s\n", repo);
 	rebuild(&s, &h, repo, color);
 	print_ready(num_host, port, &s, site_dir);
 	watch_loop(&s, &h, &w, sfd, repo, color);
-	fprintf(stderr, "loa serve: dừng (stopped)\n");
+	msg_fprintf(stderr, s.lang, "loa serve: stopped\n");
 	status = LOA_EXIT_OK;
 
 out:

@@ -21,6 +21,7 @@
 #ifndef LOA_SERVE_H
 #define LOA_SERVE_H
 
+#include "base/messages.h"
 #include "pipeline/build.h"
 
 struct diag_list;
@@ -30,6 +31,7 @@ struct serve_options {
 	int port;                   /* 0: any free port (printed when ready) */
 	struct build_options build; /* repo, jobs, now, data_dir...; out_dir and
 				       worktree/drafts are set by serve */
+	enum msg_lang lang;         /* of everything it prints and serves */
 };
 
 /* Runs until SIGINT or SIGTERM. Returns the exit status: 0 after a clean

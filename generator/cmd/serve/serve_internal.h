@@ -6,6 +6,8 @@
 #ifndef LOA_SERVE_INTERNAL_H
 #define LOA_SERVE_INTERNAL_H
 
+#include "base/messages.h"
+
 #include <microhttpd.h>
 
 #include <pthread.h>
@@ -58,6 +60,7 @@ struct serve {
 	const char *site_dir;
 	bool loopback;
 	const char *bind_host; /* numeric, as bound */
+	enum msg_lang lang;    /* of the terminal, the banner and the error pages */
 };
 
 /* ---- http.c ---- */
@@ -123,8 +126,8 @@ void helper_stop(struct helper *h);
 /* ---- tmpdir.c ---- */
 
 /* Removes the folders that killed servers left in TMPDIR, then makes
- * this server's; returns its path (the caller frees it), NULL with the
+ * this server's (the sweep said in lang); returns its path (the caller frees it), NULL with the
  * reason in diags. */
-char *tmpdir_create(struct diag_list *diags);
+char *tmpdir_create(enum msg_lang lang, struct diag_list *diags);
 
 #endif

@@ -86,7 +86,7 @@ static bool owner_alive(pid_t pid, unsigned long long start)
  * tmpdir (SIGKILL, a crash, a power cut): only folders named as serve
  * names them, owned by us, not symlinks, whose process is dead; removed
  * without following any symlink inside. */
-static void sweep_stale(const char *tmpdir)
+static void sweep_stale(const char *tmpdir, enum msg_lang lang)
 {
 	int dfd = open(tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
@@ -110,26 +110,26 @@ static void sweep_stale(const char *tmpdir)
 		    st.st_uid != geteuid() || owner_alive(pid, start))
 			continue;
 		if (publish_remove_tree(dfd, e->d_name) == 0)
-			fprintf(stderr,
-				"loa serve: đã xoá thư mục tạm của một lần chạy bị dừng (removed the "
-				"temporary folder of a server that was stopped): %s/%s\n",
-				tmpdir, e->d_name);
+			msg_fprintf(stderr, lang,
+				    "loa serve: removed the temporary folder of a server that was "
+				    "stopped: %s/%s\n",
+				    tmpdir, e->d_name);
 	}
 	closedir(d);
 	close(dfd);
 }
 
-char *tmpdir_create(struct diag_list *diags)
+char *tmpdir_create(enum msg_lang lang, struct diag_list *diags)
 {
 	const char *tmpdir = getenv("TMPDIR");
 	if (!tmpdir || !*tmpdir)
 		tmpdir = "/tmp";
-	sweep_stale(tmpdir);
+	sweep_stale(tmpdir, lang);
 	char *tmp_root = xasprintf("%s/" TMP_PREFIX "%d-%llu.XXXXXX", tmpdir, (int)getpid(),
 				   proc_start(getpid()));
 	if (!mkdtemp(tmp_root)) {
 		diag_error(diags, "", 0, 0,
-			   "không tạo được thư mục tạm (cannot make a temporary folder) %s: %s",
+			   "cannot make a temporary folder %s: %s",
 			   tmp_root, strerror(errno));
 		free(tmp_root);
 		return NULL;
