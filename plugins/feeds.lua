@@ -22,8 +22,7 @@ local function xml(s)
   return (s:gsub("[&<>\"']", escapes))
 end
 
-local base = loa.site.base_url:gsub("/+$", "")
-local function absolute(url) return base .. url end
+local absolute = loa.absolute_url
 
 -- RFC 3339 of seconds since the epoch, in UTC (no os.date in the sandbox)
 local function utc(epoch)

@@ -13,10 +13,7 @@ local function with(page, fields)
   return copy
 end
 
-local function absolute(url)
-  local base = loa.site.base_url:gsub("/$", "")
-  return base .. url
-end
+local absolute = loa.absolute_url
 
 local function section_page(url, title, kind)
   local s = loa.sections[url]

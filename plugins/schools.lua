@@ -5,11 +5,9 @@
 -- linked together.
 local t = loa.t
 
-local function absolute(url)
-  return (loa.site.base_url or "/"):gsub("/$", "") .. url
-end
+local absolute = loa.absolute_url
 
-local function model_url(slug) return "/mo-hinh/" .. slug .. "/" end
+local function model_url(slug) return loa.urls.models .. slug .. "/" end
 
 -- after_load runs before the core renders school pages, so the links put on
 -- each model here show on the school page (school.html reads m.url)

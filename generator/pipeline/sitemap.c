@@ -4,14 +4,16 @@
 #include "content/dates.h"
 #include "pipeline/publish.h"
 #include "plugin/sitelua.h"
+#include "site/urls.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void add_abs_url(struct buf *out, const char *base, const char *url)
 {
-	size_t n = strlen(base);
-	buf_add_xml(out, base, n && base[n - 1] == '/' ? n - 1 : n);
-	buf_add_xml(out, url, strlen(url));
+	char *abs = urls_absolute(base, url);
+	buf_add_xml(out, abs, strlen(abs));
+	free(abs);
 }
 
 void sitemap_write(struct build *b)
@@ -47,7 +49,7 @@ void sitemap_write(struct build *b)
 		b->files_written++;
 	buf_reset(&x);
 	buf_puts(&x, "User-agent: *\nAllow: /\nSitemap: ");
-	add_abs_url(&x, base, "/sitemap.xml");
+	add_abs_url(&x, base, urls_path(URL_sitemap));
 	buf_putc(&x, '\n');
 	manifest_add_bytes(b, "robots.txt", x.ptr, x.len);
 	if (!b->opts->dry_run && outdir_write(b->out, "robots.txt", x.ptr, x.len, b->diags) == 0)

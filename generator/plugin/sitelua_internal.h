@@ -80,7 +80,7 @@ void sitelua_pages_push_site(lua_State *L, struct sitelua *sl, const struct valu
 void sitelua_pages_set_now(lua_State *L, struct sitelua *sl);
 
 /* ---- sitelua_api.c ---- */
-/* Sets the loa.* functions written in C in the table at the top. */
+/* Sets the loa.* functions written in C, and loa.urls, in the table at the top. */
 void sitelua_api_register(lua_State *L, struct sitelua *sl);
 
 /* ---- sitelua_deps.c ---- */

@@ -10,6 +10,7 @@
 #include "base/xalloc.h"
 #include "pipeline/build.h"
 #include "site/config.h"
+#include "site/layout.h"
 #include "source/repo.h"
 
 #include <stdlib.h>
@@ -132,15 +133,7 @@ static bool has_prefix(const char *s, const char *prefix)
 /* The folders a school may write: its news folder and its school page. */
 static bool school_may_write(struct review *rv, const char *school, const char *path)
 {
-	const char *c = rv->cfg.content_dir;
-	char *news = xasprintf("%s/news/%s/", c, school);
-	char *page = xasprintf("%s/schools/%s.md", c, school);
-	char *bundle = xasprintf("%s/schools/%s/", c, school);
-	bool ok = has_prefix(path, news) || strcmp(path, page) == 0 || has_prefix(path, bundle);
-	free(news);
-	free(page);
-	free(bundle);
-	return ok;
+	return layout_school_may_write(rv->cfg.content_dir, school, path);
 }
 
 /* Why a path outside the school's folders matters most. */
