@@ -4,7 +4,7 @@
 #include "base/sysutil.h"
 #include "base/value.h"
 #include "base/xalloc.h"
-#include "incr/keyfields.h"
+#include "incr/key.h"
 #include "site/site.h"
 
 #include <dirent.h>

@@ -1,5 +1,5 @@
 /* keys — what a build and each of its renders depend on, written as cache
- * key fields (incr/keyfields.h's key_add_*) for the incremental build.
+ * key fields (incr/key.h's key_add_*) for the incremental build.
  *
  * A render sees: its own page (source blob and bundle files), every page's
  * metadata through loa.pages (front matter, URL, dates, authors, summary —

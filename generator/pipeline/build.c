@@ -11,7 +11,7 @@
 #include "base/xalloc.h"
 #include "incr/cache.h"
 #include "pipeline/pool.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 #include "content/dates.h"
 #include "content/text.h"
 #include "lua/luavm.h"

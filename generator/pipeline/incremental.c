@@ -9,7 +9,7 @@
 #include "base/strmap.h"
 #include "base/xalloc.h"
 #include "incr/keys.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 #include "content/dates.h"
 #include "plugin/sitelua.h"
 #include "source/repo.h"

@@ -5,7 +5,7 @@
 #include "pipeline/build_internal.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 #include "plugin/sitelua.h"
 #include "markup/markdown.h"
 #include "pipeline/imgstage.h"

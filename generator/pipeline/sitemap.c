@@ -2,7 +2,7 @@
  * asks to be listed) and robots.txt pointing at it. */
 #include "pipeline/build_internal.h"
 #include "content/dates.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 #include "plugin/sitelua.h"
 #include "site/urls.h"
 
