@@ -56,5 +56,7 @@ check "the canonical link follows it" contains public/tin-tuc/index.html 'href="
 check "the feed follows it" contains public/tin-tuc/atom.xml "<id>https://example.vn/sub/tin-tuc/</id>"
 check "the search page's permalink follows it" contains public/tim-kiem/index.html "https://example.vn/sub/tim-kiem/"
 check "the school list's permalink follows it" contains public/truong/index.html "https://example.vn/sub/truong/"
+# the theme's abs_url filter (jsonld.html: "/" | abs_url) joins by the same rule
+check "the theme's abs_url follows it" grep -qF '"url":"https://example.vn/sub/"}' public/tin-tuc/dong-thai/bua-an-ban-tru-dam-bao-dinh-duong/index.html
 check "page 2 of the news is under the pagination word" test -s public/tin-tuc/trang/2/index.html
 finish
