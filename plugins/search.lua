@@ -43,8 +43,8 @@ loa.on("before_render", function()
   for _, f in ipairs(files) do
     loa.add_file{ url = INDEX .. f.name, content = f.content }
   end
-  loa.add_page{ url = "/tim-kiem/", layout = "search.html", sitemap = false,
+  loa.add_page{ url = loa.urls.search, layout = "search.html", sitemap = false,
                 index_url = INDEX,
-                page = { kind = "page", title = t.search or "Tìm kiếm", url = "/tim-kiem/",
-                         permalink = absolute("/tim-kiem/") } }
+                page = { kind = "page", title = t.search or "Tìm kiếm", url = loa.urls.search,
+                         permalink = absolute(loa.urls.search) } }
 end)

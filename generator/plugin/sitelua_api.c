@@ -376,19 +376,24 @@ static int l_urls_readonly(lua_State *L)
 	return luaL_error(L, "loa.urls is read-only (the URL table is generator/site/urls.h)");
 }
 
-/* loa.urls: name → URL of urls.h's table, and page_word; read-only (an
- * empty proxy whose metatable reads the table and refuses writes). */
-static void push_urls(lua_State *L)
+void sitelua_api_push_urls(lua_State *L)
 {
-	lua_createtable(L, 0, 0);                    /* proxy */
-	lua_createtable(L, 0, 3);                    /* proxy, metatable */
-	lua_createtable(L, 0, URL_COUNT + 1);        /* proxy, metatable, table */
+	lua_createtable(L, 0, URL_COUNT + 1);
 	for (int i = 0; i < URL_COUNT; i++) {
 		lua_pushstring(L, urls_path((enum url_id)i));
 		lua_setfield(L, -2, urls_name((enum url_id)i));
 	}
 	lua_pushstring(L, URLS_PAGE_WORD);
 	lua_setfield(L, -2, "page_word");
+}
+
+/* loa.urls: name → URL of urls.h's table, and page_word; read-only (an
+ * empty proxy whose metatable reads the table and refuses writes). */
+static void push_urls(lua_State *L)
+{
+	lua_createtable(L, 0, 0);                    /* proxy */
+	lua_createtable(L, 0, 3);                    /* proxy, metatable */
+	sitelua_api_push_urls(L);                    /* proxy, metatable, table */
 	lua_setfield(L, -2, "__index");              /* proxy, metatable */
 	lua_pushcfunction(L, l_urls_readonly);
 	lua_setfield(L, -2, "__newindex");

@@ -322,6 +322,8 @@ void sitelua_pages_push_site(lua_State *L, struct sitelua *sl, const struct valu
 	lua_pushinteger(L, c->outreach_semester_policy);
 	lua_setfield(L, -2, "semester_policy");
 	lua_setfield(L, -2, "outreach");
+	sitelua_api_push_urls(L); /* the URL table, for the theme (site.urls.news) */
+	lua_setfield(L, -2, "urls");
 	/* `menu:` written (even empty) is the site's; absent, the default */
 	const struct value *menu = value_get(c->root, "menu");
 	if (menu)

@@ -28,8 +28,13 @@ loa.on("before_render", function()
     "permalink_rule=" .. tostring(p.permalink == loa.absolute_url(p.url)),
   }
   loa.add_file{ url = "/probe.txt", content = table.concat(out, "\n") .. "\n" }
+  loa.add_page{ url = "/thu-urls/", layout = "urls.html", page = { title = "urls" } }
 end)
 LUA
+# templates read the same table as site.urls
+write "$R/themes/default/layouts/urls.html" <<'HTML'
+news={{ site.urls.news }} word={{ site.urls.page_word }} rel={{ site.urls.search | rel_url }}
+HTML
 commit "$R" "2023-03-06T10:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "probe"
 cd "$R"
 "$LOA" build --out public --now 2023-10-01 2> "$TMP/err"
@@ -58,5 +63,6 @@ check "the search page's permalink follows it" contains public/tim-kiem/index.ht
 check "the school list's permalink follows it" contains public/truong/index.html "https://example.vn/sub/truong/"
 # the theme's abs_url filter (jsonld.html: "/" | abs_url) joins by the same rule
 check "the theme's abs_url follows it" grep -qF '"url":"https://example.vn/sub/"}' public/tin-tuc/dong-thai/bua-an-ban-tru-dam-bao-dinh-duong/index.html
+check "templates read the table as site.urls" contains public/thu-urls/index.html "news=/tin-tuc/ word=trang rel=/sub/tim-kiem/"
 check "page 2 of the news is under the pagination word" test -s public/tin-tuc/trang/2/index.html
 finish
