@@ -22,8 +22,7 @@ local function xml(s)
   return (s:gsub("[&<>\"']", escapes))
 end
 
-local base = loa.site.base_url:gsub("/+$", "")
-local function absolute(url) return base .. url end
+local absolute = loa.absolute_url
 
 -- RFC 3339 of seconds since the epoch, in UTC (no os.date in the sandbox)
 local function utc(epoch)
@@ -86,7 +85,7 @@ local function entry(out, p)
   out[#out + 1] = "<author><name>" .. xml(author_of(p)) .. "</name></author>"
   for _, tag in ipairs(p.tags or {}) do
     out[#out + 1] = "<category term=\"" .. xml(tag.slug) .. "\" label=\"" .. xml(tag.name) ..
-                    "\" scheme=\"" .. xml(absolute("/chu-de/")) .. "\"/>"
+                    "\" scheme=\"" .. xml(absolute(loa.urls.tags)) .. "\"/>"
   end
   local summary = summary_of(p)
   if summary ~= "" then out[#out + 1] = "<summary type=\"text\">" .. xml(summary) .. "</summary>" end
@@ -122,7 +121,7 @@ local function feed(f)
 end
 
 loa.on("before_render", function()
-  local feed_urls = { ["/tin-tuc/"] = "/tin-tuc/atom.xml" }
+  local feed_urls = { [loa.urls.news] = loa.urls.news_feed }
   -- the site's feed: what has an editorial date (news and plans); schools
   -- and plain pages are dated by their commits, which says little
   local dated = {}
@@ -130,9 +129,9 @@ loa.on("before_render", function()
     if #dated >= LIMIT then break end
     if p.kind == "news" or p.kind == "plan" then dated[#dated + 1] = p end
   end
-  feed{ url = "/atom.xml", page_url = "/", title = loa.site.title,
+  feed{ url = loa.urls.feed, page_url = loa.urls.home, title = loa.site.title,
         subtitle = loa.site.description, pages = dated }
-  feed{ url = "/tin-tuc/atom.xml", page_url = "/tin-tuc/",
+  feed{ url = loa.urls.news_feed, page_url = loa.urls.news,
         title = (t.news or "Tin tức") .. " — " .. loa.site.title,
         pages = loa.pages{ kind = "news", limit = LIMIT } }
 

@@ -13,10 +13,7 @@ local function with(page, fields)
   return copy
 end
 
-local function absolute(url)
-  local base = loa.site.base_url:gsub("/$", "")
-  return base .. url
-end
+local absolute = loa.absolute_url
 
 local function section_page(url, title, kind)
   local s = loa.sections[url]
@@ -52,7 +49,7 @@ end)
 
 loa.on("before_render", function()
   local news = loa.pages{ kind = "news" }
-  add_paginated("/tin-tuc/", t.news or "Tin tức", news)
+  add_paginated(loa.urls.news, t.news or "Tin tức", news)
 
   -- schools by province, then district, then name, in Vietnamese order
   local schools = loa.pages{ kind = "school" }
@@ -69,8 +66,8 @@ loa.on("before_render", function()
     if (a.issued or "") ~= (b.issued or "") then return (a.issued or "") > (b.issued or "") end
     return a.url < b.url
   end)
-  loa.add_page{ url = "/ke-hoach/", layout = "list.html",
-                page = section_page("/ke-hoach/", t.plans or "Kế hoạch"), pages = plans }
+  loa.add_page{ url = loa.urls.plans, layout = "list.html",
+                page = section_page(loa.urls.plans, t.plans or "Kế hoạch"), pages = plans }
 
   -- topics: every tag of a published page
   local tags, tag_list = {}, {}
@@ -90,13 +87,13 @@ loa.on("before_render", function()
     tag.summary = tostring(#tag.pages)
     add_paginated(tag.url, tag.title, tag.pages)
   end
-  loa.add_page{ url = "/chu-de/", layout = "list.html",
-                page = { kind = "section", title = t.tags or "Chủ đề", url = "/chu-de/",
-                         permalink = absolute("/chu-de/") },
+  loa.add_page{ url = loa.urls.tags, layout = "list.html",
+                page = { kind = "section", title = t.tags or "Chủ đề", url = loa.urls.tags,
+                         permalink = absolute(loa.urls.tags) },
                 pages = tag_list }
 
   -- other folders with an _index.md list what they hold
-  local handled = { ["/"] = true, ["/tin-tuc/"] = true, ["/truong/"] = true, ["/ke-hoach/"] = true }
+  local handled = { [loa.urls.home] = true, [loa.urls.news] = true, [loa.urls.schools] = true, [loa.urls.plans] = true }
   for url, section in pairs(loa.sections) do
     if not handled[url] then
       local folder = section.path:gsub("/_index%.md$", "/")
@@ -127,10 +124,10 @@ loa.on("before_render", function()
   for i = 1, math.min(5, #upcoming) do next_activities[i] = upcoming[i] end
   local latest = {}
   for i = 1, math.min(loa.site.page_size, #news) do latest[i] = news[i] end
-  loa.add_page{ url = "/", layout = "home.html",
-                page = section_page("/", loa.site.title, "home"),
+  loa.add_page{ url = loa.urls.home, layout = "home.html",
+                page = section_page(loa.urls.home, loa.site.title, "home"),
                 latest = latest, pages = latest, schools = schools, upcoming = next_activities }
-  loa.add_page{ url = "/404.html", layout = "404.html", sitemap = false,
+  loa.add_page{ url = loa.urls.not_found, layout = "404.html", sitemap = false,
                 page = { kind = "page", title = t.page_not_found or "Không tìm thấy trang",
-                         url = "/404.html", permalink = absolute("/404.html") } }
+                         url = loa.urls.not_found, permalink = absolute(loa.urls.not_found) } }
 end)

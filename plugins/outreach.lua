@@ -31,7 +31,7 @@ local t = loa.t
 
 local MONTHLY = loa.site.outreach.monthly or 4
 local SEMESTER_POLICY = loa.site.outreach.semester_policy or 3
-local PAGE_URL, CSV_URL = "/bao-cao/truyen-thong/", "/bao-cao/truyen-thong.csv"
+local PAGE_URL, CSV_URL = loa.urls.outreach, loa.urls.outreach_csv
 
 -- text for XML/HTML: school names are written by contributors, so every
 -- string that goes into the SVG passes through here. Control characters
@@ -278,12 +278,11 @@ loa.on("before_render", function()
   local below = 0
   for _, e in ipairs(entries) do if e.below then below = below + 1 end end
 
-  local base = loa.site.base_url:gsub("/$", "")
   local ref_current = ref >= today
   loa.add_page{
     url = PAGE_URL, layout = "outreach.html",
     page = { kind = "section", title = t.outreach_title or "Báo cáo truyền thông", url = PAGE_URL,
-             permalink = base .. PAGE_URL,
+             permalink = loa.absolute_url(PAGE_URL),
              summary = t.outreach_summary or
                "Số tin bài của từng trường theo tháng và theo học kỳ, so với chỉ tiêu truyền thông." },
     outreach = {

@@ -215,7 +215,7 @@ local function declare_status_changes()
   end
 end
 
-local ICS_URL = "/ke-hoach/lich.ics"
+local ICS_URL = loa.urls.plans_calendar
 -- templates link the calendar only when this plugin makes it
 loa.global("ics_url", ICS_URL)
 

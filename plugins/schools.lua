@@ -5,11 +5,9 @@
 -- linked together.
 local t = loa.t
 
-local function absolute(url)
-  return (loa.site.base_url or "/"):gsub("/$", "") .. url
-end
+local absolute = loa.absolute_url
 
-local function model_url(slug) return "/mo-hinh/" .. slug .. "/" end
+local function model_url(slug) return loa.urls.models .. slug .. "/" end
 
 -- after_load runs before the core renders school pages, so the links put on
 -- each model here show on the school page (school.html reads m.url)
@@ -68,10 +66,10 @@ loa.on("before_render", function()
   -- loa.pages sorts by title in Vietnamese order; grouping keeps that order
   local schools = loa.pages{ kind = "school", sort = "title" }
 
-  local section = loa.sections["/truong/"] or {}
+  local section = loa.sections[loa.urls.schools] or {}
   local page = {}
   for k, v in pairs(section) do page[k] = v end
-  page.kind, page.url, page.permalink = "section", "/truong/", absolute("/truong/")
+  page.kind, page.url, page.permalink = "section", loa.urls.schools, absolute(loa.urls.schools)
   page.title = section.title or t.schools or "Trường điểm"
 
   -- model practices, keyed by the slug of their title
@@ -111,10 +109,10 @@ loa.on("before_render", function()
                            permalink = absolute(p.url), slug = p.slug } }
   end
 
-  loa.add_page{ url = "/truong/", layout = "schools.html", page = page,
+  loa.add_page{ url = loa.urls.schools, layout = "schools.html", page = page,
                 provinces = directory(schools), pages = schools, count = #schools,
-                models_url = #practices > 0 and "/mo-hinh/" or nil }
-  loa.add_page{ url = "/mo-hinh/", layout = "model.html", index = true, models = practices,
+                models_url = #practices > 0 and loa.urls.models or nil }
+  loa.add_page{ url = loa.urls.models, layout = "model.html", index = true, models = practices,
                 page = { kind = "section", title = t.model_title or "Mô hình điểm",
-                         url = "/mo-hinh/", permalink = absolute("/mo-hinh/") } }
+                         url = loa.urls.models, permalink = absolute(loa.urls.models) } }
 end)

@@ -8,15 +8,13 @@
 --
 -- site.yaml may set `search: { group: 8, chunk_bytes: 16384 }`.
 local t = loa.t
-local INDEX = "/tim-kiem/index/"
+local INDEX = loa.urls.search_index
 
 -- how much an occurrence of a word counts, by field: a word of the title
 -- outranks one of the body, whatever the body's length
 local WEIGHT = { title = 12, tags = 6, summary = 3, school = 2, body = 1 }
 
-local function absolute(url)
-  return loa.site.base_url:gsub("/$", "") .. url
-end
+local absolute = loa.absolute_url
 
 loa.on("before_render", function()
   local conf = (loa.site.params or {}).search or {}
@@ -45,8 +43,8 @@ loa.on("before_render", function()
   for _, f in ipairs(files) do
     loa.add_file{ url = INDEX .. f.name, content = f.content }
   end
-  loa.add_page{ url = "/tim-kiem/", layout = "search.html", sitemap = false,
+  loa.add_page{ url = loa.urls.search, layout = "search.html", sitemap = false,
                 index_url = INDEX,
-                page = { kind = "page", title = t.search or "Tìm kiếm", url = "/tim-kiem/",
-                         permalink = absolute("/tim-kiem/") } }
+                page = { kind = "page", title = t.search or "Tìm kiếm", url = loa.urls.search,
+                         permalink = absolute(loa.urls.search) } }
 end)

@@ -21,9 +21,7 @@ end
 
 -- a site-rooted URL, below the sub-path of base_url if there is one (what
 -- the templates' rel_url filter does)
-local base_path = (loa.site.base_url or ""):match("^[%a][%w+.-]*://[^/]*(/.*)$") or ""
-base_path = base_path:gsub("/+$", "")
-local function rel(url) return base_path .. url end
+local rel = loa.rel_url
 
 -- the page of that kind and slug, or nil and the message for the article's
 -- author (a shortcode returns nil, message for a bad argument: an error

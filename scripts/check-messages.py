@@ -5,8 +5,8 @@ Two checks over generator/**/*.c and *.cpp:
 
 1. Every message has an entry in generator/base/messages.c: the format
    literals passed to diag_error/diag_warning and to the modules' own
-   wrappers (template_*.c compiler_fail(), schema.c err(), markdown.c
-   warn() and note(), frontmatter.c ctx_error_at(), serve.c
+   wrappers (template_*.c compiler_fail(), schema.c err(), markdown_*.c
+   markdown_warn() and markdown_note(), frontmatter.c ctx_error_at(), serve.c
    print_warning(), http.c queue_text()), the constant messages passed to
    a bare "%s" format, and the msgids of the printing side of the catalog:
    msg_text(), msg_fprintf(), msg_addf() and the N_() marker (usage and
@@ -29,13 +29,13 @@ import sys
 
 # function → index of its format (or message) argument; None: any file
 WRAPPERS = {
-    None: {"diag_error": 4, "diag_warning": 4, "diag_vadd": 5},
+    None: {"diag_error": 4, "diag_warning": 4, "diag_vadd": 5,
+           "markdown_warn": 3, "markdown_note": 4},
     "generator/template/template_compile.c": {"compiler_fail": 2},
     "generator/template/template_expr.c": {"compiler_fail": 2},
     "generator/template/template_lex.c": {"compiler_fail": 2},
     "generator/content/schema.c": {"err": 2, "key_note": 2},
     "generator/content/toml.cpp": {"fail": 2},
-    "generator/markup/markdown.c": {"warn": 3, "note": 4},
     "generator/content/frontmatter.c": {"ctx_error_at": 2},
     "generator/cmd/serve/serve.c": {"print_warning": 2},
     "generator/cmd/serve/http.c": {"queue_text": 3},

@@ -14,6 +14,7 @@
 
 static const struct msg_entry catalog[] = {
 	/* ---- urls: entries added by the urls work go right below ---- */
+	{ "no school '%s' (%s is needed)", "không có trường '%s' (cần %s)" },
 	/* ---- end of urls ---- */
 
 	/* ---- lang: entries added by the lang work go right below ---- */
@@ -634,8 +635,6 @@ static const struct msg_entry catalog[] = {
 	/* ---- loa new ---- */
 	{ "invalid page kind '%s' (news, school or plan)",
 	  "loại trang không hợp lệ '%s' (news, school hoặc plan)" },
-	{ "no school '%s' (content/schools/%s.md is needed)",
-	  "không có trường '%s' (cần content/schools/%s.md)" },
 	{ "the title '%s' gives no file name", "tiêu đề '%s' không tạo được tên tệp" },
 	{ "the file exists: not overwritten", "tệp đã có, không ghi đè" },
 	{ "cannot create the folder: %s", "không tạo được thư mục: %s" },

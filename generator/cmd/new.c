@@ -1,11 +1,14 @@
 /* new — page skeletons for contributors (see new.h). */
 #include "cmd/new.h"
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "content/dates.h"
 #include "content/text.h"
+#include "site/config.h"
+#include "site/layout.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,8 +52,30 @@ static int make_dirs(const char *path)
 	return rc;
 }
 
+/* The site's content.dir and time zone: site.yaml in the site folder,
+ * the defaults without one. */
+static int read_config(struct site_config *c, struct arena *a, const char *root,
+		       struct diag_list *d)
+{
+	char *path = xasprintf("%s/site.yaml", root);
+	struct buf data = BUF_INIT;
+	int rc = 0;
+	if (sys_read_file(path, 1u << 20, false, &data) < 0 && errno != ENOENT) {
+		diag_error(d, "site.yaml", 0, 0, "cannot read file: %s", strerror(errno));
+		rc = -1;
+	}
+	free(path);
+	if (rc == 0)
+		rc = config_load(c, a, "site.yaml", data.ptr, data.len, d);
+	buf_release(&data);
+	return rc;
+}
+
 int new_page(const struct new_options *o, char **path_out, struct diag_list *d)
 {
+	struct arena a = ARENA_INIT;
+	struct site_config cfg;
+	char *content = NULL;
 	struct text *t = NULL;
 	struct buf slug = BUF_INIT, doc = BUF_INIT;
 	char *path = NULL, *school_page = NULL, *school_bundle = NULL;
@@ -60,28 +85,29 @@ int new_page(const struct new_options *o, char **path_out, struct diag_list *d)
 		diag_error(d, "", 0, 0, "invalid page kind '%s' (news, school or plan)", o->kind);
 		goto done;
 	}
-	if (text_open(&t, "Asia/Ho_Chi_Minh", d) < 0)
+	if (read_config(&cfg, &a, o->root, d) < 0 || text_open(&t, cfg.timezone, d) < 0)
 		goto done;
+	content = xasprintf("%s/%s", o->root, cfg.content_dir);
 	if (!text_slugify(t, &slug, o->title, strlen(o->title))) {
 		diag_error(d, "", 0, 0, "the title '%s' gives no file name", o->title);
 		goto done;
 	}
 	if (o->school) {
-		school_page = xasprintf("%s/content/schools/%s.md", o->root, o->school);
-		school_bundle = xasprintf("%s/content/schools/%s/index.md", o->root, o->school);
+		school_page = layout_school_path(content, o->school);
+		school_bundle = layout_school_bundle(content, o->school);
 		if (!text_slug_valid(o->school) || (!exists(school_page) && !exists(school_bundle))) {
-			diag_error(d, "", 0, 0,
-				   "no school '%s' (content/schools/%s.md is needed)", o->school, o->school);
+			char *needed = layout_school_path(cfg.content_dir, o->school);
+			diag_error(d, "", 0, 0, "no school '%s' (%s is needed)", o->school, needed);
+			free(needed);
 			goto done;
 		}
 	}
 	if (!strcmp(o->kind, "news"))
-		path = o->school ? xasprintf("%s/content/news/%s/%s.md", o->root, o->school, slug.ptr)
-				 : xasprintf("%s/content/news/%s.md", o->root, slug.ptr);
+		path = layout_news_path(content, o->school, slug.ptr);
 	else if (!strcmp(o->kind, "school"))
-		path = xasprintf("%s/content/schools/%s.md", o->root, slug.ptr);
+		path = layout_school_path(content, slug.ptr);
 	else
-		path = xasprintf("%s/content/plans/%s.md", o->root, slug.ptr);
+		path = layout_plan_path(content, slug.ptr);
 
 	struct date today;
 	char day[64];
@@ -144,6 +170,8 @@ int new_page(const struct new_options *o, char **path_out, struct diag_list *d)
 	ret = 0;
 done:
 	text_free(t);
+	free(content);
+	arena_release(&a);
 	buf_release(&slug);
 	buf_release(&doc);
 	free(path);

@@ -37,11 +37,11 @@
 #include <stdint.h>
 
 #include "base/buf.h"
-#include "incr/keyfields.h"
+#include "incr/key.h"
 
 struct cache;
 
-enum { CACHE_KEY_LEN = KEY_LEN }; /* keys are made with incr/keyfields.h */
+enum { CACHE_KEY_LEN = KEY_LEN }; /* keys are made with incr/key.h */
 
 /* NULL when the output's parent folder does not exist, or when a folder of
  * the cache is a symlink or not a folder (*refused set: the caller says

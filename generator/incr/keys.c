@@ -4,7 +4,7 @@
 #include "base/sysutil.h"
 #include "base/value.h"
 #include "base/xalloc.h"
-#include "incr/keyfields.h"
+#include "incr/key.h"
 #include "site/site.h"
 
 #include <dirent.h>
@@ -139,8 +139,8 @@ void keys_site_metadata(struct buf *k, const struct site *s)
 		key_add_str(k, p->school);
 		key_add_str(k, p->url);
 		key_add_str(k, p->out_path);
-		/* the typed fields all come from front matter, except these,
-		 * which the site derives */
+		/* the fields content/page.h marks PAGE_KEY_META (the others
+		 * of the front matter are in p->front); test_keys checks */
 		keys_value(k, p->front);
 		key_add_str(k, p->title);
 		key_add_str(k, p->summary);
@@ -158,6 +158,7 @@ void keys_site_metadata(struct buf *k, const struct site *s)
 		key_add_str(k, s->sections[i]->path);
 }
 
+/* the fields marked PAGE_KEY_VOLATILE */
 void keys_page_volatile(struct buf *k, const struct page *p)
 {
 	key_add_str(k, p->path);
@@ -168,6 +169,7 @@ void keys_page_volatile(struct buf *k, const struct page *p)
 		key_add_str(k, p->authors[j]);
 }
 
+/* the fields marked PAGE_KEY_OWN, and the volatile ones */
 void keys_page(struct buf *k, const struct site *s, const struct page *p)
 {
 	key_add_str(k, p->path);

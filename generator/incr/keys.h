@@ -1,12 +1,17 @@
 /* keys — what a build and each of its renders depend on, written as cache
- * key fields (incr/keyfields.h's key_add_*) for the incremental build.
+ * key fields (incr/key.h's key_add_*) for the incremental build.
  *
  * A render sees: its own page (source blob and bundle files), every page's
  * metadata through loa.pages (front matter, URL, dates, authors, summary —
  * never another page's body), the configuration, the theme, the plugins'
  * code, their loa.global values and the data they gave their pages, the
  * build's options and "today". Each function here adds one of those; the
- * build adds the plugin data (sitelua) and the time. */
+ * build adds the plugin data (sitelua) and the time.
+ *
+ * Which field of a page goes into which key is declared once, with the
+ * field, in content/page.h (PAGE_FIELDS: META, OWN, VOLATILE, or SOURCE
+ * with the reason); tests/unit/test_keys.c fails when a keyed field does
+ * not change its key. */
 #ifndef LOA_KEYS_H
 #define LOA_KEYS_H
 

@@ -11,7 +11,7 @@
 #include "base/xalloc.h"
 #include "incr/cache.h"
 #include "pipeline/pool.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 #include "content/dates.h"
 #include "content/text.h"
 #include "lua/luavm.h"
@@ -152,9 +152,10 @@ static int stage_cache(struct build *b, char build_key[CACHE_KEY_LEN + 1], struc
 				     "the cache beside %s is a symbolic link or not a folder: not used",
 				     opts->out_dir);
 	}
-	/* the repository, opened once: for the whole build's key and the site */
+	/* the repository, opened once: for the whole build's key and the site
+	 * (or given open by the caller: loa review's base) */
 	struct repo_opts ro = { opts->site.repo_path, opts->site.ref, opts->site.worktree, 0, 0, 32 };
-	if (repo_open(&b->repo, &ro, b->diags) < 0)
+	if (!b->repo && repo_open(&b->repo, &ro, b->diags) < 0)
 		return -1;
 	if (b->cache) {
 		incr_base_key(b);
@@ -372,6 +373,7 @@ void build_run(const struct build_options *opts, struct diag_list *diags, struct
 	memset(&b, 0, sizeof(b));
 	b.opts = opts;
 	b.diags = diags;
+	b.repo = opts->site.repo; /* ours now, as build.h says; NULL: opened below */
 	const char *timings = getenv("LOA_TIMINGS");
 	b.timings = timings && *timings && strcmp(timings, "0") != 0;
 	b.stage_start = t0;

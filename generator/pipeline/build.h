@@ -33,6 +33,8 @@ struct build_manifest {
 void build_manifest_release(struct build_manifest *m);
 
 struct build_options {
+	/* site.repo: a repository already open at site.ref, which the build
+	 * takes over (frees), failing or not; NULL: the build opens it */
 	struct site_options site;
 	const char *out_dir;  /* "public" */
 	const char *data_dir; /* installed themes/ and plugins/ */

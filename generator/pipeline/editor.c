@@ -8,7 +8,7 @@
 #include "base/diag.h"
 #include "base/sysutil.h"
 #include "base/xalloc.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 #include "site/decap.h"
 
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #include "base/diag.h"
 #include "base/strmap.h"
 #include "base/xalloc.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 #include "plugin/sitelua.h"
 
 #include <dirent.h>

@@ -17,7 +17,7 @@
 #include "base/strmap.h"
 #include "base/xalloc.h"
 #include "pipeline/pool.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 #include "markup/markdown.h"
 #include "media/images.h"
 #include "media/imgcache.h"

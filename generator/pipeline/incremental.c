@@ -10,7 +10,7 @@
 #include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "incr/keys.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 #include "content/dates.h"
 #include "plugin/sitelua.h"
 #include "source/repo.h"

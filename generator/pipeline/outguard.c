@@ -3,7 +3,7 @@
 
 #include "base/diag.h"
 #include "base/xalloc.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -5,10 +5,11 @@
 #include "pipeline/build_internal.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 #include "plugin/sitelua.h"
 #include "markup/markdown.h"
 #include "pipeline/imgstage.h"
+#include "site/urls.h"
 #include "source/repo.h"
 
 #include <string.h>
@@ -63,7 +64,7 @@ static int render_extra(struct build *b, size_t i, struct diag_list *d)
 		/* the same section body shows on every page of its list: report
 		 * its warnings once, with the first page */
 		struct diag_list ignored = DIAG_LIST_INIT;
-		bool first = !e->url || !strstr(e->url, "/trang/");
+		bool first = !e->url || !urls_is_later_page(e->url);
 		struct sitelua_shortcode_ctx sc = { b->sl, src, first ? d : &ignored };
 		struct markdown_opts mo = { p->path, p->body_line - 1, b->site.config.unsafe_html,
 					    link_cb, pair, b->site.text, sitelua_shortcode_cb, &sc,

@@ -2,17 +2,18 @@
  * asks to be listed) and robots.txt pointing at it. */
 #include "pipeline/build_internal.h"
 #include "content/dates.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 #include "plugin/sitelua.h"
-#include "site/decap.h"
+#include "site/urls.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void add_abs_url(struct buf *out, const char *base, const char *url)
 {
-	size_t n = strlen(base);
-	buf_add_xml(out, base, n && base[n - 1] == '/' ? n - 1 : n);
-	buf_add_xml(out, url, strlen(url));
+	char *abs = urls_absolute(base, url);
+	buf_add_xml(out, abs, strlen(abs));
+	free(abs);
 }
 
 void sitemap_write(struct build *b)
@@ -50,9 +51,9 @@ void sitemap_write(struct build *b)
 	buf_puts(&x, "User-agent: *\nAllow: /\n");
 	/* the browser editor (editor.c) is for writers, not for readers */
 	if (b->site.config.editor)
-		buf_addf(&x, "Disallow: %s/%s/\n", b->site.config.base_path, DECAP_DIR);
+		buf_addf(&x, "Disallow: %s%s\n", b->site.config.base_path, urls_path(URL_editor));
 	buf_puts(&x, "Sitemap: ");
-	add_abs_url(&x, base, "/sitemap.xml");
+	add_abs_url(&x, base, urls_path(URL_sitemap));
 	buf_putc(&x, '\n');
 	manifest_add_bytes(b, "robots.txt", x.ptr, x.len);
 	if (!b->opts->dry_run && outdir_write(b->out, "robots.txt", x.ptr, x.len, b->diags) == 0)

@@ -7,7 +7,7 @@
 #include "base/diag.h"
 #include "base/strmap.h"
 #include "base/xalloc.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 #include "pipeline/imgstage.h"
 #include "source/repo.h"
 

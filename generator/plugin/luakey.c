@@ -2,7 +2,7 @@
 #include "plugin/luakey.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
-#include "incr/keyfields.h"
+#include "incr/key.h"
 
 #include <lauxlib.h>
 #include <stdbool.h>

@@ -92,7 +92,7 @@ end
 function loa.paginate(list, size, base)
   size = size or loa.site.page_size
   local n = math.max(1, (#list + size - 1) // size)
-  local function url(i) if i == 1 then return base end return base .. 'trang/' .. i .. '/' end
+  local function url(i) if i == 1 then return base end return base .. loa.urls.page_word .. '/' .. i .. '/' end
   local pages = {}
   for i = 1, n do
     local items = {}

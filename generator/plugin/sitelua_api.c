@@ -11,11 +11,13 @@
 #include "template/theme.h"
 #include "search/search_lua.h"
 #include "site/site.h"
+#include "site/urls.h"
 #include "source/repo.h"
 
 #include <lauxlib.h>
 #include <lua.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int l_slugify(lua_State *L)
@@ -349,6 +351,57 @@ int64_t sitelua_next_change(const struct sitelua *sl, const char **who, const ch
 	return sl->next_change;
 }
 
+/* loa.absolute_url(path): base_url joined to path by urls.h's rule */
+static int l_absolute_url(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	char *abs = urls_absolute(sl->site->config.base_url, luaL_checkstring(L, 1));
+	lua_pushstring(L, abs);
+	free(abs);
+	return 1;
+}
+
+/* loa.rel_url(path): path below base_url's sub-path, the theme's rel_url */
+static int l_rel_url(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	char *url = urls_rooted(sl->site->config.base_path, luaL_checkstring(L, 1));
+	lua_pushstring(L, url);
+	free(url);
+	return 1;
+}
+
+static int l_urls_readonly(lua_State *L)
+{
+	return luaL_error(L, "loa.urls is read-only (the URL table is generator/site/urls.h)");
+}
+
+void sitelua_api_push_urls(lua_State *L)
+{
+	lua_createtable(L, 0, URL_COUNT + 1);
+	for (int i = 0; i < URL_COUNT; i++) {
+		lua_pushstring(L, urls_path((enum url_id)i));
+		lua_setfield(L, -2, urls_name((enum url_id)i));
+	}
+	lua_pushstring(L, URLS_PAGE_WORD);
+	lua_setfield(L, -2, "page_word");
+}
+
+/* loa.urls: name → URL of urls.h's table, and page_word; read-only (an
+ * empty proxy whose metatable reads the table and refuses writes). */
+static void push_urls(lua_State *L)
+{
+	lua_createtable(L, 0, 0);                    /* proxy */
+	lua_createtable(L, 0, 3);                    /* proxy, metatable */
+	sitelua_api_push_urls(L);                    /* proxy, metatable, table */
+	lua_setfield(L, -2, "__index");              /* proxy, metatable */
+	lua_pushcfunction(L, l_urls_readonly);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, -2);                     /* proxy */
+}
+
 static const luaL_Reg loa_funcs[] = {
 	{ "slugify", l_slugify },   { "fold", l_fold },         { "sort_key", l_sort_key },
 	{ "collate", l_collate },   { "format_date", l_format_date },
@@ -356,11 +409,14 @@ static const luaL_Reg loa_funcs[] = {
 	{ "filter", l_filter },     { "global", l_global },     { "shortcode", l_shortcode },
 	{ "read", l_read },         { "search_index", l_search_index },
 	{ "next_change", l_next_change },
-	{ "page_summary", l_page_summary }, { NULL, NULL },
+	{ "page_summary", l_page_summary }, { "absolute_url", l_absolute_url },
+	{ "rel_url", l_rel_url },   { NULL, NULL },
 };
 
 void sitelua_api_register(lua_State *L, struct sitelua *sl)
 {
 	lua_pushlightuserdata(L, sl);
 	luaL_setfuncs(L, loa_funcs, 1);
+	push_urls(L);
+	lua_setfield(L, -2, "urls");
 }

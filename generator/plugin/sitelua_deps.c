@@ -7,7 +7,7 @@
 #include "plugin/sitelua_internal.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
-#include "incr/keyfields.h"
+#include "incr/key.h"
 #include "plugin/luakey.h"
 #include "lua/luavm.h"
 #include "template/template.h"

@@ -80,8 +80,11 @@ void sitelua_pages_push_site(lua_State *L, struct sitelua *sl, const struct valu
 void sitelua_pages_set_now(lua_State *L, struct sitelua *sl);
 
 /* ---- sitelua_api.c ---- */
-/* Sets the loa.* functions written in C in the table at the top. */
+/* Sets the loa.* functions written in C, and loa.urls, in the table at the top. */
 void sitelua_api_register(lua_State *L, struct sitelua *sl);
+/* Pushes urls.h's table as a plain table (name → URL, page_word): the
+ * theme's site.urls; plugins read the same through loa.urls. */
+void sitelua_api_push_urls(lua_State *L);
 
 /* ---- sitelua_deps.c ---- */
 /* The render under way read what no key covers (the clock, loa.read, …):

@@ -8,6 +8,7 @@
 #include "base/xalloc.h"
 #include "content/text.h"
 #include "site/site.h"
+#include "site/urls.h"
 #include "source/repo.h"
 
 #include <lauxlib.h>
@@ -145,9 +146,7 @@ void sitelua_pages_push(lua_State *L, struct sitelua *sl, struct page *p)
 	lua_setfield(L, -2, "title_key");
 	set_str(L, "slug", p->slug);
 	set_str(L, "url", p->url);
-	char *abs = xasprintf("%s%s", s->config.base_url, p->url[0] == '/' && strlen(s->config.base_url) &&
-					      s->config.base_url[strlen(s->config.base_url) - 1] == '/'
-					      ? p->url + 1 : p->url);
+	char *abs = urls_absolute(s->config.base_url, p->url);
 	set_str(L, "permalink", abs);
 	free(abs);
 	set_str(L, "summary", p->summary);
@@ -166,8 +165,9 @@ void sitelua_pages_push(lua_State *L, struct sitelua *sl, struct page *p)
 		set_str(L, "name", p->tags[i]);
 		const char *url = site_tag_url(s, p->tags[i]);
 		set_str(L, "url", url);
-		/* "/chu-de/SLUG/" → SLUG */
-		lua_pushlstring(L, url + 8, strlen(url) - 9);
+		size_t n;
+		const char *slug = urls_tag_slug(url, &n);
+		lua_pushlstring(L, slug ? slug : "", n);
 		lua_setfield(L, -2, "slug");
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
@@ -287,11 +287,12 @@ void sitelua_pages_set_now(lua_State *L, struct sitelua *sl)
 static void push_default_menu(lua_State *L, const struct value *i18n)
 {
 	static const struct {
-		const char *key, *fallback, *url;
+		const char *key, *fallback;
+		enum url_id url;
 	} items[] = {
-		{ "home", "Trang chủ", "/" },		{ "news", "Tin tức", "/tin-tuc/" },
-		{ "schools", "Trường điểm", "/truong/" }, { "plans", "Kế hoạch", "/ke-hoach/" },
-		{ "search", "Tìm kiếm", "/tim-kiem/" },
+		{ "home", "Trang chủ", URL_home },	 { "news", "Tin tức", URL_news },
+		{ "schools", "Trường điểm", URL_schools }, { "plans", "Kế hoạch", URL_plans },
+		{ "search", "Tìm kiếm", URL_search },
 	};
 	size_t n = sizeof(items) / sizeof(*items);
 	lua_createtable(L, (int)n, 0);
@@ -299,7 +300,7 @@ static void push_default_menu(lua_State *L, const struct value *i18n)
 		const struct value *v = value_get(i18n, items[i].key);
 		lua_createtable(L, 0, 2);
 		set_str(L, "name", v && v->kind == VALUE_SCALAR && v->len ? v->str : items[i].fallback);
-		set_str(L, "url", items[i].url);
+		set_str(L, "url", urls_path(items[i].url));
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 }
@@ -321,6 +322,8 @@ void sitelua_pages_push_site(lua_State *L, struct sitelua *sl, const struct valu
 	lua_pushinteger(L, c->outreach_semester_policy);
 	lua_setfield(L, -2, "semester_policy");
 	lua_setfield(L, -2, "outreach");
+	sitelua_api_push_urls(L); /* the URL table, for the theme (site.urls.news) */
+	lua_setfield(L, -2, "urls");
 	/* `menu:` written (even empty) is the site's; absent, the default */
 	const struct value *menu = value_get(c->root, "menu");
 	if (menu)

@@ -6,6 +6,7 @@
 #include "content/frontmatter.h"
 #include "content/schema.h"
 #include "base/suggest.h"
+#include "site/urls.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -24,10 +25,10 @@ static void set_defaults(struct site_config *c, const char *path)
 	c->timezone = "Asia/Ho_Chi_Minh";
 	c->theme = "default";
 	c->content_dir = "content";
-	c->permalink_news = "/tin-tuc/:school/:slug/";
-	c->permalink_centre_news = "/tin-tuc/:slug/";
-	c->permalink_school = "/truong/:slug/";
-	c->permalink_plan = "/ke-hoach/:slug/";
+	c->permalink_news = URLS_PERMALINK_NEWS;
+	c->permalink_centre_news = URLS_PERMALINK_CENTRE_NEWS;
+	c->permalink_school = URLS_PERMALINK_SCHOOL;
+	c->permalink_plan = URLS_PERMALINK_PLAN;
 	c->page_size = 10;
 	c->outreach_monthly = 4;
 	c->outreach_semester_policy = 3;

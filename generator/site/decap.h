@@ -15,7 +15,7 @@ struct buf;
 struct site;
 
 /* The folder the editor is published in, below the site's root. */
-#define DECAP_DIR "quan-tri"
+#define DECAP_DIR "quan-tri" /* URL_editor of site/urls.h, as a folder name */
 
 /* Appends config.yml for s (whose config.editor is set) to out. */
 void decap_config_yml(const struct site *s, struct buf *out);

@@ -8,21 +8,12 @@
 #include "content/frontmatter.h"
 #include "content/schema.h"
 #include "content/text.h"
+#include "site/layout.h"
+#include "site/urls.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* URLs the build and the shipped plugins publish themselves: a page that
- * claims one is rejected instead of silently replacing a listing. */
-static const char *const reserved_urls[] = {
-	"/", "/tin-tuc/", "/truong/", "/ke-hoach/", "/chu-de/", "/bao-cao/truyen-thong/",
-	"/bao-cao/truyen-thong.csv", "/tim-kiem/", "/sitemap.xml", "/robots.txt", "/404.html",
-	"/atom.xml", "/tin-tuc/atom.xml", "/ke-hoach/lich.ics",
-};
-static const char *const reserved_prefixes[] = {
-	"/tin-tuc/trang/", "/chu-de/", "/bao-cao/", "/tim-kiem/", "/css/", "/js/", "/.well-known/",
-};
 
 /* Files a bundle may publish: images, PDF and office documents; never HTML
  * or SVG from contributors (SPEC "Guarantees"). */
@@ -77,22 +68,6 @@ const char *site_out_path(struct arena *a, const char *url)
 	return arena_strdup(a, url);
 }
 
-static bool url_reserved(const char *url)
-{
-	/* "/sitemap.xml/" would publish the folder sitemap.xml/ where the
-	 * site's own file must go: a page URL also matches without its '/' */
-	size_t n = strlen(url);
-	for (size_t i = 0; i < sizeof(reserved_urls) / sizeof(*reserved_urls); i++)
-		if (strcmp(url, reserved_urls[i]) == 0 ||
-		    (n > 1 && url[n - 1] == '/' && strlen(reserved_urls[i]) == n - 1 &&
-		     strncmp(url, reserved_urls[i], n - 1) == 0))
-			return true;
-	for (size_t i = 0; i < sizeof(reserved_prefixes) / sizeof(*reserved_prefixes); i++)
-		if (strncmp(url, reserved_prefixes[i], strlen(reserved_prefixes[i])) == 0)
-			return true;
-	return false;
-}
-
 /* A URL is stored as its own key; the collision key folds ASCII case so
  * that About.md and about.md cannot both publish (slugs fold the rest). */
 static const char *url_key(struct arena *a, const char *url)
@@ -111,11 +86,11 @@ static int page_line(const struct page *p)
 
 const char *site_tag_url(struct site *s, const char *tag)
 {
-	struct buf b = BUF_INIT;
-	buf_puts(&b, "/chu-de/");
-	if (!text_slugify(s->text, &b, tag, strlen(tag)))
-		buf_puts(&b, "khac");
-	buf_putc(&b, '/');
+	struct buf slug = BUF_INIT, b = BUF_INIT;
+	if (!text_slugify(s->text, &slug, tag, strlen(tag)))
+		buf_puts(&slug, "khac");
+	urls_add_tag(&b, slug.ptr, slug.len);
+	buf_release(&slug);
 	const char *url = arena_strdup(&s->arena, b.ptr);
 	buf_release(&b);
 	return url;
@@ -179,8 +154,8 @@ static const char *expand_permalink(struct site *s, const struct page *p, const 
 	return url;
 }
 
-/* The section URL of a folder: content/news → /tin-tuc/, content/schools →
- * /truong/, content/plans → /ke-hoach/, content/a/b → /a/b/ (folded). */
+/* The section URL of a folder: content/news → /tin-tuc/ (the words are
+ * urls.h's URLS_SECTIONS), content/a/b → /a/b/ (folded). */
 static const char *section_url(struct site *s, const char *dir)
 {
 	struct buf b = BUF_INIT;
@@ -192,13 +167,10 @@ static const char *section_url(struct site *s, const char *dir)
 	bool first = true;
 	while (*comp) {
 		const char *end = strchr(comp, '/');
-		size_t n = end ? (size_t)(end - comp) : strlen(comp);
-		if (first && n == 4 && strncmp(comp, "news", 4) == 0)
-			buf_puts(&b, "tin-tuc");
-		else if (first && n == 7 && strncmp(comp, "schools", 7) == 0)
-			buf_puts(&b, "truong");
-		else if (first && n == 5 && strncmp(comp, "plans", 5) == 0)
-			buf_puts(&b, "ke-hoach");
+		size_t n = end ? (size_t)(end - comp) : strlen(comp), wn;
+		const char *word = first ? urls_section_word(comp, n, &wn) : NULL;
+		if (word)
+			buf_add(&b, word, wn);
 		else if (!text_slugify(s->text, &b, comp, n))
 			buf_add(&b, "_", 1);
 		buf_putc(&b, '/');
@@ -210,7 +182,7 @@ static const char *section_url(struct site *s, const char *dir)
 	return url;
 }
 
-/* Kind, section, school and filename from the path (SPEC's table). */
+/* Kind, section, school and filename from the path (layout.h's table). */
 static void classify(struct site *s, struct page *p)
 {
 	struct arena *a = &s->arena;
@@ -227,17 +199,17 @@ static void classify(struct site *s, struct page *p)
 	}
 	if (strcmp(base, "_index.md") == 0) {
 		p->kind = slash ? PAGE_SECTION : PAGE_HOME;
-	} else if (strcmp(p->section, "news") == 0) {
+	} else if (strcmp(p->section, LAYOUT_NEWS) == 0) {
 		p->kind = PAGE_NEWS;
-		const char *after = rel + 5;
+		const char *after = rel + strlen(LAYOUT_NEWS "/");
 		const char *s2 = strchr(after, '/');
 		/* news/SCHOOL/x.md and news/SCHOOL/x/index.md are the school's;
 		 * news/x.md and the bundle news/x/index.md are the centre's */
 		if (s2 && !(p->bundle && !strchr(s2 + 1, '/')))
 			p->school = arena_strndup(a, after, (size_t)(s2 - after));
-	} else if (strcmp(p->section, "schools") == 0) {
+	} else if (strcmp(p->section, LAYOUT_SCHOOLS) == 0) {
 		p->kind = PAGE_SCHOOL;
-	} else if (strcmp(p->section, "plans") == 0) {
+	} else if (strcmp(p->section, LAYOUT_PLANS) == 0) {
 		p->kind = PAGE_PLAN;
 	} else {
 		p->kind = PAGE_PAGE;
@@ -344,7 +316,7 @@ static int assign_url(struct site *s, struct page *p, struct diag_list *d)
 		struct buf b = BUF_INIT;
 		if (!text_slugify(s->text, &b, p->title, strlen(p->title)))
 			text_slugify(s->text, &b, p->filename, strlen(p->filename));
-		slug = b.len ? arena_strdup(a, b.ptr) : arena_strdup(a, "trang");
+		slug = b.len ? arena_strdup(a, b.ptr) : arena_strdup(a, URLS_DEFAULT_SLUG);
 		buf_release(&b);
 	}
 	p->slug = slug;
@@ -381,7 +353,7 @@ static int assign_url(struct site *s, struct page *p, struct diag_list *d)
 		return -1;
 	p->url = url;
 	p->out_path = site_out_path(a, url);
-	if (p->kind != PAGE_SECTION && p->kind != PAGE_HOME && url_reserved(url))
+	if (p->kind != PAGE_SECTION && p->kind != PAGE_HOME && urls_reserved(url))
 		return diag_error(d, p->path, page_line(p), 0,
 				  "URL %s is reserved for the site's own pages", url);
 	return 0;
@@ -652,7 +624,8 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 			rejected[i] = true;
 			continue;
 		}
-		if (p->kind == PAGE_NEWS && p->school && strcmp(p->school, "trang") == 0) {
+		if (p->kind == PAGE_NEWS && p->school && strcmp(p->school, URLS_PAGE_WORD) == 0) {
+			/* the catalog's msgid names the word: change both together */
 			diag_error(d, p->path, 1, 0, "school slug 'trang' is reserved for pagination");
 			rejected[i] = true;
 			continue;

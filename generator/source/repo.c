@@ -85,6 +85,12 @@ int repo_open(struct repo **out, const struct repo_opts *opts, struct diag_list 
 	r->max_depth = opts->max_depth > 0 ? opts->max_depth : DEFAULT_MAX_DEPTH;
 	const char *ref = opts->ref ? opts->ref : "HEAD";
 	int rc = -1;
+	/* LOA_DEBUG=repo: one line per open, which t93-repo-once counts (a
+	 * build opens the repository once; the review once per tree) */
+	const char *debug = getenv("LOA_DEBUG");
+	if (debug && strstr(debug, "repo"))
+		fprintf(stderr, "loa: debug: repo_open %s\n",
+			strncmp(ref, MERGE_PREFIX, strlen(MERGE_PREFIX)) == 0 ? "(merge preview)" : ref);
 
 	if (hermetic() < 0) {
 		diag_error(diags, "", 0, 0, "cannot isolate git configuration: %s", repo_git_msg());

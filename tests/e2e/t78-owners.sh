@@ -70,7 +70,7 @@ owned /robots.txt 'loa.add_file{ url = "/robots.txt", content = "User-agent: *\n
 owned "/$CSS" "loa.add_file{ url = \"/$CSS\", content = \"body{}\" }" \
 	"/$CSS: output file $CSS is already claimed by $ROOT/themes/default/static/$CSS (/$CSS)"
 owned /index.html 'loa.add_page{ url = "/index.html", layout = "page.html", page = { title = "x" } }' \
-	"/index.html: output file index.html is already claimed by plugins/lists.lua:130 (/)"
+	"/index.html: output file index.html is already claimed by plugins/lists.lua:127 (/)"
 owned "a content page's file" 'loa.add_file{ url = "/truong/dong-thai/index.html", content = "x" }' \
 	"/truong/dong-thai/index.html: output file truong/dong-thai/index.html is already claimed by content/schools/dong-thai.md:2 (/truong/dong-thai/)"
 owned "a content page's URL" 'loa.add_page{ url = "/truong/an-duong/", layout = "page.html", page = { title = "x" } }' \
@@ -124,7 +124,7 @@ LUA
 save "plugin index"
 "$LOA" build --out public --now 2023-06-01 --jobs 2 --no-cache 2> "$TMP/err-first"
 grep -v '^loa: ' "$TMP/err-first" > "$TMP/err-first.d"
-check "/index.html: the error is there" grep -q "error: /index.html: output file index.html is already claimed by plugins/lists.lua:130" "$TMP/err-first.d"
+check "/index.html: the error is there" grep -q "error: /index.html: output file index.html is already claimed by plugins/lists.lua:127" "$TMP/err-first.d"
 same=yes
 for i in 1 2 3 4 5 6 7 8; do
 	"$LOA" build --out public --now 2023-06-01 --jobs 2 --no-cache 2> "$TMP/err-$i"

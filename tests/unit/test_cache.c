@@ -6,8 +6,8 @@
 #include "base/diag.h"
 #include "base/xalloc.h"
 #include "incr/cache.h"
-#include "pipeline/publish.h"
-#include "incr/keyfields.h"
+#include "pipeline/outdir.h"
+#include "incr/key.h"
 #include "harness.h"
 
 #include <stdlib.h>

@@ -10,6 +10,7 @@
 #include "base/xalloc.h"
 #include "pipeline/build.h"
 #include "site/config.h"
+#include "site/layout.h"
 #include "source/repo.h"
 
 #include <stdlib.h>
@@ -43,6 +44,7 @@ struct review {
 	size_t noutside, outcap;
 	struct unchecked *unchecked;
 	size_t nunchecked, uncap;
+	struct repo *base_repo; /* opened by read_base, handed to BASE's build */
 };
 
 /* ---- outputs ------------------------------------------------------------ */
@@ -132,15 +134,7 @@ static bool has_prefix(const char *s, const char *prefix)
 /* The folders a school may write: its news folder and its school page. */
 static bool school_may_write(struct review *rv, const char *school, const char *path)
 {
-	const char *c = rv->cfg.content_dir;
-	char *news = xasprintf("%s/news/%s/", c, school);
-	char *page = xasprintf("%s/schools/%s.md", c, school);
-	char *bundle = xasprintf("%s/schools/%s/", c, school);
-	bool ok = has_prefix(path, news) || strcmp(path, page) == 0 || has_prefix(path, bundle);
-	free(news);
-	free(page);
-	free(bundle);
-	return ok;
+	return layout_school_may_write(rv->cfg.content_dir, school, path);
 }
 
 /* Why a path outside the school's folders matters most. */
@@ -354,11 +348,13 @@ static void report_json(const struct review *rv, struct buf *out)
 
 /* ---- running ----------------------------------------------------------------- */
 
-static int dry_build(const struct review_options *o, const char *ref, struct build_manifest *m,
-		     struct diag_list *d)
+/* repo: NULL, or the repository open at ref, which the build takes over */
+static int dry_build(const struct review_options *o, const char *ref, struct repo *repo,
+		     struct build_manifest *m, struct diag_list *d)
 {
 	struct build_options bo;
 	memset(&bo, 0, sizeof(bo));
+	bo.site.repo = repo;
 	bo.site.repo_path = o->repo_path;
 	bo.site.ref = ref;
 	bo.site.drafts = o->drafts;
@@ -395,6 +391,12 @@ static int read_base(struct review *rv, struct diag_list *diags)
 		goto done;
 	if (repo_range(r, o->base, o->head, &rv->range, &rv->a, diags) < 0)
 		goto done;
+	/* the repository is opened once for BASE: its build reads this one
+	 * (unless BASE moved meanwhile: then it opens the range's commit) */
+	if (strcmp(repo_commit_id(r), rv->range.base_id) == 0) {
+		rv->base_repo = r;
+		r = NULL;
+	}
 	rc = 0;
 done:
 	buf_release(&yaml);
@@ -413,6 +415,7 @@ static void review_release(struct review *rv)
 	free(rv->introduced);
 	free(rv->outside);
 	free(rv->unchecked);
+	repo_free(rv->base_repo);
 	arena_release(&rv->a);
 }
 
@@ -444,13 +447,15 @@ int review_run(const struct review_options *o, struct diag_list *diags, FILE *re
 		goto done;
 	}
 	/* by commit id, so that a ref moving meanwhile cannot mix two states */
-	if (dry_build(o, rv.range.base_id, &rv.base_m, &rv.base_d) == LOA_EXIT_NOTHING) {
+	struct repo *base_repo = rv.base_repo;
+	rv.base_repo = NULL; /* the build's now */
+	if (dry_build(o, rv.range.base_id, base_repo, &rv.base_m, &rv.base_d) == LOA_EXIT_NOTHING) {
 		diag_list_append(diags, &rv.base_d);
 		diag_error(diags, "", 0, 0, "cannot review: '%s' itself does not build", o->base);
 		goto done;
 	}
 	char *merge_ref = repo_merge_ref(rv.range.base_id, rv.range.head_id);
-	rv.merge_status = dry_build(o, merge_ref, &rv.merge_m, &rv.merge_d);
+	rv.merge_status = dry_build(o, merge_ref, NULL, &rv.merge_m, &rv.merge_d);
 	free(merge_ref);
 
 	if (rv.merge_status != LOA_EXIT_NOTHING)

@@ -11,7 +11,7 @@
 #include "base/status.h"
 #include "base/sysutil.h"
 #include "base/xalloc.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 #include "site/config.h"
 #include "source/repo.h"
 

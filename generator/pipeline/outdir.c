@@ -1,6 +1,6 @@
-/* publish — owns the output folder's life: the lock of the output, the
+/* outdir — owns the output folder's life: the lock of the output, the
  * temporary folder a build writes into, the swap that publishes it, and the
- * removal of leftovers (see publish.h).
+ * removal of leftovers (see outdir.h).
  *
  * Layout beside the output folder NAME in its parent folder P:
  *   P/.NAME.loa-lock      locked with flock by the build of NAME, which
@@ -11,7 +11,7 @@
  * O_NOFOLLOW, so a symlink planted anywhere is never followed. Files and
  * folders get their modes with fchmod, so the output does not depend on
  * the umask. */
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 
 #include "base/buf.h"
 #include "base/diag.h"

@@ -1,10 +1,10 @@
-/* Unit tests for build/publish: writing, swapping, aborting, path checks,
+/* Unit tests for pipeline/outdir: writing, swapping, aborting, path checks,
  * symlinks, leftovers, the lock, and that a build killed at any moment
  * leaves either the whole old site or the whole new one. */
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
-#include "pipeline/publish.h"
+#include "pipeline/outdir.h"
 #include "harness.h"
 
 #include <dirent.h>

@@ -1,5 +1,5 @@
-/* keyfields — length-prefixed cache-key fields (keyfields.h). */
-#include "incr/keyfields.h"
+/* key — length-prefixed cache-key fields (key.h). */
+#include "incr/key.h"
 #include "source/repo.h"
 
 #include <inttypes.h>

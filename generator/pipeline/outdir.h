@@ -1,4 +1,4 @@
-/* publish — the output folder, written safely and swapped in atomically.
+/* outdir — the output folder, written safely and swapped in atomically.
  *
  * A build writes into a temporary folder beside the output
  * (`.NAME.loa-tmp-PID`), then swaps it with the old output in one step
@@ -25,8 +25,8 @@
  * The lock is per output: flock on `.NAME.loa-lock` beside the output,
  * so builds of sibling outputs run at the same time and a second build of
  * the same output waits. */
-#ifndef LOA_PUBLISH_H
-#define LOA_PUBLISH_H
+#ifndef LOA_OUTDIR_H
+#define LOA_OUTDIR_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,12 +1,12 @@
-/* keyfields — the fields a cache key is made of.
+/* key — the fields a cache key is made of.
  *
  * A key is the SHA-1 of a list of fields, each written with its length
  * first, so that ("ab","c") and ("a","bc") never give the same key. The
- * cache (build/cache.h), the key policy (build/keys.h) and the Lua values
- * (lua/luakey.h) all write fields with these, which is why they sit in a
- * folder of their own below both build/ and lua/. */
-#ifndef LOA_KEYFIELDS_H
-#define LOA_KEYFIELDS_H
+ * cache (incr/cache.h), the key policy (incr/keys.h) and the Lua values
+ * (plugin/luakey.h) all write fields with these, which is why they sit in
+ * incr/, below both pipeline/ and plugin/. */
+#ifndef LOA_KEY_H
+#define LOA_KEY_H
 
 #include <stddef.h>
 #include <stdint.h>
