@@ -2,6 +2,7 @@
 # Times Loa's rebuild cases on a git corpus (made with gen_corpus.py, as
 # bench/run.py does): full build with no cache, rebuild with nothing
 # changed, one article's body changed, one article's title changed.
+# Wall and CPU seconds: on a shared machine compare the CPU.
 # Usage: sh scripts/incr-bench.sh REPO [LOA] [OUT]
 # Branches incr-body and incr-title are made with plumbing (checkout untouched).
 set -eu
@@ -30,12 +31,12 @@ branch incr-body '$a\
 Cập nhật: bài viết được bổ sung một câu.'
 branch incr-title '0,/^title:/s/^title: *"\{0,1\}/&Sửa: /'
 
-t() { # LABEL ARGS...
+t() { # LABEL ARGS...: wall and CPU (user+system, workers included)
     label=$1; shift
-    s=$(date +%s.%N)
-    "$loa" build --repo "$repo" --out "$out" --quiet "$@" 2>/tmp/incr-bench.err || [ $? -eq 1 ]
-    e=$(date +%s.%N)
-    printf '%-12s %6.2f s\n' "$label" "$(echo "$e - $s" | bc)"
+    /usr/bin/time -f "%e %U %S" -o /tmp/incr-bench.time \
+        "$loa" build --repo "$repo" --out "$out" --quiet "$@" 2>/tmp/incr-bench.err || [ $? -eq 1 ]
+    read -r wall user sys < /tmp/incr-bench.time
+    printf '%-12s %6.2f s wall %6.2f s cpu\n' "$label" "$wall" "$(echo "$user + $sys" | bc)"
     [ -z "${TIMINGS:-}" ] || grep timing /tmp/incr-bench.err | sed 's/^/    /'
 }
 rm -rf "$(dirname "$out")"; mkdir -p "$(dirname "$out")"
