@@ -33,10 +33,14 @@ int sys_write_all(int fd, const void *data, size_t n)
 
 int sys_read_fd(int fd, size_t max, struct buf *out)
 {
-	char chunk[65536];
 	size_t got = 0;
 	for (;;) {
-		ssize_t r = read(fd, chunk, sizeof(chunk));
+		/* straight into the buffer: a caller that knows the size
+		 * (buf_grow first) reads a large file with no copy */
+		if (out->cap < out->len + 2)
+			buf_grow(out, 65536);
+		size_t room = out->cap - out->len - 1; /* the NUL's byte */
+		ssize_t r = read(fd, out->ptr + out->len, room);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -46,7 +50,8 @@ int sys_read_fd(int fd, size_t max, struct buf *out)
 		got += (size_t)r;
 		if (max && got > max)
 			return -1;
-		buf_add(out, chunk, (size_t)r);
+		out->len += (size_t)r;
+		out->ptr[out->len] = '\0';
 	}
 }
 

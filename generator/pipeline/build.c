@@ -318,7 +318,7 @@ static void stage_publish(struct build *b, struct build_result *res)
 		b->out = NULL;
 		/* after the last write: what the next build compares the live
 		 * folder with (see incr_up_to_date) */
-		outdir_fingerprint(o, b->published);
+		outdir_fingerprint(o, b->published, b->cache ? &b->listing : NULL);
 		if (outdir_commit(o, b->diags) < 0)
 			res->status = LOA_EXIT_NOTHING;
 	}
@@ -359,6 +359,7 @@ static void build_release(struct build *b)
 	if (b->vm)
 		luavm_close(b->vm);
 	buf_release(&b->own_key);
+	buf_release(&b->listing);
 	free(b->statics);
 	free(b->editor_files);
 	arena_release(&b->arena);

@@ -82,6 +82,7 @@ struct build {
 	size_t current_job;      /* in a worker only: the job being rendered (its key) */
 	char base_key[CACHE_KEY_LEN + 1]; /* incr_base_key */
 	char published[CACHE_KEY_LEN + 1]; /* fingerprint of the site as committed */
+	struct buf listing; /* what published hashes, kept in the cache under that key */
 	struct image_stage *images; /* bundle images: facts for <img>, published by the stage */
 	const char **editor_files; /* Decap CMS's files published at /quan-tri/ (editor.c) */
 	size_t neditor_files;

@@ -152,6 +152,24 @@ static bool same_folder(const char *dir, uint64_t id)
 	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (uint64_t)st.st_ino == id;
 }
 
+/* True when the live output still is what the fingerprint published
+ * describes. Its listing, kept in the cache under that key (incr_remember),
+ * is checked entry by entry without walking the tree; without it, the
+ * tree is walked and fingerprinted again. */
+static bool listing_holds(struct build *b, const char *published)
+{
+	struct cache_object obj;
+	if (cache_load(b->cache, published, &obj) != 1) {
+		char now[CACHE_KEY_LEN + 1];
+		return outdir_fingerprint_path(b->opts->out_dir, now) == 0 &&
+		       strcmp(now, published) == 0;
+	}
+	/* cache_load verified the object's own checksum and key */
+	bool ok = outdir_listing_holds(b->opts->out_dir, obj.data, obj.data_len);
+	cache_object_release(&obj);
+	return ok;
+}
+
 /* A rebuild of the same commit, inputs and options within the time its
  * output cannot change by itself (before the next change and the next
  * day), of an output folder nobody touched since (the same fingerprint:
@@ -168,10 +186,8 @@ bool incr_up_to_date(struct build *b, const char *key, struct build_result *res)
 		   r.status != LOA_EXIT_NOTHING && now >= r.valid_from &&
 		   (!r.valid_until || now < r.valid_until) &&
 		   same_folder(b->opts->out_dir, r.out_id) && r.published[0];
-	char now_published[CACHE_KEY_LEN + 1];
 	if (yes)
-		yes = outdir_fingerprint_path(b->opts->out_dir, now_published) == 0 &&
-		      strcmp(now_published, r.published) == 0;
+		yes = listing_holds(b, r.published);
 	if (yes) {
 		diag_list_decode(b->diags, enc.ptr, enc.len);
 		res->status = r.status;
@@ -277,10 +293,16 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 		diag_list_encode(&enc, b->diags);
 		cache_record_write(b->cache, &r, enc.ptr, enc.len);
 		buf_release(&enc);
+		if (b->published[0] && b->listing.len)
+			cache_store(b->cache, b->published, b->listing.ptr, b->listing.len, "", 0, "",
+				    0);
 	}
-	/* keep what this build used: the keys of every job that has one */
-	char **keep = xcalloc(b->njobs + 1, sizeof(*keep));
+	/* keep what this build used: the keys of every job that has one, and
+	 * the published listing */
+	char **keep = xcalloc(b->njobs + 2, sizeof(*keep));
 	size_t n = 0;
+	if (b->published[0] && b->listing.len)
+		keep[n++] = b->published;
 	for (size_t j = 0; j < b->njobs; j++)
 		if (b->keys[j][0])
 			keep[n++] = b->keys[j];

@@ -662,11 +662,7 @@ static int list_tree(int fd, const char *prefix, struct buf *acc)
 			rc = -1;
 			break;
 		}
-		buf_addf(acc, "%s%s%c%o %lld %lld.%09ld %lld.%09ld %llu\n", prefix, n.v[i], '\0',
-			 (unsigned)st.st_mode, (long long)st.st_size,
-			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-			 (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
-			 (unsigned long long)st.st_ino);
+		outdir_listing_line(acc, prefix, n.v[i], &st);
 		if (S_ISDIR(st.st_mode)) {
 			int child = openat(fd, n.v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			char *sub = xasprintf("%s%s/", prefix, n.v[i]);
@@ -680,7 +676,7 @@ static int list_tree(int fd, const char *prefix, struct buf *acc)
 	return rc;
 }
 
-static int fingerprint_fd(int fd, char hex[41])
+static int fingerprint_fd(int fd, char hex[41], struct buf *listing)
 {
 	struct buf acc = BUF_INIT;
 	int rc = list_tree(fd, "", &acc);
@@ -688,13 +684,15 @@ static int fingerprint_fd(int fd, char hex[41])
 		repo_hash_bytes(acc.ptr, acc.len, hex);
 	else
 		hex[0] = '\0';
+	if (rc == 0 && listing)
+		buf_add(listing, acc.ptr, acc.len);
 	buf_release(&acc);
 	return rc;
 }
 
-int outdir_fingerprint(const struct outdir *o, char hex[41])
+int outdir_fingerprint(const struct outdir *o, char hex[41], struct buf *listing)
 {
-	return fingerprint_fd(o->tmp_fd, hex);
+	return fingerprint_fd(o->tmp_fd, hex, listing);
 }
 
 int outdir_fingerprint_path(const char *dir, char hex[41])
@@ -704,7 +702,7 @@ int outdir_fingerprint_path(const char *dir, char hex[41])
 		hex[0] = '\0';
 		return -1;
 	}
-	int rc = fingerprint_fd(fd, hex);
+	int rc = fingerprint_fd(fd, hex, NULL);
 	close(fd);
 	return rc;
 }

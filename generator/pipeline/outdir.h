@@ -31,8 +31,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct buf;
 struct diag_list;
 struct outdir;
+struct stat;
 struct outlock;
 
 #define OUTDIR_MARKER ".loa-output"
@@ -61,8 +63,17 @@ int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t
  * outdir_fingerprint_path of the live folder gives the same value until
  * anything in it is added, removed, edited or touched. 0, or -1 (hex
  * empty) when the tree cannot be read. */
-int outdir_fingerprint(const struct outdir *o, char hex[41]);
+int outdir_fingerprint(const struct outdir *o, char hex[41], struct buf *listing);
 int outdir_fingerprint_path(const char *dir, char hex[41]);
+/* (outlisting.c) listing, when not NULL, receives the bytes the
+ * fingerprint hashes: one outdir_listing_line per entry. True when the
+ * live folder dir still matches that listing: each entry stat'ed by its
+ * path (a folder's times change with its names) and the top folder's
+ * names read — the same answer as comparing outdir_fingerprint_path,
+ * without walking the tree. */
+bool outdir_listing_holds(const char *dir, const char *listing, size_t len);
+void outdir_listing_line(struct buf *acc, const char *prefix, const char *name,
+			 const struct stat *st);
 /* True when relpath is a safe output path (see above). */
 bool outdir_path_valid(const char *relpath);
 /* The temporary folder's descriptor, to look at what the new site holds

@@ -8,6 +8,7 @@
 #include "incr/cache.h"
 #include "pipeline/outdir.h"
 #include "incr/key.h"
+#include "source/repo.h"
 #include "harness.h"
 
 #include <stdlib.h>
@@ -382,7 +383,7 @@ TEST(fingerprint_sees_every_change)
 	CHECK_INT_EQ(outdir_write(od, "index.html", "<p>home</p>", 11, &d), 0);
 	CHECK_INT_EQ(outdir_write(od, "tin-tuc/a/index.html", "<p>a</p>", 8, &d), 0);
 	char made[41], live[41], again[41];
-	CHECK_INT_EQ(outdir_fingerprint(od, made), 0);
+	CHECK_INT_EQ(outdir_fingerprint(od, made, NULL), 0);
 	CHECK_INT_EQ(outdir_commit(od, &d), 0);
 	CHECK_INT_EQ(outdir_fingerprint_path(out, live), 0);
 	CHECK_STR_EQ(made, live); /* the swap changes nothing inside */
@@ -413,6 +414,65 @@ TEST(fingerprint_sees_every_change)
 	free(stray);
 	free(page);
 	diag_list_release(&d);
+	free(out);
+	rm_rf(root);
+	free(root);
+}
+
+/* Publishes a home page and one article into out; its listing in l. */
+static void publish_listed(const char *out, struct buf *l)
+{
+	struct diag_list d = DIAG_LIST_INIT;
+	struct outdir *od = NULL;
+	char made[41], hashed[41];
+	buf_reset(l);
+	CHECK_INT_EQ(outdir_begin(&od, out, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "index.html", "<p>home</p>", 11, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "tin-tuc/a/index.html", "<p>a</p>", 8, &d), 0);
+	CHECK_INT_EQ(outdir_fingerprint(od, made, l), 0);
+	repo_hash_bytes(l->ptr, l->len, hashed);
+	CHECK_STR_EQ(made, hashed); /* the listing is what the fingerprint hashes */
+	CHECK_INT_EQ(outdir_commit(od, &d), 0);
+	diag_list_release(&d);
+	/* file times tick with the kernel's clock: a person's edit comes later */
+	usleep(50 * 1000);
+}
+
+/* The listing behind a fingerprint, checked without a walk, sees what the
+ * fingerprint sees: a stray name deep in the tree or at the top, a file
+ * edited or its mode changed. */
+TEST(listing_holds_until_anything_changes)
+{
+	char *root = make_root();
+	char *out = xasprintf("%s/public", root);
+	char *page = xasprintf("%s/tin-tuc/a/index.html", out);
+	char *deep = xasprintf("%s/tin-tuc/a/stray.html", out);
+	char *top = xasprintf("%s/stray.html", out);
+	char *none = xasprintf("%s/none", root);
+	struct buf l = BUF_INIT;
+	publish_listed(out, &l);
+	CHECK(outdir_listing_holds(out, l.ptr, l.len));
+	CHECK(outdir_listing_holds(out, l.ptr, l.len)); /* checking changes nothing */
+	CHECK(!outdir_listing_holds(out, l.ptr, l.len - 1)); /* a cut line */
+	CHECK(!outdir_listing_holds(none, l.ptr, l.len));
+	write_file(deep, "x");
+	CHECK(!outdir_listing_holds(out, l.ptr, l.len));
+	unlink(deep);
+	CHECK(!outdir_listing_holds(out, l.ptr, l.len)); /* the folder's times moved on */
+	publish_listed(out, &l);
+	write_file(top, "x");
+	CHECK(!outdir_listing_holds(out, l.ptr, l.len));
+	publish_listed(out, &l);
+	write_file(page, "<p>b</p>"); /* same length */
+	CHECK(!outdir_listing_holds(out, l.ptr, l.len));
+	publish_listed(out, &l);
+	CHECK_INT_EQ(chmod(page, 0600), 0);
+	CHECK(!outdir_listing_holds(out, l.ptr, l.len));
+	free(none);
+	free(top);
+	free(deep);
+	free(page);
+	buf_release(&l);
 	free(out);
 	rm_rf(root);
 	free(root);
@@ -456,6 +516,7 @@ int main(void)
 	RUN(sweep_keeps_only_used_objects);
 	RUN(symlinked_folders_are_never_followed);
 	RUN(fingerprint_sees_every_change);
+	RUN(listing_holds_until_anything_changes);
 	RUN(unusable_folder_gives_no_cache);
 	return harness_report();
 }
