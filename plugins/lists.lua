@@ -96,7 +96,7 @@ loa.on("before_render", function()
                 pages = tag_list }
 
   -- other folders with an _index.md list what they hold
-  local handled = { ["/"] = true, ["/tin-tuc/"] = true, ["/truong/"] = true, ["/ke-hoach/"] = true }
+  local handled = { ["/"] = true, ["/tin-tuc/"] = true, ["/truong/"] = true, ["/ke-hoach/"] = true, ["/van-ban/"] = true }
   for url, section in pairs(loa.sections) do
     if not handled[url] then
       local folder = section.path:gsub("/_index%.md$", "/")

@@ -21,6 +21,7 @@ enum page_kind {
 	PAGE_PAGE,    /* anything else */
 	PAGE_SECTION, /* a folder's _index.md, or a listing made by the build */
 	PAGE_HOME,    /* content/_index.md, or the home page made by the build */
+	PAGE_DOCUMENT, /* centre: under content/van-ban/ (văn bản: number, issued, type) */
 };
 
 enum news_category { CATEGORY_ACTIVITY = 0, CATEGORY_POLICY, CATEGORY_PRACTICE };
@@ -90,6 +91,9 @@ struct page {
 	const char *issuer, *signer;
 	struct plan_activity *activities;
 	size_t nactivities;
+
+	/* centre: document (number, issued, issuer, signer as for a plan) */
+	const char *doc_type; /* ke-hoach, cong-van, ...; "khac" when not given */
 
 	/* body: Markdown after the front matter, inside the site's copy of the
 	 * source; body_line is the line of the source file it starts on */

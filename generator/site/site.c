@@ -8,9 +8,11 @@
 #include "content/frontmatter.h"
 #include "content/schema.h"
 #include "content/text.h"
+#include "site/refs.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* URLs the build and the shipped plugins publish themselves: a page that
@@ -19,9 +21,11 @@ static const char *const reserved_urls[] = {
 	"/", "/tin-tuc/", "/truong/", "/ke-hoach/", "/chu-de/", "/bao-cao/truyen-thong/",
 	"/bao-cao/truyen-thong.csv", "/tim-kiem/", "/sitemap.xml", "/robots.txt", "/404.html",
 	"/atom.xml", "/tin-tuc/atom.xml", "/ke-hoach/lich.ics",
+	"/van-ban/", /* centre */
 };
 static const char *const reserved_prefixes[] = {
 	"/tin-tuc/trang/", "/chu-de/", "/bao-cao/", "/tim-kiem/", "/css/", "/js/", "/.well-known/",
+	"/van-ban/trang/", "/van-ban/loai/", /* centre */
 };
 
 /* Files a bundle may publish: images, PDF and office documents; never HTML
@@ -63,6 +67,19 @@ static bool extension_allowed(const char *name)
 	for (size_t i = 0; i < sizeof(bundle_extensions) / sizeof(*bundle_extensions); i++)
 		if (strcmp(ext, bundle_extensions[i]) == 0)
 			return true;
+	return false;
+}
+
+/* centre: a document (văn bản) attaches the signed text only */
+static bool document_attachment_allowed(const char *name)
+{
+	static const char *const exts[] = { ".pdf", ".docx", ".xlsx", ".odt" };
+	size_t n = strlen(name);
+	for (size_t i = 0; i < sizeof(exts) / sizeof(*exts); i++) {
+		size_t m = strlen(exts[i]);
+		if (n > m && strcasecmp(name + n - m, exts[i]) == 0)
+			return true;
+	}
 	return false;
 }
 
@@ -239,6 +256,8 @@ static void classify(struct site *s, struct page *p)
 		p->kind = PAGE_SCHOOL;
 	} else if (strcmp(p->section, "plans") == 0) {
 		p->kind = PAGE_PLAN;
+	} else if (strcmp(p->section, "van-ban") == 0) { /* centre: documents */
+		p->kind = PAGE_DOCUMENT;
 	} else {
 		p->kind = PAGE_PAGE;
 	}
@@ -361,6 +380,9 @@ static int assign_url(struct site *s, struct page *p, struct diag_list *d)
 	case PAGE_PLAN:
 		url = expand_permalink(s, p, s->config.permalink_plan, slug, d);
 		break;
+	case PAGE_DOCUMENT: /* centre: /van-ban/:slug/ */
+		url = arena_printf(a, "/van-ban/%s/", slug);
+		break;
 	case PAGE_SECTION:
 	case PAGE_HOME:
 		url = section_url(s, dir_name(a, p->path));
@@ -470,6 +492,11 @@ static void add_bundle_files(struct site *s, struct page **pages, size_t n, bool
 		if (!extension_allowed(rel)) {
 			diag_error(d, path, 0, 0,
 				   "file type not published (allowed: images, PDF, office documents)");
+			continue;
+		}
+		if (p->kind == PAGE_DOCUMENT && !document_attachment_allowed(rel)) { /* centre */
+			diag_error(d, path, 1, 0,
+				   "a document's attachment must be PDF, DOCX, XLSX or ODT: not published");
 			continue;
 		}
 		if (!p->files)
@@ -716,6 +743,7 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 	}
 	add_bundle_files(s, s->pages, s->npages, is_page_file, d);
 	unify_tags(s);
+	refs_check(s, d); /* centre: activities and models articles name */
 	ret = 0;
 done:
 	free(all);
@@ -812,7 +840,8 @@ done:
 
 const char *page_kind_name(enum page_kind k)
 {
-	static const char *const names[] = { "news", "school", "plan", "page", "section", "home" };
+	static const char *const names[] = { "news", "school", "plan", "page", "section", "home",
+					   "document" /* centre */ };
 	if ((size_t)k >= sizeof(names) / sizeof(names[0]))
 		BUG("page kind %d has no name", (int)k);
 	return names[k];
