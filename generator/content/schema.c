@@ -691,7 +691,8 @@ size_t schema_check_keys(const struct page *p, const struct value *root, bool st
 	static const char *const quiet[] = { "description", "categories", "series", "keywords",
 					     "authors", "author", "images", "toc", "params" };
 	static const char *const model_keys[] = { "title", "year", "level" };
-	static const char *const act_keys[] = { "id", "name", "lead", "partners", "due", "product" };
+	static const char *const act_keys[] = { "id", "name", "lead", "partners", "due", "product",
+						"done" /* read by the plan's status */ };
 	struct key_check kc = { p->path, strict, diags, 0 };
 	if (!root || root->kind != VALUE_MAP)
 		return 0;

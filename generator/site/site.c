@@ -495,7 +495,7 @@ static void add_bundle_files(struct site *s, struct page **pages, size_t n, bool
 			continue;
 		}
 		if (p->kind == PAGE_DOCUMENT && !document_attachment_allowed(rel)) { /* centre */
-			diag_error(d, path, 1, 0,
+			diag_error(d, path, 0, 0,
 				   "a document's attachment must be PDF, DOCX, XLSX or ODT: not published");
 			continue;
 		}
