@@ -185,11 +185,15 @@ static void check_models(struct site *s, struct diag_list *d)
 {
 	struct model_ref *models = NULL;
 	size_t n = 0, cap = 0;
+	/* the schools' titles first: a near-duplicate names the school's */
 	for (size_t i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
 		for (size_t j = 0; p->kind == PAGE_SCHOOL && j < p->nmodels; j++)
 			add_model(s, &models, &n, &cap, p->models[j].title,
 				  strlen(p->models[j].title), p->path, p->models[j].line);
+	}
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
 		const struct value *v = p->kind == PAGE_NEWS ? value_get(p->front, "models") : NULL;
 		size_t k = !v || value_is_null(v) ? 0 : v->kind == VALUE_LIST ? v->n : 1;
 		for (size_t j = 0; j < k; j++) {
