@@ -359,6 +359,12 @@ static int assign_url(struct site *s, struct page *p, struct diag_list *d)
 		if (p->kind == PAGE_SCHOOL)
 			slug = name; /* SPEC: a school's slug is its file or bundle name */
 	}
+	if (!slug && p->kind == PAGE_DOCUMENT) { /* centre: documents keep their file's name */
+		struct buf b = BUF_INIT;
+		if (text_slugify(s->text, &b, p->filename, strlen(p->filename)))
+			slug = arena_strdup(a, b.ptr);
+		buf_release(&b);
+	}
 	if (!slug) {
 		struct buf b = BUF_INIT;
 		if (!text_slugify(s->text, &b, p->title, strlen(p->title)))
