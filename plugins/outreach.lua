@@ -145,7 +145,7 @@ local function chart(id, school, months, counts, sems, policy)
   for i, m in ipairs(months) do
     local c = counts[m] or 0
     local cx = left + (i - 0.5) * slot
-    local ok = c >= MONTHLY
+    local ok = c >= MONTHLY or not judged(m) -- centre: months without a target are not red
     if c > 0 then
       add(string.format('<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>', f(cx - bar_w / 2), f(y(c)),
                         f(bar_w), f(base - y(c)), ok and "#0b6b3a" or "#a4161a"))
