@@ -46,8 +46,8 @@ static const struct msg_entry catalog[] = {
 	  "không có hoạt động '%.80s': kế hoạch %s (%s) không liệt kê hoạt động nào" },
 	{ "unknown activity '%.80s' (closest: '%s#%s' \"%s\", %s:%d)",
 	  "không có hoạt động '%.80s' (gần nhất: '%s#%s' \"%s\", %s:%d)" },
-	{ "model \"%s\" is close to \"%s\" (%s:%d) but not the same: they make two model pages; write one title the same way in both",
-	  "mô hình \"%s\" gần giống \"%s\" (%s:%d) nhưng không trùng: thành hai trang mô hình; hãy viết tên mô hình giống hệt nhau ở cả hai nơi" },
+	{ "model \"%.200s\" is close to \"%.200s\" (%s:%d) but not the same: they make two model pages; write one title the same way in both",
+	  "mô hình \"%.200s\" gần giống \"%.200s\" (%s:%d) nhưng không trùng: thành hai trang mô hình; hãy viết tên mô hình giống hệt nhau ở cả hai nơi" },
 	/* ---- end of centre ---- */
 
 	/* ---- readers: entries added by the readers work go right below ---- */

@@ -15,18 +15,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_KEY = 256, NEAR = 3 };
+/* Titles compared pairwise for near-duplicates: a site has tens of models;
+ * past MAX_MODELS distinct titles (hostile or generated content) the rest
+ * are matched but not compared, which bounds the quadratic work. */
+enum { MAX_KEY = 256, NEAR = 3, MAX_MODELS = 500 };
 
-/* Levenshtein distance of two folded keys; keys are cut at MAX_KEY bytes,
- * which bounds the work */
-static size_t distance(const char *a, const char *b)
+/* Levenshtein distance of two folded keys, or more than limit as soon as
+ * a whole row exceeds it; keys are cut at MAX_KEY bytes */
+static size_t distance_within(const char *a, const char *b, size_t limit)
 {
 	size_t n = strnlen(a, MAX_KEY), m = strnlen(b, MAX_KEY);
 	size_t row[MAX_KEY + 1];
 	for (size_t j = 0; j <= m; j++)
 		row[j] = j;
 	for (size_t i = 1; i <= n; i++) {
-		size_t diag = row[0];
+		size_t diag = row[0], low = i;
 		row[0] = i;
 		for (size_t j = 1; j <= m; j++) {
 			size_t up = row[j];
@@ -37,9 +40,18 @@ static size_t distance(const char *a, const char *b)
 				best = row[j - 1] + 1;
 			row[j] = best;
 			diag = up;
+			if (best < low)
+				low = best;
 		}
+		if (low > limit)
+			return limit + 1;
 	}
 	return row[m];
+}
+
+static size_t distance(const char *a, const char *b)
+{
+	return distance_within(a, b, (size_t)-2);
 }
 
 static char *fold(struct site *s, const char *str, size_t len)
@@ -202,20 +214,20 @@ static void check_models(struct site *s, struct diag_list *d)
 				add_model(s, &models, &n, &cap, it->str, it->len, p->path, it->line);
 		}
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && i < MAX_MODELS; i++)
 		for (size_t j = 0; j < i; j++) {
 			size_t li = strlen(models[i].key), lj = strlen(models[j].key);
 			size_t longer = li > lj ? li : lj, diff = li > lj ? li - lj : lj - li;
 			if (diff > NEAR || !li || !lj)
 				continue;
-			size_t dist = distance(models[i].key, models[j].key);
+			size_t dist = distance_within(models[i].key, models[j].key, NEAR);
 			/* a few letters, and little of the title: "trung tâm" and
 			 * "trung tam" are one model already (folded); "lấy trẻ làm
 			 * trung tâm" and "lấy trẻ làm trung tâmm" are a typo */
 			if (dist > NEAR || dist * 10 > longer)
 				continue;
 			diag_warning(d, models[i].path, models[i].line, 0,
-				     "model \"%s\" is close to \"%s\" (%s:%d) but not the same: they make two model pages; write one title the same way in both",
+				     "model \"%.200s\" is close to \"%.200s\" (%s:%d) but not the same: they make two model pages; write one title the same way in both",
 				     models[i].title, models[j].title, models[j].path, models[j].line);
 		}
 	for (size_t i = 0; i < n; i++)
