@@ -113,4 +113,18 @@ row "Tổng kết" > "$TMP/row4"
 check "known reference in a list with wrong ones: reported" contains "$TMP/row4" 'status-reported'
 "$LOA" build --lang vi --out "$TMP/pub-vi" --now 2023-06-01 > "$TMP/out-vi" 2>&1
 check "the warning in Vietnamese" grep -qF "không có hoạt động '175/KH-BGDĐT#9' (gần nhất: '175/KH-BGDĐT#1'" "$TMP/out-vi"
+
+# the evidence removed: the next (incremental) build shows the activity overdue again
+write "$R/content/news/dong-thai/tap-huan.md" <<'MD'
+---
+title: "Giáo viên dự tập huấn trực tuyến"
+date: 2023-04-10
+---
+Bài.
+MD
+commit "$R" "2023-04-14T10:00:00+07:00" "Trung tâm" "tt@example.vn" "Bỏ minh chứng"
+"$LOA" build --out public --now 2023-06-01 > "$TMP/out" 2>&1
+row "Tập huấn trực tuyến" > "$TMP/row2"
+check "evidence removed: overdue again" contains "$TMP/row2" 'status-overdue'
+check "evidence removed: the article no longer listed" lacks "$TMP/row2" 'giao-vien-du-tap-huan-truc-tuyen'
 finish
