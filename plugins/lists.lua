@@ -93,7 +93,7 @@ loa.on("before_render", function()
                 pages = tag_list }
 
   -- other folders with an _index.md list what they hold
-  local handled = { [loa.urls.home] = true, [loa.urls.news] = true, [loa.urls.schools] = true, [loa.urls.plans] = true }
+  local handled = { [loa.urls.home] = true, [loa.urls.news] = true, [loa.urls.schools] = true, [loa.urls.plans] = true, [loa.urls.documents] = true }
   for url, section in pairs(loa.sections) do
     if not handled[url] then
       local folder = section.path:gsub("/_index%.md$", "/")

@@ -32,6 +32,14 @@ local t = loa.t
 local MONTHLY = loa.site.outreach.monthly or 4
 local SEMESTER_POLICY = loa.site.outreach.semester_policy or 3
 local PAGE_URL, CSV_URL = loa.urls.outreach, loa.urls.outreach_csv
+-- centre (issue 16): the months that carry a target (`outreach.months`,
+-- September to May by default; the others are counted, not judged), and
+-- whether the report pages are public (`outreach.public`, false: noindex,
+-- out of the sitemap, the footer and the feeds)
+local PUBLIC = loa.site.outreach.public == true
+local JUDGED = {}
+for _, m in ipairs(loa.site.outreach.months or { 9, 10, 11, 12, 1, 2, 3, 4, 5 }) do JUDGED[m] = true end
+local ARTICLES_CSV_URL = loa.urls.outreach_articles_csv
 
 -- text for XML/HTML: school names are written by contributors, so every
 -- string that goes into the SVG passes through here. Control characters
@@ -89,6 +97,7 @@ local function semester_label(s)
              { n = s % 2 == 0 and "I" or "II", y1 = y, y2 = y + 1 })
 end
 local function semester_short(s) return s % 2 == 0 and "HK1" or "HK2" end
+local function judged(i) return JUDGED[i % 12 + 1] == true end
 
 -- ---- the chart ------------------------------------------------------------
 
@@ -136,7 +145,7 @@ local function chart(id, school, months, counts, sems, policy)
   for i, m in ipairs(months) do
     local c = counts[m] or 0
     local cx = left + (i - 0.5) * slot
-    local ok = c >= MONTHLY
+    local ok = c >= MONTHLY or not judged(m) -- centre: months without a target are not red
     if c > 0 then
       add(string.format('<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>', f(cx - bar_w / 2), f(y(c)),
                         f(bar_w), f(base - y(c)), ok and "#0b6b3a" or "#a4161a"))
@@ -185,18 +194,122 @@ local function chart(id, school, months, counts, sems, policy)
   return table.concat(o)
 end
 
+-- ---- centre: the monthly and semester reports ----------------------------
+
+-- one school's line of a report: the articles counted (oldest first), the
+-- totals and whether they meet the targets of the months judged
+local function report_school(s, arts, months, sem, now)
+  local list, pol, below = {}, 0, false
+  local month_counts = {}
+  for _, m in ipairs(months) do
+    local c = 0
+    for _, a in ipairs(arts[m] or {}) do
+      list[#list + 1] = { title = a.title, url = a.url, date = a.date,
+                          category = a.category, policy = a.category == "policy" }
+      if a.category == "policy" then pol = pol + 1 end
+      c = c + 1
+    end
+    local j = judged(m)
+    if j and m < now and c < MONTHLY then below = true end
+    month_counts[#month_counts + 1] = { label = month_label(m), iso = month_iso(m), count = c,
+                                        judged = j, ok = not j or c >= MONTHLY }
+  end
+  if sem and semester_last(sem) < now and pol < SEMESTER_POLICY then below = true end
+  return { title = s.title, url = s.url, slug = s.slug, articles = list, count = #list,
+           policy = pol, below = below, months = month_counts,
+           key = (below and "0" or "1") .. "\1" .. s.title_key .. "\1" .. s.url }
+end
+
+local function report_page(url, title, schools, arts, months, sem, now, info)
+  local lines, below = {}, 0
+  for _, s in ipairs(schools) do
+    local line = report_school(s, arts[s.slug], months, sem, now)
+    if line.below then below = below + 1 end
+    lines[#lines + 1] = line
+  end
+  table.sort(lines, function(a, b) return a.key < b.key end)
+  info.schools, info.below, info.total = lines, below, #lines
+  info.monthly, info.semester_policy = MONTHLY, SEMESTER_POLICY
+  loa.add_page{ url = url, layout = "outreach-report.html", sitemap = PUBLIC, report = info,
+                page = { kind = "section", title = title, url = url, permalink = loa.absolute_url(url),
+                         noindex = not PUBLIC } }
+end
+
+-- /bao-cao/truyen-thong/YYYY-MM/ for every month with school articles,
+-- /bao-cao/truyen-thong/YYYY-YYYY-HKn/ for every semester with some, and
+-- the per-article CSV; returns the list of reports for the dashboard
+local function build_reports(schools, arts, first, last, today)
+  local has = {}
+  for _, s in ipairs(schools) do
+    for m in pairs(arts[s.slug]) do has[m] = true end
+  end
+  local months_list, sems_list, sem_has = {}, {}, {}
+  for m = first, last do
+    if has[m] then
+      local url = PAGE_URL .. month_iso(m) .. "/"
+      months_list[#months_list + 1] = { label = month_label(m), iso = month_iso(m), url = url,
+                                        judged = judged(m) }
+      local title = fmt("outreach_report_month", "Báo cáo truyền thông tháng {month}",
+                        { month = month_label(m) })
+      report_page(url, title, schools, arts, { m }, nil, today,
+                  { period = month_label(m), judged = judged(m), month = true,
+                    current = m >= today })
+      local sem = semester_of(m)
+      if not sem_has[sem] then
+        sem_has[sem] = true
+        sems_list[#sems_list + 1] = sem
+      end
+    end
+  end
+  local sem_reports = {}
+  for _, sem in ipairs(sems_list) do
+    local y = sem // 2
+    local from = sem % 2 == 0 and y * 12 + 7 or (y + 1) * 12
+    local months = {}
+    for m = from, semester_last(sem) do months[#months + 1] = m end
+    local url = PAGE_URL .. semester_id(sem) .. "/"
+    sem_reports[#sem_reports + 1] = { label = semester_label(sem), id = semester_id(sem), url = url }
+    report_page(url, (t.outreach_title or "Báo cáo truyền thông") .. " — " .. semester_label(sem),
+                schools, arts, months, sem, today,
+                { period = semester_label(sem), semester = true,
+                  current = semester_last(sem) >= today })
+  end
+
+  -- every counted article: school, month, date, category, absolute URL, title
+  local by_slug = {}
+  for _, s in ipairs(schools) do by_slug[#by_slug + 1] = s end
+  table.sort(by_slug, function(a, b) return a.slug < b.slug end)
+  local rows = { "school,period,date,category,url,title" }
+  for _, s in ipairs(by_slug) do
+    for m = first, last do
+      for _, a in ipairs(arts[s.slug][m] or {}) do
+        rows[#rows + 1] = table.concat({ csv_field(s.slug), month_iso(m), csv_field((a.date or ""):sub(1, 10)),
+                                         csv_field(a.category or ""), csv_field(loa.absolute_url(a.url)),
+                                         csv_field(a.title or "") }, ",")
+      end
+    end
+  end
+  loa.add_file{ url = ARTICLES_CSV_URL, content = table.concat(rows, "\n") .. "\n" }
+  return { months = months_list, semesters = sem_reports }
+end
+
 -- ---- the numbers ----------------------------------------------------------
 
 loa.on("before_render", function()
   local schools = loa.pages{ kind = "school" }
   local today = month_of(loa.site.today)
   local monthly, policy = {}, {} -- [slug][month] = count, [slug][semester] = count
+  local articles = {} -- centre: [slug][month] = the articles counted, oldest first
   local first, last
   for _, s in ipairs(schools) do
     monthly[s.slug], policy[s.slug] = {}, {}
+    articles[s.slug] = {}
     for _, a in ipairs(loa.pages{ kind = "news", school = s.slug }) do
       local m = month_of(a.date)
       if m then
+        local list = articles[s.slug][m] or {}
+        articles[s.slug][m] = list
+        table.insert(list, 1, a)
         monthly[s.slug][m] = (monthly[s.slug][m] or 0) + 1
         if a.category == "policy" then
           local sem = semester_of(m)
@@ -250,13 +363,13 @@ loa.on("before_render", function()
   local entries = {}
   for i, s in ipairs(schools) do
     local counts, pol = monthly[s.slug], policy[s.slug]
-    local month_ok = (counts[ref] or 0) >= MONTHLY
+    local month_ok = not judged(ref) or (counts[ref] or 0) >= MONTHLY
     local sem_ok = (pol[ref_sem] or 0) >= SEMESTER_POLICY
     local table_months = {}
     for _, m in ipairs(months) do
       local c = counts[m] or 0
       table_months[#table_months + 1] = { label = month_label(m), iso = month_iso(m), count = c,
-                                          ok = c >= MONTHLY }
+                                          ok = c >= MONTHLY or not judged(m), judged = judged(m) }
     end
     local table_sems = {}
     for _, sem in ipairs(sems) do
@@ -279,9 +392,12 @@ loa.on("before_render", function()
   for _, e in ipairs(entries) do if e.below then below = below + 1 end end
 
   local ref_current = ref >= today
+  local reports = build_reports(schools, articles, first, last, today)
   loa.add_page{
-    url = PAGE_URL, layout = "outreach.html",
+    url = PAGE_URL, layout = "outreach.html", sitemap = PUBLIC,
+    reports = reports, articles_csv_url = ARTICLES_CSV_URL,
     page = { kind = "section", title = t.outreach_title or "Báo cáo truyền thông", url = PAGE_URL,
+             noindex = not PUBLIC,
              permalink = loa.absolute_url(PAGE_URL),
              summary = t.outreach_summary or
                "Số tin bài của từng trường theo tháng và theo học kỳ, so với chỉ tiêu truyền thông." },

@@ -171,6 +171,8 @@ local function build_calendar()
     local plan_name = plan.title
     if plan.number then plan_name = plan.number .. " — " .. plan.title end
     add(t.ics_plan or "Kế hoạch", plan_name)
+    -- centre: the status the plan page shows (evidence.lua: reported)
+    if a.status then add(t.status or "Trạng thái", t["status_" .. a.status] or a.status) end
     line("BEGIN:VEVENT")
     line("UID:" .. e.uid)
     line("DTSTAMP:" .. stamp)
@@ -205,7 +207,7 @@ local function declare_status_changes()
   for _, plan in ipairs(loa.pages{ kind = "plan" }) do
     for i, a in ipairs(plan.activities or {}) do
       local start, finish = due_range(a.due)
-      if start and a.status ~= "done" then
+      if start and a.status ~= "done" and a.status ~= "reported" then
         local what = (plan.path or plan.url) .. ": " .. (t.activity_name or "Hoạt động") ..
                      " “" .. tostring(a.name or a.id or i) .. "” → "
         loa.next_change(iso_of(start:sub(1, 6) .. "01"), what .. (t.status_due or "Đến hạn"))

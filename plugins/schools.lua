@@ -93,15 +93,33 @@ loa.on("before_render", function()
   end
   loa.sort(practices, "title")
 
+  -- centre (issue 16): the articles about a model are those naming it in
+  -- `models:` (folded like the schools' titles: loa.slugify); a model only
+  -- articles name gets a page too. Near-duplicate titles are warned about
+  -- by the build (site/refs.c).
   local all_news = loa.pages{ kind = "news" } -- newest first
-  local limit = loa.site.page_size or 10
+  local about = {}
+  for _, n in ipairs(all_news) do
+    local named = n.params and n.params.models
+    if type(named) == "string" then named = { named } end
+    for _, title in ipairs(type(named) == "table" and named or {}) do
+      local slug = loa.slugify(tostring(title))
+      if slug ~= "" then
+        if not by_slug[slug] then
+          by_slug[slug] = { slug = slug, title = tostring(title), url = model_url(slug), runs = {},
+                            schools = {}, seen = {} }
+          practices[#practices + 1] = by_slug[slug]
+        end
+        local list = about[slug] or {}
+        about[slug] = list
+        if list[#list] ~= n then list[#list + 1] = n end
+      end
+    end
+  end
+  loa.sort(practices, "title")
   for _, p in ipairs(practices) do
     p.count = #p.schools
-    local news = {}
-    for _, n in ipairs(all_news) do
-      if #news >= limit then break end
-      if n.school and p.seen[n.school.slug] then news[#news + 1] = n end
-    end
+    local news = about[p.slug] or {}
     p.seen = nil
     loa.add_page{ url = p.url, layout = "model.html", runs = p.runs, schools = p.schools,
                   news = news,

@@ -30,6 +30,8 @@ loa.on("before_render", function()
     }
     if p.summary then fields[#fields + 1] = { text = p.summary, weight = WEIGHT.summary } end
     if p.school then fields[#fields + 1] = { text = p.school.title, weight = WEIGHT.school } end
+    -- centre: a document or plan is found by its number (số/ký hiệu) and issuer
+    if p.number then fields[#fields + 1] = { text = p.number .. " " .. (p.issuer or ""), weight = WEIGHT.title } end
     if p.kind == "school" then
       fields[#fields + 1] = { text = (p.district or "") .. " " .. (p.province or ""),
                               weight = WEIGHT.school }

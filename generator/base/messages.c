@@ -220,6 +220,26 @@ static const struct msg_entry catalog[] = {
 	/* ---- end of writers ---- */
 
 	/* ---- centre: entries added by the centre work go right below ---- */
+	{ "'months' must be a list of month numbers from 1 to 12",
+	  "'months' phải là danh sách số tháng từ 1 đến 12" },
+	{ "a document's attachment must be PDF, DOCX, XLSX or ODT: not published",
+	  "tệp đính kèm của văn bản phải là PDF, DOCX, XLSX hoặc ODT: không xuất bản" },
+	{ "each item of '%s' must be text", "mỗi mục của '%s' phải là chữ" },
+	{ "'%s' must be text or a list of text", "'%s' phải là chữ hoặc danh sách chữ" },
+	{ "unknown document type '%.40s' (allowed: ke-hoach, cong-van, quyet-dinh, thong-tu, huong-dan, bao-cao, khac)",
+	  "loại văn bản lạ '%.40s' (cho phép: ke-hoach, cong-van, quyet-dinh, thong-tu, huong-dan, bao-cao, khac)" },
+	{ "'activity' must be written PLAN-NUMBER#ACTIVITY-ID, e.g. 175/KH-BGDĐT#3, not '%.80s'",
+	  "'activity' phải viết dạng SỐ-KẾ-HOẠCH#MÃ-HOẠT-ĐỘNG, ví dụ 175/KH-BGDĐT#3, không phải '%.80s'" },
+	{ "unknown plan '%.*s' in 'activity' (closest: '%s', %s)",
+	  "không có kế hoạch '%.*s' ghi trong 'activity' (gần nhất: '%s', %s)" },
+	{ "unknown plan '%.*s' in 'activity' (no plan has a 'number')",
+	  "không có kế hoạch '%.*s' ghi trong 'activity' (chưa kế hoạch nào có 'number')" },
+	{ "unknown activity '%.80s': plan %s (%s) lists no activities",
+	  "không có hoạt động '%.80s': kế hoạch %s (%s) không liệt kê hoạt động nào" },
+	{ "unknown activity '%.80s' (closest: '%s#%s' \"%s\", %s:%d)",
+	  "không có hoạt động '%.80s' (gần nhất: '%s#%s' \"%s\", %s:%d)" },
+	{ "model \"%.200s\" is close to \"%.200s\" (%s:%d) but not the same: they make two model pages; write one title the same way in both",
+	  "mô hình \"%.200s\" gần giống \"%.200s\" (%s:%d) nhưng không trùng: thành hai trang mô hình; hãy viết tên mô hình giống hệt nhau ở cả hai nơi" },
 	/* ---- end of centre ---- */
 
 	/* ---- readers: entries added by the readers work go right below ---- */

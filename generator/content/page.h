@@ -21,6 +21,7 @@ enum page_kind {
 	PAGE_PAGE,    /* anything else */
 	PAGE_SECTION, /* a folder's _index.md, or a listing made by the build */
 	PAGE_HOME,    /* content/_index.md, or the home page made by the build */
+	PAGE_DOCUMENT, /* centre: under content/van-ban/ (văn bản: number, issued, type) */
 };
 
 enum news_category { CATEGORY_ACTIVITY = 0, CATEGORY_POLICY, CATEGORY_PRACTICE };
@@ -125,6 +126,8 @@ enum page_key_cover {
 	X(STR, signer, PAGE_KEY_SOURCE)                                                      \
 	X(ACTIVITIES, activities, PAGE_KEY_SOURCE)                                           \
 	X(SIZE, nactivities, PAGE_KEY_SOURCE)                                                \
+	/* document: number, issued, issuer, signer as for a plan */                        \
+	X(STR, doc_type, PAGE_KEY_SOURCE)   /* ke-hoach, cong-van, ...; "khac" if not given */ \
 	/* body: Markdown after the front matter, inside the site's copy of the source     \
 	 * (another page's body is read through loa.page_summary, recorded as a            \
 	 * dependency); body_line is the line of the source file it starts on */            \

@@ -450,6 +450,46 @@ static void activities_field(struct sctx *s)
 	s->p->nactivities = v->n;
 }
 
+/* ---- centre: documents and what an article reports --------------------- */
+
+/* `activity` / `models` of an article: text or a list of text (the site
+ * checks what they name once every page is loaded: site/refs.c) */
+static void text_list_check(struct sctx *s, const char *key)
+{
+	const struct value *v = value_get(s->root, key);
+	if (absent(v))
+		return;
+	if (v->kind == VALUE_SCALAR)
+		return;
+	if (v->kind == VALUE_LIST) {
+		for (size_t i = 0; i < v->n; i++)
+			if (v->items[i]->kind != VALUE_SCALAR) {
+				err(s, v->items[i], "each item of '%s' must be text", key);
+				return;
+			}
+		return;
+	}
+	err(s, v, "'%s' must be text or a list of text", key);
+}
+
+static void doc_type_field(struct sctx *s)
+{
+	static const char *const types[] = { "ke-hoach", "cong-van", "quyet-dinh", "thong-tu",
+					     "huong-dan", "bao-cao", "khac" };
+	const struct value *v = value_get(s->root, "type");
+	s->p->doc_type = "khac";
+	if (absent(v))
+		return;
+	for (size_t i = 0; v->kind == VALUE_SCALAR && i < sizeof(types) / sizeof(*types); i++)
+		if (!strcmp(v->str, types[i])) {
+			s->p->doc_type = types[i];
+			return;
+		}
+	err(s, v,
+	    "unknown document type '%.40s' (allowed: ke-hoach, cong-van, quyet-dinh, thong-tu, huong-dan, bao-cao, khac)",
+	    v->kind == VALUE_SCALAR ? v->str : "(not text)");
+}
+
 /* ---- the page --------------------------------------------------------- */
 
 static void reset_fields(struct page *p)
@@ -469,6 +509,7 @@ static void reset_fields(struct page *p)
 	p->number = p->issuer = p->signer = NULL;
 	p->activities = NULL;
 	p->nactivities = 0;
+	p->doc_type = NULL; /* centre */
 }
 
 int schema_apply(struct page *p, const struct value *root, struct arena *a,
@@ -498,6 +539,8 @@ int schema_apply(struct page *p, const struct value *root, struct arena *a,
 	case PAGE_NEWS:
 		category_field(&s);
 		p->author = text_field(&s, root, "author");
+		text_list_check(&s, "activity"); /* centre */
+		text_list_check(&s, "models");
 		break;
 	case PAGE_SCHOOL:
 		p->district = text_field(&s, root, "district");
@@ -514,6 +557,13 @@ int schema_apply(struct page *p, const struct value *root, struct arena *a,
 		p->issuer = text_field(&s, root, "issuer");
 		p->signer = text_field(&s, root, "signer");
 		activities_field(&s);
+		break;
+	case PAGE_DOCUMENT: /* centre */
+		p->number = required_text(&s, root, "number", NULL, NULL);
+		date_field(&s, "issued", true, &p->issued);
+		p->issuer = text_field(&s, root, "issuer");
+		p->signer = text_field(&s, root, "signer");
+		doc_type_field(&s);
 		break;
 	default:
 		break;
@@ -631,16 +681,18 @@ size_t schema_check_keys(const struct page *p, const struct value *root, bool st
 {
 	static const char *const all[] = { "title", "slug", "summary", "tags", "draft", "date",
 					   "lastmod", "image", "weight", "layout" };
-	static const char *const news[] = { "category", "author" };
+	static const char *const news[] = { "category", "author", "activity", "models" };
 	static const char *const school[] = { "district", "province", "address", "phone",
 					      "email", "website", "models" };
 	static const char *const plan[] = { "number", "issued", "issuer", "signer", "activities" };
+	static const char *const document[] = { "number", "issued", "issuer", "signer", "type" };
 	/* Hugo's names kept for templates (page.params) without a word:
 	 * information, not behaviour */
 	static const char *const quiet[] = { "description", "categories", "series", "keywords",
 					     "authors", "author", "images", "toc", "params" };
 	static const char *const model_keys[] = { "title", "year", "level" };
-	static const char *const act_keys[] = { "id", "name", "lead", "partners", "due", "product" };
+	static const char *const act_keys[] = { "id", "name", "lead", "partners", "due", "product",
+						"done" /* read by the plan's status */ };
 	struct key_check kc = { p->path, strict, diags, 0 };
 	if (!root || root->kind != VALUE_MAP)
 		return 0;
@@ -656,6 +708,8 @@ size_t schema_check_keys(const struct page *p, const struct value *root, bool st
 		extra = school, nextra = COUNT(school);
 	else if (p->kind == PAGE_PLAN)
 		extra = plan, nextra = COUNT(plan);
+	else if (p->kind == PAGE_DOCUMENT)
+		extra = document, nextra = COUNT(document);
 	for (size_t i = 0; i < nextra; i++)
 		known[n++] = extra[i];
 	/* Hugo's keys first, so that `aliases` is not "did you mean …" */

@@ -38,6 +38,10 @@ static const struct schema_field news_fields[] = {
 	{ "summary", SCHEMA_LONG_TEXT, false, true, NULL, NULL, 0 },
 	TEXT("author"),
 	{ "image", SCHEMA_IMAGE, false, true, NULL, NULL, 0 },
+	/* what the article reports: plan activities ("175/KH-BGDĐT#3") and
+	 * model practices; the centre sets them when it merges */
+	HIDDEN("activity", SCHEMA_TAGS),
+	HIDDEN("models", SCHEMA_TAGS),
 	COMMON_TAIL,
 };
 
@@ -71,6 +75,23 @@ static const struct schema_field plan_fields[] = {
 	COMMON_TAIL,
 };
 
+static const char *const document_types[] = { "ke-hoach", "cong-van", "quyet-dinh", "thong-tu",
+					       "huong-dan", "bao-cao", "khac", NULL };
+
+static const struct schema_field document_fields[] = {
+	{ "title", SCHEMA_TEXT, true, true, NULL, NULL, 0 },
+	{ "number", SCHEMA_TEXT, true, true, NULL, NULL, 0 },
+	{ "issued", SCHEMA_DATE, true, true, NULL, NULL, 0 },
+	TEXT("issuer"),
+	TEXT("signer"),
+	{ "type", SCHEMA_CHOICE, false, true, document_types, NULL, 0 },
+	{ "summary", SCHEMA_LONG_TEXT, false, true, NULL, NULL, 0 },
+	{ "tags", SCHEMA_TAGS, false, true, NULL, NULL, 0 },
+	HIDDEN("date", SCHEMA_DATE),
+	HIDDEN("image", SCHEMA_IMAGE),
+	COMMON_TAIL,
+};
+
 static const struct schema_field page_fields[] = {
 	{ "title", SCHEMA_TEXT, true, true, NULL, NULL, 0 },
 	{ "summary", SCHEMA_LONG_TEXT, false, true, NULL, NULL, 0 },
@@ -92,6 +113,9 @@ const struct schema_field *schema_fields(enum page_kind kind, size_t *n)
 	case PAGE_PLAN:
 		*n = COUNT(plan_fields);
 		return plan_fields;
+	case PAGE_DOCUMENT:
+		*n = COUNT(document_fields);
+		return document_fields;
 	case PAGE_PAGE:
 		*n = COUNT(page_fields);
 		return page_fields;

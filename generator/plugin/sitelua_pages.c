@@ -234,6 +234,13 @@ void sitelua_pages_push(lua_State *L, struct sitelua *sl, struct page *p)
 		}
 		lua_setfield(L, -2, "activities");
 	}
+	if (p->kind == PAGE_DOCUMENT) { /* centre */
+		set_str(L, "number", p->number);
+		set_date(L, "issued", &p->issued);
+		set_str(L, "issuer", p->issuer);
+		set_str(L, "signer", p->signer);
+		set_str(L, "type", p->doc_type);
+	}
 	buf_release(&b);
 }
 
@@ -321,6 +328,16 @@ void sitelua_pages_push_site(lua_State *L, struct sitelua *sl, const struct valu
 	lua_setfield(L, -2, "monthly");
 	lua_pushinteger(L, c->outreach_semester_policy);
 	lua_setfield(L, -2, "semester_policy");
+	/* centre: the months that carry a target, and whether reports are public */
+	lua_createtable(L, 12, 0);
+	for (int m = 1, i = 0; m <= 12; m++)
+		if (c->outreach_months & (1u << m)) {
+			lua_pushinteger(L, m);
+			lua_rawseti(L, -2, ++i);
+		}
+	lua_setfield(L, -2, "months");
+	lua_pushboolean(L, c->outreach_public);
+	lua_setfield(L, -2, "public");
 	lua_setfield(L, -2, "outreach");
 	sitelua_api_push_urls(L); /* the URL table, for the theme (site.urls.news) */
 	lua_setfield(L, -2, "urls");

@@ -32,6 +32,8 @@ static void set_defaults(struct site_config *c, const char *path)
 	c->page_size = 10;
 	c->outreach_monthly = 4;
 	c->outreach_semester_policy = 3;
+	/* centre: September to May carry a target; June-August are counted only */
+	c->outreach_months = 0x3E | 0x1E00;
 	c->max_file_size = 2u * 1024 * 1024;
 	c->render_timeout_ms = 5000;
 	c->render_memory = 512u * 1024 * 1024;
@@ -136,6 +138,31 @@ static int get_bool(const struct site_config *c, const struct value *map, const 
 		*out = false;
 	else
 		return diag_error(d, c->path, v->line, v->col, "'%s' must be true or false", key);
+	return 0;
+}
+
+/* centre: outreach.months, a list of month numbers 1-12 */
+static int get_months(const struct site_config *c, const struct value *map, unsigned *out,
+		      struct diag_list *d)
+{
+	const struct value *v = value_get(map, "months");
+	if (!v || value_is_null(v))
+		return 0;
+	if (v->kind != VALUE_LIST)
+		return diag_error(d, c->path, v->line, v->col,
+				  "'months' must be a list of month numbers from 1 to 12");
+	unsigned mask = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct value *it = v->items[i];
+		char *end = NULL;
+		long m = it->kind == VALUE_SCALAR && it->plain ? strtol(it->str, &end, 10) : 0;
+		if (it->kind != VALUE_SCALAR || !it->plain || !end || *end || end == it->str ||
+		    m < 1 || m > 12)
+			return diag_error(d, c->path, it->line, it->col,
+					  "'months' must be a list of month numbers from 1 to 12");
+		mask |= 1u << m;
+	}
+	*out = mask;
 	return 0;
 }
 
@@ -332,6 +359,9 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 		n = c->outreach_semester_policy;
 		err |= get_int(c, v, "semester_policy", 0, 1000, &n, d);
 		c->outreach_semester_policy = (int)n;
+		/* centre: outreach.public and outreach.months */
+		err |= get_bool(c, v, "public", &c->outreach_public, d);
+		err |= get_months(c, v, &c->outreach_months, d);
 	}
 	if ((v = value_get(root, "markdown")))
 		err |= get_bool(c, v, "unsafe", &c->unsafe_html, d);
@@ -381,7 +411,7 @@ size_t config_check_keys(const struct site_config *c, bool strict, struct diag_l
 	static const char *const hugo[] = { "baseURL", "paginate", "languageCode", "timeZone" };
 	static const char *const content[] = { "dir" };
 	static const char *const permalinks[] = { "news", "centre_news", "school", "plan" };
-	static const char *const outreach[] = { "monthly", "semester_policy" };
+	static const char *const outreach[] = { "monthly", "semester_policy", "months", "public" };
 	static const char *const markdown[] = { "unsafe" };
 	static const char *const limits[] = { "file_size_kb", "render_seconds", "render_memory_mb",
 					      "plugin_seconds", "max_removed" };

@@ -49,6 +49,8 @@ struct site_config {
 	int page_size;
 	int outreach_monthly;          /* articles per school per month (4) */
 	int outreach_semester_policy;  /* policy articles per school per semester (3) */
+	unsigned outreach_months;      /* centre: bit m (1-12) set when month m carries a target */
+	bool outreach_public;          /* centre: report pages indexed and linked (false) */
 	bool unsafe_html;              /* markdown.unsafe */
 	size_t max_file_size;          /* limits.file_size, bytes */
 	unsigned render_timeout_ms;    /* limits.render_seconds */

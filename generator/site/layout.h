@@ -7,6 +7,7 @@
  *	CONTENT/news/SCHOOL/SLUG.md (or SLUG/index.md)  a school's news
  *	CONTENT/schools/SCHOOL.md (or SCHOOL/index.md)  a school's page
  *	CONTENT/plans/SLUG.md                       a plan
+ *	CONTENT/van-ban/SLUG.md (or SLUG/index.md)  a document (văn bản)
  *	CONTENT/.../_index.md                       a section (home at the top)
  *	anything else                               a plain page
  *
@@ -19,6 +20,7 @@
 #define LAYOUT_NEWS "news"
 #define LAYOUT_SCHOOLS "schools"
 #define LAYOUT_PLANS "plans"
+#define LAYOUT_DOCUMENTS "van-ban" /* the centre's documents (văn bản) */
 
 /* Paths of new pages (malloc'ed), for `loa new`: school NULL is the
  * centre's news. */

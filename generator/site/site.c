@@ -10,9 +10,11 @@
 #include "content/text.h"
 #include "site/layout.h"
 #include "site/urls.h"
+#include "site/refs.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* Files a bundle may publish: images, PDF and office documents; never HTML
@@ -54,6 +56,19 @@ static bool extension_allowed(const char *name)
 	for (size_t i = 0; i < sizeof(bundle_extensions) / sizeof(*bundle_extensions); i++)
 		if (strcmp(ext, bundle_extensions[i]) == 0)
 			return true;
+	return false;
+}
+
+/* centre: a document (văn bản) attaches the signed text only */
+static bool document_attachment_allowed(const char *name)
+{
+	static const char *const exts[] = { ".pdf", ".docx", ".xlsx", ".odt" };
+	size_t n = strlen(name);
+	for (size_t i = 0; i < sizeof(exts) / sizeof(*exts); i++) {
+		size_t m = strlen(exts[i]);
+		if (n > m && strcasecmp(name + n - m, exts[i]) == 0)
+			return true;
+	}
 	return false;
 }
 
@@ -211,6 +226,8 @@ static void classify(struct site *s, struct page *p)
 		p->kind = PAGE_SCHOOL;
 	} else if (strcmp(p->section, LAYOUT_PLANS) == 0) {
 		p->kind = PAGE_PLAN;
+	} else if (strcmp(p->section, LAYOUT_DOCUMENTS) == 0) {
+		p->kind = PAGE_DOCUMENT;
 	} else {
 		p->kind = PAGE_PAGE;
 	}
@@ -312,6 +329,12 @@ static int assign_url(struct site *s, struct page *p, struct diag_list *d)
 		if (p->kind == PAGE_SCHOOL)
 			slug = name; /* SPEC: a school's slug is its file or bundle name */
 	}
+	if (!slug && p->kind == PAGE_DOCUMENT) { /* centre: documents keep their file's name */
+		struct buf b = BUF_INIT;
+		if (text_slugify(s->text, &b, p->filename, strlen(p->filename)))
+			slug = arena_strdup(a, b.ptr);
+		buf_release(&b);
+	}
 	if (!slug) {
 		struct buf b = BUF_INIT;
 		if (!text_slugify(s->text, &b, p->title, strlen(p->title)))
@@ -332,6 +355,9 @@ static int assign_url(struct site *s, struct page *p, struct diag_list *d)
 		break;
 	case PAGE_PLAN:
 		url = expand_permalink(s, p, s->config.permalink_plan, slug, d);
+		break;
+	case PAGE_DOCUMENT: /* centre: /van-ban/:slug/ */
+		url = arena_printf(a, "%s%s/", urls_path(URL_documents), slug);
 		break;
 	case PAGE_SECTION:
 	case PAGE_HOME:
@@ -442,6 +468,11 @@ static void add_bundle_files(struct site *s, struct page **pages, size_t n, bool
 		if (!extension_allowed(rel)) {
 			diag_error(d, path, 0, 0,
 				   "file type not published (allowed: images, PDF, office documents)");
+			continue;
+		}
+		if (p->kind == PAGE_DOCUMENT && !document_attachment_allowed(rel)) { /* centre */
+			diag_error(d, path, 0, 0,
+				   "a document's attachment must be PDF, DOCX, XLSX or ODT: not published");
 			continue;
 		}
 		if (!p->files)
@@ -689,6 +720,7 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 	}
 	add_bundle_files(s, s->pages, s->npages, is_page_file, d);
 	unify_tags(s);
+	refs_check(s, d); /* centre: activities and models articles name */
 	ret = 0;
 done:
 	free(all);
@@ -785,7 +817,8 @@ done:
 
 const char *page_kind_name(enum page_kind k)
 {
-	static const char *const names[] = { "news", "school", "plan", "page", "section", "home" };
+	static const char *const names[] = { "news", "school", "plan", "page", "section", "home",
+					   "document" /* centre */ };
 	if ((size_t)k >= sizeof(names) / sizeof(names[0]))
 		BUG("page kind %d has no name", (int)k);
 	return names[k];

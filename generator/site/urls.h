@@ -41,9 +41,13 @@ enum { URL_EXACT = 1, URL_TREE = 2 };
 	X(plans, "/ke-hoach/", URL_EXACT)                         \
 	X(plans_calendar, "/ke-hoach/lich.ics", URL_EXACT)        \
 	X(tags, "/chu-de/", URL_EXACT | URL_TREE)                 \
+	X(documents, "/van-ban/", URL_EXACT)                      \
+	X(documents_pages, "/van-ban/trang/", URL_TREE)          \
+	X(documents_types, "/van-ban/loai/", URL_TREE)           \
 	X(reports, "/bao-cao/", URL_TREE)                         \
 	X(outreach, "/bao-cao/truyen-thong/", URL_EXACT)          \
 	X(outreach_csv, "/bao-cao/truyen-thong.csv", URL_EXACT)   \
+	X(outreach_articles_csv, "/bao-cao/truyen-thong-bai-viet.csv", URL_EXACT) \
 	X(search, "/tim-kiem/", URL_EXACT | URL_TREE)             \
 	X(search_index, "/tim-kiem/index/", 0)                    \
 	X(sitemap, "/sitemap.xml", URL_EXACT)                     \

@@ -144,6 +144,12 @@ const PAGES = [
   { name: 'dashboard', url: '/bao-cao/truyen-thong/' },
   { name: '404', url: '/khong-co-trang-nay/', status: 404 },
   { name: 'search', url: '/tim-kiem/' },
+  // centre (issue 16): documents, their listings, the monthly and semester reports
+  { name: 'documents list', url: '/van-ban/' },
+  { name: 'documents of a type', url: firstPage('van-ban/loai') },
+  { name: 'document', url: firstPage('van-ban', ['loai', 'trang', '2021', '2022', '2023']) },
+  { name: 'monthly report', url: firstPage('bao-cao/truyen-thong') },
+  { name: 'semester report', url: fs.existsSync(path.join(siteDir, 'bao-cao/truyen-thong/2022-2023-HK1/index.html')) ? '/bao-cao/truyen-thong/2022-2023-HK1/' : null },
 ];
 
 // ---- the checks ---------------------------------------------------------------

@@ -580,7 +580,7 @@ TEST(test_unknown_keys)
 static void test_fields_table(void)
 {
 	static const struct yaml_limits limits = YAML_LIMITS_DEFAULT;
-	static const enum page_kind kinds[] = { PAGE_NEWS, PAGE_SCHOOL, PAGE_PLAN, PAGE_PAGE };
+	static const enum page_kind kinds[] = { PAGE_NEWS, PAGE_SCHOOL, PAGE_PLAN, PAGE_DOCUMENT, PAGE_PAGE };
 	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++) {
 		size_t n = 0;
