@@ -235,7 +235,9 @@ TEST(infinite_loop_times_out)
 	CHECK_INT_EQ(run(&t, 2, 300, 0, &d), 0);
 	long long took = ms_since(&t0);
 	CHECK(took >= 300);
-	CHECK(took < 2000);
+	/* stopped by the 300 ms deadline, not left to run: far below forever,
+	 * with room for a loaded machine */
+	CHECK(took < 20000);
 	CHECK(t.in_order);
 	CHECK_INT_EQ(t.calls, 12);
 	CHECK_INT_EQ(t.status[3], POOL_TIMEOUT);
@@ -429,7 +431,8 @@ TEST(empty_results)
 		t.how[i] = B_EMPTY;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	CHECK_INT_EQ(run(&t, 2, 5000, 0, &d), 0);
-	CHECK(ms_since(&t0) < 2000);
+	/* empty jobs never wait for the 5 s deadline */
+	CHECK(ms_since(&t0) < 4500);
 	CHECK_INT_EQ(t.calls, 5);
 	for (size_t i = 0; i < 5; i++) {
 		CHECK_INT_EQ(t.status[i], i % 2 ? POOL_FAILED : POOL_OK);
