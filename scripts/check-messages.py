@@ -27,6 +27,7 @@ WRAPPERS = {
     "generator/markup/markdown.c": {"warn": 3, "note": 4},
     "generator/content/frontmatter.c": {"ctx_error_at": 2},
     "generator/cmd/serve/serve.c": {"print_warning": 1},
+    "generator/cmd/review/review.c": {"say": 2},
 }
 
 SPEC = re.compile(r"%[-+ #0]*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|z|j|t|L)?[diouxXeEfgGcspn%]")

@@ -24,7 +24,8 @@ const char cli_usage[] =
 	"       loa check  [--repo PATH] [--ref REF] [--worktree] [--drafts] [--future]\n"
 	"                  [--jobs N] [--now DATE] [--quiet] [--format text|json]\n"
 	"       loa serve  [--repo PATH] [--bind ADDR] [--port N] [--jobs N] [--now DATE] [--future]\n"
-	"       loa new    news|school|plan \"Title\" [--school SLUG] [--repo PATH] [--now DATE]\n"
+	"       loa new    news|school|plan \"Title\" [--school SLUG] [--bundle]\n"
+	"                  [--repo PATH] [--now DATE]\n"
 	"       loa review BASE..HEAD [--repo PATH] [--jobs N] [--now DATE] [--drafts] [--future]\n"
 	"                  [--format text|json]\n"
 	"       loa --help | --version\n"
@@ -180,6 +181,7 @@ static const struct cli_option options[] = {
 	{ "--bind", NULL, CLI_SERVE, STRING(bind) },
 	{ "--port", NULL, CLI_SERVE, VALUE(set_port) },
 	{ "--school", NULL, CLI_NEW, STRING(school) },
+	{ "--bundle", NULL, CLI_NEW, FLAG(bundle) },
 };
 
 static const struct {
