@@ -324,7 +324,7 @@ TEST(hostile_images_are_refused)
 	/* HTML or SVG named .png */
 	buf_reset(&err);
 	CHECK_INT_EQ(image_probe("<svg onload=\"alert(1)\"/>", 24, IMAGE_PNG, &f, &err), -1);
-	CHECK_CONTAINS(err.ptr, "not a JPEG, PNG, WebP or GIF image");
+	CHECK_CONTAINS(err.ptr, "not a JPEG, PNG, WebP, GIF or HEIC image");
 
 	/* a PNG named .jpg */
 	make_image(IMAGE_PNG, 20, 10, 0, &src);
