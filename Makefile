@@ -48,7 +48,7 @@ DEPS_STAMP := build/.deps-ok
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all site test unit e2e asan install clean deps hdr-check cppcheck bench fuzz
+.PHONY: all site test unit e2e asan install clean deps hdr-check cppcheck bench fuzz deb
 
 all: $(BUILD)/loa loa
 
@@ -118,6 +118,12 @@ install: all
 	install -m 755 build/loa $(DESTDIR)$(PREFIX)/bin/loa
 	cp -R themes plugins $(DESTDIR)$(PREFIX)/share/loa/
 	if [ -f docs/loa.1 ]; then install -m 644 docs/loa.1 $(DESTDIR)$(PREFIX)/share/man/man1/loa.1; fi
+
+# Install without building: $(BUILD)/loa_VERSION_ARCH.deb (the binary,
+# the theme and plugins in /usr/share/loa, the man pages; its dependencies
+# from dpkg-shlibdeps). `sudo apt install ./build/loa_*.deb`.
+deb: $(BUILD)/loa
+	@sh scripts/mkdeb.sh $(BUILD)/loa $(BUILD)
 
 # Every header compiles alone.
 hdr-check: $(DEPS_STAMP)
