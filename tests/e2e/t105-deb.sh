@@ -46,22 +46,41 @@ libs_declared() {
 python3 - "$X/usr/bin/loa" "$TMP/ldd" "$1" > "$TMP/libs" 2>&1 <<'PY'
 import os, re, subprocess, sys
 binary, ldd, declared = sys.argv[1], sys.argv[2], set(open(sys.argv[3]).read().split())
-def owner(path):
+def variants(path):
+    out = []
     for p in (path, os.path.realpath(path)):
-        for q in (p, p.replace("/usr/lib/", "/lib/", 1) if p.startswith("/usr/lib/") else p.replace("/lib/", "/usr/lib/", 1)):
-            r = subprocess.run(["dpkg", "-S", q], capture_output=True, text=True)
-            if r.returncode == 0:
-                return r.stdout.split(":")[0].strip()
-    return None
-def deps(pkg):
-    r = subprocess.run(["dpkg-query", "-W", "-f=${Depends}, ${Pre-Depends}", pkg], capture_output=True, text=True)
-    out = set()
-    for alt in r.stdout.split(","):
-        for name in alt.split("|"):
-            name = name.strip().split(" ")[0].split(":")[0]
-            if name:
-                out.add(name)
+        out.append(p)
+        # merged /usr: dpkg knows a file by the path its package ships
+        out.append(p.replace("/usr/lib/", "/lib/", 1) if p.startswith("/usr/lib/") else p.replace("/lib/", "/usr/lib/", 1))
     return out
+OWNERS = {}
+def find_owners(paths):
+    # one dpkg -S for every path: each call reads dpkg's whole database
+    cands = sorted({v for p in paths for v in variants(p)})
+    r = subprocess.run(["dpkg", "-S"] + cands, capture_output=True, text=True)
+    for line in r.stdout.splitlines():
+        if line.startswith("diversion ") or ": " not in line:
+            continue
+        pkgs, f = line.split(": ", 1)
+        OWNERS[f] = pkgs.split(",")[0].split(":")[0].strip()
+def owner(path):
+    for v in variants(path):
+        if v in OWNERS:
+            return OWNERS[v]
+    return None
+# every installed package's dependencies, read once
+DEPS = {}
+r = subprocess.run(["dpkg-query", "-W", "-f=${Package}\t${Depends}, ${Pre-Depends}\n"], capture_output=True, text=True)
+for line in r.stdout.splitlines():
+    name, _, rest = line.partition("\t")
+    out = DEPS.setdefault(name.split(":")[0], set())
+    for alt in rest.split(","):
+        for d in alt.split("|"):
+            d = d.strip().split(" ")[0].split(":")[0]
+            if d:
+                out.add(d)
+def deps(pkg):
+    return DEPS.get(pkg, set())
 closure, todo = set(), list(declared)
 while todo:
     p = todo.pop()
@@ -71,6 +90,7 @@ while todo:
     todo.extend(deps(p) - closure)
 needed = re.findall(r"NEEDED\s+(\S+)", subprocess.run(["objdump", "-p", binary], capture_output=True, text=True).stdout)
 paths = dict(re.findall(r"^\s*(\S+) => (\S+)", open(ldd).read(), re.M))
+find_owners(paths.values())
 bad = 0
 for lib, path in sorted(paths.items()):
     pkg = owner(path)
