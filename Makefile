@@ -48,7 +48,7 @@ DEPS_STAMP := build/.deps-ok
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all site test unit e2e asan install clean deps hdr-check cppcheck bench fuzz editor
+.PHONY: all site test unit e2e asan install clean deps hdr-check cppcheck bench fuzz editor deb
 
 all: $(BUILD)/loa loa
 
@@ -129,6 +129,12 @@ install: all
 	# the Vietnamese page where man looks for a vi locale (man -L vi loa)
 	if [ -f docs/loa.vi.1 ]; then install -d $(DESTDIR)$(PREFIX)/share/man/vi/man1 && \
 	    install -m 644 docs/loa.vi.1 $(DESTDIR)$(PREFIX)/share/man/vi/man1/loa.1; fi
+
+# Install without building: $(BUILD)/loa_VERSION_ARCH.deb (the binary,
+# the theme and plugins in /usr/share/loa, the man pages; its dependencies
+# from dpkg-shlibdeps). `sudo apt install ./build/loa_*.deb`.
+deb: $(BUILD)/loa
+	@sh scripts/mkdeb.sh $(BUILD)/loa $(BUILD)
 
 # Every header compiles alone.
 hdr-check: $(DEPS_STAMP)

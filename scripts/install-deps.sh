@@ -6,6 +6,8 @@ set -eu
 PKGS="pkg-config gcc g++ make git libtomlplusplus-dev libcmark-gfm-dev libcmark-gfm-extensions-dev liblua5.4-dev libgit2-dev libyaml-dev libicu-dev libmicrohttpd-dev libvips-dev"
 if [ "${1:-}" = "--test" ]; then
 	PKGS="$PKGS clang libclang-rt-14-dev valgrind python3 curl libvips-tools libimage-exiftool-perl wrk"
+	# dpkg-shlibdeps declares the package's libraries (make deb, tests/e2e/t105)
+	PKGS="$PKGS dpkg-dev"
 	# luac5.4 -p checks the Lua compiled into loa (tests/e2e/t87)
 	PKGS="$PKGS lua5.4"
 	# browser tests (tests/browser): Debian's Chromium, driven from Node by

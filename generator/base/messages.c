@@ -73,12 +73,16 @@ static const struct msg_entry catalog[] = {
 	  "mỗi khi một tệp thay đổi; lỗi của lần dựng hỏng hiện ngay trong trình duyệt.\n"
 	  "  --bind ĐỊA_CHỈ    địa chỉ lắng nghe (mặc định: 127.0.0.1)\n"
 	  "  --port N          cổng (mặc định: 8080; 0: một cổng trống bất kỳ)\n" },
-	{ "loa new    news|school|plan \"Title\" [--school SLUG] [--repo PATH] [--now DATE]\n",
-	  "loa new    news|school|plan \"Tiêu đề\" [--school TÊN_TRƯỜNG] [--repo THƯ_MỤC] [--now NGÀY]\n" },
+	{ "loa new    news|school|plan \"Title\" [--school SLUG] [--bundle] [--repo PATH]\n"
+	  "           [--now DATE]\n",
+	  "loa new    news|school|plan \"Tiêu đề\" [--school TÊN_TRƯỜNG] [--bundle] [--repo THƯ_MỤC]\n"
+	  "           [--now NGÀY]\n" },
 	{ "Writes a new page with its front matter filled in and prints its path.\n"
-	  "  --school SLUG     the school of a news page (content/schools/SLUG.md)\n",
+	  "  --school SLUG     the school of a news page (content/schools/SLUG.md)\n"
+	  "  --bundle          a folder SLUG/index.md, with room for the page's photos\n",
 	  "Tạo một trang mới với phần đầu đã điền sẵn và in đường dẫn của nó.\n"
-	  "  --school TÊN_TRƯỜNG  trường của bài tin (content/schools/TÊN_TRƯỜNG.md)\n" },
+	  "  --school TÊN_TRƯỜNG  trường của bài tin (content/schools/TÊN_TRƯỜNG.md)\n"
+	  "  --bundle          một thư mục TÊN/index.md, có chỗ để ảnh của bài\n" },
 	{ "loa review BASE..HEAD [--repo PATH] [--jobs N] [--now DATE] [--drafts] [--future]\n"
 	  "           [--format text|json]\n",
 	  "loa review GỐC..NHÁNH [--repo THƯ_MỤC] [--jobs N] [--now NGÀY] [--drafts] [--future]\n"
@@ -197,6 +201,39 @@ static const struct msg_entry catalog[] = {
 	/* ---- end of scale ---- */
 
 	/* ---- writers: entries added by the writers work go right below ---- */
+	{ "Review of merging %s (%.12s) into %s (%.12s): %zu commits\n\n", "Xem xét hợp nhất %s (%.12s) vào %s (%.12s): %zu commit\n\n" },
+	{ "The merge does not build: its pages cannot be compared.\n", "Bản hợp nhất không dựng được: không so sánh được các trang.\n" },
+	{ "Articles added or changed (%zu):", "Bài thêm / sửa (%zu):" },
+	{ "Pages added (%zu):", "Trang thêm (%zu):" },
+	{ "Pages changed (%zu):", "Trang sửa (%zu):" },
+	{ "Pages removed (%zu):", "Trang xoá (%zu):" },
+	{ " none", " không có" },
+	{ "New errors (%zu):", "Lỗi mới (%zu):" },
+	{ "New warnings (%zu):", "Cảnh báo mới (%zu):" },
+	{ "Files outside their author's folders (%zu):", "Tệp ngoài phạm vi (%zu):" },
+	{ "Authors of no school (the centre), outside the schools' folders: not checked\n", "Không phải tác giả của trường nào (trung tâm), viết ngoài thư mục các trường: không kiểm tra\n" },
+	{ "(no email)", "(không có thư điện tử)" },
+	{ "Conclusion: the reviewer needs to look.\n", "Kết luận: cần người duyệt xem xét.\n" },
+	{ "Conclusion: nothing needs attention.\n", "Kết luận: không có gì cần chú ý.\n" },
+	{ "Cannot merge: %zu files conflict (changed on both sides):\n", "Không hợp nhất được: %zu tệp bị xung đột (sửa ở cả hai nhánh):\n" },
+	{ "outside the folders of the author's school", "ngoài thư mục của trường người viết" },
+	{ "the author is not registered for school '%s' in site.yaml", "người viết không được đăng ký cho trường '%s' trong site.yaml" },
+	{ "invalid file name (not valid UTF-8, or a reserved name)", "tên tệp không hợp lệ (không phải UTF-8, hoặc tên bị cấm)" },
+	{ "the site's configuration (site.yaml)", "cấu hình của trang (site.yaml)" },
+	{ "the theme (themes/)", "giao diện (themes/)" },
+	{ "plugin code (plugins/)", "mã plugin (plugins/)" },
+	{ "category 'policy'", "chính sách" },
+	{ "category 'practice'", "điển hình" },
+	{ "category 'activity'", "hoạt động" },
+	{ "[added]", "[thêm]" },
+	{ "[changed]", "[sửa]" },
+	{ "(the centre)", "(trung tâm)" },
+	{ "[not published]", "[không đăng được]" },
+	{ "%zu errors", "%zu lỗi" },
+	{ "%zu photos", "%zu ảnh" },
+	{ "%zu errors, %zu warnings", "%zu lỗi, %zu cảnh báo" },
+	{ "no problems", "không có lỗi" },
+	{ "the page exists already: edit this file instead", "bài này đã có: hãy sửa tệp này" },
 	{ "'editor' must be a map (backend, repo, branch, base_url, ...)",
 	  "'editor' phải là một bảng (backend, repo, branch, base_url, ...)" },
 	{ "'editor' needs 'backend' (one of gitea, forgejo, gitlab, git-gateway, test, proxy)",

@@ -274,7 +274,7 @@ static int cmd_new(int argc, char **argv, const struct lang_choice *lc)
 		cli_print_usage(stderr, usage_lang(lc));
 		return LOA_EXIT_NOTHING;
 	}
-	struct new_options o = { a.repo, a.positional[0], a.positional[1], a.school, a.now };
+	struct new_options o = { a.repo, a.positional[0], a.positional[1], a.school, a.now, a.bundle };
 	struct diag_list diags = DIAG_LIST_INIT;
 	char *path = NULL;
 	int ret = new_page(&o, &path, &diags);
@@ -304,11 +304,12 @@ static int cmd_review(int argc, char **argv, const struct lang_choice *lc)
 	char *base = xstrndup(range, (size_t)(dots - range));
 	char *data_dir = find_data_dir();
 	struct review_options o = { a.repo, base, dots + 2, data_dir, a.jobs,
-				    a.now,  a.drafts, a.future, a.json };
+				    a.now,  a.drafts, a.future, a.json,
+				    lc->given ? lc->lang : disk_site_lang(a.repo) };
 	struct diag_list diags = DIAG_LIST_INIT;
 	int st = review_run(&o, &diags, stdout);
 	diag_list_sort(&diags);
-	print_diags(&diags, lc->given ? lc->lang : disk_site_lang(o.repo_path));
+	print_diags(&diags, o.lang);
 	diag_list_release(&diags);
 	free(data_dir);
 	free(base);

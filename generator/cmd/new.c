@@ -79,6 +79,7 @@ int new_page(const struct new_options *o, char **path_out, struct diag_list *d)
 	struct text *t = NULL;
 	struct buf slug = BUF_INIT, doc = BUF_INIT;
 	char *path = NULL, *school_page = NULL, *school_bundle = NULL;
+	char *stem = NULL, *flat = NULL, *folder = NULL;
 	int ret = -1;
 	*path_out = NULL;
 	if (strcmp(o->kind, "news") && strcmp(o->kind, "school") && strcmp(o->kind, "plan")) {
@@ -103,11 +104,21 @@ int new_page(const struct new_options *o, char **path_out, struct diag_list *d)
 		}
 	}
 	if (!strcmp(o->kind, "news"))
-		path = layout_news_path(content, o->school, slug.ptr);
+		flat = layout_news_path(content, o->school, slug.ptr);
 	else if (!strcmp(o->kind, "school"))
-		path = layout_school_path(content, slug.ptr);
+		flat = layout_school_path(content, slug.ptr);
 	else
-		path = layout_plan_path(content, slug.ptr);
+		flat = layout_plan_path(content, slug.ptr);
+	/* "x.md" and "x/index.md" would publish one URL twice, and both be
+	 * rejected: the page exists already, in its other shape */
+	stem = xstrndup(flat, strlen(flat) - strlen(".md"));
+	folder = xasprintf("%s/index.md", stem);
+	path = xstrdup(o->bundle ? folder : flat);
+	const char *other = o->bundle ? flat : folder;
+	if (exists(other)) {
+		diag_error(d, other, 0, 0, "the page exists already: edit this file instead");
+		goto done;
+	}
 
 	struct date today;
 	char day[64];
@@ -120,6 +131,9 @@ int new_page(const struct new_options *o, char **path_out, struct diag_list *d)
 	buf_putc(&doc, '\n');
 	if (!strcmp(o->kind, "news")) {
 		buf_addf(&doc, "date: %s\n", day);
+		if (!o->bundle)
+			buf_puts(&doc, "# bài có ảnh: tạo bằng loa new news \"Tiêu đề\" --bundle "
+				       "(một thư mục bài, ảnh đặt cạnh index.md)\n");
 		buf_puts(&doc, "# policy: tuyên truyền chủ trương, chính sách; activity: hoạt động "
 			       "chăm sóc, giáo dục trẻ; practice: kinh nghiệm, điển hình\n"
 			       "category: activity\n"
@@ -129,6 +143,7 @@ int new_page(const struct new_options *o, char **path_out, struct diag_list *d)
 			       "---\n"
 			       "Viết nội dung bài ở đây. Ảnh đặt trong thư mục của bài và cần có lời "
 			       "mô tả, ví dụ `![Các bé rước đèn](anh.jpg)`.\n");
+
 	} else if (!strcmp(o->kind, "school")) {
 		buf_puts(&doc, "district: \"\"\n"
 			       "province: \"\"\n"
@@ -177,5 +192,8 @@ done:
 	free(path);
 	free(school_page);
 	free(school_bundle);
+	free(stem);
+	free(flat);
+	free(folder);
 	return ret;
 }

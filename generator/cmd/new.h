@@ -1,9 +1,11 @@
 /* new — `loa new news|school|plan "Title" [--school SLUG]`: writes a page
  * skeleton with valid front matter, in the right folder, under a
- * Vietnamese-slugged file name, dated today. */
+ * Vietnamese-slugged file name, dated today. With --bundle the page is a
+ * folder (SLUG/index.md) where its photos go beside it. */
 #ifndef LOA_NEW_H
 #define LOA_NEW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct diag_list;
@@ -14,6 +16,7 @@ struct new_options {
 	const char *title;
 	const char *school; /* news: the school's slug; NULL for the centre's news */
 	int64_t now;        /* "today" */
+	bool bundle;        /* a folder NAME/index.md, room for the page's photos */
 };
 
 /* Writes the file and sets *path_out (caller frees). 0, or -1 with a

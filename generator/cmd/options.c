@@ -53,9 +53,11 @@ static const struct {
 	     "  --bind ADDR       the address to listen on (default: 127.0.0.1)\n"
 	     "  --port N          the port (default: 8080; 0: any free port)\n") },
 	{ CLI_NEW, "new",
-	  N_("loa new    news|school|plan \"Title\" [--school SLUG] [--repo PATH] [--now DATE]\n"),
+	  N_("loa new    news|school|plan \"Title\" [--school SLUG] [--bundle] [--repo PATH]\n"
+	     "           [--now DATE]\n"),
 	  N_("Writes a new page with its front matter filled in and prints its path.\n"
-	     "  --school SLUG     the school of a news page (content/schools/SLUG.md)\n") },
+	     "  --school SLUG     the school of a news page (content/schools/SLUG.md)\n"
+	     "  --bundle          a folder SLUG/index.md, with room for the page's photos\n") },
 	{ CLI_REVIEW, "review",
 	  N_("loa review BASE..HEAD [--repo PATH] [--jobs N] [--now DATE] [--drafts] [--future]\n"
 	     "           [--format text|json]\n"),
@@ -254,6 +256,7 @@ static const struct cli_option options[] = {
 	{ "--bind", NULL, CLI_SERVE, STRING(bind) },
 	{ "--port", NULL, CLI_SERVE, VALUE(set_port) },
 	{ "--school", NULL, CLI_NEW, STRING(school) },
+	{ "--bundle", NULL, CLI_NEW, FLAG(bundle) },
 };
 
 static const struct {

@@ -24,6 +24,7 @@ enum cli_command {
 struct cli_args {
 	const char *repo, *ref, *out, *bind, *school;
 	bool worktree, drafts, future, strict, no_cache, allow_removal, force, quiet, json;
+	bool bundle; /* new: the page as a folder with index.md */
 	int jobs, port, wait_seconds;
 	int64_t now;               /* --now, else SOURCE_DATE_EPOCH, else the clock */
 	bool now_given;

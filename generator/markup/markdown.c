@@ -28,6 +28,7 @@
  * `<img>` written here with the same escaping as cmark's. */
 #include "markup/markdown.h"
 #include "markup/markdown_internal.h"
+#include "markup/mdspaces.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -117,6 +118,7 @@ int markdown_render(struct buf *html, const char *src, size_t len,
 	cmark_node *doc = NULL;
 	char *out = NULL;
 	int err = -1;
+	struct buf spaced = BUF_INIT;
 	/* Safe mode unless the site trusts its authors: raw HTML becomes a
 	 * comment and cmark blanks unsafe URLs too (we already have). */
 	int render_opts = opts->allow_html ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT;
@@ -128,6 +130,11 @@ int markdown_render(struct buf *html, const char *src, size_t len,
 		goto done;
 	}
 	markdown_check_encoding(src, len, opts, diags);
+	/* `![Ảnh](ảnh lớp học.jpg)`: the photo's name as the teacher wrote it */
+	if (mdspaces_bracket(src, len, &spaced)) {
+		src = spaced.ptr;
+		len = spaced.len;
+	}
 	cmark_parser_feed(parser, src, len);
 	doc = cmark_parser_finish(parser);
 	if (!doc) {
@@ -153,6 +160,7 @@ done:
 		cmark_node_free(doc);
 	if (parser)
 		cmark_parser_free(parser);
+	buf_release(&spaced);
 	free(r.headings);
 	free(r.images);
 	free((void *)r.heading_ids);

@@ -19,7 +19,7 @@
 
 /* Bump when the output of this file changes for the same input: cached
  * results made by an older version are then never used. */
-#define IMAGES_VERSION 2
+#define IMAGES_VERSION 3
 
 static const unsigned variant_widths[IMAGE_MAX_VARIANTS] = { 480, 960, 1440 };
 
@@ -41,6 +41,14 @@ enum image_format image_sniff(const void *data, size_t len)
 		return IMAGE_WEBP;
 	if (len >= 6 && (memcmp(p, "GIF87a", 6) == 0 || memcmp(p, "GIF89a", 6) == 0))
 		return IMAGE_GIF;
+	/* ISO base media: "ftyp" then a HEIF brand (iPhones write "heic") */
+	if (len >= 12 && memcmp(p + 4, "ftyp", 4) == 0) {
+		static const char brands[][5] = { "heic", "heix", "hevc", "hevx", "heim",
+						  "heis", "mif1", "msf1" };
+		for (size_t i = 0; i < sizeof(brands) / sizeof(brands[0]); i++)
+			if (memcmp(p + 8, brands[i], 4) == 0)
+				return IMAGE_HEIF;
+	}
 	return IMAGE_NONE;
 }
 
@@ -65,7 +73,8 @@ enum image_format image_format_of_name(const char *name)
 		const char *ext;
 		enum image_format f;
 	} map[] = { { "jpg", IMAGE_JPEG }, { "jpeg", IMAGE_JPEG }, { "png", IMAGE_PNG },
-		    { "webp", IMAGE_WEBP }, { "gif", IMAGE_GIF } };
+		    { "webp", IMAGE_WEBP }, { "gif", IMAGE_GIF },   { "heic", IMAGE_HEIF },
+		    { "heif", IMAGE_HEIF } };
 	char ext[8];
 	if (!lower_ext(name, ext, sizeof(ext)))
 		return IMAGE_NONE;
@@ -77,7 +86,7 @@ enum image_format image_format_of_name(const char *name)
 
 bool image_name_is_image(const char *name)
 {
-	static const char *const other[] = { "avif", "heic", "heif", "bmp", "tif", "tiff", "jxl", "jp2" };
+	static const char *const other[] = { "avif", "bmp", "tif", "tiff", "jxl", "jp2" };
 	char ext[8];
 	if (image_format_of_name(name) != IMAGE_NONE)
 		return true;
@@ -91,8 +100,13 @@ bool image_name_is_image(const char *name)
 
 const char *image_format_name(enum image_format f)
 {
-	static const char *const names[] = { "unknown", "JPEG", "PNG", "WebP", "GIF" };
+	static const char *const names[] = { "unknown", "JPEG", "PNG", "WebP", "GIF", "HEIF" };
 	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : names[0];
+}
+
+enum image_format image_output_format(enum image_format f)
+{
+	return f == IMAGE_HEIF ? IMAGE_JPEG : f;
 }
 
 void image_plan(struct image_facts *f)
@@ -169,6 +183,7 @@ static void lib_start(void)
 	vips_operation_block_set("VipsForeignLoadPng", FALSE);
 	vips_operation_block_set("VipsForeignLoadWebp", FALSE);
 	vips_operation_block_set("VipsForeignLoadNsgif", FALSE);
+	vips_operation_block_set("VipsForeignLoadHeif", FALSE);
 	lib_status = 0;
 }
 
@@ -224,6 +239,11 @@ static VipsImage *load(const void *data, size_t len, enum image_format fmt, int 
 		rc = vips_gifload_buffer(p, len, &img, "n", pages, "fail_on", VIPS_FAIL_ON_TRUNCATED,
 					 NULL);
 		break;
+	case IMAGE_HEIF:
+		/* the primary image only, never its embedded thumbnail */
+		rc = vips_heifload_buffer(p, len, &img, "thumbnail", FALSE, "fail_on",
+					  VIPS_FAIL_ON_TRUNCATED, NULL);
+		break;
 	case IMAGE_NONE:
 		break;
 	}
@@ -262,7 +282,7 @@ int image_probe(const void *data, size_t len, enum image_format expect, struct i
 	memset(f, 0, sizeof(*f));
 	f->format = image_sniff(data, len);
 	if (f->format == IMAGE_NONE) {
-		buf_puts(err, "not a JPEG, PNG, WebP or GIF image (by its first bytes)");
+		buf_puts(err, "not a JPEG, PNG, WebP, GIF or HEIC image (by its first bytes)");
 		return -1;
 	}
 	if (expect != IMAGE_NONE && expect != f->format) {
@@ -374,6 +394,7 @@ static int save(VipsImage *in, enum image_format fmt, int quality, struct buf *o
 	case IMAGE_GIF:
 		rc = vips_gifsave_buffer(img, &bytes, &n, "strip", TRUE, NULL);
 		break;
+	case IMAGE_HEIF: /* read only: published as JPEG */
 	case IMAGE_NONE:
 		break;
 	}
@@ -421,7 +442,7 @@ int image_process(const void *data, size_t len, enum image_format expect, struct
 		buf_puts(err, "the decoded size differs from the header's");
 		goto done;
 	}
-	if (save(mem, f->format, Q_ORIGINAL, &out[0], err) < 0)
+	if (save(mem, image_output_format(f->format), Q_ORIGINAL, &out[0], err) < 0)
 		goto done;
 	for (unsigned i = 0; i < f->nvariants; i++) {
 		/* VIPS_SIZE_FORCE: exactly the planned size, which the page's
@@ -431,7 +452,7 @@ int image_process(const void *data, size_t len, enum image_format expect, struct
 			vips_fail(err, "cannot resize the image");
 			goto done;
 		}
-		int rc = save(small, f->format, Q_VARIANT, &out[1 + i], err);
+		int rc = save(small, image_output_format(f->format), Q_VARIANT, &out[1 + i], err);
 		g_object_unref(small);
 		small = NULL;
 		if (rc < 0)

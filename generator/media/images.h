@@ -1,8 +1,9 @@
 /* images — one content image checked, stripped and resized with libvips.
  *
  * The only module that includes libvips' headers. It knows image formats
- * by their first bytes (JPEG, PNG, WebP and GIF only: every other loader
- * stays unused and libvips' untrusted loaders are blocked), reads an
+ * by their first bytes (JPEG, PNG, WebP, GIF, and HEIC/HEIF read through
+ * libheif and published as JPEG: every other loader stays unused and
+ * libvips' untrusted loaders are blocked), reads an
  * image's size without decoding it, and re-encodes an image into the bytes
  * Loa publishes: the original (orientation applied, every EXIF, GPS, XMP,
  * IPTC and ICC block stripped) and its responsive variants, narrower
@@ -23,7 +24,9 @@
 
 struct buf;
 
-enum image_format { IMAGE_NONE = 0, IMAGE_JPEG, IMAGE_PNG, IMAGE_WEBP, IMAGE_GIF };
+/* IMAGE_HEIF (HEIC/HEIF, phone cameras) is read, never written: it is
+ * published as JPEG (image_output_format). */
+enum image_format { IMAGE_NONE = 0, IMAGE_JPEG, IMAGE_PNG, IMAGE_WEBP, IMAGE_GIF, IMAGE_HEIF };
 
 enum {
 	IMAGE_MAX_VARIANTS = 3,          /* widths 480, 960, 1440 */
@@ -49,8 +52,10 @@ enum image_format image_format_of_name(const char *name);
 /* True for a name whose extension is any image type (AVIF, HEIC, BMP,
  * TIFF... too): those are this module's to accept or refuse. */
 bool image_name_is_image(const char *name);
-/* "JPEG", "PNG", "WebP", "GIF" ("unknown" for IMAGE_NONE). */
+/* "JPEG", "PNG", "WebP", "GIF", "HEIF" ("unknown" for IMAGE_NONE). */
 const char *image_format_name(enum image_format f);
+/* The format an image of format f is published in: JPEG for HEIF, else f. */
+enum image_format image_output_format(enum image_format f);
 
 /* Fills f's variants from f->format, width and height: none for GIF
  * (animations are published as they are, stripped). */

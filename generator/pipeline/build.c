@@ -178,6 +178,7 @@ static int stage_load(struct build *b, struct build_result *res)
 	b->repo = NULL; /* the site's now */
 	if (site_load(&b->site, &so, b->diags) < 0)
 		return -1;
+	b->site_loaded = true;
 	image_stage_claim(&b->site); /* before plugins: they never take a copy's name */
 	snprintf(res->lang, sizeof(res->lang), "%s", b->site.config.language);
 	if (b->timings)
@@ -363,7 +364,12 @@ static void build_release(struct build *b)
 	free(b->statics);
 	free(b->editor_files);
 	arena_release(&b->arena);
-	site_release(&b->site);
+	if (b->opts->keep_site && b->site_loaded) {
+		*b->opts->keep_site = b->site; /* the caller's now */
+		memset(&b->site, 0, sizeof(b->site));
+	} else {
+		site_release(&b->site);
+	}
 }
 
 void build_run(const struct build_options *opts, struct diag_list *diags, struct build_result *res)

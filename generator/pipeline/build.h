@@ -47,6 +47,11 @@ struct build_options {
 	bool watched;         /* a supervisor reads phase messages on watch_fd */
 	int watch_fd;
 	struct build_manifest *manifest; /* filled when set (any mode; meant for dry_run) */
+	/* set: a loaded site is handed over here at the end instead of released
+	 * (the caller site_release's it), so that `loa review` reads the merge's
+	 * pages without loading the tree a second time; untouched when the
+	 * site did not load */
+	struct site *keep_site;
 	/* called in the process that runs the build after each rendered page
 	 * (done of total), for the command line's progress line; may be NULL */
 	void (*progress)(void *ctx, size_t done, size_t total);

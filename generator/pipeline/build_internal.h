@@ -43,6 +43,7 @@ struct static_file {
 struct build {
 	const struct build_options *opts;
 	struct site site;
+	bool site_loaded; /* site_load succeeded: opts->keep_site may take it */
 	struct luavm *vm;
 	struct theme *theme;       /* compiled layouts (assets_open_theme) */
 	struct sitelua *sl;        /* plugin host; NULL until opened */

@@ -22,7 +22,19 @@
 static const char *const bundle_extensions[] = {
 	"jpg", "jpeg", "png", "gif", "webp", "avif", "pdf", "doc", "docx",
 	"xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "txt", "csv", "mp3", "mp4",
+	"heic", "heif",
 };
+
+/* A phone's HEIC/HEIF photo is published as a JPEG (browsers other than
+ * Safari cannot show HEIF; the image stage converts it): "IMG_1.HEIC" →
+ * "IMG_1.jpg" in a. Any other name: NULL. */
+static const char *heif_as_jpeg(struct arena *a, const char *rel)
+{
+	const char *dot = strrchr(rel, '.');
+	if (!dot || (strcasecmp(dot, ".heic") != 0 && strcasecmp(dot, ".heif") != 0))
+		return NULL;
+	return arena_printf(a, "%.*s.jpg", (int)(dot - rel), rel);
+}
 
 static bool has_suffix(const char *s, const char *suffix)
 {
@@ -482,8 +494,10 @@ static void add_bundle_files(struct site *s, struct page **pages, size_t n, bool
 			continue;
 		}
 		const char *dirout = dir_name(&s->arena, p->out_path);
-		const char *out_path = *dirout ? arena_printf(&s->arena, "%s/%s", dirout, rel)
-					       : arena_strdup(&s->arena, rel);
+		const char *jpeg = heif_as_jpeg(&s->arena, rel);
+		const char *pub = jpeg ? jpeg : rel;
+		const char *out_path = *dirout ? arena_printf(&s->arena, "%s/%s", dirout, pub)
+					       : arena_strdup(&s->arena, pub);
 		const char *url = arena_printf(&s->arena, "/%s", out_path);
 		struct claim_conflict cf;
 		if (claims_take(&s->claims, CLAIM_BUNDLE, out_path, url, path, &cf) < 0) {

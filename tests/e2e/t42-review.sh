@@ -2,6 +2,7 @@
 # the site (pages added, changed, removed; errors introduced), which files
 # its author may not write, and nothing written anywhere.
 . "$(dirname "$0")/lib.sh"
+unset LOA_LANG # the report in Vietnamese, the default
 R="$TMP/site"
 basic_site "$R"
 cat >> "$R/site.yaml" <<'YAML'

@@ -93,7 +93,7 @@ check "corrupt jpeg named" grep -q "^content/news/dong-thai/trung-thu/hong.jpg: 
 check "its Markdown line warned" grep -q "^content/news/dong-thai/trung-thu/index.md:15:1: warning: image '/tin-tuc/dong-thai/vui-tet-trung-thu/hong.jpg' is not published" "$TMP/err"
 check "image without alt text still a warning at its line" grep -q "^content/news/dong-thai/trung-thu/index.md:15:1: warning: image without alt text" "$TMP/err"
 check "corrupt jpeg not published" test ! -e "$P/hong.jpg"
-check "html named .png refused by its bytes" grep -q "trung-thu/trang.png: error: image not published: not a JPEG, PNG, WebP or GIF image" "$TMP/err"
+check "html named .png refused by its bytes" grep -q "trung-thu/trang.png: error: image not published: not a JPEG, PNG, WebP, GIF or HEIC image" "$TMP/err"
 check "html named .png not published" test ! -e "$P/trang.png"
 check "avif refused" grep -q "trung-thu/anh.avif: error: image not published: only JPEG, PNG, WebP and GIF" "$TMP/err"
 check "png named .jpg refused" grep -q "trung-thu/doi-ten.jpg: error: image not published: the file is a PNG image but its name says JPEG" "$TMP/err"

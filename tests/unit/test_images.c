@@ -64,6 +64,10 @@ static void make_image(enum image_format fmt, int w, int h, int orientation, str
 	case IMAGE_GIF:
 		rc = vips_gifsave_buffer(img, &bytes, &n, NULL);
 		break;
+	case IMAGE_HEIF: /* as an iPhone writes it: HEVC in HEIF, EXIF inside */
+		rc = vips_heifsave_buffer(img, &bytes, &n, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_HEVC,
+					  NULL);
+		break;
 	case IMAGE_NONE:
 		break;
 	}
@@ -138,6 +142,9 @@ TEST(formats_by_magic_bytes)
 	CHECK_INT_EQ(image_sniff("<html>", 6), IMAGE_NONE);
 	CHECK_INT_EQ(image_sniff("\xff\xd8", 2), IMAGE_NONE); /* too short */
 	CHECK_INT_EQ(image_sniff("", 0), IMAGE_NONE);
+	CHECK_INT_EQ(image_sniff("\0\0\0\x18" "ftypheic\0\0\0\0", 16), IMAGE_HEIF);
+	CHECK_INT_EQ(image_sniff("\0\0\0\x18" "ftypmif1\0\0\0\0", 16), IMAGE_HEIF);
+	CHECK_INT_EQ(image_sniff("\0\0\0\x18" "ftypisom\0\0\0\0", 16), IMAGE_NONE); /* a video */
 }
 
 TEST(formats_by_name)
@@ -148,6 +155,10 @@ TEST(formats_by_name)
 	CHECK_INT_EQ(image_format_of_name("x.webp"), IMAGE_WEBP);
 	CHECK_INT_EQ(image_format_of_name("x.gif"), IMAGE_GIF);
 	CHECK_INT_EQ(image_format_of_name("x.avif"), IMAGE_NONE);
+	CHECK_INT_EQ(image_format_of_name("IMG_0001.HEIC"), IMAGE_HEIF);
+	CHECK_INT_EQ(image_format_of_name("x.heif"), IMAGE_HEIF);
+	CHECK_INT_EQ(image_output_format(IMAGE_HEIF), IMAGE_JPEG);
+	CHECK_INT_EQ(image_output_format(IMAGE_PNG), IMAGE_PNG);
 	CHECK_INT_EQ(image_format_of_name("a.png/x"), IMAGE_NONE);
 	CHECK(image_name_is_image("x.avif"));
 	CHECK(image_name_is_image("x.HEIC"));
@@ -239,6 +250,37 @@ TEST(jpeg_loses_exif_gps_xmp_and_is_rotated_upright)
 	release_outs(outs);
 }
 
+TEST(heic_becomes_a_stripped_jpeg)
+{
+	struct buf src = BUF_INIT, err = BUF_INIT, found = BUF_INIT, outs[] = OUTS_INIT;
+	struct image_facts f;
+	make_image(IMAGE_HEIF, 1000, 600, 0, &src);
+	CHECK(src.len > 0);
+	CHECK_INT_EQ(image_sniff(src.ptr, src.len), IMAGE_HEIF);
+	CHECK_INT_EQ(image_process(src.ptr, src.len, IMAGE_HEIF, &f, outs, &err), 0);
+	CHECK_STR_EQ(err.ptr, "");
+	CHECK_INT_EQ(f.format, IMAGE_HEIF);
+	CHECK_INT_EQ(f.width, 1000);
+	CHECK_INT_EQ(f.height, 600);
+	CHECK_INT_EQ(f.nvariants, 2);
+	for (unsigned i = 0; i <= f.nvariants; i++) {
+		int w = 0, h = 0;
+		CHECK_INT_EQ(image_sniff(outs[i].ptr, outs[i].len), IMAGE_JPEG);
+		private_fields(&outs[i], &found, &w, &h);
+		CHECK_STR_EQ(found.ptr, "");
+		CHECK_INT_EQ(w, i ? (int)f.vwidth[i - 1] : 1000);
+		CHECK(!memmem(outs[i].ptr, outs[i].len, "Loa test camera", 15));
+	}
+	/* a HEIC named .jpg is refused like any mismatch */
+	buf_reset(&err);
+	CHECK_INT_EQ(image_probe(src.ptr, src.len, IMAGE_JPEG, &f, &err), -1);
+	CHECK_CONTAINS(err.ptr, "HEIF");
+	buf_release(&src);
+	buf_release(&err);
+	buf_release(&found);
+	release_outs(outs);
+}
+
 TEST(png_webp_gif_are_stripped_too)
 {
 	static const enum image_format fmts[] = { IMAGE_PNG, IMAGE_WEBP, IMAGE_GIF };
@@ -324,7 +366,7 @@ TEST(hostile_images_are_refused)
 	/* HTML or SVG named .png */
 	buf_reset(&err);
 	CHECK_INT_EQ(image_probe("<svg onload=\"alert(1)\"/>", 24, IMAGE_PNG, &f, &err), -1);
-	CHECK_CONTAINS(err.ptr, "not a JPEG, PNG, WebP or GIF image");
+	CHECK_CONTAINS(err.ptr, "not a JPEG, PNG, WebP, GIF or HEIC image");
 
 	/* a PNG named .jpg */
 	make_image(IMAGE_PNG, 20, 10, 0, &src);
@@ -686,6 +728,7 @@ int main(void)
 	RUN(variant_plan_never_upscales);
 	RUN(variant_names);
 	RUN(jpeg_loses_exif_gps_xmp_and_is_rotated_upright);
+	RUN(heic_becomes_a_stripped_jpeg);
 	RUN(png_webp_gif_are_stripped_too);
 	RUN(same_input_same_bytes);
 	RUN(probe_agrees_with_processing);

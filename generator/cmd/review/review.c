@@ -1,26 +1,46 @@
 /* review — compares the site built from BASE with the site built from the
  * merge of HEAD into BASE, and checks who changed what; see review.h. */
 #include "cmd/review/review.h"
+#include "cmd/review/review_articles.h"
 
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/messages.h"
 #include "base/strmap.h"
 #include "base/status.h"
 #include "base/xalloc.h"
 #include "pipeline/build.h"
 #include "site/config.h"
 #include "site/layout.h"
+#include "site/site.h"
 #include "source/repo.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 enum change_kind { ADDED, CHANGED, REMOVED, NKINDS };
 
+/* Why a commit may not write a path: a stable code (the JSON's "reason")
+ * and its message in the reviewer's language. */
+enum outside_why {
+	WHY_OUTSIDE_SCHOOL, /* a school's author, outside its folders */
+	WHY_NOT_AUTHOR,     /* in a school's folder, by no author of that school */
+	WHY_INVALID_NAME,
+	WHY_SITE_CONFIG,
+	WHY_THEME,
+	WHY_PLUGIN,
+};
+
+static const char *const why_code[] = { "outside_school", "not_school_author", "invalid_name",
+					 "site_config",    "theme",             "plugin" };
+
 struct outside {
-	const char *path, *commit, *email, *why;
+	const char *path, *commit, *email;
+	enum outside_why why;
+	const char *school; /* WHY_NOT_AUTHOR: the folder's school */
 };
 
 struct unchecked {
@@ -45,7 +65,24 @@ struct review {
 	struct unchecked *unchecked;
 	size_t nunchecked, uncap;
 	struct repo *base_repo; /* opened by read_base, handed to BASE's build */
+	struct site merge_site; /* the merge's pages, for the article summaries */
+	bool have_site;
+	struct review_article *articles;
+	size_t narticles;
 };
+
+/* Appends the report's text fmt in the reviewer's language (the message
+ * catalog's entry for fmt); user strings go through put_text first. */
+static void say(const struct review *rv, struct buf *out, const char *fmt, ...)
+{
+	const char *f = fmt;
+	if (rv->o->lang == MSG_VI && msg_vi(fmt))
+		f = msg_vi(fmt);
+	va_list ap;
+	va_start(ap, fmt);
+	msg_vformat(out, f, ap, rv->o->lang);
+	va_end(ap);
+}
 
 /* ---- outputs ------------------------------------------------------------ */
 
@@ -138,17 +175,44 @@ static bool school_may_write(struct review *rv, const char *school, const char *
 }
 
 /* Why a path outside the school's folders matters most. */
-static const char *outside_reason(const char *path, bool invalid)
+static enum outside_why outside_reason(const char *path, bool invalid)
 {
 	if (invalid)
-		return "tên tệp không hợp lệ";
+		return WHY_INVALID_NAME;
 	if (strcmp(path, "site.yaml") == 0)
-		return "cấu hình của trang";
+		return WHY_SITE_CONFIG;
 	if (has_prefix(path, "themes/"))
-		return "giao diện";
+		return WHY_THEME;
 	if (has_prefix(path, "plugins/"))
-		return "mã plugin";
-	return "";
+		return WHY_PLUGIN;
+	return WHY_OUTSIDE_SCHOOL;
+}
+
+/* The school whose folders hold path (content/news/SLUG/...,
+ * content/schools/SLUG.md or content/schools/SLUG/...), in a; NULL for
+ * the centre's paths. Any SLUG counts, registered or not: a folder for a
+ * school site.yaml does not list is no one's to write either. */
+static const char *school_folder(struct review *rv, const char *path)
+{
+	const char *c = rv->cfg.content_dir;
+	size_t cl = strlen(c);
+	if (strncmp(path, c, cl) != 0 || path[cl] != '/')
+		return NULL;
+	const char *rest = path + cl + 1, *sub;
+	if (has_prefix(rest, "news/"))
+		sub = rest + 5;
+	else if (has_prefix(rest, "schools/"))
+		sub = rest + 8;
+	else
+		return NULL;
+	size_t n = strcspn(sub, "/");
+	if (!sub[n]) {
+		/* news/x.md is the centre's news; schools/x.md is school x's page */
+		if (sub == rest + 5 || n <= 3 || strcmp(sub + n - 3, ".md") != 0)
+			return NULL;
+		n -= 3;
+	}
+	return n ? arena_strndup(&rv->a, sub, n) : NULL;
 }
 
 static void note_unchecked(struct review *rv, const char *email)
@@ -180,22 +244,35 @@ static void check_permissions(struct review *rv)
 				}
 			}
 		}
-		if (!nmine) {
-			note_unchecked(rv, c->author_email);
-			continue;
-		}
+		bool unchecked = false;
 		for (size_t k = 0; k < c->nchanges; k++) {
 			const struct repo_change *ch = &c->changes[k];
 			bool ok = false;
+			enum outside_why why = outside_reason(ch->path, ch->invalid);
+			const char *school = NULL;
+			if (!nmine) {
+				/* no school's author: the centre's, free outside the
+				 * schools' folders; inside one, it is flagged, as the
+				 * guide promises (an unregistered address writing a
+				 * school's articles is whom review exists for) */
+				school = ch->invalid ? NULL : school_folder(rv, ch->path);
+				if (!school && !ch->invalid) {
+					unchecked = true;
+					continue;
+				}
+				if (school)
+					why = WHY_NOT_AUTHOR;
+			}
 			for (size_t s = 0; s < nmine && !ch->invalid && !ok; s++)
 				ok = school_may_write(rv, mine[s], ch->path);
 			if (ok)
 				continue;
 			ALLOC_GROW(rv->outside, rv->noutside + 1, rv->outcap);
-			rv->outside[rv->noutside++] = (struct outside){
-				ch->path, c->id, c->author_email, outside_reason(ch->path, ch->invalid)
-			};
+			rv->outside[rv->noutside++] =
+				(struct outside){ ch->path, c->id, c->author_email, why, school };
 		}
+		if (unchecked)
+			note_unchecked(rv, c->author_email);
 	}
 	free(mine);
 }
@@ -223,7 +300,7 @@ static void put_json(struct buf *out, const char *s)
 	buf_release(&clean);
 }
 
-static void put_diag_text(struct buf *out, const struct diag *d)
+static void put_diag_text(const struct review *rv, struct buf *out, const struct diag *d)
 {
 	if (*d->path) {
 		put_text(out, d->path);
@@ -231,10 +308,9 @@ static void put_diag_text(struct buf *out, const struct diag *d)
 			buf_addf(out, ":%d", d->line);
 		buf_puts(out, ": ");
 	}
-	put_text(out, d->msg);
+	put_text(out, diag_message(d, rv->o->lang));
 }
 
-static const char *const kind_title[NKINDS] = { "Trang thêm", "Trang sửa", "Trang xoá" };
 static const char *const kind_key[NKINDS] = { "added", "changed", "removed" };
 
 static bool needs_attention(const struct review *rv)
@@ -242,20 +318,119 @@ static bool needs_attention(const struct review *rv)
 	return rv->merge_status == LOA_EXIT_NOTHING || rv->nerrors || rv->noutside;
 }
 
+/* The localised reason of x (the text report, the JSON's "message"). */
+static void put_why(const struct review *rv, struct buf *out, const struct outside *x)
+{
+	switch (x->why) {
+	case WHY_OUTSIDE_SCHOOL:
+		say(rv, out, "outside the folders of the author's school");
+		break;
+	case WHY_NOT_AUTHOR:
+		say(rv, out, "the author is not registered for school '%s' in site.yaml", x->school);
+		break;
+	case WHY_INVALID_NAME:
+		say(rv, out, "invalid file name (not valid UTF-8, or a reserved name)");
+		break;
+	case WHY_SITE_CONFIG:
+		say(rv, out, "the site's configuration (site.yaml)");
+		break;
+	case WHY_THEME:
+		say(rv, out, "the theme (themes/)");
+		break;
+	case WHY_PLUGIN:
+		say(rv, out, "plugin code (plugins/)");
+		break;
+	}
+}
+
+/* In English the category's own name, as written in front matter. */
+static void put_category(const struct review *rv, struct buf *out, const char *c)
+{
+	if (rv->o->lang == MSG_EN)
+		buf_puts(out, c);
+	else if (!strcmp(c, "policy"))
+		say(rv, out, "category 'policy'");
+	else if (!strcmp(c, "practice"))
+		say(rv, out, "category 'practice'");
+	else
+		say(rv, out, "category 'activity'");
+}
+
+/* "  [thêm] hoa-sen · Bé vui Tết Trung thu · 2023-09-28 · hoạt động ·
+ *  1 ảnh · không có lỗi · /tin-tuc/hoa-sen/be-vui/": one line an article. */
+static void put_article(const struct review *rv, struct buf *out, const struct review_article *r)
+{
+	buf_puts(out, "  ");
+	/* a page the merge rejects: whether it is new is not known, and
+	 * does not matter: it needs fixing */
+	say(rv, out, !r->published ? "[not published]" : r->added ? "[added]" : "[changed]");
+	buf_putc(out, ' ');
+	if (r->school)
+		put_text(out, r->school);
+	else
+		say(rv, out, "(the centre)");
+	buf_puts(out, " · ");
+	if (!r->published) {
+		put_text(out, r->path);
+		buf_puts(out, " · ");
+		say(rv, out, "%zu errors", r->errors);
+		buf_putc(out, '\n');
+		return;
+	}
+	buf_putc(out, '"');
+	put_text(out, r->title ? r->title : "");
+	buf_putc(out, '"');
+	if (*r->date) {
+		buf_puts(out, " · ");
+		buf_puts(out, r->date);
+	}
+	if (r->category) {
+		buf_puts(out, " · ");
+		put_category(rv, out, r->category);
+	}
+	buf_puts(out, " · ");
+	say(rv, out, "%zu photos", r->photos);
+	buf_puts(out, " · ");
+	if (r->errors || r->warnings)
+		say(rv, out, "%zu errors, %zu warnings", r->errors, r->warnings);
+	else
+		say(rv, out, "no problems");
+	buf_puts(out, " · ");
+	put_text(out, r->url);
+	buf_putc(out, '\n');
+}
+
+static void put_list_head(const struct review *rv, struct buf *out, const char *fmt, size_t n)
+{
+	say(rv, out, fmt, n);
+	if (!n)
+		say(rv, out, " none");
+	buf_putc(out, '\n');
+}
+
 static void report_text(const struct review *rv, struct buf *out)
 {
 	const struct review_options *o = rv->o;
-	buf_puts(out, "Xem xét hợp nhất ");
-	put_text(out, o->head);
-	buf_addf(out, " (%.12s) vào ", rv->range.head_id);
-	put_text(out, o->base);
-	buf_addf(out, " (%.12s): %zu commit\n\n", rv->range.base_id, rv->range.n);
+	struct buf head = BUF_INIT, base = BUF_INIT;
+	put_text(&head, o->head);
+	put_text(&base, o->base);
+	say(rv, out, "Review of merging %s (%.12s) into %s (%.12s): %zu commits\n\n", head.ptr,
+	    rv->range.head_id, base.ptr, rv->range.base_id, rv->range.n);
+	buf_release(&head);
+	buf_release(&base);
 	if (rv->merge_status == LOA_EXIT_NOTHING) {
-		buf_puts(out, "Bản hợp nhất không dựng được: không so sánh được các trang.\n\n");
+		say(rv, out, "The merge does not build: its pages cannot be compared.\n");
+		buf_putc(out, '\n');
 	} else {
+		put_list_head(rv, out, "Articles added or changed (%zu):", rv->narticles);
+		for (size_t i = 0; i < rv->narticles; i++)
+			put_article(rv, out, &rv->articles[i]);
+		buf_putc(out, '\n');
+		static const char *const kind_title[NKINDS] = { "Pages added (%zu):",
+								"Pages changed (%zu):",
+								"Pages removed (%zu):" };
 		for (int k = 0; k < NKINDS; k++) {
-			buf_addf(out, "%s (%zu):%s\n", kind_title[k], rv->nurls[k],
-				 rv->nurls[k] ? "" : " không có");
+			put_list_head(rv, out, kind_title[k], rv->nurls[k]);
 			for (size_t i = 0; i < rv->nurls[k]; i++) {
 				buf_puts(out, "  ");
 				put_text(out, rv->urls[k][i]);
@@ -265,41 +440,56 @@ static void report_text(const struct review *rv, struct buf *out)
 		}
 	}
 	size_t nwarn = rv->nintroduced - rv->nerrors;
-	buf_addf(out, "Lỗi mới (%zu):%s\n", rv->nerrors, rv->nerrors ? "" : " không có");
+	put_list_head(rv, out, "New errors (%zu):", rv->nerrors);
 	for (size_t i = 0; i < rv->nerrors; i++) {
 		buf_puts(out, "  ");
-		put_diag_text(out, rv->introduced[i]);
+		put_diag_text(rv, out, rv->introduced[i]);
 		buf_putc(out, '\n');
 	}
 	if (nwarn) {
-		buf_addf(out, "\nCảnh báo mới (%zu):\n", nwarn);
+		buf_putc(out, '\n');
+		put_list_head(rv, out, "New warnings (%zu):", nwarn);
 		for (size_t i = rv->nerrors; i < rv->nintroduced; i++) {
 			buf_puts(out, "  ");
-			put_diag_text(out, rv->introduced[i]);
+			put_diag_text(rv, out, rv->introduced[i]);
 			buf_putc(out, '\n');
 		}
 	}
-	buf_addf(out, "\nTệp ngoài phạm vi (%zu):%s\n", rv->noutside, rv->noutside ? "" : " không có");
+	buf_putc(out, '\n');
+	put_list_head(rv, out, "Files outside their author's folders (%zu):", rv->noutside);
 	for (size_t i = 0; i < rv->noutside; i++) {
 		const struct outside *x = &rv->outside[i];
 		buf_puts(out, "  ");
 		put_text(out, x->path);
 		buf_addf(out, " — %.12s — ", x->commit);
-		put_text(out, x->email);
-		if (*x->why)
-			buf_addf(out, " (%s)", x->why);
-		buf_putc(out, '\n');
+		put_text(out, *x->email ? x->email : "?");
+		buf_puts(out, " (");
+		put_why(rv, out, x);
+		buf_puts(out, ")\n");
 	}
 	if (rv->nunchecked) {
-		buf_puts(out, "\nKhông phải tác giả của trường nào: không kiểm tra\n");
+		buf_putc(out, '\n');
+		say(rv, out, "Authors of no school (the centre), outside the schools' folders: not checked\n");
 		for (size_t i = 0; i < rv->nunchecked; i++) {
 			buf_puts(out, "  ");
-			put_text(out, *rv->unchecked[i].email ? rv->unchecked[i].email : "(không có email)");
+			if (*rv->unchecked[i].email)
+				put_text(out, rv->unchecked[i].email);
+			else
+				say(rv, out, "(no email)");
 			buf_addf(out, " — %zu commit\n", rv->unchecked[i].commits);
 		}
 	}
-	buf_puts(out, needs_attention(rv) ? "\nKết luận: cần người duyệt xem xét.\n"
-					  : "\nKết luận: không có gì cần chú ý.\n");
+	buf_putc(out, '\n');
+	say(rv, out, needs_attention(rv) ? "Conclusion: the reviewer needs to look.\n"
+					 : "Conclusion: nothing needs attention.\n");
+}
+
+static void put_json_say(const struct review *rv, struct buf *out, const struct outside *x)
+{
+	struct buf t = BUF_INIT;
+	put_why(rv, &t, x);
+	put_json(out, t.ptr ? t.ptr : "");
+	buf_release(&t);
 }
 
 static void report_json(const struct review *rv, struct buf *out)
@@ -307,6 +497,37 @@ static void report_json(const struct review *rv, struct buf *out)
 	buf_addf(out, "{\"status\":%d,\"base\":\"%s\",\"head\":\"%s\",\"commits\":%zu,",
 		 needs_attention(rv) ? 1 : 0, rv->range.base_id, rv->range.head_id, rv->range.n);
 	buf_addf(out, "\"merge_builds\":%s,", rv->merge_status == LOA_EXIT_NOTHING ? "false" : "true");
+	buf_puts(out, "\"articles\":[");
+	for (size_t i = 0; i < rv->narticles; i++) {
+		const struct review_article *r = &rv->articles[i];
+		buf_puts(out, i ? ",{\"path\":" : "{\"path\":");
+		put_json(out, r->path);
+		buf_addf(out, ",\"change\":\"%s\",\"published\":%s,\"school\":",
+			 !r->published ? "unknown" : r->added ? "added" : "changed",
+			 r->published ? "true" : "false");
+		if (r->school)
+			put_json(out, r->school);
+		else
+			buf_puts(out, "null");
+		buf_puts(out, ",\"title\":");
+		if (r->title)
+			put_json(out, r->title);
+		else
+			buf_puts(out, "null");
+		buf_puts(out, ",\"url\":");
+		if (r->url)
+			put_json(out, r->url);
+		else
+			buf_puts(out, "null");
+		buf_addf(out, ",\"date\":\"%s\",\"category\":", r->date);
+		if (r->category)
+			buf_addf(out, "\"%s\"", r->category);
+		else
+			buf_puts(out, "null");
+		buf_addf(out, ",\"photos\":%zu,\"errors\":%zu,\"warnings\":%zu}", r->photos, r->errors,
+			 r->warnings);
+	}
+	buf_puts(out, "],");
 	for (int k = 0; k < NKINDS; k++) {
 		buf_addf(out, "\"%s\":[", kind_key[k]);
 		for (size_t i = 0; i < rv->nurls[k]; i++) {
@@ -324,6 +545,8 @@ static void report_json(const struct review *rv, struct buf *out)
 		put_json(out, d->path);
 		buf_addf(out, ",\"line\":%d,\"column\":%d,\"message\":", d->line, d->col);
 		put_json(out, d->msg);
+		buf_puts(out, ",\"localized\":");
+		put_json(out, diag_message(d, rv->o->lang));
 		buf_putc(out, '}');
 	}
 	buf_puts(out, "],\"outside\":[");
@@ -333,8 +556,13 @@ static void report_json(const struct review *rv, struct buf *out)
 		put_json(out, x->path);
 		buf_addf(out, ",\"commit\":\"%s\",\"email\":", x->commit);
 		put_json(out, x->email);
-		buf_puts(out, ",\"reason\":");
-		put_json(out, x->why);
+		buf_addf(out, ",\"reason\":\"%s\",\"school\":", why_code[x->why]);
+		if (x->school)
+			put_json(out, x->school);
+		else
+			buf_puts(out, "null");
+		buf_puts(out, ",\"message\":");
+		put_json_say(rv, out, x);
 		buf_putc(out, '}');
 	}
 	buf_puts(out, "],\"unchecked\":[");
@@ -350,7 +578,7 @@ static void report_json(const struct review *rv, struct buf *out)
 
 /* repo: NULL, or the repository open at ref, which the build takes over */
 static int dry_build(const struct review_options *o, const char *ref, struct repo *repo,
-		     struct build_manifest *m, struct diag_list *d)
+		     struct build_manifest *m, struct diag_list *d, struct site *keep_site)
 {
 	struct build_options bo;
 	memset(&bo, 0, sizeof(bo));
@@ -366,6 +594,7 @@ static int dry_build(const struct review_options *o, const char *ref, struct rep
 	bo.dry_run = true;
 	bo.quiet = true;
 	bo.manifest = m;
+	bo.keep_site = keep_site;
 	struct build_result res;
 	build_run(&bo, d, &res);
 	diag_list_sort(d);
@@ -404,8 +633,22 @@ done:
 	return rc;
 }
 
+/* What each touched article will look like: the merge's pages, as its dry
+ * build loaded them (handed over through build_options.keep_site). */
+static void summarize_articles(struct review *rv)
+{
+	if (!rv->have_site)
+		return;
+	rv->narticles = review_articles(&rv->merge_site, &rv->range,
+					(const char *const *)rv->urls[ADDED], rv->nurls[ADDED],
+					rv->introduced, rv->nintroduced, &rv->a, &rv->articles);
+}
+
 static void review_release(struct review *rv)
 {
+	if (rv->have_site)
+		site_release(&rv->merge_site);
+	free(rv->articles);
 	build_manifest_release(&rv->base_m);
 	build_manifest_release(&rv->merge_m);
 	diag_list_release(&rv->base_d);
@@ -433,8 +676,8 @@ int review_run(const struct review_options *o, struct diag_list *diags, FILE *re
 	if (read_base(&rv, diags) < 0)
 		goto done;
 	if (rv.range.nconflicts) {
-		buf_addf(&out, "Không hợp nhất được: %zu tệp bị xung đột (sửa ở cả hai nhánh):\n",
-			 rv.range.nconflicts);
+		say(&rv, &out, "Cannot merge: %zu files conflict (changed on both sides):\n",
+		    rv.range.nconflicts);
 		for (size_t i = 0; i < rv.range.nconflicts; i++) {
 			buf_puts(&out, "  ");
 			put_text(&out, rv.range.conflicts[i]);
@@ -449,19 +692,22 @@ int review_run(const struct review_options *o, struct diag_list *diags, FILE *re
 	/* by commit id, so that a ref moving meanwhile cannot mix two states */
 	struct repo *base_repo = rv.base_repo;
 	rv.base_repo = NULL; /* the build's now */
-	if (dry_build(o, rv.range.base_id, base_repo, &rv.base_m, &rv.base_d) == LOA_EXIT_NOTHING) {
+	if (dry_build(o, rv.range.base_id, base_repo, &rv.base_m, &rv.base_d, NULL) == LOA_EXIT_NOTHING) {
 		diag_list_append(diags, &rv.base_d);
 		diag_error(diags, "", 0, 0, "cannot review: '%s' itself does not build", o->base);
 		goto done;
 	}
 	char *merge_ref = repo_merge_ref(rv.range.base_id, rv.range.head_id);
-	rv.merge_status = dry_build(o, merge_ref, NULL, &rv.merge_m, &rv.merge_d);
-	free(merge_ref);
+	rv.merge_status = dry_build(o, merge_ref, NULL, &rv.merge_m, &rv.merge_d, &rv.merge_site);
+	rv.have_site = rv.merge_site.repo != NULL;
 
 	if (rv.merge_status != LOA_EXIT_NOTHING)
 		compare_outputs(&rv);
 	compare_diags(&rv);
 	check_permissions(&rv);
+	if (rv.merge_status != LOA_EXIT_NOTHING)
+		summarize_articles(&rv);
+	free(merge_ref);
 	if (o->json)
 		report_json(&rv, &out);
 	else

@@ -9,10 +9,15 @@
  * (site.yaml's `schools.SLUG.authors`, read from BASE, the reviewer's
  * trusted version) must lie in that school's folders: content/news/SLUG/,
  * content/schools/SLUG.md or content/schools/SLUG/. Authors that are no
- * school's (the centre) are not restricted, and the report says so.
+ * school's (the centre, or an address site.yaml does not list) may not
+ * write in a school's folders either: such changes are flagged; elsewhere
+ * they are not restricted, and the report says so. Every page a commit
+ * touched gets a one-line summary (review_articles.h).
  * Nothing is written: not the output folder, not the repository. */
 #ifndef LOA_REVIEW_H
 #define LOA_REVIEW_H
+
+#include "base/messages.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,7 +33,8 @@ struct review_options {
 	int jobs;
 	int64_t now;           /* "today", the same for both builds */
 	bool drafts, future;
-	bool json;             /* report as JSON instead of Vietnamese text */
+	bool json;             /* report as JSON instead of text */
+	enum msg_lang lang;    /* of the text, and of the JSON's messages */
 };
 
 /* Writes the report to `report` and returns the exit status: 0 nothing
