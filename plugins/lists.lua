@@ -24,7 +24,7 @@ local function section_page(url, title, kind)
                    title = s and s.title or title })
 end
 
-local function add_paginated(url, title, pages)
+local function add_paginated(url, title, pages, extra)
   local section = section_page(url, title)
   for _, pg in ipairs(loa.paginate(pages, loa.site.page_size, url)) do
     local page = with(section, { url = pg.url, permalink = absolute(pg.url) })
@@ -32,7 +32,7 @@ local function add_paginated(url, title, pages)
       page.title = section.title .. " — " .. (t.page_n or "Trang") .. " " .. pg.paginator.page
     end
     loa.add_page{ url = pg.url, layout = "list.html", page = page, pages = pg.items,
-                  paginator = pg.paginator }
+                  paginator = pg.paginator, archive = extra and extra.archive }
   end
 end
 
@@ -52,7 +52,8 @@ end)
 
 loa.on("before_render", function()
   local news = loa.pages{ kind = "news" }
-  add_paginated("/tin-tuc/", t.news or "Tin tức", news)
+  -- readers.lua's archive links (years, months), when it runs
+  add_paginated("/tin-tuc/", t.news or "Tin tức", news, { archive = loa.news_archive })
 
   -- schools by province, then district, then name, in Vietnamese order
   local schools = loa.pages{ kind = "school" }
@@ -126,7 +127,11 @@ loa.on("before_render", function()
   local next_activities = {}
   for i = 1, math.min(5, #upcoming) do next_activities[i] = upcoming[i] end
   local latest = {}
-  for i = 1, math.min(loa.site.page_size, #news) do latest[i] = news[i] end
+  -- readers: announcements (pinned_now, set by readers.lua) first
+  local home_news = {}
+  for _, p in ipairs(news) do if p.pinned_now then home_news[#home_news + 1] = p end end
+  for _, p in ipairs(news) do if not p.pinned_now then home_news[#home_news + 1] = p end end
+  for i = 1, math.min(loa.site.page_size, #home_news) do latest[i] = home_news[i] end
   loa.add_page{ url = "/", layout = "home.html",
                 page = section_page("/", loa.site.title, "home"),
                 latest = latest, pages = latest, schools = schools, upcoming = next_activities }

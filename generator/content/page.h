@@ -23,7 +23,8 @@ enum page_kind {
 	PAGE_HOME,    /* content/_index.md, or the home page made by the build */
 };
 
-enum news_category { CATEGORY_ACTIVITY = 0, CATEGORY_POLICY, CATEGORY_PRACTICE };
+enum news_category { CATEGORY_ACTIVITY = 0, CATEGORY_POLICY, CATEGORY_PRACTICE,
+		     CATEGORY_PARENTS /* readers: the parents' corner */ };
 
 struct school_model {
 	const char *title;
@@ -78,6 +79,8 @@ struct page {
 	/* news */
 	enum news_category category;
 	const char *author;
+	bool pinned;       /* readers: shown first on the home page and its category */
+	struct date until; /* readers: ... through this day (prec 0: no end) */
 
 	/* school */
 	const char *district, *province, *address, *phone, *email, *website;

@@ -356,7 +356,9 @@ static const luaL_Reg loa_funcs[] = {
 	{ "filter", l_filter },     { "global", l_global },     { "shortcode", l_shortcode },
 	{ "read", l_read },         { "search_index", l_search_index },
 	{ "next_change", l_next_change },
-	{ "page_summary", l_page_summary }, { NULL, NULL },
+	{ "page_summary", l_page_summary },
+	{ "page_html", sitelua_l_page_html }, /* readers */
+	{ NULL, NULL },
 };
 
 void sitelua_api_register(lua_State *L, struct sitelua *sl)

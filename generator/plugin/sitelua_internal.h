@@ -83,6 +83,10 @@ void sitelua_pages_set_now(lua_State *L, struct sitelua *sl);
 /* Sets the loa.* functions written in C in the table at the top. */
 void sitelua_api_register(lua_State *L, struct sitelua *sl);
 
+/* ---- sitelua_html.c (readers) ---- */
+/* loa.page_html(path): the page's body HTML with absolute URLs (feeds). */
+int sitelua_l_page_html(lua_State *L);
+
 /* ---- sitelua_deps.c ---- */
 /* The render under way read what no key covers (the clock, loa.read, …):
  * it is not cached. Before sitelua_collect nothing renders, and nothing is

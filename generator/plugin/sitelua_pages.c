@@ -187,6 +187,9 @@ void sitelua_pages_push(lua_State *L, struct sitelua *sl, struct page *p)
 	if (p->kind == PAGE_NEWS) {
 		set_str(L, "category", news_category_name(p->category));
 		set_str(L, "author", p->author);
+		lua_pushboolean(L, p->pinned); /* readers: announcements */
+		lua_setfield(L, -2, "pinned");
+		set_date(L, "until", &p->until);
 	}
 	if (p->kind == PAGE_SCHOOL) {
 		set_str(L, "district", p->district);
@@ -291,6 +294,7 @@ static void push_default_menu(lua_State *L, const struct value *i18n)
 	} items[] = {
 		{ "home", "Trang chủ", "/" },		{ "news", "Tin tức", "/tin-tuc/" },
 		{ "schools", "Trường điểm", "/truong/" }, { "plans", "Kế hoạch", "/ke-hoach/" },
+		{ "parents_corner", "Góc phụ huynh", "/chuyen-muc/phu-huynh/" }, /* readers */
 		{ "search", "Tìm kiếm", "/tim-kiem/" },
 	};
 	size_t n = sizeof(items) / sizeof(*items);

@@ -21,7 +21,7 @@ static const char *const reserved_urls[] = {
 	"/atom.xml", "/tin-tuc/atom.xml", "/ke-hoach/lich.ics",
 };
 static const char *const reserved_prefixes[] = {
-	"/tin-tuc/trang/", "/chu-de/", "/bao-cao/", "/tim-kiem/", "/css/", "/js/", "/.well-known/",
+	"/tin-tuc/trang/", "/chuyen-muc/" /* readers */, "/chu-de/", "/bao-cao/", "/tim-kiem/", "/css/", "/js/", "/.well-known/",
 };
 
 /* Files a bundle may publish: images, PDF and office documents; never HTML
@@ -75,6 +75,17 @@ const char *site_out_path(struct arena *a, const char *url)
 	if (has_suffix(url, "/"))
 		return arena_printf(a, "%sindex.html", url);
 	return arena_strdup(a, url);
+}
+
+/* readers: a school named by digits only would take an archive's URL */
+static bool all_digits(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
 }
 
 static bool url_reserved(const char *url)
@@ -652,6 +663,17 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 			rejected[i] = true;
 			continue;
 		}
+		/* readers: /tin-tuc/2023/ and /tin-tuc/2023/04/ are the archive */
+		const char *digits = p->kind == PAGE_NEWS ? p->school
+				     : p->kind == PAGE_SCHOOL ? (all_digits(p->filename) ? p->filename : p->slug)
+				     : NULL;
+		if (digits && all_digits(digits)) {
+			diag_error(d, p->path, 1, 0,
+				   "school slug '%s' is reserved: names of digits only are the news archive's years and months",
+				   digits);
+			rejected[i] = true;
+			continue;
+		}
 		if (p->kind == PAGE_NEWS && p->school && strcmp(p->school, "trang") == 0) {
 			diag_error(d, p->path, 1, 0, "school slug 'trang' is reserved for pagination");
 			rejected[i] = true;
@@ -820,7 +842,7 @@ const char *page_kind_name(enum page_kind k)
 
 const char *news_category_name(enum news_category c)
 {
-	static const char *const names[] = { "activity", "policy", "practice" };
+	static const char *const names[] = { "activity", "policy", "practice", "parents" };
 	if ((size_t)c >= sizeof(names) / sizeof(names[0]))
 		BUG("news category %d has no name", (int)c);
 	return names[c];
