@@ -52,8 +52,7 @@ end)
 
 loa.on("before_render", function()
   local news = loa.pages{ kind = "news" }
-  -- readers.lua's archive links (years, months), when it runs
-  add_paginated("/tin-tuc/", t.news or "Tin tức", news, { archive = loa.news_archive })
+  add_paginated("/tin-tuc/", t.news or "Tin tức", news, { archive = loa.news_archive }) -- readers.lua's, when it runs
 
   -- schools by province, then district, then name, in Vietnamese order
   local schools = loa.pages{ kind = "school" }
@@ -127,11 +126,7 @@ loa.on("before_render", function()
   local next_activities = {}
   for i = 1, math.min(5, #upcoming) do next_activities[i] = upcoming[i] end
   local latest = {}
-  -- readers: announcements (pinned_now, set by readers.lua) first
-  local home_news = {}
-  for _, p in ipairs(news) do if p.pinned_now then home_news[#home_news + 1] = p end end
-  for _, p in ipairs(news) do if not p.pinned_now then home_news[#home_news + 1] = p end end
-  for i = 1, math.min(loa.site.page_size, #home_news) do latest[i] = home_news[i] end
+  local home = loa.pinned_first and loa.pinned_first(news) or news; for i = 1, math.min(loa.site.page_size, #home) do latest[i] = home[i] end -- readers.lua: announcements first
   loa.add_page{ url = "/", layout = "home.html",
                 page = section_page("/", loa.site.title, "home"),
                 latest = latest, pages = latest, schools = schools, upcoming = next_activities }

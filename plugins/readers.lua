@@ -91,13 +91,15 @@ local function archive_links(years)
   return out
 end
 
--- pinned first (in their date order), then the others
+-- pinned first (in their date order), then the others; lists.lua's home
+-- page calls it too
 local function pinned_first(pages)
   local out = {}
   for _, p in ipairs(pages) do if p.pinned_now then out[#out + 1] = p end end
   for _, p in ipairs(pages) do if not p.pinned_now then out[#out + 1] = p end end
   return out
 end
+loa.pinned_first = pinned_first
 
 -- one list on several pages: URL, URL/trang/2/, …; `fields` go into every
 -- page's `page` table, `extra` into every context
