@@ -65,6 +65,13 @@ local function summary_of(p)
   return summaries[p.path]
 end
 
+-- a page's HTML is rendered once, whatever the number of feeds it is in
+local htmls = {}
+local function html_of(p)
+  if htmls[p.path] == nil then htmls[p.path] = loa.page_html(p.path) or "" end
+  return htmls[p.path]
+end
+
 local function author_of(p)
   if p.author and p.author ~= "" then return p.author end
   if p.school then return p.school.title end
@@ -89,6 +96,9 @@ local function entry(out, p)
   end
   local summary = summary_of(p)
   if summary ~= "" then out[#out + 1] = "<summary type=\"text\">" .. xml(summary) .. "</summary>" end
+  -- readers: the article itself, its URLs absolute (loa.page_html)
+  local html = html_of(p)
+  if html ~= "" then out[#out + 1] = "<content type=\"html\">" .. xml(html) .. "</content>" end
   out[#out + 1] = "</entry>"
   return updated
 end
@@ -139,6 +149,7 @@ loa.on("before_render", function()
     if school.url:sub(-1) == "/" then
       local url = school.url .. "atom.xml"
       feed_urls[school.url] = url
+      feed_urls[loa.urls.news .. school.slug .. "/"] = url -- readers.lua's list of its news
       feed{ url = url, page_url = school.url, title = school.title .. " — " .. loa.site.title,
             pages = loa.pages{ kind = "news", school = school.slug, limit = LIMIT } }
     end
@@ -165,6 +176,21 @@ loa.on("before_render", function()
     feed{ url = url, page_url = tag.url,
           title = (t.tags or "Chủ đề") .. ": " .. tag.name .. " — " .. loa.site.title,
           pages = tag.pages }
+  end
+  -- readers: each category's news (readers.lua's /chuyen-muc/SLUG/)
+  local by_cat = {}
+  for _, p in ipairs(loa.pages{ kind = "news" }) do
+    local c = p.category or "activity"
+    by_cat[c] = by_cat[c] or {}
+    if #by_cat[c] < LIMIT then by_cat[c][#by_cat[c] + 1] = p end
+  end
+  for _, c in ipairs{ { "policy", "chinh-sach" }, { "activity", "hoat-dong" },
+                      { "practice", "kinh-nghiem" }, { "parents", "phu-huynh" } } do
+    local page_url = loa.urls.categories .. c[2] .. "/"
+    feed_urls[page_url] = page_url .. "atom.xml"
+    feed{ url = page_url .. "atom.xml", page_url = page_url,
+          title = (t["category_" .. c[1]] or c[2]) .. " — " .. loa.site.title,
+          pages = by_cat[c[1]] or {} }
   end
   loa.global("feed_urls", feed_urls)
 end)

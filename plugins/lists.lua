@@ -21,7 +21,7 @@ local function section_page(url, title, kind)
                    title = s and s.title or title })
 end
 
-local function add_paginated(url, title, pages)
+local function add_paginated(url, title, pages, extra)
   local section = section_page(url, title)
   for _, pg in ipairs(loa.paginate(pages, loa.site.page_size, url)) do
     local page = with(section, { url = pg.url, permalink = absolute(pg.url) })
@@ -29,7 +29,7 @@ local function add_paginated(url, title, pages)
       page.title = section.title .. " — " .. (t.page_n or "Trang") .. " " .. pg.paginator.page
     end
     loa.add_page{ url = pg.url, layout = "list.html", page = page, pages = pg.items,
-                  paginator = pg.paginator }
+                  paginator = pg.paginator, archive = extra and extra.archive }
   end
 end
 
@@ -49,7 +49,7 @@ end)
 
 loa.on("before_render", function()
   local news = loa.pages{ kind = "news" }
-  add_paginated(loa.urls.news, t.news or "Tin tức", news)
+  add_paginated(loa.urls.news, t.news or "Tin tức", news, { archive = loa.news_archive }) -- readers.lua's, when it runs
 
   -- schools by province, then district, then name, in Vietnamese order
   local schools = loa.pages{ kind = "school" }
@@ -123,7 +123,7 @@ loa.on("before_render", function()
   local next_activities = {}
   for i = 1, math.min(5, #upcoming) do next_activities[i] = upcoming[i] end
   local latest = {}
-  for i = 1, math.min(loa.site.page_size, #news) do latest[i] = news[i] end
+  local home = loa.pinned_first and loa.pinned_first(news) or news; for i = 1, math.min(loa.site.page_size, #home) do latest[i] = home[i] end -- readers.lua: announcements first
   loa.add_page{ url = loa.urls.home, layout = "home.html",
                 page = section_page(loa.urls.home, loa.site.title, "home"),
                 latest = latest, pages = latest, schools = schools, upcoming = next_activities }

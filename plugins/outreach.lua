@@ -139,7 +139,7 @@ local function chart(id, school, months, counts, sems, policy)
   -- axis and gridlines at 0, the target and the top
   add(string.format('<line x1="%d" y1="%s" x2="%d" y2="%s" stroke="#4d5863"/>', left, f(base), W - right, f(base)))
   for _, v in ipairs({ 0, ymax }) do
-    add(string.format('<text x="%d" y="%s" font-size="11" text-anchor="end" fill="#4d5863">%d</text>',
+    add(string.format('<text x="%d" y="%s" font-size="12" text-anchor="end" fill="#4d5863">%d</text>',
                       left - 6, f(y(v) + 4), v))
   end
   for i, m in ipairs(months) do
@@ -153,10 +153,10 @@ local function chart(id, school, months, counts, sems, policy)
     add(string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="#1d232a">%d</text>',
                       f(cx), f(y(c) - 4), c))
     local yr, mo = month_year(m)
-    add(string.format('<text x="%s" y="%s" font-size="11" text-anchor="middle" fill="#4d5863">%s</text>',
+    add(string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="#4d5863">%s</text>',
                       f(cx), f(base + 15), esc(fmt("outreach_chart_month", "T{m}", { m = mo }))))
     if i == 1 or mo == 1 then
-      add(string.format('<text x="%s" y="%s" font-size="11" text-anchor="middle" fill="#4d5863">%d</text>',
+      add(string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="#4d5863">%d</text>',
                         f(cx), f(base + 28), yr))
     end
   end
@@ -169,7 +169,7 @@ local function chart(id, school, months, counts, sems, policy)
   add(string.format('<text x="%d" y="14" font-size="12" fill="#8a3800">%s</text>', left + 30,
                     esc(fmt("outreach_chart_target", "Chỉ tiêu: {n} tin bài mỗi tháng", { n = MONTHLY }))))
   if base - y(MONTHLY) >= 14 then
-    add(string.format('<text x="%d" y="%s" font-size="11" text-anchor="end" fill="#8a3800">%d</text>',
+    add(string.format('<text x="%d" y="%s" font-size="12" text-anchor="end" fill="#8a3800">%d</text>',
                       left - 6, f(y(MONTHLY) + 4), MONTHLY))
   end
   -- semester brackets: policy articles of each semester against its target

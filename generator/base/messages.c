@@ -280,6 +280,11 @@ static const struct msg_entry catalog[] = {
 	/* ---- end of centre ---- */
 
 	/* ---- readers: entries added by the readers work go right below ---- */
+	{ "unknown category '%.40s' (allowed: policy, activity, practice, parents)",
+	  "chuyên mục không hợp lệ '%.40s' (chỉ được: policy, activity, practice, parents)" },
+	{ "school slug '%s' is reserved: names of digits only are the news archive's years and months",
+	  "tên trường '%s' đã được dành riêng: tên chỉ gồm chữ số là năm và tháng của kho lưu trữ tin" },
+	{ "loa.page_html: no page at '%s'", "loa.page_html: không có trang '%s'" },
 	/* ---- end of readers ---- */
 
 	/* ---- Hugo's front matter formats, unknown keys (issue 12) ---- */
@@ -345,8 +350,6 @@ static const struct msg_entry catalog[] = {
 	{ "a tag must not be empty", "thẻ không được để trống" },
 	{ "tag '%.80s' is listed twice", "thẻ '%.80s' bị ghi hai lần" },
 	{ "too many tags (%zu; at most %d)", "quá nhiều thẻ (%zu; tối đa %d)" },
-	{ "unknown category '%.40s' (allowed: policy, activity, practice)",
-	  "chuyên mục không hợp lệ '%.40s' (chỉ được: policy, activity, practice)" },
 	{ "'models' must be a list of {title, year, level}",
 	  "'models' phải là danh sách {title, year, level}" },
 	{ "each model must be a map with 'title', 'year' and 'level'",

@@ -24,7 +24,8 @@ enum page_kind {
 	PAGE_DOCUMENT, /* centre: under content/van-ban/ (văn bản: number, issued, type) */
 };
 
-enum news_category { CATEGORY_ACTIVITY = 0, CATEGORY_POLICY, CATEGORY_PRACTICE };
+enum news_category { CATEGORY_ACTIVITY = 0, CATEGORY_POLICY, CATEGORY_PRACTICE,
+		     CATEGORY_PARENTS /* readers: the parents' corner */ };
 
 struct school_model {
 	const char *title;
@@ -110,6 +111,8 @@ enum page_key_cover {
 	/* news */                                                                          \
 	X(CATEGORY, category, PAGE_KEY_SOURCE)                                               \
 	X(STR, author, PAGE_KEY_SOURCE)                                                      \
+	X(BOOL, pinned, PAGE_KEY_SOURCE)    /* shown first on the home page and its category */ \
+	X(DATE, until, PAGE_KEY_SOURCE)     /* ... through this day (prec 0: no end) */        \
 	/* school */                                                                        \
 	X(STR, district, PAGE_KEY_SOURCE)                                                    \
 	X(STR, province, PAGE_KEY_SOURCE)                                                    \

@@ -326,6 +326,7 @@ static void category_field(struct sctx *s)
 		{ "policy", CATEGORY_POLICY },
 		{ "activity", CATEGORY_ACTIVITY },
 		{ "practice", CATEGORY_PRACTICE },
+		{ "parents", CATEGORY_PARENTS },
 	};
 	const struct value *v = value_get(s->root, "category");
 	if (absent(v)) {
@@ -348,7 +349,7 @@ static void category_field(struct sctx *s)
 				s->p->category = cats[i].cat;
 				return;
 			}
-	err(s, v, "unknown category '%.40s' (allowed: policy, activity, practice)",
+	err(s, v, "unknown category '%.40s' (allowed: policy, activity, practice, parents)",
 	    v->kind == VALUE_SCALAR ? v->str : "(not text)");
 }
 
@@ -503,6 +504,8 @@ static void reset_fields(struct page *p)
 	p->weight = 0;
 	p->category = CATEGORY_ACTIVITY;
 	p->author = NULL;
+	p->pinned = false;
+	p->until = none;
 	p->district = p->province = p->address = p->phone = p->email = p->website = NULL;
 	p->models = NULL;
 	p->nmodels = 0;
@@ -541,6 +544,8 @@ int schema_apply(struct page *p, const struct value *root, struct arena *a,
 		p->author = text_field(&s, root, "author");
 		text_list_check(&s, "activity"); /* centre */
 		text_list_check(&s, "models");
+		bool_field(&s, "pinned", &p->pinned);
+		date_field(&s, "until", false, &p->until);
 		break;
 	case PAGE_SCHOOL:
 		p->district = text_field(&s, root, "district");
@@ -681,7 +686,7 @@ size_t schema_check_keys(const struct page *p, const struct value *root, bool st
 {
 	static const char *const all[] = { "title", "slug", "summary", "tags", "draft", "date",
 					   "lastmod", "image", "weight", "layout" };
-	static const char *const news[] = { "category", "author", "activity", "models" };
+	static const char *const news[] = { "category", "author", "activity", "models", "pinned", "until" };
 	static const char *const school[] = { "district", "province", "address", "phone",
 					      "email", "website", "models" };
 	static const char *const plan[] = { "number", "issued", "issuer", "signer", "activities" };

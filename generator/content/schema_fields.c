@@ -5,7 +5,7 @@
 #define TEXT(k) { k, SCHEMA_TEXT, false, true, NULL, NULL, 0 }
 #define HIDDEN(k, t) { k, t, false, false, NULL, NULL, 0 }
 
-static const char *const categories[] = { "activity", "policy", "practice", NULL };
+static const char *const categories[] = { "activity", "policy", "practice", "parents", NULL };
 
 static const struct schema_field model_fields[] = {
 	{ "title", SCHEMA_TEXT, true, true, NULL, NULL, 0 },
@@ -42,6 +42,9 @@ static const struct schema_field news_fields[] = {
 	 * model practices; the centre sets them when it merges */
 	HIDDEN("activity", SCHEMA_TAGS),
 	HIDDEN("models", SCHEMA_TAGS),
+	/* an announcement, first on the home page and its category until 'until' */
+	HIDDEN("pinned", SCHEMA_BOOL),
+	HIDDEN("until", SCHEMA_DATE),
 	COMMON_TAIL,
 };
 

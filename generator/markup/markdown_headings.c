@@ -1,5 +1,6 @@
 /* markdown_headings — heading ids, unique in the page, put on the rendered
- * <hN> through a marker byte (see markdown.c's top comment). */
+ * <hN> through a marker byte (see markdown.c's top comment); the same output
+ * pass writes task-list checkboxes as symbols. */
 #include "markup/markdown_internal.h"
 
 #include <stdarg.h>
@@ -133,6 +134,33 @@ static bool is_heading_tag(const char *t)
 	return t[0] == '<' && t[1] == 'h' && t[2] >= '1' && t[2] <= '6' && t[3] == '>';
 }
 
+/* Appends s, writing a task list's checkboxes as the symbols ☑ and ☐: a
+ * disabled form control without a label is an accessibility error (axe
+ * "label"), and a symbol is read out as checked or not in any language. */
+static void add_tasks(struct buf *html, const char *s, size_t len)
+{
+	static const char box[] = "<input type=\"checkbox\" ";
+	static const char done[] = "checked=\"\" disabled=\"\" />";
+	static const char todo[] = "disabled=\"\" />";
+	const char *end = s + len, *q;
+	while ((q = memmem(s, (size_t)(end - s), box, sizeof(box) - 1)) != NULL) {
+		const char *after = q + sizeof(box) - 1;
+		size_t rest = (size_t)(end - after);
+		buf_add(html, s, (size_t)(q - s));
+		if (rest >= sizeof(done) - 1 && memcmp(after, done, sizeof(done) - 1) == 0) {
+			buf_puts(html, "<span class=\"task task-done\">\xe2\x98\x91</span>");
+			s = after + sizeof(done) - 1;
+		} else if (rest >= sizeof(todo) - 1 && memcmp(after, todo, sizeof(todo) - 1) == 0) {
+			buf_puts(html, "<span class=\"task\">\xe2\x98\x90</span>");
+			s = after + sizeof(todo) - 1;
+		} else {
+			buf_add(html, q, sizeof(box) - 1);
+			s = after;
+		}
+	}
+	buf_add(html, s, (size_t)(end - s));
+}
+
 /* Appends rendered HTML, turning each `<hN>` + marker into `<hN id="…">`. */
 void markdown_emit_html(struct render *r, struct buf *html, const char *s, size_t len)
 {
@@ -140,7 +168,7 @@ void markdown_emit_html(struct render *r, struct buf *html, const char *s, size_
 	const char *end = s + len, *q;
 
 	while ((q = memchr(s, HEADING_MARKER, (size_t)(end - s))) != NULL) {
-		buf_add(html, s, (size_t)(q - s));
+		add_tasks(html, s, (size_t)(q - s));
 		if (html->len - start >= 4 && k < r->nheadings &&
 		    is_heading_tag(html->ptr + html->len - 4)) {
 			buf_setlen(html, html->len - 1);
@@ -150,5 +178,5 @@ void markdown_emit_html(struct render *r, struct buf *html, const char *s, size_
 		k++;
 		s = q + 1;
 	}
-	buf_add(html, s, (size_t)(end - s));
+	add_tasks(html, s, (size_t)(end - s));
 }

@@ -410,7 +410,9 @@ static const luaL_Reg loa_funcs[] = {
 	{ "read", l_read },         { "search_index", l_search_index },
 	{ "next_change", l_next_change },
 	{ "page_summary", l_page_summary }, { "absolute_url", l_absolute_url },
-	{ "rel_url", l_rel_url },   { NULL, NULL },
+	{ "rel_url", l_rel_url },
+	{ "page_html", sitelua_l_page_html }, /* readers */
+	{ NULL, NULL },
 };
 
 void sitelua_api_register(lua_State *L, struct sitelua *sl)

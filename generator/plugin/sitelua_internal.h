@@ -86,6 +86,10 @@ void sitelua_api_register(lua_State *L, struct sitelua *sl);
  * theme's site.urls; plugins read the same through loa.urls. */
 void sitelua_api_push_urls(lua_State *L);
 
+/* ---- sitelua_html.c (readers) ---- */
+/* loa.page_html(path): the page's body HTML with absolute URLs (feeds). */
+int sitelua_l_page_html(lua_State *L);
+
 /* ---- sitelua_deps.c ---- */
 /* The render under way read what no key covers (the clock, loa.read, …):
  * it is not cached. Before sitelua_collect nothing renders, and nothing is

@@ -187,6 +187,9 @@ void sitelua_pages_push(lua_State *L, struct sitelua *sl, struct page *p)
 	if (p->kind == PAGE_NEWS) {
 		set_str(L, "category", news_category_name(p->category));
 		set_str(L, "author", p->author);
+		lua_pushboolean(L, p->pinned); /* readers: announcements */
+		lua_setfield(L, -2, "pinned");
+		set_date(L, "until", &p->until);
 	}
 	if (p->kind == PAGE_SCHOOL) {
 		set_str(L, "district", p->district);
@@ -299,6 +302,7 @@ static void push_default_menu(lua_State *L, const struct value *i18n)
 	} items[] = {
 		{ "home", "Trang chủ", URL_home },	 { "news", "Tin tức", URL_news },
 		{ "schools", "Trường điểm", URL_schools }, { "plans", "Kế hoạch", URL_plans },
+		{ "parents_corner", "Góc phụ huynh", URL_category_parents },
 		{ "search", "Tìm kiếm", URL_search },
 	};
 	size_t n = sizeof(items) / sizeof(*items);

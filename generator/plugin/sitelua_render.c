@@ -8,6 +8,7 @@
 #include "base/value.h"
 #include "base/xalloc.h"
 #include "lua/luavm.h"
+#include "markup/markdown.h"
 #include "template/template.h"
 #include "template/theme.h"
 #include "site/site.h"
@@ -32,11 +33,21 @@ int sitelua_render_page(struct sitelua *sl, size_t page_index, const char *body_
 	lua_rawgeti(L, -1, (lua_Integer)page_index + 1);
 	template_push_safe(L, body_html, body_len);
 	lua_setfield(L, -2, "content");
+	const struct page *p = sl->site->pages[page_index];
+	/* readers: the summary Loa computes (as feeds and search do), for the
+	 * meta description of a page without one; made here from the page's
+	 * own body, so that no other page's render depends on it */
+	if (!p->summary || !*p->summary) {
+		struct buf auto_summary = BUF_INIT;
+		markdown_summary(&auto_summary, p->body, p->body_len, 300);
+		lua_pushlstring(L, auto_summary.ptr ? auto_summary.ptr : "", auto_summary.len);
+		lua_setfield(L, -2, "auto_summary");
+		buf_release(&auto_summary);
+	}
 	lua_setfield(L, -3, "page");
 	lua_pop(L, 1);
 
 	char name[128];
-	const struct page *p = sl->site->pages[page_index];
 	const struct value *lv = value_get(p->front, "layout");
 	if (lv && !value_is_null(lv)) {
 		/* a typo must not quietly fall back to the kind's layout */

@@ -95,6 +95,17 @@ const char *site_out_path(struct arena *a, const char *url)
 	return arena_strdup(a, url);
 }
 
+/* readers: a school named by digits only would take an archive's URL */
+static bool all_digits(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
 /* A URL is stored as its own key; the collision key folds ASCII case so
  * that About.md and about.md cannot both publish (slugs fold the rest). */
 static const char *url_key(struct arena *a, const char *url)
@@ -669,6 +680,17 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 			rejected[i] = true;
 			continue;
 		}
+		/* readers: /tin-tuc/2023/ and /tin-tuc/2023/04/ are the archive */
+		const char *digits = p->kind == PAGE_NEWS ? p->school
+				     : p->kind == PAGE_SCHOOL ? (all_digits(p->filename) ? p->filename : p->slug)
+				     : NULL;
+		if (digits && all_digits(digits)) {
+			diag_error(d, p->path, 1, 0,
+				   "school slug '%s' is reserved: names of digits only are the news archive's years and months",
+				   digits);
+			rejected[i] = true;
+			continue;
+		}
 		if (p->kind == PAGE_NEWS && p->school && strcmp(p->school, URLS_PAGE_WORD) == 0) {
 			/* the catalog's msgid names the word: change both together */
 			diag_error(d, p->path, 1, 0, "school slug 'trang' is reserved for pagination");
@@ -840,7 +862,7 @@ const char *page_kind_name(enum page_kind k)
 
 const char *news_category_name(enum news_category c)
 {
-	static const char *const names[] = { "activity", "policy", "practice" };
+	static const char *const names[] = { "activity", "policy", "practice", "parents" };
 	if ((size_t)c >= sizeof(names) / sizeof(names[0]))
 		BUG("news category %d has no name", (int)c);
 	return names[c];

@@ -44,6 +44,8 @@ enum { URL_EXACT = 1, URL_TREE = 2 };
 	X(documents, "/van-ban/", URL_EXACT)                      \
 	X(documents_pages, "/van-ban/trang/", URL_TREE)          \
 	X(documents_types, "/van-ban/loai/", URL_TREE)           \
+	X(categories, "/chuyen-muc/", URL_EXACT | URL_TREE)      \
+	X(category_parents, "/chuyen-muc/phu-huynh/", 0)        \
 	X(reports, "/bao-cao/", URL_TREE)                         \
 	X(outreach, "/bao-cao/truyen-thong/", URL_EXACT)          \
 	X(outreach_csv, "/bao-cao/truyen-thong.csv", URL_EXACT)   \

@@ -539,6 +539,23 @@ F.rel_url = function(v)
   return select(2, base_parts()) .. "/" .. s
 end
 
+-- readers: the first photo of a page's HTML (for og:image): the URL of its
+-- first <img>, the 960-wide variant when the image stage made one (srcset
+-- "… 960w"), site-rooted without the base path (abs_url adds it), or ""
+F.first_photo = function(v)
+  local tag = smatch(str(v), "<img%s[^>]*>")
+  if not tag then return "" end
+  local url = smatch(tag, '%ssrc="([^"]*)"') or ""
+  for candidate in string.gmatch(smatch(tag, '%ssrcset="([^"]*)"') or "", "[^,]+") do
+    local u, w = smatch(candidate, "^%s*(%S+)%s+(%d+)w%s*$")
+    if w == "960" then url = u end
+  end
+  url = sgsub(url, "&amp;", "&")
+  local _, path = base_parts()
+  if path ~= "" and ssub(url, 1, #path + 1) == path .. "/" then url = ssub(url, #path + 1) end
+  return url
+end
+
 F.replace = function(v, a, b)
   local s, pat = str(v), str(a)
   if pat == "" then return s end

@@ -14,12 +14,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { checkWide, checkPlanCards, checkChartLabels, checkSearchShift, checkShare } from './readers.mjs';
 
 const require = createRequire(import.meta.url);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 const WIDTH = 390;
 const HEIGHT = 844;
+// readers (issue 17): every kind of page is also photographed at a desktop width
+const WIDE = 1280;
+const WIDE_HEIGHT = 800;
 
 // ---- arguments -------------------------------------------------------------
 function usage(msg) {
@@ -128,6 +132,16 @@ function firstPage(rel, skip = [], depth = 1) {
 const ARTICLE = fs.existsSync(path.join(siteDir, 'tin-tuc/an-duong/hoi-thao-chuyen-doi-so-trong-truong-mam-non/index.html'))
   ? '/tin-tuc/an-duong/hoi-thao-chuyen-doi-so-trong-truong-mam-non/'
   : firstPage('tin-tuc', ['trang'], 2) || firstPage('tin-tuc', ['trang']);
+// readers: a school's news list, the archive's latest year and its latest month
+const SCHOOL = firstPage('truong');
+const SCHOOL_NEWS = SCHOOL ? SCHOOL.replace(/^\/truong\//, '/tin-tuc/') : null;
+function latestDigits(rel) {
+  let names;
+  try { names = fs.readdirSync(path.join(siteDir, rel)).filter((n) => /^\d+$/.test(n)).sort(); } catch { return null; }
+  return names.length ? `/${rel}/${names[names.length - 1]}/` : null;
+}
+const YEAR = latestDigits('tin-tuc');
+const MONTH = YEAR ? latestDigits(YEAR.slice(1, -1)) : null;
 // axe-core runs on every page (the issue names home, an article, /truong/,
 // a plan and the dashboard; the others cost a second and find regressions)
 const PAGES = [
@@ -150,6 +164,11 @@ const PAGES = [
   { name: 'document', url: firstPage('van-ban', ['loai', 'trang', '2021', '2022', '2023']) },
   { name: 'monthly report', url: firstPage('bao-cao/truyen-thong') },
   { name: 'semester report', url: fs.existsSync(path.join(siteDir, 'bao-cao/truyen-thong/2022-2023-HK1/index.html')) ? '/bao-cao/truyen-thong/2022-2023-HK1/' : null },
+  { name: 'school news', url: SCHOOL_NEWS },
+  { name: 'categories', url: '/chuyen-muc/' },
+  { name: 'category', url: '/chuyen-muc/phu-huynh/' },
+  { name: 'archive year', url: YEAR },
+  { name: 'archive month', url: MONTH },
 ];
 
 // ---- the checks ---------------------------------------------------------------
@@ -208,6 +227,7 @@ async function checkPage(context, base, spec) {
     }
     check(`${spec.name}: no horizontal scrolling at ${WIDTH} px`, sw <= WIDTH, `${spec.url}: scrollWidth ${sw}\n${wide}`);
     await page.screenshot({ path: path.join(shotDir, `${shotName(spec.name)}.png`), fullPage: true });
+    if (spec.check) await spec.check(page);
     if (spec.axe !== false) {
       await page.evaluate(AXE_SOURCE);
       const violations = await page.evaluate(async () => {
@@ -216,8 +236,8 @@ async function checkPage(context, base, spec) {
         return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
           nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
       });
-      const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      check(`${spec.name}: axe-core finds no serious or critical violation`, bad.length === 0,
+      const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.impact === 'moderate');
+      check(`${spec.name}: axe-core finds no critical, serious or moderate violation`, bad.length === 0,
         `${spec.url}:\n` + bad.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.join(', ')}`).join('\n'));
     }
   } finally {
@@ -366,7 +386,15 @@ try {
   await timed('one click', () => checkOneClick(context, base));
   await timed('skip link', () => checkSkipLink(context, base));
   await timed('print', () => checkPrint(context, base));
+  // readers (issue 17)
+  const helpers = { check, fail, shotDir, shotName, width: WIDE, height: WIDE_HEIGHT,
+    phone: { width: WIDTH, height: HEIGHT }, wide: { width: WIDE, height: WIDE_HEIGHT } };
+  await timed('chart labels', () => checkChartLabels(context, base, helpers));
+  await timed('search shift', () => checkSearchShift(context, base, helpers));
   await context.close();
+  await timed('plan cards', () => checkPlanCards(browser, base, firstPage('ke-hoach'), helpers));
+  await timed('share', () => checkShare(browser, base, ARTICLE, { ...helpers, width: WIDTH, height: HEIGHT }));
+  await timed('wide', () => checkWide(browser, base, PAGES.filter((p) => !p.status), helpers));
   await timed('no script', () => checkNoScript(browser, base));
 } catch (e) {
   fail('browser runs', e.stack || e.message);

@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP full disk: not root, cannot mount a tmpfs"
 	exit 0
 fi
-if ! mount -t tmpfs -o size=4m,nr_inodes=4096 tmpfs "$D" 2> /dev/null; then
+if ! mount -t tmpfs -o size=8m,nr_inodes=4096 tmpfs "$D" 2> /dev/null; then
 	echo "SKIP full disk: mount -t tmpfs refused here"
 	exit 0
 fi

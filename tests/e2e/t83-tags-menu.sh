@@ -80,8 +80,9 @@ check "default menu: news" contains "$TMP/nav" '<a href="/tin-tuc/">Tin tức</a
 check "default menu: schools" contains "$TMP/nav" '<a href="/truong/">Trường điểm</a>'
 check "default menu: plans" contains "$TMP/nav" '<a href="/ke-hoach/">Kế hoạch</a>'
 check "default menu: search" contains "$TMP/nav" '<a href="/tim-kiem/">Tìm kiếm</a>'
-check "default menu has exactly 5 links" [ "$(grep -c '<li><a ' "$TMP/nav")" -eq 5 ]
-for u in index.html tin-tuc/index.html truong/index.html ke-hoach/index.html tim-kiem/index.html; do
+check "default menu: parents' corner (readers)" contains "$TMP/nav" '<a href="/chuyen-muc/phu-huynh/">Góc phụ huynh</a>'
+check "default menu has exactly 6 links" [ "$(grep -c '<li><a ' "$TMP/nav")" -eq 6 ]
+for u in index.html tin-tuc/index.html truong/index.html ke-hoach/index.html tim-kiem/index.html chuyen-muc/phu-huynh/index.html; do
 	check "default menu target $u exists" test -s "public/$u"
 done
 check "default menu also on the 404 page" contains public/404.html '<a href="/tim-kiem/">Tìm kiếm</a>'

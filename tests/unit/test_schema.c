@@ -119,7 +119,7 @@ TEST(test_news_defaults_and_required)
 	fixture_reset(&f);
 	CHECK_INT_EQ(apply(&f, PAGE_NEWS, "---\ntitle: T\ndate: 2023-02-17\ncategory: gossip\n---\n"),
 		     -1);
-	check_error(&f, "unknown category 'gossip' (allowed: policy, activity, practice)", 4);
+	check_error(&f, "unknown category 'gossip' (allowed: policy, activity, practice, parents)", 4);
 	fixture_reset(&f);
 	CHECK_INT_EQ(apply(&f, PAGE_NEWS, "---\ntitle: T\ndate: 2023-02-17\ncategory: practice\n---\n"), 0);
 	CHECK_INT_EQ(f.p.category, CATEGORY_PRACTICE);
