@@ -225,6 +225,7 @@ static const struct msg_entry catalog[] = {
 	{ "category 'policy'", "chính sách" },
 	{ "category 'practice'", "điển hình" },
 	{ "category 'activity'", "hoạt động" },
+	{ "category 'parents'", "góc phụ huynh" },
 	{ "[added]", "[thêm]" },
 	{ "[changed]", "[sửa]" },
 	{ "(the centre)", "(trung tâm)" },

@@ -352,6 +352,8 @@ static void put_category(const struct review *rv, struct buf *out, const char *c
 		say(rv, out, "category 'policy'");
 	else if (!strcmp(c, "practice"))
 		say(rv, out, "category 'practice'");
+	else if (!strcmp(c, "parents"))
+		say(rv, out, "category 'parents'");
 	else
 		say(rv, out, "category 'activity'");
 }
