@@ -90,6 +90,14 @@ static bool url_reserved(const char *url)
 	for (size_t i = 0; i < sizeof(reserved_prefixes) / sizeof(*reserved_prefixes); i++)
 		if (strncmp(url, reserved_prefixes[i], strlen(reserved_prefixes[i])) == 0)
 			return true;
+	/* the parts of a split sitemap: /sitemap-N.xml (sitemap.c) */
+	if (strncmp(url, "/sitemap-", 9) == 0) {
+		const char *q = url + 9;
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (q > url + 9 && (strcmp(q, ".xml") == 0 || strcmp(q, ".xml/") == 0))
+			return true;
+	}
 	return false;
 }
 
