@@ -485,6 +485,7 @@ def main():
                 log(f"bench: Loa rejected pages with {v['errors']} errors at {n} pages (exit 1)")
             errors[n] = v["errors"]
             stages[n] = (loa_stage_times(v["stderr"]), commits)
+            rm_out(out)
             memory[n] = timed_mem(loa_cmd, env=env)  # one more full build, sampled
             log(f"  loa memory {n}: largest process {memory[n][0]:.0f} MB, all processes {memory[n][1]:.0f} MB (Pss)")
             searched[n] = search_bytes(out)
