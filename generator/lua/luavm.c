@@ -144,7 +144,6 @@ static int metered_tramp(lua_State *L)
 
 void luavm_wrap_metered(struct luavm *vm)
 {
-	(void)vm;
 	lua_pushcclosure(vm->L, metered_tramp, 1);
 }
 
