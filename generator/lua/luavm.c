@@ -14,6 +14,7 @@
 #include <lualib.h>
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@ struct luavm {
 	uint64_t max_instructions;
 	uint64_t remaining; /* budget left in the outermost luavm_call */
 	int call_depth;     /* nested luavm_call share the outer budget */
+	bool metered;       /* the count hook is armed (false in trusted code) */
 	uint64_t seed;
 	uint64_t rng[4]; /* xoshiro256** state */
 	/* innermost Lua position seen by the message handler */
@@ -98,13 +100,51 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 	lua_error(L);
 }
 
-static void budget_reset(struct luavm *vm)
+static void budget_arm(struct luavm *vm, lua_State *L)
 {
 	uint64_t step = vm->max_instructions < HOOK_STEP ? vm->max_instructions : HOOK_STEP;
 	if (step == 0)
 		step = 1;
 	vm->remaining = vm->max_instructions;
-	lua_sethook(vm->L, budget_hook, LUA_MASKCOUNT, (int)step);
+	vm->metered = true;
+	lua_sethook(L, budget_hook, LUA_MASKCOUNT, (int)step);
+}
+
+static void budget_reset(struct luavm *vm)
+{
+	budget_arm(vm, vm->L);
+}
+
+static void budget_disarm(struct luavm *vm, lua_State *L)
+{
+	vm->metered = false;
+	lua_sethook(L, NULL, 0, 0);
+}
+
+/* The closure luavm_wrap_metered makes: upvalue 1 is the function. From
+ * trusted code it runs under a fresh budget and disarms the hook again on
+ * the way out, error or not; from metered code it is a plain call. */
+static int metered_tramp(lua_State *L)
+{
+	struct luavm *vm = vm_of(L);
+	int nargs = lua_gettop(L);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	if (vm->metered) {
+		lua_call(L, nargs, LUA_MULTRET);
+		return lua_gettop(L);
+	}
+	budget_arm(vm, L);
+	int status = lua_pcall(L, nargs, LUA_MULTRET, 0);
+	budget_disarm(vm, L);
+	if (status != LUA_OK)
+		return lua_error(L); /* the message keeps the plugin's file:line */
+	return lua_gettop(L);
+}
+
+void luavm_wrap_metered(struct luavm *vm)
+{
+	lua_pushcclosure(vm->L, metered_tramp, 1);
 }
 
 /* ---- deterministic random numbers (xoshiro256**) ------------------------ */
@@ -786,7 +826,21 @@ static int msgh(lua_State *L)
 	return 1;
 }
 
+static int call(struct luavm *vm, int nargs, int nresults, bool trusted,
+		struct diag_list *diags);
+
 int luavm_call(struct luavm *vm, int nargs, int nresults, struct diag_list *diags)
+{
+	return call(vm, nargs, nresults, false, diags);
+}
+
+int luavm_call_trusted(struct luavm *vm, int nargs, int nresults, struct diag_list *diags)
+{
+	return call(vm, nargs, nresults, true, diags);
+}
+
+static int call(struct luavm *vm, int nargs, int nresults, bool trusted,
+		struct diag_list *diags)
 {
 	lua_State *L = vm->L;
 	int base = lua_gettop(L) - nargs;
@@ -799,14 +853,27 @@ int luavm_call(struct luavm *vm, int nargs, int nresults, struct diag_list *diag
 	}
 	vm->err_src[0] = '\0';
 	vm->err_line = 0;
-	if (vm->call_depth == 0)
+	/* Outermost: a fresh budget, or no hook for trusted code. Nested:
+	 * metered code inside trusted code gets a budget of its own, disarmed
+	 * again on return; trusted code inside metered code stays metered. */
+	bool disarm_after = false;
+	if (vm->call_depth == 0) {
+		if (trusted)
+			budget_disarm(vm, L);
+		else
+			budget_reset(vm);
+	} else if (!trusted && !vm->metered) {
 		budget_reset(vm);
+		disarm_after = true;
+	}
 	vm->call_depth++;
 	lua_pushcfunction(L, msgh);
 	lua_insert(L, base);
 	int status = lua_pcall(L, nargs, nresults, base);
 	lua_remove(L, base);
 	vm->call_depth--;
+	if (disarm_after)
+		budget_disarm(vm, L);
 	/* [-(nargs+1), +nresults | +1 message] */
 	if (nresults != LUA_MULTRET &&
 	    lua_gettop(L) != base - 1 + (status == LUA_OK ? nresults : 1))

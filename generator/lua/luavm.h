@@ -70,6 +70,19 @@ int luavm_load(struct luavm *vm, const char *chunkname, const char *src, size_t 
  * traceback appended, and returns -1. [-(nargs+1),+nresults | +0] */
 int luavm_call(struct luavm *vm, int nargs, int nresults, struct diag_list *diags);
 
+/* The same for trusted code (the centre's theme templates): no count
+ * hook and no instruction budget, so templates run at full speed; the
+ * caller's wall-clock deadline (the render worker's, pool.h) is what stops
+ * a runaway template. Metered code called from inside (luavm_call, or a
+ * function wrapped by luavm_wrap_metered) still runs under a budget of its
+ * own. Nested inside metered code it is metered like luavm_call. */
+int luavm_call_trusted(struct luavm *vm, int nargs, int nresults, struct diag_list *diags);
+
+/* Replaces the function on top of the stack by one that runs it metered
+ * when called from trusted code (a plugin's filter or template global
+ * called by a theme template). [-1,+1] */
+void luavm_wrap_metered(struct luavm *vm);
+
 /* Bytes the state holds now, and the most it ever held. */
 size_t luavm_memory(const struct luavm *vm);
 size_t luavm_peak_memory(const struct luavm *vm);

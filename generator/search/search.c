@@ -371,6 +371,68 @@ static void emit(struct emitter *e, const char *name, const struct buf *b)
 	e->files++;
 }
 
+/* ---- dense postings: a bitmap of documents, weights in a file of their own */
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* A weight as one character (search.h: exact up to 40, then geometric
+ * steps up to SEARCH_WEIGHT_MAX). */
+static char weight_level(uint32_t w)
+{
+	if (w <= 40)
+		return b64[w ? w - 1 : 0];
+	unsigned level = 39;
+	double v = 40.0;
+	/* the largest level whose weight is at most w: ×1.15 a step */
+	while (level < 63) {
+		v *= 1.15;
+		if ((uint32_t)(v + 0.5) > w)
+			break;
+		level++;
+	}
+	return b64[level];
+}
+
+/* Length of the sparse postings of t. */
+static size_t varint_len(unsigned long n)
+{
+	size_t k = 1;
+	for (n >>= 5; n; n >>= 5)
+		k++;
+	return k;
+}
+
+static size_t sparse_len(const struct term *t)
+{
+	size_t len = 0;
+	uint32_t prev = 0;
+	for (size_t i = 0; i < t->n; i += 2) {
+		len += varint_len(t->post[i] - prev) + varint_len(t->post[i + 1]);
+		prev = t->post[i];
+	}
+	return len;
+}
+
+/* "~K~BITMAP": the documents as a bitmap (6 a character, document 6j+i
+ * is bit i of character j), the weights in w/K.json. */
+static void put_dense(struct buf *entry, struct buf *weights, const struct term *t, size_t k)
+{
+	buf_addf(entry, "~%zu~", k);
+	size_t nbits = t->n ? t->post[t->n - 2] + 1 : 0;
+	size_t at = entry->len;
+	for (size_t j = 0; j < (nbits + 5) / 6; j++)
+		buf_putc(entry, 'A');
+	buf_reset(weights);
+	buf_putc(weights, '"');
+	for (size_t i = 0; i < t->n; i += 2) {
+		uint32_t d = t->post[i];
+		char *c = &entry->ptr[at + d / 6];
+		*c = b64[(strchr(b64, *c) - b64) | (1 << (d % 6))];
+		buf_putc(weights, weight_level(t->post[i + 1]));
+	}
+	buf_puts(weights, "\"\n");
+}
+
 static int term_cmp(const void *a, const void *b)
 {
 	return strcmp((*(const struct term *const *)a)->s, (*(const struct term *const *)b)->s);
@@ -380,8 +442,14 @@ size_t search_write(struct search_index *ix, search_file_fn fn, void *ctx)
 {
 	struct emitter e = { fn, ctx, 0xcbf29ce484222325ULL, 0 };
 	struct buf chunk = BUF_INIT, entry = BUF_INIT, manifest = BUF_INIT, firsts = BUF_INIT;
+	struct buf weights = BUF_INIT, dense = BUF_INIT; /* dense: the w/ files, "name\0data\0" */
 	char name[64];
-	size_t nchunks = 0;
+	size_t nchunks = 0, ndense = 0;
+	/* a bitmap costs a character per 6 documents whoever has the term; a
+	 * term costs more as a list (of at least 2 characters a document) when
+	 * it is in more than about 1 document in 12. The margin keeps small
+	 * indexes free of extra files. */
+	size_t bitmap_len = (ix->ndocs + 5) / 6, margin = 256;
 
 	flush_doc(ix);
 
@@ -398,11 +466,19 @@ size_t search_write(struct search_index *ix, search_file_fn fn, void *ctx)
 		put_json_string(&entry, t->s);
 		buf_putc(&entry, ':');
 		buf_putc(&entry, '"');
-		uint32_t prev = 0;
-		for (size_t i = 0; i < t->n; i += 2) {
-			search_put_varint(&entry, t->post[i] - prev);
-			search_put_varint(&entry, t->post[i + 1]);
-			prev = t->post[i];
+		if (sparse_len(t) > bitmap_len + margin) {
+			put_dense(&entry, &weights, t, ndense);
+			buf_addf(&dense, "w/%zu.json", ndense++);
+			buf_putc(&dense, '\0');
+			buf_add(&dense, weights.ptr, weights.len);
+			buf_putc(&dense, '\0');
+		} else {
+			uint32_t prev = 0;
+			for (size_t i = 0; i < t->n; i += 2) {
+				search_put_varint(&entry, t->post[i] - prev);
+				search_put_varint(&entry, t->post[i + 1]);
+				prev = t->post[i];
+			}
 		}
 		buf_putc(&entry, '"');
 		if (chunk.len && chunk.len + entry.len + 2 > ix->opts.chunk_bytes) {
@@ -431,6 +507,14 @@ size_t search_write(struct search_index *ix, search_file_fn fn, void *ctx)
 		emit(&e, name, &chunk);
 	}
 	free(order);
+	for (size_t at = 0; at < dense.len;) {
+		const char *fname = dense.ptr + at;
+		const char *data = fname + strlen(fname) + 1;
+		size_t len = strlen(data);
+		struct buf view = { (char *)data, len, len + 1 };
+		emit(&e, fname, &view);
+		at = (size_t)(data + len + 1 - dense.ptr);
+	}
 
 	size_t g = ix->opts.group;
 	for (size_t start = 0; start < ix->ndocs; start += g) {
@@ -455,7 +539,7 @@ size_t search_write(struct search_index *ix, search_file_fn fn, void *ctx)
 
 	/* the version changes with any byte of the other files, so that the
 	 * browser can ask for ?v=VERSION and never mix two builds */
-	buf_addf(&manifest, "{\"v\":1,\"version\":\"%016llx\",\"docs\":%zu,\"group\":%zu,\"chunks\":[",
+	buf_addf(&manifest, "{\"v\":2,\"version\":\"%016llx\",\"docs\":%zu,\"group\":%zu,\"chunks\":[",
 		 (unsigned long long)e.hash, ix->ndocs, g);
 	buf_add(&manifest, firsts.ptr, firsts.len);
 	buf_puts(&manifest, "]}\n");
@@ -465,5 +549,7 @@ size_t search_write(struct search_index *ix, search_file_fn fn, void *ctx)
 	buf_release(&entry);
 	buf_release(&manifest);
 	buf_release(&firsts);
+	buf_release(&weights);
+	buf_release(&dense);
 	return e.files;
 }

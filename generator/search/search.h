@@ -4,10 +4,11 @@
  * (after Pagefind). No server: every output is a JSON file.
  *
  * Files written (names relative to the index folder):
- *   manifest.json   {"v":1,"version":"<16 hex>","docs":N,"group":G,
+ *   manifest.json   {"v":2,"version":"<16 hex>","docs":N,"group":G,
  *                    "chunks":["", "chuyen", ...]}: the first term of
  *                    each term chunk, in byte order; chunk i is t/i.json
  *   t/I.json        {"term":"POSTINGS",...}: terms in byte order
+ *   w/K.json        "LEVELS": the weights of dense term K (below)
  *   m/G.json        [["/url/","Title","date","summary"],...]: documents
  *                   G*group .. G*group+group-1, in document order
  * POSTINGS is a list of (document delta, weight) pairs, each number a
@@ -15,6 +16,16 @@
  * last from SEARCH_DIGITS_LAST. The first delta is the document id itself.
  * A weight is the sum, over the document's fields, of the field's weight
  * times the term's count there, capped at SEARCH_WEIGHT_MAX.
+ *
+ * A term in many documents (its list longer than a bitmap of all the
+ * documents plus 256 bytes) is dense instead: POSTINGS is "~K~BITMAP",
+ * BITMAP a character of base64url ("A-Za-z0-9-_") per 6 documents,
+ * document 6j+i being bit i of character j, and w/K.json holds one
+ * base64url character per document that has the term, in document order:
+ * level L means weight L+1 up to 40, then round(40 * 1.15^(L-39)), so that
+ * a query can take the documents of a common word for 1/6 byte each and
+ * its weights only when its download budget allows (search.js). This
+ * bounds the bytes of a term chunk by the bitmap's size (N/6 + 256).
  *
  * Terms are the words of text_fold (lower case, no diacritics, đ → d), so
  * the browser must fold queries the same way (static/js/search.js).

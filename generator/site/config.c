@@ -39,6 +39,7 @@ static void set_defaults(struct site_config *c, const char *path)
 	c->render_memory = 512u * 1024 * 1024;
 	c->plugin_seconds = 60;
 	c->max_removed = 0.2;
+	c->sitemap_urls = 50000;
 }
 
 /* A share from 0 to 1: 0.2 or 20% */
@@ -379,6 +380,9 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 		err |= get_int(c, v, "plugin_seconds", 1, 3600, &n, d);
 		c->plugin_seconds = (unsigned)n;
 		err |= get_share(c, v, "max_removed", &c->max_removed, d);
+		n = (long)c->sitemap_urls;
+		err |= get_int(c, v, "sitemap_urls", 1, 50000, &n, d);
+		c->sitemap_urls = (size_t)n;
 	}
 	if ((v = value_get(root, "plugins")) && !value_is_null(v)) {
 		c->plugins_given = true;
@@ -414,7 +418,7 @@ size_t config_check_keys(const struct site_config *c, bool strict, struct diag_l
 	static const char *const outreach[] = { "monthly", "semester_policy", "months", "public" };
 	static const char *const markdown[] = { "unsafe" };
 	static const char *const limits[] = { "file_size_kb", "render_seconds", "render_memory_mb",
-					      "plugin_seconds", "max_removed" };
+					      "plugin_seconds", "max_removed", "sitemap_urls" };
 	static const char *const school[] = { "authors" };
 	static const char *const menu[] = { "name", "url", "weight" };
 	static const struct {

@@ -57,6 +57,7 @@ struct site_config {
 	size_t render_memory;          /* limits.render_memory_mb */
 	unsigned plugin_seconds;       /* limits.plugin_seconds: wall clock of each plugin stage */
 	double max_removed;            /* limits.max_removed: share of published pages a build may remove (0.2) */
+	size_t sitemap_urls;           /* limits.sitemap_urls: URLs per sitemap file before the split (50,000) */
 	struct school_access *schools;
 	size_t nschools;
 	const struct editor_config *editor; /* NULL: no browser editor */

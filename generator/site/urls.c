@@ -47,6 +47,14 @@ bool urls_reserved(const char *url)
 		if ((table[i].flags & URL_TREE) && strncmp(url, r, m) == 0)
 			return true;
 	}
+	/* the parts of a split sitemap: /sitemap-N.xml (pipeline/sitemap.c) */
+	if (strncmp(url, "/sitemap-", 9) == 0) {
+		const char *q = url + 9;
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (q > url + 9 && (strcmp(q, ".xml") == 0 || strcmp(q, ".xml/") == 0))
+			return true;
+	}
 	return false;
 }
 

@@ -341,7 +341,10 @@ int theme_render(struct theme *t, const char *layout, struct buf *out, struct di
 	lua_pushcfunction(L, render_tramp);
 	lua_insert(L, -2);
 	lua_pushlightuserdata(L, &a);
-	return luavm_call(t->vm, 2, 0, diags);
+	/* the theme is the centre's code: no count hook (the render worker's
+	 * deadline stops a runaway template); plugin filters and globals stay
+	 * metered (theme_add_filter) */
+	return luavm_call_trusted(t->vm, 2, 0, diags);
 }
 
 static void add_to(struct theme *t, const char *table, const char *name)
@@ -356,6 +359,8 @@ static void add_to(struct theme *t, const char *table, const char *name)
 
 void theme_add_filter(struct theme *t, const char *name)
 {
+	if (lua_isfunction(luavm_state(t->vm), -1))
+		luavm_wrap_metered(t->vm);
 	add_to(t, "filters", name);
 }
 
@@ -395,6 +400,8 @@ int theme_check(struct theme *t, struct diag_list *diags)
 
 void theme_add_global(struct theme *t, const char *name)
 {
+	if (lua_isfunction(luavm_state(t->vm), -1))
+		luavm_wrap_metered(t->vm);
 	add_to(t, "globals", name);
 }
 

@@ -288,10 +288,60 @@ TEST(test_default_limits)
 	diag_list_release(&d);
 }
 
+/* Runs code as trusted (theme) code with `metered` a global wrapping the
+ * plugin function `plugin_code` returns; leaves one result. */
+static int run_trusted(struct luavm *vm, const char *plugin_code, const char *code,
+		       struct diag_list *d)
+{
+	lua_State *L = luavm_state(vm);
+	if (run(vm, plugin_code, 1, d) < 0)
+		return -1;
+	luavm_wrap_metered(vm);
+	lua_setglobal(L, "metered");
+	luavm_new_env(vm);
+	if (luavm_load(vm, "layouts/x.html", code, strlen(code), d) < 0)
+		return -1;
+	return luavm_call_trusted(vm, 0, 1, d);
+}
+
+TEST(test_trusted_unmetered)
+{
+	struct luavm *vm = open_vm(64u << 20, 1000000, 1);
+	lua_State *L = luavm_state(vm);
+	struct diag_list d = DIAG_LIST_INIT;
+	const char *loop = "return function(n) local s = 0 for i = 1, n do s = s + i end return s end";
+	/* trusted code runs past the budget (5M instructions > 1M) */
+	CHECK_INT_EQ(run_trusted(vm, loop,
+				 "local s = 0 for i = 1, 2000000 do s = s + 1 end return tostring(s)",
+				 &d), 0);
+	CHECK_STR_EQ(lua_tostring(L, -1), "2000000");
+	lua_pop(L, 1);
+	/* a wrapped (plugin) function called from it is metered */
+	CHECK_INT_EQ(run_trusted(vm, loop, "return metered(2000000)", &d), -1);
+	CHECK(d.len == 1 && strstr(d.items[0].msg, "instruction budget exceeded"));
+	CHECK(d.len == 1 && strcmp(d.items[0].path, "plugins/x.lua") == 0);
+	diag_list_release(&d);
+	/* small plugin calls pass, each with a fresh budget, and the trusted
+	 * code is unmetered again after them (and after one that failed) */
+	CHECK_INT_EQ(run_trusted(vm, loop,
+				 "local s = 0 for k = 1, 5 do s = s + metered(100000) end\n"
+				 "pcall(metered, 2000000)\n"
+				 "for i = 1, 2000000 do s = s + 1 end return tostring(s)",
+				 &d), 0);
+	CHECK_STR_EQ(lua_tostring(L, -1), "25002250000");
+	lua_pop(L, 1);
+	/* an ordinary call afterwards is metered again */
+	expect_error(vm, "while true do end", "instruction budget exceeded");
+	CHECK_INT_EQ(d.len, 0);
+	diag_list_release(&d);
+	luavm_close(vm);
+}
+
 int main(void)
 {
 	RUN(test_denied_features);
 	RUN(test_instruction_budget);
+	RUN(test_trusted_unmetered);
 	RUN(test_memory_limit);
 	RUN(test_sorted_pairs);
 	RUN(test_tostring_and_gc);

@@ -336,6 +336,113 @@ TEST(test_markdown_text)
 	CHECK_STR_EQ(md("<div\nclass=\"a\">chữ</div>"), " chữ \n");
 }
 
+/* sizes of the files of one search_write, and the term and weight files */
+struct sized {
+	size_t manifest, max_t, max_m, nt, nw;
+	struct files keep; /* t/, w/ and the manifest */
+};
+
+static void collect_sized(void *ctx, const char *name, const char *data, size_t len)
+{
+	struct sized *z = ctx;
+	if (name[0] == 'm' && name[1] == '/') {
+		z->max_m = len > z->max_m ? len : z->max_m;
+		return;
+	}
+	if (name[0] == 't')
+		z->max_t = len > z->max_t ? len : z->max_t, z->nt++;
+	if (name[0] == 'w')
+		z->nw++;
+	if (strcmp(name, "manifest.json") == 0)
+		z->manifest = len;
+	collect(&z->keep, name, data, len);
+}
+
+static int b64v(char c)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	const char *p = strchr(b64, c);
+	return p && c ? (int)(p - b64) : -1;
+}
+
+/* 50,000 documents: a word in every one (in the title of one in 7), one
+ * in every other, a rare one, and 2,000 words of 25 documents each. A term
+ * in many documents is a bitmap with its weights in a file of their own,
+ * so that no query downloads more than 300 KB (search.js: it fetches the
+ * weights of common words only while it has downloaded less than 240 KB;
+ * a query has at most 8 words, the last one also as a prefix over at most
+ * 4 chunks, and shows the metadata of 10 hits). */
+TEST(test_query_bytes_bounded_at_50000_documents)
+{
+	enum { N = 50000 };
+	struct sized z = { .manifest = 0 };
+	struct search_index *ix = search_index_new(T, NULL);
+	char body[256], summary[256];
+	for (int d = 0; d < N; d++) {
+		char url[32];
+		snprintf(url, sizeof(url), "/tin-tuc/bai-%d/", d);
+		snprintf(summary, sizeof(summary),
+			 "Tóm tắt của bài viết số %d về hoạt động của trường mầm non trong năm học, "
+			 "với trẻ, giáo viên và phụ huynh.", d);
+		search_add_doc(ix, url, d % 7 ? "Bài viết" : "Bài viết chung", "17/02/2023", summary);
+		const char *title = d % 7 ? "Bài viết" : "Bài viết chung";
+		search_add_text(ix, title, strlen(title), 12);
+		int n = snprintf(body, sizeof(body), "chung %s%sf%04d", d % 2 ? "" : "nua ",
+				 d % 1000 ? "" : "hiem ", d % 2000);
+		search_add_text(ix, body, (size_t)n, 1);
+	}
+	search_write(ix, collect_sized, &z);
+	const size_t bitmap = (N + 5) / 6;
+	char *buf = malloc(2 * N);
+	/* "chung": a bitmap of every document; weights 13 (title 12 + body
+	 * 1) and 1 in w/K.json */
+	const char *chunk = NULL;
+	for (size_t i = 0; i < z.keep.n && !chunk; i++)
+		if (z.keep.name[i][0] == 't' && strstr(z.keep.data[i], "\"chung\":\"~"))
+			chunk = z.keep.data[i];
+	CHECK(chunk != NULL);
+	const char *p = chunk ? postings(chunk, "chung", buf, 2 * N) : NULL;
+	CHECK(p && p[0] == '~');
+	if (p && p[0] == '~') {
+		const char *bits = strchr(p + 1, '~') + 1;
+		CHECK_INT_EQ(strlen(bits), bitmap);
+		bool all = true;
+		for (size_t j = 0; j < strlen(bits); j++)
+			all = all && (b64v(bits[j]) == 63 || (j == bitmap - 1 && b64v(bits[j]) == (1 << (N % 6 ? N % 6 : 6)) - 1));
+		CHECK(all);
+		char wname[32];
+		snprintf(wname, sizeof(wname), "w/%d.json", atoi(p + 1));
+		const char *w = file(&z.keep, wname);
+		CHECK(w != NULL);
+		CHECK_INT_EQ(w ? strlen(w) : 0, N + 3); /* "…"\n */
+		CHECK(w && w[1] == 'M' && w[2] == 'A'); /* levels 12 (13) and 0 (1) */
+	}
+	/* "nua": every other document, bit 0, 2 and 4 of each character */
+	p = NULL;
+	for (size_t i = 0; i < z.keep.n && !p; i++)
+		if (z.keep.name[i][0] == 't')
+			p = postings(z.keep.data[i], "nua", buf, 2 * N);
+	CHECK(p && p[0] == '~' && b64v(strchr(p + 1, '~')[1]) == 1 + 4 + 16);
+	/* "hiem", in 50 documents, stays a list of (delta, weight) */
+	for (size_t i = 0; i < z.keep.n; i++)
+		if (z.keep.name[i][0] == 't' && postings(z.keep.data[i], "hiem", buf, 2 * N))
+			CHECK(buf[0] != '~' && strlen(buf) < 200);
+	CHECK_INT_EQ(z.nw, 4); /* bai, viet (every title), chung, nua */
+	/* every term chunk within its target or one bitmap */
+	CHECK(z.max_t <= 16384 + 64 || z.max_t <= bitmap + 256 + 64);
+	/* the bound: what the budget lets through plus one page of hits */
+	size_t before_weights = z.manifest + (8 + 3) * z.max_t;
+	CHECK(before_weights < 240 * 1024);
+	size_t worst = 240 * 1024 + 10 * z.max_m;
+	if (worst >= 300 * 1024)
+		fprintf(stderr, "  manifest %zu, largest chunk %zu, largest metadata %zu: %zu bytes\n",
+			z.manifest, z.max_t, z.max_m, worst);
+	CHECK(worst < 300 * 1024);
+	free(buf);
+	files_free(&z.keep);
+	search_index_free(ix);
+}
+
 int main(void)
 {
 	struct diag_list d = DIAG_LIST_INIT;
@@ -351,6 +458,7 @@ int main(void)
 	RUN(test_set_summary);
 	RUN(test_deterministic_and_versioned);
 	RUN(test_empty_index);
+	RUN(test_query_bytes_bounded_at_50000_documents);
 	RUN(test_markdown_text);
 	text_free(T);
 	diag_list_release(&d);

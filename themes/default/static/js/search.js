@@ -66,8 +66,39 @@
   var DIGIT = {};
   for (var d = 0; d < 32; d++) { DIGIT[LAST[d]] = d; DIGIT[MORE[d]] = -1 - d; }
 
-  /* postings string → Map(document → weight) */
+  var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  var B64V = {};
+  for (var b = 0; b < 64; b++) B64V[B64[b]] = b;
+
+  /* a weight level of w/K.json → the weight (search.h) */
+  function levelWeight(c) {
+    var l = B64V[c];
+    return l < 40 ? l + 1 : Math.round(40 * Math.pow(1.15, l - 39));
+  }
+
+  /* a dense term "~K~BITMAP" → { file: K, docs: [documents] } */
+  function dense(str) {
+    var at = str.indexOf('~', 1), docs = [];
+    for (var j = at + 1; j < str.length; j++) {
+      var v = B64V[str[j]], base = (j - at - 1) * 6;
+      for (var i = 0; i < 6; i++) if (v & (1 << i)) docs.push(base + i);
+    }
+    return { file: +str.slice(1, at), docs: docs };
+  }
+
+  /* What a query may download before it stops fetching the weights of
+   * common words (they then count alike in every document they are in):
+   * with the metadata of one page of hits, under 300 KB. */
+  var BUDGET = 240 * 1024;
+
+  /* postings string → Map(document → weight); a dense term's documents
+   * with weight 1 */
   function decode(str) {
+    if (str[0] === '~') {
+      var d = dense(str), m = new Map();
+      d.docs.forEach(function (doc) { m.set(doc, 1); });
+      return m;
+    }
     var out = new Map(), n = 0, doc = 0, second = false;
     for (var i = 0; i < str.length; i++) {
       var v = DIGIT[str[i]];
@@ -87,15 +118,38 @@
     this.load = load;
     this.cache = {};
     this.manifest = null;
+    this.bytes = 0; /* about what the files fetched so far weigh */
+  }
+
+  function size(v) {
+    if (typeof v === 'string') return v.length + 2;
+    var n = 2;
+    if (Array.isArray(v)) v.forEach(function (x) { n += size(x) + 1; });
+    else if (v && typeof v === 'object') Object.keys(v).forEach(function (k) { n += k.length + 4 + size(v[k]); });
+    else n = String(v).length;
+    return n;
   }
 
   Engine.prototype.file = function (path) {
     var self = this;
     if (!this.cache[path]) {
       this.cache[path] = this.load(path + (this.manifest ? '?v=' + this.manifest.version : ''))
+        .then(function (v) { self.bytes += size(v); return v; })
         .catch(function (e) { delete self.cache[path]; throw e; });
     }
     return this.cache[path];
+  };
+
+  /* Map(document → weight) of a dense term: its weights when they fit in
+   * the budget, else 1 for each of its documents */
+  Engine.prototype.denseWeights = function (str) {
+    var d = dense(str), self = this;
+    if (this.bytes + d.docs.length + 2 > BUDGET) return Promise.resolve(decode(str));
+    return this.file('w/' + d.file + '.json').then(function (levels) {
+      var m = new Map();
+      d.docs.forEach(function (doc, i) { m.set(doc, levelWeight(levels[i])); });
+      return m;
+    });
   };
 
   Engine.prototype.ready = function () {
@@ -117,26 +171,32 @@
    * starts with it (the highest weight of each document) */
   Engine.prototype.postings = function (term, prefix) {
     var self = this, first = this.chunkOf(term), chunks = this.manifest.chunks;
-    var last = first;
-    if (prefix) {
-      while (last + 1 < chunks.length && last - first < 3 && chunks[last + 1].indexOf(term) === 0) last++;
-    }
-    var wanted = [];
-    for (var i = first; i <= last; i++) wanted.push(this.file('t/' + i + '.json'));
-    return Promise.all(wanted).then(function (files) {
-      var exact = files[0][term];
+    return this.file('t/' + first + '.json').then(function (firstFile) {
+      var exact = firstFile[term];
+      if (exact !== undefined && exact[0] === '~') return self.denseWeights(exact);
       if (exact !== undefined || !prefix) return exact === undefined ? new Map() : decode(exact);
-      var out = new Map();
-      files.forEach(function (terms) {
-        Object.keys(terms).forEach(function (t) {
-          if (t.indexOf(term) !== 0) return;
-          decode(terms[t]).forEach(function (w, doc) {
-            if (!(out.get(doc) >= w)) out.set(doc, w);
-          });
+      /* no such word: the words it begins, over at most 4 chunks */
+      var last = first;
+      while (last + 1 < chunks.length && last - first < 3 && chunks[last + 1].indexOf(term) === 0) last++;
+      var wanted = [firstFile];
+      for (var i = first + 1; i <= last; i++) wanted.push(self.file('t/' + i + '.json'));
+      return Promise.all(wanted).then(function (files) { return self.union(files, term); });
+    });
+  };
+
+  /* the highest weight of each document over the words that begin with
+   * term (a dense word's documents count 1: no weights fetched) */
+  Engine.prototype.union = function (files, term) {
+    var out = new Map();
+    files.forEach(function (terms) {
+      Object.keys(terms).forEach(function (t) {
+        if (t.indexOf(term) !== 0) return;
+        decode(terms[t]).forEach(function (w, doc) {
+          if (!(out.get(doc) >= w)) out.set(doc, w);
         });
       });
-      return out;
     });
+    return out;
   };
 
   /* → Promise of { terms, hits: [document ids, best first] } */
