@@ -70,6 +70,7 @@ static const struct {
 	{ "activity", "Hoạt động chăm sóc, giáo dục trẻ" },
 	{ "policy", "Tuyên truyền chủ trương, chính sách" },
 	{ "practice", "Kinh nghiệm, điển hình" },
+	{ "parents", "Góc phụ huynh" },
 };
 
 static void field_label(struct buf *b, int in, const char *key)

@@ -83,8 +83,8 @@ ok("config: title and date required, the rest optional",
    "required" not in f["title"] and "required" not in f["date"] and f["summary"]["required"] is False)
 ok("config: date stored as YYYY-MM-DD", f["date"]["widget"] == "datetime" and f["date"]["format"] == "YYYY-MM-DD"
    and f["date"]["time_format"] is False)
-ok("config: category is a choice of Loa's three",
-   f["category"]["widget"] == "select" and sorted(o["value"] for o in f["category"]["options"]) == ["activity", "policy", "practice"])
+ok("config: category is a choice of Loa's four",
+   f["category"]["widget"] == "select" and sorted(o["value"] for o in f["category"]["options"]) == ["activity", "parents", "policy", "practice"])
 ok("config: tags a list, summary a paragraph, body Markdown",
    f["tags"]["widget"] == "list" and f["summary"]["widget"] == "text" and f["body"]["widget"] == "markdown")
 ok("config: Vietnamese labels", f["title"]["label"] == "Tiêu đề" and f["body"]["label"] == "Nội dung")
