@@ -24,6 +24,7 @@ enum page_kind {
 	PAGE_DOCUMENT, /* centre: under content/van-ban/ (văn bản: number, issued, type) */
 };
 
+/* in the order of the category choices in content/schema_fields.c */
 enum news_category { CATEGORY_ACTIVITY = 0, CATEGORY_POLICY, CATEGORY_PRACTICE,
 		     CATEGORY_PARENTS /* readers: the parents' corner */ };
 

@@ -7,11 +7,13 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/bug.h"
 #include "base/diag.h"
 #include "base/suggest.h"
 #include "base/value.h"
 #include "content/dates.h"
 #include "content/page.h"
+#include "content/schema_fields.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -49,6 +51,41 @@ static void err(struct sctx *s, const struct value *at, const char *fmt, ...)
 static bool absent(const struct value *v)
 {
 	return !v || value_is_null(v);
+}
+
+/* ---- the table of keys (schema_fields.h) ------------------------------ */
+
+/* The table (schema_fields.h) of kind's front matter: sections and the
+ * home page read the keys of a plain page. */
+static const struct schema_field *fields_of(enum page_kind kind, size_t *n)
+{
+	if (kind == PAGE_SECTION || kind == PAGE_HOME)
+		kind = PAGE_PAGE;
+	return schema_fields(kind, n);
+}
+
+/* The row of kind's key; NULL when kind has no such key. */
+static const struct schema_field *field_of(enum page_kind kind, const char *key)
+{
+	size_t n;
+	const struct schema_field *fs = fields_of(kind, &n);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(fs[i].key, key))
+			return &fs[i];
+	return NULL;
+}
+
+static bool required(enum page_kind kind, const char *key)
+{
+	const struct schema_field *f = field_of(kind, key);
+	return f && f->required;
+}
+
+/* The choices of kind's key (NULL when none). */
+static const char *const *choices_of(enum page_kind kind, const char *key)
+{
+	const struct schema_field *f = field_of(kind, key);
+	return f ? f->choices : NULL;
 }
 
 /* ---- scalars ---------------------------------------------------------- */
@@ -100,6 +137,14 @@ static const char *required_text(struct sctx *s, const struct value *m, const ch
 		return NULL;
 	}
 	return t;
+}
+
+/* A top-level text field, required when the table says so. */
+static const char *key_text(struct sctx *s, const char *key)
+{
+	if (required(s->p->kind, key))
+		return required_text(s, s->root, key, NULL, NULL);
+	return text_field(s, s->root, key);
 }
 
 static void bool_field(struct sctx *s, const char *key, bool *out)
@@ -317,38 +362,38 @@ static void tags_field(struct sctx *s)
 	s->p->ntags = count;
 }
 
+/* The category named c (a scalar), as its place among the table's
+ * choices, which enum news_category follows; -1 when none. */
+static int category_of(const struct value *c)
+{
+	const char *const *cats = choices_of(PAGE_NEWS, "category");
+	for (int i = 0; c->kind == VALUE_SCALAR && cats && cats[i]; i++)
+		if (!strcmp(c->str, cats[i]))
+			return i;
+	return -1;
+}
+
 static void category_field(struct sctx *s)
 {
-	static const struct {
-		const char *name;
-		enum news_category cat;
-	} cats[] = {
-		{ "policy", CATEGORY_POLICY },
-		{ "activity", CATEGORY_ACTIVITY },
-		{ "practice", CATEGORY_PRACTICE },
-		{ "parents", CATEGORY_PARENTS },
-	};
 	const struct value *v = value_get(s->root, "category");
 	if (absent(v)) {
 		/* Hugo's `categories` taxonomy: a Loa category among them counts */
 		const struct value *cs = value_get(s->root, "categories");
 		size_t n = cs && cs->kind == VALUE_LIST ? cs->n : cs && cs->kind == VALUE_SCALAR;
 		for (size_t j = 0; j < n; j++) {
-			const struct value *c = cs->kind == VALUE_LIST ? cs->items[j] : cs;
-			for (size_t i = 0; c->kind == VALUE_SCALAR && i < sizeof(cats) / sizeof(cats[0]); i++)
-				if (!strcmp(c->str, cats[i].name)) {
-					s->p->category = cats[i].cat;
-					return;
-				}
+			int c = category_of(cs->kind == VALUE_LIST ? cs->items[j] : cs);
+			if (c >= 0) {
+				s->p->category = (enum news_category)c;
+				return;
+			}
 		}
 		return;
 	}
-	if (v->kind == VALUE_SCALAR)
-		for (size_t i = 0; i < sizeof(cats) / sizeof(cats[0]); i++)
-			if (!strcmp(v->str, cats[i].name)) {
-				s->p->category = cats[i].cat;
-				return;
-			}
+	int c = category_of(v);
+	if (c >= 0) {
+		s->p->category = (enum news_category)c;
+		return;
+	}
 	err(s, v, "unknown category '%.40s' (allowed: policy, activity, practice, parents)",
 	    v->kind == VALUE_SCALAR ? v->str : "(not text)");
 }
@@ -475,13 +520,12 @@ static void text_list_check(struct sctx *s, const char *key)
 
 static void doc_type_field(struct sctx *s)
 {
-	static const char *const types[] = { "ke-hoach", "cong-van", "quyet-dinh", "thong-tu",
-					     "huong-dan", "bao-cao", "khac" };
+	const char *const *types = choices_of(PAGE_DOCUMENT, "type");
 	const struct value *v = value_get(s->root, "type");
 	s->p->doc_type = "khac";
 	if (absent(v))
 		return;
-	for (size_t i = 0; v->kind == VALUE_SCALAR && i < sizeof(types) / sizeof(*types); i++)
+	for (size_t i = 0; v->kind == VALUE_SCALAR && types && types[i]; i++)
 		if (!strcmp(v->str, types[i])) {
 			s->p->doc_type = types[i];
 			return;
@@ -526,7 +570,7 @@ int schema_apply(struct page *p, const struct value *root, struct arena *a,
 		return -1;
 	}
 
-	p->title = required_text(&s, root, "title", NULL, NULL);
+	p->title = key_text(&s, "title");
 	p->slug = text_field(&s, root, "slug");
 	p->summary = text_field(&s, root, "summary");
 	if (!p->summary) /* Hugo's name for the same thing */
@@ -534,7 +578,7 @@ int schema_apply(struct page *p, const struct value *root, struct arena *a,
 	url_field(&s, root, "image", &p->image);
 	tags_field(&s);
 	bool_field(&s, "draft", &p->draft);
-	date_field(&s, "date", p->kind == PAGE_NEWS, &p->date);
+	date_field(&s, "date", required(p->kind, "date"), &p->date);
 	date_field(&s, "lastmod", false, &p->lastmod);
 	int_field(&s, "weight", &p->weight);
 
@@ -557,15 +601,15 @@ int schema_apply(struct page *p, const struct value *root, struct arena *a,
 		models_field(&s);
 		break;
 	case PAGE_PLAN:
-		p->number = text_field(&s, root, "number");
-		date_field(&s, "issued", false, &p->issued);
+		p->number = key_text(&s, "number");
+		date_field(&s, "issued", required(p->kind, "issued"), &p->issued);
 		p->issuer = text_field(&s, root, "issuer");
 		p->signer = text_field(&s, root, "signer");
 		activities_field(&s);
 		break;
 	case PAGE_DOCUMENT: /* centre */
-		p->number = required_text(&s, root, "number", NULL, NULL);
-		date_field(&s, "issued", true, &p->issued);
+		p->number = key_text(&s, "number");
+		date_field(&s, "issued", required(p->kind, "issued"), &p->issued);
 		p->issuer = text_field(&s, root, "issuer");
 		p->signer = text_field(&s, root, "signer");
 		doc_type_field(&s);
@@ -681,42 +725,57 @@ static bool hugo_hint(struct key_check *kc, const struct value *k)
 	return true;
 }
 
+/* Adds the keys of fields not in known yet, in the table's order. */
+static size_t add_keys(const struct schema_field *fs, size_t n, const char **known, size_t nknown,
+		       size_t cap)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (in_list(fs[i].key, known, nknown))
+			continue;
+		if (nknown == cap)
+			BUG("more than %zu front matter keys", cap);
+		known[nknown++] = fs[i].key;
+	}
+	return nknown;
+}
+
+enum { MAX_KEYS = 64 };
+
+/* Unknown keys of each item of the list f (`models[2]`). */
+static void check_items(struct key_check *kc, const struct value *root,
+			const struct schema_field *f)
+{
+	const struct value *list = value_get(root, f->key);
+	if (!list || list->kind != VALUE_LIST)
+		return;
+	const char *known[MAX_KEYS];
+	size_t nknown = add_keys(f->items, f->nitems, known, 0, MAX_KEYS);
+	char where[64];
+	for (size_t i = 0; i < list->n; i++) {
+		snprintf(where, sizeof(where), "%s[%zu]", f->key, i + 1);
+		schema_check_map_keys(kc, list->items[i], where, known, nknown, NULL, 0);
+	}
+}
+
 size_t schema_check_keys(const struct page *p, const struct value *root, bool strict,
 			 struct diag_list *diags)
 {
-	static const char *const all[] = { "title", "slug", "summary", "tags", "draft", "date",
-					   "lastmod", "image", "weight", "layout" };
-	static const char *const news[] = { "category", "author", "activity", "models", "pinned", "until" };
-	static const char *const school[] = { "district", "province", "address", "phone",
-					      "email", "website", "models" };
-	static const char *const plan[] = { "number", "issued", "issuer", "signer", "activities" };
-	static const char *const document[] = { "number", "issued", "issuer", "signer", "type" };
 	/* Hugo's names kept for templates (page.params) without a word:
 	 * information, not behaviour */
 	static const char *const quiet[] = { "description", "categories", "series", "keywords",
 					     "authors", "author", "images", "toc", "params" };
-	static const char *const model_keys[] = { "title", "year", "level" };
-	static const char *const act_keys[] = { "id", "name", "lead", "partners", "due", "product",
-						"done" /* read by the plan's status */ };
 	struct key_check kc = { p->path, strict, diags, 0 };
 	if (!root || root->kind != VALUE_MAP)
 		return 0;
-	const char *known[COUNT(all) + COUNT(school)];
-	size_t n = 0;
-	for (size_t i = 0; i < COUNT(all); i++)
-		known[n++] = all[i];
-	const char *const *extra = NULL;
-	size_t nextra = 0;
-	if (p->kind == PAGE_NEWS)
-		extra = news, nextra = COUNT(news);
-	else if (p->kind == PAGE_SCHOOL)
-		extra = school, nextra = COUNT(school);
-	else if (p->kind == PAGE_PLAN)
-		extra = plan, nextra = COUNT(plan);
-	else if (p->kind == PAGE_DOCUMENT)
-		extra = document, nextra = COUNT(document);
-	for (size_t i = 0; i < nextra; i++)
-		known[n++] = extra[i];
+	size_t nfields;
+	const struct schema_field *fs = fields_of(p->kind, &nfields);
+	/* the keys every kind has first, then the kind's own: the order
+	 * "did you mean" breaks ties in */
+	size_t ncommon;
+	const struct schema_field *common = fields_of(PAGE_PAGE, &ncommon);
+	const char *known[MAX_KEYS];
+	size_t n = add_keys(common, ncommon, known, 0, MAX_KEYS);
+	n = add_keys(fs, nfields, known, n, MAX_KEYS);
 	/* Hugo's keys first, so that `aliases` is not "did you mean …" */
 	for (size_t i = 0; i < root->n; i++) {
 		const struct value *k = root->items[2 * i];
@@ -735,17 +794,10 @@ size_t schema_check_keys(const struct page *p, const struct value *root, bool st
 	for (size_t i = 0; i < COUNT(hugo_named); i++)
 		q[nq++] = hugo_named[i];
 	schema_check_map_keys(&kc, root, NULL, known, n, q, nq);
-	char where[64];
-	const struct value *models = p->kind == PAGE_SCHOOL ? value_get(root, "models") : NULL;
-	for (size_t i = 0; models && models->kind == VALUE_LIST && i < models->n; i++) {
-		snprintf(where, sizeof(where), "models[%zu]", i + 1);
-		schema_check_map_keys(&kc, models->items[i], where, model_keys, COUNT(model_keys),
-				      NULL, 0);
-	}
-	const struct value *acts = p->kind == PAGE_PLAN ? value_get(root, "activities") : NULL;
-	for (size_t i = 0; acts && acts->kind == VALUE_LIST && i < acts->n; i++) {
-		snprintf(where, sizeof(where), "activities[%zu]", i + 1);
-		schema_check_map_keys(&kc, acts->items[i], where, act_keys, COUNT(act_keys), NULL, 0);
-	}
+	/* every list of maps the kind has: a school's models, a plan's
+	 * activities */
+	for (size_t i = 0; i < nfields; i++)
+		if (fs[i].type == SCHEMA_LIST)
+			check_items(&kc, root, &fs[i]);
 	return kc.unknown;
 }

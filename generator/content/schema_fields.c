@@ -21,6 +21,8 @@ static const struct schema_field activity_fields[] = {
 	TEXT("partners"),
 	TEXT("due"),
 	TEXT("product"),
+	/* ticked by the centre when the activity is done: the plan's status */
+	HIDDEN("done", SCHEMA_BOOL),
 };
 
 /* the fields every kind has, after its own (hidden from writers: what the
@@ -95,13 +97,20 @@ static const struct schema_field document_fields[] = {
 	COMMON_TAIL,
 };
 
+/* Every kind has these keys. Their order here (hidden ones between the
+ * editable ones, which the editor never shows) is the order "did you
+ * mean" tries them in, before a kind's own keys: schema.c. */
 static const struct schema_field page_fields[] = {
 	{ "title", SCHEMA_TEXT, true, true, NULL, NULL, 0 },
+	HIDDEN("slug", SCHEMA_TEXT),
 	{ "summary", SCHEMA_LONG_TEXT, false, true, NULL, NULL, 0 },
 	{ "tags", SCHEMA_TAGS, false, true, NULL, NULL, 0 },
+	HIDDEN("draft", SCHEMA_BOOL),
 	HIDDEN("date", SCHEMA_DATE),
+	HIDDEN("lastmod", SCHEMA_DATE),
 	HIDDEN("image", SCHEMA_IMAGE),
-	COMMON_TAIL,
+	HIDDEN("weight", SCHEMA_INT),
+	HIDDEN("layout", SCHEMA_TEXT),
 };
 
 const struct schema_field *schema_fields(enum page_kind kind, size_t *n)

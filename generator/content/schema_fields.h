@@ -1,8 +1,11 @@
 /* schema_fields — the front matter of each kind of page, as data: its
  * keys, their types, which are required, and which a writer fills in the
- * browser editor (site/decap.c makes Decap CMS's fields from it). The
- * keys are the ones schema.c reads and types; tests/unit/test_schema.c
- * checks that schema_check_keys knows every one of them. */
+ * browser editor (site/decap.c makes Decap CMS's fields from it). Each
+ * key is declared here once: schema_check_keys accepts exactly these
+ * keys (and suggests among them), schema_apply takes what is required
+ * and the choices from here; tests/unit/test_schema.c checks that every
+ * key Loa reads from front matter is in the table and that a page with
+ * every key of the table is typed without a word. A new key: one row. */
 #ifndef LOA_SCHEMA_FIELDS_H
 #define LOA_SCHEMA_FIELDS_H
 

@@ -158,7 +158,8 @@ static void field(struct buf *b, int in, const struct schema_field *f)
 			}
 		buf_addf(b, "%*sfields:\n", in, "");
 		for (size_t i = 0; i < f->nitems; i++)
-			field(b, in, &f->items[i]);
+			if (f->items[i].editable)
+				field(b, in, &f->items[i]);
 		break;
 	}
 }

@@ -116,6 +116,38 @@ commit "$R" "2023-03-03T11:00:00+07:00" "Trung tâm" "pgd@example.vn" "gitlab"
 "$LOA" build --repo "$R" --out "$TMP/out" --now 2023-03-05 > "$TMP/log" 2>&1
 check "gitlab: publish_mode editorial_workflow" contains "$Q/config.yml" 'publish_mode: "editorial_workflow"'
 
+# loa serve: the editor's page without the live-reload script (a rebuild
+# after a writer's save must not reload the editor under them); a normal
+# page with it. Also below a base path (site.yaml's base_url /sub/).
+serve_check() { # LABEL PREFIX
+	"$LOA" serve --repo "$R" --port 0 --jobs 1 --now 2023-03-05 2> "$TMP/serve.err" &
+	SPID=$!
+	trap 'kill -KILL $SPID 2>/dev/null; rm -rf "$TMP"' EXIT
+	n=600
+	while [ $n -gt 0 ] && ! grep -q 'http://127.0.0.1:[0-9]*/' "$TMP/serve.err"; do sleep 0.1; n=$((n - 1)); done
+	PORT=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$TMP/serve.err" | head -n 1)
+	U="http://127.0.0.1:${PORT:-1}$2"
+	curl -s --max-time 10 -o "$TMP/home.html" "$U/"
+	curl -s --max-time 10 -o "$TMP/ed.html" "$U/quan-tri/"
+	curl -s --max-time 10 -o "$TMP/ed2.html" "$U/quan-tri/index.html"
+	check "serve$1: a normal page has the live-reload script" contains "$TMP/home.html" '/__loa/live.js'
+	check "serve$1: the editor's page is served" contains "$TMP/ed.html" 'decap-cms.js'
+	check "serve$1: the editor's page has no live-reload script" lacks "$TMP/ed.html" '/__loa/live.js'
+	check "serve$1: nor as /quan-tri/index.html" sh -c "grep -qF decap-cms.js '$TMP/ed2.html' && ! grep -qF /__loa/live.js '$TMP/ed2.html'"
+	kill -INT $SPID
+	n=100
+	while [ $n -gt 0 ] && kill -0 $SPID 2>/dev/null; do sleep 0.1; n=$((n - 1)); done
+	kill -KILL $SPID 2>/dev/null
+	wait $SPID 2>/dev/null
+	trap 'rm -rf "$TMP"' EXIT
+}
+serve_check "" ""
+cp "$R/site.yaml" "$TMP/site.yaml.kept"
+sed -i 's|^base_url:.*|base_url: "https://example.vn/sub/"|' "$R/site.yaml"
+commit "$R" "2023-03-03T11:30:00+07:00" "Trung tâm" "pgd@example.vn" "sub-path"
+serve_check " below /sub/" "/sub"
+cp "$TMP/site.yaml.kept" "$R/site.yaml"
+
 # without editor: nothing
 sed -i '/^editor:/,$d' "$R/site.yaml"
 commit "$R" "2023-03-03T12:00:00+07:00" "Trung tâm" "pgd@example.vn" "no editor"

@@ -11,6 +11,8 @@
 #include "harness.h"
 #include "content/page.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 struct fixture {
@@ -574,37 +576,80 @@ TEST(test_unknown_keys)
 	fixture_release(&f);
 }
 
-/* schema_fields (the browser editor's fields) names only keys the schema
- * reads: a page with every one of them, and every key of its list items,
- * has no unknown key; news needs title and date, as schema_apply does */
+/* A value of f's type that schema_apply accepts. */
+static void sample_value(struct buf *b, const struct schema_field *f)
+{
+	switch (f->type) {
+	case SCHEMA_TEXT:
+		/* `due` is text that reads as a month or date; email an address */
+		buf_puts(b, !strcmp(f->key, "email") ? "a@b.vn" : "2024-05-06");
+		break;
+	case SCHEMA_LONG_TEXT:
+		buf_puts(b, "x");
+		break;
+	case SCHEMA_DATE:
+		buf_puts(b, "2024-05-06");
+		break;
+	case SCHEMA_BOOL:
+		buf_puts(b, "true");
+		break;
+	case SCHEMA_INT:
+		buf_puts(b, "3");
+		break;
+	case SCHEMA_TAGS:
+		buf_puts(b, "[a, b]");
+		break;
+	case SCHEMA_CHOICE:
+		buf_puts(b, f->choices[0]);
+		break;
+	case SCHEMA_IMAGE:
+		buf_puts(b, "a.jpg");
+		break;
+	case SCHEMA_URL:
+		buf_puts(b, "https://a.vn/");
+		break;
+	case SCHEMA_LIST:
+		break;
+	}
+}
+
+/* schema_fields (the browser editor's fields, and the keys schema.c
+ * accepts) and the typing agree: a page with every key of its kind's
+ * table, and every key of its list items, each with a value of the
+ * table's type, is typed without an error or a warning and has no
+ * unknown key, also under --strict; news needs title and date, as
+ * schema_apply does. Sections and the home page have a plain page's. */
 static void test_fields_table(void)
 {
 	static const struct yaml_limits limits = YAML_LIMITS_DEFAULT;
-	static const enum page_kind kinds[] = { PAGE_NEWS, PAGE_SCHOOL, PAGE_PLAN, PAGE_DOCUMENT, PAGE_PAGE };
+	static const enum page_kind kinds[] = { PAGE_NEWS, PAGE_SCHOOL, PAGE_PLAN, PAGE_DOCUMENT,
+						PAGE_PAGE, PAGE_SECTION, PAGE_HOME };
 	struct fixture f = { ARENA_INIT, DIAG_LIST_INIT, { 0 } };
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++) {
 		size_t n = 0;
-		const struct schema_field *fs = schema_fields(kinds[k], &n);
+		bool plain = kinds[k] == PAGE_SECTION || kinds[k] == PAGE_HOME;
+		const struct schema_field *fs = schema_fields(plain ? PAGE_PAGE : kinds[k], &n);
 		CHECK(fs && n > 3);
 		struct buf src = BUF_INIT;
 		buf_puts(&src, "---\n");
 		for (size_t i = 0; i < n; i++) {
-			if (fs[i].type != SCHEMA_LIST) {
-				buf_addf(&src, "%s: x\n", fs[i].key);
-				continue;
+			buf_addf(&src, "%s: ", fs[i].key);
+			sample_value(&src, &fs[i]);
+			buf_putc(&src, '\n');
+			for (size_t j = 0; j < fs[i].nitems; j++) {
+				buf_addf(&src, "  %s %s: ", j ? " " : "-", fs[i].items[j].key);
+				sample_value(&src, &fs[i].items[j]);
+				buf_putc(&src, '\n');
 			}
-			buf_addf(&src, "%s:\n", fs[i].key);
-			for (size_t j = 0; j < fs[i].nitems; j++)
-				buf_addf(&src, "  %s %s: x\n", j ? " " : "-", fs[i].items[j].key);
 		}
 		buf_puts(&src, "---\n");
+		CHECK_INT_EQ(apply(&f, kinds[k], src.ptr), 0);
 		struct frontmatter fm;
-		memset(&f.p, 0, sizeof(f.p));
-		f.p.kind = kinds[k];
-		f.p.path = "content/x.md";
 		CHECK_INT_EQ(frontmatter_parse(&fm, &f.a, f.p.path, src.ptr, src.len, &limits, &f.d), 0);
 		CHECK_INT_EQ(schema_check_keys(&f.p, fm.root, true, &f.d), 0);
-		CHECK_INT_EQ(f.d.errors, 0);
+		CHECK_INT_EQ(f.d.len, 0);
+		for (size_t i = 0; i < f.d.len; i++)
+			fprintf(stderr, "  %s: %s\n", page_kind_name(kinds[k]), f.d.items[i].msg);
 		buf_release(&src);
 		fixture_reset(&f);
 		CHECK_STR_EQ(fs[0].key, "title");
@@ -615,7 +660,104 @@ static void test_fields_table(void)
 	CHECK_STR_EQ(news[1].key, "date");
 	CHECK(news[1].required);
 	CHECK(schema_fields(PAGE_SECTION, &n) == NULL && n == 0);
+	/* enum news_category follows the table's choices */
+	CHECK_STR_EQ(news[2].key, "category");
+	for (int i = 0; news[2].choices[i]; i++)
+		CHECK_STR_EQ(news_category_name((enum news_category)i), news[2].choices[i]);
+	/* a plan's activities have `done`, which the plan's status reads */
+	const struct schema_field *plan = schema_fields(PAGE_PLAN, &n);
+	bool done = false;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < plan[i].nitems; j++)
+			done |= !strcmp(plan[i].items[j].key, "done");
+	CHECK(done);
 	fixture_release(&f);
+}
+
+static bool in_table(const struct schema_field *fs, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(fs[i].key, key) || in_table(fs[i].items, fs[i].nitems, key))
+			return true;
+	return false;
+}
+
+/* The keys file passes as a literal first "..." to one of readers (on
+ * the call's line) that no table declares: each a failed check. Returns
+ * how many reads it found. */
+static size_t check_reads(const char *file, const char *const *readers, size_t nreaders)
+{
+	static const enum page_kind kinds[] = { PAGE_NEWS, PAGE_SCHOOL, PAGE_PLAN, PAGE_DOCUMENT,
+						PAGE_PAGE };
+	/* Hugo's names, read where Loa's key is absent */
+	static const char *const hugo[] = { "description", "categories" };
+	FILE *fp = fopen(file, "r");
+	CHECK(fp != NULL);
+	if (!fp)
+		return 0;
+	struct buf src = BUF_INIT;
+	char chunk[4096];
+	size_t got, reads = 0;
+	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(&src, chunk, got);
+	fclose(fp);
+	for (size_t r = 0; r < nreaders; r++) {
+		for (const char *at = strstr(src.ptr, readers[r]); at; at = strstr(at + 1, readers[r])) {
+			const char *end = strchr(at, '\n');
+			const char *q = strchr(at, '"');
+			/* text_field( inside required_text( is another reader */
+			bool inside = at > src.ptr && (at[-1] == '_' || (at[-1] >= 'a' && at[-1] <= 'z'));
+			if (!q || (end && q > end) || inside)
+				continue;
+			const char *close = strchr(q + 1, '"');
+			if (!close || close - q - 1 >= 40)
+				continue;
+			char key[40];
+			memcpy(key, q + 1, (size_t)(close - q - 1));
+			key[close - q - 1] = '\0';
+			reads++;
+			bool known = false;
+			for (size_t i = 0; i < sizeof(hugo) / sizeof(*hugo); i++)
+				known |= !strcmp(key, hugo[i]);
+			for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++) {
+				size_t n;
+				const struct schema_field *fs = schema_fields(kinds[k], &n);
+				known |= in_table(fs, n, key);
+			}
+			if (!known)
+				fprintf(stderr, "  %s reads '%s', which schema_fields.c does not declare\n",
+					file, key);
+			CHECK(known);
+		}
+	}
+	buf_release(&src);
+	return reads;
+}
+
+/* Every key schema.c reads (a literal "key" passed to value_get or to one
+ * of its field readers), and every key the rest reads from a page's front
+ * matter (`value_get(p->front, "layout")`), is declared in the table of
+ * some kind, so that schema_check_keys never calls a key Loa reads
+ * unknown. Reads the sources: run from the top of the tree, as
+ * `make unit` and tests/run.sh do. */
+static void test_reads_declared(void)
+{
+	static const char *const readers[] = { "value_get(", "text_field(", "key_text(",
+					       "required_text(", "date_field(", "bool_field(",
+					       "int_field(", "url_field(", "text_list_check(",
+					       "parse_date_value(", "as_text(", "field_of(",
+					       "choices_of(", "required(" };
+	static const char *const front[] = { "value_get(p->front, " };
+	static const char *const others[] = { "generator/plugin/sitelua_render.c",
+					      "generator/plugin/sitelua_pages.c",
+					      "generator/site/site.c", "generator/site/refs.c" };
+	/* the scan finds the reads (title, tags, the models' year ...) */
+	CHECK(check_reads("generator/content/schema.c", readers, sizeof(readers) / sizeof(*readers)) >
+	      30);
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(others) / sizeof(*others); i++)
+		n += check_reads(others[i], front, 1);
+	CHECK(n >= 4);
 }
 
 int main(void)
@@ -635,5 +777,6 @@ int main(void)
 	RUN(test_suggest);
 	RUN(test_unknown_keys);
 	RUN(test_fields_table);
+	RUN(test_reads_declared);
 	return harness_report();
 }

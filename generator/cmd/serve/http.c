@@ -9,6 +9,7 @@
 #include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "cmd/serve/livereload.h"
+#include "site/urls.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -225,8 +226,10 @@ static enum MHD_Result queue_text(const struct serve *s, struct MHD_Connection *
 	return queue_buffer(c, status, "text/plain; charset=utf-8", &b);
 }
 
+/* live: with the live-reload script (not in the browser editor's page,
+ * which a rebuild after a save must not reload under the writer) */
 static enum MHD_Result queue_html_fd(struct serve *s, struct MHD_Connection *c, unsigned status,
-				     int fd)
+				     int fd, bool live)
 {
 	struct buf html = BUF_INIT;
 	int rc = sys_read_fd(fd, MAX_HTML, &html);
@@ -235,7 +238,8 @@ static enum MHD_Result queue_html_fd(struct serve *s, struct MHD_Connection *c, 
 		buf_release(&html);
 		return queue_text(s, c, MHD_HTTP_INTERNAL_SERVER_ERROR, "Cannot read the file.\n");
 	}
-	livereload_inject(s, &html);
+	if (live)
+		livereload_inject(s, &html);
 	return queue_buffer(c, status, "text/html; charset=utf-8", &html);
 }
 
@@ -244,7 +248,7 @@ static enum MHD_Result queue_not_found(struct serve *s, struct MHD_Connection *c
 	int fd = -1;
 	struct stat st;
 	if (open_beneath(s->site_dir, "404.html", &fd, &st) == FOUND)
-		return queue_html_fd(s, c, MHD_HTTP_NOT_FOUND, fd);
+		return queue_html_fd(s, c, MHD_HTTP_NOT_FOUND, fd, true);
 	struct buf b = BUF_INIT;
 	/* the catalog's texts are ours: no escaping needed */
 	const char *title = msg_text("Page not found", s->lang);
@@ -269,6 +273,14 @@ static enum MHD_Result redirect(struct MHD_Connection *c, const char *location)
 	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_MOVED_PERMANENTLY, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+/* rel (decoded, below the base path, no leading '/') is in the folder of
+ * the browser editor (the Decap CMS page site.yaml's `editor:` makes) */
+static bool in_editor(const char *rel)
+{
+	const char *dir = urls_path(URL_editor) + 1; /* "quan-tri/" */
+	return strncmp(rel, dir, strlen(dir)) == 0;
 }
 
 static enum MHD_Result serve_file(struct serve *s, struct MHD_Connection *c, const char *url)
@@ -313,9 +325,10 @@ static enum MHD_Result serve_file(struct serve *s, struct MHD_Connection *c, con
 	}
 	bool is_html, is_svg;
 	const char *type = content_type(rel.ptr, &is_html, &is_svg);
+	bool live = !in_editor(rel.ptr);
 	buf_release(&rel);
 	if (is_html)
-		return queue_html_fd(s, c, MHD_HTTP_OK, fd);
+		return queue_html_fd(s, c, MHD_HTTP_OK, fd, live);
 	struct MHD_Response *r = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
 	if (!r) {
 		close(fd);

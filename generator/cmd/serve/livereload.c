@@ -1,7 +1,8 @@
 /* livereload — how open pages follow the rebuilds: the script tag and the
- * error banner injected into every HTML page served, and the Server-Sent
- * Events stream (/__loa/events) that tells a page to reload or shows a
- * failed build's errors, within its own budget of streams. The script
+ * error banner injected into every HTML page served (but the browser
+ * editor's: http.c), and the Server-Sent Events stream (/__loa/events)
+ * that tells a page to reload or shows a failed build's errors, within
+ * its own budget of streams. The script
  * itself is livereload.js, compiled in (livereload.h). */
 #include "cmd/serve/serve_internal.h"
 #include "base/buf.h"
