@@ -15,6 +15,9 @@
 static const struct msg_entry catalog[] = {
 	/* ---- urls: entries added by the urls work go right below ---- */
 	{ "no school '%s' (%s is needed)", "không có trường '%s' (cần %s)" },
+	/* trial: hostile HEIF files, the editor's data folder */
+	{ "image not published: only JPEG, PNG, WebP, GIF and HEIC images are published",
+	  "ảnh không được đăng: chỉ đăng ảnh JPEG, PNG, WebP, GIF và HEIC" },
 	/* ---- end of urls ---- */
 
 	/* ---- lang: entries added by the lang work go right below ---- */
