@@ -15,6 +15,13 @@
 static const struct msg_entry catalog[] = {
 	/* ---- urls: entries added by the urls work go right below ---- */
 	{ "no school '%s' (%s is needed)", "không có trường '%s' (cần %s)" },
+	/* trial: hostile HEIF files, the editor's data folder */
+	{ "image not published: only JPEG, PNG, WebP, GIF and HEIC images are published",
+	  "ảnh không được đăng: chỉ đăng ảnh JPEG, PNG, WebP, GIF và HEIC" },
+	{ "the installed file %s differs from its SHA256SUMS line: not published (run 'make editor' in Loa's source folder)",
+	  "tệp đã cài %s khác với dòng của nó trong SHA256SUMS: không đăng (chạy 'make editor' trong thư mục mã nguồn của Loa)" },
+	{ "'%s' is not the top of a site's repository (no .git there): run loa new there, or give --repo PATH",
+	  "'%s' không phải thư mục gốc của kho trang (không có .git): chạy loa new ở đó, hoặc dùng --repo ĐƯỜNG_DẪN" },
 	/* ---- end of urls ---- */
 
 	/* ---- lang: entries added by the lang work go right below ---- */

@@ -86,6 +86,18 @@ int new_page(const struct new_options *o, char **path_out, struct diag_list *d)
 		diag_error(d, "", 0, 0, "invalid page kind '%s' (news, school or plan)", o->kind);
 		goto done;
 	}
+	/* outside a repository (or in one of its folders) a page would be
+	 * written where no build reads it, and the command would say it worked */
+	char *git = xasprintf("%s/.git", o->root);
+	bool in_repo = exists(git);
+	free(git);
+	if (!in_repo) {
+		diag_error(d, "", 0, 0,
+			   "'%s' is not the top of a site's repository (no .git there): run "
+			   "loa new there, or give --repo PATH",
+			   o->root);
+		goto done;
+	}
 	if (read_config(&cfg, &a, o->root, d) < 0 || text_open(&t, cfg.timezone, d) < 0)
 		goto done;
 	content = xasprintf("%s/%s", o->root, cfg.content_dir);

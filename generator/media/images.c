@@ -52,6 +52,33 @@ enum image_format image_sniff(const void *data, size_t len)
 	return IMAGE_NONE;
 }
 
+/* Big-endian 32-bit value at p. */
+static unsigned long be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+/* Whether the HEIF file in data holds HEVC images only: its top-level
+ * "meta" box has an "hvcC" codec property and no "av1C". libheif also
+ * decodes AV1, so an AVIF branded "mif1" would otherwise pass as a
+ * phone photo, though AVIF is refused. A search of the meta box's bytes
+ * is enough: a property type is a box type, and meta holds no pixels. */
+static bool heif_is_hevc(const unsigned char *p, size_t len)
+{
+	size_t at = 0;
+	while (len - at >= 8) {
+		unsigned long size = be32(p + at);
+		if (size < 8 || size > len - at)
+			return false; /* 0 (to the end) and 64-bit sizes: not before meta */
+		if (memcmp(p + at + 4, "meta", 4) == 0) {
+			bool hevc = memmem(p + at, size, "hvcC", 4) != NULL;
+			return hevc && memmem(p + at, size, "av1C", 4) == NULL;
+		}
+		at += size;
+	}
+	return false;
+}
+
 /* The extension of name in lower case into ext (at most size-1 bytes);
  * false when it has none or a longer one. */
 static bool lower_ext(const char *name, char *ext, size_t size)
@@ -206,6 +233,13 @@ static int vips_fail(struct buf *err, const char *what)
 {
 	const char *msg = vips_error_buffer();
 	size_t n = strcspn(msg, "\n");
+	/* the reader's "source: bad seek" comes before the loader's reason
+	 * (libheif's size limit, for one): show the reason */
+	while (strncmp(msg, "source: ", 8) == 0 && msg[n] == '\n' && msg[n + 1] &&
+	       strncmp(msg + n + 1, " (", 2) != 0) {
+		msg += n + 1;
+		n = strcspn(msg, "\n");
+	}
 	while (n && (msg[n - 1] == ' ' || msg[n - 1] == '.'))
 		n--;
 	if (n > 200)
@@ -283,6 +317,11 @@ int image_probe(const void *data, size_t len, enum image_format expect, struct i
 	f->format = image_sniff(data, len);
 	if (f->format == IMAGE_NONE) {
 		buf_puts(err, "not a JPEG, PNG, WebP, GIF or HEIC image (by its first bytes)");
+		return -1;
+	}
+	if (f->format == IMAGE_HEIF && !heif_is_hevc(data, len)) {
+		buf_puts(err, "a HEIF file without a HEVC photo (an AVIF image?): only JPEG, PNG, "
+			      "WebP, GIF and HEIC photos are published");
 		return -1;
 	}
 	if (expect != IMAGE_NONE && expect != f->format) {

@@ -363,6 +363,7 @@ static void build_release(struct build *b)
 	buf_release(&b->listing);
 	free(b->statics);
 	free(b->editor_files);
+	free(b->editor_sums);
 	arena_release(&b->arena);
 	if (b->opts->keep_site && b->site_loaded) {
 		*b->opts->keep_site = b->site; /* the caller's now */

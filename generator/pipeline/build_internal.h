@@ -87,6 +87,7 @@ struct build {
 	struct image_stage *images; /* bundle images: facts for <img>, published by the stage */
 	const char **editor_files; /* Decap CMS's files published at /quan-tri/ (editor.c) */
 	size_t neditor_files;
+	const char **editor_sums; /* their SHA-256 in hex, as SHA256SUMS lists them */
 	/* LOA_TIMINGS */
 	bool timings;      /* set: stage times on stderr */
 	struct timespec stage_start; /* start of the current stage */

@@ -11,8 +11,10 @@
 #include "pipeline/outdir.h"
 #include "site/decap.h"
 
+#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum { SUMS_MAX = 64 * 1024, FILE_MAX = 64 * 1024 * 1024 };
 
@@ -21,16 +23,16 @@ static char *decap_dir(const struct build *b)
 	return xasprintf("%s/editor/decap", b->opts->data_dir);
 }
 
-/* The file names SHA256SUMS lists ("HASH  NAME" lines), into b's arena.
- * -1 when it cannot be read or names something other than a plain file
- * name. */
+/* The file names SHA256SUMS lists ("HASH  NAME" lines) and their hashes,
+ * into b's arena. -1 when it cannot be read, a hash is not 64 hex digits
+ * or a name is something other than a plain file name. */
 static int list_files(struct build *b, const char *dir)
 {
 	struct buf sums = BUF_INIT;
 	char *path = xasprintf("%s/SHA256SUMS", dir);
 	int ret = sys_read_file(path, SUMS_MAX, true, &sums);
 	free(path);
-	size_t cap = 0;
+	size_t cap = 0, cap_sums = 0;
 	for (const char *p = sums.ptr, *end = sums.ptr + sums.len; ret == 0 && p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;
@@ -38,11 +40,14 @@ static int list_files(struct build *b, const char *dir)
 		while (name && name < eol && (*name == ' ' || *name == '*'))
 			name++;
 		size_t n = name ? (size_t)(eol - name) : 0;
-		if (!n || memchr(name, '/', n) || name[0] == '.') {
+		if (!n || memchr(name, '/', n) || name[0] == '.' || strspn(p, "0123456789abcdefABCDEF") != 64 ||
+		    p[64] != ' ') {
 			ret = -1;
 			break;
 		}
 		ALLOC_GROW(b->editor_files, b->neditor_files + 1, cap);
+		ALLOC_GROW(b->editor_sums, b->neditor_files + 1, cap_sums);
+		b->editor_sums[b->neditor_files] = arena_strndup(&b->arena, p, 64);
 		b->editor_files[b->neditor_files++] = arena_strndup(&b->arena, name, n);
 		p = eol + 1;
 	}
@@ -113,10 +118,22 @@ void editor_write(struct build *b)
 	for (size_t i = 0; i < b->neditor_files; i++) {
 		char *path = xasprintf("%s/%s", dir, b->editor_files[i]);
 		buf_reset(&data);
-		if (sys_read_file(path, FILE_MAX, true, &data) < 0)
+		/* a link is not followed and a changed file is not published:
+		 * what goes out is exactly what the pinned package holds */
+		if (sys_read_file(path, FILE_MAX, false, &data) < 0) {
 			diag_error(b->diags, path, 0, 0, "cannot read the installed file %s", path);
-		else
-			put(b, b->editor_files[i], &data);
+		} else {
+			gchar *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+								 (const guchar *)data.ptr, data.len);
+			if (strcasecmp(sum, b->editor_sums[i]) != 0)
+				diag_error(b->diags, path, 0, 0,
+					   "the installed file %s differs from its SHA256SUMS line: "
+					   "not published (run 'make editor' in Loa's source folder)",
+					   path);
+			else
+				put(b, b->editor_files[i], &data);
+			g_free(sum);
+		}
 		free(path);
 	}
 	free(dir);

@@ -138,7 +138,7 @@ static int work(void *ctx, size_t job, struct buf *out)
 	 * the name */
 	if (j->expect == IMAGE_NONE) {
 		diag_error(&d, j->file->src_path, 0, 0,
-			   "image not published: only JPEG, PNG, WebP and GIF images are");
+			   "image not published: only JPEG, PNG, WebP, GIF and HEIC images are published");
 	} else if (image_cache_get(s->cache, j->key, &rep.facts, outs) &&
 		   rep.facts.format == j->expect) {
 		rep.cached = 1;

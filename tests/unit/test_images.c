@@ -147,6 +147,28 @@ TEST(formats_by_magic_bytes)
 	CHECK_INT_EQ(image_sniff("\0\0\0\x18" "ftypisom\0\0\0\0", 16), IMAGE_NONE); /* a video */
 }
 
+/* libheif also decodes AV1: a HEIF whose meta box has an av1C property,
+ * or no hvcC, is refused before libvips sees it (an AVIF branded mif1) */
+TEST(heif_without_hevc_is_refused)
+{
+	static const unsigned char avif[] = "\0\0\0\x10" "ftypmif1\0\0\0\0"
+					    "\0\0\0\x14" "meta\0\0\0\0\0\0\0\x08" "av1C";
+	static const unsigned char both[] = "\0\0\0\x10" "ftypheic\0\0\0\0"
+					    "\0\0\0\x1c" "meta\0\0\0\0\0\0\0\x08" "hvcC"
+					    "\0\0\0\x08" "av1C";
+	static const unsigned char none[] = "\0\0\0\x10" "ftypheic\0\0\0\0"
+					    "\0\0\0\x0c" "meta\0\0\0\0";
+	const unsigned char *cases[] = { avif, both, none };
+	const size_t lens[] = { sizeof(avif) - 1, sizeof(both) - 1, sizeof(none) - 1 };
+	for (size_t i = 0; i < 3; i++) {
+		struct image_facts f;
+		struct buf err = BUF_INIT;
+		CHECK_INT_EQ(image_probe(cases[i], lens[i], IMAGE_HEIF, &f, &err), -1);
+		CHECK_CONTAINS(err.ptr, "without a HEVC photo");
+		buf_release(&err);
+	}
+}
+
 TEST(formats_by_name)
 {
 	CHECK_INT_EQ(image_format_of_name("a/b/anh.JPG"), IMAGE_JPEG);
@@ -733,6 +755,7 @@ int main(void)
 	RUN(same_input_same_bytes);
 	RUN(probe_agrees_with_processing);
 	RUN(hostile_images_are_refused);
+	RUN(heif_without_hevc_is_refused);
 	RUN(cache_round_trip_and_keys);
 	RUN(stale_temporary_files_are_removed);
 	RUN(cache_never_trusts_a_damaged_entry);
