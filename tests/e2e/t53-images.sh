@@ -95,7 +95,7 @@ check "image without alt text still a warning at its line" grep -q "^content/new
 check "corrupt jpeg not published" test ! -e "$P/hong.jpg"
 check "html named .png refused by its bytes" grep -q "trung-thu/trang.png: error: image not published: not a JPEG, PNG, WebP, GIF or HEIC image" "$TMP/err"
 check "html named .png not published" test ! -e "$P/trang.png"
-check "avif refused" grep -q "trung-thu/anh.avif: error: image not published: only JPEG, PNG, WebP and GIF" "$TMP/err"
+check "avif refused" grep -q "trung-thu/anh.avif: error: image not published: only JPEG, PNG, WebP, GIF and HEIC" "$TMP/err"
 check "png named .jpg refused" grep -q "trung-thu/doi-ten.jpg: error: image not published: the file is a PNG image but its name says JPEG" "$TMP/err"
 
 # the cache: one entry per accepted image, beside the output. Each build
