@@ -52,8 +52,10 @@ RAW_PRINTS = {"fprintf": 1, "printf": 0, "fputs": 0, "puts": 0, "dprintf": 1,
 # served, or becomes a reason
 BUF_SCOPE = ("generator/cmd/", "generator/media/")
 # buffers that hold a page's content, not a message: loa new's skeleton is
-# the site's own text, in the site's language
-CONTENT = {"generator/cmd/new.c": ("buf_puts", "buf_addf")}
+# the site's own text, in the site's language; images.c's buf_addf writes a
+# cache key and file names (its reasons are diagnostics)
+CONTENT = {"generator/cmd/new.c": ("buf_puts", "buf_addf"),
+           "generator/media/images.c": ("buf_addf",)}
 # a literal that reads as prose: two words of two letters or more apart by
 # spaces ("3px solid" and "text/html; charset" are not)
 PROSE = re.compile(r"(?<![\w%])[A-Za-z\u00c0-\u1ef9]{2,} +[A-Za-z\u00c0-\u1ef9]{2,}(?![\w])")
@@ -64,9 +66,6 @@ PENDING = {
     "generator/base/xalloc.c": "out-of-memory abort",
     # LOA_TIMINGS, for developers measuring builds
     "generator/pipeline/build.c": "timing lines for developers",
-    # an image's reason crosses the worker pipe as English text and lands in
-    # "image not published: %s"; owned by the photos work (issue 15 point 3)
-    "generator/media/images.c": "image failure reasons, English inside a translated message",
 }
 
 SPEC = re.compile(r"%[-+ #0]*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|z|j|t|L)?[diouxXeEfgGcspn%]")

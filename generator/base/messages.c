@@ -202,6 +202,29 @@ static const struct msg_entry catalog[] = {
 	/* ---- end of lang ---- */
 
 	/* ---- incr: entries added by the incr work go right below ---- */
+	/* the reasons an image is refused (media/images.c), inside "image not
+	 * published: %s" */
+	{ "cannot start libvips", "không khởi động được libvips" },
+	{ "image size %llux%llu is out of range (at most %d pixels a side)",
+	  "kích thước ảnh %llux%llu không hợp lệ (mỗi cạnh tối đa %d điểm ảnh)" },
+	{ "image too large: %llux%llu pixels in each frame (limit %d megapixels)",
+	  "ảnh quá lớn: %llux%llu điểm ảnh mỗi khung hình (tối đa %d triệu điểm ảnh)" },
+	{ "image too large: %llux%llu pixels (limit %d megapixels)",
+	  "ảnh quá lớn: %llux%llu điểm ảnh (tối đa %d triệu điểm ảnh)" },
+	{ "not a JPEG, PNG, WebP, GIF or HEIC image (by its first bytes)",
+	  "không phải ảnh JPEG, PNG, WebP, GIF hay HEIC (theo các byte đầu tệp)" },
+	{ "the file is a %s image but its name says %s: rename it",
+	  "tệp là ảnh %s nhưng tên tệp lại ghi %s: hãy đổi tên tệp" },
+	{ "cannot read the image", "không đọc được ảnh (tệp hỏng hoặc chưa chép hết?)" },
+	{ "cannot decode the image", "không giải mã được ảnh (tệp hỏng?)" },
+	{ "cannot encode the image", "không mã hoá lại được ảnh" },
+	{ "cannot encode the image (libvips wrote a malformed WebP file)",
+	  "không mã hoá lại được ảnh (libvips ghi ra tệp WebP hỏng)" },
+	{ "the decoded size differs from the header's",
+	  "kích thước ảnh sau khi giải mã khác với kích thước ghi trong tệp" },
+	{ "cannot resize the image", "không thu nhỏ được ảnh" },
+	{ "a HEIF file without a HEVC photo (an AVIF image?): only JPEG, PNG, WebP, GIF and HEIC photos are published",
+	  "tệp HEIF không chứa ảnh HEVC (có phải ảnh AVIF?): chỉ đăng ảnh JPEG, PNG, WebP, GIF và HEIC" },
 	/* ---- end of incr ---- */
 
 	/* ---- scale: entries added by the scale work go right below ---- */
@@ -679,8 +702,6 @@ static const struct msg_entry catalog[] = {
 	{ "image '%s' is not published (see the error about that file)",
 	  "ảnh '%s' không được đăng (xem lỗi về tệp đó)" },
 	{ "image not published: %s", "ảnh không được đăng: %s" },
-	{ "image not published: only JPEG, PNG, WebP and GIF images are",
-	  "ảnh không được đăng: chỉ đăng ảnh JPEG, PNG, WebP và GIF" },
 	{ "image not published: processing it took more than %u s",
 	  "ảnh không được đăng: xử lý quá %u giây" },
 	{ "image not published: processing it failed (%.*s)", "ảnh không được đăng: xử lý thất bại (%.*s)" },

@@ -10,12 +10,15 @@
 #include "media/images.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <vips/vips.h>
 
 #include "base/buf.h"
+#include "base/diag.h"
+#include "base/xalloc.h"
 
 /* Bump when the output of this file changes for the same input: cached
  * results made by an older version are then never used. */
@@ -214,11 +217,11 @@ static void lib_start(void)
 	lib_status = 0;
 }
 
-int image_lib_init(struct buf *err)
+int image_lib_init(struct diag_list *err)
 {
 	pthread_once(&lib_once, lib_start);
 	if (lib_status != 0)
-		buf_puts(err, "cannot start libvips");
+		diag_error(err, "", 0, 0, "cannot start libvips");
 	return lib_status;
 }
 
@@ -227,9 +230,11 @@ void image_lib_shutdown(void)
 	vips_shutdown();
 }
 
-/* Appends libvips' last error (its first line) to err after what, and
- * clears it. Returns -1. */
-static int vips_fail(struct buf *err, const char *what)
+/* Adds what (a catalog msgid) to err, with libvips' last error (its first
+ * line) after it in English only: libvips speaks English, and the
+ * Vietnamese reader gets the catalog's sentence alone. Clears the error.
+ * Returns -1. */
+static int vips_fail(struct diag_list *err, const char *what)
 {
 	const char *msg = vips_error_buffer();
 	size_t n = strcspn(msg, "\n");
@@ -244,10 +249,15 @@ static int vips_fail(struct buf *err, const char *what)
 		n--;
 	if (n > 200)
 		n = 200;
-	if (n)
-		buf_addf(err, "%s (%.*s)", what, (int)n, msg);
-	else
-		buf_puts(err, what);
+	diag_error(err, "", 0, 0, "%s", what);
+	struct diag *d = &err->items[err->len - 1];
+	if (n) {
+		if (!d->msg_vi) /* keep the English-only sentence for Vietnamese too */
+			d->msg_vi = xstrdup(d->msg);
+		char *m = xasprintf("%s (%.*s)", d->msg, (int)n, msg);
+		free(d->msg);
+		d->msg = m;
+	}
 	vips_error_clear();
 	return -1;
 }
@@ -285,19 +295,25 @@ static VipsImage *load(const void *data, size_t len, enum image_format fmt, int 
 }
 
 /* Checks the header of img against the caps and fills f (size upright). */
-static int read_header(VipsImage *img, struct image_facts *f, struct buf *err)
+static int read_header(VipsImage *img, struct image_facts *f, struct diag_list *err)
 {
 	unsigned long long w = (unsigned)vips_image_get_width(img);
 	unsigned long long h = (unsigned)vips_image_get_height(img); /* every frame */
 	unsigned long long page = (unsigned)vips_image_get_page_height(img);
 	if (!w || !h || !page || w > IMAGE_MAX_SIDE || page > IMAGE_MAX_SIDE) {
-		buf_addf(err, "image size %llux%llu is out of range (at most %d pixels a side)", w,
-			 page, IMAGE_MAX_SIDE);
+		diag_error(err, "", 0, 0,
+			   "image size %llux%llu is out of range (at most %d pixels a side)", w, page,
+			   IMAGE_MAX_SIDE);
 		return -1;
 	}
 	if (w * h > IMAGE_MAX_PIXELS) {
-		buf_addf(err, "image too large: %llux%llu pixels%s (limit %d megapixels)", w, page,
-			 h != page ? " in each frame" : "", IMAGE_MAX_PIXELS / 1000000);
+		if (h != page)
+			diag_error(err, "", 0, 0,
+				   "image too large: %llux%llu pixels in each frame (limit %d megapixels)",
+				   w, page, IMAGE_MAX_PIXELS / 1000000);
+		else
+			diag_error(err, "", 0, 0, "image too large: %llux%llu pixels (limit %d megapixels)",
+				   w, page, IMAGE_MAX_PIXELS / 1000000);
 		return -1;
 	}
 	f->width = (unsigned)w;
@@ -311,29 +327,30 @@ static int read_header(VipsImage *img, struct image_facts *f, struct buf *err)
 }
 
 int image_probe(const void *data, size_t len, enum image_format expect, struct image_facts *f,
-		struct buf *err)
+		struct diag_list *err)
 {
 	memset(f, 0, sizeof(*f));
 	f->format = image_sniff(data, len);
 	if (f->format == IMAGE_NONE) {
-		buf_puts(err, "not a JPEG, PNG, WebP, GIF or HEIC image (by its first bytes)");
+		diag_error(err, "", 0, 0, "not a JPEG, PNG, WebP, GIF or HEIC image (by its first bytes)");
 		return -1;
 	}
 	if (f->format == IMAGE_HEIF && !heif_is_hevc(data, len)) {
-		buf_puts(err, "a HEIF file without a HEVC photo (an AVIF image?): only JPEG, PNG, "
-			      "WebP, GIF and HEIC photos are published");
+		diag_error(err, "", 0, 0,
+			   "a HEIF file without a HEVC photo (an AVIF image?): only JPEG, PNG, "
+			   "WebP, GIF and HEIC photos are published");
 		return -1;
 	}
 	if (expect != IMAGE_NONE && expect != f->format) {
-		buf_addf(err, "the file is a %s image but its name says %s: rename it",
-			 image_format_name(f->format), image_format_name(expect));
+		diag_error(err, "", 0, 0, "the file is a %s image but its name says %s: rename it",
+			   image_format_name(f->format), image_format_name(expect));
 		return -1;
 	}
 	if (image_lib_init(err) < 0)
 		return -1;
 	VipsImage *img = load(data, len, f->format, f->format == IMAGE_GIF ? -1 : 1);
 	if (!img)
-		return vips_fail(err, "cannot read the image");
+		return vips_fail(err, N_("cannot read the image"));
 	int ret = read_header(img, f, err);
 	g_object_unref(img);
 	return ret;
@@ -400,7 +417,7 @@ static int webp_strip(struct buf *b)
  * XMP all the same (the unit test shows it). So the fields are removed from
  * a copy of the image first, and a WebP's metadata chunks after. */
 static int save(VipsImage *in, enum image_format fmt, int quality, struct buf *out,
-		struct buf *err)
+		struct diag_list *err)
 {
 	gboolean small = (unsigned long long)vips_image_get_width(in) * (unsigned)vips_image_get_height(in) <=
 			 SMALL_PIXELS;
@@ -409,7 +426,7 @@ static int save(VipsImage *in, enum image_format fmt, int quality, struct buf *o
 	size_t n = 0;
 	int rc = -1;
 	if (vips_copy(in, &img, NULL) != 0)
-		return vips_fail(err, "cannot encode the image");
+		return vips_fail(err, N_("cannot encode the image"));
 	gchar **fields = vips_image_get_fields(img);
 	for (int i = 0; fields[i]; i++)
 		if (private_field(fields[i]))
@@ -439,20 +456,20 @@ static int save(VipsImage *in, enum image_format fmt, int quality, struct buf *o
 	}
 	g_object_unref(img);
 	if (rc != 0)
-		return vips_fail(err, "cannot encode the image");
+		return vips_fail(err, N_("cannot encode the image"));
 	buf_reset(out);
 	buf_add(out, bytes, n);
 	g_free(bytes);
 	if (fmt == IMAGE_WEBP && webp_strip(out) < 0) {
 		buf_reset(out);
-		buf_puts(err, "cannot encode the image (libvips wrote a malformed WebP file)");
+		diag_error(err, "", 0, 0, "cannot encode the image (libvips wrote a malformed WebP file)");
 		return -1;
 	}
 	return 0;
 }
 
 int image_process(const void *data, size_t len, enum image_format expect, struct image_facts *f,
-		  struct buf *out, struct buf *err)
+		  struct buf *out, struct diag_list *err)
 {
 	VipsImage *img = NULL, *up = NULL, *mem = NULL, *small = NULL;
 	int ret = -1;
@@ -463,7 +480,7 @@ int image_process(const void *data, size_t len, enum image_format expect, struct
 		return -1;
 	img = load(data, len, f->format, f->format == IMAGE_GIF ? -1 : 1);
 	if (!img) {
-		vips_fail(err, "cannot read the image");
+		vips_fail(err, N_("cannot read the image"));
 		goto done;
 	}
 	if (f->format == IMAGE_GIF) {
@@ -473,12 +490,12 @@ int image_process(const void *data, size_t len, enum image_format expect, struct
 	}
 	/* upright, then decoded once: the variants all read this copy */
 	if (vips_autorot(img, &up, NULL) != 0 || !(mem = vips_image_copy_memory(up))) {
-		vips_fail(err, "cannot decode the image");
+		vips_fail(err, N_("cannot decode the image"));
 		goto done;
 	}
 	if ((unsigned)vips_image_get_width(mem) != f->width ||
 	    (unsigned)vips_image_get_height(mem) != f->height) {
-		buf_puts(err, "the decoded size differs from the header's");
+		diag_error(err, "", 0, 0, "the decoded size differs from the header's");
 		goto done;
 	}
 	if (save(mem, image_output_format(f->format), Q_ORIGINAL, &out[0], err) < 0)
@@ -488,7 +505,7 @@ int image_process(const void *data, size_t len, enum image_format expect, struct
 		 * srcset and a probe-only build (loa check) already announced */
 		if (vips_thumbnail_image(mem, &small, (int)f->vwidth[i], "height", (int)f->vheight[i],
 					 "size", VIPS_SIZE_FORCE, "no_rotate", TRUE, NULL) != 0) {
-			vips_fail(err, "cannot resize the image");
+			vips_fail(err, N_("cannot resize the image"));
 			goto done;
 		}
 		int rc = save(small, image_output_format(f->format), Q_VARIANT, &out[1 + i], err);

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 struct buf;
+struct diag_list;
 
 /* IMAGE_HEIF (HEIC/HEIF, phone cameras) is read, never written: it is
  * published as JPEG (image_output_format). */
@@ -77,24 +78,25 @@ void image_params(struct buf *out);
 
 /* Starts libvips in this process, once (later calls return its result):
  * operation cache off, one thread, every loader blocked but the four above.
- * Returns 0, or -1 with a reason in err. */
-int image_lib_init(struct buf *err);
+ * Returns 0, or -1 with a reason in err. Reasons are diagnostics without
+ * a path, in English and Vietnamese, for the caller to place. */
+int image_lib_init(struct diag_list *err);
 /* Stops libvips; for tests and tools that must end leak-free. No image
  * call may follow in this process. */
 void image_lib_shutdown(void);
 
 /* Reads the format and size of data without decoding pixels; f gets its
  * plan too. Refuses (returns -1, a one-line reason in err) anything not
- * JPEG, PNG, WebP or GIF by its bytes, a format that differs from
+ * JPEG, PNG, WebP, GIF or HEIF by its bytes, a format that differs from
  * `expect` (unless IMAGE_NONE), and images over the pixel cap. */
 int image_probe(const void *data, size_t len, enum image_format expect, struct image_facts *f,
-		struct buf *err);
+		struct diag_list *err);
 
 /* Probes, then decodes and re-encodes: out[0] gets the original (rotated
  * upright, metadata stripped, same format), out[1..f->nvariants] the
  * variants in f's order. out must hold 1 + IMAGE_MAX_VARIANTS buffers; they
  * are reset first. Returns 0, or -1 with a one-line reason in err. */
 int image_process(const void *data, size_t len, enum image_format expect, struct image_facts *f,
-		  struct buf *out, struct buf *err);
+		  struct buf *out, struct diag_list *err);
 
 #endif

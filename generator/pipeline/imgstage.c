@@ -122,13 +122,31 @@ static void add_srcset_url(struct buf *out, const char *path)
 
 /* ---- in a worker ---------------------------------------------------------- */
 
+/* Adds "image not published: <reason>" at path for each reason the image
+ * module gave, in both languages: the reason's Vietnamese inside the
+ * catalog's Vietnamese sentence, so that no English crosses the pipe into
+ * a Vietnamese message. */
+static void refuse(struct diag_list *d, const char *path, const struct diag_list *why)
+{
+	for (size_t i = 0; i < why->len; i++) {
+		const struct diag *e = &why->items[i];
+		diag_error(d, path, 0, 0, "image not published: %s", e->msg);
+		struct diag *last = &d->items[d->len - 1];
+		struct buf vi = BUF_INIT;
+		msg_addf(&vi, MSG_VI, "image not published: %s", e->msg_vi ? e->msg_vi : e->msg);
+		free(last->msg_vi);
+		last->msg_vi = buf_detach(&vi, NULL);
+	}
+}
+
 static int work(void *ctx, size_t job, struct buf *out)
 {
 	struct image_stage *s = ctx;
 	const struct image_job *j = &s->jobs[job];
 	struct reply rep;
 	struct diag_list d = DIAG_LIST_INIT;
-	struct buf data = BUF_INIT, err = BUF_INIT, path = BUF_INIT, outs[NOUT];
+	struct diag_list err = DIAG_LIST_INIT;
+	struct buf data = BUF_INIT, path = BUF_INIT, outs[NOUT];
 	bool dry = !s->opts.out;
 
 	memset(&rep, 0, sizeof(rep));
@@ -146,7 +164,7 @@ static int work(void *ctx, size_t job, struct buf *out)
 		int rc = dry ? image_probe(data.ptr, data.len, j->expect, &rep.facts, &err)
 			     : image_process(data.ptr, data.len, j->expect, &rep.facts, outs, &err);
 		if (rc < 0) {
-			diag_error(&d, j->file->src_path, 0, 0, "image not published: %s", err.ptr);
+			refuse(&d, j->file->src_path, &err);
 		} else {
 			rep.processed = 1;
 			if (!dry)
@@ -177,7 +195,7 @@ static int work(void *ctx, size_t job, struct buf *out)
 	for (unsigned i = 0; i < NOUT; i++)
 		buf_release(&outs[i]);
 	buf_release(&data);
-	buf_release(&err);
+	diag_list_release(&err);
 	buf_release(&path);
 	return 0;
 }

@@ -91,7 +91,7 @@ int sitefiles_list(const struct sitefiles *sf, const char *dir, struct sitefile 
 		if (*commit)
 			buf_addf(&w, "%s (commit %.12s)", dir, commit);
 		else
-			buf_addf(&w, "%s (work tree)", dir);
+			buf_addf(&w, "%s/", dir); /* the folder on disk: no word to translate */
 		if (installed_root)
 			buf_addf(&w, ", %s", installed_root);
 		*where = arena_strndup(a, w.ptr, w.len);
