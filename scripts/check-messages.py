@@ -6,7 +6,7 @@ Two checks over generator/**/*.c and *.cpp:
 1. Every message has an entry in generator/base/messages.c: the format
    literals passed to diag_error/diag_warning and to the modules' own
    wrappers (template_*.c compiler_fail(), schema.c err(), markdown_*.c
-   markdown_warn() and markdown_note(), frontmatter.c ctx_error_at(), serve.c
+   markdown_warn() and markdown_note(), frontmatter_yaml.c ctx_error_at(), serve.c
    print_warning(), http.c queue_text()), the constant messages passed to
    a bare "%s" format, and the msgids of the printing side of the catalog:
    msg_text(), msg_fprintf(), msg_addf() and the N_() marker (usage and
@@ -36,7 +36,7 @@ WRAPPERS = {
     "generator/template/template_lex.c": {"compiler_fail": 2},
     "generator/content/schema.c": {"err": 2, "key_note": 2},
     "generator/content/toml.cpp": {"fail": 2},
-    "generator/content/frontmatter.c": {"ctx_error_at": 2},
+    "generator/content/frontmatter_yaml.c": {"ctx_error_at": 2},
     "generator/cmd/serve/serve.c": {"print_warning": 2},
     "generator/cmd/serve/http.c": {"queue_text": 3},
     "generator/cmd/review/review.c": {"say": 2},

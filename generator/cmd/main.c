@@ -199,19 +199,12 @@ struct progress {
 	enum msg_lang lang;
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 enum { PROGRESS_AFTER_MS = 250, PROGRESS_EVERY_MS = 100 };
 
 static void progress_cb(void *ctx, size_t done, size_t total)
 {
 	struct progress *p = ctx;
-	int64_t t = now_ms();
+	int64_t t = sys_now_ms();
 	if (t - p->start_ms < PROGRESS_AFTER_MS)
 		return;
 	if (p->shown && done < total && t - p->last_ms < PROGRESS_EVERY_MS)
@@ -432,7 +425,7 @@ static int cmd_build(int argc, char **argv, const struct lang_choice *lc, bool c
 	char *data_dir = find_data_dir();
 	o.data_dir = data_dir;
 	/* the progress line is for a person watching a terminal */
-	struct progress prog = { now_ms(), 0, false, lc->given ? lc->lang : MSG_VI };
+	struct progress prog = { sys_now_ms(), 0, false, lc->given ? lc->lang : MSG_VI };
 	bool show_progress = !o.quiet && !a.json && isatty(2);
 	if (show_progress) {
 		if (!lc->given)

@@ -6,9 +6,9 @@
  * Errors about a TOML or JSON block start with "TOML front matter: " or
  * "JSON front matter: ", so a writer sees which format Loa read.
  *
- * The only module that includes <yaml.h>. It also parses site.yaml and
- * i18n files (frontmatter_parse_yaml) so that every YAML document obeys
- * the same rules:
+ * The only module that includes <yaml.h> (in frontmatter_yaml.c). It
+ * also parses site.yaml and i18n files (frontmatter_parse_yaml) so that
+ * every YAML document obeys the same rules:
  *  - anchors, aliases and tags other than the core ones (!!str, !!int,
  *    !!float, !!bool, !!null, !!seq, !!map) are rejected;
  *  - duplicate keys in one mapping are rejected, naming the second one;

@@ -1,6 +1,7 @@
 /* cache — rendered pages by key and the last build's record; see cache.h. */
 #include "incr/cache.h"
 #include "base/buf.h"
+#include "base/str.h"
 #include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "source/repo.h"
@@ -333,11 +334,6 @@ void cache_record_remove(const struct cache *c)
 
 /* ---- sweeping ----------------------------------------------------------------- */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool all_hex(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -394,7 +390,7 @@ void cache_sweep(const struct cache *c, char *const *keep, size_t n)
 			memcpy(key + 2, f->d_name, CACHE_KEY_LEN - 2);
 			key[CACHE_KEY_LEN] = '\0';
 			const char *k = key;
-			if (object && n && bsearch(&k, keep, n, sizeof(*keep), cmp_str))
+			if (object && n && bsearch(&k, keep, n, sizeof(*keep), str_ptr_cmp))
 				continue;
 			/* a folder of that name is not the cache's: unlinkat
 			 * without AT_REMOVEDIR leaves it */

@@ -1,6 +1,7 @@
 /* keys — the inputs of a build and of each render as key fields; see keys.h. */
 #include "incr/keys.h"
 #include "base/buf.h"
+#include "base/str.h"
 #include "base/sysutil.h"
 #include "base/value.h"
 #include "base/xalloc.h"
@@ -50,11 +51,6 @@ static int read_into(const char *path, struct buf *k, bool follow)
 	return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void tree_walk(struct buf *k, const char *root, const char *rel, int depth)
 {
 	char *dir = *rel ? xasprintf("%s/%s", root, rel) : xstrdup(root);
@@ -71,7 +67,7 @@ static void tree_walk(struct buf *k, const char *root, const char *rel, int dept
 	if (dh)
 		closedir(dh);
 	if (n > 1) /* qsort of NULL is undefined, even of nothing */
-		qsort(names, n, sizeof(*names), cmp_str);
+		qsort(names, n, sizeof(*names), str_ptr_cmp);
 	for (size_t i = 0; i < n; i++) {
 		char *child = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
 		char *full = xasprintf("%s/%s", root, child);

@@ -1,6 +1,7 @@
 /* outdir — owns the output folder's life: the lock of the output, the
  * temporary folder a build writes into, the swap that publishes it, and the
- * removal of leftovers (see outdir.h).
+ * removal of leftovers (see outdir.h). The lock is in outlock.c, the
+ * fingerprints of a written tree in outdir_fingerprint.c.
  *
  * Layout beside the output folder NAME in its parent folder P:
  *   P/.NAME.loa-lock      locked with flock by the build of NAME, which
@@ -12,6 +13,7 @@
  * folders get their modes with fchmod, so the output does not depend on
  * the umask. */
 #include "pipeline/outdir.h"
+#include "pipeline/outdir_internal.h"
 
 #include "base/buf.h"
 #include "base/diag.h"
@@ -61,12 +63,7 @@ struct outdir {
 
 /* ---- recursive removal ------------------------------------------------ */
 
-struct names {
-	char **v;
-	size_t len, cap;
-};
-
-static void names_release(struct names *n)
+void outdir_names_release(struct outdir_names *n)
 {
 	for (size_t i = 0; i < n->len; i++)
 		free(n->v[i]);
@@ -76,7 +73,7 @@ static void names_release(struct names *n)
 }
 
 /* Lists dir (without . and ..). */
-static int list_dir(int dir_fd, struct names *out)
+int outdir_list_dir(int dir_fd, struct outdir_names *out)
 {
 	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -108,9 +105,9 @@ static int list_dir(int dir_fd, struct names *out)
 static int empty_dir(int *fd)
 {
 	struct stat self;
-	struct names n = { NULL, 0, 0 };
+	struct outdir_names n = { NULL, 0, 0 };
 	int rc = -1;
-	if (fstat(*fd, &self) < 0 || list_dir(*fd, &n) < 0)
+	if (fstat(*fd, &self) < 0 || outdir_list_dir(*fd, &n) < 0)
 		goto done;
 	for (size_t i = 0; i < n.len; i++) {
 		if (unlinkat(*fd, n.v[i], 0) == 0 || errno == ENOENT)
@@ -141,7 +138,7 @@ static int empty_dir(int *fd)
 	}
 	rc = 0;
 done:
-	names_release(&n);
+	outdir_names_release(&n);
 	return rc;
 }
 
@@ -194,7 +191,7 @@ bool outdir_path_valid(const char *relpath)
 }
 
 /* Splits final_dir into its parent folder and last component. */
-static int split_final(const char *final_dir, char **parent, char **name)
+int outdir_split_final(const char *final_dir, char **parent, char **name)
 {
 	size_t len = strlen(final_dir);
 	while (len > 1 && final_dir[len - 1] == '/')
@@ -260,131 +257,6 @@ static void outdir_free(struct outdir *o)
 	free(o);
 }
 
-/* ---- the lock ---------------------------------------------------------
- *
- * The lock file exists only while a build holds it: the holder removes it
- * before letting go, so nothing is left beside the output. A build that
- * opened the file and then waited may therefore hold a lock on a removed
- * file: after flock succeeds it checks that the name still leads to the
- * file it locked, and starts again when not. */
-
-struct outlock {
-	int dir_fd; /* the output's parent folder */
-	int fd;     /* the lock file, flocked */
-	char *name; /* .NAME.loa-lock */
-};
-
-enum { LOCK_POLL_MS = 100 };
-
-static long long ms_since(const struct timespec *start)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)(now.tv_sec - start->tv_sec) * 1000 +
-	       (now.tv_nsec - start->tv_nsec) / 1000000;
-}
-
-/* the name still leads to the file open as fd */
-static bool still_named(int dir, const char *name, int fd)
-{
-	struct stat a, b;
-	return fstat(fd, &a) == 0 && fstatat(dir, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
-	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
-int outlock_take(struct outlock **out, const char *final_dir, int wait_seconds,
-		 void (*waiting)(void *ctx), void *ctx, struct diag_list *diags)
-{
-	char *parent = NULL, *name = NULL, *lock_name = NULL;
-	int rc = -1, dir = -1, fd = -1;
-	*out = NULL;
-	if (split_final(final_dir, &parent, &name) < 0) {
-		diag_error(diags, "", 0, 0, "cannot publish to \"%s\": not a folder name",
-			   final_dir);
-		goto done;
-	}
-	dir = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0) {
-		diag_error(diags, "", 0, 0, "cannot publish to %s: folder %s: %s", final_dir,
-			   parent, strerror(errno));
-		goto done;
-	}
-	lock_name = xasprintf(".%s.loa-lock", name);
-	/* polled rather than blocking, so the wait is bounded without a
-	 * signal handler */
-	struct timespec start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	bool told = false;
-	for (;;) {
-		if (fd < 0)
-			fd = openat(dir, lock_name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd < 0) {
-			diag_error(diags, "", 0, 0, "cannot lock %s: %s", final_dir,
-				   strerror(errno));
-			goto done;
-		}
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-			if (still_named(dir, lock_name, fd))
-				break;
-			close(fd); /* its holder removed it: lock the new one */
-			fd = -1;
-			continue;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno != EWOULDBLOCK) {
-			diag_error(diags, "", 0, 0, "cannot lock %s: %s", final_dir, strerror(errno));
-			goto done;
-		}
-		if (wait_seconds <= 0) {
-			diag_error(diags, "", 0, 0, "another build is writing %s", final_dir);
-			goto done;
-		}
-		if (ms_since(&start) >= (long long)wait_seconds * 1000) {
-			diag_error(diags, "", 0, 0,
-				   "another build of %s still runs after %d s of waiting: nothing "
-				   "published (wait longer with --wait SECONDS)",
-				   final_dir, wait_seconds);
-			goto done;
-		}
-		if (!told && waiting)
-			waiting(ctx);
-		told = true;
-		struct timespec nap = { 0, LOCK_POLL_MS * 1000000L };
-		nanosleep(&nap, NULL);
-	}
-	*out = xcalloc(1, sizeof(**out));
-	(*out)->dir_fd = dir;
-	(*out)->fd = fd;
-	(*out)->name = lock_name;
-	dir = fd = -1;
-	lock_name = NULL;
-	rc = 0;
-done:
-	if (fd >= 0)
-		close(fd);
-	if (dir >= 0)
-		close(dir);
-	free(parent);
-	free(name);
-	free(lock_name);
-	return rc;
-}
-
-void outlock_release(struct outlock *l)
-{
-	if (!l)
-		return;
-	/* removed while still held (see above); LOCK_UN releases the lock
-	 * even if a forked worker still holds a copy of the descriptor */
-	unlinkat(l->dir_fd, l->name, 0);
-	flock(l->fd, LOCK_UN);
-	close(l->fd);
-	close(l->dir_fd);
-	free(l->name);
-	free(l);
-}
-
 /* ---- starting a build ------------------------------------------------- */
 
 static const char marker_text[] =
@@ -410,14 +282,14 @@ int outdir_begin_locked(struct outdir **out, const char *final_dir, struct outlo
 {
 	struct outdir *o = xcalloc(1, sizeof(*o));
 	char *parent = NULL;
-	struct names n = { NULL, 0, 0 };
+	struct outdir_names n = { NULL, 0, 0 };
 	int rc = -1;
 	o->parent_fd = o->tmp_fd = -1;
 	o->lock = lock;
 	o->final_dir = xstrdup(final_dir);
 	*out = NULL;
 
-	if (split_final(final_dir, &parent, &o->name) < 0) {
+	if (outdir_split_final(final_dir, &parent, &o->name) < 0) {
 		diag_error(diags, "", 0, 0, "cannot publish to \"%s\": not a folder name",
 			   final_dir);
 		goto done;
@@ -438,7 +310,7 @@ int outdir_begin_locked(struct outdir **out, const char *final_dir, struct outlo
 
 	/* Folders of builds of this output that were killed: nobody else can
 	 * be using them, since their builds would hold the lock we hold. */
-	if (list_dir(o->parent_fd, &n) < 0) {
+	if (outdir_list_dir(o->parent_fd, &n) < 0) {
 		diag_error(diags, "", 0, 0, "cannot read folder %s: %s", parent, strerror(errno));
 		goto done;
 	}
@@ -478,7 +350,7 @@ done:
 	} else {
 		*out = o;
 	}
-	names_release(&n);
+	outdir_names_release(&n);
 	free(parent);
 	return rc;
 }
@@ -634,76 +506,6 @@ done:
 	if (dir != o->tmp_fd)
 		close(dir);
 	free(path);
-	return rc;
-}
-
-/* ---- fingerprints ----------------------------------------------------- */
-
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Appends one line per entry below the folder open as fd (sorted by name,
- * depth first; symlinks are listed, never followed): its path, type and
- * mode, size, modification and change times and inode. The change time
- * cannot be set back by a user, so an edit that restores the size and
- * mtime still shows. Each level holds one descriptor: a tree too deep to
- * walk is an error (the folder then counts as changed). */
-static int list_tree(int fd, const char *prefix, struct buf *acc)
-{
-	struct names n = { NULL, 0, 0 };
-	int rc = list_dir(fd, &n);
-	if (rc == 0 && n.len > 1)
-		qsort(n.v, n.len, sizeof(*n.v), cmp_name);
-	for (size_t i = 0; i < n.len && rc == 0; i++) {
-		struct stat st;
-		if (fstatat(fd, n.v[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			rc = -1;
-			break;
-		}
-		outdir_listing_line(acc, prefix, n.v[i], &st);
-		if (S_ISDIR(st.st_mode)) {
-			int child = openat(fd, n.v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			char *sub = xasprintf("%s%s/", prefix, n.v[i]);
-			rc = child < 0 ? -1 : list_tree(child, sub, acc);
-			free(sub);
-			if (child >= 0)
-				close(child);
-		}
-	}
-	names_release(&n);
-	return rc;
-}
-
-static int fingerprint_fd(int fd, char hex[41], struct buf *listing)
-{
-	struct buf acc = BUF_INIT;
-	int rc = list_tree(fd, "", &acc);
-	if (rc == 0)
-		repo_hash_bytes(acc.ptr, acc.len, hex);
-	else
-		hex[0] = '\0';
-	if (rc == 0 && listing)
-		buf_add(listing, acc.ptr, acc.len);
-	buf_release(&acc);
-	return rc;
-}
-
-int outdir_fingerprint(const struct outdir *o, char hex[41], struct buf *listing)
-{
-	return fingerprint_fd(o->tmp_fd, hex, listing);
-}
-
-int outdir_fingerprint_path(const char *dir, char hex[41])
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		hex[0] = '\0';
-		return -1;
-	}
-	int rc = fingerprint_fd(fd, hex, NULL);
-	close(fd);
 	return rc;
 }
 

@@ -1,5 +1,6 @@
 /* layout — the content layout (see layout.h). */
 #include "site/layout.h"
+#include "base/str.h"
 #include "base/xalloc.h"
 
 #include <stdlib.h>
@@ -26,17 +27,12 @@ char *layout_plan_path(const char *content_dir, const char *slug)
 	return xasprintf("%s/" LAYOUT_PLANS "/%s.md", content_dir, slug);
 }
 
-static bool has_prefix(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 bool layout_school_may_write(const char *content_dir, const char *school, const char *path)
 {
 	char *news = xasprintf("%s/" LAYOUT_NEWS "/%s/", content_dir, school);
 	char *page = layout_school_path(content_dir, school);
 	char *bundle = xasprintf("%s/" LAYOUT_SCHOOLS "/%s/", content_dir, school);
-	bool ok = has_prefix(path, news) || strcmp(path, page) == 0 || has_prefix(path, bundle);
+	bool ok = str_has_prefix(path, news) || strcmp(path, page) == 0 || str_has_prefix(path, bundle);
 	free(news);
 	free(page);
 	free(bundle);

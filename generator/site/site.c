@@ -1,5 +1,9 @@
-/* site — loads pages from the content source and derives their URLs. */
+/* site — loads pages from the content source: reads and classifies each
+ * page, applies its git history, rejects URL collisions and claims, and
+ * unifies tags. URLs are derived in site_url.c, bundle files are found in
+ * site_bundle.c. */
 #include "site/site.h"
+#include "site/site_internal.h"
 #include "base/buf.h"
 #include "base/bug.h"
 #include "base/diag.h"
@@ -16,86 +20,11 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-
-/* Files a bundle may publish: images, PDF and office documents; never HTML
- * or SVG from contributors (SPEC "Guarantees"). */
-static const char *const bundle_extensions[] = {
-	"jpg", "jpeg", "png", "gif", "webp", "avif", "pdf", "doc", "docx",
-	"xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "txt", "csv", "mp3", "mp4",
-	"heic", "heif",
-};
-
-/* A phone's HEIC/HEIF photo is published as a JPEG (browsers other than
- * Safari cannot show HEIF; the image stage converts it): "IMG_1.HEIC" →
- * "IMG_1.jpg" in a. Any other name: NULL. */
-static const char *heif_as_jpeg(struct arena *a, const char *rel)
-{
-	const char *dot = strrchr(rel, '.');
-	if (!dot || (strcasecmp(dot, ".heic") != 0 && strcasecmp(dot, ".heif") != 0))
-		return NULL;
-	return arena_printf(a, "%.*s.jpg", (int)(dot - rel), rel);
-}
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	return slash ? slash + 1 : path;
 }
-
-static char *dir_name(struct arena *a, const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? arena_strndup(a, path, (size_t)(slash - path)) : arena_strdup(a, "");
-}
-
-static bool extension_allowed(const char *name)
-{
-	const char *dot = strrchr(name, '.');
-	if (!dot)
-		return false;
-	char ext[8];
-	size_t n = strlen(dot + 1);
-	if (n == 0 || n >= sizeof(ext))
-		return false;
-	for (size_t i = 0; i <= n; i++)
-		ext[i] = (char)((dot[1 + i] >= 'A' && dot[1 + i] <= 'Z') ? dot[1 + i] + 32 : dot[1 + i]);
-	for (size_t i = 0; i < sizeof(bundle_extensions) / sizeof(*bundle_extensions); i++)
-		if (strcmp(ext, bundle_extensions[i]) == 0)
-			return true;
-	return false;
-}
-
-/* centre: a document (văn bản) attaches the signed text only */
-static bool document_attachment_allowed(const char *name)
-{
-	static const char *const exts[] = { ".pdf", ".docx", ".xlsx", ".odt" };
-	size_t n = strlen(name);
-	for (size_t i = 0; i < sizeof(exts) / sizeof(*exts); i++) {
-		size_t m = strlen(exts[i]);
-		if (n > m && strcasecmp(name + n - m, exts[i]) == 0)
-			return true;
-	}
-	return false;
-}
-
-const char *site_out_path(struct arena *a, const char *url)
-{
-	while (*url == '/')
-		url++;
-	if (!*url)
-		return arena_strdup(a, "index.html");
-	if (has_suffix(url, "/"))
-		return arena_printf(a, "%sindex.html", url);
-	return arena_strdup(a, url);
-}
-
-/* readers: a school named by digits only would take an archive's URL */
 static bool all_digits(const char *s)
 {
 	if (!s || !*s)
@@ -116,111 +45,6 @@ static const char *url_key(struct arena *a, const char *url)
 			*p = (char)(*p + 32);
 	return k;
 }
-
-static int page_line(const struct page *p)
-{
-	return p->front ? p->front->line : 1;
-}
-
-const char *site_tag_url(struct site *s, const char *tag)
-{
-	struct buf slug = BUF_INIT, b = BUF_INIT;
-	if (!text_slugify(s->text, &slug, tag, strlen(tag)))
-		buf_puts(&slug, "khac");
-	urls_add_tag(&b, slug.ptr, slug.len);
-	buf_release(&slug);
-	const char *url = arena_strdup(&s->arena, b.ptr);
-	buf_release(&b);
-	return url;
-}
-
-/* Expands a permalink pattern. Returns NULL (with a diagnostic) when the
- * result is not a clean absolute path. */
-static const char *expand_permalink(struct site *s, const struct page *p, const char *pattern,
-				    const char *slug, struct diag_list *d)
-{
-	struct buf b = BUF_INIT;
-	const char *q = pattern;
-	while (*q) {
-		if (*q != ':') {
-			buf_putc(&b, *q++);
-			continue;
-		}
-		const char *start = ++q;
-		while ((*q >= 'a' && *q <= 'z') || *q == '_')
-			q++;
-		size_t n = (size_t)(q - start);
-		char ybuf[16];
-		const char *val = NULL;
-		if (n == 4 && strncmp(start, "slug", 4) == 0)
-			val = slug;
-		else if (n == 6 && strncmp(start, "school", 6) == 0)
-			val = p->school ? p->school : "";
-		else if (n == 8 && strncmp(start, "filename", 8) == 0)
-			val = p->filename;
-		else if (n == 7 && strncmp(start, "section", 7) == 0)
-			val = p->section;
-		else if (n == 4 && strncmp(start, "year", 4) == 0 && p->date.prec) {
-			snprintf(ybuf, sizeof(ybuf), "%04d", p->date.year);
-			val = ybuf;
-		} else if (n == 5 && strncmp(start, "month", 5) == 0 && p->date.prec) {
-			snprintf(ybuf, sizeof(ybuf), "%02d", p->date.month);
-			val = ybuf;
-		}
-		if (!val) {
-			buf_release(&b);
-			diag_error(d, s->config.path, 0, 0, "permalink '%s': unknown or empty token ':%.*s' for %s",
-				   pattern, (int)n, start, p->path);
-			return NULL;
-		}
-		buf_puts(&b, val);
-	}
-	/* collapse "//" left by an empty token */
-	struct buf clean = BUF_INIT;
-	for (size_t i = 0; i < b.len; i++)
-		if (!(b.ptr[i] == '/' && clean.len && clean.ptr[clean.len - 1] == '/'))
-			buf_putc(&clean, b.ptr[i]);
-	buf_release(&b);
-	const char *url = NULL;
-	if (clean.len && clean.ptr[0] == '/' && !strstr(clean.ptr, "/../") &&
-	    !strstr(clean.ptr, "/./") && !has_suffix(clean.ptr, "/..") && !strchr(clean.ptr, '\\') &&
-	    !strchr(clean.ptr, '%'))
-		url = arena_strdup(&s->arena, clean.ptr);
-	else
-		diag_error(d, p->path, page_line(p), 0, "permalink gives an invalid URL '%s'", clean.ptr);
-	buf_release(&clean);
-	return url;
-}
-
-/* The section URL of a folder: content/news → /tin-tuc/ (the words are
- * urls.h's URLS_SECTIONS), content/a/b → /a/b/ (folded). */
-static const char *section_url(struct site *s, const char *dir)
-{
-	struct buf b = BUF_INIT;
-	const char *rest = dir + strlen(s->config.content_dir);
-	if (*rest == '/')
-		rest++;
-	buf_putc(&b, '/');
-	const char *comp = rest;
-	bool first = true;
-	while (*comp) {
-		const char *end = strchr(comp, '/');
-		size_t n = end ? (size_t)(end - comp) : strlen(comp), wn;
-		const char *word = first ? urls_section_word(comp, n, &wn) : NULL;
-		if (word)
-			buf_add(&b, word, wn);
-		else if (!text_slugify(s->text, &b, comp, n))
-			buf_add(&b, "_", 1);
-		buf_putc(&b, '/');
-		first = false;
-		comp = end ? end + 1 : comp + n;
-	}
-	const char *url = arena_strdup(&s->arena, b.ptr);
-	buf_release(&b);
-	return url;
-}
-
-/* Kind, section, school and filename from the path (layout.h's table). */
 static void classify(struct site *s, struct page *p)
 {
 	struct arena *a = &s->arena;
@@ -332,82 +156,6 @@ static void apply_history(struct site *s, struct page *p, const struct repo_hist
 		p->lastmod = p->date;
 	p->sort_epoch = p->date.prec ? date_to_epoch(&p->date, s->tz_offset) : 0;
 }
-
-/* Slug and URL of a page; NULL URL (with a diagnostic) rejects it. */
-static int assign_url(struct site *s, struct page *p, struct diag_list *d)
-{
-	struct arena *a = &s->arena;
-	const char *slug = p->slug;
-	bool slug_written = slug != NULL;
-	if (slug && !text_slug_valid(slug)) {
-		const struct value *sv = value_get(p->front, "slug");
-		return diag_error(d, p->path, sv ? sv->line : page_line(p), sv ? sv->col : 0,
-				  "invalid slug '%s' (use a-z, 0-9, '-', '_' and '.')", slug);
-	}
-	if (p->kind == PAGE_SCHOOL || (p->kind == PAGE_NEWS && p->school && !text_slug_valid(p->school))) {
-		const char *name = p->kind == PAGE_SCHOOL ? p->filename : p->school;
-		if (!text_slug_valid(name))
-			return diag_error(d, p->path, 1, 0,
-					  "folder or file name '%s' is not a valid slug (a-z, 0-9, '-')", name);
-		if (p->kind == PAGE_SCHOOL)
-			slug = name; /* SPEC: a school's slug is its file or bundle name */
-	}
-	if (!slug && p->kind == PAGE_DOCUMENT) { /* centre: documents keep their file's name */
-		struct buf b = BUF_INIT;
-		if (text_slugify(s->text, &b, p->filename, strlen(p->filename)))
-			slug = arena_strdup(a, b.ptr);
-		buf_release(&b);
-	}
-	if (!slug) {
-		struct buf b = BUF_INIT;
-		if (!text_slugify(s->text, &b, p->title, strlen(p->title)))
-			text_slugify(s->text, &b, p->filename, strlen(p->filename));
-		slug = b.len ? arena_strdup(a, b.ptr) : arena_strdup(a, URLS_DEFAULT_SLUG);
-		buf_release(&b);
-	}
-	p->slug = slug;
-
-	const char *url = NULL;
-	switch (p->kind) {
-	case PAGE_NEWS:
-		url = expand_permalink(s, p, p->school ? s->config.permalink_news
-						       : s->config.permalink_centre_news, slug, d);
-		break;
-	case PAGE_SCHOOL:
-		url = expand_permalink(s, p, s->config.permalink_school, slug, d);
-		break;
-	case PAGE_PLAN:
-		url = expand_permalink(s, p, s->config.permalink_plan, slug, d);
-		break;
-	case PAGE_DOCUMENT: /* centre: /van-ban/:slug/ */
-		url = arena_printf(a, "%s%s/", urls_path(URL_documents), slug);
-		break;
-	case PAGE_SECTION:
-	case PAGE_HOME:
-		url = section_url(s, dir_name(a, p->path));
-		break;
-	case PAGE_PAGE: {
-		/* its path, each folder folded: content/Giới thiệu.md → /gioi-thieu/;
-		 * a slug written in front matter replaces the file name */
-		const char *base = section_url(s, dir_name(a, p->path));
-		struct buf b = BUF_INIT;
-		if (slug_written || !text_slugify(s->text, &b, p->filename, strlen(p->filename)))
-			buf_puts(&b, slug);
-		url = arena_printf(a, "%s%s/", base, b.ptr);
-		buf_release(&b);
-		break;
-	}
-	}
-	if (!url)
-		return -1;
-	p->url = url;
-	p->out_path = site_out_path(a, url);
-	if (p->kind != PAGE_SECTION && p->kind != PAGE_HOME && urls_reserved(url))
-		return diag_error(d, p->path, page_line(p), 0,
-				  "URL %s is reserved for the site's own pages", url);
-	return 0;
-}
-
 static int page_cmp_path(const void *a, const void *b)
 {
 	const struct page *pa = *(struct page *const *)a, *pb = *(struct page *const *)b;
@@ -453,79 +201,6 @@ static void claim_pages(struct site *s, struct page **pages, size_t n, bool *rej
 			rejected[i] = true;
 		}
 	}
-}
-
-static void add_bundle_files(struct site *s, struct page **pages, size_t n, bool *is_page_file,
-			     struct diag_list *d)
-{
-	struct strmap bundle_dir = STRMAP_INIT;
-	for (size_t i = 0; i < n; i++)
-		if (pages[i]->bundle)
-			strmap_put(&bundle_dir, dir_name(&s->arena, pages[i]->path), i, NULL);
-	for (size_t i = 0; i < s->nfiles; i++) {
-		if (is_page_file[i])
-			continue;
-		const char *path = s->files[i].path;
-		/* the closest enclosing bundle owns the file */
-		char *dir = dir_name(&s->arena, path);
-		size_t owner;
-		bool found = false;
-		while (*dir) {
-			if (strmap_get(&bundle_dir, dir, &owner)) {
-				found = true;
-				break;
-			}
-			char *slash = strrchr(dir, '/');
-			if (!slash)
-				break;
-			*slash = '\0';
-		}
-		if (!found) {
-			if (!has_suffix(path, ".md"))
-				diag_warning(d, path, 0, 0,
-					     "not part of a page bundle (a folder with index.md): not published");
-			continue;
-		}
-		struct page *p = pages[owner];
-		const char *rel = path + strlen(dir_name(&s->arena, p->path)) + 1;
-		if (!extension_allowed(rel)) {
-			diag_error(d, path, 0, 0,
-				   "file type not published (allowed: images, PDF, office documents)");
-			continue;
-		}
-		if (p->kind == PAGE_DOCUMENT && !document_attachment_allowed(rel)) { /* centre */
-			diag_error(d, path, 0, 0,
-				   "a document's attachment must be PDF, DOCX, XLSX or ODT: not published");
-			continue;
-		}
-		if (!p->files)
-			p->files = arena_zalloc(&s->arena, sizeof(*p->files) * 64);
-		if (p->nfiles >= 64) {
-			diag_error(d, path, 0, 0, "more than 64 files in one bundle");
-			continue;
-		}
-		const char *dirout = dir_name(&s->arena, p->out_path);
-		const char *jpeg = heif_as_jpeg(&s->arena, rel);
-		const char *pub = jpeg ? jpeg : rel;
-		const char *out_path = *dirout ? arena_printf(&s->arena, "%s/%s", dirout, pub)
-					       : arena_strdup(&s->arena, pub);
-		const char *url = arena_printf(&s->arena, "/%s", out_path);
-		struct claim_conflict cf;
-		if (claims_take(&s->claims, CLAIM_BUNDLE, out_path, url, path, &cf) < 0) {
-			claims_report(d, path, 0, url, out_path, &cf);
-			continue;
-		}
-		struct bundle_file *bf = &p->files[p->nfiles++];
-		bf->src_path = path;
-		bf->name = arena_strdup(&s->arena, rel);
-		bf->file_index = i;
-		bf->out_path = out_path;
-		ALLOC_GROW(s->bundle_urls, s->nbundle_urls + 1, s->bundle_urls_cap);
-		s->bundle_urls[s->nbundle_urls] = url;
-		strmap_put(&s->file_url, path, s->nbundle_urls, NULL);
-		s->nbundle_urls++;
-	}
-	strmap_release(&bundle_dir);
 }
 
 /* Tags that fold to one slug ("CHUYỂN ĐỔI SỐ", "Chuyển đổi số") are one
@@ -654,7 +329,7 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 	is_page_file = xcalloc(s->nfiles + 1, sizeof(*is_page_file));
 	size_t n = 0;
 	for (size_t i = 0; i < s->nfiles; i++) {
-		if (!has_suffix(s->files[i].path, ".md"))
+		if (!str_has_suffix(s->files[i].path, ".md"))
 			continue;
 		is_page_file[i] = true;
 		struct page *p = load_page(s, i, &scratch, d);
@@ -697,7 +372,7 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 			rejected[i] = true;
 			continue;
 		}
-		if (assign_url(s, p, d) < 0)
+		if (site_url_assign(s, p, d) < 0)
 			rejected[i] = true;
 	}
 	strmap_release(&schools);
@@ -754,7 +429,7 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 		if (p->kind == PAGE_SCHOOL)
 			strmap_put(&s->school_by_slug, p->filename, i, NULL);
 	}
-	add_bundle_files(s, s->pages, s->npages, is_page_file, d);
+	site_bundle_add_files(s, s->pages, s->npages, is_page_file, d);
 	unify_tags(s);
 	refs_check(s, d); /* centre: activities and models articles name */
 	ret = 0;
@@ -778,79 +453,6 @@ void site_release(struct site *s)
 	arena_release(&s->arena);
 	memset(s, 0, sizeof(*s));
 }
-
-/* Joins a relative link to the folder of the page, resolving `.` and `..`;
- * false when it leaves the repository. */
-static bool join_path(struct buf *out, const char *dir, const char *rel, size_t rel_len)
-{
-	buf_reset(out);
-	buf_puts(out, dir);
-	const char *q = rel, *end = rel + rel_len;
-	while (q < end) {
-		const char *slash = memchr(q, '/', (size_t)(end - q));
-		size_t n = slash ? (size_t)(slash - q) : (size_t)(end - q);
-		if (n == 0 || (n == 1 && q[0] == '.')) {
-			/* nothing */
-		} else if (n == 2 && q[0] == '.' && q[1] == '.') {
-			char *last = strrchr(out->ptr, '/');
-			if (!out->len)
-				return false;
-			buf_setlen(out, last ? (size_t)(last - out->ptr) : 0);
-		} else {
-			if (out->len)
-				buf_putc(out, '/');
-			buf_add(out, q, n);
-		}
-		q += n + (slash ? 1 : 0);
-	}
-	return true;
-}
-
-int site_resolve_link(const struct site *s, const struct page *p, const char *url, struct buf *out)
-{
-	/* absolute URLs, schemes, fragments and site-absolute paths stay */
-	if (!*url || url[0] == '#' || url[0] == '/' || url[0] == '?')
-		return 0;
-	for (const char *q = url; *q && *q != '/' && *q != '?' && *q != '#'; q++)
-		if (*q == ':')
-			return 0;
-	size_t path_len = strcspn(url, "?#");
-	const char *suffix = url + path_len;
-	struct buf path = BUF_INIT;
-	const char *slash = strrchr(p->path, '/');
-	struct buf dir = BUF_INIT;
-	buf_add(&dir, p->path, slash ? (size_t)(slash - p->path) : 0);
-	int ret = -1;
-	if (!join_path(&path, dir.ptr, url, path_len))
-		goto done;
-	size_t idx;
-	if (has_suffix(path.ptr, ".md")) {
-		if (strmap_get(&s->page_by_path, path.ptr, &idx)) {
-			buf_puts(out, s->pages[idx]->url);
-			buf_puts(out, suffix);
-			ret = 1;
-		}
-	} else if (strmap_get(&s->file_url, path.ptr, &idx)) {
-		buf_puts(out, s->bundle_urls[idx]);
-		buf_puts(out, suffix);
-		ret = 1;
-	} else {
-		/* a folder link to a bundle: "../x/" */
-		struct buf with_index = BUF_INIT;
-		buf_addf(&with_index, "%s/index.md", path.ptr);
-		if (strmap_get(&s->page_by_path, with_index.ptr, &idx)) {
-			buf_puts(out, s->pages[idx]->url);
-			buf_puts(out, suffix);
-			ret = 1;
-		}
-		buf_release(&with_index);
-	}
-done:
-	buf_release(&path);
-	buf_release(&dir);
-	return ret;
-}
-
 const char *page_kind_name(enum page_kind k)
 {
 	static const char *const names[] = { "news", "school", "plan", "page", "section", "home",

@@ -6,6 +6,7 @@
 #include "template/theme.h"
 #include "template/template_internal.h"
 
+#include "base/str.h"
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/sysutil.h"
@@ -52,12 +53,6 @@ static const struct layout *find_layout(const struct theme *t, const char *name)
 {
 	struct layout key = { .name = (char *)name };
 	return t->n ? bsearch(&key, t->layouts, t->n, sizeof(*t->layouts), layout_cmp) : NULL;
-}
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
 /* "…/themes/NAME" → "themes/NAME", anything else as given */
@@ -108,7 +103,7 @@ static void scan_dir(struct theme *t, const char *dir, const char *rel, const ch
 		/* lstat: symbolic links are not followed, so no loops */
 		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && depth < MAX_DIR_DEPTH) {
 			scan_dir(t, path, r, label, first_of_dir, depth + 1, diags);
-		} else if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && has_suffix(r, ".html")) {
+		} else if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && str_has_suffix(r, ".html")) {
 			bool seen = false;
 			/* an earlier folder wins; only those are searched */
 			for (size_t k = 0; k < first_of_dir; k++)
@@ -299,7 +294,7 @@ void theme_layout_names(const struct theme *t, struct buf *out)
 	for (size_t i = 0; t && i < t->n; i++) {
 		const char *name = t->layouts[i].name;
 		size_t n = strlen(name);
-		if (strchr(name, '/') || !has_suffix(name, ".html"))
+		if (strchr(name, '/') || !str_has_suffix(name, ".html"))
 			continue;
 		if (out->len)
 			buf_puts(out, ", ");

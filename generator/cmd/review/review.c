@@ -3,6 +3,7 @@
 #include "cmd/review/review.h"
 #include "cmd/review/review_articles.h"
 
+#include "base/str.h"
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
@@ -97,11 +98,6 @@ static const char *url_of(struct arena *a, const char *out_path)
 	return arena_printf(a, "/%s", out_path);
 }
 
-static int str_cmp(const void *pa, const void *pb)
-{
-	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
-}
-
 static void add_url(struct review *rv, enum change_kind k, const char *out_path)
 {
 	ALLOC_GROW(rv->urls[k], rv->nurls[k] + 1, rv->urlcap[k]);
@@ -129,7 +125,7 @@ static void compare_outputs(struct review *rv)
 	 * reviewer reads URLs */
 	for (int k = 0; k < NKINDS; k++)
 		if (rv->nurls[k] > 1)
-			qsort(rv->urls[k], rv->nurls[k], sizeof(*rv->urls[k]), str_cmp);
+			qsort(rv->urls[k], rv->nurls[k], sizeof(*rv->urls[k]), str_ptr_cmp);
 }
 
 /* ---- diagnostics --------------------------------------------------------- */
@@ -163,11 +159,6 @@ static void compare_diags(struct review *rv)
 
 /* ---- permissions ----------------------------------------------------------- */
 
-static bool has_prefix(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 /* The folders a school may write: its news folder and its school page. */
 static bool school_may_write(struct review *rv, const char *school, const char *path)
 {
@@ -181,9 +172,9 @@ static enum outside_why outside_reason(const char *path, bool invalid)
 		return WHY_INVALID_NAME;
 	if (strcmp(path, "site.yaml") == 0)
 		return WHY_SITE_CONFIG;
-	if (has_prefix(path, "themes/"))
+	if (str_has_prefix(path, "themes/"))
 		return WHY_THEME;
-	if (has_prefix(path, "plugins/"))
+	if (str_has_prefix(path, "plugins/"))
 		return WHY_PLUGIN;
 	return WHY_OUTSIDE_SCHOOL;
 }
@@ -199,9 +190,9 @@ static const char *school_folder(struct review *rv, const char *path)
 	if (strncmp(path, c, cl) != 0 || path[cl] != '/')
 		return NULL;
 	const char *rest = path + cl + 1, *sub;
-	if (has_prefix(rest, "news/"))
+	if (str_has_prefix(rest, "news/"))
 		sub = rest + 5;
-	else if (has_prefix(rest, "schools/"))
+	else if (str_has_prefix(rest, "schools/"))
 		sub = rest + 8;
 	else
 		return NULL;

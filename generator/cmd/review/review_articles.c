@@ -1,6 +1,7 @@
 /* review_articles — see review_articles.h. */
 #include "cmd/review/review_articles.h"
 
+#include "base/str.h"
 #include "base/arena.h"
 #include "base/diag.h"
 #include "base/strmap.h"
@@ -13,12 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool has_suffix(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-	return n >= m && strcmp(s + n - m, suf) == 0;
-}
-
 /* The page a changed path belongs to: the path itself when it is a page's
  * source, else the closest bundle above it ("x/anh.jpg" → "x/index.md").
  * NULL for a path that is no page's (site.yaml, a theme file). */
@@ -28,7 +23,7 @@ static const char *page_source_of(struct arena *a, const struct site *s, const c
 	size_t cl = strlen(c);
 	if (strncmp(path, c, cl) != 0 || path[cl] != '/')
 		return NULL;
-	if (has_suffix(path, ".md"))
+	if (str_has_suffix(path, ".md"))
 		return arena_strdup(a, path);
 	char *dir = arena_strdup(a, path);
 	for (char *slash = strrchr(dir, '/'); slash && (size_t)(slash - dir) > cl;
@@ -58,7 +53,7 @@ static const char *school_of_path(struct arena *a, const char *content_dir, cons
 		return NULL;
 	size_t n = strcspn(sub, "/");
 	if (!sub[n]) { /* a file directly inside: news/x.md is the centre's */
-		if (sub == rest + 5 || !has_suffix(sub, ".md"))
+		if (sub == rest + 5 || !str_has_suffix(sub, ".md"))
 			return NULL;
 		n -= 3;
 	}
@@ -128,7 +123,7 @@ size_t review_articles(const struct site *merge, const struct repo_range *range,
 			r->path = src;
 			r->published = published;
 			r->school = school_of_path(a, merge->config.content_dir, src);
-			bool bundle = has_suffix(src, "/index.md");
+			bool bundle = str_has_suffix(src, "/index.md");
 			if (published) {
 				const struct page *p = merge->pages[idx];
 				r->title = p->title;

@@ -1,0 +1,22 @@
+/* str — owns the prefix and suffix tests shared by the loader, the theme,
+ * the content layout and loa review, and the comparator that sorts arrays
+ * of names (one copy each instead of three to five). */
+#include "base/str.h"
+
+#include <string.h>
+
+bool str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+int str_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
