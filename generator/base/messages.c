@@ -1026,6 +1026,11 @@ void msg_vformat(struct buf *out, const char *fmt, va_list ap_in, enum msg_lang 
 			 * is never looked up */
 			bool has_prec = memchr(s.start, '.', s.len) != NULL;
 			const char *tr = lang == MSG_VI && arg && !has_prec ? msg_vi(arg) : NULL;
+			/* "%.0s" prints nothing; say so without the argument, which may
+			 * point at the end of a source buffer with no NUL (sanitizers'
+			 * printf checks read it as a whole string) */
+			if (s.star_prec && prec == 0)
+				tr = "";
 			rewrite_spec(&spec, &s, width, prec, "");
 			buf_addf(out, spec.ptr, tr ? tr : arg ? arg : "(null)");
 			break;

@@ -112,6 +112,23 @@ static void vformat(struct buf *out, enum msg_lang lang, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* "%.*s" with a precision of 0 reads nothing of its argument: a token at
+ * the very end of a template has length 0 and no NUL after it (found by
+ * the template fuzzer under ASan) */
+TEST(test_vformat_zero_precision_reads_nothing)
+{
+	char *end = malloc(4);
+	memcpy(end, "abcd", 4);
+	const enum msg_lang langs[] = { MSG_EN, MSG_VI };
+	for (size_t i = 0; i < 2; i++) {
+		struct buf out = BUF_INIT;
+		vformat(&out, langs[i], "[%.*s|%5.*s]", 0, end + 4, 0, end + 4);
+		CHECK_STR_EQ(out.ptr, "[|     ]");
+		buf_release(&out);
+	}
+	free(end);
+}
+
 /* msg_vformat reads every kind of argument as printf does */
 TEST(test_vformat_matches_printf)
 {
@@ -242,6 +259,7 @@ int main(void)
 	RUN(test_catalog_entries_keep_conversions);
 	RUN(test_same_conversions);
 	RUN(test_lang_parse);
+	RUN(test_vformat_zero_precision_reads_nothing);
 	RUN(test_vformat_matches_printf);
 	RUN(test_vformat_translates_reasons);
 	RUN(test_diag_has_both_languages);
