@@ -14,6 +14,7 @@
 #include "base/diag.h"
 #include "markup/markdown.h"
 #include "site/site.h"
+#include "site/urls.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -33,17 +34,12 @@ static int absolute_link(void *ctx, const char *url, struct buf *out)
 	int rc = site_resolve_link(c->site, c->page, url, &local);
 	const char *u = rc == 1 ? local.ptr : url;
 	const char *base = c->site->config.base_url ? c->site->config.base_url : "";
-	size_t blen = strlen(base);
-	while (blen && base[blen - 1] == '/')
-		blen--;
 	int ret = 0;
 	if (u[0] == '/' && u[1] != '/') {
-		buf_add(out, base, blen);
-		buf_puts(out, u);
+		urls_add_absolute(out, base, u);
 		ret = 1;
 	} else if (u[0] == '#') {
-		buf_add(out, base, blen);
-		buf_puts(out, c->page->url);
+		urls_add_absolute(out, base, c->page->url);
 		buf_puts(out, u);
 		ret = 1;
 	} else if (rc == 1) {
@@ -109,12 +105,8 @@ int sitelua_l_page_html(lua_State *L)
 	if (len < p->body_len || !html.len) {
 		/* the rest is on the page itself */
 		const char *base = sl->site->config.base_url ? sl->site->config.base_url : "";
-		size_t blen = strlen(base);
-		while (blen && base[blen - 1] == '/')
-			blen--;
 		buf_puts(&html, "<p><a href=\"");
-		buf_add(&html, base, blen);
-		buf_puts(&html, p->url);
+		urls_add_absolute(&html, base, p->url);
 		buf_puts(&html, "\">…</a></p>\n");
 	}
 	diag_list_release(&ignored);

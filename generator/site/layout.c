@@ -38,3 +38,27 @@ bool layout_school_may_write(const char *content_dir, const char *school, const 
 	free(bundle);
 	return ok;
 }
+
+const char *layout_school_of(const char *content_dir, const char *path, size_t *len)
+{
+	size_t cl = strlen(content_dir);
+	if (strncmp(path, content_dir, cl) != 0 || path[cl] != '/')
+		return NULL;
+	const char *rest = path + cl + 1, *sub;
+	bool news = str_has_prefix(rest, LAYOUT_NEWS "/");
+	if (news)
+		sub = rest + strlen(LAYOUT_NEWS "/");
+	else if (str_has_prefix(rest, LAYOUT_SCHOOLS "/"))
+		sub = rest + strlen(LAYOUT_SCHOOLS "/");
+	else
+		return NULL;
+	size_t n = strcspn(sub, "/");
+	if (!sub[n]) {
+		/* news/x.md is the centre's news; schools/x.md is school x's page */
+		if (news || !str_has_suffix(sub, ".md"))
+			return NULL;
+		n -= 3;
+	}
+	*len = n;
+	return n ? sub : NULL;
+}

@@ -16,6 +16,7 @@
 #define LOA_LAYOUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define LAYOUT_NEWS "news"
 #define LAYOUT_SCHOOLS "schools"
@@ -32,5 +33,11 @@ char *layout_plan_path(const char *content_dir, const char *slug);
 /* True when path (repository-relative) is in a school's own folders: its
  * news folder and its school page (file or bundle). */
 bool layout_school_may_write(const char *content_dir, const char *school, const char *path);
+
+/* The school whose folders hold path (CONTENT/news/SLUG/...,
+ * CONTENT/schools/SLUG.md or CONTENT/schools/SLUG/...): *len is the SLUG's
+ * length and the SLUG starts at the returned pointer, inside path. NULL
+ * for any other path, the centre's news (news/x.md) included. */
+const char *layout_school_of(const char *content_dir, const char *path, size_t *len);
 
 #endif

@@ -185,25 +185,9 @@ static enum outside_why outside_reason(const char *path, bool invalid)
  * school site.yaml does not list is no one's to write either. */
 static const char *school_folder(struct review *rv, const char *path)
 {
-	const char *c = rv->cfg.content_dir;
-	size_t cl = strlen(c);
-	if (strncmp(path, c, cl) != 0 || path[cl] != '/')
-		return NULL;
-	const char *rest = path + cl + 1, *sub;
-	if (str_has_prefix(rest, "news/"))
-		sub = rest + 5;
-	else if (str_has_prefix(rest, "schools/"))
-		sub = rest + 8;
-	else
-		return NULL;
-	size_t n = strcspn(sub, "/");
-	if (!sub[n]) {
-		/* news/x.md is the centre's news; schools/x.md is school x's page */
-		if (sub == rest + 5 || n <= 3 || strcmp(sub + n - 3, ".md") != 0)
-			return NULL;
-		n -= 3;
-	}
-	return n ? arena_strndup(&rv->a, sub, n) : NULL;
+	size_t n;
+	const char *slug = layout_school_of(rv->cfg.content_dir, path, &n);
+	return slug ? arena_strndup(&rv->a, slug, n) : NULL;
 }
 
 static void note_unchecked(struct review *rv, const char *email)

@@ -8,6 +8,7 @@
 #include "base/xalloc.h"
 #include "content/dates.h"
 #include "media/images.h"
+#include "site/layout.h"
 #include "site/site.h"
 #include "source/repo.h"
 
@@ -37,28 +38,6 @@ static const char *page_source_of(struct arena *a, const struct site *s, const c
 	return NULL;
 }
 
-/* "content/news/SLUG/..." and "content/schools/SLUG(.md|/...)": SLUG. */
-static const char *school_of_path(struct arena *a, const char *content_dir, const char *path)
-{
-	size_t cl = strlen(content_dir);
-	if (strncmp(path, content_dir, cl) != 0 || path[cl] != '/')
-		return NULL;
-	const char *rest = path + cl + 1;
-	const char *sub = NULL;
-	if (strncmp(rest, "news/", 5) == 0)
-		sub = rest + 5;
-	else if (strncmp(rest, "schools/", 8) == 0)
-		sub = rest + 8;
-	if (!sub)
-		return NULL;
-	size_t n = strcspn(sub, "/");
-	if (!sub[n]) { /* a file directly inside: news/x.md is the centre's */
-		if (sub == rest + 5 || !str_has_suffix(sub, ".md"))
-			return NULL;
-		n -= 3;
-	}
-	return n ? arena_strndup(a, sub, n) : NULL;
-}
 
 static bool url_added(const char *url, const char *const *added, size_t n)
 {
@@ -122,7 +101,11 @@ size_t review_articles(const struct site *merge, const struct repo_range *range,
 			memset(r, 0, sizeof(*r));
 			r->path = src;
 			r->published = published;
-			r->school = school_of_path(a, merge->config.content_dir, src);
+			{
+				size_t slug_len;
+				const char *slug = layout_school_of(merge->config.content_dir, src, &slug_len);
+				r->school = slug ? arena_strndup(a, slug, slug_len) : NULL;
+			}
 			bool bundle = str_has_suffix(src, "/index.md");
 			if (published) {
 				const struct page *p = merge->pages[idx];
