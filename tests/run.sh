@@ -23,6 +23,9 @@ tally() {
 	p=$(grep -c '^PASS ' "$1")
 	f=$(grep -c '^FAIL ' "$1")
 	grep '^FAIL ' "$1" | sed "s|^|[$3] |"
+	# the failed checks' own lines (file:line: what was expected), so a
+	# failure on a CI machine says why without its log
+	[ "$f" -gt 0 ] && grep -E '^  tests/[^:]+:[0-9]+: ' "$1" | head -n 10 | sed "s|^|[$3] |"
 	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL [$3] exited with status $2; see $1:"
 		tail -n 20 "$1"
