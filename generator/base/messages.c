@@ -310,6 +310,18 @@ static const struct msg_entry catalog[] = {
 	  "mô hình \"%.200s\" gần giống \"%.200s\" (%s:%d) nhưng không trùng: thành hai trang mô hình; hãy viết tên mô hình giống hệt nhau ở cả hai nơi" },
 	/* ---- end of centre ---- */
 
+	/* ---- stages: entries added by the stages work go right below ---- */
+	/* ---- end of stages ---- */
+
+	/* ---- parse: entries added by the parse work go right below ---- */
+	/* ---- end of parse ---- */
+
+	/* ---- bigsite: entries added by the bigsite work go right below ---- */
+	/* ---- end of bigsite ---- */
+
+	/* ---- leftovers: entries added by the leftovers work go right below ---- */
+	/* ---- end of leftovers ---- */
+
 	/* ---- readers: entries added by the readers work go right below ---- */
 	{ "unknown category '%.40s' (allowed: policy, activity, practice, parents)",
 	  "chuyên mục không hợp lệ '%.40s' (chỉ được: policy, activity, practice, parents)" },
