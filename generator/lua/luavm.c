@@ -176,6 +176,13 @@ lua_State *luavm_state(struct luavm *vm)
 	return vm->L;
 }
 
+void luavm_prepare_renders(struct luavm *vm, size_t headroom)
+{
+	lua_gc(vm->L, LUA_GCCOLLECT);
+	lua_gc(vm->L, LUA_GCGEN, 0, 0);
+	vm->max_bytes = vm->cur_bytes + headroom;
+}
+
 size_t luavm_memory(const struct luavm *vm)
 {
 	return vm->cur_bytes;

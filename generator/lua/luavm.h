@@ -83,6 +83,13 @@ int luavm_call_trusted(struct luavm *vm, int nargs, int nresults, struct diag_li
  * called by a theme template). [-1,+1] */
 void luavm_wrap_metered(struct luavm *vm);
 
+/* Before the render workers fork: collects fully, switches to the
+ * generational collector (a render's garbage is young; the site's tables,
+ * old, are then rarely traversed, nor their pages copied after fork) and
+ * sets the cap to what the state holds plus headroom, so that the limit
+ * stops a runaway render whatever the size of the site's data. */
+void luavm_prepare_renders(struct luavm *vm, size_t headroom);
+
 /* Bytes the state holds now, and the most it ever held. */
 size_t luavm_memory(const struct luavm *vm);
 size_t luavm_peak_memory(const struct luavm *vm);

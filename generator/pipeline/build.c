@@ -223,6 +223,9 @@ static int stage_plugins(struct build *b)
 	if (!plugins_ok)
 		return -1;
 	stage_done(b, "plugins");
+	if (b->timings)
+		fprintf(stderr, "loa: timing: lua-memory  %zu MB after the plugins, %zu MB at most\n",
+			luavm_memory(b->vm) >> 20, luavm_peak_memory(b->vm) >> 20);
 	return 0;
 }
 
@@ -269,6 +272,13 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 				b->nkeyed);
 	}
 	b->job_diags = xcalloc(b->njobs + 1, sizeof(*b->job_diags));
+	/* the plugins' data is the site's, not a runaway's: each render gets
+	 * the default budget on top of it */
+	const struct luavm_limits render_limits = LUAVM_LIMITS_DEFAULT;
+	luavm_prepare_renders(b->vm, render_limits.max_bytes);
+	if (b->timings)
+		fprintf(stderr, "loa: timing: lua-memory  %zu MB before the renders\n",
+			luavm_memory(b->vm) >> 20);
 	if (pool_run(po, b->todo ? b->ntodo : b->njobs, NULL, render_job, render_job_done, b,
 		     b->diags) < 0 ||
 	    guard_site_wide_errors(b) < 0)

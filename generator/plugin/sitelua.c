@@ -140,6 +140,7 @@ void sitelua_free(struct sitelua *sl)
 		free((char *)sl->extras[i].layout);
 		free((char *)sl->extras[i].plugin);
 		free((char *)sl->extras[i].source);
+		free(sl->extras[i].content);
 	}
 	free(sl->extras);
 	free(sl->deps);
@@ -177,6 +178,14 @@ int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d
 		if (luavm_call(sl->vm, 0, 0, d) < 0)
 			err = -1;
 		sl->current_plugin = NULL;
+		/* LOA_DEBUG=memory: what each handler leaves in the state (a full
+		 * collection first, so only what it keeps counts) */
+		const char *debug = getenv("LOA_DEBUG");
+		if (debug && strstr(debug, "memory")) {
+			lua_gc(L, LUA_GCCOLLECT);
+			fprintf(stderr, "loa: debug: memory %s %s: %zu KB\n", stage,
+				sl->handlers[i].plugin, luavm_memory(sl->vm) >> 10);
+		}
 		LUAVM_CHECK_TOP(sl->vm, top);
 		if (err)
 			break;

@@ -30,7 +30,9 @@ struct extra_output {
 	const char *plugin;   /* who added it, for diagnostics */
 	bool in_sitemap;
 	const char *source;   /* page.path of the context (a section's _index.md), or NULL */
-	int ref;              /* Lua registry ref of the context or the content */
+	int ref;              /* Lua registry ref of the context (a page) */
+	char *content;        /* a plain file's bytes, moved out of Lua */
+	size_t content_len;
 };
 
 /* i18n: the theme's strings for the site's language (a map; may be NULL). */

@@ -13,6 +13,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <stdlib.h>
+#include <string.h>
 
 int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 {
@@ -85,15 +86,28 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 				lua_pop(L, 1);
 			}
 			lua_pop(L, 1);
+			e->ref = luaL_ref(L, LUA_REGISTRYINDEX);
 		} else {
+			/* a file's bytes leave the Lua state: feeds carry whole
+			 * articles, and the state is inherited by every worker
+			 * and counted against each one's memory cap */
 			lua_getfield(L, -1, "content");
-			lua_replace(L, -2);
+			size_t len;
+			const char *bytes = lua_tolstring(L, -1, &len);
+			e->content = xmalloc(len + 1);
+			memcpy(e->content, bytes, len);
+			e->content[len] = '\0';
+			e->content_len = len;
+			e->ref = LUA_NOREF;
+			lua_pop(L, 2);
 		}
-		e->ref = luaL_ref(L, LUA_REGISTRYINDEX);
 		lua_pop(L, 1);
 	}
 	LUAVM_CHECK_TOP(sl->vm, top + 1); /* the extras */
 	lua_pop(L, 1);
+	/* the list is done with: each page's context is held by its own ref */
+	luaL_unref(L, LUA_REGISTRYINDEX, sl->extras_ref);
+	sl->extras_ref = LUA_NOREF;
 	return err;
 }
 

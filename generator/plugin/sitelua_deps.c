@@ -95,6 +95,10 @@ void sitelua_key_extra(struct sitelua *sl, size_t i, struct buf *k)
 	key_add_str(k, e->out_path);
 	key_add_str(k, e->layout);
 	key_add_str(k, e->source);
+	if (!e->layout) {
+		key_add_bytes(k, e->content, e->content_len);
+		return;
+	}
 	push_key_refs(sl);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
 	luakey_value(L, -1, top + 1, k);

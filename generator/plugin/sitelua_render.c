@@ -106,14 +106,11 @@ int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, si
 {
 	lua_State *L = luavm_state(sl->vm);
 	const struct extra_output *e = &sl->extras[i];
-	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
 	if (!e->layout) {
-		size_t len;
-		const char *s = lua_tolstring(L, -1, &len);
-		buf_add(out, s, len);
-		lua_pop(L, 1);
+		buf_add(out, e->content, e->content_len);
 		return 0;
 	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
 	if (body_html) {
 		lua_getfield(L, -1, "page");
 		if (lua_istable(L, -1)) {

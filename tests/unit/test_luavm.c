@@ -133,6 +133,34 @@ TEST(test_memory_limit)
 	luavm_close(vm);
 }
 
+/* The site's data kept by the plugins is not a render's: after
+ * luavm_prepare_renders each render has the headroom on top of it. */
+TEST(test_render_headroom)
+{
+	struct luavm *vm = open_vm(16u << 20, 100000000, 1);
+	lua_State *L = luavm_state(vm);
+	struct diag_list d = DIAG_LIST_INIT;
+	/* 11 MB of live data, as the plugins' tables of a large site */
+	CHECK_INT_EQ(run(vm,
+			  "local t = {} for i = 1, 11 do t[i] = string.rep(string.char(64 + i), 1 << 20) end "
+			  "return t",
+			  1, &d), 0);
+	lua_setfield(L, LUA_REGISTRYINDEX, "site_data");
+	expect_error(vm, "return #string.rep('y', 6 << 20)", "not enough memory");
+	/* garbage made before is collected, not counted */
+	CHECK_INT_EQ(run(vm, "for i = 1, 1000 do local s = string.rep('z', 1000) .. i end", 0, &d), 0);
+	luavm_prepare_renders(vm, 24u << 20);
+	CHECK(luavm_memory(vm) < (12u << 20));
+	expect_string(vm, "return tostring(#string.rep('y', 6 << 20))", "6291456");
+	/* the headroom is still a limit */
+	expect_error(vm, "return #string.rep('y', 40 << 20)", "not enough memory");
+	lua_pushnil(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "site_data");
+	CHECK_INT_EQ(d.len, 0);
+	diag_list_release(&d);
+	luavm_close(vm);
+}
+
 TEST(test_sorted_pairs)
 {
 	struct luavm *vm = open_vm(64u << 20, 1000000, 1);
@@ -343,6 +371,7 @@ int main(void)
 	RUN(test_instruction_budget);
 	RUN(test_trusted_unmetered);
 	RUN(test_memory_limit);
+	RUN(test_render_headroom);
 	RUN(test_sorted_pairs);
 	RUN(test_tostring_and_gc);
 	RUN(test_random_deterministic);
