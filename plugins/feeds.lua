@@ -15,12 +15,9 @@ if LIMIT < 1 or LIMIT ~= math.floor(LIMIT) then
   error("site.yaml: feeds.limit must be a positive integer", 0)
 end
 
-local escapes = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }
 -- XML text: escaped, and without the control characters XML 1.0 forbids
-local function xml(s)
-  s = tostring(s or ""):gsub("[%z\1-\8\11\12\14-\31]", "")
-  return (s:gsub("[&<>\"']", escapes))
-end
+local xml_text = loa.xml_text
+local function xml(s) return xml_text(tostring(s or "")) end
 
 local absolute = loa.absolute_url
 
@@ -65,10 +62,11 @@ local function summary_of(p)
   return summaries[p.path]
 end
 
--- a page's HTML is rendered once, whatever the number of feeds it is in
+-- a page's HTML is rendered and escaped once, whatever the number of
+-- feeds it is in
 local htmls = {}
 local function html_of(p)
-  if htmls[p.path] == nil then htmls[p.path] = loa.page_html(p.path) or "" end
+  if htmls[p.path] == nil then htmls[p.path] = xml(loa.page_html(p.path) or "") end
   return htmls[p.path]
 end
 
@@ -98,7 +96,7 @@ local function entry(out, p)
   if summary ~= "" then out[#out + 1] = "<summary type=\"text\">" .. xml(summary) .. "</summary>" end
   -- readers: the article itself, its URLs absolute (loa.page_html)
   local html = html_of(p)
-  if html ~= "" then out[#out + 1] = "<content type=\"html\">" .. xml(html) .. "</content>" end
+  if html ~= "" then out[#out + 1] = "<content type=\"html\">" .. html .. "</content>" end
   out[#out + 1] = "</entry>"
   return updated
 end

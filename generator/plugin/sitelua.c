@@ -16,6 +16,7 @@
 #include <lua.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct theme *theme,
 		 const struct value *i18n, struct diag_list *d)
@@ -175,12 +176,20 @@ int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d
 			continue;
 		lua_rawgeti(L, LUA_REGISTRYINDEX, sl->handlers[i].ref);
 		sl->current_plugin = sl->handlers[i].plugin;
+		/* LOA_DEBUG=handlers: each handler's CPU time; =memory: what it
+		 * leaves in the state (after a full collection, so only what it
+		 * keeps counts) */
+		const char *debug = getenv("LOA_DEBUG");
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
 		if (luavm_call(sl->vm, 0, 0, d) < 0)
 			err = -1;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
 		sl->current_plugin = NULL;
-		/* LOA_DEBUG=memory: what each handler leaves in the state (a full
-		 * collection first, so only what it keeps counts) */
-		const char *debug = getenv("LOA_DEBUG");
+		if (debug && strstr(debug, "handlers"))
+			fprintf(stderr, "loa: debug: handler %s %s: %.3f s\n", stage,
+				sl->handlers[i].plugin,
+				(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		if (debug && strstr(debug, "memory")) {
 			lua_gc(L, LUA_GCCOLLECT);
 			fprintf(stderr, "loa: debug: memory %s %s: %zu KB\n", stage,

@@ -361,6 +361,44 @@ static int l_absolute_url(lua_State *L)
 	return 1;
 }
 
+/* loa.xml_text(s): s as XML text — & < > " ' escaped, and the control
+ * characters XML 1.0 forbids dropped. In C because feeds escape whole
+ * articles: the same in Lua (two gsubs) was 3 s of a 10,000-page build. */
+/* the escaped text of s[0..len), the forbidden controls dropped */
+static void add_xml_text(luaL_Buffer *b, const char *s, size_t len)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *rep;
+		switch (c) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: rep = c < 0x20 && c != '\t' && c != '\n' && c != '\r' ? "" : NULL;
+		}
+		if (!rep)
+			continue;
+		luaL_addlstring(b, s + start, i - start);
+		luaL_addstring(b, rep);
+		start = i + 1;
+	}
+	luaL_addlstring(b, s + start, len - start);
+}
+
+static int l_xml_text(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	add_xml_text(&b, s, len);
+	luaL_pushresult(&b);
+	return 1;
+}
+
 /* loa.rel_url(path): path below base_url's sub-path, the theme's rel_url */
 static int l_rel_url(lua_State *L)
 {
@@ -410,7 +448,7 @@ static const luaL_Reg loa_funcs[] = {
 	{ "read", l_read },         { "search_index", l_search_index },
 	{ "next_change", l_next_change },
 	{ "page_summary", l_page_summary }, { "absolute_url", l_absolute_url },
-	{ "rel_url", l_rel_url },
+	{ "rel_url", l_rel_url },   { "xml_text", l_xml_text },
 	{ "page_html", sitelua_l_page_html }, /* readers */
 	{ NULL, NULL },
 };

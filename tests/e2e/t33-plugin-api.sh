@@ -45,6 +45,7 @@ loa.on("before_render", function()
     "up=" .. tostring(ok1) .. " " .. tostring(up),
     "abs=" .. tostring(ok2) .. " " .. tostring(abs),
     "git=" .. tostring(git) .. " " .. tostring(git_err),
+    "xml=" .. loa.xml_text("a<b>&\"c\" 'd'\1\8\11\31\tx\r\127é"),
   }
   loa.add_file{ url = "/probe.txt", content = table.concat(out, "\n") .. "\n" }
 end)
@@ -98,6 +99,10 @@ check "loa.read refuses ../x" grep -q "^up=false loa.read: invalid path '../x'" 
 check "loa.read refuses an absolute path" grep -q "^abs=false .*invalid path '/etc/passwd' (absolute" "$P"
 check "loa.read refuses .git" grep -q "^git=nil loa.read: '.git/config': invalid" "$P"
 check "stages in order: load, after_load, before_render" grep -qx 'stages=load,after_load,before_render' "$P"
+# tab and CR kept, the other C0 controls dropped, DEL kept (XML 1.0 allows it)
+check "loa.xml_text escapes and drops what XML forbids" \
+	test "$(grep '^xml=' "$P" | od -An -c | tr -s ' \n' ' ')" = \
+	"$(printf "xml=a&lt;b&gt;&amp;&quot;c&quot; &#39;d&#39;\tx\r\177é\n" | od -An -c | tr -s ' \n' ' ')"
 
 # shortcodes
 A=public/tin-tuc/dong-thai/the-truong/index.html
