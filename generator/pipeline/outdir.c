@@ -17,6 +17,7 @@
 
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "source/repo.h"
 
@@ -458,6 +459,22 @@ fail:
 	return -1;
 }
 
+/* A job run again after its worker was stopped (a deadline passed while
+ * the worker went on) may find its own file written: the same bytes, since
+ * a render depends only on its inputs. */
+static bool same_file(int dir, const char *leaf, const void *data, size_t len)
+{
+	int fd = openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct buf have = BUF_INIT;
+	bool same = sys_read_fd(fd, len + 1, &have) == 0 && have.len == len &&
+		    (len == 0 || memcmp(have.ptr, data, len) == 0);
+	buf_release(&have);
+	close(fd);
+	return same;
+}
+
 static void create_error(struct outdir *o, int dir, const char *leaf, const char *relpath, int e,
 			 struct diag_list *diags)
 {
@@ -486,7 +503,11 @@ int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t
 		return -1;
 	fd = openat(dir, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		create_error(o, dir, leaf, relpath, errno, diags);
+		int e = errno;
+		if (e == EEXIST && same_file(dir, leaf, data, len))
+			rc = 0;
+		else
+			create_error(o, dir, leaf, relpath, e, diags);
 		goto done;
 	}
 	if (fchmod(fd, 0644) < 0 || write_full(fd, data, len) < 0) {

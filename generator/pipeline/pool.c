@@ -627,6 +627,14 @@ int pool_run(const struct pool_opts *opts, size_t njobs, pool_init_fn init, pool
 			now = sys_now_ms();
 			for (int i = 0; i < p.nworkers; i++) {
 				struct worker *w = &p.workers[i];
+				if (!(w->pid && w->qlen > 0 && now >= w->deadline))
+					continue;
+				/* The builder may have slept past the deadline while
+				 * the worker finished its job and went on with the
+				 * next ones, writing their files: read what it sent
+				 * first, or those jobs would run again and find their
+				 * files written ("written twice"). */
+				drain(&p, i, stage, STAGE);
 				if (w->pid && w->qlen > 0 && now >= w->deadline)
 					worker_lost(&p, i, POOL_TIMEOUT,
 						    xasprintf("exceeded the time limit of %u ms",

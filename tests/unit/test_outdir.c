@@ -514,6 +514,14 @@ TEST(conflicting_writes_fail)
 	CHECK_INT_EQ(write_str(o, "a/b.html", "one", &d), 0);
 	CHECK_INT_EQ(write_str(o, "a/b.html", "two", &d), -1);
 	CHECK(has_diag(&d, "written twice"));
+	/* longer, or a prefix of the same: still two different writes */
+	CHECK_INT_EQ(write_str(o, "a/b.html", "one and more", &d), -1);
+	CHECK_INT_EQ(write_str(o, "a/b.html", "on", &d), -1);
+	/* the same bytes again: a job run again after its worker was stopped
+	 * past a deadline it had in fact met */
+	size_t before = d.len;
+	CHECK_INT_EQ(write_str(o, "a/b.html", "one", &d), 0);
+	CHECK_INT_EQ(d.len, before);
 	CHECK_INT_EQ(write_str(o, "a", "file over folder", &d), -1);
 	CHECK(has_diag(&d, "is a folder"));
 	CHECK_INT_EQ(write_str(o, "a/b.html/c.html", "folder under file", &d), -1);
