@@ -85,7 +85,8 @@ void luavm_wrap_metered(struct luavm *vm);
 
 /* Before the render workers fork: collects fully, switches to the
  * generational collector (a render's garbage is young; the site's tables,
- * old, are then rarely traversed, nor their pages copied after fork) and
+ * old, are then rarely traversed, nor their pages copied after fork; a
+ * major collection only when the state grows tenfold or reaches the cap) and
  * sets the cap to what the state holds plus headroom, so that the limit
  * stops a runaway render whatever the size of the site's data. */
 void luavm_prepare_renders(struct luavm *vm, size_t headroom);

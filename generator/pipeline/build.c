@@ -252,8 +252,9 @@ static int stage_images(struct build *b, struct outlock *lock, struct pool_opts 
 	 * must not leave a record that calls the old site current */
 	cache_record_remove(b->cache);
 	cache_prepare(b->cache);
-	*po = (struct pool_opts){ opts->jobs > 0 ? opts->jobs : 1, b->site.config.render_timeout_ms,
-				  vm_size() + b->site.config.render_memory };
+	*po = (struct pool_opts){ .jobs = opts->jobs > 0 ? opts->jobs : 1,
+				  .job_timeout_ms = b->site.config.render_timeout_ms,
+				  .mem_limit = vm_size() + b->site.config.render_memory };
 	struct image_stage_opts io = { opts->out_dir, b->out, po, statics_image_output, b };
 	if (image_stage_run(&b->images, &b->site, &io, b->diags) < 0)
 		return -1;
