@@ -6,7 +6,8 @@
 #    input, then a few seconds of fuzzing per target;
 #  - the end-to-end tests (tests/e2e/t*.sh), which make real git
 #    repositories in a temporary folder and run loa on them as a user would;
-#  - the sample site in headless Chromium (tests/browser/run-site.sh);
+#  - the sample site in headless Chromium (tests/browser/run-site.sh),
+#    then Lighthouse on one page of each kind;
 #  - one end-to-end build of the sample site with the sanitized loa.
 # Each test prints `PASS name` or `FAIL name`; logs are in build/test-logs.
 set -u
@@ -60,7 +61,8 @@ done
 
 # the sample site in headless Chromium (tests/browser): every kind of page,
 # phone width, axe-core, search, one click to an article; screenshots in
-# build/test-artifacts/screenshots
+# build/test-artifacts/screenshots; then Lighthouse (reports in
+# build/test-artifacts/lighthouse)
 LOA="$(pwd)/build/loa" sh tests/browser/run-site.sh > "$LOGS/browser.log" 2>&1
 tally "$LOGS/browser.log" $? "browser"
 

@@ -2,10 +2,12 @@
 # run-site.sh — the browser tests on the sample site, as `make test` runs
 # them (tests/run.sh): builds this repository's sample site at HEAD with
 # $LOA (default build/loa) into a temporary folder, installs the pinned
-# playwright-core and axe-core with `npm ci` when node_modules is missing or
-# package-lock.json changed since the last install, and runs run.mjs on the
-# folder. Prints `PASS name` / `FAIL name` lines; screenshots go to
-# build/test-artifacts/screenshots/.
+# playwright-core, axe-core, lighthouse and chrome-launcher with `npm ci`
+# when node_modules is missing or package-lock.json changed since the last
+# install, and runs run.mjs on the folder (its checks, then Lighthouse).
+# Prints `PASS name` / `FAIL name` lines; screenshots go to
+# build/test-artifacts/screenshots/, Lighthouse's reports to
+# build/test-artifacts/lighthouse/.
 set -u
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -22,7 +24,7 @@ command -v node > /dev/null 2>&1 || fail "browser: node is installed (scripts/in
 B=tests/browser
 if ! cmp -s "$B/package-lock.json" "$B/node_modules/.loa-lock" 2> /dev/null; then
 	(cd "$B" && npm ci --no-audit --no-fund --loglevel=error) > "$TMP/npm.log" 2>&1 ||
-		{ cat "$TMP/npm.log"; fail "browser: npm ci installs playwright-core and axe-core"; }
+		{ cat "$TMP/npm.log"; fail "browser: npm ci installs playwright-core, axe-core and lighthouse"; }
 	cp "$B/package-lock.json" "$B/node_modules/.loa-lock"
 fi
 

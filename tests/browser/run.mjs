@@ -4,10 +4,13 @@
 // wrote.
 //
 //   node tests/browser/run.mjs SITE_DIR [--screenshots DIR] [--chromium PATH]
+//                              [--no-lighthouse | --lighthouse-only]
 //
 // Prints `PASS name` / `FAIL name` lines (tests/run.sh counts them) and a
 // closing `N passed, M failed`; exits 1 when any check failed. Screenshots of
 // every page go to build/test-artifacts/screenshots/ (or --screenshots).
+// Lighthouse (lighthouse.mjs) then runs on one page of each kind; its reports
+// go to build/test-artifacts/lighthouse/.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { checkWide, checkPlanCards, checkChartLabels, checkSearchShift, checkShare } from './readers.mjs';
+import { checkLighthouse } from './lighthouse.mjs';
 
 const require = createRequire(import.meta.url);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -27,16 +31,20 @@ const WIDE_HEIGHT = 800;
 
 // ---- arguments -------------------------------------------------------------
 function usage(msg) {
-  console.error(`run.mjs: ${msg}\nusage: node run.mjs SITE_DIR [--screenshots DIR] [--chromium PATH]`);
+  console.error(`run.mjs: ${msg}\nusage: node run.mjs SITE_DIR [--screenshots DIR] [--chromium PATH] [--no-lighthouse | --lighthouse-only]`);
   process.exit(2);
 }
 const argv = process.argv.slice(2);
 let siteDir = null;
 let shotDir = path.join(ROOT, 'build', 'test-artifacts', 'screenshots');
 let chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const lighthouseDir = path.join(ROOT, 'build', 'test-artifacts', 'lighthouse');
+let lighthouseMode = 'after';
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--screenshots') shotDir = path.resolve(argv[++i] ?? usage('--screenshots needs a folder'));
   else if (argv[i] === '--chromium') chromiumPath = argv[++i] ?? usage('--chromium needs a path');
+  else if (argv[i] === '--no-lighthouse') lighthouseMode = 'no';
+  else if (argv[i] === '--lighthouse-only') lighthouseMode = 'only';
   else if (argv[i].startsWith('-')) usage(`unknown option ${argv[i]}`);
   else if (siteDir === null) siteDir = path.resolve(argv[i]);
   else usage('one site folder only');
@@ -170,6 +178,12 @@ const PAGES = [
   { name: 'archive year', url: YEAR },
   { name: 'archive month', url: MONTH },
 ];
+// Lighthouse (issue 17): one page of each kind readers open, and search with a
+// query (its results arriving once shifted the layout)
+const LIGHTHOUSE_PAGES = ['home', 'article', 'school', 'plan', 'model page', 'document', 'category', 'dashboard']
+  // the sample keeps its outreach dashboard internal (outreach.public = false)
+  .map((name) => ({ ...PAGES.find((p) => p.name === name), noindex: name === 'dashboard' }))
+  .concat([{ name: 'search with a query', url: '/tim-kiem/?q=chuyen+doi+so' }]);
 
 // ---- the checks ---------------------------------------------------------------
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -367,6 +381,15 @@ async function checkPrint(context, base) {
 // ---- main -------------------------------------------------------------------------
 const server = await serve(siteDir);
 const base = `http://127.0.0.1:${server.address().port}`;
+const runLighthouse = () => checkLighthouse(base, LIGHTHOUSE_PAGES,
+  { chromiumPath, outDir: lighthouseDir, check, pass, fail, shotName });
+if (lighthouseMode === 'only') {
+  await runLighthouse().catch((e) => fail('lighthouse runs', e.stack || e.message));
+  server.close();
+  console.log(`lighthouse reports: ${lighthouseDir}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
 let browser;
 try {
   browser = await chromium.launch({
@@ -396,6 +419,10 @@ try {
   await timed('share', () => checkShare(browser, base, ARTICLE, { ...helpers, width: WIDTH, height: HEIGHT }));
   await timed('wide', () => checkWide(browser, base, PAGES.filter((p) => !p.status), helpers));
   await timed('no script', () => checkNoScript(browser, base));
+  // Lighthouse starts its own Chromium: this one is closed first
+  await browser.close();
+  browser = null;
+  if (lighthouseMode !== 'no') await timed('lighthouse', runLighthouse);
 } catch (e) {
   fail('browser runs', e.stack || e.message);
 } finally {
@@ -403,5 +430,6 @@ try {
   server.close();
 }
 console.log(`screenshots: ${shotDir}`);
+if (lighthouseMode !== 'no') console.log(`lighthouse reports: ${lighthouseDir}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
