@@ -320,6 +320,10 @@ static const struct msg_entry catalog[] = {
 	/* ---- end of bigsite ---- */
 
 	/* ---- leftovers: entries added by the leftovers work go right below ---- */
+	{ "'%s' is not published: file type not allowed (allowed: images, PDF, office documents)",
+	  "'%s' không được xuất bản: loại tệp không được phép (chỉ ảnh, PDF, tài liệu văn phòng)" },
+	{ "'%s' is not published: a document's attachment must be PDF, DOCX, XLSX or ODT",
+	  "'%s' không được xuất bản: tệp đính kèm của văn bản phải là PDF, DOCX, XLSX hoặc ODT" },
 	/* ---- end of leftovers ---- */
 
 	/* ---- readers: entries added by the readers work go right below ---- */
