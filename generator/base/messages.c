@@ -320,6 +320,8 @@ static const struct msg_entry catalog[] = {
 	/* ---- end of bigsite ---- */
 
 	/* ---- leftovers: entries added by the leftovers work go right below ---- */
+	{ "'centre' must be a map (authors: the staff's emails)",
+	  "'centre' phải là một bảng (authors: thư điện tử của cán bộ Trung tâm)" },
 	{ "'%s' is not published: file type not allowed (allowed: images, PDF, office documents)",
 	  "'%s' không được xuất bản: loại tệp không được phép (chỉ ảnh, PDF, tài liệu văn phòng)" },
 	{ "'%s' is not published: a document's attachment must be PDF, DOCX, XLSX or ODT",
