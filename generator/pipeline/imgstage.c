@@ -57,6 +57,7 @@ struct image_stage {
 	struct diag_list *diags;
 	size_t files, cached, processed;
 	unsigned timeout_ms; /* of one image job */
+	size_t mem_limit;    /* of an image worker, bytes (0: none) */
 };
 
 struct reply {
@@ -202,6 +203,34 @@ static int work(void *ctx, size_t job, struct buf *out)
 
 /* ---- in the parent ---------------------------------------------------------- */
 
+void image_stage_failure(struct diag_list *d, const char *who, enum pool_status st,
+			 const char *detail, size_t len, unsigned timeout_ms, size_t mem_limit)
+{
+	switch (st) {
+	case POOL_TIMEOUT:
+		diag_error(d, who, 0, 0, "image not published: processing it took more than %u s",
+			   timeout_ms / 1000);
+		return; /* the pool's reason says the same in milliseconds */
+	case POOL_OUT_OF_MEMORY:
+		diag_error(d, who, 0, 0,
+			   "image not published: processing it needed more than the %zu MB of memory "
+			   "allowed (limits.render_memory_mb): save the photo at a smaller size and "
+			   "add it again",
+			   mem_limit / (1024 * 1024));
+		return;
+	case POOL_OK:
+	case POOL_FAILED: /* an answer too short to read: bytes, not words */
+		len = 0;
+		break;
+	case POOL_CRASHED:
+		break;
+	}
+	diag_error(d, who, 0, 0,
+		   "image not published: the image processor stopped on this file (it may be "
+		   "damaged): open it, save it again as JPEG, and add it again");
+	diag_add_detail(&d->items[d->len - 1], detail, len);
+}
+
 static void job_done(void *ctx, size_t job, enum pool_status st, const char *data, size_t len)
 {
 	struct image_stage *s = ctx;
@@ -209,14 +238,9 @@ static void job_done(void *ctx, size_t job, enum pool_status st, const char *dat
 	const char *who = j->file->src_path;
 	struct reply rep;
 
-	if (st == POOL_TIMEOUT) {
-		diag_error(s->diags, who, 0, 0, "image not published: processing it took more than %u s",
-			   s->timeout_ms / 1000);
-		return;
-	}
-	if (st == POOL_CRASHED || len < sizeof(rep)) {
-		diag_error(s->diags, who, 0, 0, "image not published: processing it failed (%.*s)",
-			   (int)len, data);
+	if (st == POOL_TIMEOUT || st == POOL_CRASHED || st == POOL_OUT_OF_MEMORY ||
+	    len < sizeof(rep)) {
+		image_stage_failure(s->diags, who, st, data, len, s->timeout_ms, s->mem_limit);
 		return;
 	}
 	memcpy(&rep, data, sizeof(rep));
@@ -310,6 +334,7 @@ int image_stage_run(struct image_stage **out, const struct site *site,
 	struct pool_opts po = *opts->pool;
 	po.job_timeout_ms *= IMAGE_DEADLINE_FACTOR;
 	s->timeout_ms = po.job_timeout_ms;
+	s->mem_limit = po.mem_limit;
 	s->opts.pool = NULL; /* po lives only in this call */
 	return pool_run(&po, s->njobs, NULL, work, job_done, s, diags);
 }
