@@ -57,7 +57,6 @@ struct image_stage {
 	struct diag_list *diags;
 	size_t files, cached, processed;
 	unsigned timeout_ms; /* of one image job */
-	size_t mem_limit;    /* of an image worker, bytes (0: none) */
 };
 
 struct reply {
@@ -240,7 +239,9 @@ static void job_done(void *ctx, size_t job, enum pool_status st, const char *dat
 
 	if (st == POOL_TIMEOUT || st == POOL_CRASHED || st == POOL_OUT_OF_MEMORY ||
 	    len < sizeof(rep)) {
-		image_stage_failure(s->diags, who, st, data, len, s->timeout_ms, s->mem_limit);
+		/* the pool's limit adds the parent's own size: name the setting's */
+		image_stage_failure(s->diags, who, st, data, len, s->timeout_ms,
+				    s->site->config.render_memory);
 		return;
 	}
 	memcpy(&rep, data, sizeof(rep));
@@ -334,7 +335,6 @@ int image_stage_run(struct image_stage **out, const struct site *site,
 	struct pool_opts po = *opts->pool;
 	po.job_timeout_ms *= IMAGE_DEADLINE_FACTOR;
 	s->timeout_ms = po.job_timeout_ms;
-	s->mem_limit = po.mem_limit;
 	s->opts.pool = NULL; /* po lives only in this call */
 	return pool_run(&po, s->njobs, NULL, work, job_done, s, diags);
 }
