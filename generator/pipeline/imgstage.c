@@ -130,7 +130,7 @@ static void refuse(struct diag_list *d, const char *path, const struct diag_list
 {
 	for (size_t i = 0; i < why->len; i++) {
 		const struct diag *e = &why->items[i];
-		diag_error(d, path, 0, 0, "image not published: %s", e->msg);
+		diag_error(d, path, 1, 0, "image not published: %s", e->msg);
 		struct diag *last = &d->items[d->len - 1];
 		struct buf vi = BUF_INIT;
 		msg_addf(&vi, MSG_VI, "image not published: %s", e->msg_vi ? e->msg_vi : e->msg);
@@ -155,7 +155,7 @@ static int work(void *ctx, size_t job, struct buf *out)
 	/* a renamed file keeps its blob: the cached format must still match
 	 * the name */
 	if (j->expect == IMAGE_NONE) {
-		diag_error(&d, j->file->src_path, 0, 0,
+		diag_error(&d, j->file->src_path, 1, 0,
 			   "image not published: only JPEG, PNG, WebP, GIF and HEIC images are published");
 	} else if (image_cache_get(s->cache, j->key, &rep.facts, outs) &&
 		   rep.facts.format == j->expect) {
@@ -207,11 +207,11 @@ void image_stage_failure(struct diag_list *d, const char *who, enum pool_status 
 {
 	switch (st) {
 	case POOL_TIMEOUT:
-		diag_error(d, who, 0, 0, "image not published: processing it took more than %u s",
+		diag_error(d, who, 1, 0, "image not published: processing it took more than %u s",
 			   timeout_ms / 1000);
 		return; /* the pool's reason says the same in milliseconds */
 	case POOL_OUT_OF_MEMORY:
-		diag_error(d, who, 0, 0,
+		diag_error(d, who, 1, 0,
 			   "image not published: processing it needed more than the %zu MB of memory "
 			   "allowed (limits.render_memory_mb): save the photo at a smaller size and "
 			   "add it again",
@@ -224,7 +224,7 @@ void image_stage_failure(struct diag_list *d, const char *who, enum pool_status 
 	case POOL_CRASHED:
 		break;
 	}
-	diag_error(d, who, 0, 0,
+	diag_error(d, who, 1, 0,
 		   "image not published: the image processor stopped on this file (it may be "
 		   "damaged): open it, save it again as JPEG, and add it again");
 	diag_add_detail(&d->items[d->len - 1], detail, len);

@@ -197,7 +197,7 @@ void site_bundle_add_files(struct site *s, struct page **pages, size_t n, bool *
 		const char *url = arena_printf(&s->arena, "/%s", out_path);
 		struct claim_conflict cf;
 		if (claims_take(&s->claims, CLAIM_BUNDLE, out_path, url, path, &cf) < 0) {
-			claims_report(d, path, 0, url, out_path, &cf);
+			claims_report(d, path, 1, url, out_path, &cf);
 			continue;
 		}
 		struct bundle_file *bf = &p->files[p->nfiles++];

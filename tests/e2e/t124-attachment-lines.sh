@@ -42,6 +42,9 @@ date: 2023-03-01
 Tệp xtrang.html không có ở đây.
 MD
 printf '<p>' > "$R/content/news/an-duong/bai/trang.html"
+# a phone's anh.heic is published as anh.jpg, which the bundle already has
+printf 'x' > "$R/content/news/an-duong/bai/anh.heic"
+printf 'x' > "$R/content/news/an-duong/bai/anh.jpg"
 commit "$R" "2023-04-11T10:00:00+07:00" "Trung tâm" "tt@example.vn" "Văn bản"
 cd "$R" || exit 1
 "$LOA" build --out public --now 2023-06-01 > "$TMP/out" 2>&1
@@ -58,6 +61,8 @@ check "too large PDF: line 1 of its own path" grep -qF \
 	"content/van-ban/kh-175/toan-van.pdf:1: error: file too large (20000 bytes, limit 10240)" "$TMP/out"
 check "a longer name is not a reference: line 1 of the file" grep -qF \
 	"content/news/an-duong/bai/trang.html:1: error: file type not published" "$TMP/out"
+check "two files for one output: the later named at line 1" grep -qE \
+	"^content/news/an-duong/bai/anh\.(heic|jpg):1: error: .*output file tin-tuc/an-duong/.*anh\.jpg is already claimed by content/news/an-duong/bai/anh\.(heic|jpg)" "$TMP/out"
 check "every error names file:line" sh -c '! grep -E "^[^:]+: error:" "$1"' - "$TMP/out"
 check "the XLSX is published" test -s public/van-ban/kh-175/bang.xlsx
 check "the HTML is not" test ! -e public/van-ban/kh-175/trang.html

@@ -23,6 +23,7 @@ TEST(crash_in_plain_words_detail_in_english_only)
 	CHECK_INT_EQ(d.errors, 1);
 	if (d.len == 1) {
 		CHECK_STR_EQ(d.items[0].path, "content/a/b.jpg");
+		CHECK_INT_EQ(d.items[0].line, 1); /* file:line: line 1 of the image */
 		CHECK_CONTAINS(d.items[0].msg, "the image processor stopped on this file");
 		CHECK_CONTAINS(d.items[0].msg, "save it again as JPEG");
 		CHECK_CONTAINS(d.items[0].msg, "(killed by signal 11 (SIGSEGV))");
