@@ -121,10 +121,17 @@ loa.on("before_render", function()
     p.count = #p.schools
     local news = about[p.slug] or {}
     p.seen = nil
-    loa.add_page{ url = p.url, layout = "model.html", runs = p.runs, schools = p.schools,
-                  news = news,
-                  page = { kind = "model", title = p.title, url = p.url,
-                           permalink = absolute(p.url), slug = p.slug } }
+    -- its articles paginated like every list (URL/trang/N/, page_size);
+    -- the schools running it head page 1
+    for _, pg in ipairs(loa.paginate(news, loa.site.page_size, p.url)) do
+      local first = pg.paginator.page == 1
+      local title = p.title
+      if not first then title = title .. " — " .. (t.page_n or "Trang") .. " " .. pg.paginator.page end
+      loa.add_page{ url = pg.url, layout = "model.html", runs = first and p.runs or nil,
+                    schools = p.schools, news = pg.items, paginator = pg.paginator,
+                    page = { kind = "model", title = title, url = pg.url,
+                             permalink = absolute(pg.url), slug = p.slug } }
+    end
   end
 
   loa.add_page{ url = loa.urls.schools, layout = "schools.html", page = page,

@@ -80,6 +80,17 @@ void diag_list_append(struct diag_list *dst, struct diag_list *src)
 	memset(src, 0, sizeof(*src));
 }
 
+void diag_add_detail(struct diag *d, const char *detail, size_t len)
+{
+	if (!len)
+		return;
+	if (!d->msg_vi) /* the Vietnamese text was the English one: keep it apart */
+		d->msg_vi = xstrdup(d->msg);
+	char *msg = xasprintf("%s (%.*s)", d->msg, (int)len, detail);
+	free(d->msg);
+	d->msg = msg;
+}
+
 void diag_relocate(struct diag *d, const char *path, int line, const char *prefix)
 {
 	struct buf where = BUF_INIT;

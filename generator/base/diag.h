@@ -44,6 +44,10 @@ void diag_warning(struct diag_list *l, const char *path, int line, int col, cons
 	__attribute__((format(printf, 5, 6)));
 void diag_vadd(struct diag_list *l, enum diag_severity sev, const char *path, int line, int col,
 	       const char *fmt, va_list ap);
+/* Appends " (detail)" to the English text of d only: a developer's detail
+ * with no words for contributors (a worker's signal), kept out of the
+ * Vietnamese text, which stays as the catalog words it. */
+void diag_add_detail(struct diag *d, const char *detail, size_t len);
 /* move every diagnostic of src to the end of dst; src is left empty */
 void diag_list_append(struct diag_list *dst, struct diag_list *src);
 /* Moves a diagnostic to path:line (a page it rejects), keeping where it

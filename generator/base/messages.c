@@ -320,6 +320,20 @@ static const struct msg_entry catalog[] = {
 	/* ---- end of bigsite ---- */
 
 	/* ---- leftovers: entries added by the leftovers work go right below ---- */
+	{ "rendering needed more than the %zu MB of memory allowed (limits.render_memory_mb): page skipped (pathological input?)",
+	  "dựng trang cần hơn %zu MB bộ nhớ được phép (limits.render_memory_mb): bỏ qua trang (nội dung bất thường?)" },
+	{ "rendering stopped unexpectedly: page skipped",
+	  "dựng trang bị dừng đột ngột: bỏ qua trang" },
+	{ "image not published: processing it needed more than the %zu MB of memory allowed (limits.render_memory_mb): save the photo at a smaller size and add it again",
+	  "ảnh không được đăng: xử lý ảnh cần hơn %zu MB bộ nhớ được phép (limits.render_memory_mb): hãy lưu ảnh ở kích thước nhỏ hơn rồi thêm lại" },
+	{ "image not published: the image processor stopped on this file (it may be damaged): open it, save it again as JPEG, and add it again",
+	  "ảnh không được đăng: chương trình xử lý ảnh bị dừng ở tệp này (tệp có thể bị hỏng): hãy mở ảnh, lưu lại dưới dạng JPEG rồi thêm lại" },
+	{ "'centre' must be a map (authors: the staff's emails)",
+	  "'centre' phải là một bảng (authors: thư điện tử của cán bộ Trung tâm)" },
+	{ "'%s' is not published: file type not allowed (allowed: images, PDF, office documents)",
+	  "'%s' không được xuất bản: loại tệp không được phép (chỉ ảnh, PDF, tài liệu văn phòng)" },
+	{ "'%s' is not published: a document's attachment must be PDF, DOCX, XLSX or ODT",
+	  "'%s' không được xuất bản: tệp đính kèm của văn bản phải là PDF, DOCX, XLSX hoặc ODT" },
 	/* ---- end of leftovers ---- */
 
 	/* ---- readers: entries added by the readers work go right below ---- */
@@ -629,7 +643,6 @@ static const struct msg_entry catalog[] = {
 	{ "this build would remove %zu of the %zu pages published in %s (%.0f%%, more than limits.max_removed, %.0f%%): nothing published; if the removal is meant, build once with --allow-removal",
 	  "lần dựng này sẽ xoá %zu trong %zu trang đang xuất bản ở %s (%.0f%%, quá limits.max_removed, %.0f%%): không xuất bản gì; nếu đúng là muốn xoá, hãy dựng một lần với --allow-removal" },
 	{ "rendering failed", "dựng trang thất bại" },
-	{ "rendering failed: %.*s", "dựng trang thất bại: %.*s" },
 	{ "rendering exceeded %u s: page skipped (pathological input?)",
 	  "dựng trang quá %u giây: bỏ qua trang (nội dung bất thường?)" },
 	{ "cannot start a worker: %s", "không khởi động được tiến trình dựng trang: %s" },
@@ -716,7 +729,6 @@ static const struct msg_entry catalog[] = {
 	{ "image not published: %s", "ảnh không được đăng: %s" },
 	{ "image not published: processing it took more than %u s",
 	  "ảnh không được đăng: xử lý quá %u giây" },
-	{ "image not published: processing it failed (%.*s)", "ảnh không được đăng: xử lý thất bại (%.*s)" },
 
 	/* ---- loa review ---- */
 	{ "cannot review: '%s' itself does not build", "không xem xét được: chính '%s' không dựng được" },

@@ -81,17 +81,21 @@ int editor_claim(struct build *b, struct site *s, struct diag_list *d)
 	}
 	free(dir);
 	static const char *const own[] = { "index.html", "config.yml" };
+	/* a page or static file that collides is told where the editor comes
+	 * from: the editor: key of site.yaml, which a contributor can find */
+	char *who = xasprintf("%s:%d editor:", s->config.path, e->line);
 	int ret = 0;
 	for (size_t i = 0; i < 2 + b->neditor_files; i++) {
 		const char *name = i < 2 ? own[i] : b->editor_files[i - 2];
 		char *out = xasprintf("%s/%s", DECAP_DIR, name);
 		char *url = i == 0 ? xasprintf("/%s/", DECAP_DIR) : xasprintf("/%s", out);
 		struct claim_conflict cf;
-		if (claims_take(&s->claims, CLAIM_BUILD, out, url, "loa", &cf) < 0)
+		if (claims_take(&s->claims, CLAIM_BUILD, out, url, who, &cf) < 0)
 			ret = claims_report(d, s->config.path, e->line, url, out, &cf);
 		free(out);
 		free(url);
 	}
+	free(who);
 	return ret;
 }
 

@@ -130,7 +130,7 @@ static void refuse(struct diag_list *d, const char *path, const struct diag_list
 {
 	for (size_t i = 0; i < why->len; i++) {
 		const struct diag *e = &why->items[i];
-		diag_error(d, path, 0, 0, "image not published: %s", e->msg);
+		diag_error(d, path, 1, 0, "image not published: %s", e->msg);
 		struct diag *last = &d->items[d->len - 1];
 		struct buf vi = BUF_INIT;
 		msg_addf(&vi, MSG_VI, "image not published: %s", e->msg_vi ? e->msg_vi : e->msg);
@@ -155,7 +155,7 @@ static int work(void *ctx, size_t job, struct buf *out)
 	/* a renamed file keeps its blob: the cached format must still match
 	 * the name */
 	if (j->expect == IMAGE_NONE) {
-		diag_error(&d, j->file->src_path, 0, 0,
+		diag_error(&d, j->file->src_path, 1, 0,
 			   "image not published: only JPEG, PNG, WebP, GIF and HEIC images are published");
 	} else if (image_cache_get(s->cache, j->key, &rep.facts, outs) &&
 		   rep.facts.format == j->expect) {
@@ -202,6 +202,34 @@ static int work(void *ctx, size_t job, struct buf *out)
 
 /* ---- in the parent ---------------------------------------------------------- */
 
+void image_stage_failure(struct diag_list *d, const char *who, enum pool_status st,
+			 const char *detail, size_t len, unsigned timeout_ms, size_t mem_limit)
+{
+	switch (st) {
+	case POOL_TIMEOUT:
+		diag_error(d, who, 1, 0, "image not published: processing it took more than %u s",
+			   timeout_ms / 1000);
+		return; /* the pool's reason says the same in milliseconds */
+	case POOL_OUT_OF_MEMORY:
+		diag_error(d, who, 1, 0,
+			   "image not published: processing it needed more than the %zu MB of memory "
+			   "allowed (limits.render_memory_mb): save the photo at a smaller size and "
+			   "add it again",
+			   mem_limit / (1024 * 1024));
+		return;
+	case POOL_OK:
+	case POOL_FAILED: /* an answer too short to read: bytes, not words */
+		len = 0;
+		break;
+	case POOL_CRASHED:
+		break;
+	}
+	diag_error(d, who, 1, 0,
+		   "image not published: the image processor stopped on this file (it may be "
+		   "damaged): open it, save it again as JPEG, and add it again");
+	diag_add_detail(&d->items[d->len - 1], detail, len);
+}
+
 static void job_done(void *ctx, size_t job, enum pool_status st, const char *data, size_t len)
 {
 	struct image_stage *s = ctx;
@@ -209,14 +237,11 @@ static void job_done(void *ctx, size_t job, enum pool_status st, const char *dat
 	const char *who = j->file->src_path;
 	struct reply rep;
 
-	if (st == POOL_TIMEOUT) {
-		diag_error(s->diags, who, 0, 0, "image not published: processing it took more than %u s",
-			   s->timeout_ms / 1000);
-		return;
-	}
-	if (st == POOL_CRASHED || len < sizeof(rep)) {
-		diag_error(s->diags, who, 0, 0, "image not published: processing it failed (%.*s)",
-			   (int)len, data);
+	if (st == POOL_TIMEOUT || st == POOL_CRASHED || st == POOL_OUT_OF_MEMORY ||
+	    len < sizeof(rep)) {
+		/* the pool's limit adds the parent's own size: name the setting's */
+		image_stage_failure(s->diags, who, st, data, len, s->timeout_ms,
+				    s->site->config.render_memory);
 		return;
 	}
 	memcpy(&rep, data, sizeof(rep));

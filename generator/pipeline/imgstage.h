@@ -63,6 +63,15 @@ size_t image_stage_files(const struct image_stage *s);
 size_t image_stage_cached(const struct image_stage *s);
 size_t image_stage_processed(const struct image_stage *s);
 
+/* Reports, at who, an image whose worker did not answer (st is
+ * POOL_TIMEOUT, POOL_CRASHED or POOL_OUT_OF_MEMORY; detail is the pool's
+ * reason): plain words and a fix for contributors, the pool's own words
+ * only in the English text. timeout_ms is the job's deadline, mem_limit
+ * the setting limits.render_memory_mb in bytes, named in the message. */
+enum pool_status;
+void image_stage_failure(struct diag_list *d, const char *who, enum pool_status st,
+			 const char *detail, size_t len, unsigned timeout_ms, size_t mem_limit);
+
 /* The markdown_image_fn: ctx is the stage (NULL: no images). */
 int image_stage_markdown(void *ctx, const char *url, struct markdown_image *img);
 

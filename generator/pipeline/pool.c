@@ -347,7 +347,10 @@ static void pop_head(struct worker *w, int64_t now, unsigned timeout_ms)
 	w->deadline = now + timeout_ms + START_GRACE_MS;
 }
 
-static char *death_reason(const struct pool *p, int status, const struct rusage *ru, bool reaped)
+/* Why a worker died, in a developer's words; *oom set when its memory limit
+ * is the likely cause (callers word that one for contributors). */
+static char *death_reason(const struct pool *p, int status, const struct rusage *ru, bool reaped,
+			  bool *oom)
 {
 	if (!reaped)
 		return xstrdup("the worker died");
@@ -366,9 +369,11 @@ static char *death_reason(const struct pool *p, int status, const struct rusage 
 	size_t budget = p->opts->mem_limit > p->base_vm ? p->opts->mem_limit - p->base_vm
 							: p->opts->mem_limit;
 	if (p->opts->mem_limit && peak >= p->base_rss + budget / 2 &&
-	    (sig == SIGABRT || sig == SIGSEGV || sig == SIGBUS || sig == SIGKILL))
+	    (sig == SIGABRT || sig == SIGSEGV || sig == SIGBUS || sig == SIGKILL)) {
+		*oom = true;
 		return xasprintf("exceeded the memory limit of %zu MB",
 				 p->opts->mem_limit / (1024 * 1024));
+	}
 	const char *name = sigabbrev_np(sig);
 	if (name)
 		return xasprintf("killed by signal %d (SIG%s)", sig, name);
@@ -392,8 +397,12 @@ static void worker_lost(struct pool *p, int i, enum pool_status st, char *reason
 	do
 		r = wait4(w->pid, &status, 0, &ru);
 	while (r < 0 && errno == EINTR);
-	if (!reason)
-		reason = death_reason(p, status, &ru, r == w->pid);
+	if (!reason) {
+		bool oom = false;
+		reason = death_reason(p, status, &ru, r == w->pid, &oom);
+		if (oom && st == POOL_CRASHED)
+			st = POOL_OUT_OF_MEMORY;
+	}
 	if (w->qlen > 0) {
 		settle(p, w->queue[0], st, reason, strlen(reason));
 		reason = NULL;

@@ -21,7 +21,8 @@ enum pool_status {
 	POOL_OK,      /* the work function returned 0 */
 	POOL_FAILED,  /* it returned -1 */
 	POOL_TIMEOUT, /* the job passed its deadline; the worker was killed */
-	POOL_CRASHED, /* the worker died (signal, memory limit, exit) */
+	POOL_CRASHED, /* the worker died (signal, exit) */
+	POOL_OUT_OF_MEMORY, /* it died, most likely at its memory limit (mem_limit) */
 };
 
 struct pool_opts {
@@ -36,7 +37,9 @@ typedef int (*pool_work_fn)(void *ctx, size_t job, struct buf *out);
 /* In the parent, for each job in order 0..njobs-1. data is borrowed for the
  * call and NUL-terminated: the work function's output for POOL_OK and
  * POOL_FAILED, a short reason ("exceeded the time limit of 2000 ms",
- * "killed by signal 11 (SIGSEGV)") for POOL_TIMEOUT and POOL_CRASHED. */
+ * "killed by signal 11 (SIGSEGV)") for POOL_TIMEOUT, POOL_CRASHED and
+ * POOL_OUT_OF_MEMORY: a developer's words, which callers map to plain ones
+ * for contributors (imgstage.c, render.c). */
 typedef void (*pool_done_fn)(void *ctx, size_t job, enum pool_status status, const char *data,
 			     size_t len);
 /* In each worker once, right after fork (open per-worker state). */

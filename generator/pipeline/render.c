@@ -130,8 +130,16 @@ void render_job_done(void *ctx, size_t job, enum pool_status st, const char *dat
 			   "rendering exceeded %u s: page skipped (pathological input?)",
 			   b->site.config.render_timeout_ms / 1000);
 		break;
+	case POOL_OUT_OF_MEMORY:
+		diag_error(d, who, 1, 0,
+			   "rendering needed more than the %zu MB of memory allowed "
+			   "(limits.render_memory_mb): page skipped (pathological input?)",
+			   b->site.config.render_memory / (1024 * 1024));
+		break;
 	case POOL_CRASHED:
-		diag_error(d, who, 1, 0, "rendering failed: %.*s", (int)len, data);
+		/* the worker's signal is a developer's detail: English text only */
+		diag_error(d, who, 1, 0, "rendering stopped unexpectedly: page skipped");
+		diag_add_detail(&d->items[d->len - 1], data, len);
 		break;
 	}
 }

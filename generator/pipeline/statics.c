@@ -108,7 +108,7 @@ int statics_claim_first(void *ctx, struct site *s, struct diag_list *d)
 		char *url = xasprintf("/%s", sf->out_path);
 		struct claim_conflict cf;
 		if (claims_take(&s->claims, CLAIM_THEME, sf->out_path, url, sf->shown, &cf) < 0)
-			ret = claims_report(d, sf->shown, 0, url, sf->out_path, &cf);
+			ret = claims_report(d, sf->shown, 1, url, sf->out_path, &cf);
 		free(url);
 	}
 	return ret;

@@ -392,6 +392,15 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 		err |= load_schools(c, a, v, d);
 	if ((v = value_get(root, "editor")) && !value_is_null(v))
 		err |= load_editor(c, a, root, v, d);
+	if ((v = value_get(root, "centre")) && !value_is_null(v)) {
+		const struct value *emails = value_get(v, "authors");
+		if (v->kind != VALUE_MAP)
+			err |= diag_error(d, path, v->line, v->col,
+					  "'centre' must be a map (authors: the staff's emails)");
+		else if (emails && !value_is_null(emails))
+			err |= get_string_list(c, a, emails, "authors", &c->centre_emails,
+					       &c->ncentre_emails, d);
+	}
 	if (strcmp(c->base_url, "/") != 0 && !schema_url_is_safe(c->base_url)) {
 		v = value_get(root, "base_url");
 		err |= diag_error(d, path, v ? v->line : 0, v ? v->col : 0,
@@ -410,7 +419,7 @@ size_t config_check_keys(const struct site_config *c, bool strict, struct diag_l
 					   "timezone", "theme", "content", "permalinks",
 					   "page_size", "outreach", "markdown", "limits",
 					   "plugins", "schools", "menu", "params",
-					   "editor" };
+					   "editor", "centre" };
 	/* Hugo's names config_load reads as Loa's */
 	static const char *const hugo[] = { "baseURL", "paginate", "languageCode", "timeZone" };
 	static const char *const content[] = { "dir" };
@@ -431,6 +440,7 @@ size_t config_check_keys(const struct site_config *c, bool strict, struct diag_l
 		{ "outreach", outreach, COUNT(outreach) },
 		{ "markdown", markdown, COUNT(markdown) },
 		{ "limits", limits, COUNT(limits) },
+		{ "centre", school, COUNT(school) }, /* centre.authors */
 	};
 	struct key_check kc = { c->path, strict, d, 0 };
 	const struct value *root = c->root;

@@ -60,6 +60,10 @@ struct site_config {
 	size_t sitemap_urls;           /* limits.sitemap_urls: URLs per sitemap file before the split (50,000) */
 	struct school_access *schools;
 	size_t nschools;
+	/* centre.authors: the centre's staff, who may write anywhere (review
+	 * says nothing about their commits) */
+	const char **centre_emails;
+	size_t ncentre_emails;
 	const struct editor_config *editor; /* NULL: no browser editor */
 };
 

@@ -66,6 +66,69 @@ static bool document_attachment_allowed(const char *name)
 	}
 	return false;
 }
+static bool is_name_char(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == '-' || c == '_' || c == '.' || c >= 0x80;
+}
+
+static bool front_names(const struct value *v, const char *rel, int *line, int *col)
+{
+	if (!v)
+		return false;
+	if (v->kind == VALUE_SCALAR) {
+		const char *s = v->str;
+		if (strncmp(s, "./", 2) == 0)
+			s += 2;
+		if (strcmp(s, rel) != 0)
+			return false;
+		*line = v->line;
+		*col = v->col;
+		return true;
+	}
+	for (size_t i = v->kind == VALUE_MAP ? 1 : 0; i < (v->kind == VALUE_MAP ? 2 * v->n : v->n);
+	     i += v->kind == VALUE_MAP ? 2 : 1)
+		if (front_names(v->items[i], rel, line, col))
+			return true;
+	return false;
+}
+
+/* Where the page's source names a bundle file it cannot publish, so that
+ * the error points at what the contributor wrote: a front-matter value
+ * equal to the name (or "./name"), else the first whole-name occurrence in
+ * the body (a link, an image, plain text). 0 when the name appears nowhere:
+ * the caller then names line 1 of the file itself. */
+static int reference_line(const struct page *p, const char *rel, int *col)
+{
+	int line = 0;
+	*col = 0;
+	if (front_names(p->front, rel, &line, col))
+		return line;
+	size_t m = strlen(rel);
+	if (!p->body || m == 0)
+		return 0;
+	const char *b = p->body, *end = p->body + p->body_len;
+	for (const char *q = b; (size_t)(end - q) >= m; q++) {
+		if (memcmp(q, rel, m) != 0)
+			continue;
+		if ((q > b && is_name_char((unsigned char)q[-1]) && q[-1] != '.') ||
+		    (q + m < end && is_name_char((unsigned char)q[m]) && q[m] != '.'))
+			continue;
+		line = p->body_line;
+		const char *bol = b;
+		for (const char *r = b; r < q; r++)
+			if (*r == '\n') {
+				line++;
+				bol = r + 1;
+			}
+		*col = 1; /* in characters, as an editor shows them */
+		for (const char *r = bol; r < q; r++)
+			*col += ((unsigned char)*r & 0xC0) != 0x80;
+		return line;
+	}
+	return 0;
+}
+
 void site_bundle_add_files(struct site *s, struct page **pages, size_t n, bool *is_page_file,
 			   struct diag_list *d)
 {
@@ -93,26 +156,37 @@ void site_bundle_add_files(struct site *s, struct page **pages, size_t n, bool *
 		}
 		if (!found) {
 			if (!str_has_suffix(path, ".md"))
-				diag_warning(d, path, 0, 0,
+				diag_warning(d, path, 1, 0,
 					     "not part of a page bundle (a folder with index.md): not published");
 			continue;
 		}
 		struct page *p = pages[owner];
+		int line, col; /* where the page names a refused file (0: nowhere) */
 		const char *rel = path + strlen(dir_name(&s->arena, p->path)) + 1;
 		if (!extension_allowed(rel)) {
-			diag_error(d, path, 0, 0,
-				   "file type not published (allowed: images, PDF, office documents)");
+			if ((line = reference_line(p, rel, &col)) > 0)
+				diag_error(d, p->path, line, col,
+					   "'%s' is not published: file type not allowed (allowed: images, PDF, office documents)",
+					   rel);
+			else
+				diag_error(d, path, 1, 0,
+					   "file type not published (allowed: images, PDF, office documents)");
 			continue;
 		}
 		if (p->kind == PAGE_DOCUMENT && !document_attachment_allowed(rel)) { /* centre */
-			diag_error(d, path, 0, 0,
-				   "a document's attachment must be PDF, DOCX, XLSX or ODT: not published");
+			if ((line = reference_line(p, rel, &col)) > 0)
+				diag_error(d, p->path, line, col,
+					   "'%s' is not published: a document's attachment must be PDF, DOCX, XLSX or ODT",
+					   rel);
+			else
+				diag_error(d, path, 1, 0,
+					   "a document's attachment must be PDF, DOCX, XLSX or ODT: not published");
 			continue;
 		}
 		if (!p->files)
 			p->files = arena_zalloc(&s->arena, sizeof(*p->files) * 64);
 		if (p->nfiles >= 64) {
-			diag_error(d, path, 0, 0, "more than 64 files in one bundle");
+			diag_error(d, path, 1, 0, "more than 64 files in one bundle");
 			continue;
 		}
 		const char *dirout = dir_name(&s->arena, p->out_path);
@@ -123,7 +197,7 @@ void site_bundle_add_files(struct site *s, struct page **pages, size_t n, bool *
 		const char *url = arena_printf(&s->arena, "/%s", out_path);
 		struct claim_conflict cf;
 		if (claims_take(&s->claims, CLAIM_BUNDLE, out_path, url, path, &cf) < 0) {
-			claims_report(d, path, 0, url, out_path, &cf);
+			claims_report(d, path, 1, url, out_path, &cf);
 			continue;
 		}
 		struct bundle_file *bf = &p->files[p->nfiles++];

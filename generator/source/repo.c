@@ -268,7 +268,7 @@ int repo_blob_check(struct repo *r, const git_oid *id, const char *path, size_t 
 		return diag_error(diags, path, 0, 0, "not a file (the object is a %s)",
 				  git_object_type2string(type));
 	if (*size > r->max_file_size)
-		return diag_error(diags, path, 0, 0, "file too large (%zu bytes, limit %zu)", *size,
+		return diag_error(diags, path, 1, 0, "file too large (%zu bytes, limit %zu)", *size,
 				  r->max_file_size);
 	return 0;
 }

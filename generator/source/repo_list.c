@@ -194,7 +194,7 @@ static void list_disk_entry(struct lister *l, int dfd, const char *name, int dep
 		return;
 	}
 	if ((uintmax_t)st.st_size > r->max_file_size) {
-		diag_error(l->diags, l->path.ptr, 0, 0, "file too large (%zu bytes, limit %zu)",
+		diag_error(l->diags, l->path.ptr, 1, 0, "file too large (%zu bytes, limit %zu)",
 			   (size_t)st.st_size, r->max_file_size);
 		return;
 	}

@@ -60,7 +60,7 @@ int repo_report_rd(enum repo_rd res, int errnum, size_t size, size_t max, const 
 	case RD_OK:
 		return 0;
 	case RD_TOO_LARGE:
-		return diag_error(diags, path, 0, 0, "file too large (%zu bytes, limit %zu)", size, max);
+		return diag_error(diags, path, 1, 0, "file too large (%zu bytes, limit %zu)", size, max);
 	case RD_NOT_FILE:
 		return diag_error(diags, path, 0, 0, "not a regular file");
 	case RD_ERRNO:

@@ -137,7 +137,7 @@ int sitefiles_read(const struct sitefiles *sf, const struct sitefile *f, size_t 
 {
 	if (f->own) {
 		if (max && f->file.size > max)
-			return diag_error(diags, f->label, 0, 0, "file too large (%zu bytes, limit %zu)",
+			return diag_error(diags, f->label, 1, 0, "file too large (%zu bytes, limit %zu)",
 					  f->file.size, max);
 		return repo_read(sf->repo, &f->file, out, diags);
 	}

@@ -86,10 +86,10 @@ commit "$R" "2023-04-12T10:00:00+07:00" "Trung tâm" "tt@example.vn" "Tệp đí
 st=$?
 cat "$TMP/out"
 check "bad attachments: exit 1" [ "$st" -eq 1 ]
-check "HTML attachment rejected, named" grep -qF "content/van-ban/ke-hoach-175/trang.html: error: file type not published" "$TMP/out"
-check "SVG attachment rejected, named" grep -qF "content/van-ban/ke-hoach-175/dau.svg: error: file type not published" "$TMP/out"
+check "HTML attachment rejected, named" grep -qF "content/van-ban/ke-hoach-175/trang.html:1: error: file type not published" "$TMP/out"
+check "SVG attachment rejected, named" grep -qF "content/van-ban/ke-hoach-175/dau.svg:1: error: file type not published" "$TMP/out"
 check "image beside a document rejected, named" grep -qF \
-	"content/van-ban/ke-hoach-175/anh.png: error: a document's attachment must be PDF, DOCX, XLSX or ODT" "$TMP/out"
+	"content/van-ban/ke-hoach-175/anh.png:1: error: a document's attachment must be PDF, DOCX, XLSX or ODT" "$TMP/out"
 check "HTML not published" test ! -e public/van-ban/ke-hoach-175/trang.html
 check "SVG not published" test ! -e public/van-ban/ke-hoach-175/dau.svg
 check "XLSX published" test -s public/van-ban/ke-hoach-175/bang.xlsx

@@ -66,7 +66,7 @@ MD
 
 run 03-check check --now "$NOW"
 check "loa check finds the mistake and the broken photo" [ "$st" -ne 0 ]
-check "check: the broken photo in Vietnamese" grep -q "anh-hong.jpg: lỗi: ảnh không được đăng: không đọc được ảnh" "$O/03-check"
+check "check: the broken photo in Vietnamese" grep -q "anh-hong.jpg:1: lỗi: ảnh không được đăng: không đọc được ảnh" "$O/03-check"
 check "check: the mistake with file:line:col" grep -q "tham-quan.md:2:[0-9]*: lỗi: " "$O/03-check"
 run 04-build build --worktree --now "$NOW"
 check "loa build publishes the rest (exit 1)" [ "$st" -eq 1 ]
@@ -128,12 +128,12 @@ check "the walk said something at each step" sh -c '[ "$(cat "$1"/* | wc -l)" -g
 # ---- --lang en stays English ---------------------------------------------------------
 { printf '\377\330\377\340'; head -c 3000 /dev/zero | tr '\0' x; } > "$A/anh-hong.jpg"
 "$LOA" check --lang en --now "$NOW" > "$TMP/en" 2>&1
-check "en: the broken photo's reason in English" grep -q "anh-hong.jpg: error: image not published: cannot read the image" "$TMP/en"
+check "en: the broken photo's reason in English" grep -q "anh-hong.jpg:1: error: image not published: cannot read the image" "$TMP/en"
 check "en: no Vietnamese reason" lacks "$TMP/en" "không đọc được"
 cp "$TMP/b.jpg" "$A/anh-hong.jpg"
 cp "$TMP/b.jpg" "$A/sai-ten.png" # a JPEG named .png
 "$LOA" check --now "$NOW" > "$TMP/vi" 2>&1
-check "vi: a JPEG named .png, said in Vietnamese" grep -q "sai-ten.png: lỗi: ảnh không được đăng: tệp là ảnh JPEG nhưng tên tệp lại ghi PNG: hãy đổi tên tệp" "$TMP/vi"
+check "vi: a JPEG named .png, said in Vietnamese" grep -q "sai-ten.png:1: lỗi: ảnh không được đăng: tệp là ảnh JPEG nhưng tên tệp lại ghi PNG: hãy đổi tên tệp" "$TMP/vi"
 "$LOA" check --lang en --now "$NOW" > "$TMP/en" 2>&1
-check "en: the same in English" grep -q "sai-ten.png: error: image not published: the file is a JPEG image but its name says PNG: rename it" "$TMP/en"
+check "en: the same in English" grep -q "sai-ten.png:1: error: image not published: the file is a JPEG image but its name says PNG: rename it" "$TMP/en"
 finish

@@ -56,9 +56,9 @@ for f in bom khong-lo lon noi-doi cut hong chu gia; do
 	check "$f.heic: nothing published" sh -c '[ ! -e "$1.jpg" ] && [ ! -e "$1.heic" ]' - "$P/$f"
 done
 check "the bomb is refused from its header, by its size" grep -q "bom.heic.*\(16384\|too large\|out of range\|megapixels\)" "$TMP/err"
-check "the bomb's reason is libheif's size limit, not a bad seek" lacks "$TMP/err" "bom.heic: error: image not published: cannot read the image (source: bad seek"
+check "the bomb's reason is libheif's size limit, not a bad seek" lacks "$TMP/err" "bom.heic:1: error: image not published: cannot read the image (source: bad seek"
 check "over 40 megapixels: refused from the header by Loa's own cap" grep -q "lon.heic.*image too large: 16000x16000" "$TMP/err"
 check "the AVIF is refused, naming the file" grep -q "anh/anh.avif" "$TMP/err"
-check "the AVIF branded mif1 is refused too (README: AVIF is an error)" grep -q "gia.heic: error: .*AVIF" "$TMP/err"
+check "the AVIF branded mif1 is refused too (README: AVIF is an error)" grep -q "gia.heic:1: error: .*AVIF" "$TMP/err"
 check "a JPEG named .heic: an error or published as JPEG, never as .heic" [ ! -e "$P/that-ra-jpeg.heic" ]
 finish

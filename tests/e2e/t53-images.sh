@@ -89,14 +89,14 @@ check "no EXIF, GPS or XMP in any published image" [ ! -s "$TMP/meta" ]
 check "the position is nowhere in the bytes" sh -c "! grep -rqa 'GPSLatitude\|Cô Lan' public"
 
 # hostile files: named, not published, the page still built
-check "corrupt jpeg named" grep -q "^content/news/dong-thai/trung-thu/hong.jpg: error: image not published: cannot read the image" "$TMP/err"
+check "corrupt jpeg named" grep -q "^content/news/dong-thai/trung-thu/hong.jpg:1: error: image not published: cannot read the image" "$TMP/err"
 check "its Markdown line warned" grep -q "^content/news/dong-thai/trung-thu/index.md:15:1: warning: image '/tin-tuc/dong-thai/vui-tet-trung-thu/hong.jpg' is not published" "$TMP/err"
 check "image without alt text still a warning at its line" grep -q "^content/news/dong-thai/trung-thu/index.md:15:1: warning: image without alt text" "$TMP/err"
 check "corrupt jpeg not published" test ! -e "$P/hong.jpg"
-check "html named .png refused by its bytes" grep -q "trung-thu/trang.png: error: image not published: not a JPEG, PNG, WebP, GIF or HEIC image" "$TMP/err"
+check "html named .png refused by its bytes" grep -q "trung-thu/trang.png:1: error: image not published: not a JPEG, PNG, WebP, GIF or HEIC image" "$TMP/err"
 check "html named .png not published" test ! -e "$P/trang.png"
-check "avif refused" grep -q "trung-thu/anh.avif: error: image not published: only JPEG, PNG, WebP, GIF and HEIC images are published" "$TMP/err"
-check "png named .jpg refused" grep -q "trung-thu/doi-ten.jpg: error: image not published: the file is a PNG image but its name says JPEG" "$TMP/err"
+check "avif refused" grep -q "trung-thu/anh.avif:1: error: image not published: only JPEG, PNG, WebP, GIF and HEIC images are published" "$TMP/err"
+check "png named .jpg refused" grep -q "trung-thu/doi-ten.jpg:1: error: image not published: the file is a PNG image but its name says JPEG" "$TMP/err"
 
 # the cache: one entry per accepted image, beside the output. Each build
 # below writes a new output folder, so that no whole-build shortcut can
@@ -114,7 +114,7 @@ ls -li --time-style=+%s.%N "$C" > "$TMP/cache2"
 sums out2 > "$TMP/sums2"
 check "second build leaves the cache untouched (inodes, times)" cmp -s "$TMP/cache1" "$TMP/cache2"
 check "second build publishes the same bytes" cmp -s "$TMP/sums1" "$TMP/sums2"
-check "second build still reports the corrupt jpeg" grep -q "hong.jpg: error: image not published" "$TMP/err2"
+check "second build still reports the corrupt jpeg" grep -q "hong.jpg:1: error: image not published" "$TMP/err2"
 
 # proof that the cache is read, not bypassed: put the small JPEG's entry
 # under the big one's key; the next build publishes what the cache says
@@ -154,7 +154,7 @@ check "rebuilt from scratch: the cache made again" test "$(ls "$C" | wc -l)" -eq
 # loa check reads headers only and writes nothing, not even the cache
 rm -rf .loa-cache
 "$LOA" check --now 2023-10-01 > /dev/null 2> "$TMP/err3"
-check "check reports the corrupt jpeg" grep -q "hong.jpg: error: image not published" "$TMP/err3"
+check "check reports the corrupt jpeg" grep -q "hong.jpg:1: error: image not published" "$TMP/err3"
 check "check writes no image cache" test ! -e "$C"
 
 # a decode that runs out of the worker's memory costs that image only
@@ -168,6 +168,6 @@ commit "$R" "2023-09-30T08:00:00+07:00" "Trường" "x@example.vn" "ảnh lớn"
 st=$?
 cat "$TMP/err4"
 check "out of memory: exit 1, not a crash of the build" [ "$st" -eq 1 ]
-check "out of memory: the image is named" grep -q "^content/news/dong-thai/trung-thu/lon.jpg: error: image not published" "$TMP/err4"
+check "out of memory: the image is named" grep -q "^content/news/dong-thai/trung-thu/lon.jpg:1: error: image not published" "$TMP/err4"
 check "out of memory: the page and the rest still built" test -s out7/tin-tuc/dong-thai/vui-tet-trung-thu/index.html -a -s out7/tin-tuc/dong-thai/bua-an-ban-tru-dam-bao-dinh-duong/index.html
 finish

@@ -110,7 +110,7 @@ check "'Git~1' rejected" grep -q "^$D/Git~1: error: .*invalid path" "$TMP/err"
 check "invalid UTF-8 name rejected, shown escaped" grep -q "^$D/\\\\xff\\\\xfe\.md: error: " "$TMP/err"
 check "'..' in a bundle rejected" grep -q "^$D/bo/\.\.: error: .*invalid path" "$TMP/err"
 check "200,000-deep tree: nesting error, no crash" grep -q "^content/sau/d/d/.*: error: nesting deeper than 32" "$TMP/err"
-check "200 MB blob: too large" grep -q "^$D/lon.md: error: file too large (200000000 bytes" "$TMP/err"
+check "200 MB blob: too large" grep -q "^$D/lon.md:1: error: file too large (200000000 bytes" "$TMP/err"
 check "200 MB blob decided from the header: peak RSS under 150 MB" [ "${rss:-999999}" -lt 153600 ]
 check "bounded: under 60 s" [ $((end - start)) -lt 60 ]
 

@@ -174,6 +174,6 @@ st=$?
 cat "$TMP/err"
 check "theme robots.txt: exit 2" [ "$st" -eq 2 ]
 check "theme robots.txt: names the theme file and the build" grep -qF \
-	"themes/default/static/robots.txt: error: /robots.txt: output file robots.txt is already claimed by loa (/robots.txt)" "$TMP/err"
+	"themes/default/static/robots.txt:1: error: /robots.txt: output file robots.txt is already claimed by loa (/robots.txt)" "$TMP/err"
 check "theme robots.txt: previous site kept" diff -r "$TMP/o-first" "$TMP/o"
 finish

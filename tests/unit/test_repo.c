@@ -717,6 +717,8 @@ TEST(test_size_limit_from_header)
 		CHECK_INT_EQ(diags.errors, 1);
 		char *t = diag_text(&diags);
 		CHECK_STR_EQ(t, "huge.md: file too large (1048576 bytes, limit 1000)\n");
+		/* every diagnostic names file:line; line 1 of the file itself */
+		CHECK_INT_EQ(diags.len ? diags.items[0].line : 0, 1);
 		free(t);
 		diag_list_release(&diags);
 		struct buf b = BUF_INIT;
@@ -745,6 +747,8 @@ TEST(test_size_limit_from_header)
 		free(p);
 		char *t = diag_text(&diags);
 		CHECK_STR_EQ(t, "huge.md: file too large (5000 bytes, limit 1000)\n");
+		/* every diagnostic names file:line; line 1 of the file itself */
+		CHECK_INT_EQ(diags.len ? diags.items[0].line : 0, 1);
 		free(t);
 		repo_free(r);
 	}
