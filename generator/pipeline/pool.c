@@ -59,6 +59,8 @@
 /* A head job whose STARTED message has not arrived (the worker is still in
  * init, or stuck between jobs) gets this much on top of its deadline. */
 #define START_GRACE_MS 1000
+/* bytes read from a worker at a time */
+#define POOL_STAGE (64 * 1024)
 
 enum msg_kind { MSG_STARTED = 1, MSG_OK = 2, MSG_FAILED = 3 };
 
@@ -111,6 +113,7 @@ struct pool {
 	size_t nretry;      /* (at most njobs) */
 	size_t next_done;   /* next job to hand to done() */
 	struct result *res; /* njobs entries */
+	unsigned char *stage; /* received bytes, POOL_STAGE of them */
 };
 
 /* virtual and resident size of this process (0 when unknown) */
@@ -472,8 +475,10 @@ static int consume(struct pool *p, int i, const unsigned char *data, size_t n, i
 }
 
 /* Reads whatever worker i has sent. */
-static void drain(struct pool *p, int i, unsigned char *stage, size_t stage_size)
+static void drain(struct pool *p, int i)
 {
+	unsigned char *stage = p->stage;
+	size_t stage_size = POOL_STAGE;
 	struct worker *w = &p->workers[i];
 	for (;;) {
 		ssize_t n = recv(w->fd, stage, stage_size, MSG_DONTWAIT);
@@ -594,8 +599,8 @@ int pool_run(const struct pool_opts *opts, size_t njobs, pool_init_fn init, pool
 	p.res = xcalloc(njobs, sizeof(*p.res));
 	struct pollfd *pfd = xcalloc((size_t)p.nworkers, sizeof(*pfd));
 	int *pidx = xcalloc((size_t)p.nworkers, sizeof(*pidx));
-	enum { STAGE = 64 * 1024 };
-	unsigned char *stage = xmalloc(STAGE);
+	/* in the pool, not a local: a forked worker keeps it reachable */
+	p.stage = xmalloc(POOL_STAGE);
 	int rc = 0;
 
 	while (p.next_done < njobs) {
@@ -629,7 +634,7 @@ int pool_run(const struct pool_opts *opts, size_t njobs, pool_init_fn init, pool
 		}
 		for (int k = 0; pr > 0 && k < n; k++)
 			if (pfd[k].revents)
-				drain(&p, pidx[k], stage, STAGE);
+				drain(&p, pidx[k]);
 		/* deadlines, checked after reading so a result that came in time
 		 * is never thrown away */
 		if (opts->job_timeout_ms) {
@@ -643,7 +648,7 @@ int pool_run(const struct pool_opts *opts, size_t njobs, pool_init_fn init, pool
 				 * next ones, writing their files: read what it sent
 				 * first, or those jobs would run again and find their
 				 * files written ("written twice"). */
-				drain(&p, i, stage, STAGE);
+				drain(&p, i);
 				if (w->pid && w->qlen > 0 && now >= w->deadline)
 					worker_lost(&p, i, POOL_TIMEOUT,
 						    xasprintf("exceeded the time limit of %u ms",
@@ -661,6 +666,6 @@ int pool_run(const struct pool_opts *opts, size_t njobs, pool_init_fn init, pool
 	free(p.workers);
 	free(pfd);
 	free(pidx);
-	free(stage);
+	free(p.stage);
 	return rc;
 }
