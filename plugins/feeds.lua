@@ -191,4 +191,8 @@ loa.on("before_render", function()
           pages = by_cat[c[1]] or {} }
   end
   loa.global("feed_urls", feed_urls)
+  -- the caches held every article's escaped HTML (34 MB of a 10,000-page
+  -- site): the handler stays registered, and so would they, into every
+  -- render worker
+  htmls, summaries = {}, {}
 end)

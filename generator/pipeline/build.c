@@ -58,8 +58,31 @@ static size_t vm_size(void)
 	return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
 }
 
-/* Lua memory allowed per page on top of LUAVM_LIMITS_DEFAULT (see build_run) */
-enum { LUA_BYTES_PER_PAGE = 16 * 1024 };
+/* Lua memory allowed per page on top of LUAVM_LIMITS_DEFAULT (see
+ * plugin_memory_cap) */
+enum { LUA_BYTES_PER_PAGE = 32 * 1024 };
+
+/* The Lua cap of the plugin stage. The plugins' data grows with the site
+ * (page tables, feeds, listings, a report line per school and month:
+ * 20-25 KB a page at 10,000 to 100,000 pages, see README "Scale"), so
+ * the cap that stops a runaway plugin grows with it: the default budget
+ * plus LUA_BYTES_PER_PAGE a page, but never more than half the machine's
+ * memory, so a runaway on a large site stops before it takes the machine.
+ * limits.plugin_memory_mb sets it outright. */
+static size_t plugin_memory_cap(const struct site *s)
+{
+	if (s->config.plugin_memory)
+		return s->config.plugin_memory;
+	const struct luavm_limits base = LUAVM_LIMITS_DEFAULT;
+	size_t cap = base.max_bytes + s->npages * (size_t)LUA_BYTES_PER_PAGE;
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	if (pages > 0 && page > 0) {
+		size_t half = (size_t)pages / 2 * (size_t)page;
+		if (cap > half)
+			cap = half > base.max_bytes ? half : base.max_bytes;
+	}
+	return cap;
+}
 
 static double seconds_between(const struct timespec *a, const struct timespec *b)
 {
@@ -195,10 +218,7 @@ static int stage_lua(struct build *b)
 	const struct value *i18n = NULL;
 	markdown_init();
 	struct luavm_limits limits = LUAVM_LIMITS_DEFAULT;
-	/* The pages' tables live in the state (about 6 KB each, 10 KB with the
-	 * garbage between collections): the cap that stops a runaway plugin
-	 * grows with the site, or 30,000 pages would not fit in 256 MB. */
-	limits.max_bytes += b->site.npages * LUA_BYTES_PER_PAGE;
+	limits.max_bytes = plugin_memory_cap(&b->site);
 	b->files.repo = b->site.repo;
 	b->files.data_dir = b->opts->data_dir;
 	if (luavm_open(&b->vm, &limits, seed_of(repo_commit_id(b->site.repo)), b->diags) < 0)
@@ -224,8 +244,10 @@ static int stage_plugins(struct build *b)
 		return -1;
 	stage_done(b, "plugins");
 	if (b->timings)
-		fprintf(stderr, "loa: timing: lua-memory  %zu MB after the plugins, %zu MB at most\n",
-			luavm_memory(b->vm) >> 20, luavm_peak_memory(b->vm) >> 20);
+		fprintf(stderr,
+			"loa: timing: lua-memory  %zu MB after the plugins, %zu MB at most (cap %zu MB)\n",
+			luavm_memory(b->vm) >> 20, luavm_peak_memory(b->vm) >> 20,
+			plugin_memory_cap(&b->site) >> 20);
 	return 0;
 }
 

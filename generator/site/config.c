@@ -379,6 +379,9 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 		n = c->plugin_seconds;
 		err |= get_int(c, v, "plugin_seconds", 1, 3600, &n, d);
 		c->plugin_seconds = (unsigned)n;
+		n = (long)(c->plugin_memory / (1024 * 1024));
+		err |= get_int(c, v, "plugin_memory_mb", 64, 1024 * 1024, &n, d);
+		c->plugin_memory = (size_t)n * 1024 * 1024;
 		err |= get_share(c, v, "max_removed", &c->max_removed, d);
 		n = (long)c->sitemap_urls;
 		err |= get_int(c, v, "sitemap_urls", 1, 50000, &n, d);
@@ -427,7 +430,8 @@ size_t config_check_keys(const struct site_config *c, bool strict, struct diag_l
 	static const char *const outreach[] = { "monthly", "semester_policy", "months", "public" };
 	static const char *const markdown[] = { "unsafe" };
 	static const char *const limits[] = { "file_size_kb", "render_seconds", "render_memory_mb",
-					      "plugin_seconds", "max_removed", "sitemap_urls" };
+					      "plugin_seconds", "max_removed", "sitemap_urls",
+					      "plugin_memory_mb" };
 	static const char *const school[] = { "authors" };
 	static const char *const menu[] = { "name", "url", "weight" };
 	static const struct {

@@ -56,6 +56,7 @@ struct site_config {
 	unsigned render_timeout_ms;    /* limits.render_seconds */
 	size_t render_memory;          /* limits.render_memory_mb */
 	unsigned plugin_seconds;       /* limits.plugin_seconds: wall clock of each plugin stage */
+	size_t plugin_memory;          /* limits.plugin_memory_mb: Lua cap of the plugin stage, 0 = by size */
 	double max_removed;            /* limits.max_removed: share of published pages a build may remove (0.2) */
 	size_t sitemap_urls;           /* limits.sitemap_urls: URLs per sitemap file before the split (50,000) */
 	struct school_access *schools;
