@@ -248,6 +248,23 @@ TEST(test_script_json_escaping)
 	expect_render("<div data-x='{{ o | json }}'>", "{o = {\"'\"}}", "<div data-x='[&quot;\\u0027&quot;]'>");
 }
 
+/* the helpers every {{ }} calls are C (template_runtime.c): nil-safe
+ * indexing, plain text of any value, escaping only when needed */
+TEST(test_runtime_helpers)
+{
+	expect_render("{{ s.x }}|{{ n.x }}|{{ l[2] }}|{{ m.a.b }}|{{ m.z.b }}|{{ b.x }}",
+		      "{s = 'str', n = 3, l = {'a', '<b>'}, m = {a = {b = 'c&d'}}, b = true}",
+		      "||&lt;b&gt;|c&amp;d||");
+	/* a safe value is not a table to index into */
+	expect_render("{% set h = raw | safe %}{{ h.s }}|{{ h }}", "{raw = '<i>'}", "|<i>");
+	/* a value with __tostring prints through it, escaped */
+	expect_render("{{ o }}", "{o = setmetatable({}, {__tostring = function() return 'a<b' end})}",
+		      "a&lt;b");
+	expect_render("{{ o }}|{{ n }}|{{ i }}", "{o = 'x', n = 2.0, i = -7}", "x|2.0|-7");
+	/* every character that needs it, at the ends and side by side */
+	expect_render("{{ s }}", "{s = \"&x<>\\\"''\"}", "&amp;x&lt;&gt;&quot;&#39;&#39;");
+}
+
 TEST(test_safe_values)
 {
 	const char *dir = new_theme_dir("safe");
@@ -678,6 +695,7 @@ int main(void)
 	RUN(test_attribute_escaping);
 	RUN(test_url_escaping);
 	RUN(test_script_json_escaping);
+	RUN(test_runtime_helpers);
 	RUN(test_safe_values);
 	RUN(test_if_and_truth);
 	RUN(test_for_loops);
