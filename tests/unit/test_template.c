@@ -265,6 +265,37 @@ TEST(test_runtime_helpers)
 	expect_render("{{ s }}", "{s = \"&x<>\\\"''\"}", "&amp;x&lt;&gt;&quot;&#39;&#39;");
 }
 
+/* a for loop whose body never names loop makes no loop table per
+ * iteration; one that does, or that includes a template (which may), does */
+static void expect_loop_table(const char *src, bool want)
+{
+	struct buf lua = BUF_INIT;
+	struct diag_list d = DIAG_LIST_INIT;
+	CHECK_INT_EQ(template_compile(&lua, "layouts/x.html", src, strlen(src), &d), 0);
+	if ((strstr(lua.ptr, "LOOP(") != NULL) != want)
+		fprintf(stderr, "  template: %s\n  lua: %s\n", src, lua.ptr);
+	CHECK_INT_EQ(strstr(lua.ptr, "LOOP(") != NULL, want);
+	buf_release(&lua);
+	diag_list_release(&d);
+}
+
+TEST(test_loop_table_only_when_used)
+{
+	expect_loop_table("{% for x in xs %}{{ x }}{% endfor %}", false);
+	expect_loop_table("{% for k, v in m %}{{ k }}{% else %}-{% endfor %}", false);
+	expect_loop_table("{% for x in xs %}{{ loop.index }}{% endfor %}", true);
+	expect_loop_table("{% for x in xs %}{% include \"p.html\" %}{% endfor %}", true);
+	expect_loop_table("{% for x in xs %}{% for y in x %}{{ y }}{% endfor %}{% endfor %}", false);
+	/* the outer loop's variable, named after an inner loop without one */
+	expect_render("{% for x in xs %}{% for y in x %}{{ y }}{% endfor %}{{ loop.index }}{% if loop.last %}.{% endif %}"
+		      "{% endfor %}",
+		      "{xs = {{'a', 'b'}, {'c'}}}", "ab1c2.");
+	expect_render("{% for x in xs %}{% for y in x %}{{ loop.index }}{{ y }}{% endfor %};{% endfor %}",
+		      "{xs = {{'a', 'b'}, {'c'}}}", "1a2b;1c;");
+	expect_render("{% for x in xs %}{{ x }}{% else %}none{% endfor %}|{% for x in e %}{{ x }}{% else %}none{% endfor %}",
+		      "{xs = {1, 2}, e = {}}", "12|none");
+}
+
 TEST(test_safe_values)
 {
 	const char *dir = new_theme_dir("safe");
@@ -696,6 +727,7 @@ int main(void)
 	RUN(test_url_escaping);
 	RUN(test_script_json_escaping);
 	RUN(test_runtime_helpers);
+	RUN(test_loop_table_only_when_used);
 	RUN(test_safe_values);
 	RUN(test_if_and_truth);
 	RUN(test_for_loops);
