@@ -127,13 +127,25 @@ static int l_str(lua_State *L)
 	return 1;
 }
 
+/* is the key at idx "s" or "k", a field of safe values? */
+static bool is_safe_field(lua_State *L, int idx)
+{
+	if (lua_type(L, idx) != LUA_TSTRING)
+		return false;
+	size_t n;
+	const char *k = lua_tolstring(L, idx, &n);
+	return n == 1 && (k[0] == 's' || k[0] == 'k');
+}
+
 /* IDX(a, b): a.b, nil when a is not a table (or is a safe value) */
 static int l_IDX(lua_State *L)
 {
 	lua_settop(L, 2);
 	switch (lua_type(L, 1)) {
 	case LUA_TTABLE:
-		if (is_safe(L, 1)) {
+		/* a safe value has the fields s and k only (its metatable has
+		 * no __index): other keys need no metatable check */
+		if (is_safe_field(L, 2) && is_safe(L, 1)) {
 			lua_pushnil(L);
 			return 1;
 		}

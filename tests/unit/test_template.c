@@ -256,7 +256,7 @@ TEST(test_runtime_helpers)
 		      "{s = 'str', n = 3, l = {'a', '<b>'}, m = {a = {b = 'c&d'}}, b = true}",
 		      "||&lt;b&gt;|c&amp;d||");
 	/* a safe value is not a table to index into */
-	expect_render("{% set h = raw | safe %}{{ h.s }}|{{ h }}", "{raw = '<i>'}", "|<i>");
+	expect_render("{% set h = raw | safe %}{{ h.s }}|{{ h.k }}|{{ h.x }}|{{ h }}", "{raw = '<i>'}", "|||<i>");
 	/* a value with __tostring prints through it, escaped */
 	expect_render("{{ o }}", "{o = setmetatable({}, {__tostring = function() return 'a<b' end})}",
 		      "a&lt;b");
