@@ -159,8 +159,69 @@ static int l_IDX(lua_State *L)
 	}
 }
 
+/* TV(v): Jinja truth; v, or nil when v is nil, false, "", 0, an empty
+ * plain table or a safe value with empty text */
+static int l_TV(lua_State *L)
+{
+	lua_settop(L, 1);
+	bool falsy;
+	switch (lua_type(L, 1)) {
+	case LUA_TBOOLEAN:
+		falsy = !lua_toboolean(L, 1);
+		break;
+	case LUA_TSTRING:
+		falsy = lua_rawlen(L, 1) == 0;
+		break;
+	case LUA_TNUMBER:
+		falsy = lua_tonumber(L, 1) == 0;
+		break;
+	case LUA_TTABLE:
+		if (lua_getmetatable(L, 1)) {
+			falsy = false;
+			if (lua_rawequal(L, -1, lua_upvalueindex(1))) {
+				lua_getfield(L, 1, "s");
+				falsy = lua_type(L, -1) == LUA_TSTRING && lua_rawlen(L, -1) == 0;
+			}
+		} else {
+			lua_pushnil(L);
+			falsy = lua_next(L, 1) == 0;
+		}
+		lua_settop(L, 1);
+		break;
+	default: /* nil stays nil; functions and userdata are true */
+		falsy = false;
+	}
+	if (falsy)
+		lua_pushnil(L);
+	return 1;
+}
+
+/* V(ctx, k): a name, from the context first (metamethods included), then
+ * the theme's globals (upvalue 1) */
+static int l_V(lua_State *L)
+{
+	lua_settop(L, 2);
+	lua_pushvalue(L, 2);
+	if (lua_gettable(L, 1) != LUA_TNIL)
+		return 1;
+	lua_pop(L, 1);
+	lua_pushvalue(L, 2);
+	lua_gettable(L, lua_upvalueindex(1));
+	return 1;
+}
+
+/* make_V(GLOBALS): V reading that globals table */
+static int l_make_V(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 1);
+	lua_pushcclosure(L, l_V, 1);
+	return 1;
+}
+
 static const luaL_Reg helpers[] = {
-	{ "esc", l_esc }, { "E", l_E }, { "str", l_str }, { "IDX", l_IDX }, { NULL, NULL }
+	{ "esc", l_esc }, { "E", l_E }, { "str", l_str }, { "IDX", l_IDX }, { "TV", l_TV },
+	{ "make_V", l_make_V }, { NULL, NULL }
 };
 
 /* Loads the runtime; leaves R on the stack. */

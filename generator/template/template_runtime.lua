@@ -17,8 +17,8 @@ local EMPTY = setmetatable({}, {__newindex = function() error("read-only", 2) en
 
 -- Safe values: text that prints without escaping. k is "html" or "json".
 -- CF: the helpers every {{ }} calls, in C (template_runtime.c): str(v),
--- esc(s) for HTML, E(v) for {{ }} in text and quoted attributes, and
--- IDX(a, b), the nil-safe a.b
+-- esc(s) for HTML, E(v) for {{ }} in text and quoted attributes,
+-- IDX(a, b), the nil-safe a.b, TV(v), the truth of v, and make_V
 local SAFE, CF = ...
 SAFE.__tostring = function(v) return v.s end
 local function safe(s, k) return setmetatable({s = s, k = k or "html"}, SAFE) end
@@ -91,25 +91,12 @@ end
 -- nil-safe index: a.b is nil when a is not a table (or is a safe value)
 local IDX = CF.IDX
 
--- a name: the context first, then the theme's globals
-local function V(ctx, k)
-  local v = ctx[k]
-  if v == nil then v = GLOBALS[k] end
-  return v
-end
+-- a name: the context first, then the theme's globals (C)
+local V = CF.make_V(GLOBALS)
 
--- Jinja truth: nil, false, "", 0 and empty tables are false; returns v or nil
-local function TV(v)
-  if v == nil or v == false or v == "" or v == 0 then return nil end
-  if type(v) == "table" then
-    if getmetatable(v) == SAFE then
-      if v.s == "" then return nil end
-    elseif next(v) == nil and getmetatable(v) == nil then
-      return nil
-    end
-  end
-  return v
-end
+-- Jinja truth: nil, false, "", 0 and empty tables are false; returns v or
+-- nil (C)
+local TV = CF.TV
 
 -- a ~ b
 local function CAT(a, b) return str(a) .. str(b) end

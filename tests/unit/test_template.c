@@ -329,6 +329,23 @@ TEST(test_if_and_truth)
 		      "def|yes|true");
 	expect_render("{% if page.x.y %}deep{% else %}nil-safe{% endif %}", "{page = 'str'}",
 		      "nil-safe");
+	/* the truth test is C (template_runtime.c): every kind of value */
+	const char *u = "{% if a %}T{% else %}F{% endif %}";
+	expect_render(u, "{a = 0.0}", "F");
+	expect_render(u, "{a = -0.0}", "F");
+	expect_render(u, "{a = '0'}", "T");
+	expect_render(u, "{a = 0.5}", "T");
+	expect_render(u, "{a = true}", "T");
+	expect_render(u, "{a = {x = 1}}", "T");
+	expect_render(u, "{a = setmetatable({}, {})}", "T");
+	expect_render(u, "{a = function() end}", "T");
+	expect_render("{% set h = e | safe %}{% if h %}T{% else %}F{% endif %}"
+		      "{% set g = s | safe %}{% if g %}T{% else %}F{% endif %}",
+		      "{e = '', s = 'x'}", "FT");
+	/* names: the context first, then the globals, through metatables */
+	expect_render("{{ x }}|{{ range(2) | join(',') }}",
+		      "setmetatable({}, {__index = function(_, k) if k == 'x' then return 'via' end end})",
+		      "via|1,2");
 }
 
 TEST(test_for_loops)
