@@ -200,6 +200,20 @@ static void add_dep(struct compiler *c, const char *target, int line)
 	c->ndeps++;
 }
 
+/* The loop variable costs a table per iteration: when nothing after its
+ * declaration names l_loop (includes pass it by that name too), the
+ * declaration becomes spaces, which keeps every Lua line where it was. */
+static void drop_unused_loop(struct compiler *c, const struct open_tag *o)
+{
+	struct buf *b = o->loop_buf;
+	if (b != c->out || o->loop_at + o->loop_len > b->len)
+		return;
+	size_t body = o->loop_at + o->loop_len;
+	if (memmem(b->ptr + body, b->len - body, "l_loop", 6))
+		return;
+	memset(b->ptr + o->loop_at, ' ', o->loop_len);
+}
+
 static int stmt_for(struct compiler *c, struct lexer *lx, int line)
 {
 	struct tok names[2];
@@ -226,16 +240,21 @@ static int stmt_for(struct compiler *c, struct lexer *lx, int line)
 	int n = ++c->ntmp;
 	struct buf *o = c->out;
 	sync(c, line);
-	buf_addf(o, " do local _s%d=%s(%s);local _n%d=#_s%d;if _n%d>0 then for _i%d=1,_n%d do "
-		    "local l_loop=LOOP(_i%d,_n%d);",
-		 n, nnames == 2 ? "ITEMS" : "LIST", e.ptr, n, n, n, n, n, n, n);
+	buf_addf(o, " do local _s%d=%s(%s);local _n%d=#_s%d;if _n%d>0 then for _i%d=1,_n%d do ",
+		 n, nnames == 2 ? "ITEMS" : "LIST", e.ptr, n, n, n, n, n);
+	size_t loop_at = o->len;
+	buf_addf(o, "local l_loop=LOOP(_i%d,_n%d);", n, n);
+	size_t loop_len = o->len - loop_at;
 	buf_release(&e);
 	if (nnames == 2)
 		buf_addf(o, "local _p%d=_s%d[_i%d];local l_%.*s,l_%.*s=_p%d[1],_p%d[2];", n, n, n,
 			 (int)names[0].len, names[0].s, (int)names[1].len, names[1].s, n, n);
 	else
 		buf_addf(o, "local l_%.*s=_s%d[_i%d];", (int)names[0].len, names[0].s, n, n);
-	open_push(c, O_FOR, line);
+	struct open_tag *ot = open_push(c, O_FOR, line);
+	ot->loop_buf = o;
+	ot->loop_at = loop_at;
+	ot->loop_len = loop_len;
 	scope_open(c);
 	var_push(c, "loop", 4, false);
 	for (int i = 0; i < nnames; i++)
@@ -420,6 +439,7 @@ static int statement(struct compiler *c, const char *s, const char *e, int line)
 			return -1;
 		if (!o->has_else)
 			scope_close(c);
+		drop_unused_loop(c, o);
 		sync(c, line);
 		buf_puts(c->out, o->has_else ? " end end" : " end end end");
 		c->nopens--;

@@ -94,6 +94,10 @@ struct open_tag {
 	bool render; /* block: render in place (not a child's top level) */
 	const char *name;
 	size_t namelen;
+	/* for: where its "local l_loop=LOOP(…);" is in out, blanked at endfor
+	 * when the body never names loop (a table per iteration saved) */
+	struct buf *loop_buf;
+	size_t loop_at, loop_len;
 };
 
 struct dep {

@@ -16,39 +16,18 @@ local MAXDEPTH = 32
 local EMPTY = setmetatable({}, {__newindex = function() error("read-only", 2) end})
 
 -- Safe values: text that prints without escaping. k is "html" or "json".
-local SAFE = ... or {}
+-- CF: the helpers every {{ }} calls, in C (template_runtime.c): str(v),
+-- esc(s) for HTML, E(v) for {{ }} in text and quoted attributes,
+-- IDX(a, b), the nil-safe a.b, TV(v), the truth of v, and make_V
+local SAFE, CF = ...
 SAFE.__tostring = function(v) return v.s end
 local function safe(s, k) return setmetatable({s = s, k = k or "html"}, SAFE) end
 local function is_safe(v) return type(v) == "table" and getmetatable(v) == SAFE end
 R.SAFE, R.safe = SAFE, safe
 
--- any value as plain text; nil is ""
-local function str(v)
-  local t = type(v)
-  if t == "string" then return v end
-  if t == "nil" then return "" end
-  if t == "table" and getmetatable(v) == SAFE then return v.s end
-  return tostring(v)
-end
-
-local HTML = {["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;"}
-local function esc(s)
-  -- five plain searches (memchr) cost less than one pattern scan, and most
-  -- strings have nothing to escape
-  if sfind(s, "&", 1, true) or sfind(s, "<", 1, true) or sfind(s, ">", 1, true)
-     or sfind(s, '"', 1, true) or sfind(s, "'", 1, true) then
-    s = sgsub(s, "[&<>\"']", HTML)
-  end
-  return s
-end
-
--- {{ }} in text and in quoted attribute values
-local function E(v)
-  local t = type(v)
-  if t == "string" then return esc(v) end
-  if t == "table" and getmetatable(v) == SAFE and v.k == "html" then return v.s end
-  return esc(str(v))
-end
+-- any value as plain text (nil is ""); HTML escaping; {{ }} in text and
+-- in quoted attribute values
+local str, esc, E = CF.str, CF.esc, CF.E
 
 -- unquoted attribute values: everything that could end the value
 local function ent(c) return "&#" .. sbyte(c) .. ";" end
@@ -109,36 +88,15 @@ local function EJ(v)
   return js_str(str(v))
 end
 
--- nil-safe index: a.b is nil when a is not a table
-local function IDX(a, b)
-  local t = type(a)
-  if t == "table" then
-    if getmetatable(a) == SAFE then return nil end
-    return a[b]
-  end
-  if t == "userdata" then return a[b] end
-  return nil
-end
+-- nil-safe index: a.b is nil when a is not a table (or is a safe value)
+local IDX = CF.IDX
 
--- a name: the context first, then the theme's globals
-local function V(ctx, k)
-  local v = ctx[k]
-  if v == nil then v = GLOBALS[k] end
-  return v
-end
+-- a name: the context first, then the theme's globals (C)
+local V = CF.make_V(GLOBALS)
 
--- Jinja truth: nil, false, "", 0 and empty tables are false; returns v or nil
-local function TV(v)
-  if v == nil or v == false or v == "" or v == 0 then return nil end
-  if type(v) == "table" then
-    if getmetatable(v) == SAFE then
-      if v.s == "" then return nil end
-    elseif next(v) == nil and getmetatable(v) == nil then
-      return nil
-    end
-  end
-  return v
-end
+-- Jinja truth: nil, false, "", 0 and empty tables are false; returns v or
+-- nil (C)
+local TV = CF.TV
 
 -- a ~ b
 local function CAT(a, b) return str(a) .. str(b) end

@@ -248,6 +248,54 @@ TEST(test_script_json_escaping)
 	expect_render("<div data-x='{{ o | json }}'>", "{o = {\"'\"}}", "<div data-x='[&quot;\\u0027&quot;]'>");
 }
 
+/* the helpers every {{ }} calls are C (template_runtime.c): nil-safe
+ * indexing, plain text of any value, escaping only when needed */
+TEST(test_runtime_helpers)
+{
+	expect_render("{{ s.x }}|{{ n.x }}|{{ l[2] }}|{{ m.a.b }}|{{ m.z.b }}|{{ b.x }}",
+		      "{s = 'str', n = 3, l = {'a', '<b>'}, m = {a = {b = 'c&d'}}, b = true}",
+		      "||&lt;b&gt;|c&amp;d||");
+	/* a safe value is not a table to index into */
+	expect_render("{% set h = raw | safe %}{{ h.s }}|{{ h.k }}|{{ h.x }}|{{ h }}", "{raw = '<i>'}", "|||<i>");
+	/* a value with __tostring prints through it, escaped */
+	expect_render("{{ o }}", "{o = setmetatable({}, {__tostring = function() return 'a<b' end})}",
+		      "a&lt;b");
+	expect_render("{{ o }}|{{ n }}|{{ i }}", "{o = 'x', n = 2.0, i = -7}", "x|2.0|-7");
+	/* every character that needs it, at the ends and side by side */
+	expect_render("{{ s }}", "{s = \"&x<>\\\"''\"}", "&amp;x&lt;&gt;&quot;&#39;&#39;");
+}
+
+/* a for loop whose body never names loop makes no loop table per
+ * iteration; one that does, or that includes a template (which may), does */
+static void expect_loop_table(const char *src, bool want)
+{
+	struct buf lua = BUF_INIT;
+	struct diag_list d = DIAG_LIST_INIT;
+	CHECK_INT_EQ(template_compile(&lua, "layouts/x.html", src, strlen(src), &d), 0);
+	if ((strstr(lua.ptr, "LOOP(") != NULL) != want)
+		fprintf(stderr, "  template: %s\n  lua: %s\n", src, lua.ptr);
+	CHECK_INT_EQ(strstr(lua.ptr, "LOOP(") != NULL, want);
+	buf_release(&lua);
+	diag_list_release(&d);
+}
+
+TEST(test_loop_table_only_when_used)
+{
+	expect_loop_table("{% for x in xs %}{{ x }}{% endfor %}", false);
+	expect_loop_table("{% for k, v in m %}{{ k }}{% else %}-{% endfor %}", false);
+	expect_loop_table("{% for x in xs %}{{ loop.index }}{% endfor %}", true);
+	expect_loop_table("{% for x in xs %}{% include \"p.html\" %}{% endfor %}", true);
+	expect_loop_table("{% for x in xs %}{% for y in x %}{{ y }}{% endfor %}{% endfor %}", false);
+	/* the outer loop's variable, named after an inner loop without one */
+	expect_render("{% for x in xs %}{% for y in x %}{{ y }}{% endfor %}{{ loop.index }}{% if loop.last %}.{% endif %}"
+		      "{% endfor %}",
+		      "{xs = {{'a', 'b'}, {'c'}}}", "ab1c2.");
+	expect_render("{% for x in xs %}{% for y in x %}{{ loop.index }}{{ y }}{% endfor %};{% endfor %}",
+		      "{xs = {{'a', 'b'}, {'c'}}}", "1a2b;1c;");
+	expect_render("{% for x in xs %}{{ x }}{% else %}none{% endfor %}|{% for x in e %}{{ x }}{% else %}none{% endfor %}",
+		      "{xs = {1, 2}, e = {}}", "12|none");
+}
+
 TEST(test_safe_values)
 {
 	const char *dir = new_theme_dir("safe");
@@ -281,6 +329,23 @@ TEST(test_if_and_truth)
 		      "def|yes|true");
 	expect_render("{% if page.x.y %}deep{% else %}nil-safe{% endif %}", "{page = 'str'}",
 		      "nil-safe");
+	/* the truth test is C (template_runtime.c): every kind of value */
+	const char *u = "{% if a %}T{% else %}F{% endif %}";
+	expect_render(u, "{a = 0.0}", "F");
+	expect_render(u, "{a = -0.0}", "F");
+	expect_render(u, "{a = '0'}", "T");
+	expect_render(u, "{a = 0.5}", "T");
+	expect_render(u, "{a = true}", "T");
+	expect_render(u, "{a = {x = 1}}", "T");
+	expect_render(u, "{a = setmetatable({}, {})}", "T");
+	expect_render(u, "{a = function() end}", "T");
+	expect_render("{% set h = e | safe %}{% if h %}T{% else %}F{% endif %}"
+		      "{% set g = s | safe %}{% if g %}T{% else %}F{% endif %}",
+		      "{e = '', s = 'x'}", "FT");
+	/* names: the context first, then the globals, through metatables */
+	expect_render("{{ x }}|{{ range(2) | join(',') }}",
+		      "setmetatable({}, {__index = function(_, k) if k == 'x' then return 'via' end end})",
+		      "via|1,2");
 }
 
 TEST(test_for_loops)
@@ -678,6 +743,8 @@ int main(void)
 	RUN(test_attribute_escaping);
 	RUN(test_url_escaping);
 	RUN(test_script_json_escaping);
+	RUN(test_runtime_helpers);
+	RUN(test_loop_table_only_when_used);
 	RUN(test_safe_values);
 	RUN(test_if_and_truth);
 	RUN(test_for_loops);
