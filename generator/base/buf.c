@@ -107,19 +107,25 @@ char *buf_detach(struct buf *b, size_t *len)
 	return p;
 }
 
+const char *html_entity(unsigned char c)
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	default: return NULL;
+	}
+}
+
 void buf_add_html(struct buf *b, const char *s, size_t len)
 {
 	size_t start = 0;
 	for (size_t i = 0; i < len; i++) {
-		const char *rep = NULL;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
+		const char *rep = html_entity((unsigned char)s[i]);
+		if (!rep)
+			continue;
 		buf_add(b, s + start, i - start);
 		buf_puts(b, rep);
 		start = i + 1;

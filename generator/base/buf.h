@@ -33,6 +33,10 @@ void buf_reset(struct buf *b); /* len = 0, keeps the allocation */
 /* ownership of the bytes moves to the caller (never NULL; free() it) */
 char *buf_detach(struct buf *b, size_t *len);
 
+/* The entity that stands for c in HTML text and quoted attributes
+ * ("&amp;" for '&', and < > " '), NULL for any other byte: the one table
+ * of every escaper (this buffer's, the template runtime's, loa.xml_text). */
+const char *html_entity(unsigned char c);
 /* Escapes for HTML text and attribute values (& < > " '). */
 void buf_add_html(struct buf *b, const char *s, size_t len);
 /* Escapes for XML text (sitemap, feeds): same set as HTML. */

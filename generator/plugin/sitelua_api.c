@@ -370,15 +370,9 @@ static void add_xml_text(luaL_Buffer *b, const char *s, size_t len)
 	size_t start = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		const char *rep;
-		switch (c) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: rep = c < 0x20 && c != '\t' && c != '\n' && c != '\r' ? "" : NULL;
-		}
+		const char *rep = html_entity(c);
+		if (!rep && c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			rep = ""; /* forbidden in XML 1.0 */
 		if (!rep)
 			continue;
 		luaL_addlstring(b, s + start, i - start);

@@ -7,6 +7,7 @@
 #include "template/template.h"
 #include "template/template_internal.h"
 
+#include "base/buf.h"
 #include "lua/luavm.h"
 
 #include <lauxlib.h>
@@ -26,10 +27,6 @@ static bool is_safe(lua_State *L, int idx)
 	return safe;
 }
 
-static bool needs_esc(unsigned char c)
-{
-	return c == '&' || c == '<' || c == '>' || c == '"' || c == '\'';
-}
 
 /* The string at idx escaped for HTML text and quoted attributes, pushed;
  * the same string (no copy) when nothing needs escaping, as most don't. */
@@ -38,7 +35,7 @@ static void push_esc(lua_State *L, int idx)
 	size_t n;
 	const char *s = lua_tolstring(L, idx, &n);
 	size_t i = 0;
-	while (i < n && !needs_esc((unsigned char)s[i]))
+	while (i < n && !html_entity((unsigned char)s[i]))
 		i++;
 	if (i == n) {
 		lua_pushvalue(L, idx);
@@ -48,15 +45,9 @@ static void push_esc(lua_State *L, int idx)
 	luaL_buffinit(L, &b);
 	size_t from = 0;
 	for (; i < n; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
+		const char *rep = html_entity((unsigned char)s[i]);
+		if (!rep)
+			continue;
 		luaL_addlstring(&b, s + from, i - from);
 		luaL_addstring(&b, rep);
 		from = i + 1;
