@@ -344,6 +344,15 @@ static const struct msg_entry catalog[] = {
 	{ "loa.page_html: no page at '%s'", "loa.page_html: không có trang '%s'" },
 	/* ---- end of readers ---- */
 
+	/* ---- startup: entries added by the startup work go right below ---- */
+	/* ---- end of startup ---- */
+
+	/* ---- cachepath: entries added by the cachepath work go right below ---- */
+	/* ---- end of cachepath ---- */
+
+	/* ---- loadcache: entries added by the loadcache work go right below ---- */
+	/* ---- end of loadcache ---- */
+
 	/* ---- Hugo's front matter formats, unknown keys (issue 12) ---- */
 	{ "TOML front matter: %s", "phần đầu TOML: %s" },
 	{ "TOML front matter: %.*s", "phần đầu TOML không đọc được: %.*s" },
