@@ -227,19 +227,19 @@ local function report_school(s, arts, months, sem, now)
   end
   if sem and semester_last(sem) < now and pol < SEMESTER_POLICY then below = true end
   return { title = s.title, url = s.url, slug = s.slug, articles = #list > 0 and list or NO_ARTICLES, count = #list,
-           policy = pol, below = below, months = month_counts,
-           key = (below and "0" or "1") .. "\1" .. s.title_key .. "\1" .. s.url }
+           policy = pol, below = below, months = month_counts }
 end
 
+-- schools is in Vietnamese name order (by_name below): the schools below
+-- target first, then the others, each group keeping that order
 local function report_page(url, title, schools, arts, months, sem, now, info)
-  local lines, below = {}, 0
+  local lines, met = {}, {}
   for _, s in ipairs(schools) do
     local line = report_school(s, arts[s.slug], months, sem, now)
-    if line.below then below = below + 1 end
-    lines[#lines + 1] = line
+    if line.below then lines[#lines + 1] = line else met[#met + 1] = line end
   end
-  table.sort(lines, function(a, b) return a.key < b.key end)
-  for _, line in ipairs(lines) do line.key = nil end
+  local below = #lines
+  for _, line in ipairs(met) do lines[#lines + 1] = line end
   info.schools, info.below, info.total = lines, below, #lines
   info.monthly, info.semester_policy = MONTHLY, SEMESTER_POLICY
   loa.add_page{ url = url, layout = "outreach-report.html", sitemap = PUBLIC, report = info,
@@ -404,7 +404,14 @@ loa.on("before_render", function()
   for _, e in ipairs(entries) do if e.below then below = below + 1 end end
 
   local ref_current = ref >= today
-  local reports = build_reports(schools, articles, first, last, today)
+  -- the reports list schools in name order (then URL), below target first
+  local by_name, name_key = {}, {}
+  for _, s in ipairs(schools) do
+    by_name[#by_name + 1] = s
+    name_key[s] = s.title_key .. "\1" .. s.url
+  end
+  table.sort(by_name, function(a, b) return name_key[a] < name_key[b] end)
+  local reports = build_reports(by_name, articles, first, last, today)
   loa.add_page{
     url = PAGE_URL, layout = "outreach.html", sitemap = PUBLIC,
     reports = reports, articles_csv_url = ARTICLES_CSV_URL,
