@@ -59,16 +59,19 @@ end
 
 -- ---- content lines -------------------------------------------------------
 
--- TEXT escaping (RFC 5545 3.3.11): backslash first, then ; , and newlines;
+-- TEXT escaping (RFC 5545 3.3.11): backslash, ; , and newlines escaped;
 -- other control characters are not allowed in TEXT and are dropped
+local TEXT_ESCAPES = { ["\\"] = "\\\\", [";"] = "\\;", [","] = "\\,", ["\n"] = "\\n", ["\r"] = "\\n",
+                       ["\t"] = " " }
+for c = 0, 31 do TEXT_ESCAPES[string.char(c)] = TEXT_ESCAPES[string.char(c)] or "" end
+TEXT_ESCAPES["\127"] = ""
 local function text(s)
   s = tostring(s or "")
   -- most values need none of it (thousands of lines on a large site)
   if not s:find("[\\;,%c]") then return s end
-  s = s:gsub("\\", "\\\\"):gsub(";", "\\;"):gsub(",", "\\,")
-  s = s:gsub("\r\n", "\n"):gsub("\r", "\n"):gsub("\n", "\\n"):gsub("\t", " ")
-  s = s:gsub("%c", "")
-  return s
+  -- one pass over the characters (a line break written CR LF is one)
+  if s:find("\r\n", 1, true) then s = s:gsub("\r\n", "\n") end
+  return (s:gsub("[\\;,%c]", TEXT_ESCAPES))
 end
 
 -- folds a content line at 75 octets (3.1), never inside a UTF-8 sequence;
