@@ -4,6 +4,7 @@
  * of a published folder. */
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "incr/cache.h"
 #include "pipeline/outdir.h"
@@ -12,6 +13,7 @@
 #include "harness.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -507,6 +509,75 @@ TEST(unusable_folder_gives_no_cache)
 	free(root);
 }
 
+/* A memo serves its hash only to the identity it was written with, and
+ * only when its file is exactly what cache_memo_write made. */
+TEST(memo_only_for_its_identity)
+{
+	char *root = make_root();
+	char *out = xasprintf("%s/public", root);
+	bool refused = true;
+	struct cache *none = cache_open(out, &refused);
+	char hash[CACHE_KEY_LEN + 1], k1[CACHE_KEY_LEN + 1];
+	key_of("program", k1);
+	/* no cache folder yet: a memo never makes one */
+	CHECK(cache_memo_write(none, "program", "1-2-3", k1) < 0);
+	cache_close(none);
+	char *cdir = xasprintf("%s/.loa-cache", root);
+	CHECK(access(cdir, F_OK) < 0);
+	struct cache *c = open_ready(out);
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-3", hash), 0);
+	CHECK_INT_EQ(cache_memo_write(c, "program", "1-2-3", k1), 0);
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-3", hash), 1);
+	CHECK_STR_EQ(hash, k1);
+	/* another identity, even one that starts the same, is a miss */
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-4", hash), 0);
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-3x", hash), 0);
+	CHECK_INT_EQ(cache_memo_read(c, "other", "1-2-3", hash), 0);
+	/* names and ids that could escape the folder or the line are refused */
+	CHECK(cache_memo_write(c, "../x", "1", k1) < 0);
+	CHECK(cache_memo_write(c, "program", "a b", k1) < 0);
+	CHECK(cache_memo_write(c, "program", "a\nb", k1) < 0);
+	CHECK(cache_memo_write(c, "program", "1", "not a key") < 0);
+	/* a memo edited by hand (another hash, same identity) is a miss */
+	char *memo = xasprintf("%s/.loa-cache/render/public/memo-program", root);
+	struct buf raw = BUF_INIT;
+	CHECK_INT_EQ(sys_read_file(memo, 0, false, &raw), 0);
+	char *edited = xstrdup(raw.ptr ? raw.ptr : "");
+	char *sp = strrchr(edited, ' ');
+	if (sp)
+		sp[1] = sp[1] == '0' ? '1' : '0';
+	write_file(memo, edited);
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-3", hash), 0);
+	/* truncated */
+	edited[20] = '\0';
+	write_file(memo, edited);
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-3", hash), 0);
+	/* a symlink to a sound memo is not followed */
+	char *elsewhere = xasprintf("%s/sound", root);
+	write_file(elsewhere, raw.ptr ? raw.ptr : "");
+	unlink(memo);
+	CHECK_INT_EQ(symlink(elsewhere, memo), 0);
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-3", hash), 0);
+	/* a half-written memo of a killed build is swept, the memo stays */
+	unlink(memo);
+	CHECK_INT_EQ(cache_memo_write(c, "program", "1-2-3", k1), 0);
+	char *tmp = xasprintf("%s.tmp-123", memo);
+	write_file(tmp, "half");
+	cache_sweep(c, NULL, 0);
+	CHECK(access(tmp, F_OK) < 0);
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-3", hash), 1);
+	free(tmp);
+	free(elsewhere);
+	free(edited);
+	buf_release(&raw);
+	free(memo);
+	free(cdir);
+	cache_close(c);
+	free(out);
+	rm_rf(root);
+	free(root);
+}
+
 int main(void)
 {
 	RUN(keys_are_length_prefixed);
@@ -518,5 +589,6 @@ int main(void)
 	RUN(fingerprint_sees_every_change);
 	RUN(listing_holds_until_anything_changes);
 	RUN(unusable_folder_gives_no_cache);
+	RUN(memo_only_for_its_identity);
 	return harness_report();
 }
