@@ -480,6 +480,88 @@ TEST(listing_holds_until_anything_changes)
 	free(root);
 }
 
+/* Publishes eight articles in one folder (enough for the check to open
+ * it) and one page five folders deep; its listing in l. */
+static void publish_many(const char *out, struct buf *l)
+{
+	struct diag_list d = DIAG_LIST_INIT;
+	struct outdir *od = NULL;
+	char made[41];
+	buf_reset(l);
+	CHECK_INT_EQ(outdir_begin(&od, out, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "index.html", "<p>home</p>", 11, &d), 0);
+	for (int i = 0; i < 8; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "tin-tuc/bai-%d/index.html", i);
+		CHECK_INT_EQ(outdir_write(od, name, "<p>a</p>", 8, &d), 0);
+	}
+	CHECK_INT_EQ(outdir_write(od, "a/b/c/d/e/index.html", "<p>e</p>", 8, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "z.html", "<p>z</p>", 8, &d), 0);
+	CHECK_INT_EQ(outdir_fingerprint(od, made, l), 0);
+	CHECK_INT_EQ(outdir_commit(od, &d), 0);
+	diag_list_release(&d);
+	usleep(50 * 1000);
+}
+
+/* The listing's lines in another order (the first and last swapped). */
+static void swapped_lines(const struct buf *l, struct buf *out)
+{
+	const char *first_end = memchr(l->ptr, '\n', l->len);
+	const char *last = l->ptr + l->len - 1;
+	while (last > l->ptr && last[-1] != '\n')
+		last--;
+	buf_reset(out);
+	if (!first_end)
+		return;
+	buf_add(out, last, (size_t)(l->ptr + l->len - last));
+	buf_add(out, first_end + 1, (size_t)(last - (first_end + 1)));
+	buf_add(out, l->ptr, (size_t)(first_end + 1 - l->ptr));
+}
+
+/* Entries are stat'ed relative to folders the check opens as it goes:
+ * an edit in place through an opened folder, deep below folders it never
+ * opened, a folder swapped for a symlink to its copy, and a listing out
+ * of order are all seen. */
+TEST(listing_checked_through_open_folders)
+{
+	char *root = make_root();
+	char *out = xasprintf("%s/public", root);
+	struct buf l = BUF_INIT, other = BUF_INIT;
+	publish_many(out, &l);
+	CHECK(outdir_listing_holds(out, l.ptr, l.len));
+	char *last = xasprintf("%s/tin-tuc/bai-7/index.html", out);
+	write_file(last, "<p>b</p>"); /* same length, in place */
+	CHECK(!outdir_listing_holds(out, l.ptr, l.len));
+	publish_many(out, &l);
+	CHECK(outdir_listing_holds(out, l.ptr, l.len));
+	char *deep = xasprintf("%s/a/b/c/d/e/index.html", out);
+	write_file(deep, "<p>f</p>");
+	CHECK(!outdir_listing_holds(out, l.ptr, l.len));
+	publish_many(out, &l);
+	/* tin-tuc replaced by a symlink to a copy with the same times */
+	char *dir = xasprintf("%s/tin-tuc", out);
+	char *copy = xasprintf("%s/copy", root);
+	char *cmd = xasprintf("cp -a '%s' '%s' && rm -rf '%s' && ln -s '%s' '%s'", dir, copy, dir,
+			      copy, dir);
+	CHECK_INT_EQ(system(cmd), 0);
+	CHECK(!outdir_listing_holds(out, l.ptr, l.len));
+	publish_many(out, &l);
+	swapped_lines(&l, &other);
+	CHECK_INT_EQ(other.len, l.len);
+	CHECK(!outdir_listing_holds(out, other.ptr, other.len));
+	CHECK(outdir_listing_holds(out, l.ptr, l.len));
+	free(cmd);
+	free(copy);
+	free(dir);
+	free(deep);
+	free(last);
+	buf_release(&other);
+	buf_release(&l);
+	free(out);
+	rm_rf(root);
+	free(root);
+}
+
 TEST(unusable_folder_gives_no_cache)
 {
 	bool refused = true;
@@ -588,6 +670,7 @@ int main(void)
 	RUN(symlinked_folders_are_never_followed);
 	RUN(fingerprint_sees_every_change);
 	RUN(listing_holds_until_anything_changes);
+	RUN(listing_checked_through_open_folders);
 	RUN(unusable_folder_gives_no_cache);
 	RUN(memo_only_for_its_identity);
 	return harness_report();
