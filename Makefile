@@ -9,14 +9,19 @@ PREFIX  ?= /usr/local
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
 SANFLAGS ?=
-PKGS    := libcmark-gfm lua5.4 libgit2 yaml-0.1 icu-uc icu-i18n icu-io libmicrohttpd vips
+# libvips is linked only into the module loa-images.so, which loa loads
+# when a build has images (generator/media/images_module.h): its hundred
+# libraries cost every other run of loa 50 ms. glib is loa's own (editor.c).
+CORE_PKGS := libcmark-gfm lua5.4 libgit2 yaml-0.1 icu-uc icu-i18n icu-io libmicrohttpd glib-2.0
+PKGS    := $(CORE_PKGS) vips
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wvla -Wwrite-strings -Wno-unused-parameter
 # Recursively expanded on purpose: evaluated when a recipe runs, after the
 # deps stamp has installed whatever pkg-config was missing.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(CORE_PKGS))
+VIPS_LIBS  = $(shell pkg-config --libs vips)
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -DLOA_DATADIR=\"$(PREFIX)/share/loa\" $(WARN) -Igenerator $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
 # toml++ is used header-only and without exceptions (toml.cpp sets the
 # macros), so it needs no flags of pkg-config and no -ltomlplusplus.
@@ -35,7 +40,8 @@ ALL_CXXFLAGS = -std=c++17 -fno-exceptions -D_GNU_SOURCE $(CXXWARN) -Igenerator $
 MALLOC_LIBS = $(if $(SANFLAGS),,$(shell pkg-config --libs jemalloc))
 LDLIBS     = $(PKG_LIBS) $(MALLOC_LIBS) -lstdc++ -lm
 
-LIB_SRCS  := $(sort $(shell find generator -name '*.c' ! -path 'generator/cmd/*'))
+# images_vips.c is the module's (IMAGES_MOD below), not libloa's
+LIB_SRCS  := $(sort $(shell find generator -name '*.c' ! -path 'generator/cmd/*' ! -name images_vips.c))
 CXX_SRCS  := $(sort $(shell find generator -name '*.cpp'))
 CLI_SRCS  := $(sort $(shell find generator/cmd -name '*.c'))
 # Lua and JavaScript compiled into the binary (the template runtime, the
@@ -59,7 +65,7 @@ DEPS_STAMP := build/.deps-ok
 all: $(BUILD)/loa loa
 
 loa: $(BUILD)/loa
-	@if [ "$(BUILD)" = build ]; then cp $(BUILD)/loa loa; fi
+	@if [ "$(BUILD)" = build ]; then cp $(BUILD)/loa loa && cp $(IMAGES_MOD) loa-images.so; fi
 
 $(DEPS_STAMP):
 	@mkdir -p build
@@ -97,12 +103,42 @@ $(BUILD)/libloa.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/loa: $(CLI_OBJS) $(BUILD)/libloa.a
-	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libloa.a $(LDLIBS)
+# ---- the libvips module (generator/media/images_module.h) ----------------
+# loa-images.so: images_vips.c alone, linked to libvips. loa checks its
+# SHA-1, compiled into images_module.o, before loading it; the module calls
+# back into loa through the symbols IMAGES_DYNLIST exports (those of libloa
+# that images_vips.o uses, and no others).
+IMAGES_MOD := $(BUILD)/loa-images.so
+IMAGES_VIPS_OBJ := $(BUILD)/obj/generator/media/images_vips.o
+IMAGES_DYNLIST := $(BUILD)/images.dynlist
+LOA_LIBDIR := $(PREFIX)/lib/loa
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libloa.a
+$(IMAGES_VIPS_OBJ): ALL_CFLAGS += -fPIC
+
+$(IMAGES_MOD): $(IMAGES_VIPS_OBJ)
+	$(CC) -shared $(CFLAGS) $(SANFLAGS) -o $@ $< $(VIPS_LIBS)
+
+$(BUILD)/obj/generator/media/images_module.o: generator/media/images_module.c $(IMAGES_MOD) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libloa.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -DLOA_LIBDIR=\"$(LOA_LIBDIR)\" \
+	    -DLOA_IMAGES_SHA1=\"$$(sha1sum $(IMAGES_MOD) | cut -c1-40)\" -MMD -MP -c $< -o $@
+
+$(IMAGES_DYNLIST): $(IMAGES_VIPS_OBJ) $(BUILD)/libloa.a
+	nm -g --defined-only $(BUILD)/libloa.a | awk 'NF == 3 { print $$3 }' | sort -u > $@.defined
+	{ echo '{'; nm -u $(IMAGES_VIPS_OBJ) | awk '{ print $$NF }' | sort -u | \
+	    comm -12 - $@.defined | sed 's/.*/  &;/'; echo '};'; } > $@
+	rm -f $@.defined
+
+$(BUILD)/loa: $(CLI_OBJS) $(BUILD)/libloa.a $(IMAGES_DYNLIST)
+	$(CC) $(CFLAGS) $(SANFLAGS) -Wl,--dynamic-list=$(IMAGES_DYNLIST) -o $@ $(CLI_OBJS) \
+	    $(BUILD)/libloa.a $(LDLIBS)
+
+# test_images makes its test pictures with libvips itself
+$(BUILD)/tests/test_images: TEST_LIBS = $(VIPS_LIBS)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libloa.a $(IMAGES_DYNLIST)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Wl,--dynamic-list=$(IMAGES_DYNLIST) -o $@ $< \
+	    $(BUILD)/libloa.a $(LDLIBS) $(TEST_LIBS)
 
 unit: $(UNIT_BINS)
 
@@ -129,6 +165,8 @@ test: all unit
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/loa $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 build/loa $(DESTDIR)$(PREFIX)/bin/loa
+	install -d $(DESTDIR)$(LOA_LIBDIR)
+	install -m 644 build/loa-images.so $(DESTDIR)$(LOA_LIBDIR)/loa-images.so
 	cp -R themes plugins $(DESTDIR)$(PREFIX)/share/loa/
 	if [ -f editor/decap/SHA256SUMS ]; then install -d $(DESTDIR)$(PREFIX)/share/loa/editor && cp -R editor/decap $(DESTDIR)$(PREFIX)/share/loa/editor/; fi
 	if [ -f docs/loa.1 ]; then install -m 644 docs/loa.1 $(DESTDIR)$(PREFIX)/share/man/man1/loa.1; fi
@@ -153,7 +191,7 @@ cppcheck:
 	    --std=c11 -Igenerator --suppress=missingIncludeSystem --inline-suppr generator
 
 clean:
-	rm -rf build loa public .public.loa-*
+	rm -rf build loa loa-images.so public .public.loa-*
 
 # Loa against Hugo and the cmark-gfm floor (bench/run.py): corpora from
 # ../shared/bench (BENCH_SHARED), cached in build/bench/; the table goes to

@@ -4,7 +4,9 @@
 #
 #   sh scripts/mkdeb.sh BINARY OUTDIR
 #
-# The binary goes to /usr/bin/loa, the default theme and plugins to
+# The binary goes to /usr/bin/loa, its libvips module (loa-images.so, built
+# beside it; loaded only by builds with images) to /usr/lib/loa, where the
+# binary finds it (../lib/loa), the default theme and plugins to
 # /usr/share/loa (found beside the binary: main.c's find_data_dir), the
 # man pages to /usr/share/man. The runtime libraries are declared by
 # dpkg-shlibdeps from the binary itself (its package `dpkg-dev`); where that
@@ -28,6 +30,9 @@ install -d "$PKG/DEBIAN" "$PKG/usr/bin" "$PKG/usr/share/loa" "$PKG/usr/share/man
 install -m 755 "$BIN" "$PKG/usr/bin/loa"
 # the debug information stays in the build; the package gets the code
 if command -v strip > /dev/null; then strip --strip-debug "$PKG/usr/bin/loa"; fi
+# the module as built: loa checks its SHA-1, so it is never stripped
+install -d "$PKG/usr/lib/loa"
+install -m 644 "$(dirname "$BIN")/loa-images.so" "$PKG/usr/lib/loa/loa-images.so"
 cp -R "$ROOT/themes" "$ROOT/plugins" "$PKG/usr/share/loa/"
 gzip -9n < "$ROOT/docs/loa.1" > "$PKG/usr/share/man/man1/loa.1.gz"
 # the Vietnamese man page, when the tree has one
@@ -48,7 +53,8 @@ DEPENDS=""
 if [ -z "${LOA_DEB_FALLBACK:-}" ] && command -v dpkg-shlibdeps > /dev/null; then
 	mkdir -p "$STAGE/debian"
 	printf 'Source: loa\n\nPackage: loa\nArchitecture: any\n' > "$STAGE/debian/control"
-	DEPENDS=$(cd "$STAGE" && dpkg-shlibdeps -O -e"$PKG/usr/bin/loa" 2> "$STAGE/shlibdeps.err" |
+	DEPENDS=$(cd "$STAGE" && dpkg-shlibdeps -O -e"$PKG/usr/bin/loa" \
+		-e"$PKG/usr/lib/loa/loa-images.so" 2> "$STAGE/shlibdeps.err" |
 		sed -n 's/^shlibs:Depends=//p') || DEPENDS=""
 fi
 [ -n "$DEPENDS" ] || DEPENDS=$FALLBACK_DEPENDS

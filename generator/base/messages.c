@@ -345,6 +345,7 @@ static const struct msg_entry catalog[] = {
 	/* ---- end of readers ---- */
 
 	/* ---- startup: entries added by the startup work go right below ---- */
+	{ "cannot load the image module (%s)", "không nạp được mô-đun xử lý ảnh (%s)" },
 	/* ---- end of startup ---- */
 
 	/* ---- cachepath: entries added by the cachepath work go right below ---- */

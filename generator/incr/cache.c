@@ -332,6 +332,95 @@ void cache_record_remove(const struct cache *c)
 		unlinkat(c->dir_fd, "last-build", 0);
 }
 
+/* ---- memos ------------------------------------------------------------------
+ *
+ * memo-NAME holds "loa-memo-1 ID HASH\n" and the SHA-1 of that line. */
+
+#define MEMO_FORMAT "loa-memo-1"
+
+static bool memo_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > 32)
+		return false;
+	for (; *name; name++)
+		if (*name < 'a' || *name > 'z')
+			return false;
+	return true;
+}
+
+static bool memo_id_valid(const char *id)
+{
+	size_t n = strlen(id);
+	if (n == 0 || n >= 200)
+		return false;
+	for (; *id; id++)
+		if (*id <= ' ' || *id > '~')
+			return false;
+	return true;
+}
+
+static void memo_line(struct buf *b, const char *id, const char *hash)
+{
+	buf_addf(b, "%s %s %s\n", MEMO_FORMAT, id, hash);
+	char sum[CACHE_KEY_LEN + 1];
+	repo_hash_bytes(b->ptr, b->len, sum);
+	buf_add(b, sum, CACHE_KEY_LEN);
+}
+
+int cache_memo_read(const struct cache *c, const char *name, const char *id,
+		    char hash[CACHE_KEY_LEN + 1])
+{
+	hash[0] = '\0';
+	if (!c || c->dir_fd < 0 || !memo_name_valid(name) || !memo_id_valid(id))
+		return 0;
+	char *file = xasprintf("memo-%s", name);
+	int fd = openat(c->dir_fd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	free(file);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	struct buf data = BUF_INIT;
+	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < 512 &&
+		  sys_read_fd(fd, 512, &data) == 0;
+	close(fd);
+	/* the whole file is what this id and the hash it holds would write */
+	const char *sp = ok ? memrchr(data.ptr, ' ', data.len) : NULL;
+	if (sp && data.ptr + data.len - (sp + 1) == CACHE_KEY_LEN + 1 + CACHE_KEY_LEN) {
+		char held[CACHE_KEY_LEN + 1];
+		memcpy(held, sp + 1, CACHE_KEY_LEN);
+		held[CACHE_KEY_LEN] = '\0';
+		struct buf want = BUF_INIT;
+		if (key_valid(held)) {
+			memo_line(&want, id, held);
+			ok = want.len == data.len && memcmp(want.ptr, data.ptr, data.len) == 0;
+		} else {
+			ok = false;
+		}
+		buf_release(&want);
+		if (ok)
+			memcpy(hash, held, CACHE_KEY_LEN + 1);
+	} else {
+		ok = false;
+	}
+	buf_release(&data);
+	return ok ? 1 : 0;
+}
+
+int cache_memo_write(const struct cache *c, const char *name, const char *id, const char *hash)
+{
+	if (!c || c->dir_fd < 0 || !memo_name_valid(name) || !memo_id_valid(id) ||
+	    !key_valid(hash))
+		return -1;
+	struct buf data = BUF_INIT;
+	memo_line(&data, id, hash);
+	char *file = xasprintf("memo-%s", name);
+	int rc = write_atomic(c->dir_fd, file, data.ptr, data.len);
+	free(file);
+	buf_release(&data);
+	return rc;
+}
+
 /* ---- sweeping ----------------------------------------------------------------- */
 
 static bool all_hex(const char *s, size_t n)
@@ -401,11 +490,15 @@ void cache_sweep(const struct cache *c, char *const *keep, size_t n)
 	}
 	if (top)
 		closedir(top);
-	/* and a record a killed build left half written */
+	/* and a record or memo a killed build left half written */
 	DIR *dh = open_listing(c->dir_fd, ".");
-	while (dh && (e = readdir(dh)))
-		if (strncmp(e->d_name, "last-build", 10) == 0 && is_tmp_suffix(e->d_name + 10))
+	while (dh && (e = readdir(dh))) {
+		const char *tmp = strstr(e->d_name, ".tmp-");
+		bool ours = strncmp(e->d_name, "last-build.tmp-", 15) == 0 ||
+			    strncmp(e->d_name, "memo-", 5) == 0;
+		if (ours && tmp && is_tmp_suffix(tmp))
 			unlinkat(dirfd(dh), e->d_name, 0);
+	}
 	if (dh)
 		closedir(dh);
 }

@@ -89,6 +89,17 @@ int cache_record_write(struct cache *c, const struct cache_record *r, const void
 /* Forgets the record, e.g. before a build that may fail. */
 void cache_record_remove(const struct cache *c);
 
+/* A memo: a hash remembered under a fixed name (lower-case letters) with
+ * the identity of what it was computed from (printable, no spaces, under
+ * 200 bytes), e.g. the program's hash by its file's device, inode, size
+ * and times, so that it is not computed again on every build. 1 and hash
+ * filled when the memo is there, sound and of that identity; else 0 (a
+ * damaged, foreign or symlinked memo is a miss). Written only into a
+ * cache folder that exists (a memo alone never makes one); 0 or -1. */
+int cache_memo_read(const struct cache *c, const char *name, const char *id,
+		    char hash[CACHE_KEY_LEN + 1]);
+int cache_memo_write(const struct cache *c, const char *name, const char *id, const char *hash);
+
 /* Removes every object whose key is not in keep (sorted with strcmp), and
  * temporary files of killed builds. */
 void cache_sweep(const struct cache *c, char *const *keep, size_t n);

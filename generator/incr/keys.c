@@ -5,14 +5,21 @@
 #include "base/sysutil.h"
 #include "base/value.h"
 #include "base/xalloc.h"
+#include "incr/cache.h"
 #include "incr/key.h"
 #include "site/site.h"
+#include "source/repo.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 void keys_value(struct buf *k, const struct value *v)
 {
@@ -98,10 +105,65 @@ void keys_tree(struct buf *k, const char *dir)
 	tree_walk(k, dir, "", 0);
 }
 
-void keys_program(struct buf *k)
+/* Device, inode, size and both times to the nanosecond: a program
+ * replaced, rebuilt or edited in place (which moves ctime, that no one can
+ * set back) has another identity. */
+static void file_identity(const struct stat *st, char *out, size_t size)
+{
+	snprintf(out, size, "%ju-%ju-%jd-%jd.%09ld-%jd.%09ld", (uintmax_t)st->st_dev,
+		 (uintmax_t)st->st_ino, (intmax_t)st->st_size, (intmax_t)st->st_mtim.tv_sec,
+		 (long)st->st_mtim.tv_nsec, (intmax_t)st->st_ctim.tv_sec, (long)st->st_ctim.tv_nsec);
+}
+
+/* A file changed within this many seconds may change again within the same
+ * tick of the file system's clock, keeping its times: not remembered. */
+enum { PROGRAM_SETTLED_SECONDS = 2 };
+
+static int program_hash(const struct cache *c, char hash[KEY_LEN + 1])
 {
 	/* a symlink to the program: followed */
-	if (read_into("/proc/self/exe", k, true) < 0)
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat before, after;
+	char id[160], id_after[160];
+	if (fstat(fd, &before) < 0 || !S_ISREG(before.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	file_identity(&before, id, sizeof(id));
+	if (cache_memo_read(c, "program", id, hash) == 1) {
+		close(fd);
+		return 0;
+	}
+	struct buf data = BUF_INIT;
+	int rc = sys_read_fd(fd, 0, &data);
+	if (rc == 0) {
+		repo_hash_bytes(data.ptr ? data.ptr : "", data.len, hash);
+		hash[KEY_LEN] = '\0';
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		bool settled = now.tv_sec - before.st_mtim.tv_sec > PROGRAM_SETTLED_SECONDS &&
+			       now.tv_sec - before.st_ctim.tv_sec > PROGRAM_SETTLED_SECONDS;
+		if (fstat(fd, &after) == 0 && settled && (off_t)data.len == before.st_size) {
+			file_identity(&after, id_after, sizeof(id_after));
+			/* unchanged while it was read: remembered (a failed
+			 * write only costs the next build the hash) */
+			if (!strcmp(id, id_after))
+				cache_memo_write(c, "program", id, hash);
+		}
+	}
+	buf_release(&data);
+	close(fd);
+	return rc;
+}
+
+void keys_program(struct buf *k, const struct cache *c)
+{
+	char hash[KEY_LEN + 1];
+	if (program_hash(c, hash) == 0)
+		key_add_str(k, hash);
+	else
 		buf_puts(k, "no-exe;"); /* still a key; only weaker against upgrades */
 }
 

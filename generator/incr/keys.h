@@ -16,6 +16,7 @@
 #define LOA_KEYS_H
 
 struct buf;
+struct cache;
 struct page;
 struct site;
 struct value;
@@ -26,9 +27,12 @@ void keys_value(struct buf *k, const struct value *v);
  * bytes; symlinks are skipped as the build skips them. A missing folder
  * adds a marker, so that creating it changes the key. */
 void keys_tree(struct buf *k, const char *dir);
-/* The running program itself, so that a new loa never reuses what an
- * older one rendered. */
-void keys_program(struct buf *k);
+/* The running program itself (the SHA-1 of its file), so that a new loa
+ * never reuses what an older one rendered. The hash is remembered in the
+ * cache c (may be NULL) by the file's identity (cache_memo_read), so a
+ * rebuild does not read the whole program again; a program replaced or
+ * changed in place has another identity and is hashed again. */
+void keys_program(struct buf *k, const struct cache *c);
 /* Every page's metadata (bodies excluded) and every content file's blob
  * id that is not a page's source (bundle files). */
 void keys_site_metadata(struct buf *k, const struct site *s);

@@ -1,6 +1,8 @@
 /* images — one content image checked, stripped and resized with libvips.
  *
- * The only module that includes libvips' headers. It knows image formats
+ * The decoding is in the module loa-images.so (images_vips.c, the only
+ * file that includes vips.h), loaded on the first image_probe or
+ * image_process (images_module.h); the rest runs without it. It knows image formats
  * by their first bytes (JPEG, PNG, WebP, GIF, and HEIC/HEIF read through
  * libheif and published as JPEG: every other loader stays unused and
  * libvips' untrusted loaders are blocked), reads an
@@ -76,7 +78,8 @@ void image_variant_name(struct buf *out, const char *name, unsigned w);
  * key, so that changing any of them never serves stale images. */
 void image_params(struct buf *out);
 
-/* Starts libvips in this process, once (later calls return its result):
+/* Loads the module and starts libvips in this process, once (later calls
+ * return its result):
  * operation cache off, one thread, every loader blocked but the four above.
  * Returns 0, or -1 with a reason in err. Reasons are diagnostics without
  * a path, in English and Vietnamese, for the caller to place. */

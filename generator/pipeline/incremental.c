@@ -107,7 +107,7 @@ void incr_base_key(struct build *b)
 	const struct build_options *o = b->opts;
 	struct buf kb = BUF_INIT, *k = &kb;
 	key_add_str(k, "loa-build-1");
-	keys_program(k);
+	keys_program(k, b->cache);
 	key_add_i64(k, o->site.drafts);
 	key_add_i64(k, o->site.future);
 	key_add_i64(k, o->site.worktree);

@@ -67,8 +67,9 @@ int outdir_fingerprint(const struct outdir *o, char hex[41], struct buf *listing
 int outdir_fingerprint_path(const char *dir, char hex[41]);
 /* (outlisting.c) listing, when not NULL, receives the bytes the
  * fingerprint hashes: one outdir_listing_line per entry. True when the
- * live folder dir still matches that listing: each entry stat'ed by its
- * path (a folder's times change with its names) and the top folder's
+ * live folder dir still matches that listing: each entry stat'ed relative
+ * to its folder or one above it, never walking its whole path from the
+ * top (a folder's times change with its names) and the top folder's
  * names read — the same answer as comparing outdir_fingerprint_path,
  * without walking the tree. */
 bool outdir_listing_holds(const char *dir, const char *listing, size_t len);

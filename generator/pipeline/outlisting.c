@@ -4,7 +4,7 @@
  * A listing has one line per entry below the folder, depth first and
  * sorted by name: its path, type and mode, size, modification and change
  * times, inode. Checking it again needs no walk: every entry recorded is
- * stat'ed by its path, and the names a folder holds need not be read,
+ * stat'ed relative to its folder or one above it (see folder_stack), and the names a folder holds need not be read,
  * because adding, removing or renaming an entry changes the folder's own
  * modification and change times, which its line holds (a change time
  * cannot be set back). Only the top folder, whose times the publishing
@@ -106,12 +106,84 @@ static int top_names(int fd, char ***out, size_t *n)
 	return 0;
 }
 
+/* The folders from the top down to the one whose entries are being
+ * checked. An entry is stat'ed relative to the nearest folder that is
+ * open, so the kernel walks one or two names per entry, not its whole
+ * path; a folder is opened (O_PATH, never through a symlink) once a few
+ * entries were looked up through it, since opening and closing cost two
+ * calls — a folder holding one page's index.html never is. */
+struct folder_stack {
+	int *fd;	   /* -1: not opened */
+	const char **path; /* the folder's path, in the listing */
+	size_t *len;	   /* of that path, its "/" included */
+	unsigned *uses;	   /* entries looked up through it so far */
+	size_t n, cap_fd, cap_path, cap_len, cap_uses;
+};
+
+enum { OPEN_AFTER_USES = 4 };
+
+static void stack_push(struct folder_stack *s, int fd, const char *path, size_t len)
+{
+	ALLOC_GROW(s->fd, s->n + 1, s->cap_fd);
+	ALLOC_GROW(s->path, s->n + 1, s->cap_path);
+	ALLOC_GROW(s->len, s->n + 1, s->cap_len);
+	ALLOC_GROW(s->uses, s->n + 1, s->cap_uses);
+	s->fd[s->n] = fd;
+	s->path[s->n] = path;
+	s->len[s->n] = len;
+	s->uses[s->n] = 0;
+	s->n++;
+}
+
+static void stack_pop(struct folder_stack *s)
+{
+	if (s->n > 1 && s->fd[s->n - 1] >= 0) /* the bottom is the caller's */
+		close(s->fd[s->n - 1]);
+	s->n--;
+}
+
+/* Stats the entry path (its folder on top of the stack) into st; a
+ * folder is pushed, since its entries follow it in the listing. */
+static bool stat_entry(struct folder_stack *s, const char *path, size_t len, struct stat *st)
+{
+	const char *slash = memrchr(path, '/', len);
+	size_t parent = slash ? (size_t)(slash - path) + 1 : 0;
+	if (!path[parent])
+		return false;
+	while (s->n > 1 && s->len[s->n - 1] > parent)
+		stack_pop(s);
+	/* depth first: the top is the entry's folder, or the listing is not
+	 * one this build wrote */
+	size_t top = s->n - 1;
+	if (s->len[top] != parent || (parent && memcmp(s->path[top], path, parent - 1) != 0))
+		return false;
+	size_t at = top;
+	while (s->fd[at] < 0)
+		at--; /* the bottom is always open */
+	if (at != top && ++s->uses[top] >= OPEN_AFTER_USES) {
+		/* its own path from the open folder, without the "/" */
+		char *rel = xstrndup(path + s->len[at], parent - 1 - s->len[at]);
+		s->fd[top] = openat(s->fd[at], rel, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		free(rel);
+		if (s->fd[top] < 0)
+			return false;
+		at = top;
+	}
+	if (fstatat(s->fd[at], path + s->len[at], st, AT_SYMLINK_NOFOLLOW) < 0)
+		return false;
+	if (S_ISDIR(st->st_mode))
+		stack_push(s, -1, path, len + 1);
+	return true;
+}
+
 static bool listing_holds_fd(int fd, const char *p, const char *end)
 {
 	char **top = NULL;
 	size_t ntop = 0, seen = 0;
 	bool ok = top_names(fd, &top, &ntop) == 0;
 	struct buf line = BUF_INIT;
+	struct folder_stack stack = { 0 };
+	stack_push(&stack, fd, "", 0);
 	while (ok && p < end) {
 		const char *nul = memchr(p, '\0', (size_t)(end - p));
 		const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
@@ -122,7 +194,7 @@ static bool listing_holds_fd(int fd, const char *p, const char *end)
 		const char *path = p; /* NUL-terminated by the listing itself */
 		struct stat st;
 		buf_reset(&line);
-		if (path[0] == '\0' || fstatat(fd, path, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (!stat_entry(&stack, path, (size_t)(nul - p), &st)) {
 			ok = false;
 			break;
 		}
@@ -134,6 +206,12 @@ static bool listing_holds_fd(int fd, const char *p, const char *end)
 		p = nl + 1;
 	}
 	ok = ok && seen == ntop;
+	while (stack.n > 1)
+		stack_pop(&stack);
+	free(stack.fd);
+	free(stack.len);
+	free(stack.path);
+	free(stack.uses);
 	for (size_t i = 0; i < ntop; i++)
 		free(top[i]);
 	free(top);

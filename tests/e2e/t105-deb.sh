@@ -32,6 +32,9 @@ dpkg-deb -x "$DEB" "$X"
 check "contents: /usr/bin/loa, executable" [ -x "$X/usr/bin/loa" ]
 check "contents: the default theme in /usr/share/loa" [ -f "$X/usr/share/loa/themes/default/layouts/base.html" ]
 check "contents: the plugins in /usr/share/loa" [ -f "$X/usr/share/loa/plugins/feeds.lua" ]
+check "contents: the libvips module in /usr/lib/loa" [ -f "$X/usr/lib/loa/loa-images.so" ]
+check "the binary itself does not load libvips" sh -c '! ldd "$1" | grep -q libvips' - "$X/usr/bin/loa"
+check "the module loads libvips" sh -c 'ldd "$1" | grep -q libvips' - "$X/usr/lib/loa/loa-images.so"
 check "contents: the man page" sh -c 'gzip -dc "$1" | grep -q "^\.TH LOA"' - "$X/usr/share/man/man1/loa.1.gz"
 check "contents: every theme and plugin file of the tree" \
 	[ "$(cd "$ROOT" && find themes plugins -type f | sort | md5sum)" = "$(cd "$X/usr/share/loa" && find themes plugins -type f | sort | md5sum)" ]
@@ -130,6 +133,23 @@ cat "$TMP/b.err"
 check "the extracted binary builds the site (data found in its own tree)" [ "$st" -eq 0 ]
 check "the site has its pages and the packaged theme's stylesheet" \
 	[ -f "$S/public/index.html" -a -n "$(find "$S/public" -name '*.css' | head -n 1)" ]
+# an image: the packaged binary finds its module in ../lib/loa
+B="$S/content/news/dong-thai/anh"
+write "$B/index.md" <<'MD'
+---
+title: "Ảnh"
+date: 2026-11-20
+---
+![Ảnh](anh.png)
+MD
+vips black "$B/anh.png" 700 300
+commit "$S" "2026-11-21T08:00:00+07:00" "Trường" "x@example.vn" "ảnh"
+rm -rf "$S/public"
+(cd "$S" && env -u LOA_DATADIR "$X/usr/bin/loa" build --out public --now 2026-11-23) > "$TMP/b.out" 2> "$TMP/b.err"
+st=$?
+cat "$TMP/b.err"
+check "the extracted binary processes an image with its module" \
+	[ "$st" -eq 0 -a -n "$(find "$S/public" -name 'anh-480w.png' | head -n 1)" ]
 (cd "$S" && LOA_DATADIR="$X/usr/share/loa" "$X/usr/bin/loa" check --now 2026-11-23) > /dev/null 2> "$TMP/c.err"
 check "with LOA_DATADIR pointing into the extracted tree, check passes" [ $? -eq 0 ]
 finish

@@ -4,6 +4,7 @@
  * of a published folder. */
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "incr/cache.h"
 #include "pipeline/outdir.h"
@@ -12,6 +13,7 @@
 #include "harness.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -478,6 +480,88 @@ TEST(listing_holds_until_anything_changes)
 	free(root);
 }
 
+/* Publishes eight articles in one folder (enough for the check to open
+ * it) and one page five folders deep; its listing in l. */
+static void publish_many(const char *out, struct buf *l)
+{
+	struct diag_list d = DIAG_LIST_INIT;
+	struct outdir *od = NULL;
+	char made[41];
+	buf_reset(l);
+	CHECK_INT_EQ(outdir_begin(&od, out, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "index.html", "<p>home</p>", 11, &d), 0);
+	for (int i = 0; i < 8; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "tin-tuc/bai-%d/index.html", i);
+		CHECK_INT_EQ(outdir_write(od, name, "<p>a</p>", 8, &d), 0);
+	}
+	CHECK_INT_EQ(outdir_write(od, "a/b/c/d/e/index.html", "<p>e</p>", 8, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "z.html", "<p>z</p>", 8, &d), 0);
+	CHECK_INT_EQ(outdir_fingerprint(od, made, l), 0);
+	CHECK_INT_EQ(outdir_commit(od, &d), 0);
+	diag_list_release(&d);
+	usleep(50 * 1000);
+}
+
+/* The listing's lines in another order (the first and last swapped). */
+static void swapped_lines(const struct buf *l, struct buf *out)
+{
+	const char *first_end = memchr(l->ptr, '\n', l->len);
+	const char *last = l->ptr + l->len - 1;
+	while (last > l->ptr && last[-1] != '\n')
+		last--;
+	buf_reset(out);
+	if (!first_end)
+		return;
+	buf_add(out, last, (size_t)(l->ptr + l->len - last));
+	buf_add(out, first_end + 1, (size_t)(last - (first_end + 1)));
+	buf_add(out, l->ptr, (size_t)(first_end + 1 - l->ptr));
+}
+
+/* Entries are stat'ed relative to folders the check opens as it goes:
+ * an edit in place through an opened folder, deep below folders it never
+ * opened, a folder swapped for a symlink to its copy, and a listing out
+ * of order are all seen. */
+TEST(listing_checked_through_open_folders)
+{
+	char *root = make_root();
+	char *out = xasprintf("%s/public", root);
+	struct buf l = BUF_INIT, other = BUF_INIT;
+	publish_many(out, &l);
+	CHECK(outdir_listing_holds(out, l.ptr, l.len));
+	char *last = xasprintf("%s/tin-tuc/bai-7/index.html", out);
+	write_file(last, "<p>b</p>"); /* same length, in place */
+	CHECK(!outdir_listing_holds(out, l.ptr, l.len));
+	publish_many(out, &l);
+	CHECK(outdir_listing_holds(out, l.ptr, l.len));
+	char *deep = xasprintf("%s/a/b/c/d/e/index.html", out);
+	write_file(deep, "<p>f</p>");
+	CHECK(!outdir_listing_holds(out, l.ptr, l.len));
+	publish_many(out, &l);
+	/* tin-tuc replaced by a symlink to a copy with the same times */
+	char *dir = xasprintf("%s/tin-tuc", out);
+	char *copy = xasprintf("%s/copy", root);
+	char *cmd = xasprintf("cp -a '%s' '%s' && rm -rf '%s' && ln -s '%s' '%s'", dir, copy, dir,
+			      copy, dir);
+	CHECK_INT_EQ(system(cmd), 0);
+	CHECK(!outdir_listing_holds(out, l.ptr, l.len));
+	publish_many(out, &l);
+	swapped_lines(&l, &other);
+	CHECK_INT_EQ(other.len, l.len);
+	CHECK(!outdir_listing_holds(out, other.ptr, other.len));
+	CHECK(outdir_listing_holds(out, l.ptr, l.len));
+	free(cmd);
+	free(copy);
+	free(dir);
+	free(deep);
+	free(last);
+	buf_release(&other);
+	buf_release(&l);
+	free(out);
+	rm_rf(root);
+	free(root);
+}
+
 TEST(unusable_folder_gives_no_cache)
 {
 	bool refused = true;
@@ -507,6 +591,75 @@ TEST(unusable_folder_gives_no_cache)
 	free(root);
 }
 
+/* A memo serves its hash only to the identity it was written with, and
+ * only when its file is exactly what cache_memo_write made. */
+TEST(memo_only_for_its_identity)
+{
+	char *root = make_root();
+	char *out = xasprintf("%s/public", root);
+	bool refused = true;
+	struct cache *none = cache_open(out, &refused);
+	char hash[CACHE_KEY_LEN + 1], k1[CACHE_KEY_LEN + 1];
+	key_of("program", k1);
+	/* no cache folder yet: a memo never makes one */
+	CHECK(cache_memo_write(none, "program", "1-2-3", k1) < 0);
+	cache_close(none);
+	char *cdir = xasprintf("%s/.loa-cache", root);
+	CHECK(access(cdir, F_OK) < 0);
+	struct cache *c = open_ready(out);
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-3", hash), 0);
+	CHECK_INT_EQ(cache_memo_write(c, "program", "1-2-3", k1), 0);
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-3", hash), 1);
+	CHECK_STR_EQ(hash, k1);
+	/* another identity, even one that starts the same, is a miss */
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-4", hash), 0);
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-3x", hash), 0);
+	CHECK_INT_EQ(cache_memo_read(c, "other", "1-2-3", hash), 0);
+	/* names and ids that could escape the folder or the line are refused */
+	CHECK(cache_memo_write(c, "../x", "1", k1) < 0);
+	CHECK(cache_memo_write(c, "program", "a b", k1) < 0);
+	CHECK(cache_memo_write(c, "program", "a\nb", k1) < 0);
+	CHECK(cache_memo_write(c, "program", "1", "not a key") < 0);
+	/* a memo edited by hand (another hash, same identity) is a miss */
+	char *memo = xasprintf("%s/.loa-cache/render/public/memo-program", root);
+	struct buf raw = BUF_INIT;
+	CHECK_INT_EQ(sys_read_file(memo, 0, false, &raw), 0);
+	char *edited = xstrdup(raw.ptr ? raw.ptr : "");
+	char *sp = strrchr(edited, ' ');
+	if (sp)
+		sp[1] = sp[1] == '0' ? '1' : '0';
+	write_file(memo, edited);
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-3", hash), 0);
+	/* truncated */
+	edited[20] = '\0';
+	write_file(memo, edited);
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-3", hash), 0);
+	/* a symlink to a sound memo is not followed */
+	char *elsewhere = xasprintf("%s/sound", root);
+	write_file(elsewhere, raw.ptr ? raw.ptr : "");
+	unlink(memo);
+	CHECK_INT_EQ(symlink(elsewhere, memo), 0);
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-3", hash), 0);
+	/* a half-written memo of a killed build is swept, the memo stays */
+	unlink(memo);
+	CHECK_INT_EQ(cache_memo_write(c, "program", "1-2-3", k1), 0);
+	char *tmp = xasprintf("%s.tmp-123", memo);
+	write_file(tmp, "half");
+	cache_sweep(c, NULL, 0);
+	CHECK(access(tmp, F_OK) < 0);
+	CHECK_INT_EQ(cache_memo_read(c, "program", "1-2-3", hash), 1);
+	free(tmp);
+	free(elsewhere);
+	free(edited);
+	buf_release(&raw);
+	free(memo);
+	free(cdir);
+	cache_close(c);
+	free(out);
+	rm_rf(root);
+	free(root);
+}
+
 int main(void)
 {
 	RUN(keys_are_length_prefixed);
@@ -517,6 +670,8 @@ int main(void)
 	RUN(symlinked_folders_are_never_followed);
 	RUN(fingerprint_sees_every_change);
 	RUN(listing_holds_until_anything_changes);
+	RUN(listing_checked_through_open_folders);
 	RUN(unusable_folder_gives_no_cache);
+	RUN(memo_only_for_its_identity);
 	return harness_report();
 }
