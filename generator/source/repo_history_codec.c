@@ -11,11 +11,27 @@
 #include "base/strmap.h"
 #include "base/xalloc.h"
 
-#include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define HISTORY_FORMAT "loa-history-1\n"
+
+/* A decimal number, then the byte end (buf_addf costs a third of an
+ * encode of 10,000 entries). */
+static void put_num(struct buf *out, int64_t v, char end)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	tmp[--i] = end;
+	do
+		tmp[--i] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		tmp[--i] = '-';
+	buf_add(out, tmp + i, sizeof(tmp) - i);
+}
 
 /* Layout: the format line; "N\n" then N author names as "LEN:BYTES\n";
  * "M\n" then M entries, by path, as "LEN:PATH FIRST LAST K I1 … IK\n"
@@ -32,24 +48,28 @@ void repo_history_encode(const struct repo_history *h, struct buf *out)
 				names[nnames++] = h->entries[i].authors[k];
 			}
 	buf_puts(out, HISTORY_FORMAT);
-	buf_addf(out, "%zu\n", nnames);
+	put_num(out, (int64_t)nnames, '\n');
 	for (size_t i = 0; i < nnames; i++) {
-		buf_addf(out, "%zu:", strlen(names[i]));
-		buf_puts(out, names[i]);
+		size_t len = strlen(names[i]);
+		put_num(out, (int64_t)len, ':');
+		buf_add(out, names[i], len);
 		buf_putc(out, '\n');
 	}
-	buf_addf(out, "%zu\n", h->n);
+	put_num(out, (int64_t)h->n, '\n');
 	for (size_t i = 0; i < h->n; i++) {
 		const struct repo_history_entry *e = &h->entries[i];
-		buf_addf(out, "%zu:", strlen(e->path));
-		buf_puts(out, e->path);
-		buf_addf(out, " %" PRId64 " %" PRId64 " %zu", e->first, e->last, e->nauthors);
+		size_t len = strlen(e->path);
+		put_num(out, (int64_t)len, ':');
+		buf_add(out, e->path, len);
+		buf_putc(out, ' ');
+		put_num(out, e->first, ' ');
+		put_num(out, e->last, ' ');
+		put_num(out, (int64_t)e->nauthors, e->nauthors ? ' ' : '\n');
 		for (size_t k = 0; k < e->nauthors; k++) {
 			size_t id = 0;
 			strmap_get(&ids, e->authors[k], &id);
-			buf_addf(out, " %zu", id);
+			put_num(out, (int64_t)id, k + 1 < e->nauthors ? ' ' : '\n');
 		}
-		buf_putc(out, '\n');
 	}
 	free(names);
 	strmap_release(&ids);
