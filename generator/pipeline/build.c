@@ -199,14 +199,22 @@ static int stage_load(struct build *b, struct build_result *res)
 	so.claim_ctx = b;
 	so.repo = b->repo;
 	b->repo = NULL; /* the site's now */
+	if (b->cache) {
+		so.history_get = incr_history_get;
+		so.history_put = incr_history_put;
+		so.history_ctx = b;
+	}
 	if (site_load(&b->site, &so, b->diags) < 0)
 		return -1;
 	b->site_loaded = true;
 	image_stage_claim(&b->site); /* before plugins: they never take a copy's name */
 	snprintf(res->lang, sizeof(res->lang), "%s", b->site.config.language);
-	if (b->timings)
+	if (b->timings) {
 		fprintf(stderr, "loa: timing: %-12s %8.3f s wall (%zu pages)\n", "history",
 			b->site.history_seconds, b->site.npages);
+		fprintf(stderr, "loa: timing: %-12s %s\n", "history from",
+			b->site.history_from ? b->site.history_from : "none");
+	}
 	stage_done(b, "load");
 	return 0;
 }
@@ -394,6 +402,7 @@ static void build_release(struct build *b)
 		luavm_close(b->vm);
 	buf_release(&b->own_key);
 	buf_release(&b->listing);
+	buf_release(&b->history_data);
 	free(b->statics);
 	free(b->editor_files);
 	free(b->editor_sums);

@@ -84,6 +84,9 @@ struct build {
 	char base_key[CACHE_KEY_LEN + 1]; /* incr_base_key */
 	char published[CACHE_KEY_LEN + 1]; /* fingerprint of the site as committed */
 	struct buf listing; /* what published hashes, kept in the cache under that key */
+	char history_key[CACHE_KEY_LEN + 1]; /* the built commit's history in the cache; "" none */
+	char history_from[CACHE_KEY_LEN + 1]; /* the parent's it extended; "" none */
+	struct buf history_data; /* to store there (incr_remember); empty: it is there */
 	struct image_stage *images; /* bundle images: facts for <img>, published by the stage */
 	const char **editor_files; /* Decap CMS's files published at /quan-tri/ (editor.c) */
 	size_t neditor_files;
@@ -120,6 +123,10 @@ bool incr_up_to_date(struct build *b, const char *key, struct build_result *res)
 void incr_use_cache(struct build *b, size_t njobs);
 void incr_store(struct build *b, const struct buf *data, const struct diag_list *d);
 void incr_remember(struct build *b, const char *key, const struct build_result *res);
+/* site_options' history_get and history_put over the cache (ctx: the build) */
+int incr_history_get(void *ctx, const char *commit, const char *dir, struct buf *out);
+void incr_history_put(void *ctx, const char *commit, const char *dir, const void *data,
+		      size_t len);
 
 /* statics.c */
 int statics_claim_first(void *ctx, struct site *s, struct diag_list *d);

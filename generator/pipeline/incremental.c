@@ -259,6 +259,48 @@ void incr_use_cache(struct build *b, size_t njobs)
 	buf_release(&k);
 }
 
+/* History results are kept by commit and content folder, under the base
+ * key (the program: a new Loa may compute history differently). A commit
+ * names its whole ancestry, so a result can never go stale; shallow
+ * clones and work trees are never cached (site.c). */
+static void history_key(const struct build *b, const char *commit, const char *dir,
+			char key[CACHE_KEY_LEN + 1])
+{
+	struct buf k = BUF_INIT;
+	key_add_str(&k, "loa-history-1");
+	key_add_str(&k, b->base_key);
+	key_add_str(&k, commit);
+	key_add_str(&k, dir);
+	key_finish(&k, key);
+	buf_release(&k);
+}
+
+int incr_history_get(void *ctx, const char *commit, const char *dir, struct buf *out)
+{
+	struct build *b = ctx;
+	char key[CACHE_KEY_LEN + 1];
+	struct cache_object o;
+	history_key(b, commit, dir, key);
+	if (cache_load(b->cache, key, &o) != 1)
+		return 0;
+	/* kept one more build too: a rebuild of the parent, then of another
+	 * child of it (previews of branches), walks no more */
+	memcpy(b->history_from, key, sizeof(key));
+	buf_add(out, o.data, o.data_len);
+	cache_object_release(&o);
+	return 1;
+}
+
+void incr_history_put(void *ctx, const char *commit, const char *dir, const void *data,
+		      size_t len)
+{
+	struct build *b = ctx;
+	history_key(b, commit, dir, b->history_key);
+	buf_reset(&b->history_data);
+	if (data)
+		buf_add(&b->history_data, data, len);
+}
+
 /* After a published build: the record for the next one, and the cache
  * emptied of what this build did not use. */
 void incr_remember(struct build *b, const char *key, const struct build_result *res)
@@ -299,8 +341,16 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 	}
 	/* keep what this build used: the keys of every job that has one, and
 	 * the published listing */
-	char **keep = xcalloc(b->njobs + 2, sizeof(*keep));
+	/* the history once the cache's folders exist: stored, kept */
+	if (b->history_key[0] && b->history_data.len)
+		cache_store(b->cache, b->history_key, b->history_data.ptr, b->history_data.len, "", 0,
+			    "", 0);
+	char **keep = xcalloc(b->njobs + 4, sizeof(*keep));
 	size_t n = 0;
+	if (b->history_key[0])
+		keep[n++] = b->history_key;
+	if (b->history_from[0] && strcmp(b->history_from, b->history_key) != 0)
+		keep[n++] = b->history_from;
 	if (b->published[0] && b->listing.len)
 		keep[n++] = b->published;
 	for (size_t j = 0; j < b->njobs; j++)

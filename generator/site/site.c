@@ -156,6 +156,46 @@ static void apply_history(struct site *s, struct page *p, const struct repo_hist
 		p->lastmod = p->date;
 	p->sort_epoch = p->date.prec ? date_to_epoch(&p->date, s->tz_offset) : 0;
 }
+/* The history of the built commit: the cached one; else the parent's
+ * cached one extended by the commit; else one walk. A result the walk
+ * gave without a diagnostic is offered to the cache (with one, the next
+ * build walks again and says it again). */
+static int load_history(struct site *s, struct repo_history *hist, struct diag_list *d)
+{
+	const struct site_options *o = &s->opts;
+	const char *commit = repo_commit_id(s->repo), *dir = s->config.content_dir;
+	bool cached = o->history_get && *commit && !repo_is_shallow(s->repo);
+	struct buf raw = BUF_INIT;
+	int rc = -1;
+	if (cached && o->history_get(o->history_ctx, commit, dir, &raw) == 1 &&
+	    repo_history_decode(hist, raw.ptr, raw.len, &s->arena) == 0) {
+		o->history_put(o->history_ctx, commit, dir, NULL, 0);
+		buf_release(&raw);
+		s->history_from = "cached";
+		return 0;
+	}
+	size_t before = d->len;
+	char parent_id[41];
+	struct repo_history parent;
+	struct arena tmp = ARENA_INIT; /* the parent's history, needed only here */
+	buf_reset(&raw);
+	if (cached && repo_history_parent(s->repo, parent_id) &&
+	    o->history_get(o->history_ctx, parent_id, dir, &raw) == 1 &&
+	    repo_history_decode(&parent, raw.ptr, raw.len, &tmp) == 0)
+		rc = repo_history_extend(s->repo, dir, &parent, hist, &s->arena, d) == 1 ? 0 : -1;
+	arena_release(&tmp);
+	s->history_from = rc == 0 ? "extended" : "walked";
+	if (rc < 0 && d->len == before)
+		rc = repo_history(s->repo, dir, hist, &s->arena, d);
+	if (rc == 0 && cached && d->len == before) {
+		buf_reset(&raw);
+		repo_history_encode(hist, &raw);
+		o->history_put(o->history_ctx, commit, dir, raw.ptr, raw.len);
+	}
+	buf_release(&raw);
+	return rc;
+}
+
 static int page_cmp_path(const void *a, const void *b)
 {
 	const struct page *pa = *(struct page *const *)a, *pb = *(struct page *const *)b;
@@ -317,7 +357,7 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 	if (!opts->worktree || repo_commit_id(s->repo)[0]) {
 		struct timespec h0, h1;
 		clock_gettime(CLOCK_MONOTONIC, &h0);
-		if (repo_history(s->repo, s->config.content_dir, &hist, &s->arena, d) == 0)
+		if (load_history(s, &hist, d) == 0)
 			have_hist = true;
 		clock_gettime(CLOCK_MONOTONIC, &h1);
 		s->history_seconds = (double)(h1.tv_sec - h0.tv_sec) +

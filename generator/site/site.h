@@ -45,6 +45,14 @@ struct site_options {
 	 * it once, for its key and the site); site_load takes it over, failing
 	 * or not. NULL: site_load opens it. */
 	struct repo *repo;
+	/* The build cache of history results by commit (NULL: none).
+	 * history_get appends to out what history_put stored for commit and
+	 * dir and returns 1, else 0. history_put is told the built commit's
+	 * result (data NULL: the one history_get found is still current). */
+	int (*history_get)(void *ctx, const char *commit, const char *dir, struct buf *out);
+	void (*history_put)(void *ctx, const char *commit, const char *dir, const void *data,
+			    size_t len);
+	void *history_ctx;
 };
 
 struct site {
@@ -74,6 +82,7 @@ struct site {
 	int64_t next_future;          /* date of the earliest future page left out (0: none) */
 	const char *next_future_path; /* its source path */
 	double history_seconds;       /* the history walk's wall time (LOA_TIMINGS) */
+	const char *history_from;     /* "walked", "extended" (the parent's) or "cached" */
 };
 
 /* Loads the site. Returns 0 when the site can be built (page errors are in

@@ -102,6 +102,25 @@ int repo_history(struct repo *r, const char *dir, struct repo_history *out, stru
 /* Binary search by path; NULL when absent. */
 const struct repo_history_entry *repo_history_find(const struct repo_history *h, const char *path);
 
+/* A rebuild after one new commit need not walk again: its history is the
+ * parent's, extended by what the commit changed (the walk would visit the
+ * commit, then exactly the parent's walk). repo_history_parent gives the
+ * parent's id (hex) and 1 when that holds: the built commit has exactly
+ * one parent, and the repository is no shallow clone (whose boundary can
+ * move) nor a work tree. repo_history_extend computes from parent (the
+ * parent's repo_history for the same dir): 1 done, identical to
+ * repo_history, diagnostics included; 0 when it cannot (the parent
+ * commit is unreadable: walk instead); -1 after reporting. A file the
+ * parent's history lacks (added by the commit, perhaps after an older
+ * life) is walked for alone, entering only the folders on its path. */
+int repo_history_parent(const struct repo *r, char parent[41]);
+int repo_history_extend(struct repo *r, const char *dir, const struct repo_history *parent,
+			struct repo_history *out, struct arena *a, struct diag_list *diags);
+/* A history as bytes (appended to out), for the build cache, and back
+ * (allocated in a): -1 when data is not exactly what encode writes. */
+void repo_history_encode(const struct repo_history *h, struct buf *out);
+int repo_history_decode(struct repo_history *h, const char *data, size_t len, struct arena *a);
+
 /* ---- review: merge previews and the commits of a merge request ----
  *
  * repo_merge_ref(BASE, HEAD) makes a ref string that repo_open reads as

@@ -478,77 +478,17 @@ static int hentry_cmp(const void *pa, const void *pb)
 		      ((const struct repo_history_entry *)pb)->path);
 }
 
-int repo_history(struct repo *r, const char *dir, struct repo_history *out, struct arena *a,
-		 struct diag_list *diags)
+/* The results, in the caller's arena: every file with a commit, by path. */
+static void hist_output(struct hist *h, struct repo_history *out, struct arena *a)
 {
-	struct hist h = { .r = r, .diags = diags, .tmp = ARENA_INIT, .author_ids = STRMAP_INIT,
-			  .scratch = BUF_INIT };
-	char *d = repo_norm_dir(dir);
-	git_tree *root_tree = NULL;
-	const char **out_names = NULL;
-	int rc = -1;
-	out->entries = NULL;
-	out->n = 0;
-	h.root.dir = true;
-	if (*d && repo_check_path(d, "folder", diags) < 0)
-		goto done;
-	if (!r->git || !r->commit) {
-		rc = 0; /* no repository or no commit yet: no history */
-		goto done;
-	}
-	h.cache = xcalloc(TREE_CACHE, sizeof(*h.cache));
-	if (*d) {
-		size_t n = 1;
-		for (const char *p = d; *p; p++)
-			n += *p == '/';
-		h.dirparts = arena_alloc(&h.tmp, n * sizeof(*h.dirparts));
-		h.rel = strlen(d) + 1;
-		char *copy = arena_strdup(&h.tmp, d);
-		for (char *p = copy; p;) {
-			char *slash = strchr(p, '/');
-			if (slash)
-				*slash = '\0';
-			h.dirparts[h.ndirparts++] = p;
-			p = slash ? slash + 1 : NULL;
-		}
-	}
-
-	/* the files that exist at the commit */
-	git_oid dir_id;
-	if (!dir_tree(&h, git_commit_tree_id(r->commit), &dir_id)) {
-		rc = 0; /* repo_list reports a missing folder */
-		goto done;
-	}
-	root_tree = tree_get(&h, &dir_id);
-	if (!root_tree) {
-		diag_error(diags, d, 0, 0, "cannot read folder: %s", repo_git_msg());
-		goto done;
-	}
-	buf_puts(&h.scratch, d);
-	build_nodes(&h, &h.root, root_tree, 0);
-	buf_reset(&h.scratch);
-
-	git_object *start = NULL;
-	if (git_object_dup(&start, (git_object *)r->commit) < 0) {
-		diag_error(diags, "", 0, 0, "cannot walk history: %s", repo_git_msg());
-		goto done;
-	}
-	seen_add(&h, git_commit_id(r->commit));
-	queue_push(&h, (git_commit *)start);
-	git_commit *c;
-	for (h.seq = 0; (c = queue_pop(&h)); h.seq++) {
-		visit_commit(&h, c);
-		git_commit_free(c);
-	}
-
-	/* results, in the caller's arena */
 	size_t n = 0;
-	for (size_t i = 0; i < h.nfiles; i++)
-		n += h.files[i].seen;
-	out_names = xcalloc(h.nnames ? h.nnames : 1, sizeof(*out_names));
+	for (size_t i = 0; i < h->nfiles; i++)
+		n += h->files[i].seen;
+	const char **out_names = xcalloc(h->nnames ? h->nnames : 1, sizeof(*out_names));
 	out->entries = arena_zalloc(a, (n ? n : 1) * sizeof(*out->entries));
-	for (size_t i = 0; i < h.nfiles; i++) {
-		struct hfile *f = &h.files[i];
+	out->n = 0;
+	for (size_t i = 0; i < h->nfiles; i++) {
+		struct hfile *f = &h->files[i];
 		if (!f->seen)
 			continue;
 		struct repo_history_entry *e = &out->entries[out->n++];
@@ -560,38 +500,237 @@ int repo_history(struct repo *r, const char *dir, struct repo_history *out, stru
 		for (size_t k = 0; k < f->nauthors; k++) {
 			size_t id_ = f->authors[k].id;
 			if (!out_names[id_])
-				out_names[id_] = arena_strdup(a, h.names[id_]);
+				out_names[id_] = arena_strdup(a, h->names[id_]);
 			e->authors[k] = out_names[id_];
 		}
 		e->nauthors = f->nauthors;
 	}
 	if (out->n > 1)
 		qsort(out->entries, out->n, sizeof(*out->entries), hentry_cmp);
+	free(out_names);
+}
+
+/* The tree of names of the files at the built commit, into h->root: 1
+ * ready, 0 when there is nothing to walk (no commit, no folder), -1 after
+ * reporting. */
+static int hist_begin(struct hist *h, const char *d)
+{
+	struct repo *r = h->r;
+	h->root.dir = true;
+	if (*d && repo_check_path(d, "folder", h->diags) < 0)
+		return -1;
+	if (!r->git || !r->commit)
+		return 0; /* no repository or no commit yet: no history */
+	h->cache = xcalloc(TREE_CACHE, sizeof(*h->cache));
+	if (*d) {
+		size_t n = 1;
+		for (const char *p = d; *p; p++)
+			n += *p == '/';
+		h->dirparts = arena_alloc(&h->tmp, n * sizeof(*h->dirparts));
+		h->rel = strlen(d) + 1;
+		char *copy = arena_strdup(&h->tmp, d);
+		for (char *p = copy; p;) {
+			char *slash = strchr(p, '/');
+			if (slash)
+				*slash = '\0';
+			h->dirparts[h->ndirparts++] = p;
+			p = slash ? slash + 1 : NULL;
+		}
+	}
+	git_oid dir_id;
+	if (!dir_tree(h, git_commit_tree_id(r->commit), &dir_id))
+		return 0; /* repo_list reports a missing folder */
+	git_tree *root_tree = tree_get(h, &dir_id);
+	if (!root_tree) {
+		diag_error(h->diags, d, 0, 0, "cannot read folder: %s", repo_git_msg());
+		return -1;
+	}
+	buf_puts(&h->scratch, d);
+	build_nodes(h, &h->root, root_tree, 0);
+	buf_reset(&h->scratch);
+	git_tree_free(root_tree);
+	return 1;
+}
+
+static void hist_release(struct hist *h)
+{
+	for (size_t i = 0; i < h->nqueue; i++)
+		git_commit_free(h->queue[i].commit);
+	free(h->queue);
+	free(h->seen);
+	if (h->cache) {
+		for (size_t i = 0; i < TREE_CACHE; i++)
+			git_tree_free(h->cache[i].tree);
+		free(h->cache);
+	}
+	for (size_t i = 0; i < h->nfiles; i++)
+		free(h->files[i].authors);
+	free(h->files);
+	free(h->cand);
+	free(h->names);
+	strmap_release(&h->author_ids);
+	buf_release(&h->scratch);
+	arena_release(&h->tmp);
+}
+
+/* The walk from start (taken over), newest commit first. */
+static void hist_walk(struct hist *h, git_commit *start)
+{
+	seen_add(h, git_commit_id(start));
+	queue_push(h, start);
+	git_commit *c;
+	for (h->seq = 0; (c = queue_pop(h)); h->seq++) {
+		visit_commit(h, c);
+		git_commit_free(c);
+	}
+}
+
+/* Keeps below node only the files need names (and the folders holding
+ * them); true when any is left. */
+static bool prune(struct hnode *node, const bool *need)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < node->nkids; i++) {
+		struct hnode *kid = &node->kids[i];
+		if (kid->dir ? prune(kid, need) : need[kid->file])
+			node->kids[k++] = *kid;
+	}
+	node->nkids = k;
+	return k > 0;
+}
+
+int repo_history(struct repo *r, const char *dir, struct repo_history *out, struct arena *a,
+		 struct diag_list *diags)
+{
+	struct hist h = { .r = r, .diags = diags, .tmp = ARENA_INIT, .author_ids = STRMAP_INIT,
+			  .scratch = BUF_INIT };
+	char *d = repo_norm_dir(dir);
+	out->entries = NULL;
+	out->n = 0;
+	int rc = hist_begin(&h, d);
+	if (rc <= 0)
+		goto done;
+	rc = -1;
+	git_object *start = NULL;
+	if (git_object_dup(&start, (git_object *)r->commit) < 0) {
+		diag_error(diags, "", 0, 0, "cannot walk history: %s", repo_git_msg());
+		goto done;
+	}
+	hist_walk(&h, (git_commit *)start);
+	hist_output(&h, out, a);
 	rc = 0;
 done:
 	if (rc < 0) {
 		out->entries = NULL;
 		out->n = 0;
 	}
-	for (size_t i = 0; i < h.nqueue; i++)
-		git_commit_free(h.queue[i].commit);
-	free(h.queue);
-	free(h.seen);
-	git_tree_free(root_tree);
-	if (h.cache) {
-		for (size_t i = 0; i < TREE_CACHE; i++)
-			git_tree_free(h.cache[i].tree);
-		free(h.cache);
+	hist_release(&h);
+	free(d);
+	return rc < 0 ? -1 : 0;
+}
+
+int repo_history_parent(const struct repo *r, char parent[41])
+{
+	parent[0] = '\0';
+	if (!r->git || !r->commit || r->worktree || r->shallow || !r->commit_id[0] ||
+	    git_commit_parentcount(r->commit) != 1)
+		return 0;
+	git_oid_tostr(parent, 41, git_commit_parent_id(r->commit, 0));
+	return 1;
+}
+
+/* f (the built commit's record of a file, if it changed it) merged with
+ * the parent's entry e: what the walk would give visiting the parent's
+ * commits after the built one. Authors in e are oldest first: they get
+ * walk positions after the built commit's (0), oldest largest. */
+static void merge_parent_entry(struct hist *h, struct hfile *f, const struct repo_history_entry *e)
+{
+	if (!f->seen) {
+		f->first = e->first;
+		f->last = e->last;
+		f->seen = true;
+	} else {
+		if (e->first < f->first)
+			f->first = e->first;
+		if (e->last > f->last)
+			f->last = e->last;
 	}
-	for (size_t i = 0; i < h.nfiles; i++)
-		free(h.files[i].authors);
-	free(h.files);
-	free(h.cand);
-	free(h.names);
-	free(out_names);
-	strmap_release(&h.author_ids);
-	buf_release(&h.scratch);
-	arena_release(&h.tmp);
+	for (size_t k = 0; k < e->nauthors; k++) {
+		size_t author = intern_author(h, e->authors[k]);
+		size_t i;
+		for (i = 0; i < f->nauthors && f->authors[i].id != author; i++)
+			;
+		if (i == f->nauthors) {
+			ALLOC_GROW(f->authors, f->nauthors + 1, f->cap);
+			f->nauthors++;
+			f->authors[i].id = author;
+		}
+		f->authors[i].seq = e->nauthors - k;
+	}
+}
+
+int repo_history_extend(struct repo *r, const char *dir, const struct repo_history *parent,
+			struct repo_history *out, struct arena *a, struct diag_list *diags)
+{
+	char pid[41];
+	if (!repo_history_parent(r, pid))
+		return 0;
+	struct hist h = { .r = r, .diags = diags, .tmp = ARENA_INIT, .author_ids = STRMAP_INIT,
+			  .scratch = BUF_INIT };
+	char *d = repo_norm_dir(dir);
+	git_commit *p = NULL;
+	out->entries = NULL;
+	out->n = 0;
+	int rc = hist_begin(&h, d);
+	if (rc <= 0)
+		goto done;
+	rc = 0; /* from here, any surprise: the caller walks */
+	if (git_commit_parent(&p, r->commit, 0) < 0)
+		goto done;
+	/* the walk's first step: what the built commit changed */
+	git_oid a_dir, b_dir;
+	bool has_a = dir_tree(&h, git_commit_tree_id(r->commit), &a_dir);
+	bool has_b = dir_tree(&h, git_commit_tree_id(p), &b_dir);
+	if (has_a != has_b || (has_a && !git_oid_equal(&a_dir, &b_dir)))
+		diff_trees(&h, has_a ? &a_dir : NULL, has_b ? &b_dir : NULL, &h.root);
+	h.seq = 0;
+	if (h.ncand)
+		record(&h, r->commit);
+	h.ncand = 0;
+	/* the rest of the walk is the parent's; a file it does not know
+	 * (added here, perhaps after an older life) is walked for, alone:
+	 * the walk then enters only the folders on its path */
+	bool *need = xcalloc(h.nfiles + 1, sizeof(*need));
+	size_t nneed = 0;
+	for (size_t i = 0; i < h.nfiles; i++) {
+		const struct repo_history_entry *e = repo_history_find(parent, h.files[i].path);
+		if (e)
+			merge_parent_entry(&h, &h.files[i], e);
+		else
+			need[i] = true, nneed++;
+	}
+	git_object *start = NULL;
+	if (nneed) {
+		prune(&h.root, need);
+		if (git_object_dup(&start, (git_object *)r->commit) < 0) {
+			diag_error(diags, "", 0, 0, "cannot walk history: %s", repo_git_msg());
+			free(need);
+			rc = -1;
+			goto done;
+		}
+		/* it says what the whole walk would (the same commits) */
+		hist_walk(&h, (git_commit *)start);
+	}
+	free(need);
+	hist_output(&h, out, a);
+	rc = 1;
+done:
+	if (rc <= 0) {
+		out->entries = NULL;
+		out->n = 0;
+	}
+	git_commit_free(p);
+	hist_release(&h);
 	free(d);
 	return rc;
 }
