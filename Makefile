@@ -9,7 +9,7 @@ PREFIX  ?= /usr/local
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
 SANFLAGS ?=
-PKGS    := libcmark-gfm lua5.4 libgit2 yaml-0.1 icu-uc icu-i18n icu-io libmicrohttpd vips
+PKGS    := libcmark-gfm lua5.4 libgit2 yaml-0.1 icu-uc icu-i18n icu-io libmicrohttpd vips libcrypto
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wvla -Wwrite-strings -Wno-unused-parameter

@@ -213,6 +213,7 @@ void incr_use_cache(struct build *b, size_t njobs)
 	b->todo = xcalloc(njobs + 1, sizeof(*b->todo));
 	b->keys = xcalloc(njobs + 1, sizeof(*b->keys));
 	struct buf k = BUF_INIT, state = BUF_INIT;
+	struct cache_object obj = CACHE_OBJECT_INIT;
 	key_add_str(&state, b->base_key);
 	keys_value(&state, b->site.config.root);
 	keys_site_metadata(&state, &b->site);
@@ -241,8 +242,7 @@ void incr_use_cache(struct build *b, size_t njobs)
 		b->nkeyed++;
 		const char *out_path = j < b->ncontent ? b->site.pages[b->content[j]]->out_path
 						       : sitelua_extra(b->sl, j - b->ncontent)->out_path;
-		struct cache_object obj;
-		bool found = cache_load(b->cache, b->keys[j], &obj) == 1;
+		bool found = cache_load_into(b->cache, b->keys[j], &obj) == 1;
 		if (found && deps_hold(b, obj.deps, obj.deps_len) &&
 		    outdir_write(b->out, out_path, obj.data, obj.data_len, b->diags) == 0) {
 			diag_list_decode(b->diags, obj.diags, obj.diags_len);
@@ -253,9 +253,8 @@ void incr_use_cache(struct build *b, size_t njobs)
 		} else {
 			b->todo[b->ntodo++] = j;
 		}
-		if (found)
-			cache_object_release(&obj);
 	}
+	cache_object_release(&obj);
 	buf_release(&k);
 }
 

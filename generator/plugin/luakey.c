@@ -34,10 +34,12 @@ static void scalar_key(struct walk *w, int idx, struct buf *out)
 		break;
 	}
 	case LUA_TNUMBER:
-		if (lua_isinteger(L, idx))
-			buf_addf(out, "i%lld;", (long long)lua_tointeger(L, idx));
-		else
+		if (lua_isinteger(L, idx)) {
+			buf_putc(out, 'i');
+			key_add_i64(out, (int64_t)lua_tointeger(L, idx));
+		} else {
 			buf_addf(out, "f%a;", (double)lua_tonumber(L, idx));
+		}
 		break;
 	case LUA_TBOOLEAN:
 		buf_puts(out, lua_toboolean(L, idx) ? "b1;" : "b0;");
@@ -57,24 +59,31 @@ static void scalar_key(struct walk *w, int idx, struct buf *out)
 		buf_puts(out, "t;");
 		break;
 	default:
-		buf_addf(out, "%s;", lua_typename(L, lua_type(L, idx)));
+		buf_puts(out, lua_typename(L, lua_type(L, idx)));
+		buf_putc(out, ';');
 		break;
 	}
 }
 
+/* A table's key: its bytes in the table's one buffer of keys (an offset
+ * while the buffer grows, then a pointer) and where the key itself waits
+ * in a scratch table. One buffer and one scratch table per table walked:
+ * a buffer and a registry reference per key were most of a rebuild's key
+ * time. */
 struct entry {
-	struct buf key;
-	int ref; /* the key itself, in the registry while sorting */
+	const char *p;
+	size_t off, len;
+	lua_Integer slot;
 };
 
 static int entry_cmp(const void *pa, const void *pb)
 {
 	const struct entry *a = pa, *b = pb;
-	size_t n = a->key.len < b->key.len ? a->key.len : b->key.len;
-	int c = n ? memcmp(a->key.ptr, b->key.ptr, n) : 0;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = n ? memcmp(a->p, b->p, n) : 0;
 	if (c)
 		return c;
-	return a->key.len < b->key.len ? -1 : a->key.len > b->key.len;
+	return a->len < b->len ? -1 : a->len > b->len;
 }
 
 static void value(struct walk *w, int idx, int depth, bool top);
@@ -96,7 +105,8 @@ static void table(struct walk *w, int idx, int depth, bool top)
 	lua_pushvalue(L, idx);
 	lua_rawget(L, w->seen);
 	if (!lua_isnil(L, -1)) {
-		buf_addf(w->k, "S%lld;", (long long)lua_tointeger(L, -1));
+		buf_putc(w->k, 'S');
+		key_add_i64(w->k, (int64_t)lua_tointeger(L, -1));
 		lua_pop(L, 1);
 		return;
 	}
@@ -111,28 +121,36 @@ static void table(struct walk *w, int idx, int depth, bool top)
 
 	struct entry *es = NULL;
 	size_t n = 0, cap = 0;
+	struct buf keys = BUF_INIT;
+	lua_newtable(L);
+	int scratch = lua_gettop(L);
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
 		lua_pop(L, 1);
 		ALLOC_GROW(es, n + 1, cap);
-		es[n].key = (struct buf)BUF_INIT;
-		scalar_key(w, lua_gettop(L), &es[n].key);
+		es[n].off = keys.len;
+		scalar_key(w, lua_gettop(L), &keys);
+		es[n].len = keys.len - es[n].off;
+		es[n].slot = (lua_Integer)n + 1;
 		lua_pushvalue(L, -1);
-		es[n].ref = luaL_ref(L, LUA_REGISTRYINDEX);
+		lua_rawseti(L, scratch, es[n].slot);
 		n++;
 	}
+	for (size_t i = 0; i < n; i++)
+		es[i].p = keys.ptr + es[i].off;
 	if (n > 1)
 		qsort(es, n, sizeof(*es), entry_cmp);
-	buf_addf(w->k, "T%zu{", n);
+	buf_putc(w->k, 'T');
+	key_add_u64(w->k, n, '{');
 	for (size_t i = 0; i < n; i++) {
-		key_add_bytes(w->k, es[i].key.ptr, es[i].key.len);
-		lua_rawgeti(L, LUA_REGISTRYINDEX, es[i].ref);
+		key_add_bytes(w->k, es[i].p, es[i].len);
+		lua_rawgeti(L, scratch, es[i].slot);
 		lua_rawget(L, idx);
 		value(w, lua_gettop(L), depth + 1, false);
 		lua_pop(L, 1);
-		luaL_unref(L, LUA_REGISTRYINDEX, es[i].ref);
-		buf_release(&es[i].key);
 	}
+	lua_pop(L, 1); /* scratch */
+	buf_release(&keys);
 	buf_putc(w->k, '}');
 	free(es);
 }
