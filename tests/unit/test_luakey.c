@@ -65,6 +65,42 @@ TEST(order_of_filling_does_not_matter)
 	lua_close(L);
 }
 
+/* more keys than the walk keeps on the Lua stack: a scratch table holds
+ * them, with the same bytes whatever the order */
+TEST(large_tables_are_keyed_alike)
+{
+	lua_State *L = luaL_newstate();
+	luaL_openlibs(L);
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	const char *fwd = "local t = {} for i = 1, 6000 do t['k' .. i] = { v = i, w = { i } } end "
+			  "t.big = {} for i = 1, 5000 do t.big[i] = i end return t";
+	key_of(L, fwd, 0, &a);
+	key_of(L,
+	       "local t = { big = {} } for i = 5000, 1, -1 do t.big[i] = i end "
+	       "for i = 6000, 1, -1 do t['k' .. i] = { w = { i }, v = i } end return t",
+	       0, &b);
+	CHECK(a.len > 6000 * 20 && strncmp(a.ptr, "T6001{", 6) == 0);
+	CHECK(strstr(a.ptr, "T5000{") != NULL);
+	CHECK(a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0);
+	/* one deep value changed, and one key renamed: other bytes */
+	key_of(L,
+	       "local t = {} for i = 1, 6000 do t['k' .. i] = { v = i, w = { i } } end "
+	       "t.big = {} for i = 1, 5000 do t.big[i] = i end t.k4000.w[1] = 0 return t",
+	       0, &b);
+	CHECK(!(a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0));
+	key_of(L,
+	       "local t = {} for i = 1, 6000 do t['k' .. i] = { v = i, w = { i } } end "
+	       "t.big = {} for i = 1, 5000 do t.big[i] = i end t.big[5001] = t.big[5000] "
+	       "t.big[5000] = nil return t",
+	       0, &b);
+	CHECK(!(a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0));
+	/* the walk leaves the stack as it found it */
+	CHECK_INT_EQ(lua_gettop(L), 0);
+	buf_release(&a);
+	buf_release(&b);
+	lua_close(L);
+}
+
 TEST(shared_cyclic_and_named_tables)
 {
 	lua_State *L = luaL_newstate();
@@ -92,6 +128,7 @@ int main(void)
 {
 	RUN(exact_bytes_of_scalars_and_tables);
 	RUN(order_of_filling_does_not_matter);
+	RUN(large_tables_are_keyed_alike);
 	RUN(shared_cyclic_and_named_tables);
 	return harness_report();
 }
