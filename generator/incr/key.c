@@ -1,5 +1,6 @@
 /* key — length-prefixed cache-key fields (key.h). */
 #include "incr/key.h"
+#include "base/bug.h"
 #include "source/repo.h"
 
 #include <openssl/evp.h>
@@ -51,9 +52,18 @@ void key_add_i64(struct buf *k, int64_t v)
 	}
 }
 
-void key_digest(const void *p, size_t len, char out[KEY_LEN + 1])
+static void put_hex(const unsigned char *md, char out[KEY_LEN + 1])
 {
 	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < KEY_LEN / 2; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[KEY_LEN] = '\0';
+}
+
+void key_digest(const void *p, size_t len, char out[KEY_LEN + 1])
+{
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 	/* EVP_Digest fails only without memory or a provider for SHA-256:
@@ -64,14 +74,53 @@ void key_digest(const void *p, size_t len, char out[KEY_LEN + 1])
 		out[KEY_LEN] = '\0';
 		return;
 	}
-	for (int i = 0; i < KEY_LEN / 2; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[KEY_LEN] = '\0';
+	put_hex(md, out);
 }
 
 void key_finish(const struct buf *k, char out[KEY_LEN + 1])
 {
 	key_digest(k->ptr, k->len, out);
+}
+
+/* Spilled once a megabyte is buffered: large enough that the digest runs
+ * on long inputs, small enough to stay in the cache. */
+enum { SPILL_AT = 1 << 20 };
+
+void key_stream_init(struct key_stream *s)
+{
+	s->buf = (struct buf)BUF_INIT;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	if (md && !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(md);
+		md = NULL;
+	}
+	/* without a context everything is buffered and key_digest'ed */
+	s->md = md;
+}
+
+void key_stream_spill(struct key_stream *s)
+{
+	if (!s->md || s->buf.len < SPILL_AT)
+		return;
+	/* an initialised SHA-256 context takes any bytes */
+	if (!EVP_DigestUpdate(s->md, s->buf.ptr, s->buf.len))
+		BUG("EVP_DigestUpdate failed on an initialised SHA-256 context");
+	buf_reset(&s->buf);
+}
+
+void key_stream_finish(struct key_stream *s, char out[KEY_LEN + 1])
+{
+	if (!s->md) {
+		key_finish(&s->buf, out);
+	} else {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int n = 0;
+		if (!EVP_DigestUpdate(s->md, s->buf.ptr, s->buf.len) ||
+		    !EVP_DigestFinal_ex(s->md, md, &n) || n < KEY_LEN / 2)
+			BUG("EVP digest failed on an initialised SHA-256 context");
+		put_hex(md, out);
+		EVP_MD_CTX_free(s->md);
+		s->md = NULL;
+	}
+	buf_release(&s->buf);
 }

@@ -31,4 +31,17 @@ void key_digest(const void *p, size_t len, char out[KEY_LEN + 1]);
 /* The digest of the fields */
 void key_finish(const struct buf *k, char out[KEY_LEN + 1]);
 
+/* A key of many megabytes (the Lua state's) digested as it is written:
+ * fields go to buf as usual, key_stream_spill digests and drops what buf
+ * holds once it is large, key_stream_finish gives what key_finish of all
+ * the bytes would (and releases the stream). Saves building, growing and
+ * faulting in a buffer of all of it. */
+struct key_stream {
+	struct buf buf;
+	void *md; /* the digest so far; NULL: everything stays in buf */
+};
+void key_stream_init(struct key_stream *s);
+void key_stream_spill(struct key_stream *s);
+void key_stream_finish(struct key_stream *s, char out[KEY_LEN + 1]);
+
 #endif

@@ -212,16 +212,17 @@ void incr_use_cache(struct build *b, size_t njobs)
 {
 	b->todo = xcalloc(njobs + 1, sizeof(*b->todo));
 	b->keys = xcalloc(njobs + 1, sizeof(*b->keys));
-	struct buf k = BUF_INIT, state = BUF_INIT;
+	struct buf k = BUF_INIT;
+	struct key_stream state;
 	struct cache_object obj = CACHE_OBJECT_INIT;
-	key_add_str(&state, b->base_key);
-	keys_value(&state, b->site.config.root);
-	keys_site_metadata(&state, &b->site);
-	key_add_bytes(&state, b->own_key.ptr, b->own_key.len);
+	key_stream_init(&state);
+	key_add_str(&state.buf, b->base_key);
+	keys_value(&state.buf, b->site.config.root);
+	keys_site_metadata(&state.buf, &b->site);
+	key_add_bytes(&state.buf, b->own_key.ptr, b->own_key.len);
 	sitelua_key_state(b->sl, &state);
 	char state_key[CACHE_KEY_LEN + 1];
-	key_finish(&state, state_key);
-	buf_release(&state);
+	key_stream_finish(&state, state_key);
 	for (size_t j = 0; j < njobs; j++) {
 		buf_reset(&k);
 		key_add_str(&k, state_key);

@@ -111,6 +111,50 @@ TEST(key_fields_exact_bytes_and_digest)
 	CHECK_STR_EQ(d, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4");
 }
 
+/* a key written through a stream, spilled as it grows, is the key of all
+ * its bytes at once; a stream never spilled too */
+TEST(key_stream_equals_key_finish)
+{
+	struct key_stream s;
+	struct buf all = BUF_INIT;
+	key_stream_init(&s);
+	char chunk[3000];
+	for (int i = 0; i < 1500; i++) { /* about 4.5 MB: several spills */
+		memset(chunk, 'a' + i % 26, sizeof(chunk));
+		key_add_bytes(&s.buf, chunk, sizeof(chunk) - (size_t)(i % 7));
+		key_add_i64(&s.buf, i);
+		key_add_bytes(&all, chunk, sizeof(chunk) - (size_t)(i % 7));
+		key_add_i64(&all, i);
+		key_stream_spill(&s);
+	}
+	CHECK(s.buf.len < all.len); /* it did spill */
+	char ks[CACHE_KEY_LEN + 1], kf[CACHE_KEY_LEN + 1];
+	key_stream_finish(&s, ks);
+	key_finish(&all, kf);
+	CHECK_STR_EQ(ks, kf);
+	/* a change in the first megabyte, already spilled, changes the key */
+	key_stream_init(&s);
+	key_add_str(&s.buf, "x");
+	for (int i = 0; i < 1500; i++) {
+		memset(chunk, 'a' + i % 26, sizeof(chunk));
+		key_add_bytes(&s.buf, chunk, sizeof(chunk) - (size_t)(i % 7));
+		key_add_i64(&s.buf, i);
+		key_stream_spill(&s);
+	}
+	key_stream_finish(&s, ks);
+	CHECK(strcmp(ks, kf) != 0);
+	/* small: nothing spilled */
+	key_stream_init(&s);
+	key_add_str(&s.buf, "abc");
+	key_stream_spill(&s);
+	key_stream_finish(&s, ks);
+	buf_reset(&all);
+	key_add_str(&all, "abc");
+	key_finish(&all, kf);
+	CHECK_STR_EQ(ks, kf);
+	buf_release(&all);
+}
+
 /* a cache made ready for writing, as a build does */
 static struct cache *open_ready(const char *out)
 {
@@ -606,6 +650,7 @@ int main(void)
 {
 	RUN(keys_are_length_prefixed);
 	RUN(key_fields_exact_bytes_and_digest);
+	RUN(key_stream_equals_key_finish);
 	RUN(store_load_and_diagnostics);
 	RUN(load_into_reuses_one_object);
 	RUN(damaged_or_foreign_objects_are_misses);
