@@ -19,6 +19,7 @@ struct cache {
 	int parent_fd; /* the output's parent folder */
 	char *name;    /* the output folder's name: render/NAME */
 	int dir_fd;    /* .loa-cache/render/NAME, -1 until it exists */
+	int objects_fd; /* its objects/, kept open: a rebuild loads thousands */
 };
 
 /* Bump when what a key covers or how objects are laid out changes. */
@@ -84,6 +85,7 @@ struct cache *cache_open(const char *out_dir, bool *refused)
 		/* made when first written (cache_prepare): a build that fails
 		 * before rendering leaves nothing beside the output */
 		c->dir_fd = open_cache_dir(c, false);
+		c->objects_fd = c->dir_fd < 0 ? -1 : open_folder(c->dir_fd, "objects", false);
 		if (c->dir_fd < 0 && errno != ENOENT) {
 			/* a symlink, a file, or no permission: never trusted */
 			*refused = errno == ELOOP || errno == ENOTDIR;
@@ -101,6 +103,8 @@ void cache_close(struct cache *c)
 		return;
 	if (c->dir_fd >= 0)
 		close(c->dir_fd);
+	if (c->objects_fd >= 0)
+		close(c->objects_fd);
 	close(c->parent_fd);
 	free(c->name);
 	free(c);
@@ -112,6 +116,8 @@ int cache_prepare(struct cache *c)
 		return -1;
 	if (c->dir_fd < 0)
 		c->dir_fd = open_cache_dir(c, true);
+	if (c->dir_fd >= 0 && c->objects_fd < 0)
+		c->objects_fd = open_folder(c->dir_fd, "objects", true);
 	return c->dir_fd < 0 ? -1 : 0;
 }
 
@@ -126,12 +132,13 @@ static int object_dir(const struct cache *c, const char *key, bool create)
 {
 	if (!c || c->dir_fd < 0 || !key_valid(key))
 		return -1;
-	int objects = open_folder(c->dir_fd, "objects", create);
+	int objects = c->objects_fd >= 0 ? c->objects_fd : open_folder(c->dir_fd, "objects", create);
 	if (objects < 0)
 		return -1;
 	char sub[3] = { key[0], key[1], '\0' };
 	int fd = open_folder(objects, sub, create);
-	close(objects);
+	if (objects != c->objects_fd)
+		close(objects);
 	return fd;
 }
 
