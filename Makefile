@@ -12,7 +12,8 @@ SANFLAGS ?=
 # libvips is linked only into the module loa-images.so, which loa loads
 # when a build has images (generator/media/images_module.h): its hundred
 # libraries cost every other run of loa 50 ms. glib is loa's own (editor.c).
-CORE_PKGS := libcmark-gfm lua5.4 libgit2 yaml-0.1 icu-uc icu-i18n icu-io libmicrohttpd glib-2.0
+# libcrypto: SHA-256 for cache keys and objects (incr/key.c).
+CORE_PKGS := libcmark-gfm lua5.4 libgit2 yaml-0.1 icu-uc icu-i18n icu-io libmicrohttpd glib-2.0 libcrypto
 PKGS    := $(CORE_PKGS) vips
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

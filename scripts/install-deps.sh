@@ -3,7 +3,7 @@
 # Used by the Makefile when pkg-config cannot find a library, so that
 # `make site` and `make test` work on a fresh Debian 12 machine.
 set -eu
-PKGS="pkg-config gcc g++ make git libtomlplusplus-dev libcmark-gfm-dev libcmark-gfm-extensions-dev liblua5.4-dev libgit2-dev libyaml-dev libicu-dev libmicrohttpd-dev libvips-dev libjemalloc-dev"
+PKGS="pkg-config gcc g++ make git libtomlplusplus-dev libcmark-gfm-dev libcmark-gfm-extensions-dev liblua5.4-dev libgit2-dev libyaml-dev libicu-dev libmicrohttpd-dev libvips-dev libjemalloc-dev libssl-dev"
 if [ "${1:-}" = "--test" ]; then
 	PKGS="$PKGS clang libclang-rt-14-dev valgrind python3 curl libvips-tools libimage-exiftool-perl wrk"
 	# dpkg-shlibdeps declares the package's libraries (make deb, tests/e2e/t105)

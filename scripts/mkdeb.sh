@@ -17,7 +17,7 @@ OUT=$2
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # Debian 12's packages of the libraries Loa links (libvips42 brings
 # libheif1, which reads phone photos; toml++ is header-only)
-FALLBACK_DEPENDS="libc6, libstdc++6, libgcc-s1, libcmark-gfm0.29.0.gfm.6, libcmark-gfm-extensions0.29.0.gfm.6, liblua5.4-0, libgit2-1.5, libyaml-0-2, libicu72, libmicrohttpd12, libvips42, libglib2.0-0, libjemalloc2"
+FALLBACK_DEPENDS="libc6, libstdc++6, libgcc-s1, libcmark-gfm0.29.0.gfm.6, libcmark-gfm-extensions0.29.0.gfm.6, liblua5.4-0, libgit2-1.5, libyaml-0-2, libicu72, libmicrohttpd12, libvips42, libglib2.0-0, libjemalloc2, libssl3"
 
 VERSION=$("$BIN" --version | awk '{ print $2; exit }')
 ARCH=$(dpkg --print-architecture)

@@ -4,7 +4,6 @@
 #include "base/str.h"
 #include "base/sysutil.h"
 #include "base/xalloc.h"
-#include "source/repo.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,11 +19,12 @@ struct cache {
 	int parent_fd; /* the output's parent folder */
 	char *name;    /* the output folder's name: render/NAME */
 	int dir_fd;    /* .loa-cache/render/NAME, -1 until it exists */
+	int objects_fd; /* its objects/, kept open: a rebuild loads thousands */
 };
 
 /* Bump when what a key covers or how objects are laid out changes. */
 #define CACHE_FORMAT "loa-cache-2"
-#define OBJECT_FORMAT "loa-object-2"
+#define OBJECT_FORMAT "loa-object-3"
 
 static bool key_valid(const char *key)
 {
@@ -85,6 +85,7 @@ struct cache *cache_open(const char *out_dir, bool *refused)
 		/* made when first written (cache_prepare): a build that fails
 		 * before rendering leaves nothing beside the output */
 		c->dir_fd = open_cache_dir(c, false);
+		c->objects_fd = c->dir_fd < 0 ? -1 : open_folder(c->dir_fd, "objects", false);
 		if (c->dir_fd < 0 && errno != ENOENT) {
 			/* a symlink, a file, or no permission: never trusted */
 			*refused = errno == ELOOP || errno == ENOTDIR;
@@ -102,6 +103,8 @@ void cache_close(struct cache *c)
 		return;
 	if (c->dir_fd >= 0)
 		close(c->dir_fd);
+	if (c->objects_fd >= 0)
+		close(c->objects_fd);
 	close(c->parent_fd);
 	free(c->name);
 	free(c);
@@ -113,26 +116,29 @@ int cache_prepare(struct cache *c)
 		return -1;
 	if (c->dir_fd < 0)
 		c->dir_fd = open_cache_dir(c, true);
+	if (c->dir_fd >= 0 && c->objects_fd < 0)
+		c->objects_fd = open_folder(c->dir_fd, "objects", true);
 	return c->dir_fd < 0 ? -1 : 0;
 }
 
 /* ---- objects ---------------------------------------------------------------------
  *
  * objects/KE/Y... (the key's first two digits name the folder) holds
- *   "loa-object-2 KEY DATA_LEN DIAGS_LEN DEPS_LEN\n" data diags deps SHA1
- * where SHA1 is the 40 hex digits of the SHA-1 of everything before it. */
+ *   "loa-object-3 KEY DATA_LEN DIAGS_LEN DEPS_LEN\n" data diags deps SUM
+ * where SUM is key_digest (40 hex digits) of everything before it. */
 
 /* The folder of key's object below dir_fd, made when create; -1 if none. */
 static int object_dir(const struct cache *c, const char *key, bool create)
 {
 	if (!c || c->dir_fd < 0 || !key_valid(key))
 		return -1;
-	int objects = open_folder(c->dir_fd, "objects", create);
+	int objects = c->objects_fd >= 0 ? c->objects_fd : open_folder(c->dir_fd, "objects", create);
 	if (objects < 0)
 		return -1;
 	char sub[3] = { key[0], key[1], '\0' };
 	int fd = open_folder(objects, sub, create);
-	close(objects);
+	if (objects != c->objects_fd)
+		close(objects);
 	return fd;
 }
 
@@ -145,8 +151,20 @@ void cache_object_release(struct cache_object *o)
 
 int cache_load(const struct cache *c, const char *key, struct cache_object *o)
 {
-	memset(o, 0, sizeof(*o));
-	o->raw = (struct buf)BUF_INIT;
+	*o = (struct cache_object)CACHE_OBJECT_INIT;
+	int found = cache_load_into(c, key, o);
+	if (!found)
+		cache_object_release(o);
+	return found;
+}
+
+int cache_load_into(const struct cache *c, const char *key, struct cache_object *o)
+{
+	/* the bytes of the last object are reused: a rebuild loads thousands,
+	 * and a fresh buffer for each cost a page fault per page of each */
+	buf_reset(&o->raw);
+	o->data = o->diags = o->deps = NULL;
+	o->data_len = o->diags_len = o->deps_len = 0;
 	int dir = object_dir(c, key, false);
 	if (dir < 0)
 		return 0;
@@ -183,11 +201,11 @@ int cache_load(const struct cache *c, const char *key, struct cache_object *o)
 	/* the lengths add up to the file, then the checksum holds */
 	ok = ok && dl <= body && gl <= body && pl <= body && start + dl + gl + pl == body;
 	if (ok) {
-		repo_hash_bytes(o->raw.ptr, body, sum);
+		key_digest(o->raw.ptr, body, sum);
 		ok = memcmp(sum, o->raw.ptr + body, CACHE_KEY_LEN) == 0;
 	}
 	if (!ok) {
-		cache_object_release(o);
+		buf_reset(&o->raw);
 		return 0;
 	}
 	o->data = o->raw.ptr + start;
@@ -231,7 +249,7 @@ int cache_store(const struct cache *c, const char *key, const void *data, size_t
 	buf_add(&obj, diags, diags_len);
 	buf_add(&obj, deps, deps_len);
 	char sum[CACHE_KEY_LEN + 1];
-	repo_hash_bytes(obj.ptr, obj.len, sum);
+	key_digest(obj.ptr, obj.len, sum);
 	buf_add(&obj, sum, CACHE_KEY_LEN);
 	int rc = write_atomic(dir, key + 2, obj.ptr, obj.len);
 	buf_release(&obj);
@@ -364,7 +382,7 @@ static void memo_line(struct buf *b, const char *id, const char *hash)
 {
 	buf_addf(b, "%s %s %s\n", MEMO_FORMAT, id, hash);
 	char sum[CACHE_KEY_LEN + 1];
-	repo_hash_bytes(b->ptr, b->len, sum);
+	key_digest(b->ptr, b->len, sum);
 	buf_add(b, sum, CACHE_KEY_LEN);
 }
 

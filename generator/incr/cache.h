@@ -1,7 +1,7 @@
 /* cache — the build cache, `.loa-cache/render/NAME/` beside the output
  * folder NAME.
  *
- * It keeps each rendered page as an object named by its key (a SHA-1,
+ * It keeps each rendered page as an object named by its key (a digest,
  * computed by build.c over everything the render could read), so that a
  * rebuild renders only what changed and copies the rest into the new
  * output; and one record of the last build: its key, the window of time
@@ -13,8 +13,8 @@
  * Trust. Nothing outside the cache can change what it serves: published
  * files are copies, never links to objects, so an edit of a live page
  * stays in the output (and is repaired by the next build). Each object is
- * one file holding its key, the lengths of its parts and a SHA-1 over all
- * of it; an object that fails any check (damaged, truncated, another
+ * one file holding its key, the lengths of its parts and a digest over
+ * all of it (key_digest); an object that fails any check (damaged, truncated, another
  * key's, replaced by other bytes) is a miss: the page is rendered again
  * and the object rewritten. Folders are opened from the output's parent
  * with O_NOFOLLOW, one component at a time: when `.loa-cache`, `render`
@@ -59,9 +59,14 @@ struct cache_object {
 	const char *data, *diags, *deps;
 	size_t data_len, diags_len, deps_len;
 };
+#define CACHE_OBJECT_INIT { BUF_INIT, NULL, NULL, NULL, 0, 0, 0 }
 /* 1 when the object of key is there and sound (o filled; release it with
  * cache_object_release), else 0. */
 int cache_load(const struct cache *c, const char *key, struct cache_object *o);
+/* The same into o (CACHE_OBJECT_INIT, or filled by an earlier load, whose
+ * parts it replaces and whose memory it reuses); on 0 o holds no parts.
+ * Release o once, after the last load. */
+int cache_load_into(const struct cache *c, const char *key, struct cache_object *o);
 void cache_object_release(struct cache_object *o);
 /* Stores an object: the page's bytes, the diagnostics its render gave
  * (encoded with diag_list_encode; may be empty) and what else it read

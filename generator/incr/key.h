@@ -1,6 +1,6 @@
 /* key — the fields a cache key is made of.
  *
- * A key is the SHA-1 of a list of fields, each written with its length
+ * A key is a digest of a list of fields, each written with its length
  * first, so that ("ab","c") and ("a","bc") never give the same key. The
  * cache (incr/cache.h), the key policy (incr/keys.h) and the Lua values
  * (plugin/luakey.h) all write fields with these, which is why they sit in
@@ -18,7 +18,30 @@ enum { KEY_LEN = 40 }; /* hex digits of a key */
 void key_add_str(struct buf *k, const char *s);
 void key_add_bytes(struct buf *k, const void *p, size_t len);
 void key_add_i64(struct buf *k, int64_t v);
-/* The SHA-1 of the fields (hex, NUL-terminated) */
+/* v in decimal followed by sep ("12:"), as the fields above write their
+ * lengths and numbers */
+void key_add_u64(struct buf *k, uint64_t v, char sep);
+/* The digest of len bytes at p: SHA-256 cut to its first 160 bits, as 40
+ * hex digits and a NUL. Through OpenSSL's libcrypto, which uses the CPU's
+ * SHA instructions: libgit2's collision-detecting SHA-1 over the tens of
+ * megabytes a rebuild's keys and cached objects hold was a sixth of its
+ * builder time. A cut SHA-256 has no known collision attack, which SHA-1
+ * only had with the detection. */
+void key_digest(const void *p, size_t len, char out[KEY_LEN + 1]);
+/* The digest of the fields */
 void key_finish(const struct buf *k, char out[KEY_LEN + 1]);
+
+/* A key of many megabytes (the Lua state's) digested as it is written:
+ * fields go to buf as usual, key_stream_spill digests and drops what buf
+ * holds once it is large, key_stream_finish gives what key_finish of all
+ * the bytes would (and releases the stream). Saves building, growing and
+ * faulting in a buffer of all of it. */
+struct key_stream {
+	struct buf buf;
+	void *md; /* the digest so far; NULL: everything stays in buf */
+};
+void key_stream_init(struct key_stream *s);
+void key_stream_spill(struct key_stream *s);
+void key_stream_finish(struct key_stream *s, char out[KEY_LEN + 1]);
 
 #endif

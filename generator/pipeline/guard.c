@@ -194,38 +194,53 @@ int guard_site_wide_errors(struct build *b)
 
 /* ---- the removal guard ------------------------------------------------------ */
 
-/* Counts the HTML pages below dirfd/rel (the published site; hidden
- * entries such as .loa-cache are not the site's) and, of those, the ones
- * the new site at new_fd lacks. Symlinks are not followed. */
-static void count_removed(int dirfd, const char *rel, int new_fd, size_t *pages, size_t *removed,
-			  int depth)
+/* Counts the HTML pages below the folder open as old_fd (the published
+ * site; hidden entries such as .loa-cache are not the site's) and, of
+ * those, the ones the new site lacks: new_fd is the same folder in the new
+ * site, -1 when it has none. Symlinks are not followed. Each folder is
+ * opened once on each side and names are looked up in it, with the type
+ * readdir gives: a path from the top for every file was most of this walk. */
+static void count_removed(int old_fd, int new_fd, size_t *pages, size_t *removed, int depth)
 {
-	int fd = openat(dirfd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *dh = fd < 0 ? NULL : fdopendir(fd);
+	DIR *dh = fdopendir(old_fd);
 	if (!dh) {
-		if (fd >= 0)
-			close(fd);
+		close(old_fd);
+		if (new_fd >= 0)
+			close(new_fd);
 		return;
 	}
 	struct dirent *e;
 	while ((e = readdir(dh))) {
 		if (e->d_name[0] == '.')
 			continue;
-		char *path = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+		unsigned char type = e->d_type;
 		struct stat st;
-		if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			size_t len = strlen(path);
-			if (S_ISDIR(st.st_mode) && depth < 64) {
-				count_removed(dirfd, path, new_fd, pages, removed, depth + 1);
-			} else if (S_ISREG(st.st_mode) && len > 5 && !strcmp(path + len - 5, ".html")) {
-				(*pages)++;
-				if (fstatat(new_fd, path, &st, AT_SYMLINK_NOFOLLOW) != 0)
-					(*removed)++;
-			}
+		if (type == DT_UNKNOWN) /* file systems that do not say */
+			type = fstatat(dirfd(dh), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? DT_UNKNOWN
+			       : S_ISDIR(st.st_mode)					     ? DT_DIR
+			       : S_ISREG(st.st_mode)					     ? DT_REG
+												     : DT_UNKNOWN;
+		size_t len = strlen(e->d_name);
+		if (type == DT_DIR && depth < 64) {
+			int child = openat(dirfd(dh), e->d_name,
+					   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int new_child = new_fd < 0 ? -1
+						   : openat(new_fd, e->d_name,
+							    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+								    O_CLOEXEC);
+			if (child >= 0)
+				count_removed(child, new_child, pages, removed, depth + 1);
+			else if (new_child >= 0)
+				close(new_child);
+		} else if (type == DT_REG && len > 5 && !strcmp(e->d_name + len - 5, ".html")) {
+			(*pages)++;
+			if (new_fd < 0 || fstatat(new_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+				(*removed)++;
 		}
-		free(path);
 	}
 	closedir(dh);
+	if (new_fd >= 0)
+		close(new_fd);
 }
 
 /* Like rsync's --max-delete: a build that would remove more than
@@ -239,8 +254,9 @@ int guard_removal(struct build *b)
 	if (old_fd < 0)
 		return 0; /* nothing published yet */
 	size_t pages = 0, removed = 0;
-	count_removed(old_fd, "", outdir_tmp_fd(b->out), &pages, &removed, 0);
-	close(old_fd);
+	/* count_removed closes both */
+	count_removed(old_fd, fcntl(outdir_tmp_fd(b->out), F_DUPFD_CLOEXEC, 0), &pages, &removed,
+		      0);
 	double share = b->site.config.max_removed;
 	if (!pages || (double)removed <= share * (double)pages)
 		return 0;

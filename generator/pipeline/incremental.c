@@ -212,15 +212,17 @@ void incr_use_cache(struct build *b, size_t njobs)
 {
 	b->todo = xcalloc(njobs + 1, sizeof(*b->todo));
 	b->keys = xcalloc(njobs + 1, sizeof(*b->keys));
-	struct buf k = BUF_INIT, state = BUF_INIT;
-	key_add_str(&state, b->base_key);
-	keys_value(&state, b->site.config.root);
-	keys_site_metadata(&state, &b->site);
-	key_add_bytes(&state, b->own_key.ptr, b->own_key.len);
+	struct buf k = BUF_INIT;
+	struct key_stream state;
+	struct cache_object obj = CACHE_OBJECT_INIT;
+	key_stream_init(&state);
+	key_add_str(&state.buf, b->base_key);
+	keys_value(&state.buf, b->site.config.root);
+	keys_site_metadata(&state.buf, &b->site);
+	key_add_bytes(&state.buf, b->own_key.ptr, b->own_key.len);
 	sitelua_key_state(b->sl, &state);
 	char state_key[CACHE_KEY_LEN + 1];
-	key_finish(&state, state_key);
-	buf_release(&state);
+	key_stream_finish(&state, state_key);
 	for (size_t j = 0; j < njobs; j++) {
 		buf_reset(&k);
 		key_add_str(&k, state_key);
@@ -241,8 +243,7 @@ void incr_use_cache(struct build *b, size_t njobs)
 		b->nkeyed++;
 		const char *out_path = j < b->ncontent ? b->site.pages[b->content[j]]->out_path
 						       : sitelua_extra(b->sl, j - b->ncontent)->out_path;
-		struct cache_object obj;
-		bool found = cache_load(b->cache, b->keys[j], &obj) == 1;
+		bool found = cache_load_into(b->cache, b->keys[j], &obj) == 1;
 		if (found && deps_hold(b, obj.deps, obj.deps_len) &&
 		    outdir_write(b->out, out_path, obj.data, obj.data_len, b->diags) == 0) {
 			diag_list_decode(b->diags, obj.diags, obj.diags_len);
@@ -253,9 +254,8 @@ void incr_use_cache(struct build *b, size_t njobs)
 		} else {
 			b->todo[b->ntodo++] = j;
 		}
-		if (found)
-			cache_object_release(&obj);
 	}
+	cache_object_release(&obj);
 	buf_release(&k);
 }
 

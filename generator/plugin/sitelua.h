@@ -16,6 +16,7 @@
 
 struct buf;
 struct diag_list;
+struct key_stream;
 struct luavm;
 struct site;
 struct sitelua;
@@ -109,7 +110,7 @@ int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, si
  * the site table (without its clock, `now`), the i18n strings, every page
  * table with what plugins added to it, the registered globals, filters
  * and shortcodes — as key fields. */
-void sitelua_key_state(struct sitelua *sl, struct buf *k);
+void sitelua_key_state(struct sitelua *sl, struct key_stream *k);
 /* What extra output i adds to that: its URL, layout and context. */
 void sitelua_key_extra(struct sitelua *sl, size_t i, struct buf *k);
 /* Starts watching one render (page_index: the page rendered, or

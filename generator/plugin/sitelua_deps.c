@@ -60,9 +60,10 @@ static void push_key_refs(struct sitelua *sl)
 	sl->key_refs_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
-void sitelua_key_state(struct sitelua *sl, struct buf *k)
+void sitelua_key_state(struct sitelua *sl, struct key_stream *ks)
 {
 	lua_State *L = luavm_state(sl->vm);
+	struct buf *k = &ks->buf;
 	int top = lua_gettop(L);
 	push_key_refs(sl);
 	int refs = lua_gettop(L);
@@ -82,6 +83,7 @@ void sitelua_key_state(struct sitelua *sl, struct buf *k)
 		lua_rawgeti(L, -1, (lua_Integer)i + 1);
 		luakey_value(L, -1, refs, k);
 		lua_pop(L, 1);
+		key_stream_spill(ks); /* tens of megabytes in all */
 	}
 	lua_settop(L, top);
 }

@@ -83,6 +83,80 @@ TEST(keys_are_length_prefixed)
 	buf_release(&d);
 }
 
+TEST(key_fields_exact_bytes_and_digest)
+{
+	struct buf k = BUF_INIT;
+	key_add_bytes(&k, "abc", 3);
+	key_add_str(&k, "");
+	key_add_str(&k, NULL);
+	key_add_i64(&k, 0);
+	key_add_i64(&k, -7);
+	key_add_i64(&k, INT64_MIN);
+	key_add_i64(&k, INT64_MAX);
+	key_add_u64(&k, UINT64_MAX, '{');
+	key_add_u64(&k, 10, ':');
+	CHECK_STR_EQ(k.ptr, "3:abc0:-;0;-7;-9223372036854775808;9223372036854775807;"
+			    "18446744073709551615{10:");
+	/* a length of several digits */
+	buf_reset(&k);
+	char big[1234];
+	memset(big, 'x', sizeof(big));
+	key_add_bytes(&k, big, sizeof(big));
+	CHECK(k.len == 5 + sizeof(big) && memcmp(k.ptr, "1234:x", 6) == 0);
+	buf_release(&k);
+	/* the digest is SHA-256 cut to 160 bits (FIPS 180-2's "abc" and "") */
+	char d[CACHE_KEY_LEN + 1];
+	key_digest("abc", 3, d);
+	CHECK_STR_EQ(d, "ba7816bf8f01cfea414140de5dae2223b00361a3");
+	struct buf empty = BUF_INIT;
+	key_finish(&empty, d);
+	CHECK_STR_EQ(d, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4");
+}
+
+/* a key written through a stream, spilled as it grows, is the key of all
+ * its bytes at once; a stream never spilled too */
+TEST(key_stream_equals_key_finish)
+{
+	struct key_stream s;
+	struct buf all = BUF_INIT;
+	key_stream_init(&s);
+	char chunk[3000];
+	for (int i = 0; i < 1500; i++) { /* about 4.5 MB: several spills */
+		memset(chunk, 'a' + i % 26, sizeof(chunk));
+		key_add_bytes(&s.buf, chunk, sizeof(chunk) - (size_t)(i % 7));
+		key_add_i64(&s.buf, i);
+		key_add_bytes(&all, chunk, sizeof(chunk) - (size_t)(i % 7));
+		key_add_i64(&all, i);
+		key_stream_spill(&s);
+	}
+	CHECK(s.buf.len < all.len); /* it did spill */
+	char ks[CACHE_KEY_LEN + 1], kf[CACHE_KEY_LEN + 1];
+	key_stream_finish(&s, ks);
+	key_finish(&all, kf);
+	CHECK_STR_EQ(ks, kf);
+	/* a change in the first megabyte, already spilled, changes the key */
+	key_stream_init(&s);
+	key_add_str(&s.buf, "x");
+	for (int i = 0; i < 1500; i++) {
+		memset(chunk, 'a' + i % 26, sizeof(chunk));
+		key_add_bytes(&s.buf, chunk, sizeof(chunk) - (size_t)(i % 7));
+		key_add_i64(&s.buf, i);
+		key_stream_spill(&s);
+	}
+	key_stream_finish(&s, ks);
+	CHECK(strcmp(ks, kf) != 0);
+	/* small: nothing spilled */
+	key_stream_init(&s);
+	key_add_str(&s.buf, "abc");
+	key_stream_spill(&s);
+	key_stream_finish(&s, ks);
+	buf_reset(&all);
+	key_add_str(&all, "abc");
+	key_finish(&all, kf);
+	CHECK_STR_EQ(ks, kf);
+	buf_release(&all);
+}
+
 /* a cache made ready for writing, as a build does */
 static struct cache *open_ready(const char *out)
 {
@@ -153,6 +227,50 @@ TEST(store_load_and_diagnostics)
 	free(root);
 }
 
+TEST(load_into_reuses_one_object)
+{
+	char *root = make_root();
+	char *out = xasprintf("%s/public", root);
+	struct cache *c = open_ready(out);
+	char k1[41], k2[41], k3[41];
+	key_of("long", k1);
+	key_of("short", k2);
+	key_of("absent", k3);
+	char long_page[5000];
+	memset(long_page, 'L', sizeof(long_page));
+	CHECK_INT_EQ(cache_store(c, k1, long_page, sizeof(long_page), "D", 1, NULL, 0), 0);
+	CHECK_INT_EQ(cache_store(c, k2, "<p>s</p>", 8, NULL, 0, "deps", 4), 0);
+	struct cache_object o = CACHE_OBJECT_INIT;
+	CHECK_INT_EQ(cache_load_into(c, k1, &o), 1);
+	CHECK(o.data_len == sizeof(long_page) && memcmp(o.data, long_page, o.data_len) == 0);
+	CHECK(o.diags_len == 1 && o.diags[0] == 'D' && o.deps_len == 0);
+	/* a shorter object after a longer one: only its own parts */
+	CHECK_INT_EQ(cache_load_into(c, k2, &o), 1);
+	CHECK(o.data_len == 8 && memcmp(o.data, "<p>s</p>", 8) == 0);
+	CHECK(o.diags_len == 0 && o.deps_len == 4 && memcmp(o.deps, "deps", 4) == 0);
+	/* a miss leaves no parts of the last object */
+	CHECK_INT_EQ(cache_load_into(c, k3, &o), 0);
+	CHECK(o.data == NULL && o.data_len == 0 && o.diags_len == 0 && o.deps_len == 0);
+	/* a damaged object after a sound one is still a miss */
+	char *path = xasprintf("%s/.loa-cache/render/public/objects/%.2s/%s", root, k1, k1 + 2);
+	CHECK_INT_EQ(cache_load_into(c, k2, &o), 1);
+	FILE *f = fopen(path, "r+");
+	CHECK(f != NULL);
+	if (f) {
+		fseek(f, 200, SEEK_SET);
+		fputc('M', f);
+		fclose(f);
+	}
+	CHECK_INT_EQ(cache_load_into(c, k1, &o), 0);
+	CHECK(o.data == NULL && o.data_len == 0);
+	cache_object_release(&o);
+	free(path);
+	cache_close(c);
+	free(out);
+	rm_rf(root);
+	free(root);
+}
+
 TEST(damaged_or_foreign_objects_are_misses)
 {
 	char *root = make_root();
@@ -193,6 +311,27 @@ TEST(damaged_or_foreign_objects_are_misses)
 	unlink(path);
 	CHECK_INT_EQ(symlink(opath, path), 0);
 	CHECK_INT_EQ(cache_load(c, key, &o), 0);
+	/* a sound object of the previous format (its SHA-1 checksum) */
+	{
+		struct buf o2 = BUF_INIT;
+		char sum[41];
+		buf_addf(&o2, "loa-object-2 %s 11 0 0\n<p>good</p>", key);
+		repo_hash_bytes(o2.ptr, o2.len, sum);
+		buf_add(&o2, sum, 40);
+		unlink(path); /* the symlink above */
+		write_file(path, o2.ptr);
+		CHECK_INT_EQ(cache_load(c, key, &o), 0);
+		/* the same bytes in the current format, summed as the cache
+		 * sums, are sound: only the format made it a miss */
+		buf_reset(&o2);
+		buf_addf(&o2, "loa-object-3 %s 11 0 0\n<p>good</p>", key);
+		key_digest(o2.ptr, o2.len, sum);
+		buf_add(&o2, sum, 40);
+		write_file(path, o2.ptr);
+		CHECK_INT_EQ(cache_load(c, key, &o), 1);
+		cache_object_release(&o);
+		buf_release(&o2);
+	}
 	/* the original bytes are sound again */
 	unlink(path);
 	write_file(path, raw.ptr);
@@ -347,19 +486,28 @@ TEST(symlinked_folders_are_never_followed)
 	CHECK(cache_open(out, &refused) == NULL);
 	CHECK(refused);
 	unlink(named);
-	/* objects/ a symlink: nothing is read or swept through it */
+	/* objects/ a symlink: nothing is read or swept through it, whether
+	 * it replaced the folder after the cache was opened (the cache keeps
+	 * objects/ open) or was there before */
 	struct cache *c = open_ready(out);
 	char *objects = xasprintf("%s/objects", named);
+	CHECK_INT_EQ(rmdir(objects), 0);
 	CHECK_INT_EQ(symlink(elsewhere, objects), 0);
-	struct cache_object o;
-	CHECK_INT_EQ(cache_load(c, key, &o), 0);
-	cache_sweep(c, NULL, 0);
-	CHECK(access(victim, F_OK) == 0);
-	CHECK(cache_store(c, key, "x", 1, NULL, 0, NULL, 0) < 0);
-	struct buf got = BUF_INIT;
-	CHECK_INT_EQ(read_text(victim, &got), 0);
-	CHECK_STR_EQ(got.ptr, "precious");
-	buf_release(&got);
+	for (int round = 0; round < 2; round++) {
+		if (round == 1) {
+			cache_close(c);
+			c = open_ready(out);
+		}
+		struct cache_object o;
+		CHECK_INT_EQ(cache_load(c, key, &o), 0);
+		cache_sweep(c, NULL, 0);
+		CHECK(access(victim, F_OK) == 0);
+		CHECK(cache_store(c, key, "x", 1, NULL, 0, NULL, 0) < 0);
+		struct buf got = BUF_INIT;
+		CHECK_INT_EQ(read_text(victim, &got), 0);
+		CHECK_STR_EQ(got.ptr, "precious");
+		buf_release(&got);
+	}
 	cache_close(c);
 	free(objects);
 	free(named);
@@ -663,7 +811,10 @@ TEST(memo_only_for_its_identity)
 int main(void)
 {
 	RUN(keys_are_length_prefixed);
+	RUN(key_fields_exact_bytes_and_digest);
+	RUN(key_stream_equals_key_finish);
 	RUN(store_load_and_diagnostics);
+	RUN(load_into_reuses_one_object);
 	RUN(damaged_or_foreign_objects_are_misses);
 	RUN(record_round_trip_and_malformed);
 	RUN(sweep_keeps_only_used_objects);
