@@ -352,7 +352,7 @@ void cache_record_remove(const struct cache *c)
 
 /* ---- memos ------------------------------------------------------------------
  *
- * memo-NAME holds "loa-memo-1 ID HASH\n" and the SHA-1 of that line. */
+ * memo-NAME holds "loa-memo-1 ID HASH\n" and the key_digest of that line. */
 
 #define MEMO_FORMAT "loa-memo-1"
 

@@ -8,7 +8,6 @@
 #include "incr/cache.h"
 #include "incr/key.h"
 #include "site/site.h"
-#include "source/repo.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -139,7 +138,7 @@ static int program_hash(const struct cache *c, char hash[KEY_LEN + 1])
 	struct buf data = BUF_INIT;
 	int rc = sys_read_fd(fd, 0, &data);
 	if (rc == 0) {
-		repo_hash_bytes(data.ptr ? data.ptr : "", data.len, hash);
+		key_digest(data.ptr ? data.ptr : "", data.len, hash);
 		hash[KEY_LEN] = '\0';
 		struct timespec now;
 		clock_gettime(CLOCK_REALTIME, &now);

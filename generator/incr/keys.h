@@ -27,7 +27,7 @@ void keys_value(struct buf *k, const struct value *v);
  * bytes; symlinks are skipped as the build skips them. A missing folder
  * adds a marker, so that creating it changes the key. */
 void keys_tree(struct buf *k, const char *dir);
-/* The running program itself (the SHA-1 of its file), so that a new loa
+/* The running program itself (the key_digest of its file), so that a new loa
  * never reuses what an older one rendered. The hash is remembered in the
  * cache c (may be NULL) by the file's identity (cache_memo_read), so a
  * rebuild does not read the whole program again; a program replaced or
