@@ -354,6 +354,18 @@ static const struct msg_entry catalog[] = {
 	/* ---- loadcache: entries added by the loadcache work go right below ---- */
 	/* ---- end of loadcache ---- */
 
+	/* ---- nochange: entries added by the nochange work go right below ---- */
+	/* ---- end of nochange ---- */
+
+	/* ---- linkpub: entries added by the linkpub work go right below ---- */
+	/* ---- end of linkpub ---- */
+
+	/* ---- renderdeps: entries added by the renderdeps work go right below ---- */
+	/* ---- end of renderdeps ---- */
+
+	/* ---- blobcache: entries added by the blobcache work go right below ---- */
+	/* ---- end of blobcache ---- */
+
 	/* ---- Hugo's front matter formats, unknown keys (issue 12) ---- */
 	{ "TOML front matter: %s", "phần đầu TOML: %s" },
 	{ "TOML front matter: %.*s", "phần đầu TOML không đọc được: %.*s" },
