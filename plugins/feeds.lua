@@ -102,7 +102,10 @@ local function entry(out, p)
 end
 
 -- feed{ url =, page_url =, title =, subtitle =, pages = newest first }
-local function feed(f)
+-- Its content is a function: the build keeps the file in its cache with
+-- the articles it read, so a rebuild makes again only the feeds whose
+-- articles changed (loa.add_file, docs/plugins.md).
+local function feed_content(f)
   local entries, newest, newest_epoch = {}, nil, nil
   for i = 1, math.min(LIMIT, #f.pages) do
     local updated = entry(entries, f.pages[i])
@@ -125,7 +128,11 @@ local function feed(f)
   out[#out + 1] = "<generator>Loa</generator>"
   for _, line in ipairs(entries) do out[#out + 1] = line end
   out[#out + 1] = "</feed>"
-  loa.add_file{ url = f.url, content = table.concat(out, "\n") .. "\n" }
+  return table.concat(out, "\n") .. "\n"
+end
+
+local function feed(f)
+  loa.add_file{ url = f.url, content = function() return feed_content(f) end }
 end
 
 loa.on("before_render", function()

@@ -194,6 +194,11 @@ size_t luavm_memory(const struct luavm *vm)
 	return vm->cur_bytes;
 }
 
+uint64_t luavm_random_uses(const struct luavm *vm)
+{
+	return vm->rng_uses;
+}
+
 size_t luavm_peak_memory(const struct luavm *vm)
 {
 	return vm->peak_bytes;

@@ -94,5 +94,8 @@ void luavm_prepare_renders(struct luavm *vm, size_t headroom);
 /* Bytes the state holds now, and the most it ever held. */
 size_t luavm_memory(const struct luavm *vm);
 size_t luavm_peak_memory(const struct luavm *vm);
+/* How often math.random drew or was reseeded: a result kept across builds
+ * (loa.memo) must not depend on the commit-seeded generator. */
+uint64_t luavm_random_uses(const struct luavm *vm);
 
 #endif

@@ -18,6 +18,7 @@ struct luavm {
 	bool metered;       /* the count hook is armed (false in trusted code) */
 	uint64_t seed;
 	uint64_t rng[4]; /* xoshiro256** state */
+	uint64_t rng_uses; /* draws and reseeds: a kept result must not have used it */
 	/* innermost Lua position seen by the message handler */
 	char err_src[256];
 	int err_line;

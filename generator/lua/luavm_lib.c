@@ -31,6 +31,7 @@ static uint64_t rotl(uint64_t x, int n)
 static uint64_t rng_next(struct luavm *vm)
 {
 	uint64_t *s = vm->rng;
+	vm->rng_uses++;
 	uint64_t result = rotl(s[1] * 5, 7) * 9;
 	uint64_t t = s[1] << 17;
 	s[2] ^= s[0];
@@ -101,6 +102,7 @@ static int l_randomseed(lua_State *L)
 {
 	struct luavm *vm = vm_of(L);
 	uint64_t seed = vm->seed;
+	vm->rng_uses++;
 	if (!lua_isnoneornil(L, 1)) {
 		if (lua_isinteger(L, 1)) {
 			seed = (uint64_t)lua_tointeger(L, 1);

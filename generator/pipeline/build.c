@@ -235,6 +235,8 @@ static int stage_lua(struct build *b)
 		return -1;
 	if (sitelua_open(&b->sl, &b->site, b->vm, b->theme, i18n, b->diags) < 0)
 		return -1;
+	if (b->cache)
+		sitelua_memo_enable(b->sl, b->cache, b->base_key, &b->own_key);
 	stage_done(b, "lua-setup");
 	return 0;
 }
@@ -251,6 +253,10 @@ static int stage_plugins(struct build *b)
 	if (!plugins_ok)
 		return -1;
 	stage_done(b, "plugins");
+	size_t reused, files = sitelua_memo_count(b->sl, &reused);
+	if (b->timings && files)
+		fprintf(stderr, "loa: timing: %-12s %zu of %zu plugin files\n", "from cache", reused,
+			files);
 	if (b->timings)
 		fprintf(stderr,
 			"loa: timing: lua-memory  %zu MB after the plugins, %zu MB at most (cap %zu MB)\n",
@@ -281,7 +287,8 @@ static int stage_images(struct build *b, struct outlock *lock, struct pool_opts 
 	/* forget the last build until this one is published: a failure
 	 * must not leave a record that calls the old site current */
 	cache_record_remove(b->cache);
-	cache_prepare(b->cache);
+	if (cache_prepare(b->cache) == 0)
+		sitelua_memo_flush(b->sl);
 	*po = (struct pool_opts){ .jobs = opts->jobs > 0 ? opts->jobs : 1,
 				  .job_timeout_ms = b->site.config.render_timeout_ms,
 				  .mem_limit = vm_size() + b->site.config.render_memory };

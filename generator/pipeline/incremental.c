@@ -345,8 +345,9 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 	if (b->history_key[0] && b->history_data.len)
 		cache_store(b->cache, b->history_key, b->history_data.ptr, b->history_data.len, "", 0,
 			    "", 0);
-	char **keep = xcalloc(b->njobs + 4, sizeof(*keep));
-	size_t n = 0;
+	size_t reused, nmemo = b->sl ? sitelua_memo_count(b->sl, &reused) : 0;
+	char **keep = xcalloc(b->njobs + nmemo + 4, sizeof(*keep));
+	size_t n = nmemo ? sitelua_memo_keep(b->sl, keep) : 0;
 	if (b->history_key[0])
 		keep[n++] = b->history_key;
 	if (b->history_from[0] && strcmp(b->history_from, b->history_key) != 0)

@@ -145,6 +145,7 @@ void sitelua_free(struct sitelua *sl)
 	}
 	free(sl->extras);
 	free(sl->deps);
+	sitelua_memo_release(sl);
 	free(sl);
 }
 
@@ -176,6 +177,7 @@ int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d
 			continue;
 		lua_rawgeti(L, LUA_REGISTRYINDEX, sl->handlers[i].ref);
 		sl->current_plugin = sl->handlers[i].plugin;
+		sl->in_handler = true;
 		/* LOA_DEBUG=handlers: each handler's CPU time; =memory: what it
 		 * leaves in the state (after a full collection, so only what it
 		 * keeps counts) */
@@ -186,6 +188,7 @@ int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d
 			err = -1;
 		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
 		sl->current_plugin = NULL;
+		sl->in_handler = false;
 		if (debug && strstr(debug, "handlers"))
 			fprintf(stderr, "loa: debug: handler %s %s: %.3f s\n", stage,
 				sl->handlers[i].plugin,

@@ -36,6 +36,20 @@ struct extra_output {
 	size_t content_len;
 };
 
+/* loa.add_file content functions kept in the build cache (sitelua_memo.c):
+ * enabled by a build with a cache, with its base key and the key fields of
+ * the site's own theme and plugin files (complete once the plugins are
+ * loaded; both must outlive sl). sitelua_memo_flush stores what the
+ * plugins made, once the cache's folders exist; sitelua_memo_keep writes
+ * into keep the keys this build used (sitelua_memo_count of them, reused
+ * of which came from the cache), for the sweep to keep. */
+struct cache;
+void sitelua_memo_enable(struct sitelua *sl, struct cache *cache, const char *base_key,
+			 const struct buf *own_key);
+void sitelua_memo_flush(struct sitelua *sl);
+size_t sitelua_memo_keep(const struct sitelua *sl, char **keep);
+size_t sitelua_memo_count(const struct sitelua *sl, size_t *reused);
+
 /* i18n: the theme's strings for the site's language (a map; may be NULL). */
 int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct theme *theme,
 		 const struct value *i18n, struct diag_list *diags);

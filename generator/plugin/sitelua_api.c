@@ -5,6 +5,7 @@
 #include "plugin/sitelua_internal.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/strmap.h"
 #include "base/xalloc.h"
 #include "content/text.h"
 #include "template/template.h"
@@ -91,6 +92,7 @@ static int l_format_date(lua_State *L)
 /* Raises an error when fn is called after the pages were collected. */
 static void check_not_late(lua_State *L, struct sitelua *sl, const char *fn)
 {
+	sitelua_deps_effect(sl);
 	if (sl->collected)
 		luaL_error(L, "%s: too late: call it at load time, in after_load or in before_render",
 			   fn);
@@ -165,9 +167,15 @@ static int l_add_file(lua_State *L)
 	if (!url || !url_acceptable(url) || url[strlen(url) - 1] == '/')
 		return luaL_error(L, "loa.add_file: 'url' must be a clean file path starting with '/'");
 	lua_getfield(L, 1, "content");
-	if (lua_type(L, -1) != LUA_TSTRING)
-		return luaL_error(L, "loa.add_file: 'content' must be a string");
-	lua_pop(L, 2);
+	if (lua_type(L, -1) == LUA_TFUNCTION) {
+		/* content = function() … end: kept in the build cache with what
+		 * it read (sitelua_memo.c); the table then holds the string */
+		sitelua_memo_content(L, sl, lua_gettop(L), url);
+		lua_setfield(L, 1, "content");
+	} else if (lua_type(L, -1) != LUA_TSTRING) {
+		return luaL_error(L, "loa.add_file: 'content' must be a string or a function");
+	}
+	lua_settop(L, 1);
 	add_extra(L, sl, "file");
 	return 0;
 }
@@ -310,8 +318,13 @@ static int l_search_index(lua_State *L)
 
 static int l_page_summary(lua_State *L)
 {
-	sitelua_deps_untracked(upvalue_sl(L));
-	return search_lua_summary(L, upvalue_sl(L)->site);
+	struct sitelua *sl = upvalue_sl(L);
+	size_t i;
+	if (strmap_get(&sl->site->page_by_path, luaL_checkstring(L, 1), &i))
+		sitelua_deps_body(sl, i);
+	else
+		sitelua_deps_untracked(sl); /* a page that may exist tomorrow */
+	return search_lua_summary(L, sl->site);
 }
 
 /* loa.next_change(date, why): the output will change by itself at date
@@ -323,6 +336,7 @@ static int l_page_summary(lua_State *L)
 static int l_next_change(lua_State *L)
 {
 	struct sitelua *sl = upvalue_sl(L);
+	sitelua_deps_effect(sl);
 	int64_t when;
 	if (lua_isinteger(L, 1)) {
 		when = (int64_t)lua_tointeger(L, 1);

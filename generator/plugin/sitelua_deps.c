@@ -18,17 +18,62 @@
 #include <lua.h>
 #include <stdlib.h>
 
+/* Before sitelua_collect, reads are the plugin stages': a content
+ * function's own (memo.depth > 0) or the stage's around it (ambient). */
 void sitelua_deps_untracked(struct sitelua *sl)
 {
-	sl->untracked |= sl->collected;
+	if (sl->collected)
+		sl->untracked = true;
+	else if (sl->memo.depth)
+		sl->memo.untracked = true;
+	else
+		sl->memo.ambient_untracked = true;
+}
+
+static void memo_record(struct sitelua *sl, size_t i)
+{
+	struct sitelua_memo *m = &sl->memo;
+	if (m->depth) {
+		ALLOC_GROW(m->deps, m->ndeps + 1, m->deps_cap);
+		m->deps[m->ndeps++] = i;
+	} else {
+		ALLOC_GROW(m->ambient, m->nambient + 1, m->ambient_cap);
+		m->ambient[m->nambient++] = i;
+	}
 }
 
 void sitelua_deps_page(struct sitelua *sl, size_t i)
 {
-	if (sl->collected && i != sl->render_self) {
+	if (!sl->collected) {
+		memo_record(sl, i);
+	} else if (i != sl->render_self) {
 		ALLOC_GROW(sl->deps, sl->ndeps + 1, sl->deps_cap);
 		sl->deps[sl->ndeps++] = i;
 	}
+}
+
+void sitelua_deps_body(struct sitelua *sl, size_t i)
+{
+	if (sl->collected)
+		sl->untracked = true;
+	else
+		memo_record(sl, i);
+}
+
+void sitelua_deps_today(struct sitelua *sl)
+{
+	if (sl->collected)
+		sl->untracked = true;
+	else if (sl->memo.depth)
+		sl->memo.today = true;
+	else
+		sl->memo.ambient_today = true;
+}
+
+void sitelua_deps_effect(struct sitelua *sl)
+{
+	if (sl->memo.depth)
+		sl->memo.untracked = true;
 }
 
 /* ---- incremental builds: the state renders read, as key fields ------------- */

@@ -85,11 +85,11 @@ static size_t bounded_prefix(const char *src, size_t len, size_t max)
 int sitelua_l_page_html(lua_State *L)
 {
 	struct sitelua *sl = upvalue_sl(L);
-	sitelua_deps_untracked(sl);
 	const char *path = luaL_checkstring(L, 1);
 	size_t idx;
 	if (!strmap_get(&sl->site->page_by_path, path, &idx))
 		return luaL_error(L, "loa.page_html: no page at '%s'", path);
+	sitelua_deps_body(sl, idx);
 	const struct page *p = sl->site->pages[idx];
 	struct html_ctx c = { sl->site, p };
 	/* the page's own render reports its warnings; a feed repeats none */

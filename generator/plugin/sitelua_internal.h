@@ -9,11 +9,14 @@
  *   sitelua_collect.c  what plugins added (extras) and their claims
  *   sitelua_render.c   rendering pages and extras, layouts, shortcodes
  *   sitelua_deps.c     incremental builds: key fields and what a render
- *                      read beyond its key */
+ *                      read beyond its key
+ *   sitelua_memo.c     loa.add_file's content functions kept in the build
+ *                      cache, with what they read */
 #ifndef LOA_SITELUA_INTERNAL_H
 #define LOA_SITELUA_INTERNAL_H
 
 #include "plugin/sitelua.h"
+#include "incr/key.h"
 
 #include <lua.h>
 #include <stdbool.h>
@@ -22,6 +25,34 @@
 
 struct page;
 struct value;
+
+/* A file content kept for the cache (stored once the cache's folders are
+ * made, after the plugins). */
+struct memo_pending {
+	char key[KEY_LEN + 1];
+	char *data, *deps;
+	size_t data_len, deps_len;
+};
+
+/* What the plugin stages read, for loa.add_file content functions kept
+ * across builds (sitelua_memo.c). "Ambient" is what the stages read
+ * outside such a function: the Lua state a function sees may hold it. */
+struct sitelua_memo {
+	struct cache *cache; /* NULL: nothing is kept (--no-cache) */
+	const char *base_key;
+	const struct buf *own_key;
+	char prefix[KEY_LEN + 1]; /* "" until the first use */
+	int depth;                /* > 0 while a content function runs */
+	bool untracked, today;    /* what the function under way read */
+	size_t *deps, ndeps, deps_cap;
+	bool ambient_untracked, ambient_today;
+	size_t *ambient, nambient, ambient_cap;
+	struct memo_pending *pending;
+	size_t npending, pending_cap;
+	char (*keys)[KEY_LEN + 1]; /* used by this build: kept by the sweep */
+	size_t nkeys, keys_cap;
+	size_t reused, kept; /* for LOA_TIMINGS */
+};
 
 struct stage_handler {
 	char *stage;
@@ -36,6 +67,7 @@ struct sitelua {
 	int site_ref, t_ref, pages_ref, extras_ref, loa_ref;
 	int shortcodes_ref; /* name → function */
 	const char *current_plugin; /* while a plugin or its handler runs */
+	bool in_handler;            /* a stage handler runs (every plugin is loaded) */
 	/* set by sitelua_collect: from then on pages render (in workers, each
 	 * with its own copy of the state), so what a plugin registers or adds
 	 * would be lost or seen by some pages only */
@@ -60,6 +92,7 @@ struct sitelua {
 	size_t render_self;  /* the page being rendered, SITELUA_NO_PAGE for a list */
 	size_t *deps;
 	size_t ndeps, deps_cap;
+	struct sitelua_memo memo;
 };
 
 static inline struct sitelua *upvalue_sl(lua_State *L)
@@ -97,5 +130,20 @@ int sitelua_l_page_html(lua_State *L);
 void sitelua_deps_untracked(struct sitelua *sl);
 /* The render under way read page i's volatile fields. */
 void sitelua_deps_page(struct sitelua *sl, size_t i);
+/* Page i's body was read (loa.page_html, loa.page_summary): a render is
+ * then not cached; a content function records it. */
+void sitelua_deps_body(struct sitelua *sl, size_t i);
+/* The site's "today" was read. */
+void sitelua_deps_today(struct sitelua *sl);
+/* A loa.* call with an effect (add_page, global, …): a content function
+ * that makes one is not kept, since its effects would not be replayed. */
+void sitelua_deps_effect(struct sitelua *sl);
+
+/* ---- sitelua_memo.c ---- */
+/* loa.add_file's content when it is a function (at index idx): the bytes,
+ * from the cache when what the function read last time is unchanged, else
+ * by calling it; pushes the string (or raises the function's error). */
+int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *url);
+void sitelua_memo_release(struct sitelua *sl);
 
 #endif

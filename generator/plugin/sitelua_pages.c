@@ -261,10 +261,13 @@ static int site_volatile(lua_State *L)
 {
 	struct sitelua *sl = lua_touserdata(L, lua_upvalueindex(1));
 	const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
+	if (strcmp(k, "today") == 0) {
+		lua_pushstring(L, sl->today_iso);
+		sitelua_deps_today(sl);
+		return 1;
+	}
 	if (strcmp(k, "commit") == 0)
 		lua_pushstring(L, repo_commit_id(sl->site->repo));
-	else if (strcmp(k, "today") == 0)
-		lua_pushstring(L, sl->today_iso);
 	else if (strcmp(k, "now") == 0)
 		lua_pushinteger(L, (lua_Integer)sl->site->opts.now);
 	else
