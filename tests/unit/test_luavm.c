@@ -239,6 +239,22 @@ TEST(test_random_deterministic)
 	luavm_close(vm);
 }
 
+/* loa.memo's files must not keep what used the commit-seeded generator:
+ * every draw and reseed is counted, other code is not */
+TEST(test_random_uses_counted)
+{
+	struct luavm *vm = open_vm(64u << 20, 1000000, 3);
+	CHECK_INT_EQ(luavm_random_uses(vm), 0);
+	expect_string(vm, "local s = 0 for i = 1, 10 do s = s + i end return tostring(s)", "55");
+	CHECK_INT_EQ(luavm_random_uses(vm), 0);
+	expect_string(vm, "math.random(10) return 'ok'", "ok");
+	CHECK(luavm_random_uses(vm) >= 1);
+	uint64_t before = luavm_random_uses(vm);
+	expect_string(vm, "math.randomseed(5) return 'ok'", "ok");
+	CHECK(luavm_random_uses(vm) > before);
+	luavm_close(vm);
+}
+
 TEST(test_error_positions)
 {
 	struct luavm *vm = open_vm(64u << 20, 1000000, 1);
@@ -375,6 +391,7 @@ int main(void)
 	RUN(test_sorted_pairs);
 	RUN(test_tostring_and_gc);
 	RUN(test_random_deterministic);
+	RUN(test_random_uses_counted);
 	RUN(test_error_positions);
 	RUN(test_env_isolation);
 	RUN(test_default_limits);
