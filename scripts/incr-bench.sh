@@ -31,13 +31,15 @@ branch incr-body '$a\
 Cập nhật: bài viết được bổ sung một câu.'
 branch incr-title '0,/^title:/s/^title: *"\{0,1\}/&Sửa: /'
 
+tmpd=$(mktemp -d)
+trap 'rm -rf "$tmpd"' EXIT
 t() { # LABEL ARGS...: wall and CPU (user+system, workers included)
     label=$1; shift
-    /usr/bin/time -f "%e %U %S" -o /tmp/incr-bench.time \
-        "$loa" build --repo "$repo" --out "$out" --quiet "$@" 2>/tmp/incr-bench.err || [ $? -eq 1 ]
-    read -r wall user sys < /tmp/incr-bench.time
+    /usr/bin/time -f "%e %U %S" -o "$tmpd/time" \
+        "$loa" build --repo "$repo" --out "$out" --quiet "$@" 2>"$tmpd/err" || [ $? -eq 1 ]
+    read -r wall user sys < "$tmpd/time"
     printf '%-12s %6.2f s wall %6.2f s cpu\n' "$label" "$wall" "$(echo "$user + $sys" | bc)"
-    [ -z "${TIMINGS:-}" ] || grep timing /tmp/incr-bench.err | sed 's/^/    /'
+    [ -z "${TIMINGS:-}" ] || grep -a timing "$tmpd/err" | sed 's/^/    /'
 }
 rm -rf "$(dirname "$out")"; mkdir -p "$(dirname "$out")"
 t full --no-cache
