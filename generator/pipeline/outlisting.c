@@ -8,13 +8,18 @@
  * because adding, removing or renaming an entry changes the folder's own
  * modification and change times, which its line holds (a change time
  * cannot be set back). Only the top folder, whose times the publishing
- * rename changes, has its names read and compared. */
+ * rename changes, has its names read and compared.
+ *
+ * A long listing is checked in parts (runs of whole lines), side by side on
+ * threads: the stats are independent system calls, and the answer is the
+ * same whatever the split — true only when every part holds. */
 #include "pipeline/outdir.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -176,55 +181,140 @@ static bool stat_entry(struct folder_stack *s, const char *path, size_t len, str
 	return true;
 }
 
-static bool listing_holds_fd(int fd, const char *p, const char *end)
+/* The entries of [p, end) (whole lines) checked against the live tree
+ * below fd. A part that starts below the top has its first entry's
+ * folders pushed unopened: their own lines, checked by the part before,
+ * stay on that part. */
+static bool part_holds(int fd, const char *p, const char *end, bool below)
 {
-	char **top = NULL;
-	size_t ntop = 0, seen = 0;
-	bool ok = top_names(fd, &top, &ntop) == 0;
+	bool ok = true;
 	struct buf line = BUF_INIT;
 	struct folder_stack stack = { 0 };
 	stack_push(&stack, fd, "", 0);
+	for (const char *s = p; below && p < end && (s = strchr(s, '/')); s++)
+		stack_push(&stack, -1, p, (size_t)(s + 1 - p));
 	while (ok && p < end) {
 		const char *nul = memchr(p, '\0', (size_t)(end - p));
 		const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
-		if (!nl) {
-			ok = false;
+		if (!nl)
 			break;
-		}
 		const char *path = p; /* NUL-terminated by the listing itself */
 		struct stat st;
 		buf_reset(&line);
-		if (!stat_entry(&stack, path, (size_t)(nul - p), &st)) {
-			ok = false;
-			break;
+		ok = stat_entry(&stack, path, (size_t)(nul - p), &st);
+		if (ok) {
+			outdir_listing_line(&line, "", path, &st);
+			ok = line.len == (size_t)(nl + 1 - p) && memcmp(line.ptr, p, line.len) == 0;
 		}
-		outdir_listing_line(&line, "", path, &st);
-		ok = line.len == (size_t)(nl + 1 - p) && memcmp(line.ptr, p, line.len) == 0;
-		/* a top-level entry: the next of the folder's names */
-		if (ok && !strchr(path, '/'))
-			ok = seen < ntop && strcmp(top[seen++], path) == 0;
 		p = nl + 1;
 	}
-	ok = ok && seen == ntop;
 	while (stack.n > 1)
 		stack_pop(&stack);
 	free(stack.fd);
 	free(stack.len);
 	free(stack.path);
 	free(stack.uses);
+	buf_release(&line);
+	return ok && p == end;
+}
+
+/* At most this many parts, and one for each this many bytes of listing
+ * (about 450 entries): a part is a thread, which costs about what a few
+ * dozen stats do. */
+enum { MAX_PARTS = 4, PART_BYTES = 64 * 1024 };
+
+/* One pass over the listing's lines, serial and cheap: every line well
+ * formed, the top-level entries exactly the top folder's names in order,
+ * and where the parts start (splits[0..*nparts], by bytes, at lines). */
+static bool scan_listing(int fd, const char *p, const char *end, unsigned parts,
+			 const char **splits, unsigned *nparts)
+{
+	char **top = NULL;
+	size_t ntop = 0, seen = 0;
+	bool ok = top_names(fd, &top, &ntop) == 0;
+	const char *start = p;
+	size_t len = (size_t)(end - p);
+	unsigned n = 0;
+	splits[n++] = p;
+	while (ok && p < end) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
+		if (!nl || nul == p) {
+			ok = false;
+			break;
+		}
+		/* a top-level entry: the next of the folder's names */
+		if (!memchr(p, '/', (size_t)(nul - p)))
+			ok = seen < ntop && strcmp(top[seen++], p) == 0;
+		p = nl + 1;
+		if (n < parts && (size_t)(p - start) >= len / parts * n && p < end)
+			splits[n++] = p;
+	}
+	ok = ok && seen == ntop;
+	splits[n] = end;
+	*nparts = n;
 	for (size_t i = 0; i < ntop; i++)
 		free(top[i]);
 	free(top);
-	buf_release(&line);
 	return ok;
 }
 
-bool outdir_listing_holds(const char *dir, const char *listing, size_t len)
+struct part {
+	int fd;
+	const char *start, *p, *end;
+	bool ok;
+};
+
+static void *part_run(void *arg)
 {
+	struct part *t = arg;
+	t->ok = part_holds(t->fd, t->p, t->end, t->p != t->start);
+	return NULL;
+}
+
+bool outdir_listing_holds_parts(const char *dir, const char *listing, size_t len,
+				unsigned parts)
+{
+	if (parts < 1)
+		parts = 1;
+	if (parts > MAX_PARTS)
+		parts = MAX_PARTS;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	bool ok = listing_holds_fd(fd, listing, listing + len);
+	const char *splits[MAX_PARTS + 1];
+	unsigned n = 0;
+	bool ok = scan_listing(fd, listing, listing + len, parts, splits, &n);
+	struct part part[MAX_PARTS];
+	pthread_t tid[MAX_PARTS];
+	bool started[MAX_PARTS] = { false };
+	/* the stats are plain system calls: the parts run side by side, and
+	 * the answer is theirs all together (any part failing, or a thread
+	 * that cannot start and whose part is then checked here) */
+	for (unsigned i = 0; ok && i < n; i++) {
+		part[i] = (struct part){ fd, listing, splits[i], splits[i + 1], false };
+		if (i > 0)
+			started[i] = pthread_create(&tid[i], NULL, part_run, &part[i]) == 0;
+	}
+	for (unsigned i = 0; ok && i < n; i++) {
+		if (i > 0 && started[i])
+			pthread_join(tid[i], NULL);
+		else
+			part_run(&part[i]);
+	}
+	for (unsigned i = 0; ok && i < n; i++)
+		ok = part[i].ok;
 	close(fd);
 	return ok;
+}
+
+/* One part a processor, up to MAX_PARTS, for a listing long enough. */
+bool outdir_listing_holds(const char *dir, const char *listing, size_t len)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t parts = len / PART_BYTES;
+	if (cpus >= 1 && parts > (size_t)cpus)
+		parts = (size_t)cpus;
+	return outdir_listing_holds_parts(dir, listing, len,
+					  parts > MAX_PARTS ? MAX_PARTS : (unsigned)parts);
 }
