@@ -453,8 +453,9 @@ done:
 }
 
 int build_up_to_date(const struct build_options *opts, struct diag_list *diags,
-		     struct build_result *res)
+		     struct build_result *res, struct repo **repo)
 {
+	*repo = NULL;
 	if (opts->dry_run || opts->no_cache || opts->site.repo || opts->known_stale)
 		return -1;
 	struct timespec t0, t1;
@@ -473,6 +474,10 @@ int build_up_to_date(const struct build_options *opts, struct diag_list *diags,
 	char build_key[CACHE_KEY_LEN + 1] = "";
 	struct outlock *lock = NULL;
 	int rc = stage_lock(&b, &lock) < 0 ? -1 : stage_cache(&b, build_key, &r);
+	if (rc == 0) {
+		*repo = b.repo; /* the build's: opened once */
+		b.repo = NULL;
+	}
 	cache_close(b.cache);
 	outlock_release(lock);
 	build_release(&b);
