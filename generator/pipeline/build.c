@@ -183,7 +183,7 @@ static int stage_cache(struct build *b, char build_key[CACHE_KEY_LEN + 1], struc
 	if (b->cache) {
 		incr_base_key(b);
 		incr_whole_build_key(b, build_key);
-		if (incr_up_to_date(b, build_key, res))
+		if (!opts->known_stale && incr_up_to_date(b, build_key, res))
 			return 1;
 	}
 	return 0;
@@ -457,4 +457,43 @@ done:
 	build_release(&b);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+int build_up_to_date(const struct build_options *opts, struct diag_list *diags,
+		     struct build_result *res, struct repo **repo)
+{
+	*repo = NULL;
+	if (opts->dry_run || opts->no_cache || opts->site.repo || opts->known_stale)
+		return -1;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct build_options o = *opts;
+	o.wait_seconds = 0; /* busy: the builder waits, and checks */
+	o.waiting = NULL;
+	struct diag_list d = DIAG_LIST_INIT;
+	struct build b;
+	memset(&b, 0, sizeof(b));
+	b.opts = &o;
+	b.diags = &d;
+	struct build_result r;
+	memset(&r, 0, sizeof(r));
+	r.status = LOA_EXIT_NOTHING;
+	char build_key[CACHE_KEY_LEN + 1] = "";
+	struct outlock *lock = NULL;
+	int rc = stage_lock(&b, &lock) < 0 ? -1 : stage_cache(&b, build_key, &r);
+	if (rc == 0) {
+		*repo = b.repo; /* the build's: opened once */
+		b.repo = NULL;
+	}
+	cache_close(b.cache);
+	outlock_release(lock);
+	build_release(&b);
+	if (rc == 1) {
+		diag_list_append(diags, &d);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		r.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		*res = r;
+	}
+	diag_list_release(&d);
+	return rc;
 }

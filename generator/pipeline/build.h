@@ -61,6 +61,9 @@ struct build_options {
 	int wait_seconds;
 	void (*waiting)(void *ctx);
 	void *waiting_ctx;
+	/* build_up_to_date already found, the lock held, that the published
+	 * site is not what this build makes: build_run does not check again */
+	bool known_stale;
 };
 
 struct build_result {
@@ -80,5 +83,16 @@ struct build_result {
 };
 
 void build_run(const struct build_options *opts, struct diag_list *diags, struct build_result *res);
+/* The test build_run starts with, alone and in this process (supervise
+ * checks before it forks the builder): 1 when the published site already
+ * is what build_run would make, with res and diags as build_run would
+ * leave them; 0 when it is not, with the repository it opened in *repo
+ * (the caller's, for the build: site.repo) so that it is opened once; -1
+ * when it cannot tell (another build holds the output's lock, the
+ * repository does not open: build_run waits or says why) or there is
+ * nothing to check (no cache, a dry run, a repository given open). diags
+ * is untouched unless it returns 1; *repo is NULL unless it returns 0. */
+int build_up_to_date(const struct build_options *opts, struct diag_list *diags,
+		     struct build_result *res, struct repo **repo);
 
 #endif

@@ -73,6 +73,12 @@ int outdir_fingerprint_path(const char *dir, char hex[41]);
  * names read — the same answer as comparing outdir_fingerprint_path,
  * without walking the tree. */
 bool outdir_listing_holds(const char *dir, const char *listing, size_t len);
+/* The same check split into at most parts (1 to 4) runs of whole lines,
+ * side by side on threads, fewer when the listing is short (the one that
+ * outdir_listing_holds uses, with a part per processor): true only when
+ * every part holds. */
+bool outdir_listing_holds_parts(const char *dir, const char *listing, size_t len,
+				unsigned parts);
 void outdir_listing_line(struct buf *acc, const char *prefix, const char *name,
 			 const struct stat *st);
 /* True when relpath is a safe output path (see above). */

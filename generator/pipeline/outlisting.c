@@ -8,13 +8,19 @@
  * because adding, removing or renaming an entry changes the folder's own
  * modification and change times, which its line holds (a change time
  * cannot be set back). Only the top folder, whose times the publishing
- * rename changes, has its names read and compared. */
+ * rename changes, has its names read and compared.
+ *
+ * A long listing is checked in parts (runs of whole lines), side by side on
+ * threads: the stats are independent system calls, and the answer is the
+ * same whatever the split — true only when every part holds. */
 #include "pipeline/outdir.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -162,9 +168,13 @@ static bool stat_entry(struct folder_stack *s, const char *path, size_t len, str
 		at--; /* the bottom is always open */
 	if (at != top && ++s->uses[top] >= OPEN_AFTER_USES) {
 		/* its own path from the open folder, without the "/" */
-		char *rel = xstrndup(path + s->len[at], parent - 1 - s->len[at]);
+		char rel[PATH_MAX];
+		size_t rel_len = parent - 1 - s->len[at];
+		if (rel_len >= sizeof(rel))
+			return false; /* no such path could be opened */
+		memcpy(rel, path + s->len[at], rel_len);
+		rel[rel_len] = '\0';
 		s->fd[top] = openat(s->fd[at], rel, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		free(rel);
 		if (s->fd[top] < 0)
 			return false;
 		at = top;
@@ -176,55 +186,174 @@ static bool stat_entry(struct folder_stack *s, const char *path, size_t len, str
 	return true;
 }
 
-static bool listing_holds_fd(int fd, const char *p, const char *end)
+/* What a part of the check works with, allocated before its thread
+ * starts and large enough for the deepest path and longest line (a thread
+ * that allocated would take its own arena, and fault in fresh pages). */
+struct part {
+	int fd;
+	const char *p, *end;
+	bool below; /* starts below the top folder */
+	struct folder_stack stack;
+	struct buf line;
+	bool ok;
+};
+
+static void part_init(struct part *t, int fd, const char *p, const char *end, bool below,
+		      size_t depth, size_t line_len)
+{
+	memset(t, 0, sizeof(*t));
+	t->fd = fd;
+	t->p = p;
+	t->end = end;
+	t->below = below;
+	struct folder_stack *s = &t->stack;
+	ALLOC_GROW(s->fd, depth + 2, s->cap_fd);
+	ALLOC_GROW(s->path, depth + 2, s->cap_path);
+	ALLOC_GROW(s->len, depth + 2, s->cap_len);
+	ALLOC_GROW(s->uses, depth + 2, s->cap_uses);
+	buf_grow(&t->line, line_len + 64);
+}
+
+static void part_release(struct part *t)
+{
+	while (t->stack.n > 1)
+		stack_pop(&t->stack);
+	free(t->stack.fd);
+	free(t->stack.len);
+	free(t->stack.path);
+	free(t->stack.uses);
+	buf_release(&t->line);
+}
+
+/* The entries of the part's lines checked against the live tree below
+ * its fd. A part that starts below the top has its first entry's folders
+ * pushed unopened: their own lines, checked by the part before, stay on
+ * that part. */
+static void *part_run(void *arg)
+{
+	struct part *t = arg;
+	const char *p = t->p, *end = t->end;
+	struct folder_stack *stack = &t->stack;
+	bool ok = true;
+	stack_push(stack, t->fd, "", 0);
+	for (const char *s = p; t->below && p < end && (s = strchr(s, '/')); s++)
+		stack_push(stack, -1, p, (size_t)(s + 1 - p));
+	while (ok && p < end) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
+		if (!nl)
+			break;
+		const char *path = p; /* NUL-terminated by the listing itself */
+		struct stat st;
+		buf_reset(&t->line);
+		ok = stat_entry(stack, path, (size_t)(nul - p), &st);
+		if (ok) {
+			outdir_listing_line(&t->line, "", path, &st);
+			ok = t->line.len == (size_t)(nl + 1 - p) &&
+			     memcmp(t->line.ptr, p, t->line.len) == 0;
+		}
+		p = nl + 1;
+	}
+	t->ok = ok && p == end;
+	return NULL;
+}
+
+/* At most this many parts, and one for each this many bytes of listing
+ * (about 450 entries): a part is a thread, which costs about what a few
+ * dozen stats do. */
+enum { MAX_PARTS = 4, PART_BYTES = 64 * 1024 };
+
+/* One pass over the listing's lines, serial and cheap: every line well
+ * formed, the top-level entries exactly the top folder's names in order,
+ * and where the parts start (splits[0..*nparts], by bytes, at lines). */
+static bool scan_listing(int fd, const char *p, const char *end, unsigned parts,
+			 const char **splits, unsigned *nparts, size_t *depth, size_t *line_len)
 {
 	char **top = NULL;
 	size_t ntop = 0, seen = 0;
 	bool ok = top_names(fd, &top, &ntop) == 0;
-	struct buf line = BUF_INIT;
-	struct folder_stack stack = { 0 };
-	stack_push(&stack, fd, "", 0);
+	const char *start = p;
+	size_t len = (size_t)(end - p);
+	unsigned n = 0;
+	splits[n++] = p;
 	while (ok && p < end) {
 		const char *nul = memchr(p, '\0', (size_t)(end - p));
 		const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
-		if (!nl) {
+		if (!nl || nul == p) {
 			ok = false;
 			break;
 		}
-		const char *path = p; /* NUL-terminated by the listing itself */
-		struct stat st;
-		buf_reset(&line);
-		if (!stat_entry(&stack, path, (size_t)(nul - p), &st)) {
-			ok = false;
-			break;
-		}
-		outdir_listing_line(&line, "", path, &st);
-		ok = line.len == (size_t)(nl + 1 - p) && memcmp(line.ptr, p, line.len) == 0;
+		size_t slashes = 0;
+		for (const char *c = p; (c = memchr(c, '/', (size_t)(nul - c))); c++)
+			slashes++;
 		/* a top-level entry: the next of the folder's names */
-		if (ok && !strchr(path, '/'))
-			ok = seen < ntop && strcmp(top[seen++], path) == 0;
+		if (!slashes)
+			ok = seen < ntop && strcmp(top[seen++], p) == 0;
+		if (slashes + 1 > *depth)
+			*depth = slashes + 1;
+		if ((size_t)(nl + 1 - p) > *line_len)
+			*line_len = (size_t)(nl + 1 - p);
 		p = nl + 1;
+		if (n < parts && (size_t)(p - start) >= len / parts * n && p < end)
+			splits[n++] = p;
 	}
 	ok = ok && seen == ntop;
-	while (stack.n > 1)
-		stack_pop(&stack);
-	free(stack.fd);
-	free(stack.len);
-	free(stack.path);
-	free(stack.uses);
+	splits[n] = end;
+	*nparts = n;
 	for (size_t i = 0; i < ntop; i++)
 		free(top[i]);
 	free(top);
-	buf_release(&line);
 	return ok;
 }
 
-bool outdir_listing_holds(const char *dir, const char *listing, size_t len)
+bool outdir_listing_holds_parts(const char *dir, const char *listing, size_t len,
+				unsigned parts)
 {
+	if (parts < 1)
+		parts = 1;
+	if (parts > MAX_PARTS)
+		parts = MAX_PARTS;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	bool ok = listing_holds_fd(fd, listing, listing + len);
+	const char *splits[MAX_PARTS + 1];
+	unsigned n = 0;
+	size_t depth = 0, line_len = 0;
+	bool ok = scan_listing(fd, listing, listing + len, parts, splits, &n, &depth, &line_len);
+	struct part part[MAX_PARTS];
+	pthread_t tid[MAX_PARTS];
+	bool started[MAX_PARTS] = { false };
+	/* the stats are plain system calls: the parts run side by side, and
+	 * the answer is theirs all together (any part failing, or a thread
+	 * that cannot start and whose part is then checked here) */
+	for (unsigned i = 0; ok && i < n; i++) {
+		part_init(&part[i], fd, splits[i], splits[i + 1], i > 0, depth, line_len);
+		if (i > 0)
+			started[i] = pthread_create(&tid[i], NULL, part_run, &part[i]) == 0;
+	}
+	for (unsigned i = 0; ok && i < n; i++) {
+		if (i > 0 && started[i])
+			pthread_join(tid[i], NULL);
+		else
+			part_run(&part[i]);
+	}
+	bool all = ok;
+	for (unsigned i = 0; ok && i < n; i++) {
+		all = all && part[i].ok;
+		part_release(&part[i]);
+	}
+	ok = all;
 	close(fd);
 	return ok;
+}
+
+/* One part a processor, up to MAX_PARTS, for a listing long enough. */
+bool outdir_listing_holds(const char *dir, const char *listing, size_t len)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t parts = len / PART_BYTES;
+	if (cpus >= 1 && parts > (size_t)cpus)
+		parts = (size_t)cpus;
+	return outdir_listing_holds_parts(dir, listing, len,
+					  parts > MAX_PARTS ? MAX_PARTS : (unsigned)parts);
 }

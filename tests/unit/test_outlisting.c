@@ -1,0 +1,206 @@
+/* Unit tests for the output listing's check split into parts that run on
+ * threads (outlisting.c): every split sees what the serial check sees — an
+ * unchanged tree holds; a file edited in place, a name added deep in a
+ * folder or at the top, a folder swapped for a symlink, or lines out of
+ * order, wherever they fall among the parts, do not. */
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/xalloc.h"
+#include "pipeline/outdir.h"
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *make_root(void)
+{
+	char tmpl[] = "/tmp/loa-outlisting-XXXXXX";
+	char *p = mkdtemp(tmpl);
+	return p ? xstrdup(p) : NULL;
+}
+
+static void rm_rf(const char *root)
+{
+	char *cmd = xasprintf("rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", root);
+	free(cmd);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+enum { NPAGES = 16 };
+
+/* Publishes a home page, NPAGES articles in one folder (opened by the
+ * check), one page six folders deep in the middle of the listing and a
+ * last top-level file; its listing in l. */
+static void publish(const char *out, struct buf *l)
+{
+	struct diag_list d = DIAG_LIST_INIT;
+	struct outdir *od = NULL;
+	char made[41];
+	buf_reset(l);
+	CHECK_INT_EQ(outdir_begin(&od, out, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "index.html", "<p>home</p>", 11, &d), 0);
+	for (int i = 0; i < NPAGES; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "tin-tuc/bai-%02d/index.html", i);
+		CHECK_INT_EQ(outdir_write(od, name, "<p>a</p>", 8, &d), 0);
+	}
+	CHECK_INT_EQ(outdir_write(od, "m/a/b/c/d/e/index.html", "<p>e</p>", 8, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "z.html", "<p>z</p>", 8, &d), 0);
+	CHECK_INT_EQ(outdir_fingerprint(od, made, l), 0);
+	CHECK_INT_EQ(outdir_commit(od, &d), 0);
+	diag_list_release(&d);
+	/* file times tick with the kernel's clock: an edit comes later */
+	usleep(20 * 1000);
+}
+
+/* True for every split, 1 to 4 parts (and a count past the limit). */
+static bool holds_all(const char *out, const struct buf *l)
+{
+	bool all = true;
+	for (unsigned parts = 1; parts <= 5; parts++)
+		all = all && outdir_listing_holds_parts(out, l->ptr, l->len, parts);
+	return all && outdir_listing_holds(out, l->ptr, l->len);
+}
+
+/* True when no split holds. */
+static bool holds_none(const char *out, const struct buf *l)
+{
+	bool any = outdir_listing_holds(out, l->ptr, l->len);
+	for (unsigned parts = 1; parts <= 5; parts++)
+		any = any || outdir_listing_holds_parts(out, l->ptr, l->len, parts);
+	return !any;
+}
+
+/* The paths of the listing's regular files (mode 100...), in order. */
+static size_t listed_files(const struct buf *l, char ***out)
+{
+	size_t n = 0, cap = 0;
+	*out = NULL;
+	const char *p = l->ptr, *end = l->ptr + l->len;
+	while (p < end) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
+		if (!nl)
+			break;
+		if (!strncmp(nul + 1, "100", 3)) {
+			ALLOC_GROW(*out, n + 1, cap);
+			(*out)[n++] = xstrdup(p);
+		}
+		p = nl + 1;
+	}
+	return n;
+}
+
+/* Every published file edited in place (same length), one at a time, is
+ * seen by every split: none is left out of its part. */
+TEST(every_file_seen_by_every_split)
+{
+	char *root = make_root();
+	char *out = xasprintf("%s/public", root);
+	struct buf l = BUF_INIT;
+	publish(out, &l);
+	char **files = NULL;
+	size_t n = listed_files(&l, &files);
+	CHECK_INT_EQ(n, NPAGES + 4); /* and the marker outdir_begin writes */
+	CHECK(holds_all(out, &l));
+	CHECK(holds_all(out, &l)); /* checking changes nothing */
+	for (size_t i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", out, files[i]);
+		write_file(path, "<p>x</p>");
+		if (!holds_none(out, &l))
+			fprintf(stderr, "  an edit of %s was missed\n", files[i]);
+		CHECK(holds_none(out, &l));
+		publish(out, &l);
+		CHECK(holds_all(out, &l));
+		free(path);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	buf_release(&l);
+	free(out);
+	rm_rf(root);
+	free(root);
+}
+
+/* Names added deep in a folder or at the top, a folder swapped for a
+ * symlink to its copy (same times), lines swapped or cut. */
+TEST(structure_changes_seen_by_every_split)
+{
+	char *root = make_root();
+	char *out = xasprintf("%s/public", root);
+	struct buf l = BUF_INIT, other = BUF_INIT;
+	publish(out, &l);
+	char *deep = xasprintf("%s/m/a/b/c/d/e/stray.html", out);
+	write_file(deep, "x");
+	CHECK(holds_none(out, &l));
+	publish(out, &l);
+	char *mid = xasprintf("%s/tin-tuc/bai-08/stray.html", out);
+	write_file(mid, "x");
+	CHECK(holds_none(out, &l));
+	publish(out, &l);
+	char *top = xasprintf("%s/stray.html", out);
+	write_file(top, "x");
+	CHECK(holds_none(out, &l));
+	publish(out, &l);
+	char *dir = xasprintf("%s/tin-tuc", out);
+	char *copy = xasprintf("%s/copy", root);
+	char *cmd = xasprintf("cp -a '%s' '%s' && rm -rf '%s' && ln -s '%s' '%s'", dir, copy, dir,
+			      copy, dir);
+	CHECK_INT_EQ(system(cmd), 0);
+	CHECK(holds_none(out, &l));
+	publish(out, &l);
+	CHECK(holds_all(out, &l));
+	/* the first and the middle lines swapped: same bytes, other order */
+	const char *first_end = memchr(l.ptr, '\n', l.len);
+	const char *mid_line = l.ptr + l.len / 2;
+	while (mid_line[-1] != '\n')
+		mid_line++;
+	const char *mid_end = memchr(mid_line, '\n', (size_t)(l.ptr + l.len - mid_line));
+	CHECK(first_end && mid_end);
+	if (first_end && mid_end) {
+		buf_add(&other, mid_line, (size_t)(mid_end + 1 - mid_line));
+		buf_add(&other, first_end + 1, (size_t)(mid_line - (first_end + 1)));
+		buf_add(&other, l.ptr, (size_t)(first_end + 1 - l.ptr));
+		buf_add(&other, mid_end + 1, (size_t)(l.ptr + l.len - (mid_end + 1)));
+		CHECK_INT_EQ(other.len, l.len);
+		CHECK(holds_none(out, &other));
+	}
+	/* a line cut short in the middle, and the last line cut */
+	buf_reset(&other);
+	buf_add(&other, l.ptr, (size_t)(mid_line - l.ptr) - 1);
+	buf_add(&other, mid_line, (size_t)(l.ptr + l.len - mid_line));
+	CHECK(holds_none(out, &other));
+	CHECK(!outdir_listing_holds_parts(out, l.ptr, l.len - 1, 3));
+	CHECK(holds_all(out, &l));
+	free(cmd);
+	free(copy);
+	free(dir);
+	free(top);
+	free(mid);
+	free(deep);
+	buf_release(&other);
+	buf_release(&l);
+	free(out);
+	rm_rf(root);
+	free(root);
+}
+
+int main(void)
+{
+	RUN(every_file_seen_by_every_split);
+	RUN(structure_changes_seen_by_every_split);
+	return harness_report();
+}
