@@ -388,6 +388,7 @@ static void build_release(struct build *b)
 {
 	repo_free(b->repo); /* when the build stopped before the site took it */
 	free(b->keys);
+	free(b->page_keys);
 	free(b->todo);
 	free(b->content);
 	free(b->ok);

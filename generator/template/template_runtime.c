@@ -28,6 +28,8 @@ static bool is_safe(lua_State *L, int idx)
 }
 
 
+static void watch(lua_State *L, int idx, bool page, int safe);
+
 /* The string at idx escaped for HTML text and quoted attributes, pushed;
  * the same string (no copy) when nothing needs escaping, as most don't. */
 static void push_esc(lua_State *L, int idx)
@@ -73,6 +75,7 @@ static void push_str(lua_State *L, int idx)
 			lua_getfield(L, idx, "s");
 			return;
 		}
+		watch(L, idx, false, lua_upvalueindex(1)); /* __tostring */
 		luaL_tolstring(L, idx, NULL);
 	}
 }
@@ -128,6 +131,65 @@ static bool is_safe_field(lua_State *L, int idx)
 	return n == 1 && (k[0] == 's' || k[0] == 'k');
 }
 
+/* Dependency recording (incremental builds): the render reads everything
+ * through the helpers here. A table whose metatable has __loa_read (page
+ * tables, plugin/sitelua_deps.c) is recorded when read (page); a table
+ * whose metatable holds a Lua function (a plugin's metamethod: it may
+ * read anything) makes the render depend on everything, through the
+ * registry's loa.read_all. The SAFE metatable (upvalue 1) is neither. */
+static void read_all(lua_State *L)
+{
+	if (lua_getfield(L, LUA_REGISTRYINDEX, "loa.read_all") == LUA_TFUNCTION)
+		lua_call(L, 0, 0);
+	else
+		lua_pop(L, 1);
+}
+
+static void watch(lua_State *L, int idx, bool page, int safe)
+{
+	if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx))
+		return;
+	if (lua_rawequal(L, -1, safe)) {
+		lua_pop(L, 1);
+		return;
+	}
+	lua_pushliteral(L, "__loa_read");
+	if (lua_rawget(L, -2) == LUA_TFUNCTION) {
+		if (page) {
+			lua_pushvalue(L, idx);
+			lua_call(L, 1, 0);
+		} else {
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+		return;
+	}
+	lua_pop(L, 1);
+	bool plugin = false;
+	lua_pushnil(L);
+	while (!plugin && lua_next(L, -2)) {
+		plugin = lua_type(L, -1) == LUA_TFUNCTION && !lua_iscfunction(L, -1);
+		lua_pop(L, plugin ? 2 : 1);
+	}
+	lua_pop(L, 1);
+	if (plugin)
+		read_all(L);
+}
+
+/* WATCH(v): the render reads v's fields or keys (filters, loops) */
+static int l_WATCH(lua_State *L)
+{
+	watch(L, 1, true, lua_upvalueindex(1));
+	return 0;
+}
+
+/* ALL(): the render runs plugin code */
+static int l_ALL(lua_State *L)
+{
+	read_all(L);
+	return 0;
+}
+
 /* IDX(a, b): a.b, nil when a is not a table (or is a safe value) */
 static int l_IDX(lua_State *L)
 {
@@ -140,7 +202,10 @@ static int l_IDX(lua_State *L)
 			lua_pushnil(L);
 			return 1;
 		}
-		/* fallthrough */
+		watch(L, 1, true, lua_upvalueindex(1));
+		lua_gettable(L, 1);
+		watch(L, 3, false, lua_upvalueindex(1));
+		return 1;
 	case LUA_TUSERDATA:
 		lua_gettable(L, 1);
 		return 1;
@@ -188,16 +253,18 @@ static int l_TV(lua_State *L)
 }
 
 /* V(ctx, k): a name, from the context first (metamethods included), then
- * the theme's globals (upvalue 1) */
+ * the theme's globals (upvalue 1; upvalue 2 is SAFE) */
 static int l_V(lua_State *L)
 {
 	lua_settop(L, 2);
+	watch(L, 1, false, lua_upvalueindex(2)); /* upvalue 2: SAFE */
 	lua_pushvalue(L, 2);
-	if (lua_gettable(L, 1) != LUA_TNIL)
-		return 1;
-	lua_pop(L, 1);
-	lua_pushvalue(L, 2);
-	lua_gettable(L, lua_upvalueindex(1));
+	if (lua_gettable(L, 1) == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_pushvalue(L, 2);
+		lua_gettable(L, lua_upvalueindex(1));
+	}
+	watch(L, 3, false, lua_upvalueindex(2));
 	return 1;
 }
 
@@ -206,13 +273,14 @@ static int l_make_V(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
-	lua_pushcclosure(L, l_V, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushcclosure(L, l_V, 2);
 	return 1;
 }
 
 static const luaL_Reg helpers[] = {
 	{ "esc", l_esc }, { "E", l_E }, { "str", l_str }, { "IDX", l_IDX }, { "TV", l_TV },
-	{ "make_V", l_make_V }, { NULL, NULL }
+	{ "make_V", l_make_V }, { "WATCH", l_WATCH }, { "ALL", l_ALL }, { NULL, NULL }
 };
 
 /* Loads the runtime; leaves R on the stack. */
