@@ -173,6 +173,8 @@ int sitelua_shortcode(struct sitelua *sl, size_t page_index, const char *name,
 		lua_settop(L, top);
 		return 1;
 	}
+	/* plugin code: it may read any page (loa.pages) unrecorded */
+	sitelua_deps_all(sl);
 	/* where the function was defined, for a result that is not a string */
 	lua_Debug ar;
 	char where[256] = "";

@@ -3,8 +3,8 @@
 # #14): a page's render records the page tables it reads, but a plugin's
 # filter, a function a plugin gave as a global, or a plugin table whose
 # metamethod runs plugin code may read any page unseen (loa.pages), so
-# calling one records "everything" (template_runtime.c: FL, CALL, watch;
-# plugin/sitelua_deps.c). Fields a plugin sets on page tables are in the
+# calling one, or a shortcode, records "everything" (template_runtime.c:
+# FL, CALL, watch; plugin/sitelua_deps.c, sitelua_render.c). Fields a plugin sets on page tables are in the
 # page's table key. Here the school an-duong's title is edited: each
 # article that shows it only through one of those paths is rendered again
 # and the output is byte for byte a --no-cache build's; an article that
@@ -24,6 +24,16 @@ date: 2023-04-01
 Nội dung bài $l.
 MD
 done
+# a shortcode (shortcodes.lua) showing the school
+write "$S/content/news/dong-thai/bai-t.md" <<'MD'
+---
+title: "Bài t"
+slug: bai-t
+layout: "p"
+date: 2023-04-01
+---
+{{< truong an-duong >}}
+MD
 write "$S/plugins/ten.lua" <<'LUA'
 local function school_title(slug)
   for _, p in ipairs(loa.pages{ kind = "school" }) do
@@ -93,6 +103,8 @@ check "a plugin's metamethod: rendered" grep -qx "$(page m)" "$TMP/rendered"
 check "a plugin's metamethod: shows the new title" contains "$INC/$(page m)" "An Dương Mới"
 check "a field a plugin set: rendered" grep -qx "$(page s)" "$TMP/rendered"
 check "a field a plugin set: shows the new title" contains "$INC/$(page s)" "Của Trường Mầm non An Dương Mới"
+check "a shortcode: rendered" grep -qx "$(page t)" "$TMP/rendered"
+check "a shortcode: shows the new title" contains "$INC/$(page t)" "An Dương Mới"
 check "a page reading nothing of the school: from the cache" sh -c "! grep -qx '$(page p)' '$TMP/rendered'"
 
 finish
