@@ -52,32 +52,28 @@ void sitelua_deps_all(struct sitelua *sl)
 	sl->deps_all |= sl->collected;
 }
 
-/* __loa_read(t): t is a page table (else nothing is recorded) */
-static int page_read(lua_State *L)
+/* the template runtime's hooks: t (at idx) is a page table, or plugin code ran */
+static void page_read(void *ctx, lua_State *L, int idx)
 {
-	struct sitelua *sl = upvalue_sl(L);
+	struct sitelua *sl = ctx;
 	if (!sl->collected)
-		return 0;
+		return;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->page_index_ref);
-	lua_pushvalue(L, 1);
+	lua_pushvalue(L, idx);
 	if (lua_rawget(L, -2) == LUA_TNUMBER)
 		sitelua_deps_page(sl, (size_t)lua_tointeger(L, -1));
-	return 0;
+	lua_pop(L, 2);
 }
 
-static int read_all(lua_State *L)
+static void read_all(void *ctx)
 {
-	sitelua_deps_all(upvalue_sl(L));
-	return 0;
+	sitelua_deps_all(ctx);
 }
 
-void sitelua_deps_push_reader(lua_State *L, struct sitelua *sl)
+void sitelua_deps_watch(lua_State *L, struct sitelua *sl, int mt)
 {
-	lua_pushlightuserdata(L, sl);
-	lua_pushcclosure(L, read_all, 1);
-	lua_setfield(L, LUA_REGISTRYINDEX, "loa.read_all");
-	lua_pushlightuserdata(L, sl);
-	lua_pushcclosure(L, page_read, 1);
+	struct template_reads r = { lua_topointer(L, mt), page_read, read_all, sl };
+	template_set_reads(L, &r);
 }
 
 /* ---- incremental builds: the state renders read, as key fields ------------- */

@@ -108,9 +108,8 @@ void sitelua_deps_page(struct sitelua *sl, size_t i);
 void sitelua_deps_volatile(struct sitelua *sl, size_t i);
 /* The render under way ran plugin code: it depends on every page. */
 void sitelua_deps_all(struct sitelua *sl);
-/* Pushes the page tables' reader (__loa_read of their metatable: the
- * template runtime calls it with each page table it reads) and sets the
- * registry's loa.read_all (called when a render runs plugin code). */
-void sitelua_deps_push_reader(lua_State *L, struct sitelua *sl);
+/* Has the template runtime report the renders' reads of tables with the
+ * metatable at mt (the page tables') and of plugin code. */
+void sitelua_deps_watch(lua_State *L, struct sitelua *sl, int mt);
 
 #endif

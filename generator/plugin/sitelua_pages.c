@@ -126,12 +126,11 @@ static int page_volatile(lua_State *L)
 
 void sitelua_pages_push_metatable(lua_State *L, struct sitelua *sl)
 {
-	lua_createtable(L, 0, 2);
+	lua_createtable(L, 0, 1);
 	lua_pushlightuserdata(L, sl);
 	lua_pushcclosure(L, page_volatile, 1);
 	lua_setfield(L, -2, "__index");
-	sitelua_deps_push_reader(L, sl);
-	lua_setfield(L, -2, "__loa_read");
+	sitelua_deps_watch(L, sl, lua_gettop(L));
 }
 
 void sitelua_pages_push(lua_State *L, struct sitelua *sl, struct page *p)

@@ -28,7 +28,7 @@ static bool is_safe(lua_State *L, int idx)
 }
 
 
-static void watch(lua_State *L, int idx, bool page, int safe);
+static void watch(lua_State *L, int idx, bool page, int safe, int hooks);
 
 /* The string at idx escaped for HTML text and quoted attributes, pushed;
  * the same string (no copy) when nothing needs escaping, as most don't. */
@@ -75,7 +75,7 @@ static void push_str(lua_State *L, int idx)
 			lua_getfield(L, idx, "s");
 			return;
 		}
-		watch(L, idx, false, lua_upvalueindex(1)); /* __tostring */
+		watch(L, idx, false, lua_upvalueindex(1), lua_upvalueindex(2)); /* __tostring */
 		luaL_tolstring(L, idx, NULL);
 	}
 }
@@ -132,39 +132,29 @@ static bool is_safe_field(lua_State *L, int idx)
 }
 
 /* Dependency recording (incremental builds): the render reads everything
- * through the helpers here. A table whose metatable has __loa_read (page
- * tables, plugin/sitelua_deps.c) is recorded when read (page); a table
- * whose metatable holds a Lua function (a plugin's metamethod: it may
- * read anything) makes the render depend on everything, through the
- * registry's loa.read_all. The SAFE metatable (upvalue 1) is neither. */
-static void read_all(lua_State *L)
-{
-	if (lua_getfield(L, LUA_REGISTRYINDEX, "loa.read_all") == LUA_TFUNCTION)
-		lua_call(L, 0, 0);
-	else
-		lua_pop(L, 1);
-}
+ * through the helpers here, which tell the hooks (struct template_reads,
+ * a userdata: upvalue 2 of the helpers) what they read. A table with the
+ * page metatable is reported when read (page); a table whose metatable
+ * holds a Lua function (a plugin's metamethod: it may read anything)
+ * makes the render depend on everything. The SAFE metatable (upvalue 1)
+ * is neither. One pointer comparison for the tables renders read most. */
+#define READS_KEY "loa.template_reads"
 
-static void watch(lua_State *L, int idx, bool page, int safe)
+static void watch(lua_State *L, int idx, bool page, int safe, int hooks)
 {
 	if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx))
 		return;
+	const struct template_reads *r = lua_touserdata(L, hooks);
+	if (r && r->page_mt && lua_topointer(L, -1) == r->page_mt) {
+		lua_pop(L, 1);
+		if (page && r->read)
+			r->read(r->ctx, L, lua_absindex(L, idx));
+		return;
+	}
 	if (lua_rawequal(L, -1, safe)) {
 		lua_pop(L, 1);
 		return;
 	}
-	lua_pushliteral(L, "__loa_read");
-	if (lua_rawget(L, -2) == LUA_TFUNCTION) {
-		if (page) {
-			lua_pushvalue(L, idx);
-			lua_call(L, 1, 0);
-		} else {
-			lua_pop(L, 1);
-		}
-		lua_pop(L, 1);
-		return;
-	}
-	lua_pop(L, 1);
 	bool plugin = false;
 	lua_pushnil(L);
 	while (!plugin && lua_next(L, -2)) {
@@ -172,22 +162,33 @@ static void watch(lua_State *L, int idx, bool page, int safe)
 		lua_pop(L, plugin ? 2 : 1);
 	}
 	lua_pop(L, 1);
-	if (plugin)
-		read_all(L);
+	if (plugin && r && r->all)
+		r->all(r->ctx);
 }
 
 /* WATCH(v): the render reads v's fields or keys (filters, loops) */
 static int l_WATCH(lua_State *L)
 {
-	watch(L, 1, true, lua_upvalueindex(1));
+	watch(L, 1, true, lua_upvalueindex(1), lua_upvalueindex(2));
 	return 0;
 }
 
 /* ALL(): the render runs plugin code */
 static int l_ALL(lua_State *L)
 {
-	read_all(L);
+	const struct template_reads *r = lua_touserdata(L, lua_upvalueindex(2));
+	if (r && r->all)
+		r->all(r->ctx);
 	return 0;
+}
+
+void template_set_reads(lua_State *L, const struct template_reads *r)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, READS_KEY);
+	struct template_reads *dst = lua_touserdata(L, -1);
+	if (dst)
+		*dst = *r;
+	lua_pop(L, 1);
 }
 
 /* IDX(a, b): a.b, nil when a is not a table (or is a safe value) */
@@ -202,9 +203,9 @@ static int l_IDX(lua_State *L)
 			lua_pushnil(L);
 			return 1;
 		}
-		watch(L, 1, true, lua_upvalueindex(1));
+		watch(L, 1, true, lua_upvalueindex(1), lua_upvalueindex(2));
 		lua_gettable(L, 1);
-		watch(L, 3, false, lua_upvalueindex(1));
+		watch(L, 3, false, lua_upvalueindex(1), lua_upvalueindex(2));
 		return 1;
 	case LUA_TUSERDATA:
 		lua_gettable(L, 1);
@@ -253,18 +254,19 @@ static int l_TV(lua_State *L)
 }
 
 /* V(ctx, k): a name, from the context first (metamethods included), then
- * the theme's globals (upvalue 1; upvalue 2 is SAFE) */
+ * the theme's globals (upvalue 1; 2 and 3 are SAFE and the hooks). The
+ * context is the plugin host's (a plugin's context is checked for
+ * metamethods before its render, sitelua_render.c) or WITH's. */
 static int l_V(lua_State *L)
 {
 	lua_settop(L, 2);
-	watch(L, 1, false, lua_upvalueindex(2)); /* upvalue 2: SAFE */
 	lua_pushvalue(L, 2);
 	if (lua_gettable(L, 1) == LUA_TNIL) {
 		lua_pop(L, 1);
 		lua_pushvalue(L, 2);
 		lua_gettable(L, lua_upvalueindex(1));
 	}
-	watch(L, 3, false, lua_upvalueindex(2));
+	watch(L, 3, false, lua_upvalueindex(2), lua_upvalueindex(3));
 	return 1;
 }
 
@@ -274,7 +276,8 @@ static int l_make_V(lua_State *L)
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
 	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_pushcclosure(L, l_V, 2);
+	lua_pushvalue(L, lua_upvalueindex(2));
+	lua_pushcclosure(L, l_V, 3);
 	return 1;
 }
 
@@ -294,7 +297,11 @@ int template_runtime_load(struct luavm *vm, struct diag_list *diags)
 	luaL_newmetatable(L, SAFE_MT); /* shared with template_push_safe */
 	lua_newtable(L);
 	lua_pushvalue(L, -2);
-	luaL_setfuncs(L, helpers, 1);
+	struct template_reads *r = lua_newuserdatauv(L, sizeof(*r), 0);
+	memset(r, 0, sizeof(*r)); /* no hooks until template_set_reads */
+	lua_pushvalue(L, -1);
+	lua_setfield(L, LUA_REGISTRYINDEX, READS_KEY);
+	luaL_setfuncs(L, helpers, 2);
 	return luavm_call(vm, 2, 1, diags);
 }
 

@@ -463,19 +463,19 @@ TEST(test_custom_filters_and_globals)
 static char rec_reads[256];
 static int rec_all_n;
 
-static int rec_read(lua_State *L)
+static void rec_read(void *ctx, lua_State *L, int idx)
 {
-	lua_getfield(L, 1, "name");
+	(void)ctx;
+	lua_getfield(L, idx, "name");
 	size_t n = strlen(rec_reads);
 	snprintf(rec_reads + n, sizeof(rec_reads) - n, "%s;", lua_tostring(L, -1));
-	return 0;
+	lua_pop(L, 1);
 }
 
-static int rec_all(lua_State *L)
+static void rec_all(void *ctx)
 {
-	(void)L;
+	(void)ctx;
 	rec_all_n++;
-	return 0;
 }
 
 /* a table {name = name, title = "T " .. name} with the metatable at mt */
@@ -502,10 +502,10 @@ static char *render_recorded(struct env *e, const char *layout)
 	int index = lua_gettop(L);
 	lua_newtable(L); /* ctx */
 	int ctx = lua_gettop(L);
-	lua_newtable(L);
-	lua_pushcfunction(L, rec_read);
-	lua_setfield(L, -2, "__loa_read");
+	lua_newtable(L); /* the "page" metatable */
 	int mt = lua_gettop(L);
+	struct template_reads hooks = { lua_topointer(L, mt), rec_read, rec_all, NULL };
+	template_set_reads(L, &hooks);
 	push_page(L, mt, "p");
 	lua_setfield(L, ctx, "p");
 	push_page(L, mt, "q");
@@ -552,9 +552,6 @@ TEST(test_read_recording)
 	write_layout(dir, "meta.html", "{{ magic.x }}");
 	struct env e;
 	CHECK_INT_EQ(env_open(&e, &dir, 1), 0);
-	lua_State *L = luavm_state(e.vm);
-	lua_pushcfunction(L, rec_all);
-	lua_setfield(L, LUA_REGISTRYINDEX, "loa.read_all");
 	push_lua(&e, "function(s) return s .. '!' end");
 	theme_add_filter(e.theme, "mine");
 	push_lua(&e, "function() return 'f' end");
