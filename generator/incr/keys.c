@@ -186,33 +186,50 @@ static void add_files(struct buf *k, const struct site *s, const struct page *p,
 	}
 }
 
-void keys_site_metadata(struct buf *k, const struct site *s)
+/* what a page's metadata gives other pages: where it is and what it is
+ * (Markdown links resolve to its URL and may read its images' sizes) */
+static void page_structure(struct buf *k, const struct site *s, const struct page *p)
+{
+	key_add_str(k, p->path);
+	key_add_i64(k, p->kind);
+	key_add_str(k, p->school);
+	key_add_str(k, p->url);
+	key_add_str(k, p->out_path);
+	key_add_i64(k, p->listed);
+	key_add_i64(k, p->draft);
+	/* a link to another page's image may read its size */
+	add_files(k, s, p, true);
+}
+
+void keys_site_structure(struct buf *k, const struct site *s)
 {
 	key_add_i64(k, (int64_t)s->npages);
-	for (size_t i = 0; i < s->npages; i++) {
-		const struct page *p = s->pages[i];
-		key_add_str(k, p->path);
-		key_add_i64(k, p->kind);
-		key_add_str(k, p->school);
-		key_add_str(k, p->url);
-		key_add_str(k, p->out_path);
-		/* the fields content/page.h marks PAGE_KEY_META (the others
-		 * of the front matter are in p->front); test_keys checks */
-		keys_value(k, p->front);
-		key_add_str(k, p->title);
-		key_add_str(k, p->summary);
-		add_date(k, &p->date);
-		key_add_i64(k, p->git_first);
-		key_add_i64(k, p->sort_epoch);
-		key_add_i64(k, p->listed);
-		key_add_i64(k, p->draft);
-		key_add_i64(k, p->body_line);
-		/* a link to another page's image may read its size */
-		add_files(k, s, p, true);
-	}
+	for (size_t i = 0; i < s->npages; i++)
+		page_structure(k, s, s->pages[i]);
 	key_add_i64(k, (int64_t)s->nsections);
 	for (size_t i = 0; i < s->nsections; i++)
 		key_add_str(k, s->sections[i]->path);
+}
+
+void keys_page_metadata(struct buf *k, const struct site *s, const struct page *p)
+{
+	page_structure(k, s, p);
+	/* the fields content/page.h marks PAGE_KEY_META (the others of the
+	 * front matter are in p->front); test_keys checks */
+	keys_value(k, p->front);
+	key_add_str(k, p->title);
+	key_add_str(k, p->summary);
+	add_date(k, &p->date);
+	key_add_i64(k, p->git_first);
+	key_add_i64(k, p->sort_epoch);
+	key_add_i64(k, p->body_line);
+}
+
+void keys_site_metadata(struct buf *k, const struct site *s)
+{
+	keys_site_structure(k, s);
+	for (size_t i = 0; i < s->npages; i++)
+		keys_page_metadata(k, s, s->pages[i]);
 }
 
 /* the fields marked PAGE_KEY_VOLATILE */

@@ -36,6 +36,13 @@ void keys_program(struct buf *k, const struct cache *c);
 /* Every page's metadata (bodies excluded) and every content file's blob
  * id that is not a page's source (bundle files). */
 void keys_site_metadata(struct buf *k, const struct site *s);
+/* The part of it every render may read without recording it: the pages'
+ * paths, kinds, URLs, output paths, draft and listed flags and files (what
+ * Markdown links resolve against), and the sections. */
+void keys_site_structure(struct buf *k, const struct site *s);
+/* One page's part of keys_site_metadata: what a render that read the
+ * page's table records (deps). */
+void keys_page_metadata(struct buf *k, const struct site *s, const struct page *p);
 /* What only this page's own render reads: its source blob, its files and
  * its volatile fields. */
 void keys_page(struct buf *k, const struct site *s, const struct page *p);

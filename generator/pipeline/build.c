@@ -308,6 +308,16 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 		if (b->timings)
 			fprintf(stderr, "loa: timing: %-12s %zu of %zu pages\n", "from cache", b->cached,
 				b->nkeyed);
+		/* LOA_TIMINGS=jobs: which pages were rendered (tests of the
+		 * dependency recording, t143) */
+		const char *t = getenv("LOA_TIMINGS");
+		for (size_t i = 0; t && strcmp(t, "jobs") == 0 && i < b->ntodo; i++) {
+			size_t j = b->todo[i];
+			if (b->keys[j][0])
+				fprintf(stderr, "loa: timing: rendered %s\n",
+					j < b->ncontent ? b->site.pages[b->content[j]]->out_path
+							: sitelua_extra(b->sl, j - b->ncontent)->out_path);
+		}
 	}
 	b->job_diags = xcalloc(b->njobs + 1, sizeof(*b->job_diags));
 	/* the plugins' data is the site's, not a runaway's: each render gets
@@ -395,6 +405,7 @@ static void build_release(struct build *b)
 {
 	repo_free(b->repo); /* when the build stopped before the site took it */
 	free(b->keys);
+	free(b->page_keys);
 	free(b->todo);
 	free(b->content);
 	free(b->ok);

@@ -32,19 +32,58 @@ void incr_key_own_files(struct build *b, const struct sitefile *f, size_t n)
 		}
 }
 
-/* The deps side file of a cached render: the pages whose volatile fields
- * it read, one path a line, then "=" and the key of those fields. */
+/* The key of what a render that read page i's table saw: its metadata
+ * and its table (with what plugins set on it). Made once a process (the
+ * Lua state no longer changes once renders start): the builder's, for
+ * deps_hold, are inherited by the forked workers. Its volatile fields are
+ * apart (keys_page_volatile): only a render that read them depends on
+ * them, so that a body edit changes no other page's table key. */
+static const char *page_dep_key(struct build *b, size_t i)
+{
+	if (!b->page_keys)
+		b->page_keys = xcalloc(b->site.npages, sizeof(*b->page_keys));
+	if (!b->page_keys[i][0]) {
+		struct buf k = BUF_INIT;
+		keys_page_metadata(&k, &b->site, b->site.pages[i]);
+		sitelua_key_page(b->sl, i, &k);
+		key_finish(&k, b->page_keys[i]);
+		buf_release(&k);
+	}
+	return b->page_keys[i];
+}
+
+static void add_all_pages(struct build *b, struct buf *k)
+{
+	for (size_t i = 0; i < b->site.npages; i++)
+		key_add_str(k, page_dep_key(b, i));
+}
+
+/* The deps side file of a cached render, one entry a line: "*" when it
+ * ran plugin code (it depends on every page's table), the paths of the
+ * pages whose tables it read (through the template runtime), "~" and the
+ * path of a page whose volatile fields it read; then "=" and the key of
+ * what it read. */
 static void deps_encode(struct build *b, struct buf *out)
 {
-	size_t n;
-	const size_t *deps = sitelua_deps(b->sl, &n);
-	if (!n)
+	size_t n, nv;
+	bool all;
+	const size_t *deps = sitelua_deps(b->sl, &n, &all);
+	const size_t *vdeps = sitelua_deps_volatile_list(b->sl, &nv);
+	if (!n && !nv && !all)
 		return;
 	struct buf k = BUF_INIT;
 	char key[CACHE_KEY_LEN + 1];
-	for (size_t i = 0; i < n; i++) {
+	if (all) {
+		buf_puts(out, "*\n");
+		add_all_pages(b, &k);
+	}
+	for (size_t i = 0; i < n && !all; i++) {
 		buf_addf(out, "%s\n", b->site.pages[deps[i]]->path);
-		keys_page_volatile(&k, b->site.pages[deps[i]]);
+		key_add_str(&k, page_dep_key(b, deps[i]));
+	}
+	for (size_t i = 0; i < nv; i++) {
+		buf_addf(out, "~%s\n", b->site.pages[vdeps[i]]->path);
+		keys_page_volatile(&k, b->site.pages[vdeps[i]]);
 	}
 	key_finish(&k, key);
 	buf_addf(out, "=%s\n", key);
@@ -71,11 +110,20 @@ static bool deps_hold(struct build *b, const char *deps, size_t len)
 			free(line);
 			break;
 		}
-		bool found = strmap_get(&b->site.page_by_path, line, &i);
+		if (strcmp(line, "*") == 0) {
+			free(line);
+			add_all_pages(b, &k);
+			continue;
+		}
+		bool vol = line[0] == '~';
+		bool found = strmap_get(&b->site.page_by_path, line + vol, &i);
 		free(line);
 		if (!found)
 			break;
-		keys_page_volatile(&k, b->site.pages[i]);
+		if (vol)
+			keys_page_volatile(&k, b->site.pages[i]);
+		else
+			key_add_str(&k, page_dep_key(b, i));
 	}
 	buf_release(&k);
 	return ok;
@@ -218,7 +266,9 @@ void incr_use_cache(struct build *b, size_t njobs)
 	key_stream_init(&state);
 	key_add_str(&state.buf, b->base_key);
 	keys_value(&state.buf, b->site.config.root);
-	keys_site_metadata(&state.buf, &b->site);
+	/* the pages' metadata and tables: in the deps of the renders that
+	 * read them (deps_encode); what Markdown links read stays here */
+	keys_site_structure(&state.buf, &b->site);
 	key_add_bytes(&state.buf, b->own_key.ptr, b->own_key.len);
 	sitelua_key_state(b->sl, &state);
 	char state_key[CACHE_KEY_LEN + 1];

@@ -40,6 +40,7 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	sl->t_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
 	sl->render_self = SITELUA_NO_PAGE;
+	sl->gen = 1; /* read_gen starts at 0: nothing read */
 	lua_newtable(L); /* page table → index */
 	sitelua_pages_push_metatable(L, sl); /* the page tables' metatable */
 	lua_createtable(L, (int)s->npages, 0);
@@ -146,6 +147,8 @@ void sitelua_free(struct sitelua *sl)
 	free(sl->extras);
 	free(sl->deps);
 	sitelua_memo_release(sl);
+	free(sl->read_gen);
+	free(sl->vdeps);
 	free(sl);
 }
 

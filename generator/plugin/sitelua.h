@@ -120,21 +120,31 @@ int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, si
 			 struct buf *out, struct diag_list *diags);
 
 /* ---- incremental builds (build/cache.h) ----
- * After sitelua_collect: what every render can read from the Lua state —
- * the site table (without its clock, `now`), the i18n strings, every page
- * table with what plugins added to it, the registered globals, filters
- * and shortcodes — as key fields. */
+ * After sitelua_collect: what every render can read from the Lua state
+ * unrecorded — the site table (without its clock, `now`), the i18n
+ * strings, the registered globals, filters and shortcodes (page tables in
+ * them by name) — as key fields. The page tables are not in it: a render
+ * records those it reads (sitelua_deps) and sitelua_key_page keys each. */
 void sitelua_key_state(struct sitelua *sl, struct key_stream *k);
+/* Page i's table, with what plugins added to it (other pages by name). */
+void sitelua_key_page(struct sitelua *sl, size_t i, struct buf *k);
 /* What extra output i adds to that: its URL, layout and context. */
 void sitelua_key_extra(struct sitelua *sl, size_t i, struct buf *k);
 /* Starts watching one render (page_index: the page rendered, or
  * SITELUA_NO_PAGE for a plugin's page) for what it reads beyond its key:
  * sitelua_untracked is true when it read what no key covers (loa.read,
  * loa.page_summary, loa.search_index; such a render is not cached), and
- * sitelua_deps lists (sorted, unique) the pages whose volatile fields
- * (lastmod, authors) it read, which the build checks before reusing it. */
+ * sitelua_deps lists (sorted, unique) the pages whose tables it read
+ * (through the template runtime: template_runtime.c, IDX), which the build
+ * checks before reusing it, and sitelua_deps_volatile_list those whose
+ * volatile fields (lastmod, authors) it read; *all is
+ * true when it ran plugin code (a filter, a shortcode, a function), which
+ * may have read any page: it depends on every page. */
 void sitelua_render_begin(struct sitelua *sl, size_t page_index);
 bool sitelua_untracked(const struct sitelua *sl);
-const size_t *sitelua_deps(struct sitelua *sl, size_t *n);
+const size_t *sitelua_deps(struct sitelua *sl, size_t *n, bool *all);
+/* The pages (sorted, unique, the page rendered left out) whose volatile
+ * fields the render read. */
+const size_t *sitelua_deps_volatile_list(struct sitelua *sl, size_t *n);
 
 #endif

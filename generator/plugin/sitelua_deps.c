@@ -17,6 +17,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Before sitelua_collect, reads are the plugin stages': a content
  * function's own (memo.depth > 0) or the stage's around it (ambient). */
@@ -42,14 +43,58 @@ static void memo_record(struct sitelua *sl, size_t i)
 	}
 }
 
+/* The page itself too: its table may carry what plugins set on it, which
+ * its own key (keys_page) does not cover. */
 void sitelua_deps_page(struct sitelua *sl, size_t i)
+{
+	if (!sl->collected || i >= sl->site->npages)
+		return;
+	if (!sl->read_gen)
+		sl->read_gen = xcalloc(sl->site->npages, sizeof(*sl->read_gen));
+	if (sl->read_gen[i] == sl->gen)
+		return;
+	sl->read_gen[i] = sl->gen;
+	ALLOC_GROW(sl->deps, sl->ndeps + 1, sl->deps_cap);
+	sl->deps[sl->ndeps++] = i;
+}
+
+void sitelua_deps_volatile(struct sitelua *sl, size_t i)
 {
 	if (!sl->collected) {
 		memo_record(sl, i);
 	} else if (i != sl->render_self) {
-		ALLOC_GROW(sl->deps, sl->ndeps + 1, sl->deps_cap);
-		sl->deps[sl->ndeps++] = i;
+		ALLOC_GROW(sl->vdeps, sl->nvdeps + 1, sl->vdeps_cap);
+		sl->vdeps[sl->nvdeps++] = i;
 	}
+}
+
+void sitelua_deps_all(struct sitelua *sl)
+{
+	sl->deps_all |= sl->collected;
+}
+
+/* the template runtime's hooks: t (at idx) is a page table, or plugin code ran */
+static void page_read(void *ctx, lua_State *L, int idx)
+{
+	struct sitelua *sl = ctx;
+	if (!sl->collected)
+		return;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->page_index_ref);
+	lua_pushvalue(L, idx);
+	if (lua_rawget(L, -2) == LUA_TNUMBER)
+		sitelua_deps_page(sl, (size_t)lua_tointeger(L, -1));
+	lua_pop(L, 2);
+}
+
+static void read_all(void *ctx)
+{
+	sitelua_deps_all(ctx);
+}
+
+void sitelua_deps_watch(lua_State *L, struct sitelua *sl, int mt)
+{
+	struct template_reads r = { lua_topointer(L, mt), page_read, read_all, sl };
+	template_set_reads(L, &r);
 }
 
 void sitelua_deps_body(struct sitelua *sl, size_t i)
@@ -122,14 +167,22 @@ void sitelua_key_state(struct sitelua *sl, struct key_stream *ks)
 	luakey_value(L, -1, refs, k);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->shortcodes_ref);
 	luakey_value(L, -1, refs, k);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
+	/* the page tables are keyed one by one, for the renders that read
+	 * them (sitelua_key_page) */
 	key_add_i64(k, (int64_t)sl->site->npages);
-	for (size_t i = 0; i < sl->site->npages; i++) {
-		lua_rawgeti(L, -1, (lua_Integer)i + 1);
-		luakey_value(L, -1, refs, k);
-		lua_pop(L, 1);
-		key_stream_spill(ks); /* tens of megabytes in all */
-	}
+	key_stream_spill(ks);
+	lua_settop(L, top);
+}
+
+void sitelua_key_page(struct sitelua *sl, size_t i, struct buf *k)
+{
+	lua_State *L = luavm_state(sl->vm);
+	int top = lua_gettop(L);
+	push_key_refs(sl);
+	int refs = lua_gettop(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
+	lua_rawgeti(L, -1, (lua_Integer)i + 1);
+	luakey_value(L, -1, refs, k);
 	lua_settop(L, top);
 }
 
@@ -156,6 +209,12 @@ void sitelua_render_begin(struct sitelua *sl, size_t page_index)
 {
 	sl->untracked = false;
 	sl->ndeps = 0;
+	sl->nvdeps = 0;
+	sl->deps_all = false;
+	if (++sl->gen == 0 && sl->read_gen) { /* wrapped: no stale marks */
+		memset(sl->read_gen, 0, sl->site->npages * sizeof(*sl->read_gen));
+		sl->gen = 1;
+	}
 	sl->render_self = page_index;
 }
 
@@ -170,15 +229,24 @@ static int cmp_size(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-const size_t *sitelua_deps(struct sitelua *sl, size_t *n)
+const size_t *sitelua_deps(struct sitelua *sl, size_t *n, bool *all)
 {
-	size_t k = 0;
+	*all = sl->deps_all;
 	if (sl->ndeps)
 		qsort(sl->deps, sl->ndeps, sizeof(*sl->deps), cmp_size);
-	for (size_t i = 0; i < sl->ndeps; i++)
-		if (!k || sl->deps[k - 1] != sl->deps[i])
-			sl->deps[k++] = sl->deps[i];
-	sl->ndeps = k;
-	*n = k;
+	*n = sl->ndeps; /* unique already (read_gen) */
 	return sl->deps;
+}
+
+const size_t *sitelua_deps_volatile_list(struct sitelua *sl, size_t *n)
+{
+	size_t k = 0;
+	if (sl->nvdeps)
+		qsort(sl->vdeps, sl->nvdeps, sizeof(*sl->vdeps), cmp_size);
+	for (size_t i = 0; i < sl->nvdeps; i++)
+		if (!k || sl->vdeps[k - 1] != sl->vdeps[i])
+			sl->vdeps[k++] = sl->vdeps[i];
+	sl->nvdeps = k;
+	*n = k;
+	return sl->vdeps;
 }

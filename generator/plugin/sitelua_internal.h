@@ -92,6 +92,13 @@ struct sitelua {
 	size_t render_self;  /* the page being rendered, SITELUA_NO_PAGE for a list */
 	size_t *deps;
 	size_t ndeps, deps_cap;
+	/* read_gen[i] == gen: page i is in deps already (one render = one
+	 * gen); deps_all: the render ran plugin code, it read any page */
+	uint32_t *read_gen;
+	uint32_t gen;
+	bool deps_all;
+	size_t *vdeps; /* the pages whose volatile fields it read */
+	size_t nvdeps, vdeps_cap;
 	struct sitelua_memo memo;
 };
 
@@ -128,8 +135,15 @@ int sitelua_l_page_html(lua_State *L);
  * it is not cached. Before sitelua_collect nothing renders, and nothing is
  * recorded. */
 void sitelua_deps_untracked(struct sitelua *sl);
-/* The render under way read page i's volatile fields. */
+/* The render under way read page i's table. */
 void sitelua_deps_page(struct sitelua *sl, size_t i);
+/* The render under way read page i's volatile fields. */
+void sitelua_deps_volatile(struct sitelua *sl, size_t i);
+/* The render under way ran plugin code: it depends on every page. */
+void sitelua_deps_all(struct sitelua *sl);
+/* Has the template runtime report the renders' reads of tables with the
+ * metatable at mt (the page tables') and of plugin code. */
+void sitelua_deps_watch(lua_State *L, struct sitelua *sl, int mt);
 /* Page i's body was read (loa.page_html, loa.page_summary): a render is
  * then not cached; a content function records it. */
 void sitelua_deps_body(struct sitelua *sl, size_t i);

@@ -108,7 +108,7 @@ static int page_volatile(lua_State *L)
 		return 0;
 	size_t i = (size_t)lua_tointeger(L, -1);
 	const struct page *p = sl->site->pages[i];
-	sitelua_deps_page(sl, i);
+	sitelua_deps_volatile(sl, i);
 	if (lastmod) {
 		char iso[64];
 		if (!p->lastmod.prec)
@@ -130,6 +130,7 @@ void sitelua_pages_push_metatable(lua_State *L, struct sitelua *sl)
 	lua_pushlightuserdata(L, sl);
 	lua_pushcclosure(L, page_volatile, 1);
 	lua_setfield(L, -2, "__index");
+	sitelua_deps_watch(L, sl, lua_gettop(L));
 }
 
 void sitelua_pages_push(lua_State *L, struct sitelua *sl, struct page *p)

@@ -138,6 +138,18 @@ int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, si
 		return 0;
 	}
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
+	/* names are looked up in the context unwatched (template_runtime.c,
+	 * V): a metamethod a plugin wrote in Lua on it (the one Loa sets,
+	 * sitelua_pages_set_now, is C) may run plugin code on any lookup */
+	if (lua_getmetatable(L, -1)) {
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			if (lua_type(L, -1) == LUA_TFUNCTION && !lua_iscfunction(L, -1))
+				sitelua_deps_all(sl);
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
 	if (body_html) {
 		lua_getfield(L, -1, "page");
 		if (lua_istable(L, -1)) {
@@ -173,6 +185,8 @@ int sitelua_shortcode(struct sitelua *sl, size_t page_index, const char *name,
 		lua_settop(L, top);
 		return 1;
 	}
+	/* plugin code: it may read any page (loa.pages) unrecorded */
+	sitelua_deps_all(sl);
 	/* where the function was defined, for a result that is not a string */
 	lua_Debug ar;
 	char where[256] = "";

@@ -58,4 +58,19 @@ int template_compile(struct buf *lua_out, const char *name, const char *src, siz
 typedef struct lua_State lua_State;
 void template_push_safe(lua_State *L, const char *html, size_t len);
 
+/* Dependency recording (incremental builds): what the runtime tells the
+ * plugin host a render reads. read(ctx, L, idx) for each table whose
+ * metatable is page_mt that a render reads (a field through IDX, or its
+ * keys in a loop or a filter); all(ctx) when it runs plugin code (a
+ * filter or function the runtime does not define, a metamethod written
+ * in Lua), which may read anything. */
+struct template_reads {
+	const void *page_mt;
+	void (*read)(void *ctx, lua_State *L, int idx);
+	void (*all)(void *ctx);
+	void *ctx;
+};
+/* Sets the hooks of the runtime loaded in L (theme_load); copied. */
+void template_set_reads(lua_State *L, const struct template_reads *r);
+
 #endif

@@ -197,7 +197,7 @@ static int parse_postfix(struct lexer *lx, struct buf *o)
 			 * that does not parse (found by tests/fuzz/fuzz_template) */
 			lex_next(lx);
 			struct buf n = BUF_INIT;
-			buf_putc(&n, '(');
+			buf_puts(&n, "CALL(");
 			buf_add(&n, cur.ptr, cur.len);
 			buf_puts(&n, ")(");
 			buf_release(&cur);

@@ -28,6 +28,8 @@ static bool is_safe(lua_State *L, int idx)
 }
 
 
+static void watch(lua_State *L, int idx, bool page, int safe, int hooks);
+
 /* The string at idx escaped for HTML text and quoted attributes, pushed;
  * the same string (no copy) when nothing needs escaping, as most don't. */
 static void push_esc(lua_State *L, int idx)
@@ -73,6 +75,7 @@ static void push_str(lua_State *L, int idx)
 			lua_getfield(L, idx, "s");
 			return;
 		}
+		watch(L, idx, false, lua_upvalueindex(1), lua_upvalueindex(2)); /* __tostring */
 		luaL_tolstring(L, idx, NULL);
 	}
 }
@@ -128,6 +131,66 @@ static bool is_safe_field(lua_State *L, int idx)
 	return n == 1 && (k[0] == 's' || k[0] == 'k');
 }
 
+/* Dependency recording (incremental builds): the render reads everything
+ * through the helpers here, which tell the hooks (struct template_reads,
+ * a userdata: upvalue 2 of the helpers) what they read. A table with the
+ * page metatable is reported when read (page); a table whose metatable
+ * holds a Lua function (a plugin's metamethod: it may read anything)
+ * makes the render depend on everything. The SAFE metatable (upvalue 1)
+ * is neither. One pointer comparison for the tables renders read most. */
+#define READS_KEY "loa.template_reads"
+
+static void watch(lua_State *L, int idx, bool page, int safe, int hooks)
+{
+	if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx))
+		return;
+	const struct template_reads *r = lua_touserdata(L, hooks);
+	if (r && r->page_mt && lua_topointer(L, -1) == r->page_mt) {
+		lua_pop(L, 1);
+		if (page && r->read)
+			r->read(r->ctx, L, lua_absindex(L, idx));
+		return;
+	}
+	if (lua_rawequal(L, -1, safe)) {
+		lua_pop(L, 1);
+		return;
+	}
+	bool plugin = false;
+	lua_pushnil(L);
+	while (!plugin && lua_next(L, -2)) {
+		plugin = lua_type(L, -1) == LUA_TFUNCTION && !lua_iscfunction(L, -1);
+		lua_pop(L, plugin ? 2 : 1);
+	}
+	lua_pop(L, 1);
+	if (plugin && r && r->all)
+		r->all(r->ctx);
+}
+
+/* WATCH(v): the render reads v's fields or keys (filters, loops) */
+static int l_WATCH(lua_State *L)
+{
+	watch(L, 1, true, lua_upvalueindex(1), lua_upvalueindex(2));
+	return 0;
+}
+
+/* ALL(): the render runs plugin code */
+static int l_ALL(lua_State *L)
+{
+	const struct template_reads *r = lua_touserdata(L, lua_upvalueindex(2));
+	if (r && r->all)
+		r->all(r->ctx);
+	return 0;
+}
+
+void template_set_reads(lua_State *L, const struct template_reads *r)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, READS_KEY);
+	struct template_reads *dst = lua_touserdata(L, -1);
+	if (dst)
+		*dst = *r;
+	lua_pop(L, 1);
+}
+
 /* IDX(a, b): a.b, nil when a is not a table (or is a safe value) */
 static int l_IDX(lua_State *L)
 {
@@ -140,7 +203,10 @@ static int l_IDX(lua_State *L)
 			lua_pushnil(L);
 			return 1;
 		}
-		/* fallthrough */
+		watch(L, 1, true, lua_upvalueindex(1), lua_upvalueindex(2));
+		lua_gettable(L, 1);
+		watch(L, 3, false, lua_upvalueindex(1), lua_upvalueindex(2));
+		return 1;
 	case LUA_TUSERDATA:
 		lua_gettable(L, 1);
 		return 1;
@@ -188,16 +254,19 @@ static int l_TV(lua_State *L)
 }
 
 /* V(ctx, k): a name, from the context first (metamethods included), then
- * the theme's globals (upvalue 1) */
+ * the theme's globals (upvalue 1; 2 and 3 are SAFE and the hooks). The
+ * context is the plugin host's (a plugin's context is checked for
+ * metamethods before its render, sitelua_render.c) or WITH's. */
 static int l_V(lua_State *L)
 {
 	lua_settop(L, 2);
 	lua_pushvalue(L, 2);
-	if (lua_gettable(L, 1) != LUA_TNIL)
-		return 1;
-	lua_pop(L, 1);
-	lua_pushvalue(L, 2);
-	lua_gettable(L, lua_upvalueindex(1));
+	if (lua_gettable(L, 1) == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_pushvalue(L, 2);
+		lua_gettable(L, lua_upvalueindex(1));
+	}
+	watch(L, 3, false, lua_upvalueindex(2), lua_upvalueindex(3));
 	return 1;
 }
 
@@ -206,13 +275,15 @@ static int l_make_V(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
-	lua_pushcclosure(L, l_V, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, lua_upvalueindex(2));
+	lua_pushcclosure(L, l_V, 3);
 	return 1;
 }
 
 static const luaL_Reg helpers[] = {
 	{ "esc", l_esc }, { "E", l_E }, { "str", l_str }, { "IDX", l_IDX }, { "TV", l_TV },
-	{ "make_V", l_make_V }, { NULL, NULL }
+	{ "make_V", l_make_V }, { "WATCH", l_WATCH }, { "ALL", l_ALL }, { NULL, NULL }
 };
 
 /* Loads the runtime; leaves R on the stack. */
@@ -226,7 +297,11 @@ int template_runtime_load(struct luavm *vm, struct diag_list *diags)
 	luaL_newmetatable(L, SAFE_MT); /* shared with template_push_safe */
 	lua_newtable(L);
 	lua_pushvalue(L, -2);
-	luaL_setfuncs(L, helpers, 1);
+	struct template_reads *r = lua_newuserdatauv(L, sizeof(*r), 0);
+	memset(r, 0, sizeof(*r)); /* no hooks until template_set_reads */
+	lua_pushvalue(L, -1);
+	lua_setfield(L, LUA_REGISTRYINDEX, READS_KEY);
+	luaL_setfuncs(L, helpers, 2);
 	return luavm_call(vm, 2, 1, diags);
 }
 

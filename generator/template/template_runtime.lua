@@ -91,6 +91,13 @@ end
 -- nil-safe index: a.b is nil when a is not a table (or is a safe value)
 local IDX = CF.IDX
 
+-- dependency recording (incremental builds, template_runtime.c): WATCH(v)
+-- before a helper reads v's fields or keys other than through IDX (a page
+-- table read is recorded); ALL() when the render runs plugin code (a
+-- filter or function a plugin registered), which may read any page
+local WATCH, ALL = CF.WATCH, CF.ALL
+local BUILTIN = setmetatable({}, {__mode = "k"}) -- the runtime's own functions
+
 -- a name: the context first, then the theme's globals (C)
 local V = CF.make_V(GLOBALS)
 
@@ -106,6 +113,7 @@ local function IN(a, b)
   if type(b) == "string" then return sfind(b, str(a), 1, true) ~= nil end
   if is_safe(b) then return sfind(b.s, str(a), 1, true) ~= nil end
   if type(b) ~= "table" then return false end
+  WATCH(b)
   if b[1] ~= nil then
     for i = 1, #b do if b[i] == a then return true end end
     return false
@@ -118,6 +126,7 @@ local function LIST(v)
   local t = type(v)
   if t == "table" then
     if getmetatable(v) == SAFE then error("cannot loop over text", 2) end
+    WATCH(v)
     if v[1] ~= nil or next(v) == nil then return v end
     local ks = {}
     for k in pairs(v) do ks[#ks + 1] = k end
@@ -132,6 +141,7 @@ local function ITEMS(v)
   if type(v) ~= "table" or getmetatable(v) == SAFE then
     error("cannot loop over a " .. type(v) .. " value", 2)
   end
+  WATCH(v)
   local r = {}
   if v[1] ~= nil then
     for i = 1, #v do r[i] = {i, v[i]} end
@@ -149,6 +159,14 @@ end
 local function FL(name)
   local f = FILTERS[name]
   if f == nil then error("unknown filter '" .. name .. "'", 2) end
+  if not BUILTIN[f] then ALL() end
+  return f
+end
+
+-- f(...) in a template: a function a plugin gave (a global, a field) runs
+-- plugin code
+local function CALL(f)
+  if not BUILTIN[f] then ALL() end
   return f
 end
 
@@ -194,6 +212,7 @@ end
 R.E, R.EA, R.EU, R.EQ, R.EUQ, R.EJ = E, E, EU, EQ, EUQ, EJ
 R.IDX, R.V, R.TV, R.CAT, R.IN, R.LIST, R.ITEMS, R.LOOP = IDX, V, TV, CAT, IN, LIST, ITEMS, LOOP
 R.FL, R.INC, R.EXT, R.DEFB, R.BLK, R.SUPER, R.WITH, R.str = FL, INC, EXT, DEFB, BLK, SUPER, WITH, str
+R.CALL, R.WATCH = CALL, WATCH
 
 function R.render(name, ctx)
   local f = TPL[name]
@@ -259,6 +278,7 @@ F.length = function(v)
     return ulen(s) or #s
   end
   if t == "table" then
+    WATCH(v)
     if v[1] ~= nil then return #v end
     local n = 0
     for _ in next, v do n = n + 1 end
@@ -276,6 +296,7 @@ F.d = F.default
 
 F.join = function(v, sep)
   if type(v) ~= "table" or is_safe(v) then return str(v) end
+  WATCH(v)
   local o = {}
   for i = 1, #v do o[i] = str(v[i]) end
   return concat(o, sep == nil and "" or str(sep))
@@ -283,12 +304,12 @@ end
 
 F.first = function(v)
   if type(v) == "string" then return smatch(v, "^[%z\1-\127\194-\244][\128-\191]*") end
-  if type(v) == "table" and not is_safe(v) then return v[1] end
+  if type(v) == "table" and not is_safe(v) then WATCH(v); return v[1] end
   return nil
 end
 F.last = function(v)
   if type(v) == "string" then return smatch(v, "[%z\1-\127\194-\244][\128-\191]*$") end
-  if type(v) == "table" and not is_safe(v) then return v[#v] end
+  if type(v) == "table" and not is_safe(v) then WATCH(v); return v[#v] end
   return nil
 end
 
@@ -299,6 +320,7 @@ F.reverse = function(v)
     return concat(o)
   end
   if type(v) ~= "table" or is_safe(v) then return v end
+  WATCH(v)
   local o, n = {}, #v
   for i = 1, n do o[i] = v[n + 1 - i] end
   return o
@@ -328,6 +350,7 @@ end
 -- stable, so equal keys keep their order and output stays reproducible
 F.sort = function(v, key, reverse)
   if type(v) ~= "table" or is_safe(v) then return v end
+  WATCH(v)
   local d = {}
   for i = 1, #v do d[i] = {dig(v[i], key), i, v[i]} end
   tsort(d, function(x, y)
@@ -342,6 +365,7 @@ end
 
 F.limit = function(v, n)
   if type(v) ~= "table" or is_safe(v) then return v end
+  WATCH(v)
   n = tonumber(n) or 0
   local o = {}
   for i = 1, math.min(#v, n) do o[i] = v[i] end
@@ -418,6 +442,7 @@ local function json(v, depth)
       if v.k == "json" then return v.s end
       return '"' .. js_str(v.s) .. '"'
     end
+    WATCH(v)
     local n = #v
     if n > 0 or next(v) == nil then
       local o = {}
@@ -540,5 +565,11 @@ GLOBALS.range = function(a, b, step)
   end
   return o
 end
+
+-- what a template may call without running plugin code: the runtime's
+-- filters and globals as they are now (a plugin's loa.filter or
+-- loa.global of the same name replaces the function: not built in)
+for _, f in pairs(F) do BUILTIN[f] = true end
+for _, f in pairs(GLOBALS) do BUILTIN[f] = true end
 
 return R

@@ -456,6 +456,148 @@ TEST(test_custom_filters_and_globals)
 	env_close(&e);
 }
 
+/* ---- dependency recording (incremental builds) -------------------------- */
+
+/* what the renders below recorded: the names of the "page" tables read,
+ * and how often plugin code ran */
+static char rec_reads[256];
+static int rec_all_n;
+
+static void rec_read(void *ctx, lua_State *L, int idx)
+{
+	(void)ctx;
+	lua_getfield(L, idx, "name");
+	size_t n = strlen(rec_reads);
+	snprintf(rec_reads + n, sizeof(rec_reads) - n, "%s;", lua_tostring(L, -1));
+	lua_pop(L, 1);
+}
+
+static void rec_all(void *ctx)
+{
+	(void)ctx;
+	rec_all_n++;
+}
+
+/* a table {name = name, title = "T " .. name} with the metatable at mt */
+static void push_page(lua_State *L, int mt, const char *name)
+{
+	lua_createtable(L, 0, 2);
+	lua_pushstring(L, name);
+	lua_setfield(L, -2, "name");
+	lua_pushfstring(L, "T %s", name);
+	lua_setfield(L, -2, "title");
+	lua_pushvalue(L, mt);
+	lua_setmetatable(L, -2);
+}
+
+/* Renders layout with a context of "pages" (p, q, a list xs of a and b, a
+ * list ys of c and d), a plain table and a table whose metatable holds a
+ * Lua function (magic); returns the output. */
+static char *render_recorded(struct env *e, const char *layout)
+{
+	lua_State *L = luavm_state(e->vm);
+	rec_reads[0] = '\0';
+	rec_all_n = 0;
+	push_lua(e, "function(t, k) return 'm' end");
+	int index = lua_gettop(L);
+	lua_newtable(L); /* ctx */
+	int ctx = lua_gettop(L);
+	lua_newtable(L); /* the "page" metatable */
+	int mt = lua_gettop(L);
+	struct template_reads hooks = { lua_topointer(L, mt), rec_read, rec_all, NULL };
+	template_set_reads(L, &hooks);
+	push_page(L, mt, "p");
+	lua_setfield(L, ctx, "p");
+	push_page(L, mt, "q");
+	lua_setfield(L, ctx, "q");
+	const char *lists[2][2] = { { "a", "b" }, { "d", "c" } };
+	for (int l = 0; l < 2; l++) {
+		lua_newtable(L);
+		for (int i = 0; i < 2; i++) {
+			push_page(L, mt, lists[l][i]);
+			lua_rawseti(L, -2, i + 1);
+		}
+		lua_setfield(L, ctx, l ? "ys" : "xs");
+	}
+	lua_newtable(L);
+	lua_pushliteral(L, "x");
+	lua_setfield(L, -2, "title");
+	lua_setfield(L, ctx, "plain");
+	lua_newtable(L);
+	lua_newtable(L);
+	lua_pushvalue(L, index);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
+	lua_setfield(L, ctx, "magic");
+	lua_settop(L, ctx);
+	lua_remove(L, index);
+	struct buf out = BUF_INIT;
+	if (theme_render(e->theme, layout, &out, &e->diags) < 0) {
+		buf_release(&out);
+		return NULL;
+	}
+	return buf_detach(&out, NULL);
+}
+
+TEST(test_read_recording)
+{
+	const char *dir = new_theme_dir("reads");
+	write_layout(dir, "field.html", "{{ p.title }}");
+	write_layout(dir, "loop.html", "{% for x in xs %}.{% endfor %}{{ q | length }}");
+	write_layout(dir, "sort.html", "{% for y in ys | sort('title') %}{{ loop.index }}{% endfor %}");
+	write_layout(dir, "json.html", "{{ xs | json }}");
+	write_layout(dir, "builtin.html", "{{ plain.title | upper }}{{ range(2) | length }}");
+	write_layout(dir, "filter.html", "{{ 'a' | mine }}");
+	write_layout(dir, "call.html", "{{ fn() }}");
+	write_layout(dir, "meta.html", "{{ magic.x }}");
+	struct env e;
+	CHECK_INT_EQ(env_open(&e, &dir, 1), 0);
+	push_lua(&e, "function(s) return s .. '!' end");
+	theme_add_filter(e.theme, "mine");
+	push_lua(&e, "function() return 'f' end");
+	theme_add_global(e.theme, "fn");
+
+	char *out = render_recorded(&e, "field.html");
+	CHECK_STR_EQ(out, "T p");
+	CHECK_STR_EQ(rec_reads, "p;"); /* a field read: its table */
+	CHECK_INT_EQ(rec_all_n, 0);
+	free(out);
+	out = render_recorded(&e, "loop.html");
+	CHECK_STR_EQ(out, "..2");
+	CHECK_STR_EQ(rec_reads, "q;"); /* looping over a list reads no page */
+	CHECK_INT_EQ(rec_all_n, 0);
+	free(out);
+	out = render_recorded(&e, "sort.html");
+	CHECK_STR_EQ(out, "12");
+	CHECK_CONTAINS(rec_reads, "c;"); /* sorting by a field reads each */
+	CHECK_CONTAINS(rec_reads, "d;");
+	CHECK_INT_EQ(rec_all_n, 0);
+	free(out);
+	out = render_recorded(&e, "json.html");
+	CHECK_CONTAINS(rec_reads, "a;");
+	CHECK_CONTAINS(rec_reads, "b;");
+	free(out);
+	out = render_recorded(&e, "builtin.html");
+	CHECK_STR_EQ(out, "X2");
+	CHECK_STR_EQ(rec_reads, ""); /* the runtime's own filters and range */
+	CHECK_INT_EQ(rec_all_n, 0);
+	free(out);
+	/* plugin code may read any page: everything */
+	out = render_recorded(&e, "filter.html");
+	CHECK_STR_EQ(out, "a!");
+	CHECK(rec_all_n > 0);
+	free(out);
+	out = render_recorded(&e, "call.html");
+	CHECK_STR_EQ(out, "f");
+	CHECK(rec_all_n > 0);
+	free(out);
+	out = render_recorded(&e, "meta.html");
+	CHECK_STR_EQ(out, "m");
+	CHECK(rec_all_n > 0);
+	free(out);
+	env_close(&e);
+}
+
 TEST(test_extends_blocks_include)
 {
 	const char *dir = new_theme_dir("inherit");
@@ -752,6 +894,7 @@ int main(void)
 	RUN(test_expressions);
 	RUN(test_filters);
 	RUN(test_custom_filters_and_globals);
+	RUN(test_read_recording);
 	RUN(test_extends_blocks_include);
 	RUN(test_whitespace_control_and_comments);
 	RUN(test_compile_errors);
