@@ -301,6 +301,46 @@ void incr_history_put(void *ctx, const char *commit, const char *dir, const void
 		buf_add(&b->history_data, data, len);
 }
 
+/* The table of parsed content files (site/site_blobs.h) is one object
+ * under a key of the program alone: its entries are keyed by blob id,
+ * and each build reads the last build's table and replaces it when it
+ * changed. */
+int incr_blobs_get(void *ctx, struct buf *raw, size_t *off, size_t *len)
+{
+	struct build *b = ctx;
+	struct buf k = BUF_INIT;
+	key_add_str(&k, "loa-blobs-1");
+	key_add_str(&k, b->base_key);
+	key_finish(&k, b->blobs_key);
+	buf_release(&k);
+	struct cache_object o;
+	if (cache_load(b->cache, b->blobs_key, &o) != 1)
+		return 0;
+	*off = (size_t)(o.data - o.raw.ptr);
+	*len = o.data_len;
+	*raw = o.raw; /* the caller's now */
+	return 1;
+}
+
+void incr_blobs_put(void *ctx, struct buf *next)
+{
+	struct build *b = ctx;
+	buf_release(&b->blobs_data);
+	b->blobs_data = *next;
+	*next = (struct buf)BUF_INIT;
+	/* stored now when the cache's folders exist: not kept in memory
+	 * through the plugins and renders */
+	incr_blobs_store(b);
+}
+
+void incr_blobs_store(struct build *b)
+{
+	if (b->blobs_key[0] && b->blobs_data.len &&
+	    cache_store(b->cache, b->blobs_key, b->blobs_data.ptr, b->blobs_data.len, "", 0, "",
+			0) == 0)
+		buf_release(&b->blobs_data);
+}
+
 /* After a published build: the record for the next one, and the cache
  * emptied of what this build did not use. */
 void incr_remember(struct build *b, const char *key, const struct build_result *res)
@@ -345,10 +385,12 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 	if (b->history_key[0] && b->history_data.len)
 		cache_store(b->cache, b->history_key, b->history_data.ptr, b->history_data.len, "", 0,
 			    "", 0);
-	char **keep = xcalloc(b->njobs + 4, sizeof(*keep));
+	char **keep = xcalloc(b->njobs + 5, sizeof(*keep));
 	size_t n = 0;
 	if (b->history_key[0])
 		keep[n++] = b->history_key;
+	if (b->blobs_key[0])
+		keep[n++] = b->blobs_key;
 	if (b->history_from[0] && strcmp(b->history_from, b->history_key) != 0)
 		keep[n++] = b->history_from;
 	if (b->published[0] && b->listing.len)

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/strmap.h"
 #include "site/claims.h"
 #include "site/config.h"
@@ -53,6 +54,14 @@ struct site_options {
 	void (*history_put)(void *ctx, const char *commit, const char *dir, const void *data,
 			    size_t len);
 	void *history_ctx;
+	/* The build cache's table of parsed content files (site_blobs.h;
+	 * NULL: none, and never for a work tree). blobs_get moves the last
+	 * table's object into raw (the table is raw's bytes [off, off+len))
+	 * and returns 1, else 0; blobs_put is given the next table when it
+	 * differs from the last (it may take next's bytes). */
+	int (*blobs_get)(void *ctx, struct buf *raw, size_t *off, size_t *len);
+	void (*blobs_put)(void *ctx, struct buf *next);
+	void *blobs_ctx;
 };
 
 struct site {
@@ -83,6 +92,8 @@ struct site {
 	const char *next_future_path; /* its source path */
 	double history_seconds;       /* the history walk's wall time (LOA_TIMINGS) */
 	const char *history_from;     /* "walked", "extended" (the parent's) or "cached" */
+	size_t blobs_files, blobs_cached; /* .md files, and those the table gave (LOA_TIMINGS) */
+	struct buf blobs_raw;         /* the table's object: the bodies it gave point into it */
 };
 
 /* Loads the site. Returns 0 when the site can be built (page errors are in
