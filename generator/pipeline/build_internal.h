@@ -131,8 +131,8 @@ void incr_history_put(void *ctx, const char *commit, const char *dir, const void
 		      size_t len);
 /* site_options' blobs_get and blobs_put over the cache (ctx: the build);
  * incr_blobs_store stores a table kept until cache_prepare made the folders */
-int incr_blobs_get(void *ctx, struct buf *raw, size_t *off, size_t *len);
-void incr_blobs_put(void *ctx, struct buf *next);
+int incr_blobs_get(void *ctx, void **map, size_t *map_size, const char **data, size_t *len);
+void incr_blobs_put(void *ctx, const struct iovec *parts, size_t n);
 void incr_blobs_store(struct build *b);
 
 /* statics.c */

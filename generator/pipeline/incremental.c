@@ -305,7 +305,7 @@ void incr_history_put(void *ctx, const char *commit, const char *dir, const void
  * under a key of the program alone: its entries are keyed by blob id,
  * and each build reads the last build's table and replaces it when it
  * changed. */
-int incr_blobs_get(void *ctx, struct buf *raw, size_t *off, size_t *len)
+int incr_blobs_get(void *ctx, void **map, size_t *map_size, const char **data, size_t *len)
 {
 	struct build *b = ctx;
 	struct buf k = BUF_INIT;
@@ -313,24 +313,26 @@ int incr_blobs_get(void *ctx, struct buf *raw, size_t *off, size_t *len)
 	key_add_str(&k, b->base_key);
 	key_finish(&k, b->blobs_key);
 	buf_release(&k);
-	struct cache_object o;
-	if (cache_load(b->cache, b->blobs_key, &o) != 1)
+	struct cache_map m;
+	if (cache_map(b->cache, b->blobs_key, &m) != 1)
 		return 0;
-	*off = (size_t)(o.data - o.raw.ptr);
-	*len = o.data_len;
-	*raw = o.raw; /* the caller's now */
+	*map = m.base; /* the site's now */
+	*map_size = m.size;
+	*data = m.data;
+	*len = m.data_len;
 	return 1;
 }
 
-void incr_blobs_put(void *ctx, struct buf *next)
+void incr_blobs_put(void *ctx, const struct iovec *parts, size_t n)
 {
 	struct build *b = ctx;
-	buf_release(&b->blobs_data);
-	b->blobs_data = *next;
-	*next = (struct buf)BUF_INIT;
-	/* stored now when the cache's folders exist: not kept in memory
-	 * through the plugins and renders */
-	incr_blobs_store(b);
+	/* stored now, without gathering it, when the cache's folders exist;
+	 * else (a first build) gathered until they do */
+	buf_reset(&b->blobs_data);
+	if (cache_store_parts(b->cache, b->blobs_key, parts, n) == 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		buf_add(&b->blobs_data, parts[i].iov_base, parts[i].iov_len);
 }
 
 void incr_blobs_store(struct build *b)

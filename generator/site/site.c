@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <time.h>
 static const char *base_name(const char *path)
 {
@@ -151,15 +152,16 @@ static struct page *load_page(struct site *s, size_t file_index, struct buf *scr
 
 /* The table of parsed files of the last build, when the build cache has
  * one: only for blobs read from git (a work tree's file may change
- * between its listing and its reading). raw keeps its bytes. */
-static bool blobs_open(struct site *s, struct site_blobs *bl, struct buf *raw)
+ * between its listing and its reading). Its mapping is the site's. */
+static bool blobs_open(struct site *s, struct site_blobs *bl)
 {
 	const struct site_options *o = &s->opts;
 	if (!o->blobs_get || o->worktree)
 		return false;
-	size_t off = 0, len = 0;
-	if (o->blobs_get(o->blobs_ctx, raw, &off, &len) == 1 && off <= raw->len &&
-	    len <= raw->len - off && site_blobs_open(bl, raw->ptr + off, len) == 0)
+	const char *data = NULL;
+	size_t len = 0;
+	if (o->blobs_get(o->blobs_ctx, &s->blobs_map, &s->blobs_map_size, &data, &len) == 1 &&
+	    site_blobs_open(bl, data, len) == 0)
 		return true;
 	*bl = (struct site_blobs)SITE_BLOBS_INIT;
 	return true;
@@ -170,10 +172,13 @@ static bool blobs_open(struct site *s, struct site_blobs *bl, struct buf *raw)
 static void blobs_close(struct site *s, struct site_blobs *bl)
 {
 	if (site_blobs_changed(bl)) {
-		struct buf next = BUF_INIT;
-		site_blobs_write(bl, &next);
-		s->opts.blobs_put(s->opts.blobs_ctx, &next);
-		buf_release(&next);
+		struct buf frames = BUF_INIT;
+		struct iovec *parts;
+		size_t n;
+		site_blobs_parts(bl, &frames, &parts, &n);
+		s->opts.blobs_put(s->opts.blobs_ctx, parts, n);
+		free(parts);
+		buf_release(&frames);
 	}
 	site_blobs_release(bl);
 }
@@ -377,7 +382,6 @@ static void unify_tags(struct site *s)
 int site_load(struct site *s, const struct site_options *opts, struct diag_list *d)
 {
 	memset(s, 0, sizeof(*s));
-	s->blobs_raw = (struct buf)BUF_INIT;
 	s->opts = *opts;
 	struct buf scratch = BUF_INIT;
 	struct page **all = NULL;
@@ -427,7 +431,7 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 	is_page_file = xcalloc(s->nfiles + 1, sizeof(*is_page_file));
 	size_t n = 0;
 	struct site_blobs blobs = SITE_BLOBS_INIT;
-	bool use_blobs = blobs_open(s, &blobs, &s->blobs_raw);
+	bool use_blobs = blobs_open(s, &blobs);
 	for (size_t i = 0; i < s->nfiles; i++) {
 		if (!str_has_suffix(s->files[i].path, ".md"))
 			continue;
@@ -553,7 +557,8 @@ void site_release(struct site *s)
 	strmap_release(&s->file_url);
 	claims_release(&s->claims);
 	free(s->bundle_urls);
-	buf_release(&s->blobs_raw);
+	if (s->blobs_map)
+		munmap(s->blobs_map, s->blobs_map_size);
 	arena_release(&s->arena);
 	memset(s, 0, sizeof(*s));
 }

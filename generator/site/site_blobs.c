@@ -89,7 +89,8 @@ static int entry_cmp(const void *a, const void *b)
 	return memcmp(x->oid, y->oid, OID_LEN);
 }
 
-void site_blobs_write(const struct site_blobs *bl, struct buf *out)
+void site_blobs_parts(const struct site_blobs *bl, struct buf *frames, struct iovec **parts,
+		      size_t *nparts)
 {
 	size_t n = 0;
 	struct site_blob_entry *all = xcalloc(bl->nold + bl->nadded + 1, sizeof(*all));
@@ -100,25 +101,45 @@ void site_blobs_write(const struct site_blobs *bl, struct buf *out)
 		all[n++] = (struct site_blob_entry){ bl->added[i].oid, bl->fresh.ptr + bl->added[i].off,
 						     bl->added[i].len, true };
 	qsort(all, n, sizeof(*all), entry_cmp);
-	size_t count = 0, size = sizeof(MAGIC) + 8;
+	/* one blob at two paths was parsed twice, to the same bytes: once */
+	size_t count = 0;
 	for (size_t i = 0; i < n; i++)
-		if (i == 0 || memcmp(all[i].oid, all[i - 1].oid, OID_LEN) != 0) {
-			count++;
-			size += OID_LEN + 8 + all[i].len;
-		}
-	/* tens of megabytes on a large site: grown once, not by doubling */
-	buf_grow(out, size);
-	buf_add(out, MAGIC, sizeof(MAGIC) - 1);
-	put_u(out, count, 8);
-	for (size_t i = 0; i < n; i++) {
-		/* one blob at two paths was parsed twice, to the same bytes */
-		if (i && memcmp(all[i].oid, all[i - 1].oid, OID_LEN) == 0)
-			continue;
-		buf_add(out, all[i].oid, OID_LEN);
-		put_u(out, all[i].len, 8);
-		buf_add(out, all[i].data, all[i].len);
+		if (i == 0 || memcmp(all[i].oid, all[count - 1].oid, OID_LEN) != 0)
+			all[count++] = all[i];
+	buf_reset(frames);
+	buf_grow(frames, sizeof(MAGIC) + 8 + count * (OID_LEN + 8));
+	buf_add(frames, MAGIC, sizeof(MAGIC) - 1);
+	put_u(frames, count, 8);
+	for (size_t i = 0; i < count; i++) {
+		buf_add(frames, all[i].oid, OID_LEN);
+		put_u(frames, all[i].len, 8);
+	}
+	/* frames is whole: its bytes stay where they are */
+	struct iovec *v = xcalloc(2 * count + 1, sizeof(*v));
+	size_t head = sizeof(MAGIC) - 1 + 8;
+	v[0] = (struct iovec){ frames->ptr, head };
+	for (size_t i = 0; i < count; i++) {
+		v[1 + 2 * i] = (struct iovec){ frames->ptr + head + i * (OID_LEN + 8), OID_LEN + 8 };
+		v[2 + 2 * i] = (struct iovec){ (void *)all[i].data, all[i].len };
 	}
 	free(all);
+	*parts = v;
+	*nparts = 2 * count + 1;
+}
+
+void site_blobs_write(const struct site_blobs *bl, struct buf *out)
+{
+	struct buf frames = BUF_INIT;
+	struct iovec *parts;
+	size_t n, size = 0;
+	site_blobs_parts(bl, &frames, &parts, &n);
+	for (size_t i = 0; i < n; i++)
+		size += parts[i].iov_len;
+	buf_grow(out, size);
+	for (size_t i = 0; i < n; i++)
+		buf_add(out, parts[i].iov_base, parts[i].iov_len);
+	free(parts);
+	buf_release(&frames);
 }
 
 /* ---- reading ---- */

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/uio.h>
 
 #include "base/buf.h"
 
@@ -65,7 +66,12 @@ void site_blobs_add(struct site_blobs *bl, const char *oid, const char *src, siz
  * one of the last not used). */
 bool site_blobs_changed(const struct site_blobs *bl);
 
-/* The next table: the entries used and added, sorted by oid, each once. */
+/* The next table: the entries used and added, sorted by oid, each once,
+ * as parts (free *parts) pointing into frames (the table's own bytes),
+ * the last table's data and bl: written out before either changes. */
+void site_blobs_parts(const struct site_blobs *bl, struct buf *frames, struct iovec **parts,
+		      size_t *nparts);
+/* The same gathered into out. */
 void site_blobs_write(const struct site_blobs *bl, struct buf *out);
 
 void site_blobs_release(struct site_blobs *bl);
