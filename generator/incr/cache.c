@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -149,6 +150,41 @@ void cache_object_release(struct cache_object *o)
 	o->raw = (struct buf)BUF_INIT;
 }
 
+/* Where the parts of an object of size bytes at p lie, when its header
+ * names key, its lengths add up and its checksum holds. */
+struct object_parts {
+	size_t start, dl, gl, pl;
+};
+
+static bool object_check(const char *p, size_t size, const char *key, struct object_parts *op)
+{
+	if (size <= CACHE_KEY_LEN)
+		return false;
+	size_t body = size - CACHE_KEY_LEN;
+	char sum[CACHE_KEY_LEN + 1], fmt[16], okey[CACHE_KEY_LEN + 1];
+	const char *nl = memchr(p, '\n', body < 160 ? body : 160);
+	uint64_t dl = 0, gl = 0, pl = 0;
+	int used = 0;
+	char head[161];
+	if (!nl)
+		return false;
+	snprintf(head, sizeof(head), "%.*s", (int)(nl - p), p);
+	if (sscanf(head, "%15s %40s %" SCNu64 " %" SCNu64 " %" SCNu64 "%n", fmt, okey, &dl, &gl,
+		   &pl, &used) != 5 ||
+	    (size_t)used != strlen(head) || strcmp(fmt, OBJECT_FORMAT) != 0 ||
+	    strcmp(okey, key) != 0)
+		return false;
+	size_t start = (size_t)(nl + 1 - p);
+	/* the lengths add up to the file, then the checksum holds */
+	if (!(dl <= body && gl <= body && pl <= body && start + dl + gl + pl == body))
+		return false;
+	key_digest(p, body, sum);
+	if (memcmp(sum, p + body, CACHE_KEY_LEN) != 0)
+		return false;
+	*op = (struct object_parts){ start, (size_t)dl, (size_t)gl, (size_t)pl };
+	return true;
+}
+
 int cache_load(const struct cache *c, const char *key, struct cache_object *o)
 {
 	*o = (struct cache_object)CACHE_OBJECT_INIT;
@@ -182,49 +218,83 @@ int cache_load_into(const struct cache *c, const char *key, struct cache_object 
 		     o->raw.len == (size_t)st.st_size;
 	}
 	close(fd);
-	size_t body = o->raw.len - CACHE_KEY_LEN;
-	char sum[CACHE_KEY_LEN + 1], fmt[16], okey[CACHE_KEY_LEN + 1];
-	const char *nl = ok ? memchr(o->raw.ptr, '\n', body < 160 ? body : 160) : NULL;
-	uint64_t dl = 0, gl = 0, pl = 0;
-	int used = 0;
-	char head[161];
-	if (nl) {
-		snprintf(head, sizeof(head), "%.*s", (int)(nl - o->raw.ptr), o->raw.ptr);
-		ok = sscanf(head, "%15s %40s %" SCNu64 " %" SCNu64 " %" SCNu64 "%n", fmt, okey, &dl,
-			    &gl, &pl, &used) == 5 &&
-		     (size_t)used == strlen(head) && strcmp(fmt, OBJECT_FORMAT) == 0 &&
-		     strcmp(okey, key) == 0;
-	} else {
-		ok = false;
-	}
-	size_t start = nl ? (size_t)(nl + 1 - o->raw.ptr) : 0;
-	/* the lengths add up to the file, then the checksum holds */
-	ok = ok && dl <= body && gl <= body && pl <= body && start + dl + gl + pl == body;
-	if (ok) {
-		key_digest(o->raw.ptr, body, sum);
-		ok = memcmp(sum, o->raw.ptr + body, CACHE_KEY_LEN) == 0;
-	}
-	if (!ok) {
+	struct object_parts op;
+	if (!ok || !object_check(o->raw.ptr, o->raw.len, key, &op)) {
 		buf_reset(&o->raw);
 		return 0;
 	}
-	o->data = o->raw.ptr + start;
-	o->data_len = (size_t)dl;
-	o->diags = o->data + dl;
-	o->diags_len = (size_t)gl;
-	o->deps = o->diags + gl;
-	o->deps_len = (size_t)pl;
+	o->data = o->raw.ptr + op.start;
+	o->data_len = op.dl;
+	o->diags = o->data + op.dl;
+	o->diags_len = op.gl;
+	o->deps = o->diags + op.gl;
+	o->deps_len = op.pl;
 	return 1;
 }
 
-/* Writes data to dir_fd/name through a temporary file in the same folder. */
-static int write_atomic(int dir_fd, const char *name, const void *data, size_t len)
+int cache_map(const struct cache *c, const char *key, struct cache_map *m)
+{
+	*m = (struct cache_map)CACHE_MAP_INIT;
+	int dir = object_dir(c, key, false);
+	if (dir < 0)
+		return 0;
+	int fd = openat(dir, key + 2, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dir);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	void *p = MAP_FAILED;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > CACHE_KEY_LEN &&
+	    (uint64_t)st.st_size < ((uint64_t)1 << 32))
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return 0;
+	struct object_parts op;
+	if (!object_check(p, (size_t)st.st_size, key, &op) || op.gl || op.pl) {
+		munmap(p, (size_t)st.st_size);
+		return 0;
+	}
+	m->base = p;
+	m->size = (size_t)st.st_size;
+	m->data = (const char *)p + op.start;
+	m->data_len = op.dl;
+	return 1;
+}
+
+void cache_unmap(struct cache_map *m)
+{
+	if (m->base)
+		munmap(m->base, m->size);
+	*m = (struct cache_map)CACHE_MAP_INIT;
+}
+
+/* Writes parts[0..n) to dir_fd/name through a temporary file in the same
+ * folder; small parts gathered, so that thousands make few writes. */
+static int write_atomic_parts(int dir_fd, const char *name, const struct iovec *parts, size_t n)
 {
 	char *tmp = xasprintf("%s.tmp-%ld", name, (long)getpid());
 	int fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	int rc = -1;
 	if (fd >= 0) {
-		rc = sys_write_all(fd, data, len) == 0 ? 0 : -1;
+		struct buf small = BUF_INIT;
+		rc = 0;
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			if (parts[i].iov_len < 4096) {
+				buf_add(&small, parts[i].iov_base, parts[i].iov_len);
+				if (small.len < 65536)
+					continue;
+			}
+			if (small.len && sys_write_all(fd, small.ptr, small.len) < 0)
+				rc = -1;
+			buf_reset(&small);
+			if (rc == 0 && parts[i].iov_len >= 4096 &&
+			    sys_write_all(fd, parts[i].iov_base, parts[i].iov_len) < 0)
+				rc = -1;
+		}
+		if (rc == 0 && small.len && sys_write_all(fd, small.ptr, small.len) < 0)
+			rc = -1;
+		buf_release(&small);
 		if (close(fd) < 0)
 			rc = -1;
 		if (rc == 0 && renameat(dir_fd, tmp, dir_fd, name) < 0)
@@ -234,6 +304,12 @@ static int write_atomic(int dir_fd, const char *name, const void *data, size_t l
 	}
 	free(tmp);
 	return rc;
+}
+
+static int write_atomic(int dir_fd, const char *name, const void *data, size_t len)
+{
+	struct iovec one = { (void *)data, len };
+	return write_atomic_parts(dir_fd, name, &one, 1);
 }
 
 int cache_store(const struct cache *c, const char *key, const void *data, size_t len,
@@ -253,6 +329,33 @@ int cache_store(const struct cache *c, const char *key, const void *data, size_t
 	buf_add(&obj, sum, CACHE_KEY_LEN);
 	int rc = write_atomic(dir, key + 2, obj.ptr, obj.len);
 	buf_release(&obj);
+	close(dir);
+	return rc;
+}
+
+int cache_store_parts(const struct cache *c, const char *key, const struct iovec *parts,
+		      size_t n)
+{
+	int dir = object_dir(c, key, true);
+	if (dir < 0)
+		return -1;
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += parts[i].iov_len;
+	char head[160], sum[CACHE_KEY_LEN + 1];
+	int hl = snprintf(head, sizeof(head), "%s %s %zu 0 0\n", OBJECT_FORMAT, key, len);
+	struct key_stream ks;
+	key_stream_init(&ks);
+	buf_add(&ks.buf, head, (size_t)hl);
+	for (size_t i = 0; i < n; i++)
+		key_stream_add(&ks, parts[i].iov_base, parts[i].iov_len);
+	key_stream_finish(&ks, sum);
+	struct iovec *all = xcalloc(n + 2, sizeof(*all));
+	all[0] = (struct iovec){ head, (size_t)hl };
+	memcpy(all + 1, parts, n * sizeof(*parts));
+	all[n + 1] = (struct iovec){ sum, CACHE_KEY_LEN };
+	int rc = write_atomic_parts(dir, key + 2, all, n + 2);
+	free(all);
 	close(dir);
 	return rc;
 }

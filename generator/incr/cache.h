@@ -35,6 +35,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "base/buf.h"
 #include "incr/key.h"
@@ -68,6 +69,24 @@ int cache_load(const struct cache *c, const char *key, struct cache_object *o);
  * Release o once, after the last load. */
 int cache_load_into(const struct cache *c, const char *key, struct cache_object *o);
 void cache_object_release(struct cache_object *o);
+/* An object of data alone mapped read-only instead of read: a large one
+ * used in place, without a copy or fresh memory. Objects are replaced by
+ * rename, never rewritten in place, so a mapping keeps its bytes (a file
+ * truncated by hand under a running build would fault it). 1 when the
+ * object of key is there and sound (release with cache_unmap), else 0. */
+struct cache_map {
+	void *base;
+	size_t size;
+	const char *data;
+	size_t data_len;
+};
+#define CACHE_MAP_INIT { NULL, 0, NULL, 0 }
+int cache_map(const struct cache *c, const char *key, struct cache_map *m);
+void cache_unmap(struct cache_map *m);
+/* Stores an object of data alone, the concatenation of parts[0..n),
+ * without gathering them in memory first. 0, or -1. */
+int cache_store_parts(const struct cache *c, const char *key, const struct iovec *parts,
+		      size_t n);
 /* Stores an object: the page's bytes, the diagnostics its render gave
  * (encoded with diag_list_encode; may be empty) and what else it read
  * (deps, for the build to check before using it). Safe from several

@@ -108,6 +108,19 @@ void key_stream_spill(struct key_stream *s)
 	buf_reset(&s->buf);
 }
 
+void key_stream_add(struct key_stream *s, const void *p, size_t len)
+{
+	if (!s->md || len < 4096) {
+		buf_add(&s->buf, p, len);
+		key_stream_spill(s);
+		return;
+	}
+	/* a long run is digested where it lies, after what buf holds */
+	if (!EVP_DigestUpdate(s->md, s->buf.ptr, s->buf.len) || !EVP_DigestUpdate(s->md, p, len))
+		BUG("EVP_DigestUpdate failed on an initialised SHA-256 context");
+	buf_reset(&s->buf);
+}
+
 void key_stream_finish(struct key_stream *s, char out[KEY_LEN + 1])
 {
 	if (!s->md) {

@@ -42,6 +42,8 @@ struct key_stream {
 };
 void key_stream_init(struct key_stream *s);
 void key_stream_spill(struct key_stream *s);
+/* Adds len bytes at p (a long run is digested in place, not copied). */
+void key_stream_add(struct key_stream *s, const void *p, size_t len);
 void key_stream_finish(struct key_stream *s, char out[KEY_LEN + 1]);
 
 #endif

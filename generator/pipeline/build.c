@@ -203,6 +203,9 @@ static int stage_load(struct build *b, struct build_result *res)
 		so.history_get = incr_history_get;
 		so.history_put = incr_history_put;
 		so.history_ctx = b;
+		so.blobs_get = incr_blobs_get;
+		so.blobs_put = incr_blobs_put;
+		so.blobs_ctx = b;
 	}
 	if (site_load(&b->site, &so, b->diags) < 0)
 		return -1;
@@ -214,6 +217,8 @@ static int stage_load(struct build *b, struct build_result *res)
 			b->site.history_seconds, b->site.npages);
 		fprintf(stderr, "loa: timing: %-12s %s\n", "history from",
 			b->site.history_from ? b->site.history_from : "none");
+		fprintf(stderr, "loa: timing: %-12s %zu of %zu files\n", "parsed from", b->site.blobs_cached,
+			b->site.blobs_files);
 	}
 	stage_done(b, "load");
 	return 0;
@@ -289,6 +294,7 @@ static int stage_images(struct build *b, struct outlock *lock, struct pool_opts 
 	cache_record_remove(b->cache);
 	if (cache_prepare(b->cache) == 0)
 		sitelua_memo_flush(b->sl);
+	incr_blobs_store(b); /* the table of a build whose cache had no folders yet */
 	*po = (struct pool_opts){ .jobs = opts->jobs > 0 ? opts->jobs : 1,
 				  .job_timeout_ms = b->site.config.render_timeout_ms,
 				  .mem_limit = vm_size() + b->site.config.render_memory };
@@ -421,6 +427,7 @@ static void build_release(struct build *b)
 	buf_release(&b->own_key);
 	buf_release(&b->listing);
 	buf_release(&b->history_data);
+	buf_release(&b->blobs_data);
 	free(b->statics);
 	free(b->editor_files);
 	free(b->editor_sums);

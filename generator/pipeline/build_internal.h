@@ -88,6 +88,8 @@ struct build {
 	char history_key[CACHE_KEY_LEN + 1]; /* the built commit's history in the cache; "" none */
 	char history_from[CACHE_KEY_LEN + 1]; /* the parent's it extended; "" none */
 	struct buf history_data; /* to store there (incr_remember); empty: it is there */
+	char blobs_key[CACHE_KEY_LEN + 1]; /* the table of parsed content files; "" none */
+	struct buf blobs_data; /* the next table, until the cache's folders exist; empty: stored */
 	struct image_stage *images; /* bundle images: facts for <img>, published by the stage */
 	const char **editor_files; /* Decap CMS's files published at /quan-tri/ (editor.c) */
 	size_t neditor_files;
@@ -128,6 +130,11 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 int incr_history_get(void *ctx, const char *commit, const char *dir, struct buf *out);
 void incr_history_put(void *ctx, const char *commit, const char *dir, const void *data,
 		      size_t len);
+/* site_options' blobs_get and blobs_put over the cache (ctx: the build);
+ * incr_blobs_store stores a table kept until cache_prepare made the folders */
+int incr_blobs_get(void *ctx, void **map, size_t *map_size, const char **data, size_t *len);
+void incr_blobs_put(void *ctx, const struct iovec *parts, size_t n);
+void incr_blobs_store(struct build *b);
 
 /* statics.c */
 int statics_claim_first(void *ctx, struct site *s, struct diag_list *d);

@@ -351,6 +351,48 @@ void incr_history_put(void *ctx, const char *commit, const char *dir, const void
 		buf_add(&b->history_data, data, len);
 }
 
+/* The table of parsed content files (site/site_blobs.h) is one object
+ * under a key of the program alone: its entries are keyed by blob id,
+ * and each build reads the last build's table and replaces it when it
+ * changed. */
+int incr_blobs_get(void *ctx, void **map, size_t *map_size, const char **data, size_t *len)
+{
+	struct build *b = ctx;
+	struct buf k = BUF_INIT;
+	key_add_str(&k, "loa-blobs-1");
+	key_add_str(&k, b->base_key);
+	key_finish(&k, b->blobs_key);
+	buf_release(&k);
+	struct cache_map m;
+	if (cache_map(b->cache, b->blobs_key, &m) != 1)
+		return 0;
+	*map = m.base; /* the site's now */
+	*map_size = m.size;
+	*data = m.data;
+	*len = m.data_len;
+	return 1;
+}
+
+void incr_blobs_put(void *ctx, const struct iovec *parts, size_t n)
+{
+	struct build *b = ctx;
+	/* stored now, without gathering it, when the cache's folders exist;
+	 * else (a first build) gathered until they do */
+	buf_reset(&b->blobs_data);
+	if (cache_store_parts(b->cache, b->blobs_key, parts, n) == 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		buf_add(&b->blobs_data, parts[i].iov_base, parts[i].iov_len);
+}
+
+void incr_blobs_store(struct build *b)
+{
+	if (b->blobs_key[0] && b->blobs_data.len &&
+	    cache_store(b->cache, b->blobs_key, b->blobs_data.ptr, b->blobs_data.len, "", 0, "",
+			0) == 0)
+		buf_release(&b->blobs_data);
+}
+
 /* After a published build: the record for the next one, and the cache
  * emptied of what this build did not use. */
 void incr_remember(struct build *b, const char *key, const struct build_result *res)
@@ -396,10 +438,12 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 		cache_store(b->cache, b->history_key, b->history_data.ptr, b->history_data.len, "", 0,
 			    "", 0);
 	size_t reused, nmemo = b->sl ? sitelua_memo_count(b->sl, &reused) : 0;
-	char **keep = xcalloc(b->njobs + nmemo + 4, sizeof(*keep));
+	char **keep = xcalloc(b->njobs + nmemo + 5, sizeof(*keep));
 	size_t n = nmemo ? sitelua_memo_keep(b->sl, keep) : 0;
 	if (b->history_key[0])
 		keep[n++] = b->history_key;
+	if (b->blobs_key[0])
+		keep[n++] = b->blobs_key;
 	if (b->history_from[0] && strcmp(b->history_from, b->history_key) != 0)
 		keep[n++] = b->history_from;
 	if (b->published[0] && b->listing.len)

@@ -4,6 +4,7 @@
  * site_bundle.c. */
 #include "site/site.h"
 #include "site/site_internal.h"
+#include "site/site_blobs.h"
 #include "base/buf.h"
 #include "base/bug.h"
 #include "base/diag.h"
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <time.h>
 static const char *base_name(const char *path)
 {
@@ -86,27 +88,54 @@ static bool looks_binary(const char *data, size_t len)
 	return memchr(data, '\0', n) != NULL;
 }
 
-static struct page *load_page(struct site *s, size_t file_index, struct buf *scratch,
-			      struct diag_list *d)
+/* The bytes and front matter of a listed file: from the table of the last
+ * build (bl non-NULL) when it has its blob, else read from git and parsed,
+ * and then offered to the table when the parse said nothing. A listed
+ * file passed the size limit and the type checks already (repo_list). */
+static int read_parse(struct site *s, const struct repo_file *f, struct buf *scratch,
+		      struct site_blobs *bl, const char **src, size_t *len, struct frontmatter *fm,
+		      struct diag_list *d)
 {
 	static const struct yaml_limits limits = YAML_LIMITS_DEFAULT;
-	const struct repo_file *f = &s->files[file_index];
 	struct arena *a = &s->arena;
+	if (bl && site_blobs_get(bl, f->oid, f->size, a, src, fm) == 1) {
+		*len = f->size;
+		s->blobs_cached++;
+		return 0;
+	}
 	if (repo_read(s->repo, f, scratch, d) < 0)
-		return NULL;
+		return -1;
 	if (looks_binary(scratch->ptr, scratch->len)) {
 		diag_error(d, f->path, 1, 0, "binary file named .md (it holds NUL bytes)");
-		return NULL;
+		return -1;
 	}
-	char *src = arena_strndup(a, scratch->ptr, scratch->len);
+	char *copy = arena_strndup(a, scratch->ptr, scratch->len);
+	size_t before = d->len;
+	if (frontmatter_parse(fm, a, f->path, copy, scratch->len, &limits, d) < 0)
+		return -1;
+	/* a warning names the path: such a file is parsed again each build */
+	if (bl && d->len == before)
+		site_blobs_add(bl, f->oid, copy, scratch->len, fm);
+	*src = copy;
+	*len = scratch->len;
+	return 0;
+}
+
+static struct page *load_page(struct site *s, size_t file_index, struct buf *scratch,
+			      struct site_blobs *bl, struct diag_list *d)
+{
+	const struct repo_file *f = &s->files[file_index];
+	struct arena *a = &s->arena;
+	const char *src;
+	size_t len;
 	struct frontmatter fm;
-	if (frontmatter_parse(&fm, a, f->path, src, scratch->len, &limits, d) < 0)
+	if (read_parse(s, f, scratch, bl, &src, &len, &fm, d) < 0)
 		return NULL;
 	struct page *p = arena_zalloc(a, sizeof(*p));
 	p->path = f->path;
 	p->file_index = file_index;
 	classify(s, p);
-	if (!fm.root && scratch->len == 0) {
+	if (!fm.root && len == 0) {
 		diag_error(d, f->path, 1, 0, "empty file: a page needs front matter with a title");
 		return NULL;
 	}
@@ -119,6 +148,39 @@ static struct page *load_page(struct site *s, size_t file_index, struct buf *scr
 	p->body_len = fm.body_len;
 	p->body_line = fm.body_line;
 	return p;
+}
+
+/* The table of parsed files of the last build, when the build cache has
+ * one: only for blobs read from git (a work tree's file may change
+ * between its listing and its reading). Its mapping is the site's. */
+static bool blobs_open(struct site *s, struct site_blobs *bl)
+{
+	const struct site_options *o = &s->opts;
+	if (!o->blobs_get || o->worktree)
+		return false;
+	const char *data = NULL;
+	size_t len = 0;
+	if (o->blobs_get(o->blobs_ctx, &s->blobs_map, &s->blobs_map_size, &data, &len) == 1 &&
+	    site_blobs_open(bl, data, len) == 0)
+		return true;
+	*bl = (struct site_blobs)SITE_BLOBS_INIT;
+	return true;
+}
+
+/* The next table for the cache, when it differs from the last one. The
+ * last one's bytes stay: the bodies of the pages it gave point into it. */
+static void blobs_close(struct site *s, struct site_blobs *bl)
+{
+	if (site_blobs_changed(bl)) {
+		struct buf frames = BUF_INIT;
+		struct iovec *parts;
+		size_t n;
+		site_blobs_parts(bl, &frames, &parts, &n);
+		s->opts.blobs_put(s->opts.blobs_ctx, parts, n);
+		free(parts);
+		buf_release(&frames);
+	}
+	site_blobs_release(bl);
 }
 
 /* A time written with another offset (2023-12-31T23:30:00-10:00) is the
@@ -368,11 +430,14 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 	rejected = xcalloc(s->nfiles + 1, sizeof(*rejected));
 	is_page_file = xcalloc(s->nfiles + 1, sizeof(*is_page_file));
 	size_t n = 0;
+	struct site_blobs blobs = SITE_BLOBS_INIT;
+	bool use_blobs = blobs_open(s, &blobs);
 	for (size_t i = 0; i < s->nfiles; i++) {
 		if (!str_has_suffix(s->files[i].path, ".md"))
 			continue;
 		is_page_file[i] = true;
-		struct page *p = load_page(s, i, &scratch, d);
+		s->blobs_files++;
+		struct page *p = load_page(s, i, &scratch, use_blobs ? &blobs : NULL, d);
 		if (!p) {
 			s->rejected++;
 			continue;
@@ -380,6 +445,8 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 		apply_history(s, p, have_hist ? &hist : NULL);
 		all[n++] = p;
 	}
+	if (use_blobs)
+		blobs_close(s, &blobs);
 
 	/* schools first: a news folder must name one */
 	struct strmap schools = STRMAP_INIT;
@@ -490,6 +557,8 @@ void site_release(struct site *s)
 	strmap_release(&s->file_url);
 	claims_release(&s->claims);
 	free(s->bundle_urls);
+	if (s->blobs_map)
+		munmap(s->blobs_map, s->blobs_map_size);
 	arena_release(&s->arena);
 	memset(s, 0, sizeof(*s));
 }

@@ -24,6 +24,7 @@
 #include "source/repo.h"
 
 struct buf;
+struct iovec;
 struct diag_list;
 struct site;
 struct text;
@@ -53,6 +54,14 @@ struct site_options {
 	void (*history_put)(void *ctx, const char *commit, const char *dir, const void *data,
 			    size_t len);
 	void *history_ctx;
+	/* The build cache's table of parsed content files (site_blobs.h;
+	 * NULL: none, and never for a work tree). blobs_get maps the last
+	 * table read-only: 1 with the mapping (*map, *map_size: the site's
+	 * to munmap) and the table in it (*data, *len), else 0. blobs_put is
+	 * given the next table, as parts, when it differs from the last. */
+	int (*blobs_get)(void *ctx, void **map, size_t *map_size, const char **data, size_t *len);
+	void (*blobs_put)(void *ctx, const struct iovec *parts, size_t n);
+	void *blobs_ctx;
 };
 
 struct site {
@@ -83,6 +92,9 @@ struct site {
 	const char *next_future_path; /* its source path */
 	double history_seconds;       /* the history walk's wall time (LOA_TIMINGS) */
 	const char *history_from;     /* "walked", "extended" (the parent's) or "cached" */
+	size_t blobs_files, blobs_cached; /* .md files, and those the table gave (LOA_TIMINGS) */
+	void *blobs_map;              /* the table's mapping: the bodies it gave point into it */
+	size_t blobs_map_size;
 };
 
 /* Loads the site. Returns 0 when the site can be built (page errors are in
