@@ -142,6 +142,28 @@ static int object_dir(const struct cache *c, const char *key, bool create)
 	return fd;
 }
 
+static void ident_of(const struct stat *st, char ident[CACHE_IDENT_LEN])
+{
+	snprintf(ident, CACHE_IDENT_LEN, "%llu:%llu:%lld:%lld.%09ld:%lld.%09ld",
+		 (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+		 (long long)st->st_size, (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+		 (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+int cache_ident(const struct cache *c, const char *key, char ident[CACHE_IDENT_LEN])
+{
+	int dir = object_dir(c, key, false);
+	struct stat st;
+	ident[0] = '\0';
+	if (dir < 0)
+		return 0;
+	int ok = fstatat(dir, key + 2, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+	close(dir);
+	if (ok)
+		ident_of(&st, ident);
+	return ok;
+}
+
 void cache_object_release(struct cache_object *o)
 {
 	buf_release(&o->raw);
@@ -165,6 +187,7 @@ int cache_load_into(const struct cache *c, const char *key, struct cache_object 
 	buf_reset(&o->raw);
 	o->data = o->diags = o->deps = NULL;
 	o->data_len = o->diags_len = o->deps_len = 0;
+	o->ident[0] = '\0';
 	int dir = object_dir(c, key, false);
 	if (dir < 0)
 		return 0;
@@ -182,6 +205,8 @@ int cache_load_into(const struct cache *c, const char *key, struct cache_object 
 		     o->raw.len == (size_t)st.st_size;
 	}
 	close(fd);
+	if (ok)
+		ident_of(&st, o->ident);
 	size_t body = o->raw.len - CACHE_KEY_LEN;
 	char sum[CACHE_KEY_LEN + 1], fmt[16], okey[CACHE_KEY_LEN + 1];
 	const char *nl = ok ? memchr(o->raw.ptr, '\n', body < 160 ? body : 160) : NULL;
@@ -206,6 +231,7 @@ int cache_load_into(const struct cache *c, const char *key, struct cache_object 
 	}
 	if (!ok) {
 		buf_reset(&o->raw);
+		o->ident[0] = '\0';
 		return 0;
 	}
 	o->data = o->raw.ptr + start;

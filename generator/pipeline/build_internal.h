@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "base/arena.h"
@@ -87,6 +88,12 @@ struct build {
 	char history_key[CACHE_KEY_LEN + 1]; /* the built commit's history in the cache; "" none */
 	char history_from[CACHE_KEY_LEN + 1]; /* the parent's it extended; "" none */
 	struct buf history_data; /* to store there (incr_remember); empty: it is there */
+	/* links to the live site's unchanged files (incr_links.c) */
+	struct incr_links *links; /* NULL: none (no cache, a dry run) */
+	char prev_published[CACHE_KEY_LEN + 1]; /* the last build's fingerprint, from its record */
+	uint64_t prev_out_id;                   /* and its output folder's inode */
+	size_t linked;                          /* jobs linked, of b->cached */
+	char side_key[CACHE_KEY_LEN + 1];       /* this build's side object; "" none */
 	struct image_stage *images; /* bundle images: facts for <img>, published by the stage */
 	const char **editor_files; /* Decap CMS's files published at /quan-tri/ (editor.c) */
 	size_t neditor_files;
@@ -127,6 +134,21 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 int incr_history_get(void *ctx, const char *commit, const char *dir, struct buf *out);
 void incr_history_put(void *ctx, const char *commit, const char *dir, const void *data,
 		      size_t len);
+
+/* incremental.c: true when the pages a cached render read still have
+ * the fields it saw (deps as incr_store encodes them) */
+bool incr_deps_hold(struct build *b, const char *deps, size_t len);
+
+/* incr_links.c: unchanged pages linked from the live site (see there) */
+struct incr_links;
+void incr_links_open(struct build *b);
+void incr_links_free(struct incr_links *l);
+bool incr_links_try(struct build *b, size_t job, const char *path);
+void incr_links_note(struct build *b, size_t job, const char *path, const struct cache_object *o);
+void incr_links_before_swap(struct build *b, struct outdir *o);
+void incr_links_removed(void *ctx, int live_fd, const char *relpath);
+void incr_links_after_commit(struct build *b);
+void incr_links_store(struct build *b);
 
 /* statics.c */
 int statics_claim_first(void *ctx, struct site *s, struct diag_list *d);

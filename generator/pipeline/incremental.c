@@ -52,7 +52,7 @@ static void deps_encode(struct build *b, struct buf *out)
 }
 
 /* True when the pages a cached render read still have the fields it saw. */
-static bool deps_hold(struct build *b, const char *deps, size_t len)
+bool incr_deps_hold(struct build *b, const char *deps, size_t len)
 {
 	struct buf k = BUF_INIT;
 	const char *p = deps, *end = deps + len;
@@ -182,10 +182,16 @@ bool incr_up_to_date(struct build *b, const char *key, struct build_result *res)
 	struct cache_record r;
 	struct buf enc = BUF_INIT;
 	int64_t now = b->opts->site.now;
-	bool yes = *key && cache_record_read(b->cache, &r, &enc) == 0 && strcmp(r.key, key) == 0 &&
-		   r.status != LOA_EXIT_NOTHING && now >= r.valid_from &&
-		   (!r.valid_until || now < r.valid_until) &&
+	bool have = *key && cache_record_read(b->cache, &r, &enc) == 0;
+	bool yes = have && strcmp(r.key, key) == 0 && r.status != LOA_EXIT_NOTHING &&
+		   now >= r.valid_from && (!r.valid_until || now < r.valid_until) &&
 		   same_folder(b->opts->out_dir, r.out_id) && r.published[0];
+	if (have && r.status != LOA_EXIT_NOTHING && r.published[0]) {
+		/* what the live site is, for the links of a build that runs
+		 * (incr_links.c) */
+		memcpy(b->prev_published, r.published, sizeof(b->prev_published));
+		b->prev_out_id = r.out_id;
+	}
 	if (yes)
 		yes = listing_holds(b, r.published);
 	if (yes) {
@@ -212,6 +218,7 @@ void incr_use_cache(struct build *b, size_t njobs)
 {
 	b->todo = xcalloc(njobs + 1, sizeof(*b->todo));
 	b->keys = xcalloc(njobs + 1, sizeof(*b->keys));
+	incr_links_open(b);
 	struct buf k = BUF_INIT;
 	struct key_stream state;
 	struct cache_object obj = CACHE_OBJECT_INIT;
@@ -243,9 +250,18 @@ void incr_use_cache(struct build *b, size_t njobs)
 		b->nkeyed++;
 		const char *out_path = j < b->ncontent ? b->site.pages[b->content[j]]->out_path
 						       : sitelua_extra(b->sl, j - b->ncontent)->out_path;
-		bool found = cache_load_into(b->cache, b->keys[j], &obj) == 1;
-		if (found && deps_hold(b, obj.deps, obj.deps_len) &&
-		    outdir_write(b->out, out_path, obj.data, obj.data_len, b->diags) == 0) {
+		/* the live site's own file when it is this key's, untouched;
+		 * else the object's bytes written afresh */
+		bool linked = incr_links_try(b, j, out_path);
+		bool found = !linked && cache_load_into(b->cache, b->keys[j], &obj) == 1;
+		if (linked) {
+			b->ok[j] = true;
+			b->cached++;
+			if (b->opts->progress)
+				b->opts->progress(b->opts->progress_ctx, ++b->jobs_done, njobs);
+		} else if (found && incr_deps_hold(b, obj.deps, obj.deps_len) &&
+			   outdir_write(b->out, out_path, obj.data, obj.data_len, b->diags) == 0) {
+			incr_links_note(b, j, out_path, &obj);
 			diag_list_decode(b->diags, obj.diags, obj.diags_len);
 			b->ok[j] = true;
 			b->cached++;
@@ -335,9 +351,11 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 		diag_list_encode(&enc, b->diags);
 		cache_record_write(b->cache, &r, enc.ptr, enc.len);
 		buf_release(&enc);
-		if (b->published[0] && b->listing.len)
+		if (b->published[0] && b->listing.len) {
 			cache_store(b->cache, b->published, b->listing.ptr, b->listing.len, "", 0, "",
 				    0);
+			incr_links_store(b);
+		}
 	}
 	/* keep what this build used: the keys of every job that has one, and
 	 * the published listing */
@@ -345,7 +363,7 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 	if (b->history_key[0] && b->history_data.len)
 		cache_store(b->cache, b->history_key, b->history_data.ptr, b->history_data.len, "", 0,
 			    "", 0);
-	char **keep = xcalloc(b->njobs + 4, sizeof(*keep));
+	char **keep = xcalloc(b->njobs + 5, sizeof(*keep));
 	size_t n = 0;
 	if (b->history_key[0])
 		keep[n++] = b->history_key;
@@ -353,6 +371,8 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 		keep[n++] = b->history_from;
 	if (b->published[0] && b->listing.len)
 		keep[n++] = b->published;
+	if (b->side_key[0])
+		keep[n++] = b->side_key;
 	for (size_t j = 0; j < b->njobs; j++)
 		if (b->keys[j][0])
 			keep[n++] = b->keys[j];

@@ -103,7 +103,16 @@ int outdir_list_dir(int dir_fd, struct outdir_names *out)
  * through the child's "..", checked to be the same folder by device and
  * inode. So a deep tree cannot exhaust descriptors. Symlinks are unlinked,
  * never followed. On return *fd is open on the same folder (or -1). */
-static int empty_dir(int *fd)
+/* When set, who is told of each file removed, by its path below the top
+ * (outdir_commit_hook). */
+struct removal {
+	outdir_removed_fn *removed;
+	void *ctx;
+	int live_fd;
+	struct buf path; /* the folder being emptied, "a/b/" */
+};
+
+static int empty_dir(int *fd, struct removal *w)
 {
 	struct stat self;
 	struct outdir_names n = { NULL, 0, 0 };
@@ -111,7 +120,16 @@ static int empty_dir(int *fd)
 	if (fstat(*fd, &self) < 0 || outdir_list_dir(*fd, &n) < 0)
 		goto done;
 	for (size_t i = 0; i < n.len; i++) {
-		if (unlinkat(*fd, n.v[i], 0) == 0 || errno == ENOENT)
+		if (unlinkat(*fd, n.v[i], 0) == 0) {
+			if (w) {
+				size_t at = w->path.len;
+				buf_puts(&w->path, n.v[i]);
+				w->removed(w->ctx, w->live_fd, w->path.ptr);
+				buf_setlen(&w->path, at);
+			}
+			continue;
+		}
+		if (errno == ENOENT)
 			continue;
 		if (errno != EISDIR && errno != EPERM)
 			goto done;
@@ -120,7 +138,12 @@ static int empty_dir(int *fd)
 			goto done;
 		close(*fd);
 		*fd = -1;
-		int child_rc = empty_dir(&child);
+		size_t at = w ? w->path.len : 0;
+		if (w)
+			buf_addf(&w->path, "%s/", n.v[i]);
+		int child_rc = empty_dir(&child, w);
+		if (w)
+			buf_setlen(&w->path, at);
 		if (child < 0)
 			goto done;
 		int up = openat(child, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -143,8 +166,9 @@ done:
 	return rc;
 }
 
-/* Removes dir_fd/name, whatever it is, without following symlinks. */
-static int remove_tree(int dir_fd, const char *name)
+/* Removes dir_fd/name, whatever it is, without following symlinks; w
+ * (may be NULL) is told of each file removed. */
+static int remove_tree_walk(int dir_fd, const char *name, struct removal *w)
 {
 	if (unlinkat(dir_fd, name, 0) == 0 || errno == ENOENT)
 		return 0;
@@ -153,7 +177,7 @@ static int remove_tree(int dir_fd, const char *name)
 	int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	int rc = empty_dir(&fd);
+	int rc = empty_dir(&fd, w);
 	if (fd >= 0)
 		close(fd);
 	if (rc < 0)
@@ -161,6 +185,11 @@ static int remove_tree(int dir_fd, const char *name)
 	if (unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return -1;
 	return 0;
+}
+
+static int remove_tree(int dir_fd, const char *name)
+{
+	return remove_tree_walk(dir_fd, name, NULL);
 }
 
 /* ---- paths ------------------------------------------------------------ */
@@ -530,6 +559,56 @@ done:
 	return rc;
 }
 
+/* Links relpath in the new tree to from_leaf in the folder from_dir (a
+ * file of the live site that the caller has checked against the last
+ * build's listing; see incr_links.c), and stats the new name into st,
+ * without following symlinks: the caller compares it with what it
+ * checked and calls outdir_unlink when it differs. 0 when linked; -1
+ * otherwise (errno kept: the caller writes the file instead). */
+int outdir_link(struct outdir *o, const char *relpath, int from_dir, const char *from_leaf,
+		struct stat *st, struct diag_list *diags)
+{
+	if (!outdir_path_valid(relpath) || outdir_has_failed(o))
+		return -1;
+	char *path;
+	const char *leaf;
+	int dir = open_parent(o, relpath, &path, &leaf, diags), rc = -1;
+	if (dir < 0)
+		return -1;
+	/* flags 0: a symlink is linked as itself, never followed; the
+	 * caller's check of st then refuses it */
+	if (linkat(from_dir, from_leaf, dir, leaf, 0) == 0) {
+		if (fstatat(dir, leaf, st, AT_SYMLINK_NOFOLLOW) == 0)
+			rc = 0;
+		else
+			unlinkat(dir, leaf, 0);
+	}
+	int e = errno;
+	if (dir != o->tmp_fd)
+		close(dir);
+	free(path);
+	errno = e;
+	return rc;
+}
+
+/* Removes relpath from the new tree (a link that failed its check, or
+ * one to be replaced by a fresh copy); 0 or -1. */
+int outdir_unlink(struct outdir *o, const char *relpath)
+{
+	char *path;
+	const char *leaf;
+	struct diag_list quiet = DIAG_LIST_INIT; /* the folders exist: the link was made there */
+	int dir = open_parent(o, relpath, &path, &leaf, &quiet), rc;
+	diag_list_release(&quiet);
+	if (dir < 0)
+		return -1;
+	rc = unlinkat(dir, leaf, 0);
+	if (dir != o->tmp_fd)
+		close(dir);
+	free(path);
+	return rc;
+}
+
 /* ---- publishing ------------------------------------------------------- */
 
 static int rename_exchange(int dir_fd, const char *a, const char *b)
@@ -548,6 +627,12 @@ int outdir_tmp_fd(const struct outdir *o)
 }
 
 int outdir_commit(struct outdir *o, struct diag_list *diags)
+{
+	return outdir_commit_hook(o, NULL, NULL, diags);
+}
+
+int outdir_commit_hook(struct outdir *o, outdir_removed_fn *removed, void *ctx,
+		       struct diag_list *diags)
 {
 	int rc = -1;
 	bool swapped = false;
@@ -621,7 +706,15 @@ int outdir_commit(struct outdir *o, struct diag_list *diags)
 	/* the renames themselves reach the disk */
 	fsync(o->parent_fd);
 	rc = 0;
-	if (remove_tree(o->parent_fd, o->old_name) < 0)
+	struct removal w = { removed, ctx, -1, BUF_INIT };
+	if (removed)
+		w.live_fd = openat(o->parent_fd, o->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int removed_rc = remove_tree_walk(o->parent_fd, o->old_name,
+					  removed && w.live_fd >= 0 ? &w : NULL);
+	if (w.live_fd >= 0)
+		close(w.live_fd);
+	buf_release(&w.path);
+	if (removed_rc < 0)
 		diag_warning(diags, "", 0, 0, "cannot remove the previous %s: %s", o->final_dir,
 			     strerror(errno));
 done:
