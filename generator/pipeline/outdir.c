@@ -69,33 +69,42 @@ void outdir_names_release(struct outdir_names *n)
 	for (size_t i = 0; i < n->len; i++)
 		free(n->v[i]);
 	free(n->v);
+	free(n->type);
 	n->v = NULL;
-	n->len = n->cap = 0;
+	n->type = NULL;
+	n->len = n->cap = n->type_cap = 0;
 }
 
-/* Lists dir (without . and ..). */
+/* Lists dir (without . and ..), with each entry's type as the folder
+ * gives it (DT_UNKNOWN when it does not). Read with getdents64 from the
+ * start of dir_fd itself: a folder's listing costs three calls, where a
+ * DIR stream costs six and a 32 KB buffer (the publish stage lists every
+ * folder of two trees: the removal of the old one and the fingerprint). */
 int outdir_list_dir(int dir_fd, struct outdir_names *out)
 {
-	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[16384] __attribute__((aligned(8)));
+	if (lseek(dir_fd, 0, SEEK_SET) < 0)
 		return -1;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -1;
+	for (;;) {
+		ssize_t got = getdents64(dir_fd, buf, sizeof(buf));
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (got == 0)
+			return 0;
+		for (ssize_t at = 0; at < got;) {
+			struct dirent64 *e = (struct dirent64 *)(void *)(buf + at);
+			at += e->d_reclen;
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			ALLOC_GROW(out->v, out->len + 1, out->cap);
+			ALLOC_GROW(out->type, out->len + 1, out->type_cap);
+			out->type[out->len] = e->d_type;
+			out->v[out->len++] = xstrdup(e->d_name);
+		}
 	}
-	struct dirent *e;
-	errno = 0;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		ALLOC_GROW(out->v, out->len + 1, out->cap);
-		out->v[out->len++] = xstrdup(e->d_name);
-	}
-	int err = errno;
-	closedir(d);
-	errno = err;
-	return err ? -1 : 0;
 }
 
 /* Empties the folder open as *fd. Only one or two descriptors are open at
@@ -115,12 +124,16 @@ struct removal {
 static int empty_dir(int *fd, struct removal *w)
 {
 	struct stat self;
-	struct outdir_names n = { NULL, 0, 0 };
+	struct outdir_names n = { 0 };
 	int rc = -1;
 	if (fstat(*fd, &self) < 0 || outdir_list_dir(*fd, &n) < 0)
 		goto done;
 	for (size_t i = 0; i < n.len; i++) {
-		if (unlinkat(*fd, n.v[i], 0) == 0) {
+		/* a folder (as its parent says) is not tried as a file first;
+		 * one that is no folder by now is unlinked below all the same */
+		if (n.type[i] == DT_DIR) {
+			errno = EISDIR;
+		} else if (unlinkat(*fd, n.v[i], 0) == 0) {
 			if (w) {
 				size_t at = w->path.len;
 				buf_puts(&w->path, n.v[i]);
@@ -134,6 +147,11 @@ static int empty_dir(int *fd, struct removal *w)
 		if (errno != EISDIR && errno != EPERM)
 			goto done;
 		int child = openat(*fd, n.v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (child < 0 && n.type[i] == DT_DIR && (errno == ENOTDIR || errno == ELOOP)) {
+			/* replaced since it was listed: whatever it is now */
+			if (unlinkat(*fd, n.v[i], 0) == 0 || errno == ENOENT)
+				continue;
+		}
 		if (child < 0)
 			goto done;
 		close(*fd);
@@ -312,7 +330,7 @@ int outdir_begin_locked(struct outdir **out, const char *final_dir, struct outlo
 {
 	struct outdir *o = xcalloc(1, sizeof(*o));
 	char *parent = NULL;
-	struct outdir_names n = { NULL, 0, 0 };
+	struct outdir_names n = { 0 };
 	int rc = -1;
 	o->parent_fd = o->tmp_fd = -1;
 	o->lock = lock;

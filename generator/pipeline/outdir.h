@@ -10,7 +10,9 @@
  * or dot components) and files are created with openat and O_NOFOLLOW below
  * the temporary folder's descriptor, so nothing is written outside it.
  * Every file is written as a file of its own, never a link to a cache
- * object, so editing the live site cannot reach the cache (cache.h).
+ * object, so editing the live site cannot reach the cache (cache.h); a
+ * page unchanged since the last build may be a hard link to the live
+ * site's own file, checked first (outdir_link; incr_links.c).
  * outdir_write may be called from forked workers.
  *
  * Every published folder holds a marker file, OUTDIR_MARKER, that says Loa
