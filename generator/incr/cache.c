@@ -150,18 +150,27 @@ static void ident_of(const struct stat *st, char ident[CACHE_IDENT_LEN])
 		 (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
 }
 
+/* One call from objects/: the key's folder is looked up by the kernel,
+ * through a symlink if one were there; that only ever names a file of
+ * the identity recorded when it is that very file, unchanged (its
+ * device, inode and change time), and nothing is read or written
+ * through it. */
 int cache_ident(const struct cache *c, const char *key, char ident[CACHE_IDENT_LEN])
 {
-	int dir = object_dir(c, key, false);
 	struct stat st;
 	ident[0] = '\0';
-	if (dir < 0)
+	if (!c || c->objects_fd < 0 || !key_valid(key))
 		return 0;
-	int ok = fstatat(dir, key + 2, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
-	close(dir);
-	if (ok)
-		ident_of(&st, ident);
-	return ok;
+	char rel[CACHE_KEY_LEN + 2];
+	rel[0] = key[0];
+	rel[1] = key[1];
+	rel[2] = '/';
+	memcpy(rel + 3, key + 2, CACHE_KEY_LEN - 2);
+	rel[CACHE_KEY_LEN + 1] = '\0';
+	if (fstatat(c->objects_fd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	ident_of(&st, ident);
+	return 1;
 }
 
 void cache_object_release(struct cache_object *o)
