@@ -470,12 +470,18 @@ static int open_parent(struct outdir *o, const char *relpath, char **path, const
 	char *comp = *path, *slash;
 	while ((slash = strchr(comp, '/'))) {
 		*slash = 0;
-		bool created = mkdirat(dir, comp, 0755) == 0;
-		if (!created && errno != EEXIST) {
-			note_failure(o, relpath, errno);
-			goto fail;
-		}
+		/* most folders of a page's path exist already (tin-tuc/2023/03/):
+		 * opened first, made only when missing */
+		bool created = false;
 		int next = openat(dir, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT) {
+			created = mkdirat(dir, comp, 0755) == 0;
+			if (!created && errno != EEXIST) {
+				note_failure(o, relpath, errno);
+				goto fail;
+			}
+			next = openat(dir, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
 		if (next < 0) {
 			if (errno == ENOTDIR || errno == ELOOP)
 				diag_error(diags, "", 0, 0,
