@@ -25,10 +25,14 @@
  * site during the build would reach the new one, so before the swap
  * every link is compared with the stat taken right after linking, and a
  * changed one is replaced by a copy of its object. Removing the old name
- * changes the inode's change time, so right after the swap each old name
- * is unlinked first and the live one stat'ed at once: the listing kept
- * for the next build holds that change time, provided nothing else about
- * the file changed. */
+ * changes the inode's change time, so the removal of the old site reports
+ * each file right after its unlink and the live one of the same path is
+ * stat'ed at once: the listing kept for the next build holds that change
+ * time, provided nothing else about the file changed.
+ *
+ * What is left to chance is the few calls between the listing check and
+ * linkat (and between an unlink and its stat): an edit there that keeps
+ * the size and puts the modification time back is not seen. */
 #include "pipeline/build_internal.h"
 #include "base/diag.h"
 #include "base/strmap.h"
@@ -71,6 +75,7 @@ struct incr_links {
 	struct stat *linked;  /* per job: the new name's stat right after linkat */
 	struct buf next;      /* this build's side object */
 	bool untrusted;       /* a link changed and could not be replaced */
+	bool off;             /* linkat cannot work here: no more tries */
 };
 
 static void dirstack_init(struct dirstack *s, int root)
@@ -304,7 +309,7 @@ bool incr_links_try(struct build *b, size_t job, const char *path)
 	/* this key's output, whose object is still the file verified or
 	 * written then (a damaged object is read, refused and rewritten:
 	 * the cache heals as before), with its deps holding */
-	if (!l || l->live.root < 0 || !strmap_get(&l->entry_of, path, &off) ||
+	if (!l || l->off || l->live.root < 0 || !strmap_get(&l->entry_of, path, &off) ||
 	    !side_entry(&l->side, off, &e, &next) ||
 	    memcmp(e.key, b->keys[job], CACHE_KEY_LEN) != 0 ||
 	    !strmap_get(&l->line_of, path, &line) || !cache_ident(b->cache, b->keys[job], ident) ||
@@ -322,8 +327,15 @@ bool incr_links_try(struct build *b, size_t job, const char *path)
 	outdir_listing_line(&got, "", path, &live);
 	bool same = nl && got.len == (size_t)(nl + 1 - want) && memcmp(got.ptr, want, got.len) == 0;
 	buf_release(&got);
-	if (!same || outdir_link(b->out, path, dir, leaf, &now, b->diags) < 0)
+	if (!same)
 		return false;
+	if (outdir_link(b->out, path, dir, leaf, &now, b->diags) < 0) {
+		/* a file system without hard links, or files not ours
+		 * (fs.protected_hardlinks): no more tries this build */
+		if (errno == EPERM || errno == EOPNOTSUPP || errno == EXDEV || errno == ENOSYS)
+			l->off = true;
+		return false;
+	}
 	if (!same_but_ctime(&now, &live)) {
 		/* the live name was swapped between the check and the link */
 		outdir_unlink(b->out, path);
