@@ -596,7 +596,11 @@ int outdir_link(struct outdir *o, const char *relpath, int from_dir, const char 
 		return -1;
 	char *path;
 	const char *leaf;
-	int dir = open_parent(o, relpath, &path, &leaf, diags), rc = -1;
+	/* a folder that is no folder is reported once, by the caller's
+	 * outdir_write of the same path */
+	struct diag_list quiet = DIAG_LIST_INIT;
+	int dir = open_parent(o, relpath, &path, &leaf, &quiet), rc = -1;
+	diag_list_release(&quiet);
 	if (dir < 0)
 		return -1;
 	/* flags 0: a symlink is linked as itself, never followed; the
