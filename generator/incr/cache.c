@@ -143,6 +143,37 @@ static int object_dir(const struct cache *c, const char *key, bool create)
 	return fd;
 }
 
+static void ident_of(const struct stat *st, char ident[CACHE_IDENT_LEN])
+{
+	snprintf(ident, CACHE_IDENT_LEN, "%llu:%llu:%lld:%lld.%09ld:%lld.%09ld",
+		 (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+		 (long long)st->st_size, (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+		 (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+/* One call from objects/: the key's folder is looked up by the kernel,
+ * through a symlink if one were there; that only ever names a file of
+ * the identity recorded when it is that very file, unchanged (its
+ * device, inode and change time), and nothing is read or written
+ * through it. */
+int cache_ident(const struct cache *c, const char *key, char ident[CACHE_IDENT_LEN])
+{
+	struct stat st;
+	ident[0] = '\0';
+	if (!c || c->objects_fd < 0 || !key_valid(key))
+		return 0;
+	char rel[CACHE_KEY_LEN + 2];
+	rel[0] = key[0];
+	rel[1] = key[1];
+	rel[2] = '/';
+	memcpy(rel + 3, key + 2, CACHE_KEY_LEN - 2);
+	rel[CACHE_KEY_LEN + 1] = '\0';
+	if (fstatat(c->objects_fd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	ident_of(&st, ident);
+	return 1;
+}
+
 void cache_object_release(struct cache_object *o)
 {
 	buf_release(&o->raw);
@@ -201,6 +232,7 @@ int cache_load_into(const struct cache *c, const char *key, struct cache_object 
 	buf_reset(&o->raw);
 	o->data = o->diags = o->deps = NULL;
 	o->data_len = o->diags_len = o->deps_len = 0;
+	o->ident[0] = '\0';
 	int dir = object_dir(c, key, false);
 	if (dir < 0)
 		return 0;
@@ -218,9 +250,12 @@ int cache_load_into(const struct cache *c, const char *key, struct cache_object 
 		     o->raw.len == (size_t)st.st_size;
 	}
 	close(fd);
+	if (ok)
+		ident_of(&st, o->ident);
 	struct object_parts op;
 	if (!ok || !object_check(o->raw.ptr, o->raw.len, key, &op)) {
 		buf_reset(&o->raw);
+		o->ident[0] = '\0';
 		return 0;
 	}
 	o->data = o->raw.ptr + op.start;

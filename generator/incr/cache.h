@@ -54,13 +54,24 @@ void cache_close(struct cache *c);
  * be made safely: then nothing is stored. Call before forking workers. */
 int cache_prepare(struct cache *c);
 
-/* An object read back and verified; its parts point into raw. */
+/* The identity of an object's file: device, inode, size, modification
+ * and change times, as text. A file with the same identity is the same
+ * file, unchanged (a change time cannot be set back). */
+enum { CACHE_IDENT_LEN = 112 };
+
+/* An object read back and verified; its parts point into raw. ident:
+ * the identity of the file it was read from. */
 struct cache_object {
 	struct buf raw;
 	const char *data, *diags, *deps;
 	size_t data_len, diags_len, deps_len;
+	char ident[CACHE_IDENT_LEN];
 };
-#define CACHE_OBJECT_INIT { BUF_INIT, NULL, NULL, NULL, 0, 0, 0 }
+#define CACHE_OBJECT_INIT { BUF_INIT, NULL, NULL, NULL, 0, 0, 0, "" }
+/* The identity of key's object file now, without reading it (the build's
+ * links check that an object verified earlier is still that file); 1, or
+ * 0 when there is none. */
+int cache_ident(const struct cache *c, const char *key, char ident[CACHE_IDENT_LEN]);
 /* 1 when the object of key is there and sound (o filled; release it with
  * cache_object_release), else 0. */
 int cache_load(const struct cache *c, const char *key, struct cache_object *o);

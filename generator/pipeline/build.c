@@ -183,7 +183,11 @@ static int stage_cache(struct build *b, char build_key[CACHE_KEY_LEN + 1], struc
 	if (b->cache) {
 		incr_base_key(b);
 		incr_whole_build_key(b, build_key);
-		if (!opts->known_stale && incr_up_to_date(b, build_key, res))
+		/* known stale: the supervisor checked before the fork; the
+		 * record still says what the live site is */
+		if (opts->known_stale)
+			incr_read_previous(b);
+		else if (incr_up_to_date(b, build_key, res))
 			return 1;
 	}
 	return 0;
@@ -312,8 +316,8 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 	if (b->cache) {
 		incr_use_cache(b, b->njobs);
 		if (b->timings)
-			fprintf(stderr, "loa: timing: %-12s %zu of %zu pages\n", "from cache", b->cached,
-				b->nkeyed);
+			fprintf(stderr, "loa: timing: %-12s %zu of %zu pages (%zu linked)\n", "from cache",
+				b->cached, b->nkeyed, b->linked);
 		/* LOA_TIMINGS=jobs: which pages were rendered (tests of the
 		 * dependency recording, t143) */
 		const char *t = getenv("LOA_TIMINGS");
@@ -384,8 +388,13 @@ static void stage_publish(struct build *b, struct build_result *res)
 		/* after the last write: what the next build compares the live
 		 * folder with (see incr_up_to_date) */
 		outdir_fingerprint(o, b->published, b->cache ? &b->listing : NULL);
-		if (outdir_commit(o, b->diags) < 0)
+		/* links to the previous site checked, their change times taken
+		 * again once it is gone (incr_links.c) */
+		incr_links_before_swap(b, o);
+		if (outdir_commit_hook(o, b->links ? incr_links_removed : NULL, b, b->diags) < 0)
 			res->status = LOA_EXIT_NOTHING;
+		else
+			incr_links_after_commit(b);
 	}
 	stage_done(b, "publish");
 }
@@ -412,6 +421,7 @@ static void build_release(struct build *b)
 	repo_free(b->repo); /* when the build stopped before the site took it */
 	free(b->keys);
 	free(b->page_keys);
+	incr_links_free(b->links);
 	free(b->todo);
 	free(b->content);
 	free(b->ok);

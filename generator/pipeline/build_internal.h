@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "base/arena.h"
@@ -90,6 +91,12 @@ struct build {
 	struct buf history_data; /* to store there (incr_remember); empty: it is there */
 	char blobs_key[CACHE_KEY_LEN + 1]; /* the table of parsed content files; "" none */
 	struct buf blobs_data; /* the next table, until the cache's folders exist; empty: stored */
+	/* links to the live site's unchanged files (incr_links.c) */
+	struct incr_links *links; /* NULL: none (no cache, a dry run) */
+	char prev_published[CACHE_KEY_LEN + 1]; /* the last build's fingerprint, from its record */
+	uint64_t prev_out_id;                   /* and its output folder's inode */
+	size_t linked;                          /* jobs linked, of b->cached */
+	char side_key[CACHE_KEY_LEN + 1];       /* this build's side object; "" none */
 	struct image_stage *images; /* bundle images: facts for <img>, published by the stage */
 	const char **editor_files; /* Decap CMS's files published at /quan-tri/ (editor.c) */
 	size_t neditor_files;
@@ -122,6 +129,9 @@ int guard_removal(struct build *b);
 void incr_key_own_files(struct build *b, const struct sitefile *f, size_t n);
 void incr_base_key(struct build *b);
 void incr_whole_build_key(const struct build *b, char key[CACHE_KEY_LEN + 1]);
+/* Only what the last record says the live site is (prev_published,
+ * prev_out_id), for a build already known not to be up to date. */
+void incr_read_previous(struct build *b);
 bool incr_up_to_date(struct build *b, const char *key, struct build_result *res);
 void incr_use_cache(struct build *b, size_t njobs);
 void incr_store(struct build *b, const struct buf *data, const struct diag_list *d);
@@ -135,6 +145,21 @@ void incr_history_put(void *ctx, const char *commit, const char *dir, const void
 int incr_blobs_get(void *ctx, void **map, size_t *map_size, const char **data, size_t *len);
 void incr_blobs_put(void *ctx, const struct iovec *parts, size_t n);
 void incr_blobs_store(struct build *b);
+
+/* incremental.c: true when the pages a cached render read still have
+ * the fields it saw (deps as incr_store encodes them) */
+bool incr_deps_hold(struct build *b, const char *deps, size_t len);
+
+/* incr_links.c: unchanged pages linked from the live site (see there) */
+struct incr_links;
+void incr_links_open(struct build *b);
+void incr_links_free(struct incr_links *l);
+bool incr_links_try(struct build *b, size_t job, const char *path);
+void incr_links_note(struct build *b, size_t job, const char *path, const struct cache_object *o);
+void incr_links_before_swap(struct build *b, struct outdir *o);
+void incr_links_removed(void *ctx, int live_fd, const char *relpath);
+void incr_links_after_commit(struct build *b);
+void incr_links_store(struct build *b);
 
 /* statics.c */
 int statics_claim_first(void *ctx, struct site *s, struct diag_list *d);

@@ -91,7 +91,7 @@ static void deps_encode(struct build *b, struct buf *out)
 }
 
 /* True when the pages a cached render read still have the fields it saw. */
-static bool deps_hold(struct build *b, const char *deps, size_t len)
+bool incr_deps_hold(struct build *b, const char *deps, size_t len)
 {
 	struct buf k = BUF_INIT;
 	const char *p = deps, *end = deps + len;
@@ -225,15 +225,36 @@ static bool listing_holds(struct build *b, const char *published)
  * already what this build would make. Its outcome and diagnostics are the
  * last build's. Otherwise the site is built and published again, mostly
  * from the cache. */
+/* What the live site is, for the links of a build that runs (incr_links.c):
+ * the last record's fingerprint and output folder. */
+static void note_previous(struct build *b, const struct cache_record *r)
+{
+	if (r->status != LOA_EXIT_NOTHING && r->published[0]) {
+		memcpy(b->prev_published, r->published, sizeof(b->prev_published));
+		b->prev_out_id = r->out_id;
+	}
+}
+
+void incr_read_previous(struct build *b)
+{
+	struct cache_record r;
+	struct buf enc = BUF_INIT;
+	if (cache_record_read(b->cache, &r, &enc) == 0)
+		note_previous(b, &r);
+	buf_release(&enc);
+}
+
 bool incr_up_to_date(struct build *b, const char *key, struct build_result *res)
 {
 	struct cache_record r;
 	struct buf enc = BUF_INIT;
 	int64_t now = b->opts->site.now;
-	bool yes = *key && cache_record_read(b->cache, &r, &enc) == 0 && strcmp(r.key, key) == 0 &&
-		   r.status != LOA_EXIT_NOTHING && now >= r.valid_from &&
-		   (!r.valid_until || now < r.valid_until) &&
+	bool have = *key && cache_record_read(b->cache, &r, &enc) == 0;
+	bool yes = have && strcmp(r.key, key) == 0 && r.status != LOA_EXIT_NOTHING &&
+		   now >= r.valid_from && (!r.valid_until || now < r.valid_until) &&
 		   same_folder(b->opts->out_dir, r.out_id) && r.published[0];
+	if (have)
+		note_previous(b, &r);
 	if (yes)
 		yes = listing_holds(b, r.published);
 	if (yes) {
@@ -260,6 +281,7 @@ void incr_use_cache(struct build *b, size_t njobs)
 {
 	b->todo = xcalloc(njobs + 1, sizeof(*b->todo));
 	b->keys = xcalloc(njobs + 1, sizeof(*b->keys));
+	incr_links_open(b);
 	struct buf k = BUF_INIT;
 	struct key_stream state;
 	struct cache_object obj = CACHE_OBJECT_INIT;
@@ -293,9 +315,18 @@ void incr_use_cache(struct build *b, size_t njobs)
 		b->nkeyed++;
 		const char *out_path = j < b->ncontent ? b->site.pages[b->content[j]]->out_path
 						       : sitelua_extra(b->sl, j - b->ncontent)->out_path;
-		bool found = cache_load_into(b->cache, b->keys[j], &obj) == 1;
-		if (found && deps_hold(b, obj.deps, obj.deps_len) &&
-		    outdir_write(b->out, out_path, obj.data, obj.data_len, b->diags) == 0) {
+		/* the live site's own file when it is this key's, untouched;
+		 * else the object's bytes written afresh */
+		bool linked = incr_links_try(b, j, out_path);
+		bool found = !linked && cache_load_into(b->cache, b->keys[j], &obj) == 1;
+		if (linked) {
+			b->ok[j] = true;
+			b->cached++;
+			if (b->opts->progress)
+				b->opts->progress(b->opts->progress_ctx, ++b->jobs_done, njobs);
+		} else if (found && incr_deps_hold(b, obj.deps, obj.deps_len) &&
+			   outdir_write(b->out, out_path, obj.data, obj.data_len, b->diags) == 0) {
+			incr_links_note(b, j, out_path, &obj);
 			diag_list_decode(b->diags, obj.diags, obj.diags_len);
 			b->ok[j] = true;
 			b->cached++;
@@ -427,9 +458,11 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 		diag_list_encode(&enc, b->diags);
 		cache_record_write(b->cache, &r, enc.ptr, enc.len);
 		buf_release(&enc);
-		if (b->published[0] && b->listing.len)
+		if (b->published[0] && b->listing.len) {
 			cache_store(b->cache, b->published, b->listing.ptr, b->listing.len, "", 0, "",
 				    0);
+			incr_links_store(b);
+		}
 	}
 	/* keep what this build used: the keys of every job that has one, and
 	 * the published listing */
@@ -448,6 +481,8 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 		keep[n++] = b->history_from;
 	if (b->published[0] && b->listing.len)
 		keep[n++] = b->published;
+	if (b->side_key[0])
+		keep[n++] = b->side_key;
 	for (size_t j = 0; j < b->njobs; j++)
 		if (b->keys[j][0])
 			keep[n++] = b->keys[j];

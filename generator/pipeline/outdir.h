@@ -10,7 +10,9 @@
  * or dot components) and files are created with openat and O_NOFOLLOW below
  * the temporary folder's descriptor, so nothing is written outside it.
  * Every file is written as a file of its own, never a link to a cache
- * object, so editing the live site cannot reach the cache (cache.h).
+ * object, so editing the live site cannot reach the cache (cache.h); a
+ * page unchanged since the last build may be a hard link to the live
+ * site's own file, checked first (outdir_link; incr_links.c).
  * outdir_write may be called from forked workers.
  *
  * Every published folder holds a marker file, OUTDIR_MARKER, that says Loa
@@ -95,6 +97,21 @@ int outdir_failed(const struct outdir *o, struct diag_list *diags);
 /* Swaps the new site in (unless a write failed: then as outdir_abort,
  * with outdir_failed's diagnostic, and -1) and removes the old one; frees o. */
 int outdir_commit(struct outdir *o, struct diag_list *diags);
+/* The same, calling removed(ctx, live_fd, relpath) right after each file
+ * of the previous site is unlinked (relpath below the site's top; live_fd
+ * the output folder, now the new site). The build's links use it: the
+ * file of the same path in the new site may be the same inode, whose
+ * change time that unlink just set (incr_links.c). */
+typedef void outdir_removed_fn(void *ctx, int live_fd, const char *relpath);
+int outdir_commit_hook(struct outdir *o, outdir_removed_fn *removed, void *ctx,
+		       struct diag_list *diags);
+/* Links relpath in the new tree to the file from_leaf of the folder
+ * from_dir (never following a symlink) and stats the new name into st,
+ * for the caller to check; 0, or -1 with errno (nothing linked). */
+int outdir_link(struct outdir *o, const char *relpath, int from_dir, const char *from_leaf,
+		struct stat *st, struct diag_list *diags);
+/* Removes relpath from the new tree; 0 or -1. */
+int outdir_unlink(struct outdir *o, const char *relpath);
 /* Removes the temporary folder; the previous site stays; frees o. */
 void outdir_abort(struct outdir *o);
 

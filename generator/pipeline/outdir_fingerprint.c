@@ -32,7 +32,7 @@
  * walk is an error (the folder then counts as changed). */
 static int list_tree(int fd, const char *prefix, struct buf *acc)
 {
-	struct outdir_names n = { NULL, 0, 0 };
+	struct outdir_names n = { 0 };
 	int rc = outdir_list_dir(fd, &n);
 	if (rc == 0 && n.len > 1)
 		qsort(n.v, n.len, sizeof(*n.v), str_ptr_cmp);

@@ -12,6 +12,7 @@
 #include "source/repo.h"
 #include "harness.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -808,6 +809,47 @@ TEST(memo_only_for_its_identity)
 	free(root);
 }
 
+/* An object's identity (cache_ident) is the file's: the same as the
+ * load saw until the object is stored again or touched; none for a
+ * missing object or a key that names no file. */
+TEST(ident_is_the_object_file)
+{
+	char *root = make_root();
+	char *out = xasprintf("%s/public", root);
+	struct cache *c = open_ready(out);
+	char key[41], other[41], id[CACHE_IDENT_LEN], again[CACHE_IDENT_LEN];
+	key_of("ident one", key);
+	key_of("ident two", other);
+	CHECK_INT_EQ(cache_ident(c, key, id), 0);
+	CHECK_INT_EQ(cache_ident(c, "../../../etc/passwd", id), 0);
+	CHECK_INT_EQ(cache_store(c, key, "<p>1</p>", 8, NULL, 0, NULL, 0), 0);
+	struct cache_object o;
+	CHECK_INT_EQ(cache_load(c, key, &o), 1);
+	CHECK(o.ident[0] != '\0');
+	CHECK_INT_EQ(cache_ident(c, key, id), 1);
+	CHECK_STR_EQ(id, o.ident);
+	cache_object_release(&o);
+	/* the same bytes stored again: another file */
+	CHECK_INT_EQ(cache_store(c, key, "<p>1</p>", 8, NULL, 0, NULL, 0), 0);
+	CHECK_INT_EQ(cache_ident(c, key, again), 1);
+	CHECK(strcmp(id, again) != 0);
+	/* touched: its times differ */
+	char *path = xasprintf("%s/.loa-cache/render/public/objects/%.2s/%s", root, key, key + 2);
+	CHECK_INT_EQ(cache_ident(c, key, id), 1);
+	usleep(20000);
+	CHECK_INT_EQ(utimensat(AT_FDCWD, path, NULL, 0), 0);
+	CHECK_INT_EQ(cache_ident(c, key, again), 1);
+	CHECK(strcmp(id, again) != 0);
+	/* a failed load leaves no identity */
+	CHECK_INT_EQ(cache_load(c, other, &o), 0);
+	CHECK(o.ident[0] == '\0');
+	free(path);
+	cache_close(c);
+	free(out);
+	rm_rf(root);
+	free(root);
+}
+
 int main(void)
 {
 	RUN(keys_are_length_prefixed);
@@ -824,5 +866,6 @@ int main(void)
 	RUN(listing_checked_through_open_folders);
 	RUN(unusable_folder_gives_no_cache);
 	RUN(memo_only_for_its_identity);
+	RUN(ident_is_the_object_file);
 	return harness_report();
 }
