@@ -225,6 +225,23 @@ int cache_load(const struct cache *c, const char *key, struct cache_object *o)
 	return found;
 }
 
+/* The object of key open, if it is a regular file of a sane size (st
+ * filled), else -1. */
+static int open_object(const struct cache *c, const char *key, struct stat *st)
+{
+	int dir = object_dir(c, key, false);
+	if (dir < 0)
+		return -1;
+	int fd = openat(dir, key + 2, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dir);
+	if (fd >= 0 && !(fstat(fd, st) == 0 && S_ISREG(st->st_mode) && st->st_size > CACHE_KEY_LEN &&
+			 (uint64_t)st->st_size < ((uint64_t)1 << 32))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 int cache_load_into(const struct cache *c, const char *key, struct cache_object *o)
 {
 	/* the bytes of the last object are reused: a rebuild loads thousands,
@@ -233,22 +250,14 @@ int cache_load_into(const struct cache *c, const char *key, struct cache_object 
 	o->data = o->diags = o->deps = NULL;
 	o->data_len = o->diags_len = o->deps_len = 0;
 	o->ident[0] = '\0';
-	int dir = object_dir(c, key, false);
-	if (dir < 0)
-		return 0;
-	int fd = openat(dir, key + 2, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	close(dir);
+	struct stat st;
+	int fd = open_object(c, key, &st);
 	if (fd < 0)
 		return 0;
-	struct stat st;
-	/* a regular file of a sane size, read whole with its size known */
-	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > CACHE_KEY_LEN &&
-		  (uint64_t)st.st_size < ((uint64_t)1 << 32);
-	if (ok) {
-		buf_grow(&o->raw, (size_t)st.st_size + 1);
-		ok = sys_read_fd(fd, (size_t)st.st_size, &o->raw) == 0 &&
-		     o->raw.len == (size_t)st.st_size;
-	}
+	/* read whole, its size known */
+	buf_grow(&o->raw, (size_t)st.st_size + 1);
+	bool ok = sys_read_fd(fd, (size_t)st.st_size, &o->raw) == 0 &&
+		  o->raw.len == (size_t)st.st_size;
 	close(fd);
 	if (ok)
 		ident_of(&st, o->ident);
@@ -270,18 +279,11 @@ int cache_load_into(const struct cache *c, const char *key, struct cache_object 
 int cache_map(const struct cache *c, const char *key, struct cache_map *m)
 {
 	*m = (struct cache_map)CACHE_MAP_INIT;
-	int dir = object_dir(c, key, false);
-	if (dir < 0)
-		return 0;
-	int fd = openat(dir, key + 2, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	close(dir);
+	struct stat st;
+	int fd = open_object(c, key, &st);
 	if (fd < 0)
 		return 0;
-	struct stat st;
-	void *p = MAP_FAILED;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > CACHE_KEY_LEN &&
-	    (uint64_t)st.st_size < ((uint64_t)1 << 32))
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED)
 		return 0;
