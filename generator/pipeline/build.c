@@ -20,6 +20,7 @@
 #include "markup/markdown.h"
 #include "pipeline/imgstage.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,6 +405,13 @@ static void stage_publish(struct build *b, struct build_result *res)
  * for the next one. */
 static void stage_finish(struct build *b, const char *build_key, struct build_result *res)
 {
+	/* out of room: what earlier attempts left in the cache goes, what
+	 * this one made stays for the next (t71) */
+	if (b->out && b->keys && b->cache) {
+		int e = outdir_failure_errno(b->out);
+		if (e == ENOSPC || e == EDQUOT)
+			incr_sweep(b);
+	}
 	if (b->out)
 		outdir_abort(b->out);
 	if (!res->up_to_date) {

@@ -136,6 +136,9 @@ bool incr_up_to_date(struct build *b, const char *key, struct build_result *res)
 void incr_use_cache(struct build *b, size_t njobs);
 void incr_store(struct build *b, const struct buf *data, const struct diag_list *d);
 void incr_remember(struct build *b, const char *key, const struct build_result *res);
+/* The cache emptied of what this build did not use (incr_remember does it
+ * after a published build; a build that ran out of room does it too). */
+void incr_sweep(struct build *b);
 /* site_options' history_get and history_put over the cache (ctx: the build) */
 int incr_history_get(void *ctx, const char *commit, const char *dir, struct buf *out);
 void incr_history_put(void *ctx, const char *commit, const char *dir, const void *data,

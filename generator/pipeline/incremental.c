@@ -464,12 +464,18 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 			incr_links_store(b);
 		}
 	}
-	/* keep what this build used: the keys of every job that has one, and
-	 * the published listing */
 	/* the history once the cache's folders exist: stored, kept */
 	if (b->history_key[0] && b->history_data.len)
 		cache_store(b->cache, b->history_key, b->history_data.ptr, b->history_data.len, "", 0,
 			    "", 0);
+	incr_sweep(b);
+}
+
+/* Keeps what this build used — the keys of every job that has one, the
+ * plugin files, the tables, the history and the published listing — and
+ * removes the rest. */
+void incr_sweep(struct build *b)
+{
 	size_t reused, nmemo = b->sl ? sitelua_memo_count(b->sl, &reused) : 0;
 	char **keep = xcalloc(b->njobs + nmemo + 5, sizeof(*keep));
 	size_t n = nmemo ? sitelua_memo_keep(b->sl, keep) : 0;

@@ -439,6 +439,11 @@ bool outdir_has_failed(const struct outdir *o)
 	return atomic_load(&o->fail->err) != 0;
 }
 
+int outdir_failure_errno(const struct outdir *o)
+{
+	return atomic_load(&o->fail->err);
+}
+
 int outdir_failed(const struct outdir *o, struct diag_list *diags)
 {
 	if (!outdir_has_failed(o))

@@ -91,6 +91,8 @@ int outdir_tmp_fd(const struct outdir *o);
 /* Swaps the new site in and removes the old one; frees o. */
 /* True when some write failed (in any process), without a diagnostic. */
 bool outdir_has_failed(const struct outdir *o);
+/* The errno of the first failed write, 0 when none failed. */
+int outdir_failure_errno(const struct outdir *o);
 /* -1, with one diagnostic naming the folder, the first file and the
  * cause, when some write failed (in any process); 0 otherwise. */
 int outdir_failed(const struct outdir *o, struct diag_list *diags);

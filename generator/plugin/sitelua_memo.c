@@ -207,7 +207,8 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
 	memo_debug(url, "made and kept");
 	/* what it read, and what the stages read before it */
 	ALLOC_GROW(m->deps, m->ndeps + m->nambient + 1, m->deps_cap);
-	memcpy(m->deps + m->ndeps, m->ambient, m->nambient * sizeof(*m->ambient));
+	if (m->nambient)
+		memcpy(m->deps + m->ndeps, m->ambient, m->nambient * sizeof(*m->ambient));
 	struct buf deps = BUF_INIT;
 	deps_encode(sl, m->deps, m->ndeps + m->nambient, m->today || m->ambient_today, &deps);
 	size_t len;

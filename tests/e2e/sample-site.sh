@@ -15,4 +15,5 @@ check "sample site has a home page" test -s "$TMP/out/index.html"
 # resized and saved as variants
 check "sample site: the photo resized into variants" test -s "$(find "$TMP/out" -name 'san-choi-480w.jpg' | head -n 1)"
 check "no sanitizer report" lacks "$TMP/log" "Sanitizer"
+check "no undefined behaviour reported" lacks "$TMP/log" "runtime error:"
 finish
