@@ -26,12 +26,13 @@
 struct page;
 struct value;
 
-/* A file content kept for the cache (stored once the cache's folders are
- * made, after the plugins). */
+/* A file content to keep in the cache, stored once the cache's folders
+ * are made, after the plugins: its bytes are then the collected file's
+ * (the extra of its URL), not a copy held meanwhile. */
 struct memo_pending {
 	char key[KEY_LEN + 1];
-	char *data, *deps;
-	size_t data_len, deps_len;
+	char *url, *deps;
+	size_t deps_len;
 };
 
 /* What the plugin stages read, for loa.add_file content functions kept

@@ -46,7 +46,7 @@ void sitelua_memo_release(struct sitelua *sl)
 {
 	struct sitelua_memo *m = &sl->memo;
 	for (size_t i = 0; i < m->npending; i++) {
-		free(m->pending[i].data);
+		free(m->pending[i].url);
 		free(m->pending[i].deps);
 	}
 	free(m->pending);
@@ -211,14 +211,10 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
 		memcpy(m->deps + m->ndeps, m->ambient, m->nambient * sizeof(*m->ambient));
 	struct buf deps = BUF_INIT;
 	deps_encode(sl, m->deps, m->ndeps + m->nambient, m->today || m->ambient_today, &deps);
-	size_t len;
-	const char *s = lua_tolstring(L, -1, &len);
 	ALLOC_GROW(m->pending, m->npending + 1, m->pending_cap);
 	struct memo_pending *pd = &m->pending[m->npending++];
 	memcpy(pd->key, key, sizeof(key));
-	pd->data = xmalloc(len + 1);
-	memcpy(pd->data, s, len);
-	pd->data_len = len;
+	pd->url = xstrdup(url);
 	pd->deps = buf_detach(&deps, &pd->deps_len);
 	m->kept++;
 	return 1;
@@ -227,15 +223,23 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
 void sitelua_memo_flush(struct sitelua *sl)
 {
 	struct sitelua_memo *m = &sl->memo;
+	/* the collected files by URL: a file that lost its claim is not kept */
+	struct strmap by_url = STRMAP_INIT;
+	for (size_t i = 0; i < sl->nextras; i++)
+		if (!sl->extras[i].layout)
+			strmap_put(&by_url, sl->extras[i].url, i, NULL);
 	for (size_t i = 0; i < m->npending; i++) {
 		struct memo_pending *pd = &m->pending[i];
-		if (m->cache) /* a failed store only costs the next build a call */
-			cache_store(m->cache, pd->key, pd->data, pd->data_len, "", 0, pd->deps,
-				    pd->deps_len);
-		free(pd->data);
+		size_t e;
+		/* a failed store only costs the next build a call */
+		if (m->cache && strmap_get(&by_url, pd->url, &e))
+			cache_store(m->cache, pd->key, sl->extras[e].content, sl->extras[e].content_len,
+				    "", 0, pd->deps, pd->deps_len);
+		free(pd->url);
 		free(pd->deps);
 	}
 	m->npending = 0;
+	strmap_release(&by_url);
 }
 
 size_t sitelua_memo_keep(const struct sitelua *sl, char **keep)
