@@ -164,8 +164,10 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
 		lua_call(L, 0, 1);
 		if (lua_type(L, -1) != LUA_TSTRING)
 			return luaL_error(L, "loa.add_file: the content function must return a string");
-		memo_debug(url, m->cache ? "made (not kept: a stage read what no key covers)"
-					  : "made (no cache)");
+		memo_debug(url, !m->cache		? "made (no cache)"
+				: !sl->in_handler ? "made (not kept: outside a stage handler)"
+				: m->depth	  ? "made (not kept: inside another content function)"
+						  : "made (not kept: a stage read what no key covers)");
 		return 1;
 	}
 	char key[KEY_LEN + 1];
