@@ -366,6 +366,21 @@ static const struct msg_entry catalog[] = {
 	/* ---- blobcache: entries added by the blobcache work go right below ---- */
 	/* ---- end of blobcache ---- */
 
+	/* ---- standby: entries added by the standby work go right below ---- */
+	/* ---- end of standby ---- */
+
+	/* ---- searchcache: entries added by the searchcache work go right below ---- */
+	/* ---- end of searchcache ---- */
+
+	/* ---- plugfast: entries added by the plugfast work go right below ---- */
+	/* ---- end of plugfast ---- */
+
+	/* ---- keys: entries added by the keys work go right below ---- */
+	/* ---- end of keys ---- */
+
+	/* ---- memory: entries added by the memory work go right below ---- */
+	/* ---- end of memory ---- */
+
 	/* ---- Hugo's front matter formats, unknown keys (issue 12) ---- */
 	{ "TOML front matter: %s", "phần đầu TOML: %s" },
 	{ "TOML front matter: %.*s", "phần đầu TOML không đọc được: %.*s" },

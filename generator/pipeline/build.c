@@ -307,6 +307,7 @@ static int stage_images(struct build *b, struct outlock *lock, struct pool_opts 
 	if (image_stage_run(&b->images, &b->site, &io, b->diags) < 0)
 		return -1;
 	b->files_written += image_stage_files(b->images);
+	stage_done(b, "images");
 	return 0;
 }
 
@@ -316,6 +317,7 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 {
 	if (b->cache) {
 		incr_use_cache(b, b->njobs);
+		stage_done(b, "job keys");
 		if (b->timings)
 			fprintf(stderr, "loa: timing: %-12s %zu of %zu pages (%zu linked)\n", "from cache",
 				b->cached, b->nkeyed, b->linked);
