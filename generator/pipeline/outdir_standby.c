@@ -111,7 +111,7 @@ static void remove_unlisted(int top, char **tops, size_t ntops, struct walk *w)
 	for (size_t i = 0; i < n.len; i++) {
 		char *name = n.v[i];
 		if (strcmp(name, OUTDIR_MARKER) != 0 &&
-		    !bsearch(&name, tops, ntops, sizeof(*tops), cmp_str) &&
+		    !(ntops && bsearch(&name, tops, ntops, sizeof(*tops), cmp_str)) &&
 		    publish_remove_tree(top, name) < 0)
 			note_error(w);
 	}

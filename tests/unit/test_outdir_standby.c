@@ -210,8 +210,39 @@ TEST(standby_edited_file_not_kept)
 	free(root);
 }
 
+/* A standby nothing vouches for (its listing lost): emptied but for the
+ * marker, as a new folder. */
+TEST(standby_emptied)
+{
+	char *root = make_root();
+	char *out = xasprintf("%s/public", root);
+	char *sb = xasprintf("%s/.public.loa-standby", root);
+	struct buf l = BUF_INIT;
+	struct diag_list d = DIAG_LIST_INIT;
+	publish(out, "v1", true, &l);
+	publish(out, "v2", true, &l);
+	struct outdir *od = NULL;
+	CHECK_INT_EQ(outdir_begin_standby(&od, out, NULL, inode(sb), &d), 0);
+	CHECK(outdir_adopted(od));
+	CHECK_INT_EQ(outdir_empty(od), 0);
+	struct stat st;
+	int fd = outdir_tmp_fd(od);
+	CHECK_INT_EQ(fstatat(fd, ".loa-output", &st, 0), 0);
+	for (size_t i = 0; i < NFILES; i++)
+		CHECK(fstatat(fd, pages[i], &st, AT_SYMLINK_NOFOLLOW) < 0);
+	CHECK(fstatat(fd, "a", &st, AT_SYMLINK_NOFOLLOW) < 0);
+	outdir_abort(od);
+	diag_list_release(&d);
+	buf_release(&l);
+	free(sb);
+	free(out);
+	rm_rf(root);
+	free(root);
+}
+
 int main(void)
 {
+	RUN(standby_emptied);
 	RUN(standby_kept_adopted_and_cleaned);
 	RUN(standby_edited_file_not_kept);
 	return harness_report();
