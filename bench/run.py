@@ -22,7 +22,9 @@ every run under /usr/bin/time -v, and reports the medians: wall time,
 user+system CPU, peak resident memory of the largest process, pages per
 second. At 10,000 pages (or the middle size) it also compares Loa with
 --jobs 1 (parallel overhead) and times the incremental cases, each a build
-at a base commit and then one at a commit made from it with plumbing: nothing
+of the push before (another article edited), one at a base commit and then
+one at a commit made from it with plumbing (the first rebuild after a full
+build, without a standby site, is timed too): nothing
 changed; one article's body; one article's title; one school page;
 site.yaml; a theme file (of a copy of the shipped theme committed in the
 corpus). One Loa run per size with LOA_TIMINGS=1 gives the stage times (the
@@ -256,6 +258,18 @@ def branch_with(repo, name, parent, changes, message):
 
 def show(repo, rev, path):
     return run_quiet(["git", "-C", repo, "show", f"{rev}:{path}"])
+
+
+def previous_push(repo):
+    """A commit other than HEAD (another article's body edited): built
+    before each case's base, so that the timed build finds what a server
+    that publishes every push has — the site before the live one, kept as
+    the standby — and not only the first rebuild after a full build."""
+    out = run_quiet(["git", "-C", repo, "ls-tree", "-r", "--name-only", "HEAD", "content/news"])
+    other = sorted(p for p in out.split() if p.endswith(".md") and not p.endswith("_index.md"))[-1]
+    return branch_with(repo, "bench-prev", "HEAD",
+                       {other: show(repo, "HEAD", other) + "\nBài viết được sửa ở lần đăng trước.\n"},
+                       "bench: the push before")
 
 
 def edit_branches(repo):
@@ -494,16 +508,22 @@ def main():
                 S["loa-j1"] = Series(f"loa --jobs 1 {n}")
                 S["loa-again"] = Series(f"loa default {n}")
                 cases = edit_branches(repo)
+                prev = previous_push(repo)
                 for k, (label, _, _) in enumerate(cases):
                     S[f"case{k}"] = Series(f"loa {label[:40]}")
+                S["cold-body"] = Series("loa body, first rebuild")
                 for i in range(a.runs):
                     rm_out(out)
                     S["loa-j1"].add(timed(loa_cmd + ["--jobs", "1"], env=env, ok=(0, 1)))
                     rm_out(out)
                     S["loa-again"].add(timed(loa_cmd, env=env, ok=(0, 1)))
+                    # the first rebuild after a full build: no standby yet
+                    S["cold-body"].add(timed(loa_cmd + ["--ref", cases[1][2]], env=env, ok=(0, 1)))
                     for k, (label, base, edited) in enumerate(cases):
-                        # the same output folder and cache: a build at base
-                        # (untimed), then the edited ref
+                        # the same output folder and cache: the push
+                        # before and the base (untimed), then the edited ref
+                        if base != edited:
+                            timed(loa_cmd + ["--ref", prev], env=env, ok=(0, 1))
                         timed(loa_cmd + ["--ref", base], env=env, ok=(0, 1))
                         S[f"case{k}"].add(timed(loa_cmd + ["--ref", edited], env=env, ok=(0, 1)))
                 extra = {"n": n, "S": S, "cases": cases}
@@ -551,9 +571,11 @@ def report(rows, extra, stages, errors, memory, searched, a, m):
         j1, dflt, fl = S["loa-j1"], S["loa-again"], S["floor"]
         over = (j1.med("cpu") - fl.med("cpu")) / n * 1000
         par = (dflt.med("cpu") - j1.med("cpu")) / n * 1000
-        L.append(f"At {n:,} pages (default --jobs = {os.cpu_count()}); each incremental case is a build at "
-                 "its base commit (untimed) and then one at the changed commit, into the same output "
-                 "folder with its cache:")
+        L.append(f"At {n:,} pages (default --jobs = {os.cpu_count()}); each incremental case is a build of "
+                 "another commit (the push before) and one at its base commit (untimed), then one at the "
+                 "changed commit, into the same output folder with its cache, as on a server that "
+                 "publishes every push; the first rebuild after a full build (no standby site yet) is "
+                 "on its own row:")
         L.append("")
         L.append("| Loa run | wall s | CPU s | peak RSS MB | % of a full build, wall | % of a full build, CPU |")
         L.append("| --- | ---: | ---: | ---: | ---: | ---: |")
@@ -566,6 +588,10 @@ def report(rows, extra, stages, errors, memory, searched, a, m):
             case[k] = s.med("wall")
             L.append(f"| {label} | {s.med('wall'):.2f} | {s.med('cpu'):.2f} | {s.med('rss_mb'):.0f} | "
                      f"{100 * s.med('wall') / full:.1f}% | {100 * s.med('cpu') / dflt.med('cpu'):.1f}% |")
+        cold = S["cold-body"]
+        L.append(f"| one article's body, the first rebuild after a full build | {cold.med('wall'):.2f} | "
+                 f"{cold.med('cpu'):.2f} | {cold.med('rss_mb'):.0f} | {100 * cold.med('wall') / full:.1f}% | "
+                 f"{100 * cold.med('cpu') / dflt.med('cpu'):.1f}% |")
         L.append("")
         L.append(f"- speedup of the default jobs over --jobs 1: {j1.med('wall') / full:.2f}×")
         L.append(f"- CPU per page above the floor with --jobs 1: {over:.3f} ms "

@@ -24,7 +24,7 @@ struct cache {
 };
 
 /* Bump when what a key covers or how objects are laid out changes. */
-#define CACHE_FORMAT "loa-cache-2"
+#define CACHE_FORMAT "loa-cache-3"
 #define OBJECT_FORMAT "loa-object-3"
 
 static bool key_valid(const char *key)
@@ -425,13 +425,14 @@ int cache_record_read(const struct cache *c, struct cache_record *r, struct buf 
 		close(fd);
 	if (rc == 0) {
 		buf_putc(&data, '\0');
-		char fmt[32], published[CACHE_KEY_LEN + 2];
+		char fmt[32], published[CACHE_KEY_LEN + 2], standby[CACHE_KEY_LEN + 2];
 		int used = 0;
 		rc = sscanf(data.ptr,
 			    "%31s %40s %" SCNd64 " %" SCNd64 " %d %" SCNu64 " %" SCNu64 " %" SCNu64
-			    " %" SCNd64 " %41s%n",
+			    " %" SCNd64 " %41s %41s %" SCNu64 "%n",
 			    fmt, r->key, &r->valid_from, &r->valid_until, &r->status, &r->pages,
-			    &r->files, &r->out_id, &r->next_change, published, &used) == 10 &&
+			    &r->files, &r->out_id, &r->next_change, published, standby,
+			    &r->standby_id, &used) == 12 &&
 				     used > 0 && data.ptr[used] == '\n' &&
 				     strcmp(fmt, CACHE_FORMAT) == 0 && key_valid(r->key)
 			     ? 0
@@ -439,6 +440,8 @@ int cache_record_read(const struct cache *c, struct cache_record *r, struct buf 
 		/* "-": no fingerprint, which no output matches */
 		if (rc == 0 && key_valid(published))
 			memcpy(r->published, published, sizeof(r->published));
+		if (rc == 0 && key_valid(standby))
+			memcpy(r->standby, standby, sizeof(r->standby));
 		used++; /* the newline: a "\n" in the format would also eat empty lines */
 		const char *end = data.ptr + data.len - 1, *p = data.ptr + used;
 		if (rc == 0) {
@@ -471,9 +474,10 @@ int cache_record_write(struct cache *c, const struct cache_record *r, const void
 	struct buf data = BUF_INIT;
 	buf_addf(&data,
 		 "%s %s %" PRId64 " %" PRId64 " %d %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRId64
-		 " %s\n",
+		 " %s %s %" PRIu64 "\n",
 		 CACHE_FORMAT, r->key, r->valid_from, r->valid_until, r->status, r->pages, r->files,
-		 r->out_id, r->next_change, key_valid(r->published) ? r->published : "-");
+		 r->out_id, r->next_change, key_valid(r->published) ? r->published : "-",
+		 key_valid(r->standby) ? r->standby : "-", r->standby_id);
 	put_line(&data, r->next_iso);
 	put_line(&data, r->next_where);
 	put_line(&data, r->next_why);

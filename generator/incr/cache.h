@@ -114,6 +114,8 @@ struct cache_record {
 	uint64_t out_id; /* the output folder's inode: replaced or removed, no record holds */
 	int64_t next_change;
 	char published[CACHE_KEY_LEN + 1]; /* outdir_fingerprint of the output; "" none */
+	char standby[CACHE_KEY_LEN + 1];   /* the standby's fingerprint; "" none */
+	uint64_t standby_id;               /* and its folder's inode */
 	char next_iso[64], next_where[160], next_why[160], lang[8];
 };
 /* Reads the record and its diagnostics (appended to diags); -1 when there

@@ -292,8 +292,11 @@ static void stage_jobs(struct build *b)
 static int stage_images(struct build *b, struct outlock *lock, struct pool_opts *po)
 {
 	const struct build_options *opts = b->opts;
-	if (!opts->dry_run && outdir_begin_locked(&b->out, opts->out_dir, lock, b->diags) < 0)
+	if (!opts->dry_run &&
+	    outdir_begin_standby(&b->out, opts->out_dir, lock, b->cache ? b->standby_id : 0,
+				 b->diags) < 0)
 		return -1;
+	incr_standby_open(b); /* before anything is written into it */
 	/* forget the last build until this one is published: a failure
 	 * must not leave a record that calls the old site current */
 	cache_record_remove(b->cache);
@@ -319,8 +322,8 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 		incr_use_cache(b, b->njobs);
 		stage_done(b, "job keys");
 		if (b->timings)
-			fprintf(stderr, "loa: timing: %-12s %zu of %zu pages (%zu linked)\n", "from cache",
-				b->cached, b->nkeyed, b->linked);
+			fprintf(stderr, "loa: timing: %-12s %zu of %zu pages (%zu kept)\n", "from cache",
+				b->cached, b->nkeyed, b->kept);
 		/* LOA_TIMINGS=jobs: which pages were rendered (tests of the
 		 * dependency recording, t143) */
 		const char *t = getenv("LOA_TIMINGS");
@@ -386,18 +389,15 @@ static void stage_publish(struct build *b, struct build_result *res)
 	res->status = b->diags->errors ? LOA_EXIT_REJECTED : LOA_EXIT_OK;
 	manifest_finish(b->opts->manifest);
 	if (!b->opts->dry_run) {
+		incr_standby_prune(b);
 		struct outdir *o = b->out;
 		b->out = NULL;
 		/* after the last write: what the next build compares the live
 		 * folder with (see incr_up_to_date) */
 		outdir_fingerprint(o, b->published, b->cache ? &b->listing : NULL);
-		/* links to the previous site checked, their change times taken
-		 * again once it is gone (incr_links.c) */
-		incr_links_before_swap(b, o);
-		if (outdir_commit_hook(o, b->links ? incr_links_removed : NULL, b, b->diags) < 0)
+		outdir_keep_previous(o, incr_standby_keep_previous(b));
+		if (outdir_commit(o, b->diags) < 0)
 			res->status = LOA_EXIT_NOTHING;
-		else
-			incr_links_after_commit(b);
 	}
 	stage_done(b, "publish");
 }
@@ -431,7 +431,7 @@ static void build_release(struct build *b)
 	repo_free(b->repo); /* when the build stopped before the site took it */
 	free(b->keys);
 	free(b->page_keys);
-	incr_links_free(b->links);
+	incr_standby_free(b->standby);
 	free(b->todo);
 	free(b->content);
 	free(b->ok);

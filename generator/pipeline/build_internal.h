@@ -91,12 +91,17 @@ struct build {
 	struct buf history_data; /* to store there (incr_remember); empty: it is there */
 	char blobs_key[CACHE_KEY_LEN + 1]; /* the table of parsed content files; "" none */
 	struct buf blobs_data; /* the next table, until the cache's folders exist; empty: stored */
-	/* links to the live site's unchanged files (incr_links.c) */
-	struct incr_links *links; /* NULL: none (no cache, a dry run) */
+	/* the standby: the site before the live one, the start of this
+	 * one's tree (incr_standby.c) */
+	struct incr_standby *standby; /* NULL: none (no cache, a dry run) */
 	char prev_published[CACHE_KEY_LEN + 1]; /* the last build's fingerprint, from its record */
 	uint64_t prev_out_id;                   /* and its output folder's inode */
-	size_t linked;                          /* jobs linked, of b->cached */
-	char side_key[CACHE_KEY_LEN + 1];       /* this build's side object; "" none */
+	char standby_published[CACHE_KEY_LEN + 1]; /* the standby's fingerprint, from the record */
+	uint64_t standby_id;                       /* and its folder's inode; 0: none */
+	bool standby_kept;                  /* the live site becomes the next standby */
+	char standby_side[CACHE_KEY_LEN + 1]; /* then: its side object, kept in the cache */
+	size_t kept;                        /* jobs kept from the standby, of b->cached */
+	char side_key[CACHE_KEY_LEN + 1];   /* this build's side object; "" none */
 	struct image_stage *images; /* bundle images: facts for <img>, published by the stage */
 	const char **editor_files; /* Decap CMS's files published at /quan-tri/ (editor.c) */
 	size_t neditor_files;
@@ -153,16 +158,22 @@ void incr_blobs_store(struct build *b);
  * the fields it saw (deps as incr_store encodes them) */
 bool incr_deps_hold(struct build *b, const char *deps, size_t len);
 
-/* incr_links.c: unchanged pages linked from the live site (see there) */
-struct incr_links;
-void incr_links_open(struct build *b);
-void incr_links_free(struct incr_links *l);
-bool incr_links_try(struct build *b, size_t job, const char *path);
-void incr_links_note(struct build *b, size_t job, const char *path, const struct cache_object *o);
-void incr_links_before_swap(struct build *b, struct outdir *o);
-void incr_links_removed(void *ctx, int live_fd, const char *relpath);
-void incr_links_after_commit(struct build *b);
-void incr_links_store(struct build *b);
+/* incr_standby.c: the new tree started from the standby (see there) */
+struct incr_standby;
+/* After outdir_begin_standby: the standby checked and cleaned. */
+void incr_standby_open(struct build *b);
+void incr_standby_free(struct incr_standby *s);
+/* True when job's file is kept from the standby; else its old file is
+ * gone and the job is written or rendered. */
+bool incr_standby_try(struct build *b, size_t job, const char *path);
+/* A job written from its cache object o. */
+void incr_standby_note(struct build *b, size_t job, const char *path, const struct cache_object *o);
+/* Before the fingerprint: the folders of failed pages, when empty, removed. */
+void incr_standby_prune(struct build *b);
+/* Before the commit: whether the live site is to become the standby. */
+bool incr_standby_keep_previous(struct build *b);
+/* After the commit: this build's side object stored. */
+void incr_standby_store(struct build *b);
 
 /* statics.c */
 int statics_claim_first(void *ctx, struct site *s, struct diag_list *d);

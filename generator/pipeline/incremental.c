@@ -225,13 +225,15 @@ static bool listing_holds(struct build *b, const char *published)
  * already what this build would make. Its outcome and diagnostics are the
  * last build's. Otherwise the site is built and published again, mostly
  * from the cache. */
-/* What the live site is, for the links of a build that runs (incr_links.c):
- * the last record's fingerprint and output folder. */
+/* What the live site and the standby are, for a build that runs
+ * (incr_standby.c): the last record's fingerprints and folders. */
 static void note_previous(struct build *b, const struct cache_record *r)
 {
 	if (r->status != LOA_EXIT_NOTHING && r->published[0]) {
 		memcpy(b->prev_published, r->published, sizeof(b->prev_published));
 		b->prev_out_id = r->out_id;
+		memcpy(b->standby_published, r->standby, sizeof(b->standby_published));
+		b->standby_id = r->standby[0] ? r->standby_id : 0;
 	}
 }
 
@@ -281,7 +283,6 @@ void incr_use_cache(struct build *b, size_t njobs)
 {
 	b->todo = xcalloc(njobs + 1, sizeof(*b->todo));
 	b->keys = xcalloc(njobs + 1, sizeof(*b->keys));
-	incr_links_open(b);
 	struct buf k = BUF_INIT;
 	struct key_stream state;
 	struct cache_object obj = CACHE_OBJECT_INIT;
@@ -315,18 +316,18 @@ void incr_use_cache(struct build *b, size_t njobs)
 		b->nkeyed++;
 		const char *out_path = j < b->ncontent ? b->site.pages[b->content[j]]->out_path
 						       : sitelua_extra(b->sl, j - b->ncontent)->out_path;
-		/* the live site's own file when it is this key's, untouched;
-		 * else the object's bytes written afresh */
-		bool linked = incr_links_try(b, j, out_path);
-		bool found = !linked && cache_load_into(b->cache, b->keys[j], &obj) == 1;
-		if (linked) {
+		/* the standby's file when it is this key's, untouched; else
+		 * the object's bytes written afresh */
+		bool kept = incr_standby_try(b, j, out_path);
+		bool found = !kept && cache_load_into(b->cache, b->keys[j], &obj) == 1;
+		if (kept) {
 			b->ok[j] = true;
 			b->cached++;
 			if (b->opts->progress)
 				b->opts->progress(b->opts->progress_ctx, ++b->jobs_done, njobs);
 		} else if (found && incr_deps_hold(b, obj.deps, obj.deps_len) &&
 			   outdir_write(b->out, out_path, obj.data, obj.data_len, b->diags) == 0) {
-			incr_links_note(b, j, out_path, &obj);
+			incr_standby_note(b, j, out_path, &obj);
 			diag_list_decode(b->diags, obj.diags, obj.diags_len);
 			b->ok[j] = true;
 			b->cached++;
@@ -449,6 +450,10 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 		r.files = res->files;
 		r.out_id = (uint64_t)st.st_ino;
 		snprintf(r.published, sizeof(r.published), "%s", b->published);
+		if (b->standby_kept) { /* the site before, now the standby */
+			snprintf(r.standby, sizeof(r.standby), "%s", b->prev_published);
+			r.standby_id = b->prev_out_id;
+		}
 		r.next_change = res->next_change;
 		snprintf(r.next_iso, sizeof(r.next_iso), "%s", res->next_change_iso);
 		snprintf(r.next_where, sizeof(r.next_where), "%s", res->next_change_where);
@@ -461,7 +466,7 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 		if (b->published[0] && b->listing.len) {
 			cache_store(b->cache, b->published, b->listing.ptr, b->listing.len, "", 0, "",
 				    0);
-			incr_links_store(b);
+			incr_standby_store(b);
 		}
 	}
 	/* the history once the cache's folders exist: stored, kept */
@@ -477,7 +482,7 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 void incr_sweep(struct build *b)
 {
 	size_t reused, nmemo = b->sl ? sitelua_memo_count(b->sl, &reused) : 0;
-	char **keep = xcalloc(b->njobs + nmemo + 5, sizeof(*keep));
+	char **keep = xcalloc(b->njobs + nmemo + 7, sizeof(*keep));
 	size_t n = nmemo ? sitelua_memo_keep(b->sl, keep) : 0;
 	if (b->history_key[0])
 		keep[n++] = b->history_key;
@@ -489,6 +494,10 @@ void incr_sweep(struct build *b)
 		keep[n++] = b->published;
 	if (b->side_key[0])
 		keep[n++] = b->side_key;
+	if (b->standby_kept) { /* what the next build checks the standby with */
+		keep[n++] = b->prev_published;
+		keep[n++] = b->standby_side;
+	}
 	for (size_t j = 0; j < b->njobs; j++)
 		if (b->keys[j][0])
 			keep[n++] = b->keys[j];

@@ -8,6 +8,10 @@
  *                         removes it when done (see "the lock" below)
  *   P/.NAME.loa-tmp-PID   the new site while it is written
  *   P/.NAME.loa-old-PID   the previous site after the swap, being removed
+ *   P/.NAME.loa-standby   the previous site kept after the swap, when the
+ *                         build asked (outdir_keep_previous): the next
+ *                         build starts from it (outdir_begin_standby) and
+ *                         rewrites only what changed (incr_standby.c)
  * Every name below P is resolved relative to a directory descriptor with
  * O_NOFOLLOW, so a symlink planted anywhere is never followed. Files and
  * folders get their modes with fchmod, so the output does not depend on
@@ -55,6 +59,9 @@ struct outdir {
 	char *name;      /* last component of final_dir */
 	char *tmp_name;  /* .NAME.loa-tmp-PID */
 	char *old_name;  /* .NAME.loa-old-PID */
+	char *standby_name; /* .NAME.loa-standby */
+	bool adopted;       /* the tree began as the standby */
+	bool keep_previous; /* at commit, the old site becomes the standby */
 	int parent_fd;
 	int tmp_fd;
 	struct outlock *lock;
@@ -112,16 +119,7 @@ int outdir_list_dir(int dir_fd, struct outdir_names *out)
  * through the child's "..", checked to be the same folder by device and
  * inode. So a deep tree cannot exhaust descriptors. Symlinks are unlinked,
  * never followed. On return *fd is open on the same folder (or -1). */
-/* When set, who is told of each file removed, by its path below the top
- * (outdir_commit_hook). */
-struct removal {
-	outdir_removed_fn *removed;
-	void *ctx;
-	int live_fd;
-	struct buf path; /* the folder being emptied, "a/b/" */
-};
-
-static int empty_dir(int *fd, struct removal *w)
+static int empty_dir(int *fd)
 {
 	struct stat self;
 	struct outdir_names n = { 0 };
@@ -131,17 +129,10 @@ static int empty_dir(int *fd, struct removal *w)
 	for (size_t i = 0; i < n.len; i++) {
 		/* a folder (as its parent says) is not tried as a file first;
 		 * one that is no folder by now is unlinked below all the same */
-		if (n.type[i] == DT_DIR) {
+		if (n.type[i] == DT_DIR)
 			errno = EISDIR;
-		} else if (unlinkat(*fd, n.v[i], 0) == 0) {
-			if (w) {
-				size_t at = w->path.len;
-				buf_puts(&w->path, n.v[i]);
-				w->removed(w->ctx, w->live_fd, w->path.ptr);
-				buf_setlen(&w->path, at);
-			}
+		else if (unlinkat(*fd, n.v[i], 0) == 0)
 			continue;
-		}
 		if (errno == ENOENT)
 			continue;
 		if (errno != EISDIR && errno != EPERM)
@@ -156,12 +147,7 @@ static int empty_dir(int *fd, struct removal *w)
 			goto done;
 		close(*fd);
 		*fd = -1;
-		size_t at = w ? w->path.len : 0;
-		if (w)
-			buf_addf(&w->path, "%s/", n.v[i]);
-		int child_rc = empty_dir(&child, w);
-		if (w)
-			buf_setlen(&w->path, at);
+		int child_rc = empty_dir(&child);
 		if (child < 0)
 			goto done;
 		int up = openat(child, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -184,9 +170,8 @@ done:
 	return rc;
 }
 
-/* Removes dir_fd/name, whatever it is, without following symlinks; w
- * (may be NULL) is told of each file removed. */
-static int remove_tree_walk(int dir_fd, const char *name, struct removal *w)
+/* Removes dir_fd/name, whatever it is, without following symlinks. */
+static int remove_tree(int dir_fd, const char *name)
 {
 	if (unlinkat(dir_fd, name, 0) == 0 || errno == ENOENT)
 		return 0;
@@ -195,7 +180,7 @@ static int remove_tree_walk(int dir_fd, const char *name, struct removal *w)
 	int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	int rc = empty_dir(&fd, w);
+	int rc = empty_dir(&fd);
 	if (fd >= 0)
 		close(fd);
 	if (rc < 0)
@@ -203,11 +188,6 @@ static int remove_tree_walk(int dir_fd, const char *name, struct removal *w)
 	if (unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return -1;
 	return 0;
-}
-
-static int remove_tree(int dir_fd, const char *name)
-{
-	return remove_tree_walk(dir_fd, name, NULL);
 }
 
 /* ---- paths ------------------------------------------------------------ */
@@ -302,6 +282,7 @@ static void outdir_free(struct outdir *o)
 	free(o->name);
 	free(o->tmp_name);
 	free(o->old_name);
+	free(o->standby_name);
 	free(o);
 }
 
@@ -327,6 +308,35 @@ int outdir_begin(struct outdir **out, const char *final_dir, struct diag_list *d
 
 int outdir_begin_locked(struct outdir **out, const char *final_dir, struct outlock *lock,
 			struct diag_list *diags)
+{
+	return outdir_begin_standby(out, final_dir, lock, 0, diags);
+}
+
+/* The standby renamed to the temporary name, when it is the folder the
+ * caller expects (its inode); true when adopted. Anything else under that
+ * name is removed: a standby nobody vouches for is never used. */
+static bool adopt_standby(struct outdir *o, uint64_t standby_id)
+{
+	struct stat st;
+	if (!standby_id ||
+	    renameat(o->parent_fd, o->standby_name, o->parent_fd, o->tmp_name) < 0)
+		return false;
+	o->tmp_fd = openat(o->parent_fd, o->tmp_name,
+			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (o->tmp_fd >= 0 && fstat(o->tmp_fd, &st) == 0 && (uint64_t)st.st_ino == standby_id) {
+		/* the marker is written afresh below, as in a new folder */
+		if (unlinkat(o->tmp_fd, OUTDIR_MARKER, 0) == 0 || errno == ENOENT)
+			return true;
+	}
+	if (o->tmp_fd >= 0)
+		close(o->tmp_fd);
+	o->tmp_fd = -1;
+	remove_tree(o->parent_fd, o->tmp_name);
+	return false;
+}
+
+int outdir_begin_standby(struct outdir **out, const char *final_dir, struct outlock *lock,
+			 uint64_t standby_id, struct diag_list *diags)
 {
 	struct outdir *o = xcalloc(1, sizeof(*o));
 	char *parent = NULL;
@@ -373,13 +383,21 @@ int outdir_begin_locked(struct outdir **out, const char *final_dir, struct outlo
 	long pid = (long)getpid();
 	o->tmp_name = xasprintf(".%s.loa-tmp-%ld", o->name, pid);
 	o->old_name = xasprintf(".%s.loa-old-%ld", o->name, pid);
-	if (mkdirat(o->parent_fd, o->tmp_name, 0755) < 0) {
+	o->standby_name = xasprintf(".%s.loa-standby", o->name);
+	o->adopted = adopt_standby(o, standby_id);
+	if (!o->adopted && remove_tree(o->parent_fd, o->standby_name) < 0) {
+		diag_error(diags, "", 0, 0, "cannot remove %s/%s: %s", parent, o->standby_name,
+			   strerror(errno));
+		goto done;
+	}
+	if (!o->adopted && mkdirat(o->parent_fd, o->tmp_name, 0755) < 0) {
 		diag_error(diags, "", 0, 0, "cannot create %s/%s: %s", parent, o->tmp_name,
 			   strerror(errno));
 		goto done;
 	}
-	o->tmp_fd = openat(o->parent_fd, o->tmp_name,
-			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (!o->adopted)
+		o->tmp_fd = openat(o->parent_fd, o->tmp_name,
+				   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (o->tmp_fd < 0 || fchmod(o->tmp_fd, 0755) < 0) {
 		diag_error(diags, "", 0, 0, "cannot open %s/%s: %s", parent, o->tmp_name,
 			   strerror(errno));
@@ -588,44 +606,8 @@ done:
 	return rc;
 }
 
-/* Links relpath in the new tree to from_leaf in the folder from_dir (a
- * file of the live site that the caller has checked against the last
- * build's listing; see incr_links.c), and stats the new name into st,
- * without following symlinks: the caller compares it with what it
- * checked and calls outdir_unlink when it differs. 0 when linked; -1
- * otherwise (errno kept: the caller writes the file instead). */
-int outdir_link(struct outdir *o, const char *relpath, int from_dir, const char *from_leaf,
-		struct stat *st, struct diag_list *diags)
-{
-	if (!outdir_path_valid(relpath) || outdir_has_failed(o))
-		return -1;
-	char *path;
-	const char *leaf;
-	/* a folder that is no folder is reported once, by the caller's
-	 * outdir_write of the same path */
-	struct diag_list quiet = DIAG_LIST_INIT;
-	int dir = open_parent(o, relpath, &path, &leaf, &quiet), rc = -1;
-	diag_list_release(&quiet);
-	if (dir < 0)
-		return -1;
-	/* flags 0: a symlink is linked as itself, never followed; the
-	 * caller's check of st then refuses it */
-	if (linkat(from_dir, from_leaf, dir, leaf, 0) == 0) {
-		if (fstatat(dir, leaf, st, AT_SYMLINK_NOFOLLOW) == 0)
-			rc = 0;
-		else
-			unlinkat(dir, leaf, 0);
-	}
-	int e = errno;
-	if (dir != o->tmp_fd)
-		close(dir);
-	free(path);
-	errno = e;
-	return rc;
-}
-
-/* Removes relpath from the new tree (a link that failed its check, or
- * one to be replaced by a fresh copy); 0 or -1. */
+/* Removes relpath from the new tree (a standby file whose page changed);
+ * 0 or -1. */
 int outdir_unlink(struct outdir *o, const char *relpath)
 {
 	char *path;
@@ -659,13 +641,47 @@ int outdir_tmp_fd(const struct outdir *o)
 	return o->tmp_fd;
 }
 
-int outdir_commit(struct outdir *o, struct diag_list *diags)
+bool outdir_adopted(const struct outdir *o)
 {
-	return outdir_commit_hook(o, NULL, NULL, diags);
+	return o->adopted;
 }
 
-int outdir_commit_hook(struct outdir *o, outdir_removed_fn *removed, void *ctx,
-		       struct diag_list *diags)
+void outdir_keep_previous(struct outdir *o, bool keep)
+{
+	o->keep_previous = keep;
+}
+
+void outdir_prune(struct outdir *o, const char *relpath)
+{
+	if (!outdir_path_valid(relpath))
+		return;
+	char *path = xstrdup(relpath), *slash;
+	/* each folder is tried by its full path from the top: none of them
+	 * may be a symlink (unlinkat refuses a symlink as a folder) */
+	while ((slash = strrchr(path, '/'))) {
+		*slash = '\0';
+		if (unlinkat(o->tmp_fd, path, AT_REMOVEDIR) < 0)
+			break;
+	}
+	free(path);
+}
+
+/* The old site, under the name old (after the swap): kept as the standby
+ * when the build asked and the name is free, else removed. */
+static void retire_old(struct outdir *o, const char *old, struct diag_list *diags)
+{
+	if (o->keep_previous) {
+		/* a standby left by a build that did not adopt it (killed) */
+		remove_tree(o->parent_fd, o->standby_name);
+		if (renameat(o->parent_fd, old, o->parent_fd, o->standby_name) == 0)
+			return;
+	}
+	if (remove_tree(o->parent_fd, old) < 0)
+		diag_warning(diags, "", 0, 0, "cannot remove the previous %s: %s", o->final_dir,
+			     strerror(errno));
+}
+
+int outdir_commit(struct outdir *o, struct diag_list *diags)
 {
 	int rc = -1;
 	bool swapped = false;
@@ -703,14 +719,10 @@ int outdir_commit_hook(struct outdir *o, outdir_removed_fn *removed, void *ctx,
 	} else if (rename_exchange(o->parent_fd, o->tmp_name, o->name) == 0) {
 		/* the old site is now under the temporary name */
 		swapped = true;
-		if (renameat(o->parent_fd, o->tmp_name, o->parent_fd, o->old_name) < 0) {
-			/* published; the old site stays as a tmp folder, which the
-			 * next build removes */
-			diag_warning(diags, "", 0, 0, "cannot remove the previous %s: %s",
-				     o->final_dir, strerror(errno));
-			rc = 0;
-			goto done;
-		}
+		fsync(o->parent_fd);
+		retire_old(o, o->tmp_name, diags);
+		rc = 0;
+		goto done;
 	} else if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) {
 		/* No RENAME_EXCHANGE on this file system: move the old site aside,
 		 * then the new one in. Between the two renames (microseconds)
@@ -739,17 +751,8 @@ int outdir_commit_hook(struct outdir *o, outdir_removed_fn *removed, void *ctx,
 	/* the renames themselves reach the disk */
 	fsync(o->parent_fd);
 	rc = 0;
-	struct removal w = { removed, ctx, -1, BUF_INIT };
-	if (removed)
-		w.live_fd = openat(o->parent_fd, o->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	int removed_rc = remove_tree_walk(o->parent_fd, o->old_name,
-					  removed && w.live_fd >= 0 ? &w : NULL);
-	if (w.live_fd >= 0)
-		close(w.live_fd);
-	buf_release(&w.path);
-	if (removed_rc < 0)
-		diag_warning(diags, "", 0, 0, "cannot remove the previous %s: %s", o->final_dir,
-			     strerror(errno));
+	if (faccessat(o->parent_fd, o->old_name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		retire_old(o, o->old_name, diags);
 done:
 	if (!swapped)
 		remove_tree(o->parent_fd, o->tmp_name);

@@ -10,9 +10,15 @@
  * or dot components) and files are created with openat and O_NOFOLLOW below
  * the temporary folder's descriptor, so nothing is written outside it.
  * Every file is written as a file of its own, never a link to a cache
- * object, so editing the live site cannot reach the cache (cache.h); a
- * page unchanged since the last build may be a hard link to the live
- * site's own file, checked first (outdir_link; incr_links.c).
+ * object, so editing the live site cannot reach the cache (cache.h).
+ *
+ * A build with a cache keeps the old site after the swap as
+ * `.NAME.loa-standby` (outdir_keep_previous), and the next one starts
+ * from it (outdir_begin_standby) instead of an empty folder: it checks
+ * that tree against the listing it had when it was published
+ * (outdir_listing_verdicts), removes what it cannot vouch for or does not
+ * need (outdir_standby_clean) and rewrites only what changed
+ * (incr_standby.c).
  * outdir_write may be called from forked workers.
  *
  * Every published folder holds a marker file, OUTDIR_MARKER, that says Loa
@@ -32,6 +38,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 struct diag_list;
@@ -52,6 +59,28 @@ void outlock_release(struct outlock *l);
  * same final_dir, and still the caller's). */
 int outdir_begin_locked(struct outdir **out, const char *final_dir, struct outlock *lock,
 			struct diag_list *diags);
+/* The same, starting from the standby when it is the folder of inode
+ * standby_id (0: none; a standby that is not that folder is removed). */
+int outdir_begin_standby(struct outdir **out, const char *final_dir, struct outlock *lock,
+			 uint64_t standby_id, struct diag_list *diags);
+/* True when the new tree began as the standby: it holds the old files
+ * until outdir_standby_clean. */
+bool outdir_adopted(const struct outdir *o);
+/* At commit, keep the old site as the standby (else it is removed). */
+void outdir_keep_previous(struct outdir *o, bool keep);
+/* Removes the folders of relpath that are empty, from the deepest up. */
+void outdir_prune(struct outdir *o, const char *relpath);
+/* (outdir_standby.c) Makes an adopted tree hold only what keep(ctx, path)
+ * accepts among the regular files whose listing line holds (ok, one per
+ * line, from outdir_listing_verdicts): every other entry, anything below a
+ * folder whose line does not hold and every top-level name the listing
+ * lacks are removed, and the folders left empty. The marker stays. 0, or
+ * -1 with errno (the caller starts from an empty tree instead). */
+int outdir_standby_clean(struct outdir *o, const char *listing, size_t len,
+			 const unsigned char *ok, size_t nlines,
+			 bool (*keep)(void *ctx, const char *path), void *ctx);
+/* (outdir_standby.c) Empties the temporary folder but for the marker. */
+int outdir_empty(struct outdir *o);
 /* The same, taking the lock itself without waiting (released by commit
  * or abort). */
 int outdir_begin(struct outdir **out, const char *final_dir, struct diag_list *diags);
@@ -81,6 +110,13 @@ bool outdir_listing_holds(const char *dir, const char *listing, size_t len);
  * every part holds. */
 bool outdir_listing_holds_parts(const char *dir, const char *listing, size_t len,
 				unsigned parts);
+/* Every line of the listing checked against the tree below dir_fd, on
+ * threads as above: ok[i] is 1 when line i holds (an entry below a folder
+ * whose line fails may hold through another name: the caller trusts a
+ * line only when its folders' lines hold too). The number of lines, or 0
+ * when the listing is malformed or longer than max_lines. */
+size_t outdir_listing_verdicts(int dir_fd, const char *listing, size_t len, unsigned char *ok,
+			       size_t max_lines);
 void outdir_listing_line(struct buf *acc, const char *prefix, const char *name,
 			 const struct stat *st);
 /* True when relpath is a safe output path (see above). */
@@ -97,21 +133,9 @@ int outdir_failure_errno(const struct outdir *o);
  * cause, when some write failed (in any process); 0 otherwise. */
 int outdir_failed(const struct outdir *o, struct diag_list *diags);
 /* Swaps the new site in (unless a write failed: then as outdir_abort,
- * with outdir_failed's diagnostic, and -1) and removes the old one; frees o. */
+ * with outdir_failed's diagnostic, and -1) and removes the old one or keeps
+ * it as the standby (outdir_keep_previous); frees o. */
 int outdir_commit(struct outdir *o, struct diag_list *diags);
-/* The same, calling removed(ctx, live_fd, relpath) right after each file
- * of the previous site is unlinked (relpath below the site's top; live_fd
- * the output folder, now the new site). The build's links use it: the
- * file of the same path in the new site may be the same inode, whose
- * change time that unlink just set (incr_links.c). */
-typedef void outdir_removed_fn(void *ctx, int live_fd, const char *relpath);
-int outdir_commit_hook(struct outdir *o, outdir_removed_fn *removed, void *ctx,
-		       struct diag_list *diags);
-/* Links relpath in the new tree to the file from_leaf of the folder
- * from_dir (never following a symlink) and stats the new name into st,
- * for the caller to check; 0, or -1 with errno (nothing linked). */
-int outdir_link(struct outdir *o, const char *relpath, int from_dir, const char *from_leaf,
-		struct stat *st, struct diag_list *diags);
 /* Removes relpath from the new tree; 0 or -1. */
 int outdir_unlink(struct outdir *o, const char *relpath);
 /* Removes the temporary folder; the previous site stays; frees o. */

@@ -193,6 +193,7 @@ struct part {
 	int fd;
 	const char *p, *end;
 	bool below; /* starts below the top folder */
+	unsigned char *verdict; /* per line from p, when every line is wanted */
 	struct folder_stack stack;
 	struct buf line;
 	bool ok;
@@ -238,7 +239,8 @@ static void *part_run(void *arg)
 	stack_push(stack, t->fd, "", 0);
 	for (const char *s = p; t->below && p < end && (s = strchr(s, '/')); s++)
 		stack_push(stack, -1, p, (size_t)(s + 1 - p));
-	while (ok && p < end) {
+	size_t line = 0;
+	while ((ok || t->verdict) && p < end) {
 		const char *nul = memchr(p, '\0', (size_t)(end - p));
 		const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
 		if (!nl)
@@ -252,6 +254,8 @@ static void *part_run(void *arg)
 			ok = t->line.len == (size_t)(nl + 1 - p) &&
 			     memcmp(t->line.ptr, p, t->line.len) == 0;
 		}
+		if (t->verdict)
+			t->verdict[line++] = ok;
 		p = nl + 1;
 	}
 	t->ok = ok && p == end;
@@ -356,4 +360,76 @@ bool outdir_listing_holds(const char *dir, const char *listing, size_t len)
 		parts = (size_t)cpus;
 	return outdir_listing_holds_parts(dir, listing, len,
 					  parts > MAX_PARTS ? MAX_PARTS : (unsigned)parts);
+}
+
+/* The lines' well-formedness, their count, where the parts start
+ * (splits[0..*nparts], by bytes, at lines) and the line each starts at. */
+static bool split_lines(const char *p, const char *end, unsigned parts, const char **splits,
+			size_t *first, unsigned *nparts, size_t *nlines, size_t *depth,
+			size_t *line_len)
+{
+	const char *start = p;
+	size_t len = (size_t)(end - p), lines = 0;
+	unsigned n = 0;
+	first[n] = 0;
+	splits[n++] = p;
+	while (p < end) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
+		if (!nl || nul == p)
+			return false;
+		size_t slashes = 0;
+		for (const char *c = p; (c = memchr(c, '/', (size_t)(nul - c))); c++)
+			slashes++;
+		if (slashes + 1 > *depth)
+			*depth = slashes + 1;
+		if ((size_t)(nl + 1 - p) > *line_len)
+			*line_len = (size_t)(nl + 1 - p);
+		p = nl + 1;
+		lines++;
+		if (n < parts && (size_t)(p - start) >= len / parts * n && p < end) {
+			first[n] = lines;
+			splits[n++] = p;
+		}
+	}
+	splits[n] = end;
+	*nparts = n;
+	*nlines = lines;
+	return true;
+}
+
+size_t outdir_listing_verdicts(int dir_fd, const char *listing, size_t len, unsigned char *ok,
+			       size_t max_lines)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t want = len / PART_BYTES;
+	if (cpus >= 1 && want > (size_t)cpus)
+		want = (size_t)cpus;
+	unsigned parts = want < 1 ? 1 : want > MAX_PARTS ? MAX_PARTS : (unsigned)want;
+	const char *splits[MAX_PARTS + 1];
+	size_t first[MAX_PARTS + 1];
+	unsigned n = 0;
+	size_t nlines = 0, depth = 0, line_len = 0;
+	if (!split_lines(listing, listing + len, parts, splits, first, &n, &nlines, &depth,
+			 &line_len) ||
+	    nlines > max_lines)
+		return 0;
+	memset(ok, 0, nlines);
+	struct part part[MAX_PARTS];
+	pthread_t tid[MAX_PARTS];
+	bool started[MAX_PARTS] = { false };
+	for (unsigned i = 0; i < n; i++) {
+		part_init(&part[i], dir_fd, splits[i], splits[i + 1], i > 0, depth, line_len);
+		part[i].verdict = ok + first[i];
+		if (i > 0)
+			started[i] = pthread_create(&tid[i], NULL, part_run, &part[i]) == 0;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (i > 0 && started[i])
+			pthread_join(tid[i], NULL);
+		else
+			part_run(&part[i]);
+		part_release(&part[i]);
+	}
+	return nlines;
 }

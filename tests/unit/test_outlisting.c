@@ -2,7 +2,8 @@
  * threads (outlisting.c): every split sees what the serial check sees — an
  * unchanged tree holds; a file edited in place, a name added deep in a
  * folder or at the top, a folder swapped for a symlink, or lines out of
- * order, wherever they fall among the parts, do not. */
+ * order, wherever they fall among the parts, do not; the verdicts per
+ * line name the lines that changed. */
 #include "base/buf.h"
 #include "base/diag.h"
 #include "base/xalloc.h"
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 static char *make_root(void)
@@ -198,8 +200,81 @@ TEST(structure_changes_seen_by_every_split)
 	free(root);
 }
 
+/* The line of path in the listing l, or -1. */
+static long line_of(const struct buf *l, const char *path)
+{
+	long i = 0;
+	const char *p = l->ptr, *end = l->ptr + l->len;
+	while (p < end) {
+		const char *nl = memchr(p + strlen(p), '\n', (size_t)(end - p - strlen(p)));
+		if (!strcmp(p, path))
+			return i;
+		if (!nl)
+			break;
+		p = nl + 1;
+		i++;
+	}
+	return -1;
+}
+
+/* Per-line verdicts (outdir_listing_verdicts): all hold on an unchanged
+ * tree; an edited file fails its own line only; a name added in a folder
+ * fails that folder's line; a malformed listing gives no verdict. */
+TEST(verdicts_name_the_lines_that_changed)
+{
+	char *root = make_root();
+	char *out = xasprintf("%s/public", root);
+	struct buf l = BUF_INIT;
+	publish(out, &l);
+	size_t max = l.len; /* more than the lines */
+	unsigned char *ok = xmalloc(max);
+	int fd = open(out, O_RDONLY | O_DIRECTORY);
+	CHECK(fd >= 0);
+	size_t n = outdir_listing_verdicts(fd, l.ptr, l.len, ok, max);
+	CHECK(n > NPAGES);
+	size_t holds = 0;
+	for (size_t i = 0; i < n; i++)
+		holds += ok[i];
+	CHECK_INT_EQ(holds, n);
+
+	char *page = xasprintf("%s/tin-tuc/bai-03/index.html", out);
+	write_file(page, "<p>x</p>");
+	n = outdir_listing_verdicts(fd, l.ptr, l.len, ok, max);
+	long edited = line_of(&l, "tin-tuc/bai-03/index.html");
+	CHECK(edited >= 0);
+	holds = 0;
+	for (size_t i = 0; i < n; i++)
+		holds += ok[i];
+	CHECK_INT_EQ(holds, n - 1);
+	CHECK(edited >= 0 && !ok[edited]);
+
+	publish(out, &l);
+	close(fd);
+	fd = open(out, O_RDONLY | O_DIRECTORY);
+	char *stray = xasprintf("%s/tin-tuc/bai-05/stray.html", out);
+	write_file(stray, "x");
+	n = outdir_listing_verdicts(fd, l.ptr, l.len, ok, max);
+	long folder = line_of(&l, "tin-tuc/bai-05");
+	long inside = line_of(&l, "tin-tuc/bai-05/index.html");
+	CHECK(folder >= 0 && inside >= 0);
+	CHECK(folder >= 0 && !ok[folder]);
+	CHECK(inside >= 0 && ok[inside]); /* its own line holds: the caller looks at the folder's */
+
+	CHECK_INT_EQ(outdir_listing_verdicts(fd, l.ptr, l.len - 1, ok, max), 0);
+	CHECK_INT_EQ(outdir_listing_verdicts(fd, l.ptr, l.len, ok, 3), 0);
+	close(fd);
+	free(stray);
+	free(page);
+	free(ok);
+	buf_release(&l);
+	free(out);
+	rm_rf(root);
+	free(root);
+}
+
 int main(void)
 {
+	RUN(verdicts_name_the_lines_that_changed);
 	RUN(every_file_seen_by_every_split);
 	RUN(structure_changes_seen_by_every_split);
 	return harness_report();

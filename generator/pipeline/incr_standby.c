@@ -1,0 +1,305 @@
+/* incr_standby — a build starts from the site published the time before
+ * last (the standby, `.NAME.loa-standby`, which outdir keeps after each
+ * swap) and rewrites only the pages whose output changed, instead of
+ * writing every page into an empty folder (docs/architecture.md,
+ * "Incremental builds": "The standby site"). A page is kept from the
+ * standby only when all of these hold:
+ *
+ *   - the record names the standby (its listing's fingerprint and its
+ *     folder's inode), and that listing and the side object of that build
+ *     (path -> key, diagnostics, deps; one per published build, kept under
+ *     a key made from the fingerprint and verified like every object) are
+ *     in the cache;
+ *   - the page's line of that listing holds for the file now: type, mode,
+ *     size, modification and change times, inode, and so do the lines of
+ *     all its folders (a folder's times cover the names it holds). A
+ *     change time cannot be set back, so an edit, a touch, a chmod, a
+ *     replacement, a symlink or a file added since shows;
+ *   - the side object gives the page's path this build's key, the object
+ *     of that key is still the one it was (its ident), and the deps hold.
+ *
+ * Everything else in the standby is removed before the build writes
+ * anything (outdir_standby_clean): entries whose line fails (a folder with
+ * all below it), names the listing lacks, every file that is not a page
+ * of this build (theme files, images, plugin files and the sitemap are
+ * written again), and the folders left empty. A page whose key changed is
+ * removed when its key is known, then written from its cache object or
+ * rendered. So the new tree holds, when published, only files this build
+ * wrote or vouched for, as if it had started empty (t154, t155).
+ *
+ * The standby is a copy, never linked to the live site or the cache: an
+ * edit of one cannot reach another. An edit of the standby during the
+ * build (between its check and the swap) is not seen, as an edit of a
+ * new folder during a build never was. */
+#include "pipeline/build_internal.h"
+#include "base/diag.h"
+#include "base/strmap.h"
+#include "base/xalloc.h"
+#include "pipeline/outdir.h"
+#include "plugin/sitelua.h"
+#include "source/repo.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* How a job reached the new site. */
+enum { HOW_RENDERED = 0, HOW_CACHE = 1, HOW_KEPT = 2 };
+
+struct incr_standby {
+	struct cache_object listing, side; /* the standby's, when usable */
+	struct strmap entry_of; /* path -> offset of its entry in side.data */
+	struct strmap job_of;   /* path -> job, for the jobs with a key */
+	bool *held;             /* per job: its standby file is in the tree, vouched for */
+	unsigned char *how;     /* per job, HOW_* */
+	struct buf next;        /* this build's side object */
+};
+
+/* The side object's key: one per published listing. */
+static void side_key(const char *published, char key[CACHE_KEY_LEN + 1])
+{
+	struct buf k = BUF_INIT;
+	key_add_str(&k, "loa-side-1");
+	key_add_str(&k, published);
+	key_finish(&k, key);
+	buf_release(&k);
+}
+
+/* An entry: "PATH\0KEY\0IDENT\0DIAGS_LEN DEPS_LEN\n", then the
+ * diagnostics and the deps, as the job's cache object holds them; IDENT
+ * is that object's file when it was last verified or written. */
+static void side_add(struct buf *out, const char *path, const char *key, const char *ident,
+		     const char *diags, size_t diags_len, const char *deps, size_t deps_len)
+{
+	buf_puts(out, path);
+	buf_add(out, "", 1);
+	buf_puts(out, key);
+	buf_add(out, "", 1);
+	buf_puts(out, ident);
+	buf_add(out, "", 1);
+	buf_addf(out, "%zu %zu\n", diags_len, deps_len);
+	buf_add(out, diags, diags_len);
+	buf_add(out, deps, deps_len);
+}
+
+struct side_entry {
+	const char *key, *ident, *diags, *deps;
+	size_t diags_len, deps_len;
+};
+
+/* Parses the entry at off into e; false when malformed. *next: where the
+ * next entry starts. */
+static bool side_entry(const struct cache_object *o, size_t off, struct side_entry *e,
+		       size_t *next)
+{
+	const char *p = o->data + off, *end = o->data + o->data_len;
+	const char *nul = memchr(p, '\0', (size_t)(end - p));
+	if (!nul || (size_t)(end - nul) < CACHE_KEY_LEN + 2 || nul[CACHE_KEY_LEN + 1] != '\0')
+		return false;
+	e->key = nul + 1;
+	e->ident = nul + CACHE_KEY_LEN + 2;
+	const char *inul = memchr(e->ident, '\0', (size_t)(end - e->ident));
+	if (!inul || inul - e->ident >= CACHE_IDENT_LEN)
+		return false;
+	const char *num = inul + 1;
+	const char *nl = memchr(num, '\n', (size_t)(end - num) < 48 ? (size_t)(end - num) : 48);
+	if (!nl)
+		return false;
+	char head[48];
+	memcpy(head, num, (size_t)(nl - num));
+	head[nl - num] = '\0';
+	char *q;
+	unsigned long long dl = strtoull(head, &q, 10), pl;
+	if (*q != ' ')
+		return false;
+	pl = strtoull(q + 1, &q, 10);
+	if (*q || dl > (size_t)(end - nl - 1) || pl > (size_t)(end - nl - 1) - dl)
+		return false;
+	e->diags = nl + 1;
+	e->diags_len = (size_t)dl;
+	e->deps = e->diags + dl;
+	e->deps_len = (size_t)pl;
+	*next = (size_t)(e->deps + pl - o->data);
+	return true;
+}
+
+static const char *job_path(const struct build *b, size_t j)
+{
+	return j < b->ncontent ? b->site.pages[b->content[j]]->out_path
+			       : sitelua_extra(b->sl, j - b->ncontent)->out_path;
+}
+
+/* outdir_standby_clean's question: a file of the standby that holds may
+ * stay when it is a page of the last build and of this one. */
+static bool keep_file(void *ctx, const char *path)
+{
+	struct build *b = ctx;
+	struct incr_standby *s = b->standby;
+	size_t off, j;
+	if (!strmap_get(&s->entry_of, path, &off) || !strmap_get(&s->job_of, path, &j))
+		return false;
+	s->held[j] = true;
+	return true;
+}
+
+/* The standby's listing and side object, and the verdict on each of its
+ * lines; false when any is missing (then nothing of it is kept). */
+static bool check_standby(struct build *b, struct incr_standby *s)
+{
+	char key[CACHE_KEY_LEN + 1];
+	if (!b->standby_published[0] || cache_load(b->cache, b->standby_published, &s->listing) != 1)
+		return false;
+	side_key(b->standby_published, key);
+	if (cache_load(b->cache, key, &s->side) != 1)
+		return false;
+	size_t off = 0, next;
+	struct side_entry e;
+	while (off < s->side.data_len && side_entry(&s->side, off, &e, &next)) {
+		strmap_put(&s->entry_of, s->side.data + off, off, NULL);
+		off = next;
+	}
+	if (off != s->side.data_len)
+		return false; /* malformed: use none of it */
+	for (size_t j = 0; j < b->njobs; j++) {
+		const struct extra_output *x =
+			j < b->ncontent ? NULL : sitelua_extra(b->sl, j - b->ncontent);
+		if (!x || x->layout) /* the jobs that get a key */
+			strmap_put(&s->job_of, job_path(b, j), j, NULL);
+	}
+	size_t max = 1;
+	for (const char *p = s->listing.data, *end = p + s->listing.data_len;
+	     (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		max++;
+	unsigned char *ok = xmalloc(max);
+	size_t n = outdir_listing_verdicts(outdir_tmp_fd(b->out), s->listing.data,
+					   s->listing.data_len, ok, max);
+	bool clean = n > 0 && outdir_standby_clean(b->out, s->listing.data, s->listing.data_len,
+						   ok, n, keep_file, b) == 0;
+	/* LOA_DEBUG=standby: what the check found (t154) */
+	const char *debug = getenv("LOA_DEBUG");
+	if (debug && strcmp(debug, "standby") == 0) {
+		size_t holds = 0, held = 0;
+		for (size_t i = 0; i < n; i++)
+			holds += ok[i];
+		for (size_t j = 0; j < b->njobs; j++)
+			held += s->held[j];
+		fprintf(stderr, "loa: debug: standby: %zu of %zu lines hold, %zu pages held%s\n",
+			holds, n, held, clean ? "" : ", not cleaned");
+	}
+	free(ok);
+	return clean;
+}
+
+void incr_standby_open(struct build *b)
+{
+	if (!b->cache || !b->out)
+		return;
+	struct incr_standby *s = xcalloc(1, sizeof(*s));
+	s->listing = (struct cache_object)CACHE_OBJECT_INIT;
+	s->side = (struct cache_object)CACHE_OBJECT_INIT;
+	s->entry_of = (struct strmap)STRMAP_INIT;
+	s->job_of = (struct strmap)STRMAP_INIT;
+	s->next = (struct buf)BUF_INIT;
+	s->held = xcalloc(b->njobs + 1, sizeof(*s->held));
+	s->how = xcalloc(b->njobs + 1, sizeof(*s->how));
+	b->standby = s;
+	if (getenv("LOA_DEBUG") && strcmp(getenv("LOA_DEBUG"), "standby") == 0)
+		fprintf(stderr, "loa: debug: standby: %s (%s %llu)\n",
+			outdir_adopted(b->out) ? "adopted" : "none", b->standby_published,
+			(unsigned long long)b->standby_id);
+	if (outdir_adopted(b->out) && !check_standby(b, s)) {
+		/* nothing of it can be vouched for: as from an empty folder */
+		memset(s->held, 0, (b->njobs + 1) * sizeof(*s->held));
+		outdir_empty(b->out);
+	}
+}
+
+void incr_standby_free(struct incr_standby *s)
+{
+	if (!s)
+		return;
+	cache_object_release(&s->listing);
+	cache_object_release(&s->side);
+	strmap_release(&s->entry_of);
+	strmap_release(&s->job_of);
+	buf_release(&s->next);
+	free(s->held);
+	free(s->how);
+	free(s);
+}
+
+void incr_standby_note(struct build *b, size_t job, const char *path, const struct cache_object *o)
+{
+	if (!b->standby)
+		return;
+	b->standby->how[job] = HOW_CACHE;
+	side_add(&b->standby->next, path, b->keys[job], o->ident, o->diags, o->diags_len, o->deps,
+		 o->deps_len);
+}
+
+bool incr_standby_try(struct build *b, size_t job, const char *path)
+{
+	struct incr_standby *s = b->standby;
+	size_t off, next;
+	struct side_entry e;
+	char ident[CACHE_IDENT_LEN];
+	if (!s || !s->held[job])
+		return false;
+	/* this key's output, whose object is still the file verified or
+	 * written then (a damaged object is read, refused and rewritten:
+	 * the cache heals as before), with its deps holding */
+	if (!strmap_get(&s->entry_of, path, &off) || !side_entry(&s->side, off, &e, &next) ||
+	    memcmp(e.key, b->keys[job], CACHE_KEY_LEN) != 0 ||
+	    !cache_ident(b->cache, b->keys[job], ident) || strcmp(ident, e.ident) != 0 ||
+	    !incr_deps_hold(b, e.deps, e.deps_len)) {
+		/* another output now: the old file goes before the new one
+		 * is written (an outdir write never replaces a file) */
+		s->held[job] = false;
+		outdir_unlink(b->out, path);
+		return false;
+	}
+	s->how[job] = HOW_KEPT;
+	diag_list_decode(b->diags, e.diags, e.diags_len);
+	side_add(&s->next, path, b->keys[job], e.ident, e.diags, e.diags_len, e.deps, e.deps_len);
+	b->kept++;
+	return true;
+}
+
+void incr_standby_prune(struct build *b)
+{
+	/* a page that failed leaves no folder, as in an empty tree */
+	for (size_t j = 0; b->standby && b->out && j < b->njobs; j++)
+		if (!b->ok[j])
+			outdir_prune(b->out, job_path(b, j));
+}
+
+bool incr_standby_keep_previous(struct build *b)
+{
+	struct stat st;
+	b->standby_kept = b->cache && b->standby && b->prev_published[0] && b->prev_out_id &&
+			  lstat(b->opts->out_dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+			  (uint64_t)st.st_ino == b->prev_out_id;
+	if (b->standby_kept)
+		side_key(b->prev_published, b->standby_side);
+	return b->standby_kept;
+}
+
+void incr_standby_store(struct build *b)
+{
+	struct incr_standby *s = b->standby;
+	if (!s || !b->published[0] || !b->listing.len)
+		return;
+	/* the pages rendered now: their diagnostics and deps as stored */
+	struct cache_object obj = CACHE_OBJECT_INIT;
+	for (size_t j = 0; j < b->njobs; j++)
+		if (s->how[j] == HOW_RENDERED && b->ok[j] && b->keys[j][0] &&
+		    cache_load_into(b->cache, b->keys[j], &obj) == 1)
+			side_add(&s->next, job_path(b, j), b->keys[j], obj.ident, obj.diags,
+				 obj.diags_len, obj.deps, obj.deps_len);
+	cache_object_release(&obj);
+	side_key(b->published, b->side_key);
+	if (cache_store(b->cache, b->side_key, s->next.ptr, s->next.len, "", 0, "", 0) < 0)
+		b->side_key[0] = '\0';
+}

@@ -1,0 +1,139 @@
+#!/bin/sh
+# Each build keeps the site it replaced beside the output, as
+# .NAME.loa-standby, and the next build starts from it: a page whose output
+# did not change is kept there, not read from the cache and written again
+# (issue #14). What readers get must not change: the output equals a build
+# with --no-cache, no published name is a link to a cache object or to the
+# standby, every published file has one name, nothing is left behind but
+# the standby, and a rebuild with nothing changed still finds the site as
+# published. A build without the cache removes the standby; a damaged side
+# object keeps nothing, and the site is still right.
+. "$(dirname "$0")/lib.sh"
+
+S="$TMP/site"
+basic_site "$S"
+NOW=2023-05-20
+W="$TMP/w"
+OUT="$W/public"
+SB="$W/.public.loa-standby"
+CACHE="$W/.loa-cache/render/public"
+mkdir -p "$W"
+build() {
+	LOA_TIMINGS=1 "$LOA" build --repo "$S" --out "$OUT" --now "$NOW" --lang en \
+		> "$TMP/b.out" 2> "$TMP/b.log"
+}
+kept() { sed -n 's/.*from cache .*(\([0-9]*\) kept).*/\1/p' "$TMP/b.log"; }
+same_as_full() {
+	rm -rf "$TMP/full"
+	mkdir -p "$TMP/full"
+	"$LOA" build --repo "$S" --out "$TMP/full/public" --now "$NOW" --no-cache --lang en \
+		> /dev/null 2> "$TMP/full.log" || cat "$TMP/full.log"
+	check "$1" diff -r "$OUT" "$TMP/full/public"
+}
+n=0
+touch_other() {
+	n=$((n + 1))
+	printf '\nCập nhật lần %s.\n' "$n" >> "$S/content/schools/an-duong.md"
+	commit "$S" "2023-04-$((10 + n))T10:00:00+07:00" "Trường An Dương" "bbt@anduong.example.vn" \
+		"Sửa $n"
+}
+# one name each: no file of the site or of the standby shares its inode
+single_names() {
+	[ -z "$(find "$OUT" "$SB" -type f -links +1 | head -n 1)" ]
+}
+# no published file is a cache object or a file of the standby
+not_shared() {
+	find "$CACHE" "$SB" -type f -printf '%i\n' | sort -u > "$TMP/other.ino"
+	find "$OUT" -type f -printf '%i\n' | sort -u > "$TMP/out.ino"
+	[ -z "$(comm -12 "$TMP/other.ino" "$TMP/out.ino")" ]
+}
+
+build
+check "first build: exit 0" test $? -eq 0
+check "first build: nothing kept (no standby)" test "$(kept)" = 0
+check "first build: no standby (no site before)" test ! -e "$SB"
+PAGE=$(grep -rlF 'Bữa ăn bán trú' "$OUT/tin-tuc" | grep 'index.html$' | head -n 1)
+REL=${PAGE#"$OUT/"}
+ino=$(stat -c %i "$PAGE")
+
+touch_other
+build
+check "second build: exit 0" test $? -eq 0
+check "second build: nothing kept (no standby yet)" test "$(kept)" = 0
+check "second build: the first site is the standby" test "$(stat -c %i "$SB/$REL")" = "$ino"
+check "second build: the standby is Loa's folder" test -f "$SB/.loa-output"
+same_as_full "second build: the output equals a --no-cache build"
+
+build
+check "rebuild: nothing changed" contains "$TMP/b.log" "nothing changed, left as it was"
+
+touch_other
+build
+check "third build: exit 0" test $? -eq 0
+check "third build: pages kept from the standby" test "$(kept)" -gt 0
+check "third build: the page is the first build's file, kept" test "$(stat -c %i "$PAGE")" = "$ino"
+check "third build: every file has one name" single_names
+check "third build: no published file is a cache object or the standby's" not_shared
+check "third build: nothing left but the standby" \
+	sh -c "! ls -a '$W' | grep -q 'loa-old\|loa-tmp'"
+check "third build: published files are 0644" \
+	sh -c "[ -z \"\$(find '$OUT' -type f ! -perm 0644 | head -n 1)\" ]"
+check "third build: no empty folder" sh -c "[ -z \"\$(find '$OUT' -type d -empty | head -n 1)\" ]"
+same_as_full "third build: the output equals a --no-cache build"
+check "the edited school's page has the edit" grep -rqF "Cập nhật lần $n" "$OUT"
+build
+check "third build, rebuilt: nothing changed" contains "$TMP/b.log" "nothing changed, left as it was"
+
+# a page removed: gone from the new site, with its folder
+git -C "$S" rm -q "${REL_SRC:-content/news/bua-an-ban-tru.md}" 2> /dev/null ||
+	git -C "$S" rm -q "$(grep -rlF 'Bữa ăn bán trú' "$S/content" | head -n 1 | sed "s|^$S/||")"
+commit "$S" "2023-04-30T10:00:00+07:00" "Ban biên tập" "bbt@example.vn" "Gỡ bài"
+touch_other
+build
+check "page removed: exit 0" test $? -eq 0
+check "page removed: not published" test ! -e "$PAGE"
+check "page removed: its folder is gone" test ! -e "$(dirname "$PAGE")"
+same_as_full "page removed: the output equals a --no-cache build"
+# the removal changed every page's key: the standby (from before it)
+# holds none of them; the one after does
+touch_other
+build
+touch_other
+build
+check "page removed, two builds later: pages kept" test "$(kept)" -gt 0
+check "page removed, next build: still not published" test ! -e "$PAGE"
+same_as_full "page removed, next build: the output equals a --no-cache build"
+
+# without the cache: no standby; the output is the same
+"$LOA" build --repo "$S" --out "$OUT" --now "$NOW" --lang en --no-cache > /dev/null 2>&1
+check "--no-cache: the standby is removed" test ! -e "$SB"
+same_as_full "--no-cache: the output equals a --no-cache build"
+
+# the side objects damaged: nothing kept, the right output (after a
+# --no-cache build, the third build has a standby to start from)
+touch_other
+build
+touch_other
+build
+touch_other
+build
+check "before damage: pages kept" test "$(kept)" -gt 0
+# their entries: PATH NUL KEY NUL … (incr_standby.c), unlike any other object's
+for SIDE in $(grep -rlaP 'index\.html\x00[0-9a-f]{40}\x00' "$CACHE/objects"); do
+	printf 'x' | dd of="$SIDE" bs=1 seek=60 conv=notrunc 2> /dev/null
+	damaged=yes
+done
+check "the side objects are found" test -n "${damaged:-}"
+touch_other
+build
+check "side object damaged: exit 0" test $? -eq 0
+check "side object damaged: nothing kept" test "$(kept)" = 0
+same_as_full "side object damaged: the output equals a --no-cache build"
+touch_other
+build
+touch_other
+build
+check "then: kept again" test "$(kept)" -gt 0
+same_as_full "then: the output equals a --no-cache build"
+
+finish
