@@ -488,6 +488,11 @@ int cache_record_write(struct cache *c, const struct cache_record *r, const void
 	return rc;
 }
 
+int cache_dir_fd(const struct cache *c)
+{
+	return c ? c->dir_fd : -1;
+}
+
 void cache_record_remove(const struct cache *c)
 {
 	if (c && c->dir_fd >= 0)

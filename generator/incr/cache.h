@@ -123,6 +123,9 @@ struct cache_record {
 int cache_record_read(const struct cache *c, struct cache_record *r, struct buf *diags);
 int cache_record_write(struct cache *c, const struct cache_record *r, const void *diags,
 		       size_t diags_len);
+/* The folder .loa-cache/render/NAME, for what lives beside the objects
+ * (the standby site, outdir.h); -1 until it exists. Not the caller's. */
+int cache_dir_fd(const struct cache *c);
 /* Forgets the record, e.g. before a build that may fail. */
 void cache_record_remove(const struct cache *c);
 

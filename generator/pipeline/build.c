@@ -293,8 +293,8 @@ static int stage_images(struct build *b, struct outlock *lock, struct pool_opts 
 {
 	const struct build_options *opts = b->opts;
 	if (!opts->dry_run &&
-	    outdir_begin_standby(&b->out, opts->out_dir, lock, b->cache ? b->standby_id : 0,
-				 b->diags) < 0)
+	    outdir_begin_standby(&b->out, opts->out_dir, lock, cache_dir_fd(b->cache),
+				 b->cache ? b->standby_id : 0, b->diags) < 0)
 		return -1;
 	incr_standby_open(b); /* before anything is written into it */
 	/* forget the last build until this one is published: a failure
@@ -395,7 +395,7 @@ static void stage_publish(struct build *b, struct build_result *res)
 		/* after the last write: what the next build compares the live
 		 * folder with (see incr_up_to_date) */
 		outdir_fingerprint(o, b->published, b->cache ? &b->listing : NULL);
-		outdir_keep_previous(o, incr_standby_keep_previous(b));
+		outdir_keep_previous(o, incr_standby_keep_previous(b) ? cache_dir_fd(b->cache) : -1);
 		if (outdir_commit(o, b->diags) < 0)
 			res->status = LOA_EXIT_NOTHING;
 	}

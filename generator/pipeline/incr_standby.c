@@ -1,6 +1,6 @@
 /* incr_standby — a build starts from the site published the time before
- * last (the standby, `.NAME.loa-standby`, which outdir keeps after each
- * swap) and rewrites only the pages whose output changed, instead of
+ * last (the standby, `.loa-cache/render/NAME/standby`, which outdir keeps
+ * after each swap) and rewrites only the pages whose output changed, instead of
  * writing every page into an empty folder (docs/architecture.md,
  * "Incremental builds": "The standby site"). A page is kept from the
  * standby only when all of these hold:
@@ -278,7 +278,8 @@ void incr_standby_prune(struct build *b)
 bool incr_standby_keep_previous(struct build *b)
 {
 	struct stat st;
-	b->standby_kept = b->cache && b->standby && b->prev_published[0] && b->prev_out_id &&
+	b->standby_kept = b->cache && cache_dir_fd(b->cache) >= 0 && b->standby &&
+			  b->prev_published[0] && b->prev_out_id &&
 			  lstat(b->opts->out_dir, &st) == 0 && S_ISDIR(st.st_mode) &&
 			  (uint64_t)st.st_ino == b->prev_out_id;
 	if (b->standby_kept)

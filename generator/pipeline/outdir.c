@@ -8,10 +8,11 @@
  *                         removes it when done (see "the lock" below)
  *   P/.NAME.loa-tmp-PID   the new site while it is written
  *   P/.NAME.loa-old-PID   the previous site after the swap, being removed
- *   P/.NAME.loa-standby   the previous site kept after the swap, when the
- *                         build asked (outdir_keep_previous): the next
- *                         build starts from it (outdir_begin_standby) and
- *                         rewrites only what changed (incr_standby.c)
+ * and, when the build asks (outdir_keep_previous), the previous site is
+ * kept after the swap as `standby` in a folder the caller names (the
+ * render cache's, .loa-cache/render/NAME/, on the same file system): the
+ * next build starts from it (outdir_begin_standby) and rewrites only what
+ * changed (incr_standby.c).
  * Every name below P is resolved relative to a directory descriptor with
  * O_NOFOLLOW, so a symlink planted anywhere is never followed. Files and
  * folders get their modes with fchmod, so the output does not depend on
@@ -59,9 +60,9 @@ struct outdir {
 	char *name;      /* last component of final_dir */
 	char *tmp_name;  /* .NAME.loa-tmp-PID */
 	char *old_name;  /* .NAME.loa-old-PID */
-	char *standby_name; /* .NAME.loa-standby */
-	bool adopted;       /* the tree began as the standby */
-	bool keep_previous; /* at commit, the old site becomes the standby */
+	bool adopted;     /* the tree began as the standby */
+	int keep_in;      /* at commit, the old site becomes OUTDIR_STANDBY in
+			   * this folder (not owned); -1: it is removed */
 	int parent_fd;
 	int tmp_fd;
 	struct outlock *lock;
@@ -282,7 +283,6 @@ static void outdir_free(struct outdir *o)
 	free(o->name);
 	free(o->tmp_name);
 	free(o->old_name);
-	free(o->standby_name);
 	free(o);
 }
 
@@ -309,17 +309,17 @@ int outdir_begin(struct outdir **out, const char *final_dir, struct diag_list *d
 int outdir_begin_locked(struct outdir **out, const char *final_dir, struct outlock *lock,
 			struct diag_list *diags)
 {
-	return outdir_begin_standby(out, final_dir, lock, 0, diags);
+	return outdir_begin_standby(out, final_dir, lock, -1, 0, diags);
 }
 
 /* The standby renamed to the temporary name, when it is the folder the
  * caller expects (its inode); true when adopted. Anything else under that
  * name is removed: a standby nobody vouches for is never used. */
-static bool adopt_standby(struct outdir *o, uint64_t standby_id)
+static bool adopt_standby(struct outdir *o, int dir, uint64_t standby_id)
 {
 	struct stat st;
-	if (!standby_id ||
-	    renameat(o->parent_fd, o->standby_name, o->parent_fd, o->tmp_name) < 0)
+	if (dir < 0 || !standby_id ||
+	    renameat(dir, OUTDIR_STANDBY, o->parent_fd, o->tmp_name) < 0)
 		return false;
 	o->tmp_fd = openat(o->parent_fd, o->tmp_name,
 			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -336,13 +336,14 @@ static bool adopt_standby(struct outdir *o, uint64_t standby_id)
 }
 
 int outdir_begin_standby(struct outdir **out, const char *final_dir, struct outlock *lock,
-			 uint64_t standby_id, struct diag_list *diags)
+			 int standby_dir, uint64_t standby_id, struct diag_list *diags)
 {
 	struct outdir *o = xcalloc(1, sizeof(*o));
 	char *parent = NULL;
 	struct outdir_names n = { 0 };
 	int rc = -1;
 	o->parent_fd = o->tmp_fd = -1;
+	o->keep_in = -1;
 	o->lock = lock;
 	o->final_dir = xstrdup(final_dir);
 	*out = NULL;
@@ -383,13 +384,7 @@ int outdir_begin_standby(struct outdir **out, const char *final_dir, struct outl
 	long pid = (long)getpid();
 	o->tmp_name = xasprintf(".%s.loa-tmp-%ld", o->name, pid);
 	o->old_name = xasprintf(".%s.loa-old-%ld", o->name, pid);
-	o->standby_name = xasprintf(".%s.loa-standby", o->name);
-	o->adopted = adopt_standby(o, standby_id);
-	if (!o->adopted && remove_tree(o->parent_fd, o->standby_name) < 0) {
-		diag_error(diags, "", 0, 0, "cannot remove %s/%s: %s", parent, o->standby_name,
-			   strerror(errno));
-		goto done;
-	}
+	o->adopted = adopt_standby(o, standby_dir, standby_id);
 	if (!o->adopted && mkdirat(o->parent_fd, o->tmp_name, 0755) < 0) {
 		diag_error(diags, "", 0, 0, "cannot create %s/%s: %s", parent, o->tmp_name,
 			   strerror(errno));
@@ -646,9 +641,9 @@ bool outdir_adopted(const struct outdir *o)
 	return o->adopted;
 }
 
-void outdir_keep_previous(struct outdir *o, bool keep)
+void outdir_keep_previous(struct outdir *o, int dir)
 {
-	o->keep_previous = keep;
+	o->keep_in = dir;
 }
 
 void outdir_prune(struct outdir *o, const char *relpath)
@@ -670,10 +665,11 @@ void outdir_prune(struct outdir *o, const char *relpath)
  * when the build asked and the name is free, else removed. */
 static void retire_old(struct outdir *o, const char *old, struct diag_list *diags)
 {
-	if (o->keep_previous) {
-		/* a standby left by a build that did not adopt it (killed) */
-		remove_tree(o->parent_fd, o->standby_name);
-		if (renameat(o->parent_fd, old, o->parent_fd, o->standby_name) == 0)
+	if (o->keep_in >= 0) {
+		/* the one a build that did not adopt it left */
+		remove_tree(o->keep_in, OUTDIR_STANDBY);
+		/* another file system (EXDEV): not kept */
+		if (renameat(o->parent_fd, old, o->keep_in, OUTDIR_STANDBY) == 0)
 			return;
 	}
 	if (remove_tree(o->parent_fd, old) < 0)

@@ -12,9 +12,9 @@
  * Every file is written as a file of its own, never a link to a cache
  * object, so editing the live site cannot reach the cache (cache.h).
  *
- * A build with a cache keeps the old site after the swap as
- * `.NAME.loa-standby` (outdir_keep_previous), and the next one starts
- * from it (outdir_begin_standby) instead of an empty folder: it checks
+ * A build with a cache keeps the old site after the swap as the folder
+ * OUTDIR_STANDBY of its render cache (outdir_keep_previous), and the next
+ * one starts from it (outdir_begin_standby) instead of an empty folder: it checks
  * that tree against the listing it had when it was published
  * (outdir_listing_verdicts), removes what it cannot vouch for or does not
  * need (outdir_standby_clean) and rewrites only what changed
@@ -47,6 +47,7 @@ struct stat;
 struct outlock;
 
 #define OUTDIR_MARKER ".loa-output"
+#define OUTDIR_STANDBY "standby"
 
 /* Takes the lock of the output final_dir (creating its lock file). When
  * another build holds it, calls waiting(ctx) once (may be NULL) and waits
@@ -59,15 +60,18 @@ void outlock_release(struct outlock *l);
  * same final_dir, and still the caller's). */
 int outdir_begin_locked(struct outdir **out, const char *final_dir, struct outlock *lock,
 			struct diag_list *diags);
-/* The same, starting from the standby when it is the folder of inode
- * standby_id (0: none; a standby that is not that folder is removed). */
+/* The same, starting from OUTDIR_STANDBY in the folder standby_dir (-1:
+ * none) when it is the folder of inode standby_id (0: none; anything else
+ * there is removed, never followed). */
 int outdir_begin_standby(struct outdir **out, const char *final_dir, struct outlock *lock,
-			 uint64_t standby_id, struct diag_list *diags);
+			 int standby_dir, uint64_t standby_id, struct diag_list *diags);
 /* True when the new tree began as the standby: it holds the old files
  * until outdir_standby_clean. */
 bool outdir_adopted(const struct outdir *o);
-/* At commit, keep the old site as the standby (else it is removed). */
-void outdir_keep_previous(struct outdir *o, bool keep);
+/* At commit, keep the old site as OUTDIR_STANDBY in the folder dir (on the
+ * output's file system; not owned, open until then); -1 (the default):
+ * it is removed. */
+void outdir_keep_previous(struct outdir *o, int dir);
 /* Removes the folders of relpath that are empty, from the deepest up. */
 void outdir_prune(struct outdir *o, const char *relpath);
 /* (outdir_standby.c) Makes an adopted tree hold only what keep(ctx, path)

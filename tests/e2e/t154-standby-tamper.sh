@@ -1,6 +1,6 @@
 #!/bin/sh
 # A build starts from the standby (the site published the time before
-# last, kept as .NAME.loa-standby) and keeps a page's file only when it is
+# last, kept in the cache as render/NAME/standby) and keeps a page's file only when it is
 # exactly what that build published (issue #14): its type, mode, size,
 # times and inode as the listing kept them, and its folders' too. A page
 # of the standby edited in place (its size and modification time put
@@ -27,7 +27,7 @@ build() {
 		> "$TMP/b.out" 2> "$TMP/b.log"
 }
 kept() { sed -n 's/.*from cache .*(\([0-9]*\) kept).*/\1/p' "$TMP/b.log"; }
-SB="$W/.public.loa-standby"
+SB="$W/.loa-cache/render/public/standby"
 same_as_full() {
 	check "$1" diff -r "$OUT" "$TMP/full/public"
 }

@@ -1,12 +1,12 @@
 #!/bin/sh
-# Each build keeps the site it replaced beside the output, as
-# .NAME.loa-standby, and the next build starts from it: a page whose output
+# Each build keeps the site it replaced in its cache, as
+# .loa-cache/render/NAME/standby, and the next build starts from it: a page whose output
 # did not change is kept there, not read from the cache and written again
 # (issue #14). What readers get must not change: the output equals a build
 # with --no-cache, no published name is a link to a cache object or to the
 # standby, every published file has one name, nothing is left behind but
 # the standby, and a rebuild with nothing changed still finds the site as
-# published. A build without the cache removes the standby; a damaged side
+# published. A build without the cache leaves it alone; a damaged side
 # object keeps nothing, and the site is still right.
 . "$(dirname "$0")/lib.sh"
 
@@ -15,7 +15,7 @@ basic_site "$S"
 NOW=2023-05-20
 W="$TMP/w"
 OUT="$W/public"
-SB="$W/.public.loa-standby"
+SB="$W/.loa-cache/render/public/standby"
 CACHE="$W/.loa-cache/render/public"
 mkdir -p "$W"
 build() {
@@ -74,8 +74,8 @@ check "third build: pages kept from the standby" test "$(kept)" -gt 0
 check "third build: the page is the first build's file, kept" test "$(stat -c %i "$PAGE")" = "$ino"
 check "third build: every file has one name" single_names
 check "third build: no published file is a cache object or the standby's" not_shared
-check "third build: nothing left but the standby" \
-	sh -c "! ls -a '$W' | grep -q 'loa-old\|loa-tmp'"
+check "third build: nothing beside the output but the cache" \
+	sh -c "[ \"\$(ls -A '$W' | tr '\n' ' ')\" = '.loa-cache public ' ]"
 check "third build: published files are 0644" \
 	sh -c "[ -z \"\$(find '$OUT' -type f ! -perm 0644 | head -n 1)\" ]"
 check "third build: no empty folder" sh -c "[ -z \"\$(find '$OUT' -type d -empty | head -n 1)\" ]"
@@ -104,10 +104,15 @@ check "page removed, two builds later: pages kept" test "$(kept)" -gt 0
 check "page removed, next build: still not published" test ! -e "$PAGE"
 same_as_full "page removed, next build: the output equals a --no-cache build"
 
-# without the cache: no standby; the output is the same
+# without the cache: the cache and its standby are not touched; the output
+# is the same
+find "$SB" -printf '%p %s %T@ %C@ %i\n' | sort > "$TMP/sb.before"
 "$LOA" build --repo "$S" --out "$OUT" --now "$NOW" --lang en --no-cache > /dev/null 2>&1
-check "--no-cache: the standby is removed" test ! -e "$SB"
+find "$SB" -printf '%p %s %T@ %C@ %i\n' | sort > "$TMP/sb.after"
+check "--no-cache: the standby is left as it was" cmp -s "$TMP/sb.before" "$TMP/sb.after"
 same_as_full "--no-cache: the output equals a --no-cache build"
+check "nothing of Loa's beside the output but the cache" \
+	sh -c "[ \"\$(ls -A '$W' | tr '\n' ' ')\" = '.loa-cache public ' ]"
 
 # the side objects damaged: nothing kept, the right output (after a
 # --no-cache build, the third build has a standby to start from)

@@ -1,5 +1,5 @@
 /* Unit tests for the standby (outdir.c, outdir_standby.c): a build that
- * asks keeps the old site as .NAME.loa-standby; the next one starts from it
+ * asks keeps the old site as OUTDIR_STANDBY in a folder it names; the next one starts from it
  * only when it is the folder of the inode it names; cleaning leaves only
  * the files the caller keeps among those whose line holds, removes what
  * the listing lacks, what a failing folder holds and the folders left
@@ -53,6 +53,8 @@ enum { NFILES = sizeof(pages) / sizeof(pages[0]) };
 
 /* Publishes every page (text: its path and tag), keeping the old site
  * as the standby when keep; its listing in l. */
+static int keep_dir = -1; /* the folder the standby is kept in */
+
 static void publish(const char *out, const char *tag, bool keep, struct buf *l)
 {
 	struct diag_list d = DIAG_LIST_INIT;
@@ -66,7 +68,7 @@ static void publish(const char *out, const char *tag, bool keep, struct buf *l)
 		free(text);
 	}
 	CHECK_INT_EQ(outdir_fingerprint(od, made, l), 0);
-	outdir_keep_previous(od, keep);
+	outdir_keep_previous(od, keep ? keep_dir : -1);
 	CHECK_INT_EQ(outdir_commit(od, &d), 0);
 	CHECK_INT_EQ(d.errors, 0);
 	diag_list_release(&d);
@@ -97,12 +99,15 @@ TEST(standby_kept_adopted_and_cleaned)
 {
 	char *root = make_root();
 	char *out = xasprintf("%s/public", root);
-	char *sb = xasprintf("%s/.public.loa-standby", root);
+	char *sb = xasprintf("%s/cache/standby", root);
+	char *cache = xasprintf("%s/cache", root);
+	CHECK_INT_EQ(mkdir(cache, 0755), 0);
+	keep_dir = open(cache, O_RDONLY | O_DIRECTORY);
 	char *victim = xasprintf("%s/victim", root);
 	struct buf first = BUF_INIT, second = BUF_INIT;
 	struct diag_list d = DIAG_LIST_INIT;
 	publish(out, "v1", true, &first);
-	CHECK(!exists(root, ".public.loa-standby")); /* no site before the first */
+	CHECK(!exists(root, "cache/standby")); /* no site before the first */
 	uint64_t first_ino = inode(out);
 	publish(out, "v2", true, &second);
 	CHECK_INT_EQ(inode(sb), first_ino);
@@ -122,9 +127,9 @@ TEST(standby_kept_adopted_and_cleaned)
 
 	/* another inode named: not adopted, and removed */
 	struct outdir *od = NULL;
-	CHECK_INT_EQ(outdir_begin_standby(&od, out, NULL, first_ino + 1, &d), 0);
+	CHECK_INT_EQ(outdir_begin_standby(&od, out, NULL, keep_dir, first_ino + 1, &d), 0);
 	CHECK(!outdir_adopted(od));
-	CHECK(!exists(root, ".public.loa-standby"));
+	CHECK(!exists(root, "cache/standby"));
 	outdir_abort(od);
 
 	/* the right inode: adopted; cleaning keeps a/ only */
@@ -134,7 +139,7 @@ TEST(standby_kept_adopted_and_cleaned)
 	char *cmd2 = xasprintf("rm -rf '%s/b' && ln -s '%s' '%s/b' && echo x > '%s/planted'", sb,
 			       victim, sb, sb);
 	CHECK_INT_EQ(system(cmd2), 0);
-	CHECK_INT_EQ(outdir_begin_standby(&od, out, NULL, sb_ino, &d), 0);
+	CHECK_INT_EQ(outdir_begin_standby(&od, out, NULL, keep_dir, sb_ino, &d), 0);
 	CHECK(outdir_adopted(od));
 	int kept = 0;
 	CHECK_INT_EQ(clean(od, &second, &kept), 0);
@@ -157,7 +162,7 @@ TEST(standby_kept_adopted_and_cleaned)
 	CHECK_INT_EQ(outdir_write(od, "b/three/index.html", "new", 3, &d), 0);
 	outdir_keep_previous(od, false);
 	CHECK_INT_EQ(outdir_commit(od, &d), 0);
-	CHECK(!exists(root, ".public.loa-standby")); /* not kept: removed */
+	CHECK(!exists(root, "cache/standby")); /* not kept: removed */
 	CHECK_INT_EQ(inode(out), sb_ino);
 	CHECK(exists(out, "a/two/index.html"));
 	CHECK(exists(victim, "keep.txt"));
@@ -170,6 +175,9 @@ TEST(standby_kept_adopted_and_cleaned)
 	buf_release(&second);
 	free(victim);
 	free(sb);
+	free(cache);
+	close(keep_dir);
+	keep_dir = -1;
 	free(out);
 	rm_rf(root);
 	free(root);
@@ -180,7 +188,10 @@ TEST(standby_edited_file_not_kept)
 {
 	char *root = make_root();
 	char *out = xasprintf("%s/public", root);
-	char *sb = xasprintf("%s/.public.loa-standby", root);
+	char *sb = xasprintf("%s/cache/standby", root);
+	char *cache = xasprintf("%s/cache", root);
+	CHECK_INT_EQ(mkdir(cache, 0755), 0);
+	keep_dir = open(cache, O_RDONLY | O_DIRECTORY);
 	struct buf l1 = BUF_INIT, l2 = BUF_INIT;
 	struct diag_list d = DIAG_LIST_INIT;
 	publish(out, "v1", true, &l1);
@@ -192,7 +203,7 @@ TEST(standby_edited_file_not_kept)
 		fclose(f);
 	}
 	struct outdir *od = NULL;
-	CHECK_INT_EQ(outdir_begin_standby(&od, out, NULL, inode(sb), &d), 0);
+	CHECK_INT_EQ(outdir_begin_standby(&od, out, NULL, keep_dir, inode(sb), &d), 0);
 	CHECK(outdir_adopted(od));
 	int kept = 0;
 	CHECK_INT_EQ(clean(od, &l1, &kept), 0);
@@ -205,6 +216,9 @@ TEST(standby_edited_file_not_kept)
 	buf_release(&l1);
 	buf_release(&l2);
 	free(sb);
+	free(cache);
+	close(keep_dir);
+	keep_dir = -1;
 	free(out);
 	rm_rf(root);
 	free(root);
@@ -216,13 +230,16 @@ TEST(standby_emptied)
 {
 	char *root = make_root();
 	char *out = xasprintf("%s/public", root);
-	char *sb = xasprintf("%s/.public.loa-standby", root);
+	char *sb = xasprintf("%s/cache/standby", root);
+	char *cache = xasprintf("%s/cache", root);
+	CHECK_INT_EQ(mkdir(cache, 0755), 0);
+	keep_dir = open(cache, O_RDONLY | O_DIRECTORY);
 	struct buf l = BUF_INIT;
 	struct diag_list d = DIAG_LIST_INIT;
 	publish(out, "v1", true, &l);
 	publish(out, "v2", true, &l);
 	struct outdir *od = NULL;
-	CHECK_INT_EQ(outdir_begin_standby(&od, out, NULL, inode(sb), &d), 0);
+	CHECK_INT_EQ(outdir_begin_standby(&od, out, NULL, keep_dir, inode(sb), &d), 0);
 	CHECK(outdir_adopted(od));
 	CHECK_INT_EQ(outdir_empty(od), 0);
 	struct stat st;
@@ -235,6 +252,9 @@ TEST(standby_emptied)
 	diag_list_release(&d);
 	buf_release(&l);
 	free(sb);
+	free(cache);
+	close(keep_dir);
+	keep_dir = -1;
 	free(out);
 	rm_rf(root);
 	free(root);
