@@ -251,7 +251,8 @@ static void count_removed(int old_fd, int new_fd, size_t *pages, size_t *removed
  * every folder still matching its line, and the top folder's names read,
  * mean the live names and types are the listing's; files' own lines are
  * not compared (linking a live page into the new site changes its change
- * time, nothing about its name). */
+ * time, nothing about its name). A page this build wrote is in the new
+ * tree; any other is looked up there. */
 static bool count_removed_listed(struct build *b, int old_fd, int new_fd, size_t *pages,
 				 size_t *removed)
 {
@@ -280,6 +281,15 @@ static bool count_removed_listed(struct build *b, int old_fd, int new_fd, size_t
 		close(dup);
 	if (ntop > 1)
 		qsort(top, ntop, sizeof(*top), build_cmp_str);
+	/* the pages this build wrote (rendered, from the cache or linked):
+	 * in the new tree without a look; the rest are looked up there */
+	struct strmap written = STRMAP_INIT;
+	for (size_t j = 0; ok && j < b->njobs; j++)
+		if (b->ok[j])
+			strmap_put(&written,
+				   j < b->ncontent ? b->site.pages[b->content[j]]->out_path
+						   : sitelua_extra(b->sl, j - b->ncontent)->out_path,
+				   j, NULL);
 	struct buf line = BUF_INIT;
 	const char *p = obj.data, *end = obj.data + obj.data_len;
 	while (ok && p < end) {
@@ -318,7 +328,9 @@ static bool count_removed_listed(struct build *b, int old_fd, int new_fd, size_t
 		    memcmp(path + len - 5, ".html", 5) != 0)
 			continue;
 		n++;
-		if (new_fd < 0 || fstatat(new_fd, path, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		size_t job;
+		if (!strmap_get(&written, path, &job) &&
+		    (new_fd < 0 || fstatat(new_fd, path, &st, AT_SYMLINK_NOFOLLOW) != 0))
 			gone++;
 	}
 	ok = ok && seen == ntop;
@@ -326,6 +338,7 @@ static bool count_removed_listed(struct build *b, int old_fd, int new_fd, size_t
 		free(top[i]);
 	free(top);
 	buf_release(&line);
+	strmap_release(&written);
 	cache_object_release(&obj);
 	if (ok) {
 		*pages = n;

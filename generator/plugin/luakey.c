@@ -180,6 +180,47 @@ static const char *ref_name(const struct luakey *lk, const void *p)
 	return ptrmap_get(&lk->refs, p, &i) ? lk->names[i] : NULL;
 }
 
+/* Bytes written straight into a buffer: room for n more, then the end
+ * set (keys write a few fields for every field of every table: the
+ * checks and calls of buf_add were a fifth of the walk). */
+static char *room(struct buf *b, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		buf_grow(b, n);
+	return b->ptr + b->len;
+}
+
+static void done(struct buf *b, char *end)
+{
+	b->len = (size_t)(end - b->ptr);
+	*end = '\0';
+}
+
+/* v in decimal then sep, as key_add_u64 writes it */
+static char *put_u64(char *p, uint64_t v, char sep)
+{
+	char tmp[24];
+	int n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	*p++ = sep;
+	return p;
+}
+
+/* tag, then len bytes at s as key_add_bytes writes them */
+static void put_bytes(struct buf *out, char tag, const char *s, size_t len)
+{
+	char *p = room(out, len + 24);
+	*p++ = tag;
+	p = put_u64(p, len, ':');
+	memcpy(p, s, len);
+	done(out, p + len);
+}
+
 /* A table's key written alone, for sorting: scalars exactly, tables by
  * their ref name or kind, functions by kind. */
 static void scalar_key(struct luakey *lk, int idx, struct buf *out)
@@ -189,29 +230,35 @@ static void scalar_key(struct luakey *lk, int idx, struct buf *out)
 	case LUA_TSTRING: {
 		size_t len;
 		const char *s = lua_tolstring(L, idx, &len);
-		buf_putc(out, 's');
-		key_add_bytes(out, s, len);
+		put_bytes(out, 's', s, len);
 		break;
 	}
 	case LUA_TNUMBER:
 		if (lua_isinteger(L, idx)) {
-			buf_putc(out, 'i');
-			key_add_i64(out, (int64_t)lua_tointeger(L, idx));
+			lua_Integer v = lua_tointeger(L, idx);
+			char *p = room(out, 32);
+			*p++ = 'i';
+			if (v < 0) {
+				*p++ = '-';
+				/* -(v + 1) + 1: the most negative has no opposite */
+				p = put_u64(p, (uint64_t)(-(v + 1)) + 1, ';');
+			} else {
+				p = put_u64(p, (uint64_t)v, ';');
+			}
+			done(out, p);
 		} else {
 			buf_addf(out, "f%a;", (double)lua_tonumber(L, idx));
 		}
 		break;
 	case LUA_TBOOLEAN:
-		buf_puts(out, lua_toboolean(L, idx) ? "b1;" : "b0;");
+		buf_add(out, lua_toboolean(L, idx) ? "b1;" : "b0;", 3);
 		break;
 	case LUA_TTABLE: {
 		const char *name = ref_name(lk, lua_topointer(L, idx));
-		if (name) {
-			buf_putc(out, 'r');
-			key_add_str(out, name);
-		} else {
-			buf_puts(out, "t;");
-		}
+		if (name)
+			put_bytes(out, 'r', name, strlen(name));
+		else
+			buf_add(out, "t;", 2);
 		break;
 	}
 	default:
@@ -340,8 +387,7 @@ static void merkle_value(struct luakey *lk, int vidx, struct frame *f, struct bu
 	const char *name = ref_name(lk, p);
 	size_t i;
 	if (name) {
-		buf_putc(out, 'R');
-		key_add_str(out, name);
+		put_bytes(out, 'R', name, strlen(name));
 		return;
 	}
 	if (lk->pass && ptrmap_get(&lk->memo, p, &i)) {
@@ -383,6 +429,25 @@ static void merkle_value(struct luakey *lk, int vidx, struct frame *f, struct bu
 		buf_add(out, bytes->ptr, bytes->len);
 		if (child.low < f->low)
 			f->low = child.low;
+	}
+}
+
+/* Entries sorted by cmp: by insertion while they are few (most tables
+ * have a few dozen fields at most; qsort's calls cost more there). */
+static void sort_entries(struct entry *es, size_t n, int (*cmp)(const void *, const void *))
+{
+	if (n > 24) {
+		qsort(es, n, sizeof(*es), cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct entry e = es[i];
+		size_t j = i;
+		while (j > 0 && cmp(&es[j - 1], &e) > 0) {
+			es[j] = es[j - 1];
+			j--;
+		}
+		es[j] = e;
 	}
 }
 
@@ -441,14 +506,20 @@ static void merkle_table(struct luakey *lk, int idx, struct frame *f)
 	for (size_t i = 0; i < n; i++)
 		es[i].p = lk->keys.ptr + es[i].off;
 	if (n > 1)
-		qsort(es, n, sizeof(*es), list ? slot_cmp : entry_cmp);
-	buf_putc(out, list ? 'A' : 'T');
-	key_add_u64(out, n, '{');
+		sort_entries(es, n, list ? slot_cmp : entry_cmp);
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += es[i].len;
+	char *w = room(out, total + 32);
+	*w++ = list ? 'A' : 'T';
+	w = put_u64(w, n, '{');
 	for (size_t i = 0; i < n; i++) {
 		size_t skip = list ? es[i].klen : 0;
-		buf_add(out, es[i].p + skip, es[i].len - skip);
+		memcpy(w, es[i].p + skip, es[i].len - skip);
+		w += es[i].len - skip;
 	}
-	buf_putc(out, '}');
+	*w++ = '}';
+	done(out, w);
 	lk->nes = first;
 	buf_setlen(&lk->keys, start);
 }
