@@ -1,9 +1,11 @@
 /* key — length-prefixed cache-key fields (key.h). */
 #include "incr/key.h"
 #include "base/bug.h"
+#include "base/xalloc.h"
 #include "source/repo.h"
 
 #include <openssl/evp.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Decimal digits of v written before end (no NUL); returns the first.
@@ -72,6 +74,41 @@ void key_digest(const void *p, size_t len, char out[KEY_LEN + 1])
 	if (!EVP_Digest(p ? p : "", len, md, &n, EVP_sha256(), NULL) || n < KEY_LEN / 2) {
 		repo_hash_bytes(p ? p : "", len, out);
 		out[KEY_LEN] = '\0';
+		return;
+	}
+	put_hex(md, out);
+}
+
+struct key_hasher {
+	EVP_MD *md;	/* NULL: key_digest each time */
+	EVP_MD_CTX *ctx;
+};
+
+struct key_hasher *key_hasher_new(void)
+{
+	struct key_hasher *h = xcalloc(1, sizeof(*h));
+	h->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	h->ctx = h->md ? EVP_MD_CTX_new() : NULL;
+	return h;
+}
+
+void key_hasher_free(struct key_hasher *h)
+{
+	if (!h)
+		return;
+	EVP_MD_CTX_free(h->ctx);
+	EVP_MD_free(h->md);
+	free(h);
+}
+
+void key_hasher_digest(struct key_hasher *h, const void *p, size_t len, char out[KEY_LEN + 1])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	if (!h->ctx || !EVP_DigestInit_ex(h->ctx, h->md, NULL) ||
+	    !EVP_DigestUpdate(h->ctx, p ? p : "", len) || !EVP_DigestFinal_ex(h->ctx, md, &n) ||
+	    n < KEY_LEN / 2) {
+		key_digest(p, len, out); /* the same digest, or its fallback */
 		return;
 	}
 	put_hex(md, out);

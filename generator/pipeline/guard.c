@@ -243,6 +243,110 @@ static void count_removed(int old_fd, int new_fd, size_t *pages, size_t *removed
 		close(new_fd);
 }
 
+/* The same count from the listing the last build kept of the live site
+ * (incr_remember), without walking it: true when the live folder is the
+ * one that listing describes and its names are still the listed ones.
+ * Adding, removing or renaming an entry changes its folder's
+ * modification and change times (a change time cannot be set back), so
+ * every folder still matching its line, and the top folder's names read,
+ * mean the live names and types are the listing's; files' own lines are
+ * not compared (linking a live page into the new site changes its change
+ * time, nothing about its name). A page this build wrote is in the new
+ * tree; any other is looked up there. */
+static bool count_removed_listed(struct build *b, int old_fd, int new_fd, size_t *pages,
+				 size_t *removed)
+{
+	struct stat st;
+	if (!b->cache || !b->prev_published[0] || fstat(old_fd, &st) < 0 ||
+	    (uint64_t)st.st_ino != b->prev_out_id)
+		return false;
+	struct cache_object obj;
+	if (cache_load(b->cache, b->prev_published, &obj) != 1)
+		return false;
+	char **top = NULL;
+	size_t ntop = 0, top_cap = 0, seen = 0, n = 0, gone = 0;
+	int dup = openat(old_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dh = dup < 0 ? NULL : fdopendir(dup);
+	bool ok = dh != NULL;
+	struct dirent *e;
+	while (dh && (e = readdir(dh))) {
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+			ALLOC_GROW(top, ntop + 1, top_cap);
+			top[ntop++] = xstrdup(e->d_name);
+		}
+	}
+	if (dh)
+		closedir(dh);
+	else if (dup >= 0)
+		close(dup);
+	if (ntop > 1)
+		qsort(top, ntop, sizeof(*top), build_cmp_str);
+	/* the pages this build wrote (rendered, from the cache or linked):
+	 * in the new tree without a look; the rest are looked up there */
+	struct strmap written = STRMAP_INIT;
+	for (size_t j = 0; ok && j < b->njobs; j++)
+		if (b->ok[j])
+			strmap_put(&written,
+				   j < b->ncontent ? b->site.pages[b->content[j]]->out_path
+						   : sitelua_extra(b->sl, j - b->ncontent)->out_path,
+				   j, NULL);
+	struct buf line = BUF_INIT;
+	const char *p = obj.data, *end = obj.data + obj.data_len;
+	while (ok && p < end) {
+		/* "PATH\0MODE SIZE MTIME CTIME INODE\n" (outdir_listing_line) */
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
+		if (!nl || nul == p) {
+			ok = false;
+			break;
+		}
+		const char *path = p;
+		size_t len = (size_t)(nul - p);
+		unsigned long mode = strtoul(nul + 1, NULL, 8);
+		p = nl + 1;
+		if (!memchr(path, '/', len) && !(seen < ntop && strcmp(top[seen++], path) == 0)) {
+			ok = false; /* the top folder's names are not the listed ones */
+			break;
+		}
+		if (S_ISDIR(mode)) {
+			buf_reset(&line);
+			ok = fstatat(old_fd, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
+			if (ok)
+				outdir_listing_line(&line, "", path, &st);
+			ok = ok && line.len == (size_t)(p - path) && memcmp(line.ptr, path, line.len) == 0;
+			continue;
+		}
+		/* a page: an HTML file that no hidden folder holds, as deep
+		 * as count_removed looks */
+		size_t depth = 0;
+		bool hidden = path[0] == '.';
+		for (const char *c = path; (c = memchr(c, '/', (size_t)(nul - c))); c++) {
+			depth++;
+			hidden |= c[1] == '.';
+		}
+		if (!S_ISREG(mode) || hidden || depth > 64 || len <= 5 ||
+		    memcmp(path + len - 5, ".html", 5) != 0)
+			continue;
+		n++;
+		size_t job;
+		if (!strmap_get(&written, path, &job) &&
+		    (new_fd < 0 || fstatat(new_fd, path, &st, AT_SYMLINK_NOFOLLOW) != 0))
+			gone++;
+	}
+	ok = ok && seen == ntop;
+	for (size_t i = 0; i < ntop; i++)
+		free(top[i]);
+	free(top);
+	buf_release(&line);
+	strmap_release(&written);
+	cache_object_release(&obj);
+	if (ok) {
+		*pages = n;
+		*removed = gone;
+	}
+	return ok;
+}
+
 /* Like rsync's --max-delete: a build that would remove more than
  * limits.max_removed of the pages published now publishes nothing (a
  * bad commit, a wrong --ref), unless --allow-removal says it is meant. */
@@ -254,9 +358,14 @@ int guard_removal(struct build *b)
 	if (old_fd < 0)
 		return 0; /* nothing published yet */
 	size_t pages = 0, removed = 0;
-	/* count_removed closes both */
-	count_removed(old_fd, fcntl(outdir_tmp_fd(b->out), F_DUPFD_CLOEXEC, 0), &pages, &removed,
-		      0);
+	int new_fd = fcntl(outdir_tmp_fd(b->out), F_DUPFD_CLOEXEC, 0);
+	if (count_removed_listed(b, old_fd, new_fd, &pages, &removed)) {
+		close(old_fd);
+		if (new_fd >= 0)
+			close(new_fd);
+	} else {
+		count_removed(old_fd, new_fd, &pages, &removed, 0); /* closes both */
+	}
 	double share = b->site.config.max_removed;
 	if (!pages || (double)removed <= share * (double)pages)
 		return 0;

@@ -52,17 +52,26 @@ static const char *page_dep_key(struct build *b, size_t i)
 	return b->page_keys[i];
 }
 
-static void add_all_pages(struct build *b, struct buf *k)
+/* What a render that read every page's table saw: one key over all the
+ * pages' keys, made once a process. */
+static const char *all_pages_key(struct build *b)
 {
-	for (size_t i = 0; i < b->site.npages; i++)
-		key_add_str(k, page_dep_key(b, i));
+	if (!b->all_pages_key[0]) {
+		struct buf k = BUF_INIT;
+		for (size_t i = 0; i < b->site.npages; i++)
+			key_add_str(&k, page_dep_key(b, i));
+		key_finish(&k, b->all_pages_key);
+		buf_release(&k);
+	}
+	return b->all_pages_key;
 }
 
 /* The deps side file of a cached render, one entry a line: "*" when it
- * ran plugin code (it depends on every page's table), the paths of the
- * pages whose tables it read (through the template runtime), "~" and the
- * path of a page whose volatile fields it read; then "=" and the key of
- * what it read. */
+ * ran plugin code (it depends on every page's table), the pages whose
+ * tables it read (through the template runtime), "~" and a page whose
+ * volatile fields it read; then "=" and the key of what it read. A page
+ * is its index then its path ("12 content/a.md"): the index finds it
+ * without a lookup while it is still that page's, the path decides. */
 static void deps_encode(struct build *b, struct buf *out)
 {
 	size_t n, nv;
@@ -75,19 +84,42 @@ static void deps_encode(struct build *b, struct buf *out)
 	char key[CACHE_KEY_LEN + 1];
 	if (all) {
 		buf_puts(out, "*\n");
-		add_all_pages(b, &k);
+		key_add_str(&k, all_pages_key(b));
 	}
 	for (size_t i = 0; i < n && !all; i++) {
-		buf_addf(out, "%s\n", b->site.pages[deps[i]]->path);
+		buf_addf(out, "%zu %s\n", deps[i], b->site.pages[deps[i]]->path);
 		key_add_str(&k, page_dep_key(b, deps[i]));
 	}
 	for (size_t i = 0; i < nv; i++) {
-		buf_addf(out, "~%s\n", b->site.pages[vdeps[i]]->path);
+		buf_addf(out, "~%zu %s\n", vdeps[i], b->site.pages[vdeps[i]]->path);
 		keys_page_volatile(&k, b->site.pages[vdeps[i]]);
 	}
 	key_finish(&k, key);
 	buf_addf(out, "=%s\n", key);
 	buf_release(&k);
+}
+
+/* The page a deps line names ("INDEX PATH", len bytes at p), if any. */
+static bool deps_page(struct build *b, const char *p, size_t len, size_t *i)
+{
+	size_t idx = 0, at = 0;
+	while (at < len && at < 12 && p[at] >= '0' && p[at] <= '9')
+		idx = idx * 10 + (size_t)(p[at++] - '0');
+	if (at == 0 || at >= len || p[at] != ' ')
+		return false;
+	const char *path = p + at + 1;
+	size_t plen = len - at - 1;
+	if (idx < b->site.npages) {
+		const char *now = b->site.pages[idx]->path;
+		if (strncmp(now, path, plen) == 0 && now[plen] == '\0') {
+			*i = idx;
+			return true;
+		}
+	}
+	char *key = xstrndup(path, plen);
+	bool found = strmap_get(&b->site.page_by_path, key, i);
+	free(key);
+	return found;
 }
 
 /* True when the pages a cached render read still have the fields it saw. */
@@ -100,25 +132,23 @@ bool incr_deps_hold(struct build *b, const char *deps, size_t len)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			break;
-		char *line = xstrndup(p, (size_t)(nl - p));
+		const char *line = p;
+		size_t n = (size_t)(nl - p);
 		p = nl + 1;
 		size_t i;
-		if (line[0] == '=') {
+		if (n && line[0] == '=') {
 			char key[CACHE_KEY_LEN + 1];
 			key_finish(&k, key);
-			ok = p == end && strcmp(line + 1, key) == 0;
-			free(line);
+			ok = p == end && n == CACHE_KEY_LEN + 1 &&
+			     memcmp(line + 1, key, CACHE_KEY_LEN) == 0;
 			break;
 		}
-		if (strcmp(line, "*") == 0) {
-			free(line);
-			add_all_pages(b, &k);
+		if (n == 1 && line[0] == '*') {
+			key_add_str(&k, all_pages_key(b));
 			continue;
 		}
-		bool vol = line[0] == '~';
-		bool found = strmap_get(&b->site.page_by_path, line + vol, &i);
-		free(line);
-		if (!found)
+		size_t vol = n && line[0] == '~';
+		if (!deps_page(b, line + vol, n - vol, &i))
 			break;
 		if (vol)
 			keys_page_volatile(&k, b->site.pages[i]);
@@ -287,6 +317,9 @@ void incr_use_cache(struct build *b, size_t njobs)
 	struct key_stream state;
 	struct cache_object obj = CACHE_OBJECT_INIT;
 	key_stream_init(&state);
+	/* no Lua code runs until the renders: nested tables' digests are
+	 * shared by every key below (plugin/luakey.h) */
+	sitelua_key_pass(b->sl, true);
 	key_add_str(&state.buf, b->base_key);
 	keys_value(&state.buf, b->site.config.root);
 	/* the pages' metadata and tables: in the deps of the renders that
@@ -337,6 +370,7 @@ void incr_use_cache(struct build *b, size_t njobs)
 			b->todo[b->ntodo++] = j;
 		}
 	}
+	sitelua_key_pass(b->sl, false);
 	cache_object_release(&obj);
 	buf_release(&k);
 }

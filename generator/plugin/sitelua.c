@@ -147,6 +147,7 @@ void sitelua_free(struct sitelua *sl)
 	free(sl->extras);
 	free(sl->deps);
 	sitelua_memo_release(sl);
+	sitelua_key_release(sl);
 	free(sl->read_gen);
 	free(sl->vdeps);
 	free(sl);

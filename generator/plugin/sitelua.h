@@ -126,6 +126,12 @@ int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, si
  * them by name) — as key fields. The page tables are not in it: a render
  * records those it reads (sitelua_deps) and sitelua_key_page keys each. */
 void sitelua_key_state(struct sitelua *sl, struct key_stream *k);
+/* Between sitelua_key_pass(sl, true) and (sl, false) the Lua state does
+ * not change: the keys below share the digests of nested tables
+ * (plugin/luakey.h). */
+void sitelua_key_pass(struct sitelua *sl, bool on);
+/* Frees what the keys kept (sitelua_free does). */
+void sitelua_key_release(struct sitelua *sl);
 /* Page i's table, with what plugins added to it (other pages by name). */
 void sitelua_key_page(struct sitelua *sl, size_t i, struct buf *k);
 /* What extra output i adds to that: its URL, layout and context. */

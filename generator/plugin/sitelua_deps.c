@@ -123,15 +123,13 @@ void sitelua_deps_effect(struct sitelua *sl)
 
 /* ---- incremental builds: the state renders read, as key fields ------------- */
 
-/* The table mapping page tables (and the site and t tables) to the names
- * keys use for them, made once. */
-static void push_key_refs(struct sitelua *sl)
+/* The writer of key fields, with the table mapping page tables (and the
+ * site and t tables) to the names keys use for them: made once. */
+static struct luakey *key_writer(struct sitelua *sl)
 {
+	if (sl->key_writer)
+		return sl->key_writer;
 	lua_State *L = luavm_state(sl->vm);
-	if (sl->key_refs_ref) {
-		lua_rawgeti(L, LUA_REGISTRYINDEX, sl->key_refs_ref);
-		return;
-	}
 	lua_newtable(L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
 	for (size_t i = 0; i < sl->site->npages; i++) {
@@ -146,27 +144,39 @@ static void push_key_refs(struct sitelua *sl)
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
 	lua_pushliteral(L, "t");
 	lua_rawset(L, -3);
-	lua_pushvalue(L, -1);
-	sl->key_refs_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	/* its tables are the registry's: alive as long as the state */
+	sl->key_writer = luakey_new(L, -1);
+	lua_pop(L, 1);
+	return sl->key_writer;
+}
+
+void sitelua_key_pass(struct sitelua *sl, bool on)
+{
+	luakey_pass(key_writer(sl), on);
+}
+
+void sitelua_key_release(struct sitelua *sl)
+{
+	luakey_free(sl->key_writer);
+	sl->key_writer = NULL;
 }
 
 void sitelua_key_state(struct sitelua *sl, struct key_stream *ks)
 {
 	lua_State *L = luavm_state(sl->vm);
+	struct luakey *lk = key_writer(sl);
 	struct buf *k = &ks->buf;
 	int top = lua_gettop(L);
-	push_key_refs(sl);
-	int refs = lua_gettop(L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->site_ref);
-	luakey_value(L, -1, refs, k);
+	luakey_value(lk, -1, k);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
-	luakey_value(L, -1, refs, k);
+	luakey_value(lk, -1, k);
 	theme_push_registered(sl->theme, "globals");
-	luakey_value(L, -1, refs, k);
+	luakey_value(lk, -1, k);
 	theme_push_registered(sl->theme, "filters");
-	luakey_value(L, -1, refs, k);
+	luakey_value(lk, -1, k);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->shortcodes_ref);
-	luakey_value(L, -1, refs, k);
+	luakey_value(lk, -1, k);
 	/* the page tables are keyed one by one, for the renders that read
 	 * them (sitelua_key_page) */
 	key_add_i64(k, (int64_t)sl->site->npages);
@@ -177,12 +187,11 @@ void sitelua_key_state(struct sitelua *sl, struct key_stream *ks)
 void sitelua_key_page(struct sitelua *sl, size_t i, struct buf *k)
 {
 	lua_State *L = luavm_state(sl->vm);
+	struct luakey *lk = key_writer(sl);
 	int top = lua_gettop(L);
-	push_key_refs(sl);
-	int refs = lua_gettop(L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
 	lua_rawgeti(L, -1, (lua_Integer)i + 1);
-	luakey_value(L, -1, refs, k);
+	luakey_value(lk, -1, k);
 	lua_settop(L, top);
 }
 
@@ -190,7 +199,6 @@ void sitelua_key_extra(struct sitelua *sl, size_t i, struct buf *k)
 {
 	lua_State *L = luavm_state(sl->vm);
 	const struct extra_output *e = &sl->extras[i];
-	int top = lua_gettop(L);
 	key_add_str(k, e->url);
 	key_add_str(k, e->out_path);
 	key_add_str(k, e->layout);
@@ -199,9 +207,10 @@ void sitelua_key_extra(struct sitelua *sl, size_t i, struct buf *k)
 		key_add_bytes(k, e->content, e->content_len);
 		return;
 	}
-	push_key_refs(sl);
+	struct luakey *lk = key_writer(sl);
+	int top = lua_gettop(L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
-	luakey_value(L, -1, top + 1, k);
+	luakey_value(lk, -1, k);
 	lua_settop(L, top);
 }
 

@@ -25,6 +25,7 @@
 
 struct page;
 struct value;
+struct luakey;
 
 /* A file content to keep in the cache, stored once the cache's folders
  * are made, after the plugins: its bytes are then the collected file's
@@ -84,7 +85,7 @@ struct sitelua {
 	char next_who[64], next_why[160];
 	/* incremental builds: tables written as names in keys (pages, site,
 	 * t), and whether the current render read something no key covers */
-	int key_refs_ref;
+	struct luakey *key_writer; /* sitelua_deps.c */
 	bool untracked;
 	/* a page's volatile fields (lastmod, authors: they change with every
 	 * edit of the page) are read through a metatable, so that the render

@@ -1,9 +1,11 @@
 /* Unit tests for plugin/luakey: the exact bytes a Lua value gives as key
  * fields, the same bytes whatever order a table was filled in, shared and
- * cyclic tables, tables named by refs, and different values giving
- * different bytes. */
+ * cyclic tables, tables named by refs, nested tables by digest (and kept
+ * within a pass only), the plain walk past the budget, and different
+ * values giving different bytes. */
 #include "base/buf.h"
 #include "harness.h"
+#include "incr/key.h"
 #include "plugin/luakey.h"
 
 #include <lauxlib.h>
@@ -12,30 +14,42 @@
 #include <string.h>
 
 /* The key bytes of the value the Lua expression code returns. */
-static void key_of(lua_State *L, const char *code, int refs, struct buf *out)
+static void key_of(struct luakey *lk, lua_State *L, const char *code, struct buf *out)
 {
 	buf_reset(out);
 	int top = lua_gettop(L);
 	CHECK_INT_EQ(luaL_dostring(L, code), LUA_OK);
-	luakey_value(L, -1, refs, out);
+	luakey_value(lk, -1, out);
 	lua_settop(L, top);
+}
+
+static bool same(const struct buf *a, const struct buf *b)
+{
+	return a->len == b->len && memcmp(a->ptr, b->ptr, a->len) == 0;
 }
 
 TEST(exact_bytes_of_scalars_and_tables)
 {
 	lua_State *L = luaL_newstate();
 	luaL_openlibs(L);
+	struct luakey *lk = luakey_new(L, 0);
 	struct buf k = BUF_INIT;
-	key_of(L, "return { b = -12, a = 'x' }", 0, &k);
-	CHECK_STR_EQ(k.ptr, "T2{4:s1:as1:x4:s1:bi-12;}");
-	key_of(L, "return { [10] = true, [9] = false, n = 1234567890123 }", 0, &k);
-	/* sorted by the keys' bytes: "i10;" before "i9;" before "s1:n" */
-	CHECK_STR_EQ(k.ptr, "T3{4:i10;b1;3:i9;b0;4:s1:ni1234567890123;}");
-	key_of(L, "return { math.mininteger, 0, '' }", 0, &k);
-	CHECK_STR_EQ(k.ptr, "T3{3:i1;i-9223372036854775808;3:i2;i0;3:i3;s0:}");
-	key_of(L, "return { f = print, e = {} }", 0, &k);
-	CHECK_STR_EQ(k.ptr, "T2{4:s1:eT0{}4:s1:ffunction;}");
+	key_of(lk, L, "return { b = -12, a = 'x' }", &k);
+	CHECK_STR_EQ(k.ptr, "MT2{s1:as1:xs1:bi-12;}");
+	key_of(lk, L, "return { [10] = true, [9] = false, n = 1234567890123 }", &k);
+	/* sorted by the fields' bytes: "i10;" before "i9;" before "s1:n" */
+	CHECK_STR_EQ(k.ptr, "MT3{i10;b1;i9;b0;s1:ni1234567890123;}");
+	/* a list 1..n: its values in order */
+	key_of(lk, L, "return { math.mininteger, 0, '' }", &k);
+	CHECK_STR_EQ(k.ptr, "MA3{i-9223372036854775808;i0;s0:}");
+	key_of(lk, L, "return { [2] = 'b', [1] = 'a', [4] = 'd' }", &k);
+	CHECK_STR_EQ(k.ptr, "MT3{i1;s1:ai2;s1:bi4;s1:d}");
+	key_of(lk, L, "return { f = print, e = {} }", &k);
+	CHECK_STR_EQ(k.ptr, "MT2{s1:eT0{}s1:ffunction;}");
+	key_of(lk, L, "return 'top'", &k);
+	CHECK_STR_EQ(k.ptr, "s3:top");
 	buf_release(&k);
+	luakey_free(lk);
 	lua_close(L);
 }
 
@@ -43,61 +57,64 @@ TEST(order_of_filling_does_not_matter)
 {
 	lua_State *L = luaL_newstate();
 	luaL_openlibs(L);
+	struct luakey *lk = luakey_new(L, 0);
 	struct buf a = BUF_INIT, b = BUF_INIT;
-	key_of(L,
+	key_of(lk, L,
 	       "local t = {} for i = 1, 300 do t['k' .. i] = { i, tostring(i) } end "
 	       "for i = 1, 50 do t[i * 7] = i end return t",
-	       0, &a);
-	key_of(L,
+	       &a);
+	key_of(lk, L,
 	       "local t = {} for i = 50, 1, -1 do t[i * 7] = i end "
 	       "for i = 300, 1, -1 do t['k' .. i] = { i, tostring(i) } end return t",
-	       0, &b);
+	       &b);
 	CHECK(a.len > 300 * 10);
-	CHECK(a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0);
+	CHECK(same(&a, &b));
 	/* one value changed deep inside: other bytes */
-	key_of(L,
+	key_of(lk, L,
 	       "local t = {} for i = 1, 300 do t['k' .. i] = { i, tostring(i) } end "
 	       "for i = 1, 50 do t[i * 7] = i end t.k150[2] = '151' return t",
-	       0, &b);
-	CHECK(!(a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0));
+	       &b);
+	CHECK(!same(&a, &b));
 	buf_release(&a);
 	buf_release(&b);
+	luakey_free(lk);
 	lua_close(L);
 }
 
-/* more keys than the walk keeps on the Lua stack: a scratch table holds
- * them, with the same bytes whatever the order */
+/* tables with thousands of keys and nested tables: the same bytes
+ * whatever the order, other bytes for a change anywhere */
 TEST(large_tables_are_keyed_alike)
 {
 	lua_State *L = luaL_newstate();
 	luaL_openlibs(L);
+	struct luakey *lk = luakey_new(L, 0);
 	struct buf a = BUF_INIT, b = BUF_INIT;
 	const char *fwd = "local t = {} for i = 1, 6000 do t['k' .. i] = { v = i, w = { i } } end "
 			  "t.big = {} for i = 1, 5000 do t.big[i] = i end return t";
-	key_of(L, fwd, 0, &a);
-	key_of(L,
+	key_of(lk, L, fwd, &a);
+	key_of(lk, L,
 	       "local t = { big = {} } for i = 5000, 1, -1 do t.big[i] = i end "
 	       "for i = 6000, 1, -1 do t['k' .. i] = { w = { i }, v = i } end return t",
-	       0, &b);
-	CHECK(a.len > 6000 * 20 && strncmp(a.ptr, "T6001{", 6) == 0);
-	CHECK(strstr(a.ptr, "T5000{") != NULL);
-	CHECK(a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0);
+	       &b);
+	CHECK(a.len > 6000 * 20 && strncmp(a.ptr, "MT6001{", 7) == 0);
+	CHECK(same(&a, &b));
 	/* one deep value changed, and one key renamed: other bytes */
-	key_of(L,
+	key_of(lk, L,
 	       "local t = {} for i = 1, 6000 do t['k' .. i] = { v = i, w = { i } } end "
 	       "t.big = {} for i = 1, 5000 do t.big[i] = i end t.k4000.w[1] = 0 return t",
-	       0, &b);
-	CHECK(!(a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0));
-	key_of(L,
+	       &b);
+	CHECK(!same(&a, &b));
+	key_of(lk, L,
 	       "local t = {} for i = 1, 6000 do t['k' .. i] = { v = i, w = { i } } end "
 	       "t.big = {} for i = 1, 5000 do t.big[i] = i end t.big[5001] = t.big[5000] "
 	       "t.big[5000] = nil return t",
-	       0, &b);
-	CHECK(!(a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0));
+	       &b);
+	CHECK(!same(&a, &b));
 	/* the walk leaves the stack as it found it */
 	CHECK_INT_EQ(lua_gettop(L), 0);
 	buf_release(&a);
 	buf_release(&b);
+	luakey_free(lk);
 	lua_close(L);
 }
 
@@ -106,21 +123,130 @@ TEST(shared_cyclic_and_named_tables)
 	lua_State *L = luaL_newstate();
 	luaL_openlibs(L);
 	struct buf k = BUF_INIT;
-	/* a table met again is a back-reference: the walk ends */
-	key_of(L, "local t = { } t.self = t return t", 0, &k);
-	CHECK_STR_EQ(k.ptr, "T1{7:s4:selfS1;}");
+	/* a table met again up the walk: its distance, and the walk ends */
+	struct luakey *lk = luakey_new(L, 0);
+	key_of(lk, L, "local t = { } t.self = t return t", &k);
+	CHECK_STR_EQ(k.ptr, "MT1{s4:selfU0;}");
+	key_of(lk, L, "local t = { } t.c = { up = t } return t", &k);
+	CHECK_STR_EQ(k.ptr, "MT1{s1:cT1{s2:upU1;}}");
+	luakey_free(lk);
 	/* a table in refs is written as its name, except at the top */
 	CHECK_INT_EQ(luaL_dostring(L, "P = { title = 'a' } return { [P] = 'p1' }"), LUA_OK);
-	int refs = lua_gettop(L);
-	key_of(L, "return { page = P }", refs, &k);
-	CHECK_STR_EQ(k.ptr, "T1{7:s4:pageR2:p1}");
-	key_of(L, "return P", refs, &k);
-	CHECK_STR_EQ(k.ptr, "T1{8:s5:titles1:a}");
-	/* and as a table's key, by that name too */
-	key_of(L, "return { [P] = 1 }", refs, &k);
-	CHECK_STR_EQ(k.ptr, "T1{5:r2:p1i1;}");
+	lk = luakey_new(L, -1);
 	lua_settop(L, 0);
+	key_of(lk, L, "return { page = P }", &k);
+	CHECK_STR_EQ(k.ptr, "MT1{s4:pageR2:p1}");
+	key_of(lk, L, "return P", &k);
+	CHECK_STR_EQ(k.ptr, "MT1{s5:titles1:a}");
+	/* and as a table's key, by that name too */
+	key_of(lk, L, "return { [P] = 1 }", &k);
+	CHECK_STR_EQ(k.ptr, "MT1{r2:p1i1;}");
 	buf_release(&k);
+	luakey_free(lk);
+	lua_close(L);
+}
+
+/* A nested table of more than a few bytes is written as the digest of
+ * its own bytes, the same wherever it is met; one that refers to a table
+ * above it is written where it is. */
+TEST(nested_tables_by_digest)
+{
+	lua_State *L = luaL_newstate();
+	luaL_openlibs(L);
+	struct luakey *lk = luakey_new(L, 0);
+	struct buf k = BUF_INIT, own = BUF_INIT, want = BUF_INIT;
+	char digest[KEY_LEN + 1];
+	key_of(lk, L, "return { big = { s = string.rep('x', 600) } }", &k);
+	buf_puts(&own, "T1{s1:ss600:");
+	for (int i = 0; i < 600; i++)
+		buf_putc(&own, 'x');
+	buf_putc(&own, '}');
+	key_digest(own.ptr, own.len, digest);
+	buf_addf(&want, "MT1{s3:bigH%s}", digest);
+	CHECK_STR_EQ(k.ptr, want.ptr);
+	/* the same table under another name and deeper: the same digest */
+	key_of(lk, L, "return { { other = { s = string.rep('x', 600) } } }", &k);
+	CHECK(strstr(k.ptr, digest) != NULL);
+	/* one byte changed inside: another digest */
+	key_of(lk, L, "return { big = { s = string.rep('x', 599) .. 'y' } }", &k);
+	CHECK(strstr(k.ptr, digest) == NULL && strncmp(k.ptr, "MT1{s3:bigH", 11) == 0);
+	/* a cycle through the top: written in place, with its distance */
+	key_of(lk, L, "local t = {} t.c = { up = t, s = string.rep('y', 600) } return t", &k);
+	CHECK(strncmp(k.ptr, "MT1{s1:cT2{s1:ss600:yyy", 23) == 0);
+	CHECK(strstr(k.ptr, "s2:upU1;}}") != NULL);
+	buf_release(&k);
+	buf_release(&own);
+	buf_release(&want);
+	luakey_free(lk);
+	lua_close(L);
+}
+
+/* Within a pass a nested table's digest is kept (the state must not
+ * change meanwhile); a new pass sees what changed since. */
+TEST(digests_are_kept_within_a_pass_only)
+{
+	lua_State *L = luaL_newstate();
+	luaL_openlibs(L);
+	struct luakey *lk = luakey_new(L, 0);
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	CHECK_INT_EQ(luaL_dostring(L, "S = { s = string.rep('z', 600) } A = { x = S } B = { y = S }"),
+		     LUA_OK);
+	luakey_pass(lk, true);
+	key_of(lk, L, "return A", &a);
+	key_of(lk, L, "S.s = 'changed' return A", &b);
+	/* kept: the change inside the pass (which breaks its rule) is not seen */
+	CHECK(same(&a, &b));
+	luakey_pass(lk, false);
+	key_of(lk, L, "return A", &b);
+	CHECK(!same(&a, &b));
+	/* outside a pass every value is walked afresh */
+	key_of(lk, L, "S.s = string.rep('z', 600) return A", &b);
+	CHECK(same(&a, &b));
+	/* one value's walk keeps the digest for the next value's */
+	luakey_pass(lk, true);
+	key_of(lk, L, "return B", &b);
+	key_of(lk, L, "S.s = 'again' return A", &b);
+	CHECK(same(&a, &b));
+	luakey_pass(lk, false);
+	buf_release(&a);
+	buf_release(&b);
+	luakey_free(lk);
+	lua_close(L);
+}
+
+/* Past the budget of tables (shared tables in a cycle are walked again
+ * wherever they are met: exponential), one plain walk instead: it ends,
+ * gives the same bytes for the same value and others for a change. */
+TEST(plain_walk_past_the_budget)
+{
+	lua_State *L = luaL_newstate();
+	luaL_openlibs(L);
+	struct luakey *lk = luakey_new(L, 0);
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	const char *chain = "local top = {} local d = { up = top } "
+			    "for i = 1, 60 do d = { a = d, b = d, up = top, n = i } end "
+			    "top.d = d return top";
+	key_of(lk, L, chain, &a);
+	CHECK(a.len > 0 && a.ptr[0] == 'P');
+	CHECK(strstr(a.ptr, "S") != NULL);
+	key_of(lk, L, chain, &b);
+	CHECK(same(&a, &b));
+	key_of(lk, L,
+	       "local top = {} local d = { up = top } "
+	       "for i = 1, 60 do d = { a = d, b = d, up = top, n = i } end "
+	       "d.a.a.n = 0 top.d = d return top",
+	       &b);
+	CHECK(!same(&a, &b));
+	/* many tables, no cycle */
+	key_of(lk, L, "local t = {} for i = 1, 250000 do t[i] = { i } end return t", &a);
+	CHECK(a.len > 0 && a.ptr[0] == 'P');
+	key_of(lk, L, "local t = {} for i = 1, 250000 do t[i] = { i } end t[7][1] = 0 return t",
+	       &b);
+	CHECK(!same(&a, &b));
+	CHECK_INT_EQ(lua_gettop(L), 0);
+	buf_release(&a);
+	buf_release(&b);
+	luakey_free(lk);
 	lua_close(L);
 }
 
@@ -130,5 +256,8 @@ int main(void)
 	RUN(order_of_filling_does_not_matter);
 	RUN(large_tables_are_keyed_alike);
 	RUN(shared_cyclic_and_named_tables);
+	RUN(nested_tables_by_digest);
+	RUN(digests_are_kept_within_a_pass_only);
+	RUN(plain_walk_past_the_budget);
 	return harness_report();
 }
