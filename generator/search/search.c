@@ -493,19 +493,19 @@ static size_t sparse_len(const struct term *t)
 static void put_dense(struct buf *entry, struct buf *weights, const struct term *t, size_t k)
 {
 	buf_addf(entry, "~%zu~", k);
-	size_t nbits = t->n ? t->post[t->n - 2] + 1 : 0;
-	size_t at = entry->len;
-	for (size_t j = 0; j < (nbits + 5) / 6; j++)
-		buf_putc(entry, 'A');
+	size_t nbits = t->n ? t->post[t->n - 2] + 1 : 0, nchars = (nbits + 5) / 6;
+	unsigned char *bits = xcalloc(nchars ? nchars : 1, 1);
 	buf_reset(weights);
 	buf_putc(weights, '"');
 	for (size_t i = 0; i < t->n; i += 2) {
 		uint32_t d = t->post[i];
-		char *c = &entry->ptr[at + d / 6];
-		*c = b64[(strchr(b64, *c) - b64) | (1 << (d % 6))];
+		bits[d / 6] |= (unsigned char)(1 << (d % 6));
 		buf_putc(weights, weight_level(t->post[i + 1]));
 	}
 	buf_puts(weights, "\"\n");
+	for (size_t j = 0; j < nchars; j++)
+		buf_putc(entry, b64[bits[j]]);
+	free(bits);
 }
 
 static int term_cmp(const void *a, const void *b)

@@ -203,6 +203,8 @@ void search_bodies_free(struct search_bodies *sb)
 void search_bodies_begin(struct search_bodies *sb, struct search_index *ix)
 {
 	sb->ix = ix;
+	if (ix)
+		sb->looked = sb->found = 0;
 	if (sb->nterms)
 		memset(sb->old_ix, 0, sb->nterms * sizeof(*sb->old_ix));
 	if (sb->ix_dict_cap)

@@ -71,7 +71,8 @@ bool search_bodies_changed(const struct search_bodies *sb);
 void search_bodies_parts(struct search_bodies *sb, struct buf *frames, struct iovec **parts,
 			 size_t *nparts);
 
-/* Counters for LOA_TIMINGS: bodies looked up, and found. */
+/* Counters for LOA_DEBUG=search: bodies looked up since the last
+ * search_bodies_begin, and found. */
 void search_bodies_counts(const struct search_bodies *sb, size_t *looked, size_t *found);
 
 #endif
