@@ -22,9 +22,12 @@
  * bytes left over) is a miss, computed again. Only what the body gives is
  * kept: weights, titles and URLs come from the plugin on every build.
  *
- * The next table is made as the index is built: every body looked up or
- * computed is written out again with the terms numbered anew, so that the
- * table holds the current bodies only and its dictionary only their terms. */
+ * The next table is written only when it differs (a body computed, or one
+ * of the last not used): the last dictionary and the entries still used
+ * as they are (parts into the last table's bytes), the terms and entries
+ * computed this build after them. When over a third of the dictionary
+ * belongs to no entry kept, it is written whole with only the terms in
+ * use, numbered anew. */
 #ifndef LOA_SEARCH_BODIES_H
 #define LOA_SEARCH_BODIES_H
 
