@@ -17,6 +17,7 @@
 
 #define BOX_META "loa.search_index"
 #define BODIES_META "loa.search_bodies"
+#define BODIES_KEY "loa.search_bodies.table" /* the registry's field holding it */
 
 /* What a call owns, in a userdata so that a Lua error raised half-way
  * (a bad argument, out of memory) still frees it through __gc. */
@@ -80,7 +81,7 @@ static struct search_bodies *bodies_of(lua_State *L, struct site *s)
 {
 	if (!s->opts.search_get)
 		return NULL;
-	if (lua_getfield(L, LUA_REGISTRYINDEX, BODIES_META) == LUA_TUSERDATA) {
+	if (lua_getfield(L, LUA_REGISTRYINDEX, BODIES_KEY) == LUA_TUSERDATA) {
 		struct bodies_box *bb = lua_touserdata(L, -1);
 		lua_pop(L, 1);
 		return bb->sb;
@@ -93,7 +94,7 @@ static struct search_bodies *bodies_of(lua_State *L, struct site *s)
 		lua_setfield(L, -2, "__gc");
 	}
 	lua_setmetatable(L, -2);
-	lua_setfield(L, LUA_REGISTRYINDEX, BODIES_META);
+	lua_setfield(L, LUA_REGISTRYINDEX, BODIES_KEY);
 	const char *data = NULL;
 	size_t len = 0;
 	if (s->opts.search_get(s->opts.search_ctx, &bb->map, &bb->map_size, &data, &len) != 1)
