@@ -211,6 +211,9 @@ static int stage_load(struct build *b, struct build_result *res)
 		so.blobs_get = incr_blobs_get;
 		so.blobs_put = incr_blobs_put;
 		so.blobs_ctx = b;
+		so.search_get = incr_search_get;
+		so.search_put = incr_search_put;
+		so.search_ctx = b;
 	}
 	if (site_load(&b->site, &so, b->diags) < 0)
 		return -1;
@@ -303,6 +306,7 @@ static int stage_images(struct build *b, struct outlock *lock, struct pool_opts 
 	if (cache_prepare(b->cache) == 0)
 		sitelua_memo_flush(b->sl);
 	incr_blobs_store(b); /* the table of a build whose cache had no folders yet */
+	incr_search_store(b);
 	*po = (struct pool_opts){ .jobs = opts->jobs > 0 ? opts->jobs : 1,
 				  .job_timeout_ms = b->site.config.render_timeout_ms,
 				  .mem_limit = vm_size() + b->site.config.render_memory };
@@ -448,6 +452,7 @@ static void build_release(struct build *b)
 	buf_release(&b->listing);
 	buf_release(&b->history_data);
 	buf_release(&b->blobs_data);
+	buf_release(&b->search_data);
 	free(b->statics);
 	free(b->editor_files);
 	free(b->editor_sums);

@@ -92,6 +92,8 @@ struct build {
 	struct buf history_data; /* to store there (incr_remember); empty: it is there */
 	char blobs_key[CACHE_KEY_LEN + 1]; /* the table of parsed content files; "" none */
 	struct buf blobs_data; /* the next table, until the cache's folders exist; empty: stored */
+	char search_key[CACHE_KEY_LEN + 1]; /* the table of indexed bodies; "" none */
+	struct buf search_data; /* its next table, as blobs_data */
 	/* the standby: the site before the live one, the start of this
 	 * one's tree (incr_standby.c) */
 	struct incr_standby *standby; /* NULL: none (no cache, a dry run) */
@@ -154,6 +156,10 @@ void incr_history_put(void *ctx, const char *commit, const char *dir, const void
 int incr_blobs_get(void *ctx, void **map, size_t *map_size, const char **data, size_t *len);
 void incr_blobs_put(void *ctx, const struct iovec *parts, size_t n);
 void incr_blobs_store(struct build *b);
+/* The same for the table of indexed bodies (search/search_bodies.h) */
+int incr_search_get(void *ctx, void **map, size_t *map_size, const char **data, size_t *len);
+void incr_search_put(void *ctx, const struct iovec *parts, size_t n);
+void incr_search_store(struct build *b);
 
 /* incremental.c: true when the pages a cached render read still have
  * the fields it saw (deps as incr_store encodes them) */

@@ -459,6 +459,44 @@ void incr_blobs_store(struct build *b)
 		buf_release(&b->blobs_data);
 }
 
+/* The table of indexed bodies (search/search_bodies.h): the same, under a
+ * key of the program alone, its entries keyed by a digest of each body. */
+int incr_search_get(void *ctx, void **map, size_t *map_size, const char **data, size_t *len)
+{
+	struct build *b = ctx;
+	struct buf k = BUF_INIT;
+	key_add_str(&k, "loa-search-1");
+	key_add_str(&k, b->base_key);
+	key_finish(&k, b->search_key);
+	buf_release(&k);
+	struct cache_map m;
+	if (cache_map(b->cache, b->search_key, &m) != 1)
+		return 0;
+	*map = m.base; /* the caller's now */
+	*map_size = m.size;
+	*data = m.data;
+	*len = m.data_len;
+	return 1;
+}
+
+void incr_search_put(void *ctx, const struct iovec *parts, size_t n)
+{
+	struct build *b = ctx;
+	buf_reset(&b->search_data);
+	if (cache_store_parts(b->cache, b->search_key, parts, n) == 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		buf_add(&b->search_data, parts[i].iov_base, parts[i].iov_len);
+}
+
+void incr_search_store(struct build *b)
+{
+	if (b->search_key[0] && b->search_data.len &&
+	    cache_store(b->cache, b->search_key, b->search_data.ptr, b->search_data.len, "", 0,
+			"", 0) == 0)
+		buf_release(&b->search_data);
+}
+
 /* After a published build: the record for the next one, and the cache
  * emptied of what this build did not use. */
 void incr_remember(struct build *b, const char *key, const struct build_result *res)
@@ -516,12 +554,14 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 void incr_sweep(struct build *b)
 {
 	size_t reused, nmemo = b->sl ? sitelua_memo_count(b->sl, &reused) : 0;
-	char **keep = xcalloc(b->njobs + nmemo + 7, sizeof(*keep));
+	char **keep = xcalloc(b->njobs + nmemo + 8, sizeof(*keep));
 	size_t n = nmemo ? sitelua_memo_keep(b->sl, keep) : 0;
 	if (b->history_key[0])
 		keep[n++] = b->history_key;
 	if (b->blobs_key[0])
 		keep[n++] = b->blobs_key;
+	if (b->search_key[0])
+		keep[n++] = b->search_key;
 	if (b->history_from[0] && strcmp(b->history_from, b->history_key) != 0)
 		keep[n++] = b->history_from;
 	if (b->published[0] && b->listing.len)

@@ -17,6 +17,7 @@ struct term {
 	uint32_t *post; /* (document, weight) pairs, documents ascending */
 	size_t n, cap;  /* in uint32_t */
 	uint32_t cur;   /* weight in the open document, 0 when absent */
+	uint32_t count; /* occurrences in the text search_text_terms reads */
 };
 
 struct doc {
@@ -148,7 +149,7 @@ static uint32_t intern(struct search_index *ix, const char *s, size_t n)
 	if (!strmap_get(&ix->by_name, s, &id)) {
 		id = ix->nterms;
 		ALLOC_GROW(ix->terms, ix->nterms + 1, ix->terms_cap);
-		ix->terms[id] = (struct term){ arena_strndup(&ix->arena, s, n), NULL, 0, 0, 0 };
+		ix->terms[id] = (struct term){ arena_strndup(&ix->arena, s, n), NULL, 0, 0, 0, 0 };
 		strmap_put(&ix->by_name, ix->terms[id].s, id, NULL);
 		ix->nterms++;
 	}
@@ -223,6 +224,80 @@ void search_add_text(struct search_index *ix, const char *s, size_t len, unsigne
 			t->cur = t->cur + weight > SEARCH_WEIGHT_MAX ? SEARCH_WEIGHT_MAX : t->cur + weight;
 		}
 	}
+}
+
+/* Adds add to the open document's weight of term id, saturating. */
+static void add_weight(struct search_index *ix, uint32_t id, uint64_t add)
+{
+	struct term *t = &ix->terms[id];
+	if (!add)
+		return;
+	if (!t->cur) {
+		ALLOC_GROW(ix->touched, ix->ntouched + 1, ix->touched_cap);
+		ix->touched[ix->ntouched++] = id;
+	}
+	uint64_t w = t->cur + add;
+	t->cur = w > SEARCH_WEIGHT_MAX ? SEARCH_WEIGHT_MAX : (uint32_t)w;
+}
+
+size_t search_text_terms(struct search_index *ix, const char *s, size_t len,
+			 struct search_pair **pairs, size_t *cap)
+{
+	size_t n = 0, i = 0;
+	while (i < len) {
+		while (i < len && ascii_separator((unsigned char)s[i]))
+			i++;
+		size_t start = i;
+		while (i < len && !ascii_separator((unsigned char)s[i]))
+			i++;
+		if (i == start)
+			break;
+		buf_reset(&ix->scratch);
+		buf_add(&ix->scratch, s + start, i - start);
+		size_t w = word_of(ix, ix->scratch.ptr, i - start);
+		size_t first = ix->words[w].first, nt = ix->words[w].n;
+		for (size_t k = first; k < first + nt; k++) {
+			uint32_t id = ix->word_terms[k];
+			struct term *t = &ix->terms[id];
+			if (!t->count) {
+				ALLOC_GROW(*pairs, n + 1, *cap);
+				(*pairs)[n++] = (struct search_pair){ id, 0 };
+			}
+			if (t->count < SEARCH_WEIGHT_MAX)
+				t->count++;
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct term *t = &ix->terms[(*pairs)[k].term];
+		(*pairs)[k].count = t->count;
+		t->count = 0;
+	}
+	return n;
+}
+
+void search_add_terms(struct search_index *ix, const struct search_pair *pairs, size_t n,
+		      unsigned weight)
+{
+	if (!ix->ndocs || !weight)
+		return;
+	if (weight > SEARCH_WEIGHT_MAX)
+		weight = SEARCH_WEIGHT_MAX;
+	/* a saturating sum of positive steps is the same however they are
+	 * grouped: count occurrences of weight add up to what search_add_text
+	 * gives them one by one */
+	for (size_t k = 0; k < n; k++)
+		if (pairs[k].term < ix->nterms)
+			add_weight(ix, pairs[k].term, (uint64_t)pairs[k].count * weight);
+}
+
+uint32_t search_term_id(struct search_index *ix, const char *term, size_t len)
+{
+	return intern(ix, term, len);
+}
+
+const char *search_term_name(const struct search_index *ix, uint32_t id)
+{
+	return id < ix->nterms ? ix->terms[id].s : NULL;
 }
 
 /* ---- Markdown to indexable words ---- */
@@ -418,19 +493,19 @@ static size_t sparse_len(const struct term *t)
 static void put_dense(struct buf *entry, struct buf *weights, const struct term *t, size_t k)
 {
 	buf_addf(entry, "~%zu~", k);
-	size_t nbits = t->n ? t->post[t->n - 2] + 1 : 0;
-	size_t at = entry->len;
-	for (size_t j = 0; j < (nbits + 5) / 6; j++)
-		buf_putc(entry, 'A');
+	size_t nbits = t->n ? t->post[t->n - 2] + 1 : 0, nchars = (nbits + 5) / 6;
+	unsigned char *bits = xcalloc(nchars ? nchars : 1, 1);
 	buf_reset(weights);
 	buf_putc(weights, '"');
 	for (size_t i = 0; i < t->n; i += 2) {
 		uint32_t d = t->post[i];
-		char *c = &entry->ptr[at + d / 6];
-		*c = b64[(strchr(b64, *c) - b64) | (1 << (d % 6))];
+		bits[d / 6] |= (unsigned char)(1 << (d % 6));
 		buf_putc(weights, weight_level(t->post[i + 1]));
 	}
 	buf_puts(weights, "\"\n");
+	for (size_t j = 0; j < nchars; j++)
+		buf_putc(entry, b64[bits[j]]);
+	free(bits);
 }
 
 static int term_cmp(const void *a, const void *b)

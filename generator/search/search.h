@@ -38,6 +38,7 @@
 #define LOA_SEARCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 struct text;
@@ -72,6 +73,31 @@ void search_set_summary(struct search_index *ix, size_t id, const char *summary)
 /* Indexes s[0..len) as a field of the last document added, each
  * occurrence of a term counting weight (1..SEARCH_WEIGHT_MAX). */
 void search_add_text(struct search_index *ix, const char *s, size_t len, unsigned weight);
+
+/* A term of the index and how often it occurs in a text. */
+struct search_pair {
+	uint32_t term;  /* the index's id of the term */
+	uint32_t count; /* 1..SEARCH_WEIGHT_MAX (more occurrences count as the cap) */
+};
+
+/* The terms of s[0..len) as search_add_text cuts them, each once with its
+ * count, in order of first occurrence, into *pairs (grown; *cap its
+ * capacity); returns how many. Adds nothing to the document: the caller
+ * adds them with search_add_terms, and may keep them for the next build
+ * (search_bodies.h), as they depend on the text alone. */
+size_t search_text_terms(struct search_index *ix, const char *s, size_t len,
+			 struct search_pair **pairs, size_t *cap);
+
+/* Indexes pairs[0..n) as a field of the last document added, with the
+ * weight search_add_text(ix, text, len, weight) gives the text they came
+ * from. Pairs naming no term of ix are ignored. */
+void search_add_terms(struct search_index *ix, const struct search_pair *pairs, size_t n,
+		      unsigned weight);
+
+/* The id of term[0..len) (NUL at len), added to the index's terms when
+ * new; and the term of an id (NULL when out of range). */
+uint32_t search_term_id(struct search_index *ix, const char *term, size_t len);
+const char *search_term_name(const struct search_index *ix, uint32_t id);
 
 /* The words of Markdown source, without link destinations, raw HTML tags,
  * entities, shortcodes or reference definitions: what the reader sees,

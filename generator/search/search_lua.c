@@ -2,15 +2,22 @@
 #include "search/search_lua.h"
 #include "base/buf.h"
 #include "base/strmap.h"
+#include "incr/key.h"
 #include "markup/markdown.h"
 #include "search/search.h"
+#include "search/search_bodies.h"
 #include "site/site.h"
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define BOX_META "loa.search_index"
+#define BODIES_META "loa.search_bodies"
+#define BODIES_KEY "loa.search_bodies.table" /* the registry's field holding it */
 
 /* What a call owns, in a userdata so that a Lua error raised half-way
  * (a bad argument, out of memory) still frees it through __gc. */
@@ -18,6 +25,8 @@ struct box {
 	struct search_index *ix;
 	struct buf text;
 	struct buf summary;
+	struct search_pair *pairs;
+	size_t pairs_cap;
 };
 
 static int box_gc(lua_State *L)
@@ -27,6 +36,8 @@ static int box_gc(lua_State *L)
 	b->ix = NULL;
 	buf_release(&b->text);
 	buf_release(&b->summary);
+	free(b->pairs);
+	b->pairs = NULL;
 	return 0;
 }
 
@@ -36,12 +47,118 @@ static struct box *new_box(lua_State *L)
 	b->ix = NULL;
 	buf_init(&b->text);
 	buf_init(&b->summary);
+	b->pairs = NULL;
+	b->pairs_cap = 0;
 	if (luaL_newmetatable(L, BOX_META)) {
 		lua_pushcfunction(L, box_gc);
 		lua_setfield(L, -2, "__gc");
 	}
 	lua_setmetatable(L, -2);
 	return b;
+}
+
+/* The build cache's table of indexed bodies (search_bodies.h), read once
+ * a build and kept in the registry for every call: freed with the state. */
+struct bodies_box {
+	struct search_bodies *sb;
+	void *map;
+	size_t map_size;
+};
+
+static int bodies_gc(lua_State *L)
+{
+	struct bodies_box *bb = luaL_checkudata(L, 1, BODIES_META);
+	search_bodies_free(bb->sb);
+	bb->sb = NULL;
+	if (bb->map)
+		munmap(bb->map, bb->map_size);
+	bb->map = NULL;
+	return 0;
+}
+
+/* NULL when the build has no cache. */
+static struct search_bodies *bodies_of(lua_State *L, struct site *s)
+{
+	if (!s->opts.search_get)
+		return NULL;
+	if (lua_getfield(L, LUA_REGISTRYINDEX, BODIES_KEY) == LUA_TUSERDATA) {
+		struct bodies_box *bb = lua_touserdata(L, -1);
+		lua_pop(L, 1);
+		return bb->sb;
+	}
+	lua_pop(L, 1);
+	struct bodies_box *bb = lua_newuserdatauv(L, sizeof(*bb), 0);
+	*bb = (struct bodies_box){ NULL, NULL, 0 };
+	if (luaL_newmetatable(L, BODIES_META)) {
+		lua_pushcfunction(L, bodies_gc);
+		lua_setfield(L, -2, "__gc");
+	}
+	lua_setmetatable(L, -2);
+	lua_setfield(L, LUA_REGISTRYINDEX, BODIES_KEY);
+	const char *data = NULL;
+	size_t len = 0;
+	if (s->opts.search_get(s->opts.search_ctx, &bb->map, &bb->map_size, &data, &len) != 1)
+		data = NULL;
+	bool refused;
+	bb->sb = search_bodies_open(data, len, &refused);
+	const char *debug = getenv("LOA_DEBUG");
+	if (refused && debug && strstr(debug, "search"))
+		fprintf(stderr, "loa: debug: search-bodies=refused\n");
+	return bb->sb;
+}
+
+/* The next table, when it differs from the last, to the cache. */
+static void bodies_flush(struct site *s, struct search_bodies *sb)
+{
+	size_t looked, found;
+	search_bodies_counts(sb, &looked, &found);
+	/* LOA_DEBUG=search: bodies the table gave / bodies indexed */
+	const char *debug = getenv("LOA_DEBUG");
+	if (debug && strstr(debug, "search"))
+		fprintf(stderr, "loa: debug: search-bodies %zu/%zu\n", found, looked);
+	if (!search_bodies_changed(sb))
+		return;
+	struct buf frames = BUF_INIT;
+	struct iovec *parts = NULL;
+	size_t n = 0;
+	search_bodies_parts(sb, &frames, &parts, &n);
+	s->opts.search_put(s->opts.search_ctx, parts, n);
+	free(parts);
+	buf_release(&frames);
+}
+
+/* Indexes page p's body with weight w, from the table when it has it; the
+ * default summary goes to b->summary when want_summary. */
+static void index_body(struct box *b, struct search_bodies *sb, const struct page *p, unsigned w,
+		       bool want_summary, size_t summary_bytes)
+{
+	char key[KEY_LEN + 1];
+	const char *summary = NULL;
+	size_t n = 0;
+	bool found = false;
+	if (sb) {
+		key_digest(p->body, p->body_len, key);
+		found = search_bodies_get(sb, key, summary_bytes, &b->pairs, &n, &b->pairs_cap,
+					  &summary) == 1;
+	}
+	if (!found) {
+		buf_reset(&b->text);
+		search_markdown_text(&b->text, p->body, p->body_len);
+		n = search_text_terms(b->ix, b->text.ptr, b->text.len, &b->pairs, &b->pairs_cap);
+	}
+	search_add_terms(b->ix, b->pairs, n, w);
+	bool fresh = !found;
+	if (want_summary) {
+		if (summary) {
+			buf_puts(&b->summary, summary);
+		} else {
+			markdown_summary(&b->summary, p->body, p->body_len, summary_bytes);
+			fresh = true;
+		}
+		summary = b->summary.len ? b->summary.ptr : "";
+	}
+	if (sb)
+		search_bodies_put(sb, key, b->pairs, n, summary_bytes, summary, fresh);
 }
 
 static const struct page *page_at(struct site *s, const char *path)
@@ -99,8 +216,8 @@ static void collect_file(void *ctx, const char *name, const char *data, size_t l
 
 /* Indexes the fields of the document table at idx; the first body's
  * default summary goes to b->summary when want_summary. */
-static void index_fields(lua_State *L, struct site *s, struct box *b, int idx, lua_Integer i,
-			 bool want_summary, size_t summary_bytes)
+static void index_fields(lua_State *L, struct site *s, struct box *b, struct search_bodies *sb,
+			 int idx, lua_Integer i, bool want_summary, size_t summary_bytes)
 {
 	lua_getfield(L, idx, "fields");
 	if (lua_isnil(L, -1)) {
@@ -134,11 +251,8 @@ static void index_fields(lua_State *L, struct site *s, struct box *b, int idx, l
 			if (!p)
 				luaL_error(L, "loa.search_index: docs[%d].fields[%d].body: no page '%s'",
 					   (int)i, (int)k, path);
-			buf_reset(&b->text);
-			search_markdown_text(&b->text, p->body, p->body_len);
-			search_add_text(b->ix, b->text.ptr, b->text.len, (unsigned)w);
-			if (want_summary && !b->summary.len)
-				markdown_summary(&b->summary, p->body, p->body_len, summary_bytes);
+			index_body(b, sb, p, (unsigned)w, want_summary && !b->summary.len,
+				   summary_bytes);
 		} else if (!lua_isnil(L, -2) || !lua_isnil(L, -1)) {
 			luaL_error(L, "loa.search_index: docs[%d].fields[%d]: text and body must be strings",
 				   (int)i, (int)k);
@@ -161,6 +275,9 @@ int search_lua_index(lua_State *L, struct site *s)
 	lua_settop(L, 2);
 	struct box *b = new_box(L); /* 3 */
 	b->ix = search_index_new(s->text, &opts);
+	struct search_bodies *sb = bodies_of(L, s);
+	if (sb)
+		search_bodies_begin(sb, b->ix);
 
 	for (lua_Integer i = 1; lua_rawgeti(L, 1, i) != LUA_TNIL; i++) {
 		int d = lua_gettop(L);
@@ -176,12 +293,16 @@ int search_lua_index(lua_State *L, struct site *s)
 		 * the document first, then set it */
 		size_t id = search_add_doc(b->ix, url, title, date, summary);
 		buf_reset(&b->summary);
-		index_fields(L, s, b, d, i, !summary || !*summary, summary_bytes);
+		index_fields(L, s, b, sb, d, i, !summary || !*summary, summary_bytes);
 		if (b->summary.len)
 			search_set_summary(b->ix, id, b->summary.ptr);
 		lua_settop(L, d - 1);
 	}
 
+	if (sb) {
+		bodies_flush(s, sb);
+		search_bodies_begin(sb, NULL); /* its ids die with the index */
+	}
 	lua_newtable(L); /* 4: the result */
 	struct collect c = { L, lua_gettop(L) };
 	search_write(b->ix, collect_file, &c);

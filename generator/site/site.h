@@ -62,6 +62,12 @@ struct site_options {
 	int (*blobs_get)(void *ctx, void **map, size_t *map_size, const char **data, size_t *len);
 	void (*blobs_put)(void *ctx, const struct iovec *parts, size_t n);
 	void *blobs_ctx;
+	/* The build cache's table of indexed bodies (search/search_bodies.h;
+	 * NULL: none), read and written by loa.search_index in the plugin
+	 * stage: search_get and search_put as blobs_get and blobs_put. */
+	int (*search_get)(void *ctx, void **map, size_t *map_size, const char **data, size_t *len);
+	void (*search_put)(void *ctx, const struct iovec *parts, size_t n);
+	void *search_ctx;
 };
 
 struct site {
