@@ -102,11 +102,55 @@ static double cpu_seconds(void)
 			kids.ru_stime.tv_usec) / 1e6;
 }
 
+/* jemalloc's statistics when it is the allocator (weak: the sanitizer
+ * builds use glibc's) */
+extern int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen)
+	__attribute__((weak));
+
+static size_t jemalloc_stat(const char *name)
+{
+	size_t v = 0, len = sizeof(v);
+	uint64_t epoch = 1;
+	size_t elen = sizeof(epoch);
+	if (!mallctl || mallctl("epoch", &epoch, &elen, &epoch, elen) != 0 ||
+	    mallctl(name, &v, &len, NULL, 0) != 0)
+		return 0;
+	return v;
+}
+
+/* LOA_DEBUG=memory: after each stage, the builder's resident memory now
+ * and at most (VmRSS, VmHWM), the Lua state's, and the allocator's view
+ * (live bytes, resident, kept for reuse) */
+static void build_memory_debug(struct build *b, const char *stage)
+{
+	const char *debug = getenv("LOA_DEBUG");
+	if (!debug || !strstr(debug, "memory"))
+		return;
+	size_t rss = 0, hwm = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			rss = strtoull(line + 6, NULL, 10);
+		else if (strncmp(line, "VmHWM:", 6) == 0)
+			hwm = strtoull(line + 6, NULL, 10);
+	}
+	if (f)
+		fclose(f);
+	fprintf(stderr,
+		"loa: debug: memory after %s: rss %zu MB, peak %zu MB, lua %zu MB, "
+		"malloc allocated %zu MB resident %zu MB retained %zu MB\n",
+		stage, rss >> 10, hwm >> 10, b->vm ? luavm_memory(b->vm) >> 20 : 0,
+		jemalloc_stat("stats.allocated") >> 20, jemalloc_stat("stats.resident") >> 20,
+		jemalloc_stat("stats.retained") >> 20);
+}
+
 /* LOA_TIMINGS=1 prints the wall and CPU time of each stage on standard
  * error, for the benchmark (bench/run.py) and profiling; off, it costs
  * nothing. */
 static void stage_done(struct build *b, const char *stage)
 {
+	build_memory_debug(b, stage);
 	if (!b->timings)
 		return;
 	struct timespec now;
@@ -447,7 +491,7 @@ static void build_release(struct build *b)
 	buf_release(&b->own_key);
 	buf_release(&b->listing);
 	buf_release(&b->history_data);
-	buf_release(&b->blobs_data);
+	free(b->blobs_parts);
 	free(b->statics);
 	free(b->editor_files);
 	free(b->editor_sums);

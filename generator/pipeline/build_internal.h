@@ -90,7 +90,10 @@ struct build {
 	char history_from[CACHE_KEY_LEN + 1]; /* the parent's it extended; "" none */
 	struct buf history_data; /* to store there (incr_remember); empty: it is there */
 	char blobs_key[CACHE_KEY_LEN + 1]; /* the table of parsed content files; "" none */
-	struct buf blobs_data; /* the next table, until the cache's folders exist; empty: stored */
+	/* the next table's parts, until the cache's folders exist (they point
+	 * into the site: see site_options' blobs_put); NULL: stored */
+	struct iovec *blobs_parts;
+	size_t nblobs_parts;
 	/* links to the live site's unchanged files (incr_links.c) */
 	struct incr_links *links; /* NULL: none (no cache, a dry run) */
 	char prev_published[CACHE_KEY_LEN + 1]; /* the last build's fingerprint, from its record */
@@ -146,7 +149,7 @@ void incr_history_put(void *ctx, const char *commit, const char *dir, const void
 /* site_options' blobs_get and blobs_put over the cache (ctx: the build);
  * incr_blobs_store stores a table kept until cache_prepare made the folders */
 int incr_blobs_get(void *ctx, void **map, size_t *map_size, const char **data, size_t *len);
-void incr_blobs_put(void *ctx, const struct iovec *parts, size_t n);
+int incr_blobs_put(void *ctx, const struct iovec *parts, size_t n);
 void incr_blobs_store(struct build *b);
 
 /* incremental.c: true when the pages a cached render read still have
