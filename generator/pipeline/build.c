@@ -102,22 +102,6 @@ static double cpu_seconds(void)
 			kids.ru_stime.tv_usec) / 1e6;
 }
 
-/* jemalloc's statistics when it is the allocator (weak: the sanitizer
- * builds use glibc's) */
-extern int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen)
-	__attribute__((weak));
-
-static size_t jemalloc_stat(const char *name)
-{
-	size_t v = 0, len = sizeof(v);
-	uint64_t epoch = 1;
-	size_t elen = sizeof(epoch);
-	if (!mallctl || mallctl("epoch", &epoch, &elen, &epoch, elen) != 0 ||
-	    mallctl(name, &v, &len, NULL, 0) != 0)
-		return 0;
-	return v;
-}
-
 /* LOA_DEBUG=memory: after each stage, the builder's resident memory now
  * and at most (VmRSS, VmHWM), the Lua state's, and the allocator's view
  * (live bytes, resident, kept for reuse) */
@@ -141,8 +125,8 @@ static void build_memory_debug(struct build *b, const char *stage)
 		"loa: debug: memory after %s: rss %zu MB, peak %zu MB, lua %zu MB, "
 		"malloc allocated %zu MB resident %zu MB retained %zu MB\n",
 		stage, rss >> 10, hwm >> 10, b->vm ? luavm_memory(b->vm) >> 20 : 0,
-		jemalloc_stat("stats.allocated") >> 20, jemalloc_stat("stats.resident") >> 20,
-		jemalloc_stat("stats.retained") >> 20);
+		xalloc_stat("stats.allocated") >> 20, xalloc_stat("stats.resident") >> 20,
+		xalloc_stat("stats.retained") >> 20);
 }
 
 /* LOA_TIMINGS=1 prints the wall and CPU time of each stage on standard
@@ -306,6 +290,7 @@ static int stage_plugins(struct build *b)
 	phase_end(b);
 	if (!plugins_ok)
 		return -1;
+	luavm_collect(b->vm); /* the plugins' garbage, before the job keys add theirs */
 	stage_done(b, "plugins");
 	size_t reused, files = sitelua_memo_count(b->sl, &reused);
 	if (b->timings && files)
@@ -381,6 +366,10 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 	 * the default budget on top of it */
 	const struct luavm_limits render_limits = LUAVM_LIMITS_DEFAULT;
 	luavm_prepare_renders(b->vm, render_limits.max_bytes);
+	/* what the plugins and the collection freed goes back before the
+	 * fork: every worker starts with the builder's resident pages */
+	xalloc_trim();
+	build_memory_debug(b, "the trim before the fork");
 	if (b->timings)
 		fprintf(stderr, "loa: timing: lua-memory  %zu MB before the renders\n",
 			luavm_memory(b->vm) >> 20);
