@@ -424,12 +424,16 @@ int incr_blobs_put(void *ctx, const struct iovec *parts, size_t n)
 
 void incr_blobs_store(struct build *b)
 {
-	if (b->blobs_key[0] && b->blobs_parts &&
-	    cache_store_parts(b->cache, b->blobs_key, b->blobs_parts, b->nblobs_parts) == 0) {
-		free(b->blobs_parts);
-		b->blobs_parts = NULL;
-		b->nblobs_parts = 0;
-	}
+	if (!b->blobs_parts)
+		return;
+	/* stored or not (no room): the parts are not needed past this point,
+	 * and what they point into is freed before the workers fork */
+	if (b->blobs_key[0])
+		(void)cache_store_parts(b->cache, b->blobs_key, b->blobs_parts, b->nblobs_parts);
+	free(b->blobs_parts);
+	b->blobs_parts = NULL;
+	b->nblobs_parts = 0;
+	site_blobs_stored(&b->site);
 }
 
 /* After a published build: the record for the next one, and the cache

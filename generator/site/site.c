@@ -561,6 +561,16 @@ done:
 	return ret;
 }
 
+void site_blobs_stored(struct site *s)
+{
+	if (!s->blobs_kept)
+		return;
+	site_blobs_release(&s->blobs_kept->bl);
+	buf_release(&s->blobs_kept->frames);
+	free(s->blobs_kept);
+	s->blobs_kept = NULL;
+}
+
 void site_release(struct site *s)
 {
 	repo_free(s->repo);
@@ -572,11 +582,7 @@ void site_release(struct site *s)
 	free(s->bundle_urls);
 	if (s->blobs_map)
 		munmap(s->blobs_map, s->blobs_map_size);
-	if (s->blobs_kept) {
-		site_blobs_release(&s->blobs_kept->bl);
-		buf_release(&s->blobs_kept->frames);
-		free(s->blobs_kept);
-	}
+	site_blobs_stored(s);
 	arena_release(&s->arena);
 	memset(s, 0, sizeof(*s));
 }

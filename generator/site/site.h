@@ -105,6 +105,9 @@ struct site {
  * diags), -1 when it cannot (no repository, bad site.yaml): exit status 2. */
 int site_load(struct site *s, const struct site_options *opts, struct diag_list *diags);
 void site_release(struct site *s);
+/* What the parts blobs_put kept point into (the table's frames and front
+ * matter), once they are stored: freed before the workers fork. */
+void site_blobs_stored(struct site *s);
 
 /* The output path of a URL: "/a/b/" → "a/b/index.html", "/x.ics" → "x.ics". */
 const char *site_out_path(struct arena *a, const char *url);
