@@ -70,3 +70,26 @@ char *xasprintf(const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+/* jemalloc's control interface when it is the allocator (weak: the
+ * sanitizer builds use glibc's malloc, and then it is NULL) */
+extern int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen)
+	__attribute__((weak));
+
+void xalloc_trim(void)
+{
+	/* "arena.<MALLCTL_ARENAS_ALL>.purge": every arena's unused dirty pages */
+	if (mallctl)
+		(void)mallctl("arena.4096.purge", NULL, NULL, NULL, 0);
+}
+
+size_t xalloc_stat(const char *name)
+{
+	size_t v = 0, len = sizeof(v);
+	uint64_t epoch = 1;
+	size_t elen = sizeof(epoch);
+	if (!mallctl || mallctl("epoch", &epoch, &elen, &epoch, elen) != 0 ||
+	    mallctl(name, &v, &len, NULL, 0) != 0)
+		return 0;
+	return v;
+}

@@ -18,6 +18,14 @@ char *xstrndup(const char *s, size_t n);
 /* printf into a new heap string; caller frees */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Gives the pages the allocator keeps of freed memory back to the system
+ * (jemalloc's purge; nothing under another allocator): before forking
+ * workers, whose resident memory starts as the builder's. */
+void xalloc_trim(void);
+/* One of jemalloc's statistics in bytes ("stats.allocated",
+ * "stats.resident", ...), refreshed; 0 under another allocator. */
+size_t xalloc_stat(const char *name);
+
 /* Grow *items (of *cap elements of size) so that it holds at least need. */
 #define ALLOC_GROW(items, need, cap)                                              \
 	do {                                                                      \

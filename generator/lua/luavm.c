@@ -176,10 +176,19 @@ lua_State *luavm_state(struct luavm *vm)
 	return vm->L;
 }
 
-void luavm_prepare_renders(struct luavm *vm, size_t headroom)
+void luavm_collect(struct luavm *vm)
 {
 	lua_gc(vm->L, LUA_GCCOLLECT);
-	/* Major collections only at tenfold growth, in practice when the cap
+}
+
+void luavm_prepare_renders(struct luavm *vm, size_t headroom)
+{
+	/* The switch to the generational collector is itself a full
+	 * collection (Lua's entergen: a whole mark, then the dead freed and
+	 * the living made old), so no LUA_GCCOLLECT before it: the builder
+	 * collected after the plugins already (luavm_collect).
+	 *
+	 * Major collections only at tenfold growth, in practice when the cap
 	 * is reached: a major traverses all the site's tables, seconds at
 	 * 10,000 pages, copying every page it marks in a forked worker (the
 	 * default, at twofold, cost 2 s per worker every ~3,500 pages; without

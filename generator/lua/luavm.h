@@ -83,9 +83,14 @@ int luavm_call_trusted(struct luavm *vm, int nargs, int nresults, struct diag_li
  * called by a theme template). [-1,+1] */
 void luavm_wrap_metered(struct luavm *vm);
 
-/* Before the render workers fork: collects fully, switches to the
- * generational collector (a render's garbage is young; the site's tables,
- * old, are then rarely traversed, nor their pages copied after fork; a
+/* A full collection now: after the plugin stage, whose garbage (a third of
+ * the state at 10,000 pages) would otherwise stay through the job keys,
+ * the builder's peak of memory. */
+void luavm_collect(struct luavm *vm);
+
+/* Before the render workers fork: switches to the generational collector,
+ * a full collection in itself (a render's garbage is young; the site's
+ * tables, old, are then rarely traversed, nor their pages copied after fork; a
  * major collection only when the state grows tenfold or reaches the cap) and
  * sets the cap to what the state holds plus headroom, so that the limit
  * stops a runaway render whatever the size of the site's data. */

@@ -102,11 +102,39 @@ static double cpu_seconds(void)
 			kids.ru_stime.tv_usec) / 1e6;
 }
 
+/* LOA_DEBUG=memory: after each stage, the builder's resident memory now
+ * and at most (VmRSS, VmHWM), the Lua state's, and the allocator's view
+ * (live bytes, resident, kept for reuse) */
+static void build_memory_debug(struct build *b, const char *stage)
+{
+	const char *debug = getenv("LOA_DEBUG");
+	if (!debug || !strstr(debug, "memory"))
+		return;
+	size_t rss = 0, hwm = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			rss = strtoull(line + 6, NULL, 10);
+		else if (strncmp(line, "VmHWM:", 6) == 0)
+			hwm = strtoull(line + 6, NULL, 10);
+	}
+	if (f)
+		fclose(f);
+	fprintf(stderr,
+		"loa: debug: memory after %s: rss %zu MB, peak %zu MB, lua %zu MB, "
+		"malloc allocated %zu MB resident %zu MB retained %zu MB\n",
+		stage, rss >> 10, hwm >> 10, b->vm ? luavm_memory(b->vm) >> 20 : 0,
+		xalloc_stat("stats.allocated") >> 20, xalloc_stat("stats.resident") >> 20,
+		xalloc_stat("stats.retained") >> 20);
+}
+
 /* LOA_TIMINGS=1 prints the wall and CPU time of each stage on standard
  * error, for the benchmark (bench/run.py) and profiling; off, it costs
  * nothing. */
 static void stage_done(struct build *b, const char *stage)
 {
+	build_memory_debug(b, stage);
 	if (!b->timings)
 		return;
 	struct timespec now;
@@ -265,6 +293,7 @@ static int stage_plugins(struct build *b)
 	phase_end(b);
 	if (!plugins_ok)
 		return -1;
+	luavm_collect(b->vm); /* the plugins' garbage, before the job keys add theirs */
 	stage_done(b, "plugins");
 	size_t reused, files = sitelua_memo_count(b->sl, &reused);
 	if (b->timings && files)
@@ -344,6 +373,10 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 	 * the default budget on top of it */
 	const struct luavm_limits render_limits = LUAVM_LIMITS_DEFAULT;
 	luavm_prepare_renders(b->vm, render_limits.max_bytes);
+	/* what the plugins and the collection freed goes back before the
+	 * fork: every worker starts with the builder's resident pages */
+	xalloc_trim();
+	build_memory_debug(b, "the trim before the fork");
 	if (b->timings)
 		fprintf(stderr, "loa: timing: lua-memory  %zu MB before the renders\n",
 			luavm_memory(b->vm) >> 20);
@@ -451,7 +484,7 @@ static void build_release(struct build *b)
 	buf_release(&b->own_key);
 	buf_release(&b->listing);
 	buf_release(&b->history_data);
-	buf_release(&b->blobs_data);
+	free(b->blobs_parts);
 	buf_release(&b->search_data);
 	free(b->statics);
 	free(b->editor_files);

@@ -91,9 +91,12 @@ struct build {
 	char history_from[CACHE_KEY_LEN + 1]; /* the parent's it extended; "" none */
 	struct buf history_data; /* to store there (incr_remember); empty: it is there */
 	char blobs_key[CACHE_KEY_LEN + 1]; /* the table of parsed content files; "" none */
-	struct buf blobs_data; /* the next table, until the cache's folders exist; empty: stored */
+	/* the next table's parts, until the cache's folders exist (they point
+	 * into the site: see site_options' blobs_put); NULL: stored */
+	struct iovec *blobs_parts;
+	size_t nblobs_parts;
 	char search_key[CACHE_KEY_LEN + 1]; /* the table of indexed bodies; "" none */
-	struct buf search_data; /* its next table, as blobs_data */
+	struct buf search_data; /* its next table, until the cache's folders exist */
 	/* the standby: the site before the live one, the start of this
 	 * one's tree (incr_standby.c) */
 	struct incr_standby *standby; /* NULL: none (no cache, a dry run) */
@@ -154,7 +157,7 @@ void incr_history_put(void *ctx, const char *commit, const char *dir, const void
 /* site_options' blobs_get and blobs_put over the cache (ctx: the build);
  * incr_blobs_store stores a table kept until cache_prepare made the folders */
 int incr_blobs_get(void *ctx, void **map, size_t *map_size, const char **data, size_t *len);
-void incr_blobs_put(void *ctx, const struct iovec *parts, size_t n);
+int incr_blobs_put(void *ctx, const struct iovec *parts, size_t n);
 void incr_blobs_store(struct build *b);
 /* The same for the table of indexed bodies (search/search_bodies.h) */
 int incr_search_get(void *ctx, void **map, size_t *map_size, const char **data, size_t *len);

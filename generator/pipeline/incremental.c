@@ -439,24 +439,36 @@ int incr_blobs_get(void *ctx, void **map, size_t *map_size, const char **data, s
 	return 1;
 }
 
-void incr_blobs_put(void *ctx, const struct iovec *parts, size_t n)
+int incr_blobs_put(void *ctx, const struct iovec *parts, size_t n)
 {
 	struct build *b = ctx;
 	/* stored now, without gathering it, when the cache's folders exist;
-	 * else (a first build) gathered until they do */
-	buf_reset(&b->blobs_data);
+	 * else (a first build) only the parts are kept until they do: their
+	 * bytes are the site's (the files' bytes in its arena), not a copy of
+	 * tens of megabytes held through the plugin stage */
+	free(b->blobs_parts);
+	b->blobs_parts = NULL;
+	b->nblobs_parts = 0;
 	if (cache_store_parts(b->cache, b->blobs_key, parts, n) == 0)
-		return;
-	for (size_t i = 0; i < n; i++)
-		buf_add(&b->blobs_data, parts[i].iov_base, parts[i].iov_len);
+		return 0;
+	b->blobs_parts = xcalloc(n + 1, sizeof(*parts));
+	memcpy(b->blobs_parts, parts, n * sizeof(*parts));
+	b->nblobs_parts = n;
+	return 1;
 }
 
 void incr_blobs_store(struct build *b)
 {
-	if (b->blobs_key[0] && b->blobs_data.len &&
-	    cache_store(b->cache, b->blobs_key, b->blobs_data.ptr, b->blobs_data.len, "", 0, "",
-			0) == 0)
-		buf_release(&b->blobs_data);
+	if (!b->blobs_parts)
+		return;
+	/* stored or not (no room): the parts are not needed past this point,
+	 * and what they point into is freed before the workers fork */
+	if (b->blobs_key[0])
+		(void)cache_store_parts(b->cache, b->blobs_key, b->blobs_parts, b->nblobs_parts);
+	free(b->blobs_parts);
+	b->blobs_parts = NULL;
+	b->nblobs_parts = 0;
+	site_blobs_stored(&b->site);
 }
 
 /* The table of indexed bodies (search/search_bodies.h): the same, under a

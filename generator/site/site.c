@@ -169,6 +169,11 @@ static bool blobs_open(struct site *s, struct site_blobs *bl)
 
 /* The next table for the cache, when it differs from the last one. The
  * last one's bytes stay: the bodies of the pages it gave point into it. */
+struct site_blobs_kept {
+	struct site_blobs bl;
+	struct buf frames;
+};
+
 static void blobs_close(struct site *s, struct site_blobs *bl)
 {
 	if (site_blobs_changed(bl)) {
@@ -176,8 +181,16 @@ static void blobs_close(struct site *s, struct site_blobs *bl)
 		struct iovec *parts;
 		size_t n;
 		site_blobs_parts(bl, &frames, &parts, &n);
-		s->opts.blobs_put(s->opts.blobs_ctx, parts, n);
+		int kept = s->opts.blobs_put(s->opts.blobs_ctx, parts, n);
 		free(parts);
+		if (kept == 1) {
+			/* the parts point into bl and frames (and the arena's
+			 * bytes of the files): kept with the site */
+			s->blobs_kept = xcalloc(1, sizeof(*s->blobs_kept));
+			s->blobs_kept->bl = *bl;
+			s->blobs_kept->frames = frames;
+			return;
+		}
 		buf_release(&frames);
 	}
 	site_blobs_release(bl);
@@ -548,6 +561,16 @@ done:
 	return ret;
 }
 
+void site_blobs_stored(struct site *s)
+{
+	if (!s->blobs_kept)
+		return;
+	site_blobs_release(&s->blobs_kept->bl);
+	buf_release(&s->blobs_kept->frames);
+	free(s->blobs_kept);
+	s->blobs_kept = NULL;
+}
+
 void site_release(struct site *s)
 {
 	repo_free(s->repo);
@@ -559,6 +582,7 @@ void site_release(struct site *s)
 	free(s->bundle_urls);
 	if (s->blobs_map)
 		munmap(s->blobs_map, s->blobs_map_size);
+	site_blobs_stored(s);
 	arena_release(&s->arena);
 	memset(s, 0, sizeof(*s));
 }

@@ -58,9 +58,12 @@ struct site_options {
 	 * NULL: none, and never for a work tree). blobs_get maps the last
 	 * table read-only: 1 with the mapping (*map, *map_size: the site's
 	 * to munmap) and the table in it (*data, *len), else 0. blobs_put is
-	 * given the next table, as parts, when it differs from the last. */
+	 * given the next table, as parts, when it differs from the last: 0
+	 * when it is done with them, 1 when it keeps them (they point into
+	 * the site and stay valid until site_release: a first build stores
+	 * the table once the cache's folders exist, without a copy). */
 	int (*blobs_get)(void *ctx, void **map, size_t *map_size, const char **data, size_t *len);
-	void (*blobs_put)(void *ctx, const struct iovec *parts, size_t n);
+	int (*blobs_put)(void *ctx, const struct iovec *parts, size_t n);
 	void *blobs_ctx;
 	/* The build cache's table of indexed bodies (search/search_bodies.h;
 	 * NULL: none), read and written by loa.search_index in the plugin
@@ -101,12 +104,16 @@ struct site {
 	size_t blobs_files, blobs_cached; /* .md files, and those the table gave (LOA_TIMINGS) */
 	void *blobs_map;              /* the table's mapping: the bodies it gave point into it */
 	size_t blobs_map_size;
+	struct site_blobs_kept *blobs_kept; /* what blobs_put's kept parts point into; NULL: none */
 };
 
 /* Loads the site. Returns 0 when the site can be built (page errors are in
  * diags), -1 when it cannot (no repository, bad site.yaml): exit status 2. */
 int site_load(struct site *s, const struct site_options *opts, struct diag_list *diags);
 void site_release(struct site *s);
+/* What the parts blobs_put kept point into (the table's frames and front
+ * matter), once they are stored: freed before the workers fork. */
+void site_blobs_stored(struct site *s);
 
 /* The output path of a URL: "/a/b/" → "a/b/index.html", "/x.ics" → "x.ics". */
 const char *site_out_path(struct arena *a, const char *url);

@@ -57,8 +57,9 @@ void site_blobs_add(struct site_blobs *bl, const char *oid, const char *src, siz
 		return;
 	size_t off = bl->fresh.len;
 	put_u(&bl->fresh, len, 8);
-	buf_add(&bl->fresh, src, len);
-	buf_putc(&bl->fresh, '\0'); /* the bytes are used in place, as a C string too */
+	size_t meta = bl->fresh.len;
+	/* the bytes and their NUL (used in place, as a C string too) are
+	 * src's, between the length and this */
 	put_u(&bl->fresh, (uint64_t)fm->format, 1);
 	put_u(&bl->fresh, (uint64_t)(fm->body - src), 8);
 	put_u(&bl->fresh, fm->body_len, 8);
@@ -68,8 +69,11 @@ void site_blobs_add(struct site_blobs *bl, const char *oid, const char *src, siz
 		put_node(&bl->fresh, fm->root);
 	ALLOC_GROW(bl->added, bl->nadded + 1, bl->added_cap);
 	memcpy(bl->added[bl->nadded].oid, oid, OID_LEN + 1);
+	bl->added[bl->nadded].src = src;
+	bl->added[bl->nadded].src_len = len;
 	bl->added[bl->nadded].off = off;
-	bl->added[bl->nadded].len = bl->fresh.len - off;
+	bl->added[bl->nadded].meta = meta;
+	bl->added[bl->nadded].end = bl->fresh.len;
 	bl->nadded++;
 }
 
@@ -89,18 +93,33 @@ static int entry_cmp(const void *a, const void *b)
 	return memcmp(x->oid, y->oid, OID_LEN);
 }
 
+/* An entry of the next table: one part (the last table's bytes) or, for
+ * one added, three (its length, the file's bytes, the rest). */
+struct next_entry {
+	const char *oid;
+	size_t index; /* < nold: old; else added[index - nold] */
+	size_t len;   /* of the whole encoding */
+};
+
+static int next_cmp(const void *a, const void *b)
+{
+	const struct next_entry *x = a, *y = b;
+	return memcmp(x->oid, y->oid, OID_LEN);
+}
+
 void site_blobs_parts(const struct site_blobs *bl, struct buf *frames, struct iovec **parts,
 		      size_t *nparts)
 {
 	size_t n = 0;
-	struct site_blob_entry *all = xcalloc(bl->nold + bl->nadded + 1, sizeof(*all));
+	struct next_entry *all = xcalloc(bl->nold + bl->nadded + 1, sizeof(*all));
 	for (size_t i = 0; i < bl->nold; i++)
 		if (bl->old[i].used)
-			all[n++] = bl->old[i];
+			all[n++] = (struct next_entry){ bl->old[i].oid, i, bl->old[i].len };
 	for (size_t i = 0; i < bl->nadded; i++)
-		all[n++] = (struct site_blob_entry){ bl->added[i].oid, bl->fresh.ptr + bl->added[i].off,
-						     bl->added[i].len, true };
-	qsort(all, n, sizeof(*all), entry_cmp);
+		all[n++] = (struct next_entry){ bl->added[i].oid, bl->nold + i,
+						bl->added[i].end - bl->added[i].off +
+							bl->added[i].src_len + 1 };
+	qsort(all, n, sizeof(*all), next_cmp);
 	/* one blob at two paths was parsed twice, to the same bytes: once */
 	size_t count = 0;
 	for (size_t i = 0; i < n; i++)
@@ -115,16 +134,23 @@ void site_blobs_parts(const struct site_blobs *bl, struct buf *frames, struct io
 		put_u(frames, all[i].len, 8);
 	}
 	/* frames is whole: its bytes stay where they are */
-	struct iovec *v = xcalloc(2 * count + 1, sizeof(*v));
-	size_t head = sizeof(MAGIC) - 1 + 8;
-	v[0] = (struct iovec){ frames->ptr, head };
+	struct iovec *v = xcalloc(4 * count + 1, sizeof(*v));
+	size_t head = sizeof(MAGIC) - 1 + 8, k = 0;
+	v[k++] = (struct iovec){ frames->ptr, head };
 	for (size_t i = 0; i < count; i++) {
-		v[1 + 2 * i] = (struct iovec){ frames->ptr + head + i * (OID_LEN + 8), OID_LEN + 8 };
-		v[2 + 2 * i] = (struct iovec){ (void *)all[i].data, all[i].len };
+		v[k++] = (struct iovec){ frames->ptr + head + i * (OID_LEN + 8), OID_LEN + 8 };
+		if (all[i].index < bl->nold) {
+			v[k++] = (struct iovec){ (void *)bl->old[all[i].index].data, all[i].len };
+			continue;
+		}
+		const struct site_blob_added *e = &bl->added[all[i].index - bl->nold];
+		v[k++] = (struct iovec){ bl->fresh.ptr + e->off, e->meta - e->off };
+		v[k++] = (struct iovec){ (void *)e->src, e->src_len + 1 };
+		v[k++] = (struct iovec){ bl->fresh.ptr + e->meta, e->end - e->meta };
 	}
 	free(all);
 	*parts = v;
-	*nparts = 2 * count + 1;
+	*nparts = k;
 }
 
 void site_blobs_write(const struct site_blobs *bl, struct buf *out)

@@ -38,8 +38,16 @@ struct site_blob_entry {
 struct site_blobs {
 	struct site_blob_entry *old; /* the last table's, sorted by oid */
 	size_t nold;
-	struct buf fresh;            /* entries encoded this build, back to back */
-	struct { char oid[41]; size_t off, len; } *added;
+	/* entries added this build: the file's bytes stay the caller's (src,
+	 * src_len + its NUL); fresh holds the rest of each encoding, the
+	 * length before the bytes at off and what follows them at meta..end,
+	 * so that a first build holds no second copy of every file */
+	struct buf fresh;
+	struct site_blob_added {
+		char oid[41];
+		const char *src;
+		size_t src_len, off, meta, end;
+	} *added;
 	size_t nadded, added_cap;
 };
 
@@ -58,7 +66,10 @@ int site_blobs_get(struct site_blobs *bl, const char *oid, size_t size, struct a
 		   const char **src, struct frontmatter *fm);
 
 /* Adds the file of blob oid, its bytes src[0..len) and the front matter
- * frontmatter_parse gave for them (fm->body pointing into src). */
+ * frontmatter_parse gave for them (fm->body pointing into src). The bytes
+ * are not copied: src, NUL-terminated at src[len], must stay unchanged
+ * until the next table is written (site_blobs_parts' parts point into
+ * it). */
 void site_blobs_add(struct site_blobs *bl, const char *oid, const char *src, size_t len,
 		    const struct frontmatter *fm);
 
@@ -68,7 +79,8 @@ bool site_blobs_changed(const struct site_blobs *bl);
 
 /* The next table: the entries used and added, sorted by oid, each once,
  * as parts (free *parts) pointing into frames (the table's own bytes),
- * the last table's data and bl: written out before either changes. */
+ * the last table's data, bl and the added files' bytes: written out
+ * before any of them changes. */
 void site_blobs_parts(const struct site_blobs *bl, struct buf *frames, struct iovec **parts,
 		      size_t *nparts);
 /* The same gathered into out. */

@@ -4,7 +4,8 @@
  * no front matter, an empty one and a BOM; an unknown id or another size
  * is a miss; the next table keeps the entries used and added, once each,
  * and drops the others; and a truncated or tampered table is refused
- * whole or entry by entry, never read as other data. */
+ * whole or entry by entry, never read as other data. An added file's
+ * bytes are not copied: the next table's parts point at them. */
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
@@ -14,6 +15,7 @@
 #include "site/site_blobs.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const SOURCES[] = {
@@ -230,11 +232,50 @@ TEST(truncated_and_tampered)
 	arena_release(&a);
 }
 
+/* A first build holds no copy of the files' bytes: the next table's parts
+ * for an added file point at the caller's bytes (the site's arena) and at
+ * its NUL, and gathered they are the table site_blobs_write gives. */
+TEST(parts_point_at_the_files)
+{
+	struct arena a = ARENA_INIT;
+	struct parsed p[NSRC];
+	parse_all(&a, p);
+	struct site_blobs bl = SITE_BLOBS_INIT;
+	for (int i = 0; i < NSRC; i++) {
+		char oid[41];
+		oid_of(i, oid);
+		site_blobs_add(&bl, oid, p[i].src, strlen(SOURCES[i]), &p[i].fm);
+	}
+	struct buf frames = BUF_INIT, gathered = BUF_INIT, written = BUF_INIT;
+	struct iovec *parts;
+	size_t n;
+	site_blobs_parts(&bl, &frames, &parts, &n);
+	for (int i = 0; i < NSRC; i++) {
+		size_t len = strlen(SOURCES[i]), found = 0;
+		for (size_t k = 0; k < n; k++)
+			if (parts[k].iov_base == (void *)p[i].src && parts[k].iov_len == len + 1)
+				found++;
+		CHECK_INT_EQ(found, 1);
+	}
+	for (size_t k = 0; k < n; k++)
+		buf_add(&gathered, parts[k].iov_base, parts[k].iov_len);
+	site_blobs_write(&bl, &written);
+	CHECK_INT_EQ(gathered.len, written.len);
+	CHECK(gathered.len == written.len && memcmp(gathered.ptr, written.ptr, written.len) == 0);
+	free(parts);
+	buf_release(&frames);
+	buf_release(&gathered);
+	buf_release(&written);
+	site_blobs_release(&bl);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	RUN(round_trip);
 	RUN(misses);
 	RUN(next_table);
 	RUN(truncated_and_tampered);
+	RUN(parts_point_at_the_files);
 	return harness_report();
 }
