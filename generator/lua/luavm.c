@@ -176,6 +176,11 @@ lua_State *luavm_state(struct luavm *vm)
 	return vm->L;
 }
 
+void luavm_prepare_plugins(struct luavm *vm)
+{
+	lua_gc(vm->L, LUA_GCGEN, 0, 0); /* Lua's default parameters */
+}
+
 void luavm_prepare_renders(struct luavm *vm, size_t headroom)
 {
 	lua_gc(vm->L, LUA_GCCOLLECT);
