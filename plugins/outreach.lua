@@ -72,8 +72,18 @@ local function month_of(iso)
   return tonumber(y) * 12 + tonumber(m) - 1
 end
 local function month_year(i) return i // 12, i % 12 + 1 end
-local function month_iso(i) local y, m = month_year(i) return string.format("%04d-%02d", y, m) end
-local function month_label(i) local y, m = month_year(i) return string.format("%02d/%04d", m, y) end
+-- the labels of a month or semester are asked for once per school: made
+-- once each (a large site has a thousand schools)
+local function once(fn)
+  local made = {}
+  return function(i)
+    local v = made[i]
+    if v == nil then v = fn(i); made[i] = v end
+    return v
+  end
+end
+local month_iso = once(function(i) local y, m = month_year(i) return string.format("%04d-%02d", y, m) end)
+local month_label = once(function(i) local y, m = month_year(i) return string.format("%02d/%04d", m, y) end)
 
 -- the school year (its starting calendar year) of a month
 local function school_year(i)
@@ -87,19 +97,21 @@ local function semester_of(i)
   return (y - 1) * 2 + 1
 end
 local function semester_last(s) local y = s // 2 return s % 2 == 0 and y * 12 + 11 or (y + 1) * 12 + 6 end
-local function semester_id(s)
+local semester_id = once(function(s)
   local y = s // 2
   return string.format("%d-%d-HK%d", y, y + 1, s % 2 + 1)
-end
-local function semester_label(s)
+end)
+local semester_label = once(function(s)
   local y = s // 2
   return fmt("outreach_semester_label", "Học kỳ {n} năm học {y1}-{y2}",
              { n = s % 2 == 0 and "I" or "II", y1 = y, y2 = y + 1 })
-end
+end)
 local function semester_short(s) return s % 2 == 0 and "HK1" or "HK2" end
 local function judged(i) return JUDGED[i % 12 + 1] == true end
 
 -- ---- the chart ------------------------------------------------------------
+
+local month_tick = once(function(mo) return esc(fmt("outreach_chart_month", "T{m}", { m = mo })) end)
 
 -- one bar per month of the window with the monthly target as a dashed line,
 -- and under the months a bracket per semester with its policy count
@@ -154,7 +166,7 @@ local function chart(id, school, months, counts, sems, policy)
                       f(cx), f(y(c) - 4), c))
     local yr, mo = month_year(m)
     add(string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="#4d5863">%s</text>',
-                      f(cx), f(base + 15), esc(fmt("outreach_chart_month", "T{m}", { m = mo }))))
+                      f(cx), f(base + 15), month_tick(mo)))
     if i == 1 or mo == 1 then
       add(string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="#4d5863">%d</text>',
                         f(cx), f(base + 28), yr))
@@ -200,7 +212,7 @@ end
 -- A report has a line per school and a site has months of reports: the
 -- parts that are the same for many schools are shared, not copied (at
 -- 1,000 schools and 100 months the lines were 100 MB of the plugins' state)
-local NO_ARTICLES = {}
+local NO_ARTICLES = {} -- also what a month without articles reads: never written
 local zero_month = {}
 local function month_count(m, c, j)
   if c == 0 and zero_month[m] then return zero_month[m] end
@@ -215,7 +227,7 @@ local function report_school(s, arts, months, sem, now)
   local month_counts = {}
   for _, m in ipairs(months) do
     local c = 0
-    for _, a in ipairs(arts[m] or {}) do
+    for _, a in ipairs(arts[m] or NO_ARTICLES) do
       list[#list + 1] = { title = a.title, url = a.url, date = a.date,
                           category = a.category, policy = a.category == "policy" }
       if a.category == "policy" then pol = pol + 1 end
@@ -294,7 +306,7 @@ local function build_reports(schools, arts, first, last, today)
   local rows = { "school,period,date,category,url,title" }
   for _, s in ipairs(by_slug) do
     for m = first, last do
-      for _, a in ipairs(arts[s.slug][m] or {}) do
+      for _, a in ipairs(arts[s.slug][m] or NO_ARTICLES) do
         rows[#rows + 1] = table.concat({ csv_field(s.slug), month_iso(m), csv_field((a.date or ""):sub(1, 10)),
                                          csv_field(a.category or ""), csv_field(loa.absolute_url(a.url)),
                                          csv_field(a.title or "") }, ",")

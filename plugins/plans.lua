@@ -225,6 +225,10 @@ local ICS_URL = loa.urls.plans_calendar
 loa.global("ics_url", ICS_URL)
 
 loa.on("before_render", function()
-  loa.add_file{ url = ICS_URL, content = build_calendar() }
+  -- a content function: the calendar reads the clock (DTSTAMP), so it is
+  -- made again at every build, but that read is then its own, not the
+  -- stage's, and the files later plugins make can still be kept
+  -- (loa.add_file, docs/plugins.md)
+  loa.add_file{ url = ICS_URL, content = build_calendar }
   declare_status_changes()
 end)

@@ -176,6 +176,11 @@ lua_State *luavm_state(struct luavm *vm)
 	return vm->L;
 }
 
+void luavm_prepare_plugins(struct luavm *vm)
+{
+	lua_gc(vm->L, LUA_GCGEN, 0, 0); /* Lua's default parameters */
+}
+
 void luavm_collect(struct luavm *vm)
 {
 	lua_gc(vm->L, LUA_GCCOLLECT);
@@ -183,10 +188,11 @@ void luavm_collect(struct luavm *vm)
 
 void luavm_prepare_renders(struct luavm *vm, size_t headroom)
 {
-	/* The switch to the generational collector is itself a full
-	 * collection (Lua's entergen: a whole mark, then the dead freed and
-	 * the living made old), so no LUA_GCCOLLECT before it: the builder
-	 * collected after the plugins already (luavm_collect).
+	/* The collector is generational since the plugin stage
+	 * (luavm_prepare_plugins; a switch made here instead is itself a full
+	 * collection), and the builder collected fully after the plugins
+	 * (luavm_collect), which leaves the site's tables old: only the
+	 * parameters change here.
 	 *
 	 * Major collections only at tenfold growth, in practice when the cap
 	 * is reached: a major traverses all the site's tables, seconds at

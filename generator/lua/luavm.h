@@ -83,13 +83,21 @@ int luavm_call_trusted(struct luavm *vm, int nargs, int nresults, struct diag_li
  * called by a theme template). [-1,+1] */
 void luavm_wrap_metered(struct luavm *vm);
 
+/* Once the site's tables are built, before the plugins run: switches to
+ * the generational collector. The plugin stage's garbage (strings, rows,
+ * report lines) is young, while the page tables it keeps (100 MB and more
+ * at 10,000 pages) are old: the incremental collector traversed them all
+ * at every cycle. The cap still holds: the allocator refuses, and Lua
+ * collects fully before it gives up. */
+void luavm_prepare_plugins(struct luavm *vm);
+
 /* A full collection now: after the plugin stage, whose garbage (a third of
  * the state at 10,000 pages) would otherwise stay through the job keys,
  * the builder's peak of memory. */
 void luavm_collect(struct luavm *vm);
 
-/* Before the render workers fork: switches to the generational collector,
- * a full collection in itself (a render's garbage is young; the site's
+/* Before the render workers fork: the generational collector's parameters
+ * for renders (a render's garbage is young; the site's
  * tables, old, are then rarely traversed, nor their pages copied after fork; a
  * major collection only when the state grows tenfold or reaches the cap) and
  * sets the cap to what the state holds plus headroom, so that the limit

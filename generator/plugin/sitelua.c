@@ -123,6 +123,8 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	}
 	LUAVM_CHECK_TOP(vm, content_idx + 1); /* all pages, content pages, loa */
 	lua_settop(L, top);
+	/* the tables are built: the plugins' garbage is young from here on */
+	luavm_prepare_plugins(vm);
 	*out = sl;
 	return 0;
 }

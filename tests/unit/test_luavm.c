@@ -161,6 +161,37 @@ TEST(test_render_headroom)
 	luavm_close(vm);
 }
 
+/* The plugin stage's collector is generational, and still collects the
+ * garbage and holds the cap. */
+TEST(test_plugins_collector)
+{
+	struct luavm *vm = open_vm(16u << 20, 100000000, 1);
+	lua_State *L = luavm_state(vm);
+	struct diag_list d = DIAG_LIST_INIT;
+	/* 6 MB of live data, as the site's page tables */
+	CHECK_INT_EQ(run(vm,
+			  "local t = {} for i = 1, 6 do t[i] = string.rep(string.char(64 + i), 1 << 20) end "
+			  "return t",
+			  1, &d), 0);
+	lua_setfield(L, LUA_REGISTRYINDEX, "site_data");
+	luavm_prepare_plugins(vm);
+	/* switching to the mode it is in returns that mode */
+	CHECK_INT_EQ(lua_gc(L, LUA_GCGEN, 0, 0), LUA_GCGEN);
+	/* 100 MB of garbage through a 16 MB cap: collected as it goes */
+	expect_string(vm,
+		      "local n = 0 for i = 1, 1000 do n = n + #(string.rep('z', 100000) .. i) end "
+		      "return tostring(n)",
+		      "100002893");
+	CHECK(luavm_memory(vm) < (16u << 20));
+	/* live data over the cap is refused */
+	expect_error(vm, "local a = string.rep('y', 6 << 20) return #(a .. a)", "not enough memory");
+	lua_pushnil(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "site_data");
+	CHECK_INT_EQ(d.len, 0);
+	diag_list_release(&d);
+	luavm_close(vm);
+}
+
 TEST(test_sorted_pairs)
 {
 	struct luavm *vm = open_vm(64u << 20, 1000000, 1);
@@ -388,6 +419,7 @@ int main(void)
 	RUN(test_trusted_unmetered);
 	RUN(test_memory_limit);
 	RUN(test_render_headroom);
+	RUN(test_plugins_collector);
 	RUN(test_sorted_pairs);
 	RUN(test_tostring_and_gc);
 	RUN(test_random_deterministic);
