@@ -381,6 +381,18 @@ static const struct msg_entry catalog[] = {
 	/* ---- memory: entries added by the memory work go right below ---- */
 	/* ---- end of memory ---- */
 
+	/* ---- jobkeys: entries added by the jobkeys work go right below ---- */
+	/* ---- end of jobkeys ---- */
+
+	/* ---- fixedcost: entries added by the fixedcost work go right below ---- */
+	/* ---- end of fixedcost ---- */
+
+	/* ---- handlers: entries added by the handlers work go right below ---- */
+	/* ---- end of handlers ---- */
+
+	/* ---- peak: entries added by the peak work go right below ---- */
+	/* ---- end of peak ---- */
+
 	/* ---- Hugo's front matter formats, unknown keys (issue 12) ---- */
 	{ "TOML front matter: %s", "phần đầu TOML: %s" },
 	{ "TOML front matter: %.*s", "phần đầu TOML không đọc được: %.*s" },
