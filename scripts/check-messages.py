@@ -66,7 +66,7 @@ PENDING = {
     "generator/base/xalloc.c": "out-of-memory abort",
     # LOA_TIMINGS, for developers measuring builds
     "generator/pipeline/build.c": "timing lines for developers",
-    # LOA_DEBUG=standby, for developers and t154
+    # LOA_DEBUG=standby, for developers
     "generator/pipeline/incr_standby.c": "debug lines for developers",
 }
 

@@ -367,6 +367,10 @@ static const struct msg_entry catalog[] = {
 	/* ---- end of blobcache ---- */
 
 	/* ---- standby: entries added by the standby work go right below ---- */
+	{ "cannot publish to %s: the previous site kept in the cache for reuse cannot be emptied: %s; "
+	  "nothing published, the previous site is left as it was",
+	  "không xuất bản được vào %s: không dọn được bản trang web cũ giữ trong bộ đệm để dùng lại: %s; "
+	  "không xuất bản gì, trang web cũ được giữ nguyên" },
 	/* ---- end of standby ---- */
 
 	/* ---- searchcache: entries added by the searchcache work go right below ---- */

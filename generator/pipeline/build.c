@@ -328,7 +328,8 @@ static int stage_images(struct build *b, struct outlock *lock, struct pool_opts 
 	    outdir_begin_standby(&b->out, opts->out_dir, lock, cache_dir_fd(b->cache),
 				 b->cache ? b->standby_id : 0, b->diags) < 0)
 		return -1;
-	incr_standby_open(b); /* before anything is written into it */
+	if (incr_standby_open(b) < 0) /* before anything is written into it */
+		return -1;
 	/* forget the last build until this one is published: a failure
 	 * must not leave a record that calls the old site current */
 	cache_record_remove(b->cache);

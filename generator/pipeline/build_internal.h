@@ -170,8 +170,10 @@ bool incr_deps_hold(struct build *b, const char *deps, size_t len);
 
 /* incr_standby.c: the new tree started from the standby (see there) */
 struct incr_standby;
-/* After outdir_begin_standby: the standby checked and cleaned. */
-void incr_standby_open(struct build *b);
+/* After outdir_begin_standby: the standby checked and cleaned. 0, or -1
+ * with an error in b->diags when a standby that failed its check cannot
+ * be emptied (nothing may be published from that tree). */
+int incr_standby_open(struct build *b);
 void incr_standby_free(struct incr_standby *s);
 /* True when job's file is kept from the standby; else its old file is
  * gone and the job is written or rendered. */

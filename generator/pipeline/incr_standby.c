@@ -144,6 +144,13 @@ static bool keep_file(void *ctx, const char *path)
 	return true;
 }
 
+/* LOA_DEBUG=standby: for developers, what the standby check found */
+static bool debug_standby(void)
+{
+	const char *debug = getenv("LOA_DEBUG");
+	return debug && strcmp(debug, "standby") == 0;
+}
+
 /* The standby's listing and side object, and the verdict on each of its
  * lines; false when any is missing (then nothing of it is kept). */
 static bool check_standby(struct build *b, struct incr_standby *s)
@@ -177,9 +184,8 @@ static bool check_standby(struct build *b, struct incr_standby *s)
 					   s->listing.data_len, ok, max);
 	bool clean = n > 0 && outdir_standby_clean(b->out, s->listing.data, s->listing.data_len,
 						   ok, n, keep_file, b) == 0;
-	/* LOA_DEBUG=standby: what the check found (t154) */
-	const char *debug = getenv("LOA_DEBUG");
-	if (debug && strcmp(debug, "standby") == 0) {
+	/* LOA_DEBUG=standby: what the check found */
+	if (debug_standby()) {
 		size_t holds = 0, held = 0;
 		for (size_t i = 0; i < n; i++)
 			holds += ok[i];
@@ -192,10 +198,10 @@ static bool check_standby(struct build *b, struct incr_standby *s)
 	return clean;
 }
 
-void incr_standby_open(struct build *b)
+int incr_standby_open(struct build *b)
 {
 	if (!b->cache || !b->out)
-		return;
+		return 0;
 	struct incr_standby *s = xcalloc(1, sizeof(*s));
 	s->listing = (struct cache_object)CACHE_OBJECT_INIT;
 	s->side = (struct cache_object)CACHE_OBJECT_INIT;
@@ -205,15 +211,25 @@ void incr_standby_open(struct build *b)
 	s->held = xcalloc(b->njobs + 1, sizeof(*s->held));
 	s->how = xcalloc(b->njobs + 1, sizeof(*s->how));
 	b->standby = s;
-	if (getenv("LOA_DEBUG") && strcmp(getenv("LOA_DEBUG"), "standby") == 0)
+	if (debug_standby())
 		fprintf(stderr, "loa: debug: standby: %s (%s %llu)\n",
 			outdir_adopted(b->out) ? "adopted" : "none", b->standby_published,
 			(unsigned long long)b->standby_id);
 	if (outdir_adopted(b->out) && !check_standby(b, s)) {
 		/* nothing of it can be vouched for: as from an empty folder */
 		memset(s->held, 0, (b->njobs + 1) * sizeof(*s->held));
-		outdir_empty(b->out);
+		if (outdir_empty(b->out) < 0) {
+			/* what stays could be published as this build's, or
+			 * collide with what it writes */
+			diag_error(b->diags, "", 0, 0,
+				   "cannot publish to %s: the previous site kept in the cache "
+				   "for reuse cannot be emptied: %s; nothing published, the "
+				   "previous site is left as it was",
+				   b->opts->out_dir, strerror(errno));
+			return -1;
+		}
 	}
+	return 0;
 }
 
 void incr_standby_free(struct incr_standby *s)
