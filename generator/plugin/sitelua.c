@@ -6,6 +6,7 @@
  * loa.paginate, loa.sort) are in prelude.lua, run here in the sandbox. */
 #include "plugin/sitelua_internal.h"
 #include "base/diag.h"
+#include "base/spill.h"
 #include "base/strmap.h"
 #include "base/xalloc.h"
 #include "lua/luavm.h"
@@ -144,9 +145,9 @@ void sitelua_free(struct sitelua *sl)
 		free((char *)sl->extras[i].layout);
 		free((char *)sl->extras[i].plugin);
 		free((char *)sl->extras[i].source);
-		free(sl->extras[i].content);
 	}
 	free(sl->extras);
+	spill_free(sl->files);
 	free(sl->deps);
 	sitelua_memo_release(sl);
 	sitelua_key_release(sl);
