@@ -197,7 +197,13 @@ bool luavm_collect_grown(struct luavm *vm)
 	if (vm->cur_bytes <= base + base / 4 + COLLECT_MIN_GROWTH)
 		return false;
 	luavm_collect(vm);
+	vm->grown_collections++;
 	return true;
+}
+
+size_t luavm_grown_collections(const struct luavm *vm)
+{
+	return vm->grown_collections;
 }
 
 void luavm_prepare_renders(struct luavm *vm, size_t headroom)

@@ -104,6 +104,8 @@ void luavm_collect(struct luavm *vm);
  * a major collection frees them, at twice the state's size, so the next
  * handler's data piled up on them (the builder's peak of memory). */
 bool luavm_collect_grown(struct luavm *vm);
+/* How many collections luavm_collect_grown made (LOA_TIMINGS). */
+size_t luavm_grown_collections(const struct luavm *vm);
 
 /* Before the render workers fork: the generational collector's parameters
  * for renders (a render's garbage is young; the site's
