@@ -207,7 +207,7 @@ int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d
 		}
 		/* the handler's temporaries, before the next one piles up on them */
 		if (luavm_collect_grown(sl->vm) && debug && strstr(debug, "memory"))
-			fprintf(stderr, "loa: debug: memory collected after %s %s: %zu KB\n", stage,
+			fprintf(stderr, "loa: debug: memory %s %s: %zu KB (collected)\n", stage,
 				sl->handlers[i].plugin, luavm_memory(sl->vm) >> 10);
 		LUAVM_CHECK_TOP(sl->vm, top);
 		if (err)
