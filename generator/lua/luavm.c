@@ -179,11 +179,31 @@ lua_State *luavm_state(struct luavm *vm)
 void luavm_prepare_plugins(struct luavm *vm)
 {
 	lua_gc(vm->L, LUA_GCGEN, 0, 0); /* Lua's default parameters */
+	vm->collected_bytes = vm->cur_bytes;
 }
 
 void luavm_collect(struct luavm *vm)
 {
 	lua_gc(vm->L, LUA_GCCOLLECT);
+	vm->collected_bytes = vm->cur_bytes;
+}
+
+/* growth that never calls for a collection, whatever the state's size */
+enum { COLLECT_MIN_GROWTH = 8 * 1024 * 1024 };
+
+bool luavm_collect_grown(struct luavm *vm)
+{
+	size_t base = vm->collected_bytes;
+	if (vm->cur_bytes <= base + base / 4 + COLLECT_MIN_GROWTH)
+		return false;
+	luavm_collect(vm);
+	vm->grown_collections++;
+	return true;
+}
+
+size_t luavm_grown_collections(const struct luavm *vm)
+{
+	return vm->grown_collections;
 }
 
 void luavm_prepare_renders(struct luavm *vm, size_t headroom)

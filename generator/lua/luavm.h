@@ -26,6 +26,7 @@
 #ifndef LOA_LUAVM_H
 #define LOA_LUAVM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -95,6 +96,16 @@ void luavm_prepare_plugins(struct luavm *vm);
  * the state at 10,000 pages) would otherwise stay through the job keys,
  * the builder's peak of memory. */
 void luavm_collect(struct luavm *vm);
+/* A full collection when the state grew by more than a quarter (and 8 MB)
+ * since its last one; true when it collected. Called between plugin
+ * handlers, where a handler's temporaries are all garbage: under the
+ * generational collector, those that lived through two minor collections
+ * (a feed's cache of escaped articles, a report's rows) are old and only
+ * a major collection frees them, at twice the state's size, so the next
+ * handler's data piled up on them (the builder's peak of memory). */
+bool luavm_collect_grown(struct luavm *vm);
+/* How many collections luavm_collect_grown made (LOA_TIMINGS). */
+size_t luavm_grown_collections(const struct luavm *vm);
 
 /* Before the render workers fork: the generational collector's parameters
  * for renders (a render's garbage is young; the site's

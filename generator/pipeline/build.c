@@ -301,9 +301,10 @@ static int stage_plugins(struct build *b)
 			files);
 	if (b->timings)
 		fprintf(stderr,
-			"loa: timing: lua-memory  %zu MB after the plugins, %zu MB at most (cap %zu MB)\n",
+			"loa: timing: lua-memory  %zu MB after the plugins, %zu MB at most (cap %zu MB), "
+			"%zu collections between handlers\n",
 			luavm_memory(b->vm) >> 20, luavm_peak_memory(b->vm) >> 20,
-			plugin_memory_cap(&b->site) >> 20);
+			plugin_memory_cap(&b->site) >> 20, luavm_grown_collections(b->vm));
 	return 0;
 }
 

@@ -6,6 +6,7 @@
  * loa.paginate, loa.sort) are in prelude.lua, run here in the sandbox. */
 #include "plugin/sitelua_internal.h"
 #include "base/diag.h"
+#include "base/spill.h"
 #include "base/strmap.h"
 #include "base/xalloc.h"
 #include "lua/luavm.h"
@@ -144,9 +145,9 @@ void sitelua_free(struct sitelua *sl)
 		free((char *)sl->extras[i].layout);
 		free((char *)sl->extras[i].plugin);
 		free((char *)sl->extras[i].source);
-		free(sl->extras[i].content);
 	}
 	free(sl->extras);
+	spill_free(sl->files);
 	free(sl->deps);
 	sitelua_memo_release(sl);
 	sitelua_key_release(sl);
@@ -204,6 +205,10 @@ int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d
 			fprintf(stderr, "loa: debug: memory %s %s: %zu KB\n", stage,
 				sl->handlers[i].plugin, luavm_memory(sl->vm) >> 10);
 		}
+		/* the handler's temporaries, before the next one piles up on them */
+		if (luavm_collect_grown(sl->vm) && debug && strstr(debug, "memory"))
+			fprintf(stderr, "loa: debug: memory %s %s: %zu KB (collected)\n", stage,
+				sl->handlers[i].plugin, luavm_memory(sl->vm) >> 10);
 		LUAVM_CHECK_TOP(sl->vm, top);
 		if (err)
 			break;

@@ -32,7 +32,7 @@ struct extra_output {
 	bool in_sitemap;
 	const char *source;   /* page.path of the context (a section's _index.md), or NULL */
 	int ref;              /* Lua registry ref of the context (a page) */
-	char *content;        /* a plain file's bytes, moved out of Lua */
+	size_t content_id;    /* a plain file's bytes: out of Lua, see sitelua_extra_content */
 	size_t content_len;
 };
 
@@ -80,6 +80,11 @@ size_t sitelua_extra_count(const struct sitelua *sl);
  * reason (borrowed, valid until sitelua_free). */
 int64_t sitelua_next_change(const struct sitelua *sl, const char **who, const char **why);
 const struct extra_output *sitelua_extra(const struct sitelua *sl, size_t i);
+/* Appends the bytes of plain file i (an extra without a layout) to out:
+ * 0, or -1 when they could not be read back. loa.add_file hands them out
+ * of the Lua state at once, into a temporary file (base/spill.h): they
+ * weigh neither on the plugin stage's peak nor on the workers. */
+int sitelua_extra_content(const struct sitelua *sl, size_t i, struct buf *out);
 
 /* Expands shortcode `name` with the function a plugin registered with
  * loa.shortcode: fn(args, page) where args holds the positional arguments

@@ -5,6 +5,7 @@
 #include "plugin/sitelua_internal.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/spill.h"
 #include "base/strmap.h"
 #include "base/xalloc.h"
 #include "content/text.h"
@@ -169,12 +170,25 @@ static int l_add_file(lua_State *L)
 	lua_getfield(L, 1, "content");
 	if (lua_type(L, -1) == LUA_TFUNCTION) {
 		/* content = function() … end: kept in the build cache with what
-		 * it read (sitelua_memo.c); the table then holds the string */
+		 * it read (sitelua_memo.c), which pushes the string */
 		sitelua_memo_content(L, sl, lua_gettop(L), url);
-		lua_setfield(L, 1, "content");
 	} else if (lua_type(L, -1) != LUA_TSTRING) {
 		return luaL_error(L, "loa.add_file: 'content' must be a string or a function");
 	}
+	/* the bytes leave the Lua state now (base/spill.h): the string is
+	 * the plugin's garbage from here, not held until the collection
+	 * while the next plugins run */
+	size_t len;
+	const char *bytes = lua_tolstring(L, -1, &len);
+	if (!sl->files)
+		sl->files = spill_open(NULL);
+	size_t id = spill_add(sl->files, bytes, len);
+	lua_createtable(L, 0, 2);
+	lua_pushstring(L, url);
+	lua_setfield(L, -2, "url");
+	lua_pushinteger(L, (lua_Integer)id);
+	lua_setfield(L, -2, "content_id");
+	lua_replace(L, 1);
 	lua_settop(L, 1);
 	add_extra(L, sl, "file");
 	return 0;

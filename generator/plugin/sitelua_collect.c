@@ -3,7 +3,9 @@
  * claiming its file (site/claims.h); and the theme check over the names
  * their contexts hold. */
 #include "plugin/sitelua_internal.h"
+#include "base/buf.h"
 #include "base/diag.h"
+#include "base/spill.h"
 #include "base/xalloc.h"
 #include "lua/luavm.h"
 #include "template/template.h"
@@ -88,16 +90,12 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 			lua_pop(L, 1);
 			e->ref = luaL_ref(L, LUA_REGISTRYINDEX);
 		} else {
-			/* a file's bytes leave the Lua state: feeds carry whole
-			 * articles, and the state is inherited by every worker
-			 * and counted against each one's memory cap */
-			lua_getfield(L, -1, "content");
-			size_t len;
-			const char *bytes = lua_tolstring(L, -1, &len);
-			e->content = xmalloc(len + 1);
-			memcpy(e->content, bytes, len);
-			e->content[len] = '\0';
-			e->content_len = len;
+			/* a file's bytes left the Lua state when it was added
+			 * (loa.add_file): feeds carry whole articles, and the
+			 * state is inherited by every worker */
+			lua_getfield(L, -1, "content_id");
+			e->content_id = (size_t)lua_tointeger(L, -1);
+			e->content_len = spill_len(sl->files, e->content_id);
 			e->ref = LUA_NOREF;
 			lua_pop(L, 2);
 		}
@@ -147,4 +145,9 @@ size_t sitelua_extra_count(const struct sitelua *sl)
 const struct extra_output *sitelua_extra(const struct sitelua *sl, size_t i)
 {
 	return &sl->extras[i];
+}
+
+int sitelua_extra_content(const struct sitelua *sl, size_t i, struct buf *out)
+{
+	return spill_read(sl->files, sl->extras[i].content_id, out);
 }

@@ -204,7 +204,12 @@ void sitelua_key_extra(struct sitelua *sl, size_t i, struct buf *k)
 	key_add_str(k, e->layout);
 	key_add_str(k, e->source);
 	if (!e->layout) {
-		key_add_bytes(k, e->content, e->content_len);
+		struct buf bytes = BUF_INIT;
+		/* unread, the key differs from any key of the file's bytes */
+		if (sitelua_extra_content(sl, i, &bytes) < 0)
+			key_add_str(k, "(unreadable)");
+		key_add_bytes(k, bytes.ptr, bytes.len);
+		buf_release(&bytes);
 		return;
 	}
 	struct luakey *lk = key_writer(sl);

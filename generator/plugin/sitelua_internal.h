@@ -26,6 +26,7 @@
 struct page;
 struct value;
 struct luakey;
+struct spill;
 
 /* A file content to keep in the cache, stored once the cache's folders
  * are made, after the plugins: its bytes are then the collected file's
@@ -78,6 +79,7 @@ struct sitelua {
 	size_t nhandlers, handlers_cap;
 	struct extra_output *extras;
 	size_t nextras;
+	struct spill *files; /* loa.add_file's bytes (NULL until the first) */
 	char today_iso[64];
 	/* loa.next_change: the earliest instant after now at which a plugin's
 	 * output changes by itself, who said so and why */

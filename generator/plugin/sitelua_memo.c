@@ -227,6 +227,7 @@ void sitelua_memo_flush(struct sitelua *sl)
 	struct sitelua_memo *m = &sl->memo;
 	/* the collected files by URL: a file that lost its claim is not kept */
 	struct strmap by_url = STRMAP_INIT;
+	struct buf bytes = BUF_INIT;
 	for (size_t i = 0; i < sl->nextras; i++)
 		if (!sl->extras[i].layout)
 			strmap_put(&by_url, sl->extras[i].url, i, NULL);
@@ -234,13 +235,16 @@ void sitelua_memo_flush(struct sitelua *sl)
 		struct memo_pending *pd = &m->pending[i];
 		size_t e;
 		/* a failed store only costs the next build a call */
-		if (m->cache && strmap_get(&by_url, pd->url, &e))
-			cache_store(m->cache, pd->key, sl->extras[e].content, sl->extras[e].content_len,
-				    "", 0, pd->deps, pd->deps_len);
+		buf_reset(&bytes);
+		if (m->cache && strmap_get(&by_url, pd->url, &e) &&
+		    sitelua_extra_content(sl, e, &bytes) == 0)
+			cache_store(m->cache, pd->key, bytes.ptr, bytes.len, "", 0, pd->deps,
+				    pd->deps_len);
 		free(pd->url);
 		free(pd->deps);
 	}
 	m->npending = 0;
+	buf_release(&bytes);
 	strmap_release(&by_url);
 }
 

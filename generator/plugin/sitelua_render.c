@@ -133,10 +133,8 @@ int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, si
 {
 	lua_State *L = luavm_state(sl->vm);
 	const struct extra_output *e = &sl->extras[i];
-	if (!e->layout) {
-		buf_add(out, e->content, e->content_len);
-		return 0;
-	}
+	if (!e->layout)
+		return sitelua_extra_content(sl, i, out);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
 	/* names are looked up in the context unwatched (template_runtime.c,
 	 * V): a metamethod a plugin wrote in Lua on it (the one Loa sets,
