@@ -113,6 +113,16 @@ local function judged(i) return JUDGED[i % 12 + 1] == true end
 
 local month_tick = once(function(mo) return esc(fmt("outreach_chart_month", "T{m}", { m = mo })) end)
 
+-- The parts of a chart that depend only on numbers (a bar and its labels,
+-- a semester's bracket, the axis) are the same for many of a thousand
+-- schools: made once per build, by a key of everything they read.
+local chart_parts = {}
+local function chart_part(key, make)
+  local v = chart_parts[key]
+  if v == nil then v = make(); chart_parts[key] = v end
+  return v
+end
+
 -- one bar per month of the window with the monthly target as a dashed line,
 -- and under the months a bracket per semester with its policy count
 local function chart(id, school, months, counts, sems, policy)
@@ -130,14 +140,18 @@ local function chart(id, school, months, counts, sems, policy)
   local title = fmt("outreach_chart_title", "Số tin bài mỗi tháng — {school}", { school = school })
   local parts = {}
   for _, m in ipairs(months) do
-    parts[#parts + 1] = fmt("outreach_chart_desc_month", "tháng {month}: {count}",
-                            { month = month_label(m), count = counts[m] or 0 })
+    local c = counts[m] or 0
+    parts[#parts + 1] = chart_part("d" .. m .. "," .. c, function()
+      return fmt("outreach_chart_desc_month", "tháng {month}: {count}", { month = month_label(m), count = c })
+    end)
   end
   local sem_parts = {}
   for _, s in ipairs(sems) do
-    sem_parts[#sem_parts + 1] = fmt("outreach_chart_desc_semester", "{semester}: {count}/{target} tin bài chính sách",
-                                    { semester = semester_label(s), count = policy[s] or 0,
-                                      target = SEMESTER_POLICY })
+    local p = policy[s] or 0
+    sem_parts[#sem_parts + 1] = chart_part("s" .. s .. "," .. p, function()
+      return fmt("outreach_chart_desc_semester", "{semester}: {count}/{target} tin bài chính sách",
+                 { semester = semester_label(s), count = p, target = SEMESTER_POLICY })
+    end)
   end
   local desc = fmt("outreach_chart_desc", "Chỉ tiêu {target} tin bài mỗi tháng. Số tin bài: {months}. {semesters}.",
                    { target = MONTHLY, months = table.concat(parts, "; "),
@@ -148,59 +162,77 @@ local function chart(id, school, months, counts, sems, policy)
   add(string.format('<svg class="outreach-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" ' ..
                     'role="img" aria-labelledby="%s-t %s-d" focusable="false">', W, H, id, id))
   add(string.format('<title id="%s-t">%s</title><desc id="%s-d">%s</desc>', id, esc(title), id, esc(desc)))
+  -- what the parts below read besides their own numbers: the window
+  local frame = n .. "," .. ymax .. ","
   -- axis and gridlines at 0, the target and the top
-  add(string.format('<line x1="%d" y1="%s" x2="%d" y2="%s" stroke="#4d5863"/>', left, f(base), W - right, f(base)))
-  for _, v in ipairs({ 0, ymax }) do
-    add(string.format('<text x="%d" y="%s" font-size="12" text-anchor="end" fill="#4d5863">%d</text>',
-                      left - 6, f(y(v) + 4), v))
-  end
+  add(chart_part("a" .. frame, function()
+    local o2 = {}
+    o2[1] = string.format('<line x1="%d" y1="%s" x2="%d" y2="%s" stroke="#4d5863"/>', left, f(base), W - right,
+                          f(base))
+    for _, v in ipairs({ 0, ymax }) do
+      o2[#o2 + 1] = string.format('<text x="%d" y="%s" font-size="12" text-anchor="end" fill="#4d5863">%d</text>',
+                                  left - 6, f(y(v) + 4), v)
+    end
+    return table.concat(o2)
+  end))
   for i, m in ipairs(months) do
     local c = counts[m] or 0
-    local cx = left + (i - 0.5) * slot
-    local ok = c >= MONTHLY or not judged(m) -- centre: months without a target are not red
-    if c > 0 then
-      add(string.format('<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>', f(cx - bar_w / 2), f(y(c)),
-                        f(bar_w), f(base - y(c)), ok and "#0b6b3a" or "#a4161a"))
-    end
-    add(string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="#1d232a">%d</text>',
-                      f(cx), f(y(c) - 4), c))
-    local yr, mo = month_year(m)
-    add(string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="#4d5863">%s</text>',
-                      f(cx), f(base + 15), month_tick(mo)))
-    if i == 1 or mo == 1 then
-      add(string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="#4d5863">%d</text>',
-                        f(cx), f(base + 28), yr))
-    end
+    add(chart_part("b" .. frame .. i .. "," .. m .. "," .. c, function()
+      local o2 = {}
+      local cx = left + (i - 0.5) * slot
+      local ok = c >= MONTHLY or not judged(m) -- centre: months without a target are not red
+      if c > 0 then
+        o2[#o2 + 1] = string.format('<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>', f(cx - bar_w / 2),
+                                    f(y(c)), f(bar_w), f(base - y(c)), ok and "#0b6b3a" or "#a4161a")
+      end
+      o2[#o2 + 1] = string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="#1d232a">%d</text>',
+                                  f(cx), f(y(c) - 4), c)
+      local yr, mo = month_year(m)
+      o2[#o2 + 1] = string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="#4d5863">%s</text>',
+                                  f(cx), f(base + 15), month_tick(mo))
+      if i == 1 or mo == 1 then
+        o2[#o2 + 1] = string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="#4d5863">%d</text>',
+                                    f(cx), f(base + 28), yr)
+      end
+      return table.concat(o2)
+    end))
   end
   -- the target line over the bars; its legend sits above the plot, where
   -- no bar reaches, and its value on the axis unless it would touch the 0
-  add(string.format('<line x1="%d" y1="%s" x2="%d" y2="%s" stroke="#c45100" stroke-width="2" stroke-dasharray="6 4"/>',
-                    left, f(y(MONTHLY)), W - right, f(y(MONTHLY))))
-  add(string.format('<line x1="%d" y1="10" x2="%d" y2="10" stroke="#c45100" stroke-width="2" stroke-dasharray="6 4"/>',
-                    left, left + 24))
-  add(string.format('<text x="%d" y="14" font-size="12" fill="#8a3800">%s</text>', left + 30,
-                    esc(fmt("outreach_chart_target", "Chỉ tiêu: {n} tin bài mỗi tháng", { n = MONTHLY }))))
-  if base - y(MONTHLY) >= 14 then
-    add(string.format('<text x="%d" y="%s" font-size="12" text-anchor="end" fill="#8a3800">%d</text>',
-                      left - 6, f(y(MONTHLY) + 4), MONTHLY))
-  end
+  add(chart_part("t" .. frame, function()
+    local o2 = {}
+    o2[1] = string.format('<line x1="%d" y1="%s" x2="%d" y2="%s" stroke="#c45100" stroke-width="2" stroke-dasharray="6 4"/>',
+                          left, f(y(MONTHLY)), W - right, f(y(MONTHLY)))
+    o2[2] = string.format('<line x1="%d" y1="10" x2="%d" y2="10" stroke="#c45100" stroke-width="2" stroke-dasharray="6 4"/>',
+                          left, left + 24)
+    o2[3] = string.format('<text x="%d" y="14" font-size="12" fill="#8a3800">%s</text>', left + 30,
+                          esc(fmt("outreach_chart_target", "Chỉ tiêu: {n} tin bài mỗi tháng", { n = MONTHLY })))
+    if base - y(MONTHLY) >= 14 then
+      o2[4] = string.format('<text x="%d" y="%s" font-size="12" text-anchor="end" fill="#8a3800">%d</text>',
+                            left - 6, f(y(MONTHLY) + 4), MONTHLY)
+    end
+    return table.concat(o2)
+  end))
   -- semester brackets: policy articles of each semester against its target
   local sy = base + 40
   for _, s in ipairs(sems) do
-    local a, b
-    for i, m in ipairs(months) do
-      if semester_of(m) == s then a = a or i; b = i end
-    end
-    local x1, x2 = left + (a - 1) * slot + 3, left + b * slot - 3
     local p = policy[s] or 0
-    add(string.format('<path d="M%s %s V%s H%s V%s" fill="none" stroke="#4d5863"/>', f(x1), f(sy - 5), f(sy),
-                      f(x2), f(sy - 5)))
-    local label = (b - a >= 2) and
-      fmt("outreach_chart_policy", "{sem}: {count}/{target} chính sách",
-          { sem = semester_short(s), count = p, target = SEMESTER_POLICY }) or
-      string.format("%s: %d/%d", semester_short(s), p, SEMESTER_POLICY)
-    add(string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="%s">%s</text>',
-                      f((x1 + x2) / 2), f(sy + 16), p >= SEMESTER_POLICY and "#08512c" or "#a4161a", esc(label)))
+    -- the months list is the same for every school of a build (the window)
+    add(chart_part("p" .. frame .. tostring(months[1]) .. "," .. s .. "," .. p, function()
+      local a, b
+      for i, m in ipairs(months) do
+        if semester_of(m) == s then a = a or i; b = i end
+      end
+      local x1, x2 = left + (a - 1) * slot + 3, left + b * slot - 3
+      local label = (b - a >= 2) and
+        fmt("outreach_chart_policy", "{sem}: {count}/{target} chính sách",
+            { sem = semester_short(s), count = p, target = SEMESTER_POLICY }) or
+        string.format("%s: %d/%d", semester_short(s), p, SEMESTER_POLICY)
+      return string.format('<path d="M%s %s V%s H%s V%s" fill="none" stroke="#4d5863"/>', f(x1), f(sy - 5), f(sy),
+                           f(x2), f(sy - 5)) ..
+        string.format('<text x="%s" y="%s" font-size="12" text-anchor="middle" fill="%s">%s</text>',
+                      f((x1 + x2) / 2), f(sy + 16), p >= SEMESTER_POLICY and "#08512c" or "#a4161a", esc(label))
+    end))
   end
   add("</svg>")
   return table.concat(o)
@@ -227,10 +259,11 @@ local function report_school(s, arts, months, sem, now)
   local month_counts = {}
   for _, m in ipairs(months) do
     local c = 0
+    -- arts holds each article's line, made once (the before_render
+    -- handler): the month's report and the semester's share it
     for _, a in ipairs(arts[m] or NO_ARTICLES) do
-      list[#list + 1] = { title = a.title, url = a.url, date = a.date,
-                          category = a.category, policy = a.category == "policy" }
-      if a.category == "policy" then pol = pol + 1 end
+      list[#list + 1] = a
+      if a.policy then pol = pol + 1 end
       c = c + 1
     end
     local j = judged(m)
@@ -323,7 +356,7 @@ loa.on("before_render", function()
   local schools = loa.pages{ kind = "school" }
   local today = month_of(loa.site.today)
   local monthly, policy = {}, {} -- [slug][month] = count, [slug][semester] = count
-  local articles = {} -- centre: [slug][month] = the articles counted, oldest first
+  local articles = {} -- centre: [slug][month] = the lines of the articles counted, oldest first
   local first, last
   for _, s in ipairs(schools) do
     monthly[s.slug], policy[s.slug] = {}, {}
@@ -333,7 +366,8 @@ loa.on("before_render", function()
       if m then
         local list = articles[s.slug][m] or {}
         articles[s.slug][m] = list
-        table.insert(list, 1, a)
+        table.insert(list, 1, { title = a.title, url = a.url, date = a.date,
+                                category = a.category, policy = a.category == "policy" })
         monthly[s.slug][m] = (monthly[s.slug][m] or 0) + 1
         if a.category == "policy" then
           local sem = semester_of(m)
@@ -454,4 +488,5 @@ loa.on("before_render", function()
       semester_label = semester_label(ref_sem), semester_id = semester_id(ref_sem),
     },
   }
+  chart_parts = {} -- not carried into the render workers
 end)

@@ -26,48 +26,55 @@ loa.on("after_load", function()
     p.older = news[i + 1]
   end
 
-  -- groups of news (one per tag, one per school), each newest first; every
-  -- page lists its memberships as {group, index in it, weight}
+  -- groups of news (one per tag, one per school), each newest first; the
+  -- memberships of news i are member[i] = { group, index in it, weight,
+  -- group, … } (flat: no table per membership)
   local groups, member = {}, {}
-  local function join(key, p, weight)
+  local function join(key, p, m, weight)
     local g = groups[key]
     if not g then g = {}; groups[key] = g end
-    g[#g + 1] = p
-    local m = member[p]
-    m[#m + 1] = { g, #g, weight }
+    local at = #g + 1
+    g[at] = p
+    local k = #m
+    m[k + 1], m[k + 2], m[k + 3] = g, at, weight
   end
   for i = 1, n do
     local p = news[i]
-    member[p] = {}
+    local m = {}
+    member[i] = m
     local tags = p.tags
     if tags then
-      for k = 1, #tags do join("t\1" .. tags[k].slug, p, TAG) end
+      for k = 1, #tags do join("t\1" .. tags[k].slug, p, m, TAG) end
     end
-    if p.school then join("s\1" .. p.school.slug, p, SCHOOL) end
+    if p.school then join("s\1" .. p.school.slug, p, m, SCHOOL) end
   end
 
+  local abs, max, min = math.abs, math.max, math.min
+  -- reused from one article to the next (emptied after each): a table
+  -- per article was most of this handler's garbage
+  local score, cands, dist = {}, {}, {}
   for i = 1, n do
     local p = news[i]
     local ts = p.timestamp or 0
-    local score, cands = {}, {}
-    local m = member[p]
-    for k = 1, #m do
-      local g, at, weight = m[k][1], m[k][2], m[k][3]
-      for j = math.max(1, at - WINDOW), math.min(#g, at + WINDOW) do
+    local nc = 0
+    local m = member[i]
+    for k = 1, #m, 3 do
+      local g, at, weight = m[k], m[k + 1], m[k + 2]
+      for j = max(1, at - WINDOW), min(#g, at + WINDOW) do
         local q = g[j]
         if q ~= p then
           local s = score[q]
-          if not s then cands[#cands + 1] = q; s = 0 end
+          if not s then nc = nc + 1; cands[nc] = q; s = 0 end
           score[q] = s + weight
         end
       end
     end
     -- keep the KEEP best by insertion: best score, then nearest in date,
     -- then the order of /tin-tuc/ (a total order, so the output is stable)
-    local best, dist = {}, {}
-    for c = 1, #cands do
+    local best = {}
+    for c = 1, nc do
       local q = cands[c]
-      local sq, dq, pq = score[q], math.abs((q.timestamp or 0) - ts), pos[q]
+      local sq, dq, pq = score[q], abs((q.timestamp or 0) - ts), pos[q]
       local slot = #best + 1
       while slot > 1 do
         local r = best[slot - 1]
@@ -81,6 +88,8 @@ loa.on("after_load", function()
         best[KEEP + 1], dist[KEEP + 1] = nil, nil
       end
     end
+    for c = 1, nc do score[cands[c]] = nil; cands[c] = nil end
+    for k = #dist, 1, -1 do dist[k] = nil end
     p.related = best
   end
 end)

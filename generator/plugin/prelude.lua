@@ -1,4 +1,4 @@
-local loa, all = ... -- prelude: the loa module's functions written in Lua (chunk "loa/prelude.lua" of sitelua.c)
+local loa, all, query = ... -- prelude: the loa module's functions written in Lua (chunk "loa/prelude.lua" of sitelua.c)
 -- a tag by any spelling of its topic (its slug is the topic)
 local function has_tag(p, tag, slug)
   for _, t in ipairs(p.tags or {}) do
@@ -25,18 +25,13 @@ end
 -- every list below is kept newest first, loa.pages' default order: a
 -- query then finds its result sorted already, which one pass checks (a
 -- plugin may have changed the fields the order reads), instead of sorting
--- thousands of pages with a Lua comparison each time
+-- thousands of pages with a Lua comparison each time (the check is in
+-- query.scan)
 do
   local copy = {}
   for i, p in ipairs(all) do copy[i] = p end
   table.sort(copy, by_date_desc)
   all = copy
-end
-local function is_sorted(list, less)
-  for i = 2, #list do
-    if less(list[i], list[i - 1]) then return false end
-  end
-  return true
 end
 -- indexes: plugins query by kind and by school in loops over schools
 local by_kind, by_school = {}, {}
@@ -50,29 +45,20 @@ for _, p in ipairs(all) do
 end
 function loa.pages(q)
   q = q or {}
-  local out = {}
   local source = all
   local tag_slug = q.tag ~= nil and loa.slugify(tostring(q.tag)) or nil
   if tag_slug == '' then tag_slug = nil end
   if q.school ~= nil then source = by_school[q.school] or {}
   elseif q.kind ~= nil then source = by_kind[q.kind] or {} end
-  for _, p in ipairs(source) do
-    if (q.kind == nil or p.kind == q.kind)
-      and (q.section == nil or p.section == q.section)
-      and (q.school == nil or (p.school ~= nil and p.school.slug == q.school))
-      and (q.tag == nil or has_tag(p, q.tag, tag_slug))
-      and (q.category == nil or p.category == q.category)
-      and (q.since == nil or (p.date ~= nil and p.date >= q.since))
-      and (q['until'] == nil or (p.date ~= nil and p.date < q['until'])) then
-      out[#out + 1] = p
-    end
-  end
+  -- the filters and the order check run in C (sitelua_query.c), with
+  -- the semantics of the Lua they replace
   local sort = q.sort or 'date'
+  local check = sort == 'date' and (q.order == 'asc' and 'asc' or 'desc') or nil
+  local out, sorted = query.scan(source, q, tag_slug, check)
   -- the orders are total (the URL breaks ties): a list found sorted is
   -- exactly what sorting would give
   if sort == 'date' then
-    local less = q.order == 'asc' and by_date_asc or by_date_desc
-    if not is_sorted(out, less) then table.sort(out, less) end
+    if not sorted then table.sort(out, q.order == 'asc' and by_date_asc or by_date_desc) end
   elseif sort == 'title' then table.sort(out, by_title)
   elseif sort == 'weight' then table.sort(out, by_weight)
   else error('loa.pages: unknown sort \'' .. tostring(sort) .. '\'', 2) end

@@ -108,7 +108,8 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	lua_pushvalue(L, -1);
 	sl->loa_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
-	/* prelude.lua, called with (loa, content pages), adds the rest of loa */
+	/* prelude.lua, called with (loa, content pages, C helpers), adds the
+	 * rest of loa */
 	luavm_new_env(vm);
 	if (luavm_load(vm, "loa/prelude.lua", prelude_lua, prelude_lua_len, d) < 0) {
 		lua_settop(L, top);
@@ -117,7 +118,8 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	}
 	lua_pushvalue(L, -2);           /* loa */
 	lua_pushvalue(L, content_idx);  /* content pages */
-	if (luavm_call(vm, 2, 0, d) < 0) {
+	sitelua_query_push(L);          /* its C helpers */
+	if (luavm_call(vm, 3, 0, d) < 0) {
 		lua_settop(L, top);
 		sitelua_free(sl);
 		return -1;

@@ -7,6 +7,7 @@
  *                      volatile fields read through metatables
  *   sitelua_api.c      the loa.* functions written in C
  *   sitelua_collect.c  what plugins added (extras) and their claims
+ *   sitelua_query.c    the scan behind loa.pages (filters, order check)
  *   sitelua_render.c   rendering pages and extras, layouts, shortcodes
  *   sitelua_deps.c     incremental builds: key fields and what a render
  *                      read beyond its key
@@ -122,6 +123,10 @@ void sitelua_pages_push_metatable(lua_State *L, struct sitelua *sl);
 void sitelua_pages_push_site(lua_State *L, struct sitelua *sl, const struct value *i18n);
 /* Gives the render context at the top of the stack its `now`. */
 void sitelua_pages_set_now(lua_State *L, struct sitelua *sl);
+
+/* ---- sitelua_query.c ---- */
+/* Pushes the table of C helpers prelude.lua gets: scan, loa.pages' loop. */
+void sitelua_query_push(lua_State *L);
 
 /* ---- sitelua_api.c ---- */
 /* Sets the loa.* functions written in C, and loa.urls, in the table at the top. */
