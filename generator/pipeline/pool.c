@@ -10,9 +10,8 @@
  * message: a struct msg header followed by len bytes (a result and the next
  * job's STARTED share one send when that job is already queued). Both sides
  * write with send(MSG_NOSIGNAL), so a dead peer gives EPIPE rather than
- * SIGPIPE and no
- * process-wide signal disposition has to change. The parent reads with
- * MSG_DONTWAIT after poll(), so a slow worker never blocks it.
+ * SIGPIPE and no process-wide signal disposition has to change. The parent
+ * reads with MSG_DONTWAIT after poll(), so a slow worker never blocks it.
  *
  * Deaths. A worker that passes its deadline is killed with SIGKILL; a worker
  * whose socket reaches end-of-file has died. Either way the parent reaps it
