@@ -209,6 +209,76 @@ static int l_js_str(lua_State *L)
 	return 1;
 }
 
+/* url_clean(s): what a URL attribute prints of s: s without its leading and
+ * trailing spaces (string.match(s, "^%s*(.*%S)") or ""); "" when its
+ * scheme, once control bytes and spaces are dropped, is not http, https,
+ * mailto or tel (none is fine); else the control bytes, spaces and DEL
+ * written %XX. In Lua: three patterns over every link not seen before. */
+static bool url_byte_dropped(unsigned char c)
+{
+	return c <= 32 || c == 127;
+}
+
+static bool url_scheme_ok(const char *s, size_t n)
+{
+	char scheme[8];
+	size_t len = 0, i = 0;
+	while (i < n && url_byte_dropped((unsigned char)s[i]))
+		i++;
+	if (i == n || !isalpha((unsigned char)s[i]))
+		return true; /* no scheme */
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (url_byte_dropped(c))
+			continue;
+		if (c == ':')
+			break;
+		if (!isalnum(c) && c != '+' && c != '-' && c != '.')
+			return true; /* no scheme: a colon further on is a path's */
+		if (len < sizeof(scheme))
+			scheme[len] = (char)tolower(c);
+		len++;
+	}
+	if (i == n)
+		return true;
+	static const char *const ok[] = { "http", "https", "mailto", "tel" };
+	for (size_t k = 0; k < sizeof(ok) / sizeof(ok[0]); k++)
+		if (len == strlen(ok[k]) && memcmp(scheme, ok[k], len) == 0)
+			return true;
+	return false;
+}
+
+static int l_url_clean(lua_State *L)
+{
+	size_t n;
+	const char *s = luaL_checklstring(L, 1, &n);
+	size_t a = 0, b = n;
+	while (a < b && isspace((unsigned char)s[a]))
+		a++;
+	while (b > a && isspace((unsigned char)s[b - 1]))
+		b--;
+	if (a == b || !url_scheme_ok(s + a, b - a)) {
+		lua_pushliteral(L, "");
+		return 1;
+	}
+	luaL_Buffer out;
+	luaL_buffinit(L, &out);
+	size_t from = a;
+	for (size_t i = a; i < b; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!url_byte_dropped(c))
+			continue;
+		char pct[4];
+		snprintf(pct, sizeof(pct), "%%%02X", c);
+		luaL_addlstring(&out, s + from, i - from);
+		luaL_addlstring(&out, pct, 3);
+		from = i + 1;
+	}
+	luaL_addlstring(&out, s + from, b - from);
+	luaL_pushresult(&out);
+	return 1;
+}
+
 static bool digits(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -414,6 +484,7 @@ static const luaL_Reg helpers[] = {
 	{ "esc", l_esc }, { "E", l_E }, { "str", l_str }, { "IDX", l_IDX }, { "TV", l_TV },
 	{ "make_V", l_make_V }, { "WATCH", l_WATCH }, { "ALL", l_ALL },
 	{ "img_tag", l_img_tag }, { "js_str", l_js_str }, { "date_parts", l_date_parts },
+	{ "url_clean", l_url_clean },
 	{ NULL, NULL }
 };
 

@@ -53,9 +53,9 @@ local function url_clean(v)
   if is_safe(v) and v.k == "html" then return v.s, true end
   local memo = type(v) == "string" and #v <= 2048
   if memo and URL_CLEAN[v] then return URL_CLEAN[v] end
-  local s = str(v)
-  s = smatch(s, "^%s*(.*%S)") or ""
-  s = url_ok(s) and sgsub(s, "[%z\1-\32\127]", pct) or ""
+  -- C: smatch(s, "^%s*(.*%S)") or "", then "" unless url_ok, else
+  -- gsub(s, "[%z\1-\32\127]", pct)
+  local s = CF.url_clean(str(v))
   if memo then URL_CLEAN[v] = s end
   return s
 end

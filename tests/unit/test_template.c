@@ -275,6 +275,16 @@ TEST(test_filters_in_c)
 		      "{a = '2023-02-17x', b = '2023-02', c = '2023-02-', d = '2023-2-17', "
 		      "e = '2023-02-1', f = '2023-02-17T08:00:00+07:00', g = '20x3-02-17', h = 2023}",
 		      "17/02/2023|02/2023|2023-02-|2023-2-17|2023-02-1|2023-02-17|20x3-02-17|2023");
+	/* URL attributes: trimmed, unsafe schemes blanked (spaces and control
+	 * bytes inside the scheme do not hide it), the rest %XX */
+	expect_render("{% for u in us %}<a href=\"{{ u }}\">{% endfor %}",
+		      "{us = {' javascript:alert(1) ', 'JAVA\\tSCRIPT:x', '  /a b\\n ', 'mailto:x@y', "
+		      "'Http://x/?q=1&r=2', 'a:b', '1a:b', '/x:y', 'a b:c', '\\1http://x', '   ', "
+		      "'tel:+84 1', 'data:text/html,x', '\\127http:'}}",
+		      "<a href=\"\"><a href=\"\"><a href=\"/a%20b\"><a href=\"mailto:x@y\">"
+		      "<a href=\"Http://x/?q=1&amp;r=2\"><a href=\"\"><a href=\"1a:b\"><a href=\"/x:y\">"
+		      "<a href=\"\"><a href=\"%01http://x\"><a href=\"\"><a href=\"tel:+84%201\">"
+		      "<a href=\"\"><a href=\"%7Fhttp:\">");
 }
 
 /* the helpers every {{ }} calls are C (template_runtime.c): nil-safe
