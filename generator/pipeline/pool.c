@@ -7,10 +7,11 @@
  * flight per worker, so a worker never waits for its next job. For each job
  * the worker sends a STARTED message (so the parent starts the deadline when
  * the job really starts, not while it waits in the queue), then a result
- * message: a struct msg header followed by len bytes. Both sides write with
- * send(MSG_NOSIGNAL), so a dead peer gives EPIPE rather than SIGPIPE and no
- * process-wide signal disposition has to change. The parent reads with
- * MSG_DONTWAIT after poll(), so a slow worker never blocks it.
+ * message: a struct msg header followed by len bytes (a result and the next
+ * job's STARTED share one send when that job is already queued). Both sides
+ * write with send(MSG_NOSIGNAL), so a dead peer gives EPIPE rather than
+ * SIGPIPE and no process-wide signal disposition has to change. The parent
+ * reads with MSG_DONTWAIT after poll(), so a slow worker never blocks it.
  *
  * Deaths. A worker that passes its deadline is killed with SIGKILL; a worker
  * whose socket reaches end-of-file has died. Either way the parent reaps it
@@ -149,26 +150,6 @@ static int send_full(int fd, const void *data, size_t len)
 	return 0;
 }
 
-/* 1: read len bytes, 0: end of file before the first byte, -1: error or
- * end of file in the middle */
-static int recv_full(int fd, void *data, size_t len)
-{
-	char *p = data;
-	size_t have = 0;
-	while (have < len) {
-		ssize_t n = recv(fd, p + have, len - have, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			return have ? -1 : 0;
-		have += (size_t)n;
-	}
-	return 1;
-}
-
 /* ---- worker side ------------------------------------------------------ */
 
 static void worker_reset_signals(void)
@@ -203,24 +184,74 @@ static void worker_set_limits(const struct pool_opts *opts)
 }
 
 /* RLIMIT_CPU counts the whole life of the process, so the backstop is moved
- * forward before each job: the CPU used so far plus a generous budget. It
- * stops a runaway job even when the parent is gone and cannot kill it. */
-static void worker_cpu_backstop(const struct pool_opts *opts)
+ * forward as the worker runs: it stops a runaway job even when the parent
+ * is gone and cannot kill it. Each job starts with at least `budget`
+ * seconds of CPU left under the limit. Asking the kernel before every job
+ * (getrusage, getrlimit, setrlimit) cost three system calls a page: the
+ * limit is set to twice the budget past the CPU used, and looked at again
+ * only once budget / 2 seconds of wall-clock time have passed, in which a
+ * worker (one thread, or libvips' one worker thread beside it) cannot
+ * use more than the budget. */
+struct backstop {
+	int64_t at_ms; /* when the limit was last moved; 0: never */
+};
+
+static void worker_cpu_backstop(const struct pool_opts *opts, struct backstop *bs)
 {
+	if (!opts->job_timeout_ms)
+		return;
+	rlim_t budget = (rlim_t)(opts->job_timeout_ms / 1000) * 2 + 2;
+	int64_t now = sys_now_ms();
+	if (bs->at_ms && now - bs->at_ms < (int64_t)budget * 1000 / 2)
+		return;
 	struct rusage ru;
 	struct rlimit rl;
-	if (!opts->job_timeout_ms || getrusage(RUSAGE_SELF, &ru) != 0 ||
-	    getrlimit(RLIMIT_CPU, &rl) != 0)
+	if (getrusage(RUSAGE_SELF, &ru) != 0 || getrlimit(RLIMIT_CPU, &rl) != 0)
 		return;
 	rlim_t used = (rlim_t)ru.ru_utime.tv_sec + (rlim_t)ru.ru_stime.tv_sec + 1;
-	rlim_t budget = (rlim_t)(opts->job_timeout_ms / 1000) * 2 + 2;
-	rlim_t lim = used + budget;
+	rlim_t lim = used + 2 * budget;
 	if (rl.rlim_max != RLIM_INFINITY && lim > rl.rlim_max)
 		lim = rl.rlim_max;
 	rl.rlim_cur = lim;
 	setrlimit(RLIMIT_CPU, &rl);
+	bs->at_ms = now;
 }
 
+/* Job numbers received by a worker, whole or in part. The parent keeps at
+ * most QUEUE_MAX in flight, so they fit. */
+struct inbox {
+	unsigned char bytes[(QUEUE_MAX + 1) * sizeof(uint64_t)];
+	size_t len;
+};
+
+/* Takes the next job number: 1 when taken, 0 when none has arrived yet
+ * (wait false; end of file included, seen again by the wait), -2 at end of
+ * file between numbers (wait true), -1 on an error. */
+static int inbox_take(int fd, struct inbox *in, bool wait, uint64_t *job)
+{
+	while (in->len < sizeof(*job)) {
+		ssize_t n = recv(fd, in->bytes + in->len, sizeof(in->bytes) - in->len,
+				 wait ? 0 : MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (!wait && (n == 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))))
+			return 0;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return in->len ? -1 : -2;
+		in->len += (size_t)n;
+	}
+	memcpy(job, in->bytes, sizeof(*job));
+	in->len -= sizeof(*job);
+	memmove(in->bytes, in->bytes + sizeof(*job), in->len);
+	return 1;
+}
+
+/* The worker's loop. Its messages go out in as few sends as the protocol
+ * allows: a result and, when the next job is already queued, that job's
+ * STARTED in one send (one system call a page instead of three); the
+ * parent reads them in order either way. */
 static void __attribute__((noreturn)) worker_main(struct pool *p, int self, int fd)
 {
 	/* Die with the parent rather than linger as an orphan; the check after
@@ -238,24 +269,36 @@ static void __attribute__((noreturn)) worker_main(struct pool *p, int self, int 
 	if (p->init)
 		p->init(p->ctx);
 
-	struct buf out = BUF_INIT;
+	struct buf out = BUF_INIT, wire = BUF_INIT;
+	struct inbox in = { .len = 0 };
+	struct backstop bs = { 0 };
+	uint64_t job;
+	int r = inbox_take(fd, &in, true, &job);
 	for (;;) {
-		uint64_t job;
-		int r = recv_full(fd, &job, sizeof(job));
-		if (r == 0)
+		if (r == -2)
 			_exit(0); /* the parent closed the socket: no more work */
 		if (r < 0)
 			_exit(1);
-		worker_cpu_backstop(p->opts);
+		worker_cpu_backstop(p->opts, &bs);
 		struct msg m = { job, MSG_STARTED, 0, 0 };
-		if (send_full(fd, &m, sizeof(m)) < 0)
+		buf_add(&wire, &m, sizeof(m));
+		if (send_full(fd, wire.ptr, wire.len) < 0)
 			_exit(1);
+		buf_reset(&wire);
 		buf_reset(&out);
 		int rc = p->work(p->ctx, (size_t)job, &out);
 		m.kind = rc == 0 ? MSG_OK : MSG_FAILED;
 		m.len = out.len;
-		if (send_full(fd, &m, sizeof(m)) < 0 || send_full(fd, out.ptr, out.len) < 0)
-			_exit(1);
+		buf_add(&wire, &m, sizeof(m));
+		buf_add(&wire, out.ptr, out.len);
+		r = inbox_take(fd, &in, false, &job);
+		if (r == 0) {
+			/* no job queued: the result goes now, alone */
+			if (send_full(fd, wire.ptr, wire.len) < 0)
+				_exit(1);
+			buf_reset(&wire);
+			r = inbox_take(fd, &in, true, &job);
+		}
 	}
 }
 

@@ -13,6 +13,8 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- helpers in C ------------------------------------------------------- */
@@ -30,6 +32,12 @@ static bool is_safe(lua_State *L, int idx)
 
 static void watch(lua_State *L, int idx, bool page, int safe, int hooks);
 
+/* the bytes html_entity replaces, for the scan of every {{ }} value: a
+ * table lookup instead of a call per byte */
+static const bool html_special[256] = {
+	['&'] = true, ['<'] = true, ['>'] = true, ['"'] = true, ['\''] = true,
+};
+
 /* The string at idx escaped for HTML text and quoted attributes, pushed;
  * the same string (no copy) when nothing needs escaping, as most don't. */
 static void push_esc(lua_State *L, int idx)
@@ -37,7 +45,7 @@ static void push_esc(lua_State *L, int idx)
 	size_t n;
 	const char *s = lua_tolstring(L, idx, &n);
 	size_t i = 0;
-	while (i < n && !html_entity((unsigned char)s[i]))
+	while (i < n && !html_special[(unsigned char)s[i]])
 		i++;
 	if (i == n) {
 		lua_pushvalue(L, idx);
@@ -47,9 +55,9 @@ static void push_esc(lua_State *L, int idx)
 	luaL_buffinit(L, &b);
 	size_t from = 0;
 	for (; i < n; i++) {
-		const char *rep = html_entity((unsigned char)s[i]);
-		if (!rep)
+		if (!html_special[(unsigned char)s[i]])
 			continue;
+		const char *rep = html_entity((unsigned char)s[i]);
 		luaL_addlstring(&b, s + from, i - from);
 		luaL_addstring(&b, rep);
 		from = i + 1;
@@ -110,6 +118,197 @@ static int l_E(lua_State *L)
 		return luaL_error(L, "bad argument #1 to 'find' (string expected, got %s)",
 				  luaL_typename(L, -1));
 	push_esc(L, -1);
+	return 1;
+}
+
+/* img_tag(s): the first "<img" followed by a space and ending at the next
+ * ">", as string.match(s, "<img%s[^>]*>") finds it, or nil. In Lua the
+ * unanchored pattern cost a dozen calls per byte of every page's HTML
+ * (first_photo, base.html's og:image): the largest single cost of the
+ * renders. */
+static int l_img_tag(lua_State *L)
+{
+	size_t n;
+	const char *s = luaL_checklstring(L, 1, &n);
+	const char *end = s + n, *p = s;
+	while ((p = memmem(p, (size_t)(end - p), "<img", 4)) != NULL) {
+		if (end - p > 4 && isspace((unsigned char)p[4])) {
+			/* no ">" after this one: none after a later one either */
+			const char *gt = memchr(p + 5, '>', (size_t)(end - p - 5));
+			if (!gt)
+				break;
+			lua_pushlstring(L, p, (size_t)(gt + 1 - p));
+			return 1;
+		}
+		p++;
+	}
+	lua_pushnil(L);
+	return 1;
+}
+
+/* js_str(s): s as the inside of a JavaScript or JSON string: control bytes,
+ * \\ and \" escaped, < > & ' as \u00XX (nothing can end a <script>), and
+ * U+2028 and U+2029 (line ends in older JavaScript) as \u2028 and \u2029;
+ * what the runtime did with a gsub over a character class, byte by byte */
+static int l_js_str(lua_State *L)
+{
+	size_t n;
+	const char *s = luaL_checklstring(L, 1, &n);
+	size_t i = 0;
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == '\\' || c == '"' || c == '<' || c == '>' || c == '&' ||
+		    c == '\'' || (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+				  ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)))
+			break;
+	}
+	if (i == n) {
+		lua_settop(L, 1);
+		return 1;
+	}
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	size_t from = 0;
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char rep[8];
+		const char *r = NULL;
+		size_t skip = 1;
+		switch (c) {
+		case '\\': r = "\\\\"; break;
+		case '"': r = "\\\""; break;
+		case '\n': r = "\\n"; break;
+		case '\r': r = "\\r"; break;
+		case '\t': r = "\\t"; break;
+		case '<': r = "\\u003c"; break;
+		case '>': r = "\\u003e"; break;
+		case '&': r = "\\u0026"; break;
+		case '\'': r = "\\u0027"; break;
+		case 0xE2:
+			if (i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+			    ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
+				r = (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029";
+				skip = 3;
+			}
+			break;
+		default:
+			if (c < 0x20) {
+				snprintf(rep, sizeof(rep), "\\u%04x", c);
+				r = rep;
+			}
+		}
+		if (!r)
+			continue;
+		luaL_addlstring(&b, s + from, i - from);
+		luaL_addstring(&b, r);
+		i += skip - 1;
+		from = i + 1;
+	}
+	luaL_addlstring(&b, s + from, n - from);
+	luaL_pushresult(&b);
+	return 1;
+}
+
+/* url_clean(s): what a URL attribute prints of s: s without its leading and
+ * trailing spaces (string.match(s, "^%s*(.*%S)") or ""); "" when its
+ * scheme, once control bytes and spaces are dropped, is not http, https,
+ * mailto or tel (none is fine); else the control bytes, spaces and DEL
+ * written %XX. In Lua: three patterns over every link not seen before. */
+static bool url_byte_dropped(unsigned char c)
+{
+	return c <= 32 || c == 127;
+}
+
+static bool url_scheme_ok(const char *s, size_t n)
+{
+	char scheme[8];
+	size_t len = 0, i = 0;
+	while (i < n && url_byte_dropped((unsigned char)s[i]))
+		i++;
+	if (i == n || !isalpha((unsigned char)s[i]))
+		return true; /* no scheme */
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (url_byte_dropped(c))
+			continue;
+		if (c == ':')
+			break;
+		if (!isalnum(c) && c != '+' && c != '-' && c != '.')
+			return true; /* no scheme: a colon further on is a path's */
+		if (len < sizeof(scheme))
+			scheme[len] = (char)tolower(c);
+		len++;
+	}
+	if (i == n)
+		return true;
+	static const char *const ok[] = { "http", "https", "mailto", "tel" };
+	for (size_t k = 0; k < sizeof(ok) / sizeof(ok[0]); k++)
+		if (len == strlen(ok[k]) && memcmp(scheme, ok[k], len) == 0)
+			return true;
+	return false;
+}
+
+static int l_url_clean(lua_State *L)
+{
+	size_t n;
+	const char *s = luaL_checklstring(L, 1, &n);
+	size_t a = 0, b = n;
+	while (a < b && isspace((unsigned char)s[a]))
+		a++;
+	while (b > a && isspace((unsigned char)s[b - 1]))
+		b--;
+	if (a == b || !url_scheme_ok(s + a, b - a)) {
+		lua_pushliteral(L, "");
+		return 1;
+	}
+	luaL_Buffer out;
+	luaL_buffinit(L, &out);
+	size_t from = a;
+	for (size_t i = a; i < b; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!url_byte_dropped(c))
+			continue;
+		char pct[4];
+		snprintf(pct, sizeof(pct), "%%%02X", c);
+		luaL_addlstring(&out, s + from, i - from);
+		luaL_addlstring(&out, pct, 3);
+		from = i + 1;
+	}
+	luaL_addlstring(&out, s + from, b - from);
+	luaL_pushresult(&out);
+	return 1;
+}
+
+static bool digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* date_parts(s): year, month and day of "YYYY-MM-DD…", year and month of
+ * exactly "YYYY-MM", else nil; as the runtime's two string.match did */
+static int l_date_parts(lua_State *L)
+{
+	size_t n;
+	const char *s = luaL_checklstring(L, 1, &n);
+	if (n < 7 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2)) {
+		lua_pushnil(L);
+		return 1;
+	}
+	lua_pushlstring(L, s, 4);
+	lua_pushlstring(L, s + 5, 2);
+	if (n >= 10 && s[7] == '-' && digits(s + 8, 2)) {
+		lua_pushlstring(L, s + 8, 2);
+		return 3;
+	}
+	if (n == 7) {
+		lua_pushnil(L);
+		return 3;
+	}
+	lua_settop(L, 1);
+	lua_pushnil(L);
 	return 1;
 }
 
@@ -283,7 +482,10 @@ static int l_make_V(lua_State *L)
 
 static const luaL_Reg helpers[] = {
 	{ "esc", l_esc }, { "E", l_E }, { "str", l_str }, { "IDX", l_IDX }, { "TV", l_TV },
-	{ "make_V", l_make_V }, { "WATCH", l_WATCH }, { "ALL", l_ALL }, { NULL, NULL }
+	{ "make_V", l_make_V }, { "WATCH", l_WATCH }, { "ALL", l_ALL },
+	{ "img_tag", l_img_tag }, { "js_str", l_js_str }, { "date_parts", l_date_parts },
+	{ "url_clean", l_url_clean },
+	{ NULL, NULL }
 };
 
 /* Loads the runtime; leaves R on the stack. */

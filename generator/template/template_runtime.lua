@@ -53,9 +53,9 @@ local function url_clean(v)
   if is_safe(v) and v.k == "html" then return v.s, true end
   local memo = type(v) == "string" and #v <= 2048
   if memo and URL_CLEAN[v] then return URL_CLEAN[v] end
-  local s = str(v)
-  s = smatch(s, "^%s*(.*%S)") or ""
-  s = url_ok(s) and sgsub(s, "[%z\1-\32\127]", pct) or ""
+  -- C: smatch(s, "^%s*(.*%S)") or "", then "" unless url_ok, else
+  -- gsub(s, "[%z\1-\32\127]", pct)
+  local s = CF.url_clean(str(v))
   if memo then URL_CLEAN[v] = s end
   return s
 end
@@ -71,18 +71,10 @@ local function EUQ(v)
 end
 R.url_ok = url_ok
 
--- JavaScript / JSON string content: nothing can end the string or the script
-local JS = {["\\"] = "\\\\", ['"'] = '\\"', ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t",
-  ["<"] = "\\u003c", [">"] = "\\u003e", ["&"] = "\\u0026", ["'"] = "\\u0027"}
-local function js_char(c) return JS[c] or sformat("\\u%04x", sbyte(c)) end
-local function js_str(s)
-  s = sgsub(s, "[%z\1-\31\\\"<>&']", js_char)
-  if sfind(s, "\226\128[\168\169]") then
-    s = sgsub(s, "\226\128\168", "\\u2028")
-    s = sgsub(s, "\226\128\169", "\\u2029")
-  end
-  return s
-end
+-- JavaScript / JSON string content: nothing can end the string or the
+-- script (C: control bytes, \\ and " escaped, < > & ' as \\u00XX, U+2028
+-- and U+2029 as \\u2028 and \\u2029)
+local js_str = CF.js_str
 local function EJ(v)
   if is_safe(v) and v.k == "json" then return v.s end
   return js_str(str(v))
@@ -461,13 +453,10 @@ F.json = function(v) return safe(json(v, 0), "json") end
 R.json = function(v) return json(v, 0) end
 
 -- dates arrive as ISO strings: YYYY-MM-DD[...] or YYYY-MM
+-- (C: string.match with "^(%d%d%d%d)%-(%d%d)%-(%d%d)", else
+-- "^(%d%d%d%d)%-(%d%d)$", on every date of every list item)
 local function date_parts(v)
-  local s = str(v)
-  local y, m, d = smatch(s, "^(%d%d%d%d)%-(%d%d)%-(%d%d)")
-  if y then return y, m, d end
-  y, m = smatch(s, "^(%d%d%d%d)%-(%d%d)$")
-  if y then return y, m, nil end
-  return nil
+  return CF.date_parts(str(v))
 end
 F.date = function(v)
   local y, m, d = date_parts(v)
@@ -526,7 +515,7 @@ end
 -- first <img>, the 960-wide variant when the image stage made one (srcset
 -- "… 960w"), site-rooted without the base path (abs_url adds it), or ""
 F.first_photo = function(v)
-  local tag = smatch(str(v), "<img%s[^>]*>")
+  local tag = CF.img_tag(str(v)) -- string.match(s, "<img%s[^>]*>"), in C
   if not tag then return "" end
   local url = smatch(tag, '%ssrc="([^"]*)"') or ""
   for candidate in string.gmatch(smatch(tag, '%ssrcset="([^"]*)"') or "", "[^,]+") do

@@ -248,6 +248,45 @@ TEST(test_script_json_escaping)
 	expect_render("<div data-x='{{ o | json }}'>", "{o = {\"'\"}}", "<div data-x='[&quot;\\u0027&quot;]'>");
 }
 
+/* The filters' string work in C (template_runtime.c: img_tag, js_str,
+ * date_parts) gives what the Lua patterns it replaced gave: the first
+ * "<img" + space with a ">" after it (string.match(s, "<img%s[^>]*>")),
+ * every byte JSON must escape, and only the two date forms. */
+TEST(test_filters_in_c)
+{
+	const char *site = "site = {base_url = 'https://t.vn/s/'}";
+	char ctx[512];
+	snprintf(ctx, sizeof(ctx), "{%s, a = '<p><imgx src=\"x\"><img>"
+		 "<img\\tsrc=\"/s/a.jpg\" srcset=\"/s/a-480.jpg 480w, /s/a-960.jpg 960w\">"
+		 "<img src=\"b.jpg\">', b = '<img src=\"never-closed.jpg\"', c = '<img\\n>',"
+		 " d = 'no image', e = '<img \\0 src=\"z.jpg\">'}", site);
+	expect_render("{{ a | first_photo }}|{{ b | first_photo }}|{{ c | first_photo }}|"
+		      "{{ d | first_photo }}|{{ e | first_photo }}",
+		      ctx, "/a-960.jpg||||z.jpg");
+	/* controls, quotes, < > & ', U+2028/2029 (and bytes around them) */
+	expect_render("<script>{{ s | json }} {{ u | json }} {{ v | json }}</script>",
+		      "{s = 'a\\0b\\1\\31\\t\\n\\r\\\\\\\"<>&\\'z', "
+		      "u = '\\226\\128\\168x\\226\\128\\169\\226\\128\\170', "
+		      "v = '\\226\\128'}",
+		      "<script>\"a\\u0000b\\u0001\\u001f\\t\\n\\r\\\\\\\"\\u003c\\u003e"
+		      "\\u0026\\u0027z\" \"\\u2028x\\u2029\342\200\252\" \"\342\200\"</script>");
+	expect_render("{{ a | date }}|{{ b | date }}|{{ c | date }}|{{ d | date }}|{{ e | date }}|"
+		      "{{ f | date_iso }}|{{ g | date }}|{{ h | date }}",
+		      "{a = '2023-02-17x', b = '2023-02', c = '2023-02-', d = '2023-2-17', "
+		      "e = '2023-02-1', f = '2023-02-17T08:00:00+07:00', g = '20x3-02-17', h = 2023}",
+		      "17/02/2023|02/2023|2023-02-|2023-2-17|2023-02-1|2023-02-17|20x3-02-17|2023");
+	/* URL attributes: trimmed, unsafe schemes blanked (spaces and control
+	 * bytes inside the scheme do not hide it), the rest %XX */
+	expect_render("{% for u in us %}<a href=\"{{ u }}\">{% endfor %}",
+		      "{us = {' javascript:alert(1) ', 'JAVA\\tSCRIPT:x', '  /a b\\n ', 'mailto:x@y', "
+		      "'Http://x/?q=1&r=2', 'a:b', '1a:b', '/x:y', 'a b:c', '\\1http://x', '   ', "
+		      "'tel:+84 1', 'data:text/html,x', '\\127http:'}}",
+		      "<a href=\"\"><a href=\"\"><a href=\"/a%20b\"><a href=\"mailto:x@y\">"
+		      "<a href=\"Http://x/?q=1&amp;r=2\"><a href=\"\"><a href=\"1a:b\"><a href=\"/x:y\">"
+		      "<a href=\"\"><a href=\"%01http://x\"><a href=\"\"><a href=\"tel:+84%201\">"
+		      "<a href=\"\"><a href=\"%7Fhttp:\">");
+}
+
 /* the helpers every {{ }} calls are C (template_runtime.c): nil-safe
  * indexing, plain text of any value, escaping only when needed */
 TEST(test_runtime_helpers)
@@ -885,6 +924,7 @@ int main(void)
 	RUN(test_attribute_escaping);
 	RUN(test_url_escaping);
 	RUN(test_script_json_escaping);
+	RUN(test_filters_in_c);
 	RUN(test_runtime_helpers);
 	RUN(test_loop_table_only_when_used);
 	RUN(test_safe_values);
