@@ -41,6 +41,10 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 
 	sl->render_self = SITELUA_NO_PAGE;
 	sl->gen = 1; /* read_gen starts at 0: nothing read */
+	/* everything made from here to the prelude's end stays (the page
+	 * tables and their indexes): an incremental collection meanwhile would
+	 * only traverse them again at each doubling of the heap */
+	lua_gc(L, LUA_GCSTOP);
 	lua_newtable(L); /* page table → index */
 	sitelua_pages_push_metatable(L, sl); /* the page tables' metatable */
 	lua_createtable(L, (int)s->npages, 0);
@@ -110,6 +114,7 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	/* prelude.lua, called with (loa, content pages), adds the rest of loa */
 	luavm_new_env(vm);
 	if (luavm_load(vm, "loa/prelude.lua", prelude_lua, prelude_lua_len, d) < 0) {
+		lua_gc(L, LUA_GCRESTART);
 		lua_settop(L, top);
 		sitelua_free(sl);
 		return -1;
@@ -117,12 +122,14 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	lua_pushvalue(L, -2);           /* loa */
 	lua_pushvalue(L, content_idx);  /* content pages */
 	if (luavm_call(vm, 2, 0, d) < 0) {
+		lua_gc(L, LUA_GCRESTART);
 		lua_settop(L, top);
 		sitelua_free(sl);
 		return -1;
 	}
 	LUAVM_CHECK_TOP(vm, content_idx + 1); /* all pages, content pages, loa */
 	lua_settop(L, top);
+	lua_gc(L, LUA_GCRESTART);
 	/* the tables are built: the plugins' garbage is young from here on */
 	luavm_prepare_plugins(vm);
 	*out = sl;
