@@ -16,11 +16,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+struct trust_entry {
+	char key[CACHE_KEY_LEN + 1];
+	char ident[CACHE_IDENT_LEN];
+};
+
 struct cache {
 	int parent_fd; /* the output's parent folder */
 	char *name;    /* the output folder's name: render/NAME */
 	int dir_fd;    /* .loa-cache/render/NAME, -1 until it exists */
 	int objects_fd; /* its objects/, kept open: a rebuild loads thousands */
+	/* the file "trusted" (cache_load_trusting), read on first use */
+	struct trust_entry *trust;
+	size_t ntrust, trust_cap;
+	bool trust_read;
+	size_t verified, trusted; /* objects checked with and without their digest (LOA_DEBUG=trust) */
 };
 
 /* Bump when what a key covers or how objects are laid out changes. */
@@ -108,6 +118,7 @@ void cache_close(struct cache *c)
 		close(c->objects_fd);
 	close(c->parent_fd);
 	free(c->name);
+	free(c->trust);
 	free(c);
 }
 
@@ -187,33 +198,17 @@ struct object_parts {
 	size_t start, dl, gl, pl;
 };
 
+static bool object_frame(const char *p, size_t size, const char *key, struct object_parts *op);
+
 static bool object_check(const char *p, size_t size, const char *key, struct object_parts *op)
 {
-	if (size <= CACHE_KEY_LEN)
+	if (!object_frame(p, size, key, op))
 		return false;
-	size_t body = size - CACHE_KEY_LEN;
-	char sum[CACHE_KEY_LEN + 1], fmt[16], okey[CACHE_KEY_LEN + 1];
-	const char *nl = memchr(p, '\n', body < 160 ? body : 160);
-	uint64_t dl = 0, gl = 0, pl = 0;
-	int used = 0;
-	char head[161];
-	if (!nl)
-		return false;
-	snprintf(head, sizeof(head), "%.*s", (int)(nl - p), p);
-	if (sscanf(head, "%15s %40s %" SCNu64 " %" SCNu64 " %" SCNu64 "%n", fmt, okey, &dl, &gl,
-		   &pl, &used) != 5 ||
-	    (size_t)used != strlen(head) || strcmp(fmt, OBJECT_FORMAT) != 0 ||
-	    strcmp(okey, key) != 0)
-		return false;
-	size_t start = (size_t)(nl + 1 - p);
 	/* the lengths add up to the file, then the checksum holds */
-	if (!(dl <= body && gl <= body && pl <= body && start + dl + gl + pl == body))
-		return false;
+	char sum[CACHE_KEY_LEN + 1];
+	size_t body = size - CACHE_KEY_LEN;
 	key_digest(p, body, sum);
-	if (memcmp(sum, p + body, CACHE_KEY_LEN) != 0)
-		return false;
-	*op = (struct object_parts){ start, (size_t)dl, (size_t)gl, (size_t)pl };
-	return true;
+	return memcmp(sum, p + body, CACHE_KEY_LEN) == 0;
 }
 
 int cache_load(const struct cache *c, const char *key, struct cache_object *o)
@@ -662,10 +657,225 @@ void cache_sweep(const struct cache *c, char *const *keep, size_t n)
 	while (dh && (e = readdir(dh))) {
 		const char *tmp = strstr(e->d_name, ".tmp-");
 		bool ours = strncmp(e->d_name, "last-build.tmp-", 15) == 0 ||
-			    strncmp(e->d_name, "memo-", 5) == 0;
+			    strncmp(e->d_name, "memo-", 5) == 0 ||
+			    strncmp(e->d_name, "trusted.tmp-", 12) == 0;
 		if (ours && tmp && is_tmp_suffix(tmp))
 			unlinkat(dirfd(dh), e->d_name, 0);
 	}
 	if (dh)
 		closedir(dh);
+}
+
+/* ---- trusted objects -----------------------------------------------------------
+ *
+ * "trusted" holds "loa-trust-1\n", one "KEY IDENT\n" line per object, and
+ * the key_digest of everything before it. */
+
+#define TRUST_FORMAT "loa-trust-1\n"
+
+static void trust_read(struct cache *c)
+{
+	if (c->trust_read)
+		return;
+	c->trust_read = true;
+	if (c->dir_fd < 0)
+		return;
+	int fd = openat(c->dir_fd, "trusted", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	struct stat st;
+	struct buf data = BUF_INIT;
+	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < 65536 &&
+		  sys_read_fd(fd, 65536, &data) == 0;
+	close(fd);
+	size_t head = sizeof(TRUST_FORMAT) - 1;
+	char sum[CACHE_KEY_LEN + 1];
+	if (ok && data.len >= head + CACHE_KEY_LEN &&
+	    memcmp(data.ptr, TRUST_FORMAT, head) == 0) {
+		size_t body = data.len - CACHE_KEY_LEN;
+		key_digest(data.ptr, body, sum);
+		ok = memcmp(sum, data.ptr + body, CACHE_KEY_LEN) == 0;
+		for (const char *p = data.ptr + head, *end = data.ptr + body; ok && p < end;) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t len = nl ? (size_t)(nl - p) : 0;
+			if (!nl || len <= CACHE_KEY_LEN + 1 || p[CACHE_KEY_LEN] != ' ' ||
+			    len - CACHE_KEY_LEN - 1 >= CACHE_IDENT_LEN) {
+				ok = false;
+				break;
+			}
+			struct trust_entry e;
+			memcpy(e.key, p, CACHE_KEY_LEN);
+			e.key[CACHE_KEY_LEN] = '\0';
+			memcpy(e.ident, p + CACHE_KEY_LEN + 1, len - CACHE_KEY_LEN - 1);
+			e.ident[len - CACHE_KEY_LEN - 1] = '\0';
+			ok = key_valid(e.key);
+			if (ok) {
+				ALLOC_GROW(c->trust, c->ntrust + 1, c->trust_cap);
+				c->trust[c->ntrust++] = e;
+			}
+			p = nl + 1;
+		}
+	} else {
+		ok = false;
+	}
+	if (!ok)
+		c->ntrust = 0; /* a damaged list trusts nothing */
+	buf_release(&data);
+}
+
+static struct trust_entry *trust_find(struct cache *c, const char *key)
+{
+	trust_read(c);
+	for (size_t i = 0; i < c->ntrust; i++)
+		if (strcmp(c->trust[i].key, key) == 0)
+			return &c->trust[i];
+	return NULL;
+}
+
+static void trust_set(struct cache *c, const char *key, const char *ident)
+{
+	struct trust_entry *e = trust_find(c, key);
+	if (!e) {
+		ALLOC_GROW(c->trust, c->ntrust + 1, c->trust_cap);
+		e = &c->trust[c->ntrust++];
+		snprintf(e->key, sizeof(e->key), "%s", key);
+	}
+	snprintf(e->ident, sizeof(e->ident), "%s", ident);
+}
+
+/* Whether the object file open as fd (st) is the one key's entry names. */
+static bool trusted_file(struct cache *c, const char *key, const struct stat *st)
+{
+	char ident[CACHE_IDENT_LEN];
+	const struct trust_entry *e = trust_find(c, key);
+	if (!e)
+		return false;
+	ident_of(st, ident);
+	return strcmp(ident, e->ident) == 0;
+}
+
+/* Where the parts of an object of size bytes at p lie, when its header
+ * names key and its lengths add up (its digest unchecked). */
+static bool object_frame(const char *p, size_t size, const char *key, struct object_parts *op)
+{
+	if (size <= CACHE_KEY_LEN)
+		return false;
+	size_t body = size - CACHE_KEY_LEN;
+	const char *nl = memchr(p, '\n', body < 160 ? body : 160);
+	char head[161], fmt[16], okey[CACHE_KEY_LEN + 1];
+	uint64_t dl = 0, gl = 0, pl = 0;
+	int used = 0;
+	if (!nl)
+		return false;
+	snprintf(head, sizeof(head), "%.*s", (int)(nl - p), p);
+	if (sscanf(head, "%15s %40s %" SCNu64 " %" SCNu64 " %" SCNu64 "%n", fmt, okey, &dl, &gl,
+		   &pl, &used) != 5 ||
+	    (size_t)used != strlen(head) || strcmp(fmt, OBJECT_FORMAT) != 0 ||
+	    strcmp(okey, key) != 0)
+		return false;
+	size_t start = (size_t)(nl + 1 - p);
+	if (!(dl <= body && gl <= body && pl <= body && start + dl + gl + pl == body))
+		return false;
+	*op = (struct object_parts){ start, (size_t)dl, (size_t)gl, (size_t)pl };
+	return true;
+}
+
+int cache_load_trusting(struct cache *c, const char *key, struct cache_object *o)
+{
+	*o = (struct cache_object)CACHE_OBJECT_INIT;
+	struct stat st;
+	int fd = open_object(c, key, &st);
+	if (fd < 0)
+		return 0;
+	buf_grow(&o->raw, (size_t)st.st_size + 1);
+	bool ok = sys_read_fd(fd, (size_t)st.st_size, &o->raw) == 0 &&
+		  o->raw.len == (size_t)st.st_size;
+	close(fd);
+	struct object_parts op;
+	bool trusted = ok && trusted_file(c, key, &st);
+	if (ok && !trusted)
+		c->verified++;
+	if (!ok || !(trusted ? object_frame(o->raw.ptr, o->raw.len, key, &op)
+			     : object_check(o->raw.ptr, o->raw.len, key, &op))) {
+		cache_object_release(o);
+		return 0;
+	}
+	ident_of(&st, o->ident);
+	if (trusted)
+		c->trusted++;
+	else
+		trust_set(c, key, o->ident);
+	o->data = o->raw.ptr + op.start;
+	o->data_len = op.dl;
+	o->diags = o->data + op.dl;
+	o->diags_len = op.gl;
+	o->deps = o->diags + op.gl;
+	o->deps_len = op.pl;
+	return 1;
+}
+
+int cache_map_trusting(struct cache *c, const char *key, struct cache_map *m)
+{
+	*m = (struct cache_map)CACHE_MAP_INIT;
+	struct stat st;
+	int fd = open_object(c, key, &st);
+	if (fd < 0)
+		return 0;
+	void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return 0;
+	struct object_parts op;
+	bool trusted = trusted_file(c, key, &st);
+	if (!trusted)
+		c->verified++;
+	if (!(trusted ? object_frame(p, (size_t)st.st_size, key, &op)
+		      : object_check(p, (size_t)st.st_size, key, &op)) ||
+	    op.gl || op.pl) {
+		munmap(p, (size_t)st.st_size);
+		return 0;
+	}
+	if (trusted) {
+		c->trusted++;
+	} else {
+		char ident[CACHE_IDENT_LEN];
+		ident_of(&st, ident);
+		trust_set(c, key, ident);
+	}
+	m->base = p;
+	m->size = (size_t)st.st_size;
+	m->data = (const char *)p + op.start;
+	m->data_len = op.dl;
+	return 1;
+}
+
+void cache_trust(struct cache *c, const char *key)
+{
+	char ident[CACHE_IDENT_LEN];
+	if (c && cache_ident(c, key, ident) == 1)
+		trust_set(c, key, ident);
+}
+
+void cache_trust_save(struct cache *c, char *const *keep, size_t n)
+{
+	if (!c || c->dir_fd < 0 || !c->trust_read)
+		return;
+	struct buf b = BUF_INIT;
+	buf_puts(&b, TRUST_FORMAT);
+	for (size_t i = 0; i < c->ntrust; i++) {
+		const char *k = c->trust[i].key;
+		if (n && bsearch(&k, keep, n, sizeof(*keep), str_ptr_cmp))
+			buf_addf(&b, "%s %s\n", k, c->trust[i].ident);
+	}
+	char sum[CACHE_KEY_LEN + 1];
+	key_digest(b.ptr, b.len, sum);
+	buf_add(&b, sum, CACHE_KEY_LEN);
+	(void)write_atomic(c->dir_fd, "trusted", b.ptr, b.len);
+	buf_release(&b);
+}
+
+void cache_trust_counts(const struct cache *c, size_t *verified, size_t *trusted)
+{
+	*verified = c ? c->verified : 0;
+	*trusted = c ? c->trusted : 0;
 }

@@ -94,6 +94,25 @@ struct cache_map {
 #define CACHE_MAP_INIT { NULL, 0, NULL, 0 }
 int cache_map(const struct cache *c, const char *key, struct cache_map *m);
 void cache_unmap(struct cache_map *m);
+/* Trusted objects. The few large objects one build writes and the next
+ * ones read again whole (the table of parsed files, the indexed bodies, a
+ * published listing and its side object: tens of megabytes) are verified
+ * in full once, then trusted while their file keeps the identity it had
+ * when written or verified (cache_ident: a change time cannot be set
+ * back, so an edit, a replacement or a chmod shows), as the standby's
+ * pages are. The identities live in the file "trusted" (its own digest;
+ * damaged: nothing is trusted). The loads are cache_load and cache_map
+ * with that shortcut: a trusted object's header and lengths are still
+ * checked; an untrusted one is verified and then trusted. Builder only. */
+int cache_load_trusting(struct cache *c, const char *key, struct cache_object *o);
+int cache_map_trusting(struct cache *c, const char *key, struct cache_map *m);
+/* Trusts key's object as its file is now (after this process stored it). */
+void cache_trust(struct cache *c, const char *key);
+/* Writes the identities of the objects in keep (sorted, str_ptr_cmp) that
+ * this build trusted or verified; the rest are forgotten. */
+void cache_trust_save(struct cache *c, char *const *keep, size_t n);
+/* How many objects this cache checked in full, and how many it trusted. */
+void cache_trust_counts(const struct cache *c, size_t *verified, size_t *trusted);
 /* Stores an object of data alone, the concatenation of parts[0..n),
  * without gathering them in memory first. 0, or -1. */
 int cache_store_parts(const struct cache *c, const char *key, const struct iovec *parts,

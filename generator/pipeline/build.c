@@ -463,6 +463,14 @@ static void stage_finish(struct build *b, const char *build_key, struct build_re
 		if (b->keys && res->status != LOA_EXIT_NOTHING)
 			incr_remember(b, build_key, res);
 	}
+	/* LOA_DEBUG=trust: the large objects checked in full or trusted (t158) */
+	const char *debug = getenv("LOA_DEBUG");
+	if (b->cache && debug && strcmp(debug, "trust") == 0) {
+		size_t verified, trusted;
+		cache_trust_counts(b->cache, &verified, &trusted);
+		fprintf(stderr, "loa: debug: trust: %zu objects verified, %zu trusted\n", verified,
+			trusted);
+	}
 }
 
 static void build_release(struct build *b)

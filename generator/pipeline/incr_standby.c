@@ -156,10 +156,10 @@ static bool debug_standby(void)
 static bool check_standby(struct build *b, struct incr_standby *s)
 {
 	char key[CACHE_KEY_LEN + 1];
-	if (!b->standby_published[0] || cache_load(b->cache, b->standby_published, &s->listing) != 1)
+	if (!b->standby_published[0] || cache_load_trusting(b->cache, b->standby_published, &s->listing) != 1)
 		return false;
 	side_key(b->standby_published, key);
-	if (cache_load(b->cache, key, &s->side) != 1)
+	if (cache_load_trusting(b->cache, key, &s->side) != 1)
 		return false;
 	size_t off = 0, next;
 	struct side_entry e;
@@ -319,4 +319,6 @@ void incr_standby_store(struct build *b)
 	side_key(b->published, b->side_key);
 	if (cache_store(b->cache, b->side_key, s->next.ptr, s->next.len, "", 0, "", 0) < 0)
 		b->side_key[0] = '\0';
+	else
+		cache_trust(b->cache, b->side_key);
 }

@@ -237,7 +237,7 @@ static bool same_folder(const char *dir, uint64_t id)
 static bool listing_holds(struct build *b, const char *published)
 {
 	struct cache_object obj;
-	if (cache_load(b->cache, published, &obj) != 1) {
+	if (cache_load_trusting(b->cache, published, &obj) != 1) {
 		char now[CACHE_KEY_LEN + 1];
 		return outdir_fingerprint_path(b->opts->out_dir, now) == 0 &&
 		       strcmp(now, published) == 0;
@@ -397,7 +397,7 @@ int incr_history_get(void *ctx, const char *commit, const char *dir, struct buf 
 	char key[CACHE_KEY_LEN + 1];
 	struct cache_object o;
 	history_key(b, commit, dir, key);
-	if (cache_load(b->cache, key, &o) != 1)
+	if (cache_load_trusting(b->cache, key, &o) != 1)
 		return 0;
 	/* kept one more build too: a rebuild of the parent, then of another
 	 * child of it (previews of branches), walks no more */
@@ -430,7 +430,7 @@ int incr_blobs_get(void *ctx, void **map, size_t *map_size, const char **data, s
 	key_finish(&k, b->blobs_key);
 	buf_release(&k);
 	struct cache_map m;
-	if (cache_map(b->cache, b->blobs_key, &m) != 1)
+	if (cache_map_trusting(b->cache, b->blobs_key, &m) != 1)
 		return 0;
 	*map = m.base; /* the site's now */
 	*map_size = m.size;
@@ -449,8 +449,10 @@ int incr_blobs_put(void *ctx, const struct iovec *parts, size_t n)
 	free(b->blobs_parts);
 	b->blobs_parts = NULL;
 	b->nblobs_parts = 0;
-	if (cache_store_parts(b->cache, b->blobs_key, parts, n) == 0)
+	if (cache_store_parts(b->cache, b->blobs_key, parts, n) == 0) {
+		cache_trust(b->cache, b->blobs_key);
 		return 0;
+	}
 	b->blobs_parts = xcalloc(n + 1, sizeof(*parts));
 	memcpy(b->blobs_parts, parts, n * sizeof(*parts));
 	b->nblobs_parts = n;
@@ -463,8 +465,9 @@ void incr_blobs_store(struct build *b)
 		return;
 	/* stored or not (no room): the parts are not needed past this point,
 	 * and what they point into is freed before the workers fork */
-	if (b->blobs_key[0])
-		(void)cache_store_parts(b->cache, b->blobs_key, b->blobs_parts, b->nblobs_parts);
+	if (b->blobs_key[0] &&
+	    cache_store_parts(b->cache, b->blobs_key, b->blobs_parts, b->nblobs_parts) == 0)
+		cache_trust(b->cache, b->blobs_key);
 	free(b->blobs_parts);
 	b->blobs_parts = NULL;
 	b->nblobs_parts = 0;
@@ -482,7 +485,7 @@ int incr_search_get(void *ctx, void **map, size_t *map_size, const char **data, 
 	key_finish(&k, b->search_key);
 	buf_release(&k);
 	struct cache_map m;
-	if (cache_map(b->cache, b->search_key, &m) != 1)
+	if (cache_map_trusting(b->cache, b->search_key, &m) != 1)
 		return 0;
 	*map = m.base; /* the caller's now */
 	*map_size = m.size;
@@ -495,8 +498,10 @@ void incr_search_put(void *ctx, const struct iovec *parts, size_t n)
 {
 	struct build *b = ctx;
 	buf_reset(&b->search_data);
-	if (cache_store_parts(b->cache, b->search_key, parts, n) == 0)
+	if (cache_store_parts(b->cache, b->search_key, parts, n) == 0) {
+		cache_trust(b->cache, b->search_key);
 		return;
+	}
 	for (size_t i = 0; i < n; i++)
 		buf_add(&b->search_data, parts[i].iov_base, parts[i].iov_len);
 }
@@ -505,8 +510,10 @@ void incr_search_store(struct build *b)
 {
 	if (b->search_key[0] && b->search_data.len &&
 	    cache_store(b->cache, b->search_key, b->search_data.ptr, b->search_data.len, "", 0,
-			"", 0) == 0)
+			"", 0) == 0) {
+		cache_trust(b->cache, b->search_key);
 		buf_release(&b->search_data);
+	}
 }
 
 /* After a published build: the record for the next one, and the cache
@@ -548,15 +555,17 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 		cache_record_write(b->cache, &r, enc.ptr, enc.len);
 		buf_release(&enc);
 		if (b->published[0] && b->listing.len) {
-			cache_store(b->cache, b->published, b->listing.ptr, b->listing.len, "", 0, "",
-				    0);
+			if (cache_store(b->cache, b->published, b->listing.ptr, b->listing.len, "", 0,
+					"", 0) == 0)
+				cache_trust(b->cache, b->published);
 			incr_standby_store(b);
 		}
 	}
 	/* the history once the cache's folders exist: stored, kept */
-	if (b->history_key[0] && b->history_data.len)
-		cache_store(b->cache, b->history_key, b->history_data.ptr, b->history_data.len, "", 0,
-			    "", 0);
+	if (b->history_key[0] && b->history_data.len &&
+	    cache_store(b->cache, b->history_key, b->history_data.ptr, b->history_data.len, "", 0,
+			"", 0) == 0)
+		cache_trust(b->cache, b->history_key);
 	incr_sweep(b);
 }
 
@@ -588,6 +597,7 @@ void incr_sweep(struct build *b)
 		if (b->keys[j][0])
 			keep[n++] = b->keys[j];
 	qsort(keep, n, sizeof(*keep), build_cmp_str);
+	cache_trust_save(b->cache, keep, n);
 	cache_sweep(b->cache, keep, n);
 	free(keep);
 }

@@ -22,15 +22,22 @@ local function by_weight(a, b)
   if (a.weight or 0) ~= (b.weight or 0) then return (a.weight or 0) < (b.weight or 0) end
   return by_title(a, b)
 end
+local function is_sorted(list, less)
+  for i = 2, #list do
+    if less(list[i], list[i - 1]) then return false end
+  end
+  return true
+end
 -- every list below is kept newest first, loa.pages' default order: a
 -- query then finds its result sorted already, which one pass checks (a
 -- plugin may have changed the fields the order reads), instead of sorting
 -- thousands of pages with a Lua comparison each time (the check is in
--- query.scan)
+-- query.scan). sitelua.c passes them in that order already: checked
+-- here, sorted only if not.
 do
   local copy = {}
   for i, p in ipairs(all) do copy[i] = p end
-  table.sort(copy, by_date_desc)
+  if not is_sorted(copy, by_date_desc) then table.sort(copy, by_date_desc) end
   all = copy
 end
 -- indexes: plugins query by kind and by school in loops over schools

@@ -578,6 +578,7 @@ void site_release(struct site *s)
 	strmap_release(&s->page_by_path);
 	strmap_release(&s->school_by_slug);
 	strmap_release(&s->file_url);
+	strmap_release(&s->tag_url);
 	claims_release(&s->claims);
 	free(s->bundle_urls);
 	if (s->blobs_map)

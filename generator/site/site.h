@@ -105,6 +105,7 @@ struct site {
 	void *blobs_map;              /* the table's mapping: the bodies it gave point into it */
 	size_t blobs_map_size;
 	struct site_blobs_kept *blobs_kept; /* what blobs_put's kept parts point into; NULL: none */
+	struct strmap tag_url;        /* tag as written → its URL (a const char * in the arena) */
 };
 
 /* Loads the site. Returns 0 when the site can be built (page errors are in
@@ -127,7 +128,9 @@ void site_date_to_zone(struct text *t, struct date *d);
 int site_resolve_link(const struct site *s, const struct page *p, const char *url,
 		      struct buf *out);
 
-/* The published URL of a tag, "/chu-de/dinh-duong/". */
+/* The published URL of a tag, "/chu-de/dinh-duong/": slugified once per
+ * spelling (a 10,000-page site asks for the same few dozen tags tens of
+ * thousands of times). */
 const char *site_tag_url(struct site *s, const char *tag);
 
 #endif

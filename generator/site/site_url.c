@@ -13,6 +13,7 @@
 #include "site/layout.h"
 #include "site/urls.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -30,6 +31,9 @@ const char *site_out_path(struct arena *a, const char *url)
 
 /* readers: a school named by digits only would take an archive's URL */const char *site_tag_url(struct site *s, const char *tag)
 {
+	size_t known;
+	if (strmap_get(&s->tag_url, tag, &known))
+		return (const char *)(uintptr_t)known;
 	struct buf slug = BUF_INIT, b = BUF_INIT;
 	if (!text_slugify(s->text, &slug, tag, strlen(tag)))
 		buf_puts(&slug, "khac");
@@ -37,6 +41,7 @@ const char *site_out_path(struct arena *a, const char *url)
 	buf_release(&slug);
 	const char *url = arena_strdup(&s->arena, b.ptr);
 	buf_release(&b);
+	strmap_put(&s->tag_url, arena_strdup(&s->arena, tag), (size_t)(uintptr_t)url, NULL);
 	return url;
 }
 
