@@ -199,6 +199,8 @@ struct object_parts {
 };
 
 static bool object_frame(const char *p, size_t size, const char *key, struct object_parts *op);
+static void trust_set(struct cache *c, const char *key, const char *ident);
+static bool trusted_file(struct cache *c, const char *key, const struct stat *st);
 
 static bool object_check(const char *p, size_t size, const char *key, struct object_parts *op)
 {
@@ -271,7 +273,11 @@ int cache_load_into(const struct cache *c, const char *key, struct cache_object 
 	return 1;
 }
 
-int cache_map(const struct cache *c, const char *key, struct cache_map *m)
+/* Maps the object of key: verified in full, or, with trust (the same
+ * cache, writable), only framed when its file is the one last verified
+ * or written, whose identity is then noted for the next build. */
+static int map_object(const struct cache *c, struct cache *trust, const char *key,
+		      struct cache_map *m)
 {
 	*m = (struct cache_map)CACHE_MAP_INIT;
 	struct stat st;
@@ -283,15 +289,32 @@ int cache_map(const struct cache *c, const char *key, struct cache_map *m)
 	if (p == MAP_FAILED)
 		return 0;
 	struct object_parts op;
-	if (!object_check(p, (size_t)st.st_size, key, &op) || op.gl || op.pl) {
+	bool trusted = trust && trusted_file(trust, key, &st);
+	if (trust && !trusted)
+		trust->verified++;
+	if (!(trusted ? object_frame(p, (size_t)st.st_size, key, &op)
+		      : object_check(p, (size_t)st.st_size, key, &op)) ||
+	    op.gl || op.pl) {
 		munmap(p, (size_t)st.st_size);
 		return 0;
+	}
+	if (trusted) {
+		trust->trusted++;
+	} else if (trust) {
+		char ident[CACHE_IDENT_LEN];
+		ident_of(&st, ident);
+		trust_set(trust, key, ident);
 	}
 	m->base = p;
 	m->size = (size_t)st.st_size;
 	m->data = (const char *)p + op.start;
 	m->data_len = op.dl;
 	return 1;
+}
+
+int cache_map(const struct cache *c, const char *key, struct cache_map *m)
+{
+	return map_object(c, NULL, key, m);
 }
 
 void cache_unmap(struct cache_map *m)
@@ -816,37 +839,7 @@ int cache_load_trusting(struct cache *c, const char *key, struct cache_object *o
 
 int cache_map_trusting(struct cache *c, const char *key, struct cache_map *m)
 {
-	*m = (struct cache_map)CACHE_MAP_INIT;
-	struct stat st;
-	int fd = open_object(c, key, &st);
-	if (fd < 0)
-		return 0;
-	void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
-		return 0;
-	struct object_parts op;
-	bool trusted = trusted_file(c, key, &st);
-	if (!trusted)
-		c->verified++;
-	if (!(trusted ? object_frame(p, (size_t)st.st_size, key, &op)
-		      : object_check(p, (size_t)st.st_size, key, &op)) ||
-	    op.gl || op.pl) {
-		munmap(p, (size_t)st.st_size);
-		return 0;
-	}
-	if (trusted) {
-		c->trusted++;
-	} else {
-		char ident[CACHE_IDENT_LEN];
-		ident_of(&st, ident);
-		trust_set(c, key, ident);
-	}
-	m->base = p;
-	m->size = (size_t)st.st_size;
-	m->data = (const char *)p + op.start;
-	m->data_len = op.dl;
-	return 1;
+	return map_object(c, c, key, m);
 }
 
 void cache_trust(struct cache *c, const char *key)
