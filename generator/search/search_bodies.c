@@ -405,7 +405,8 @@ static struct out *kept_entries(struct search_bodies *sb, size_t *n)
 {
 	for (size_t i = 0; i < sb->nrecs; i++)
 		sb->recs[i].key = sb->fresh.ptr + sb->recs[i].off;
-	qsort(sb->recs, sb->nrecs, sizeof(*sb->recs), rec_cmp);
+	if (sb->nrecs > 1) /* recs is NULL when no body was folded afresh */
+		qsort(sb->recs, sb->nrecs, sizeof(*sb->recs), rec_cmp);
 	struct out *o = xreallocarray(NULL, sb->nold + sb->nrecs + 1, sizeof(*o));
 	size_t i = 0, j = 0, k = 0;
 	while (i < sb->nold || j < sb->nrecs) {
