@@ -44,9 +44,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 /* How a job reached the new site. */
 enum { HOW_RENDERED = 0, HOW_CACHE = 1, HOW_KEPT = 2 };
+
+/* A run of this build's side object: bytes of the standby's (a kept
+ * page's entry is the same bytes: same path, key, ident, diagnostics and
+ * deps) or of `next` (the entries written afresh). Tens of megabytes at
+ * 10,000 pages: referred to, not copied. */
+struct side_part {
+	bool old;
+	size_t off, len;
+};
 
 struct incr_standby {
 	struct cache_object listing, side; /* the standby's, when usable */
@@ -54,7 +64,9 @@ struct incr_standby {
 	struct strmap job_of;   /* path -> job, for the jobs with a key */
 	bool *held;             /* per job: its standby file is in the tree, vouched for */
 	unsigned char *how;     /* per job, HOW_* */
-	struct buf next;        /* this build's side object */
+	struct buf next;        /* this build's entries written afresh */
+	struct side_part *parts; /* this build's side object, in order */
+	size_t nparts, parts_cap;
 };
 
 /* The side object's key: one per published listing. */
@@ -82,6 +94,30 @@ static void side_add(struct buf *out, const char *path, const char *key, const c
 	buf_addf(out, "%zu %zu\n", diags_len, deps_len);
 	buf_add(out, diags, diags_len);
 	buf_add(out, deps, deps_len);
+}
+
+/* The run [off, off + len) of the standby's side object (old) or of next
+ * appended to this build's side object, joined to the last run when it
+ * follows it. */
+static void part_add(struct incr_standby *s, bool old, size_t off, size_t len)
+{
+	struct side_part *last = s->nparts ? &s->parts[s->nparts - 1] : NULL;
+	if (last && last->old == old && last->off + last->len == off) {
+		last->len += len;
+		return;
+	}
+	ALLOC_GROW(s->parts, s->nparts + 1, s->parts_cap);
+	s->parts[s->nparts++] = (struct side_part){ old, off, len };
+}
+
+/* An entry written afresh into next (side_add), as the next run. */
+static void part_add_new(struct incr_standby *s, const char *path, const char *key,
+			 const char *ident, const char *diags, size_t diags_len, const char *deps,
+			 size_t deps_len)
+{
+	size_t start = s->next.len;
+	side_add(&s->next, path, key, ident, diags, diags_len, deps, deps_len);
+	part_add(s, false, start, s->next.len - start);
 }
 
 struct side_entry {
@@ -241,6 +277,7 @@ void incr_standby_free(struct incr_standby *s)
 	strmap_release(&s->entry_of);
 	strmap_release(&s->job_of);
 	buf_release(&s->next);
+	free(s->parts);
 	free(s->held);
 	free(s->how);
 	free(s);
@@ -251,8 +288,8 @@ void incr_standby_note(struct build *b, size_t job, const char *path, const stru
 	if (!b->standby)
 		return;
 	b->standby->how[job] = HOW_CACHE;
-	side_add(&b->standby->next, path, b->keys[job], o->ident, o->diags, o->diags_len, o->deps,
-		 o->deps_len);
+	part_add_new(b->standby, path, b->keys[job], o->ident, o->diags, o->diags_len, o->deps,
+		     o->deps_len);
 }
 
 bool incr_standby_try(struct build *b, size_t job, const char *path)
@@ -278,7 +315,8 @@ bool incr_standby_try(struct build *b, size_t job, const char *path)
 	}
 	s->how[job] = HOW_KEPT;
 	diag_list_decode(b->diags, e.diags, e.diags_len);
-	side_add(&s->next, path, b->keys[job], e.ident, e.diags, e.diags_len, e.deps, e.deps_len);
+	/* the entry unchanged: its bytes are the standby's */
+	part_add(s, true, off, next - off);
 	b->kept++;
 	return true;
 }
@@ -313,12 +351,19 @@ void incr_standby_store(struct build *b)
 	for (size_t j = 0; j < b->njobs; j++)
 		if (s->how[j] == HOW_RENDERED && b->ok[j] && b->keys[j][0] &&
 		    cache_load_into(b->cache, b->keys[j], &obj) == 1)
-			side_add(&s->next, job_path(b, j), b->keys[j], obj.ident, obj.diags,
-				 obj.diags_len, obj.deps, obj.deps_len);
+			part_add_new(s, job_path(b, j), b->keys[j], obj.ident, obj.diags,
+				     obj.diags_len, obj.deps, obj.deps_len);
 	cache_object_release(&obj);
 	side_key(b->published, b->side_key);
-	if (cache_store(b->cache, b->side_key, s->next.ptr, s->next.len, "", 0, "", 0) < 0)
+	/* next no longer grows: the runs become addresses */
+	struct iovec *iov = xcalloc(s->nparts + 1, sizeof(*iov));
+	for (size_t i = 0; i < s->nparts; i++)
+		iov[i] = (struct iovec){ (char *)(s->parts[i].old ? s->side.data : s->next.ptr) +
+						 s->parts[i].off,
+					 s->parts[i].len };
+	if (cache_store_parts(b->cache, b->side_key, iov, s->nparts) < 0)
 		b->side_key[0] = '\0';
 	else
 		cache_trust(b->cache, b->side_key);
+	free(iov);
 }
