@@ -39,7 +39,10 @@ if [ -n "$LUAC" ]; then
 	"$LUAC" -p "$TMP/broken.lua" > "$TMP/out" 2>&1
 	st=$?
 	check "luac -p fails on a broken copy" [ "$st" -ne 0 ]
-	check "luac -p names the broken line" grep -q "broken.lua:11[0-9]:" "$TMP/out"
+	# the error is at the end of the file: one line past the broken one
+	# (prelude.lua's length moves as it is edited)
+	at=$(($(wc -l < generator/plugin/prelude.lua) + 2))
+	check "luac -p names the broken line" grep -q "broken.lua:$at:" "$TMP/out"
 fi
 if [ -n "$NODE" ]; then
 	{ cat generator/cmd/serve/livereload.js; echo '(function ( {'; } > "$TMP/broken.js"
