@@ -37,8 +37,10 @@ static void *vm_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	}
 	/* Growing past the cap fails; Lua then collects and retries, and
 	 * raises "not enough memory". Shrinking must never fail. */
-	if (nsize > old && nsize - old > vm->max_bytes - vm->cur_bytes)
+	if (nsize > old && nsize - old > vm->max_bytes - vm->cur_bytes) {
+		vm->refusals++;
 		return NULL;
+	}
 	void *p = realloc(ptr, nsize);
 	if (!p)
 		return NULL;
@@ -222,6 +224,22 @@ void luavm_prepare_renders(struct luavm *vm, size_t headroom)
 	 * worker and forking a fresh one instead was tried: 24-28 s. */
 	lua_gc(vm->L, LUA_GCGEN, 0, 1000);
 	vm->max_bytes = vm->cur_bytes + headroom;
+	vm->collected_bytes = vm->cur_bytes;
+}
+
+bool luavm_collect_between_renders(struct luavm *vm)
+{
+	size_t base = vm->collected_bytes;
+	size_t room = vm->max_bytes > base ? vm->max_bytes - base : 0;
+	if (vm->cur_bytes <= base + room / 2)
+		return false;
+	luavm_collect(vm);
+	return true;
+}
+
+size_t luavm_refusals(const struct luavm *vm)
+{
+	return vm->refusals;
 }
 
 size_t luavm_memory(const struct luavm *vm)

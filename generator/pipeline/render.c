@@ -6,6 +6,7 @@
 #include "base/diag.h"
 #include "base/xalloc.h"
 #include "pipeline/outdir.h"
+#include "lua/luavm.h"
 #include "plugin/sitelua.h"
 #include "markup/markdown.h"
 #include "pipeline/imgstage.h"
@@ -89,6 +90,7 @@ int render_job(void *ctx, size_t job, struct buf *out)
 	if (b->todo)
 		job = b->todo[job];
 	b->current_job = job;
+	luavm_collect_between_renders(b->vm);
 	sitelua_render_begin(b->sl, job < b->ncontent ? b->content[job] : SITELUA_NO_PAGE);
 	memset(b->job_hash, '-', sizeof(b->job_hash) - 1);
 	int ret = job < b->ncontent ? render_content(b, b->content[job], &d)

@@ -192,6 +192,47 @@ TEST(test_plugins_collector)
 	luavm_close(vm);
 }
 
+/* Renders whose garbage lives through two minor collections (old, so
+ * only a major frees it) are collected between jobs before they reach
+ * the cap: no allocation is ever refused, and each job starts with at
+ * most half of the room used. Without luavm_collect_between_renders the
+ * old garbage fills the headroom and the cap refuses allocations. */
+TEST(test_renders_collector)
+{
+	struct luavm *vm = open_vm(16u << 20, 100000000, 1);
+	lua_State *L = luavm_state(vm);
+	struct diag_list d = DIAG_LIST_INIT;
+	/* 8 MB of small tables, as the site's page tables */
+	CHECK_INT_EQ(run(vm, "local t = {} for i = 1, 150000 do t[i] = { i } end return t", 1, &d), 0);
+	lua_setfield(L, LUA_REGISTRYINDEX, "site_data");
+	luavm_collect(vm);
+	luavm_prepare_renders(vm, 16u << 20);
+	size_t base = luavm_memory(vm), cap = base + (16u << 20);
+	size_t refused = luavm_refusals(vm), collections = 0;
+	for (int job = 0; job < 60; job++) {
+		if (luavm_collect_between_renders(vm))
+			collections++;
+		CHECK(luavm_memory(vm) <= base + (8u << 20) + (1u << 20));
+		/* a job: 20,000 small tables kept by the next four jobs too */
+		CHECK_INT_EQ(run(vm,
+				  "ring = ring or {} n = (n or 0) + 1 local t = {} "
+				  "for i = 1, 20000 do t[i] = { i, 'r' .. i } end ring[n % 5] = t",
+				  0, &d),
+			     0);
+		CHECK(luavm_memory(vm) < cap);
+	}
+	CHECK(collections > 0);
+	CHECK_INT_EQ((long)(luavm_refusals(vm) - refused), 0);
+	/* the cap still refuses a job that needs more than the headroom */
+	expect_error(vm, "return #string.rep('y', 20 << 20)", "not enough memory");
+	CHECK(luavm_refusals(vm) > refused);
+	lua_pushnil(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "site_data");
+	CHECK_INT_EQ(d.len, 0);
+	diag_list_release(&d);
+	luavm_close(vm);
+}
+
 TEST(test_sorted_pairs)
 {
 	struct luavm *vm = open_vm(64u << 20, 1000000, 1);
@@ -420,6 +461,7 @@ int main(void)
 	RUN(test_memory_limit);
 	RUN(test_render_headroom);
 	RUN(test_plugins_collector);
+	RUN(test_renders_collector);
 	RUN(test_sorted_pairs);
 	RUN(test_tostring_and_gc);
 	RUN(test_random_deterministic);
