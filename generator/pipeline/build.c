@@ -246,6 +246,7 @@ static int stage_load(struct build *b, struct build_result *res)
 	if (site_load(&b->site, &so, b->diags) < 0)
 		return -1;
 	b->site_loaded = true;
+	repo_drop_caches(b->site.repo);
 	image_stage_claim(&b->site); /* before plugins: they never take a copy's name */
 	snprintf(res->lang, sizeof(res->lang), "%s", b->site.config.language);
 	if (b->timings) {

@@ -13,6 +13,8 @@
  * without clean filters), so callers can key caches on it in both modes. */
 #include "source/repo_internal.h"
 
+#include <git2/sys/repository.h>
+
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
@@ -206,6 +208,12 @@ done:
 	git_repository_free(git);
 	git_libgit2_shutdown();
 	return n;
+}
+
+void repo_drop_caches(struct repo *r)
+{
+	if (r && r->git)
+		(void)git_repository__cleanup(r->git);
 }
 
 void repo_set_max_file_size(struct repo *r, size_t bytes)
