@@ -276,20 +276,29 @@ local function report_school(s, arts, months, sem, now)
 end
 
 -- schools is in Vietnamese name order (by_name below): the schools below
--- target first, then the others, each group keeping that order
+-- target first, then the others, each group keeping that order. The lines
+-- (a thousand schools a report, sixty reports) are made by the report's
+-- own render, in a render worker (`data`, docs/plugins.md): the plugin
+-- stage does not hold them, and a rebuild whose page metadata did not
+-- change takes the report from the cache without making them.
 local function report_page(url, title, schools, arts, months, sem, now, info)
-  local lines, met = {}, {}
-  for _, s in ipairs(schools) do
-    local line = report_school(s, arts[s.slug], months, sem, now)
-    if line.below then lines[#lines + 1] = line else met[#met + 1] = line end
-  end
-  local below = #lines
-  for _, line in ipairs(met) do lines[#lines + 1] = line end
-  info.schools, info.below, info.total = lines, below, #lines
   info.monthly, info.semester_policy = MONTHLY, SEMESTER_POLICY
   loa.add_page{ url = url, layout = "outreach-report.html", sitemap = PUBLIC, report = info,
                 page = { kind = "section", title = title, url = url, permalink = loa.absolute_url(url),
-                         noindex = not PUBLIC } }
+                         noindex = not PUBLIC },
+                data = function()
+                  local lines, met = {}, {}
+                  for _, s in ipairs(schools) do
+                    local line = report_school(s, arts[s.slug], months, sem, now)
+                    if line.below then lines[#lines + 1] = line else met[#met + 1] = line end
+                  end
+                  local below = #lines
+                  for _, line in ipairs(met) do lines[#lines + 1] = line end
+                  local report = {}
+                  for k, v in pairs(info) do report[k] = v end
+                  report.schools, report.below, report.total = lines, below, #lines
+                  return { report = report }
+                end }
 end
 
 -- /bao-cao/truyen-thong/YYYY-MM/ for every month with school articles,

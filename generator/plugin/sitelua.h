@@ -34,6 +34,13 @@ struct extra_output {
 	int ref;              /* Lua registry ref of the context (a page) */
 	size_t content_id;    /* a plain file's bytes: out of Lua, see sitelua_extra_content */
 	size_t content_len;
+	/* loa.add_page's `data` function (LUA_NOREF: none), called by the
+	 * page's render in a worker; data_key is what its result may depend
+	 * on beyond the table (sitelua_memo_data_key), data_untracked that
+	 * no key covers it (the page is made at every build) */
+	int data_ref;
+	bool data_untracked;
+	char data_key[41];
 };
 
 /* loa.add_file content functions kept in the build cache (sitelua_memo.c):

@@ -116,7 +116,7 @@ static bool url_acceptable(const char *url)
 /* Records who adds an output: the plugin running and the line of its own
  * code that called (not pcall's or a helper's of another plugin), for a
  * collision's message. */
-static void add_extra(lua_State *L, struct sitelua *sl, const char *field)
+static void add_extra(lua_State *L, struct sitelua *sl, const char *field, const char *data_key)
 {
 	const char *plugin = sl->current_plugin ? sl->current_plugin : "?";
 	int line = 0;
@@ -133,11 +133,17 @@ static void add_extra(lua_State *L, struct sitelua *sl, const char *field)
 	lua_setfield(L, -2, "plugin");
 	lua_pushinteger(L, line);
 	lua_setfield(L, -2, "line");
+	if (data_key) {
+		lua_pushstring(L, data_key);
+		lua_setfield(L, -2, "data_key");
+	}
 	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
 	lua_pop(L, 1);
 }
 
-/* loa.add_page{url=, layout=, ...}: the table itself is the template context */
+/* loa.add_page{url=, layout=, ..., data=}: the table itself is the template
+ * context; data, a function, is called by the page's render (in a worker)
+ * and its table's fields replace the context's (docs/plugins.md) */
 static int l_add_page(lua_State *L)
 {
 	struct sitelua *sl = upvalue_sl(L);
@@ -152,8 +158,17 @@ static int l_add_page(lua_State *L)
 	if (!layout || !theme_has(sl->theme, layout))
 		return luaL_error(L, "loa.add_page: layout '%s' not found in the theme",
 				  layout ? layout : "(none)");
-	lua_pop(L, 2);
-	add_extra(L, sl, "ctx");
+	lua_getfield(L, 1, "data");
+	int data = lua_type(L, -1);
+	if (data != LUA_TNIL && data != LUA_TFUNCTION)
+		return luaL_error(L, "loa.add_page: 'data' must be a function");
+	/* what the stages read before this call, which the function's
+	 * upvalues may hold: "" when no key covers it */
+	char key[41] = "";
+	if (data == LUA_TFUNCTION)
+		sitelua_memo_data_key(sl, url, key);
+	lua_pop(L, 3);
+	add_extra(L, sl, "ctx", data == LUA_TFUNCTION ? key : NULL);
 	return 0;
 }
 
@@ -190,7 +205,7 @@ static int l_add_file(lua_State *L)
 	lua_setfield(L, -2, "content_id");
 	lua_replace(L, 1);
 	lua_settop(L, 1);
-	add_extra(L, sl, "file");
+	add_extra(L, sl, "file", NULL);
 	return 0;
 }
 

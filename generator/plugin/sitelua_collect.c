@@ -14,6 +14,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,7 +61,20 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 		e->out_path = xstrdup(out_path);
 		e->plugin = plugin;
 		lua_pop(L, 1);
+		e->data_ref = LUA_NOREF;
 		if (is_page) {
+			/* the data function leaves the context: called at render */
+			lua_getfield(L, -1, "data");
+			if (lua_isfunction(L, -1)) {
+				e->data_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+				lua_pushnil(L);
+				lua_setfield(L, -2, "data");
+				lua_getfield(L, -2, "data_key");
+				const char *key = lua_tostring(L, -1);
+				e->data_untracked = !key || !*key;
+				snprintf(e->data_key, sizeof(e->data_key), "%s", key ? key : "");
+			}
+			lua_pop(L, 1);
 			lua_getfield(L, -1, "layout");
 			e->layout = xstrdup(lua_tostring(L, -1));
 			lua_pop(L, 1);

@@ -217,6 +217,9 @@ void sitelua_key_extra(struct sitelua *sl, size_t i, struct buf *k)
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
 	luakey_value(lk, -1, k);
 	lua_settop(L, top);
+	/* a data function: the table's key says nothing of its upvalues */
+	if (e->data_ref != LUA_NOREF)
+		key_add_str(k, e->data_untracked ? "data: made at every build" : e->data_key);
 }
 
 void sitelua_render_begin(struct sitelua *sl, size_t page_index)

@@ -167,6 +167,12 @@ void sitelua_deps_effect(struct sitelua *sl);
  * from the cache when what the function read last time is unchanged, else
  * by calling it; pushes the string (or raises the function's error). */
 int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *url);
+/* The key of what loa.add_page's data function (for the page at url) may
+ * hold in its upvalues, written into key: what every handler may see (as
+ * a content function's key) and what the stages read before the call
+ * (bodies, today). Left "" when a stage read what no key covers, or the
+ * build keeps no cache: the page is then made at every build. */
+void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[41]);
 void sitelua_memo_release(struct sitelua *sl);
 
 #endif

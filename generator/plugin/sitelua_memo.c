@@ -222,6 +222,30 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
 	return 1;
 }
 
+void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[41])
+{
+	struct sitelua_memo *m = &sl->memo;
+	key[0] = '\0';
+	if (!m->cache || !sl->in_handler || m->depth || m->ambient_untracked ||
+	    luavm_random_uses(sl->vm) != 0)
+		return;
+	struct buf k = BUF_INIT, deps = BUF_INIT;
+	key_add_str(&k, "loa-page-data-1");
+	key_add_str(&k, memo_prefix(sl));
+	key_add_str(&k, sl->current_plugin ? sl->current_plugin : "?");
+	key_add_str(&k, url);
+	/* the ambient reads, as a content function's deps would list them:
+	 * their keys are this build's, so the key needs no check later */
+	ALLOC_GROW(m->deps, m->nambient + 1, m->deps_cap);
+	if (m->nambient)
+		memcpy(m->deps, m->ambient, m->nambient * sizeof(*m->ambient));
+	deps_encode(sl, m->deps, m->nambient, m->ambient_today, &deps);
+	key_add_bytes(&k, deps.ptr, deps.len);
+	key_finish(&k, key);
+	buf_release(&k);
+	buf_release(&deps);
+}
+
 void sitelua_memo_flush(struct sitelua *sl)
 {
 	struct sitelua_memo *m = &sl->memo;

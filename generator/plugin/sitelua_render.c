@@ -128,6 +128,55 @@ const char *sitelua_page_layout(const struct sitelua *sl, size_t page_index, cha
 	return theme_has(sl->theme, name) ? name : "page.html";
 }
 
+/* Replaces the context on top of the stack with a copy (its metatable
+ * too) whose fields the page's data function's table replaces: the
+ * function runs now, as plugin code, and its result lives for this render
+ * only. */
+static int push_data_context(struct sitelua *sl, const struct extra_output *e,
+			     struct diag_list *d)
+{
+	lua_State *L = luavm_state(sl->vm);
+	int ctx = lua_gettop(L);
+	/* plugin code: it may read any page (loa.pages) unrecorded */
+	sitelua_deps_all(sl);
+	if (e->data_untracked)
+		sitelua_deps_untracked(sl);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->data_ref);
+	char where[256] = "";
+	int where_line = 0;
+	lua_Debug ar;
+	lua_pushvalue(L, -1);
+	if (lua_getinfo(L, ">S", &ar) && ar.source[0] == '@') {
+		snprintf(where, sizeof(where), "%s", ar.source + 1);
+		where_line = ar.linedefined;
+	}
+	if (luavm_call(sl->vm, 0, 1, d) < 0) {
+		lua_settop(L, ctx);
+		return -1;
+	}
+	if (!lua_istable(L, -1)) {
+		diag_error(d, *where ? where : e->plugin, where_line, 0,
+			   "loa.add_page %s: data returned %s, not a table", e->url,
+			   luaL_typename(L, -1));
+		lua_settop(L, ctx);
+		return -1;
+	}
+	lua_newtable(L);
+	for (int from = ctx; from <= ctx + 1; from += 1) {
+		lua_pushnil(L);
+		while (lua_next(L, from)) {
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_rawset(L, -4);
+		}
+	}
+	if (lua_getmetatable(L, ctx))
+		lua_setmetatable(L, -2);
+	lua_replace(L, ctx);
+	lua_settop(L, ctx);
+	return 0;
+}
+
 int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, size_t body_len,
 			 struct buf *out, struct diag_list *d)
 {
@@ -136,6 +185,10 @@ int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, si
 	if (!e->layout)
 		return sitelua_extra_content(sl, i, out);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
+	if (e->data_ref != LUA_NOREF && push_data_context(sl, e, d) < 0) {
+		lua_pop(L, 1);
+		return -1;
+	}
 	/* names are looked up in the context unwatched (template_runtime.c,
 	 * V): a metamethod a plugin wrote in Lua on it (the one Loa sets,
 	 * sitelua_pages_set_now, is C) may run plugin code on any lookup */
