@@ -1,5 +1,7 @@
-/* cache — rendered pages by key and the last build's record; see cache.h. */
+/* cache — rendered pages by key and the last build's record; see cache.h.
+ * The trusted objects and file identities are cache_trust.c's. */
 #include "incr/cache.h"
+#include "incr/cache_internal.h"
 #include "base/buf.h"
 #include "base/str.h"
 #include "base/sysutil.h"
@@ -16,28 +18,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct trust_entry {
-	char key[CACHE_KEY_LEN + 1];
-	char ident[CACHE_IDENT_LEN];
-};
-
-struct cache {
-	int parent_fd; /* the output's parent folder */
-	char *name;    /* the output folder's name: render/NAME */
-	int dir_fd;    /* .loa-cache/render/NAME, -1 until it exists */
-	int objects_fd; /* its objects/, kept open: a rebuild loads thousands */
-	/* the file "trusted" (cache_load_trusting), read on first use */
-	struct trust_entry *trust;
-	size_t ntrust, trust_cap;
-	bool trust_read;
-	size_t verified, trusted; /* objects checked with and without their digest (LOA_DEBUG=trust) */
-};
-
 /* Bump when what a key covers or how objects are laid out changes. */
 #define CACHE_FORMAT "loa-cache-3"
 #define OBJECT_FORMAT "loa-object-3"
 
-static bool key_valid(const char *key)
+bool cache_key_valid(const char *key)
 {
 	for (int i = 0; i < CACHE_KEY_LEN; i++)
 		if (!((key[i] >= '0' && key[i] <= '9') || (key[i] >= 'a' && key[i] <= 'f')))
@@ -142,7 +127,7 @@ int cache_prepare(struct cache *c)
 /* The folder of key's object below dir_fd, made when create; -1 if none. */
 static int object_dir(const struct cache *c, const char *key, bool create)
 {
-	if (!c || c->dir_fd < 0 || !key_valid(key))
+	if (!c || c->dir_fd < 0 || !cache_key_valid(key))
 		return -1;
 	int objects = c->objects_fd >= 0 ? c->objects_fd : open_folder(c->dir_fd, "objects", create);
 	if (objects < 0)
@@ -154,14 +139,6 @@ static int object_dir(const struct cache *c, const char *key, bool create)
 	return fd;
 }
 
-static void ident_of(const struct stat *st, char ident[CACHE_IDENT_LEN])
-{
-	snprintf(ident, CACHE_IDENT_LEN, "%llu:%llu:%lld:%lld.%09ld:%lld.%09ld",
-		 (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
-		 (long long)st->st_size, (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
-		 (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
-}
-
 /* One call from objects/: the key's folder is looked up by the kernel,
  * through a symlink if one were there; that only ever names a file of
  * the identity recorded when it is that very file, unchanged (its
@@ -171,7 +148,7 @@ int cache_ident(const struct cache *c, const char *key, char ident[CACHE_IDENT_L
 {
 	struct stat st;
 	ident[0] = '\0';
-	if (!c || c->objects_fd < 0 || !key_valid(key))
+	if (!c || c->objects_fd < 0 || !cache_key_valid(key))
 		return 0;
 	char rel[CACHE_KEY_LEN + 2];
 	rel[0] = key[0];
@@ -181,7 +158,7 @@ int cache_ident(const struct cache *c, const char *key, char ident[CACHE_IDENT_L
 	rel[CACHE_KEY_LEN + 1] = '\0';
 	if (fstatat(c->objects_fd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 		return 0;
-	ident_of(&st, ident);
+	cache_ident_of(&st, ident);
 	return 1;
 }
 
@@ -192,16 +169,39 @@ void cache_object_release(struct cache_object *o)
 	o->raw = (struct buf)BUF_INIT;
 }
 
-/* Where the parts of an object of size bytes at p lie, when its header
- * names key, its lengths add up and its checksum holds. */
+/* Where the parts of an object lie: after its header line (start), data,
+ * diags and deps of those lengths. */
 struct object_parts {
 	size_t start, dl, gl, pl;
 };
 
-static bool object_frame(const char *p, size_t size, const char *key, struct object_parts *op);
-static void trust_set(struct cache *c, const char *key, const char *ident);
-static bool trusted_file(struct cache *c, const char *key, const struct stat *st);
+/* Where the parts of an object of size bytes at p lie, when its header
+ * names key and its lengths add up (its digest unchecked). */
+static bool object_frame(const char *p, size_t size, const char *key, struct object_parts *op)
+{
+	if (size <= CACHE_KEY_LEN)
+		return false;
+	size_t body = size - CACHE_KEY_LEN;
+	const char *nl = memchr(p, '\n', body < 160 ? body : 160);
+	char head[161], fmt[16], okey[CACHE_KEY_LEN + 1];
+	uint64_t dl = 0, gl = 0, pl = 0;
+	int used = 0;
+	if (!nl)
+		return false;
+	snprintf(head, sizeof(head), "%.*s", (int)(nl - p), p);
+	if (sscanf(head, "%15s %40s %" SCNu64 " %" SCNu64 " %" SCNu64 "%n", fmt, okey, &dl, &gl,
+		   &pl, &used) != 5 ||
+	    (size_t)used != strlen(head) || strcmp(fmt, OBJECT_FORMAT) != 0 ||
+	    strcmp(okey, key) != 0)
+		return false;
+	size_t start = (size_t)(nl + 1 - p);
+	if (!(dl <= body && gl <= body && pl <= body && start + dl + gl + pl == body))
+		return false;
+	*op = (struct object_parts){ start, (size_t)dl, (size_t)gl, (size_t)pl };
+	return true;
+}
 
+/* The same, when its checksum holds too. */
 static bool object_check(const char *p, size_t size, const char *key, struct object_parts *op)
 {
 	if (!object_frame(p, size, key, op))
@@ -239,7 +239,12 @@ static int open_object(const struct cache *c, const char *key, struct stat *st)
 	return fd;
 }
 
-int cache_load_into(const struct cache *c, const char *key, struct cache_object *o)
+/* Reads the object of key into o (cache_load_into): verified in full, or,
+ * with trust (the same cache, writable), only framed when its file is the
+ * one last verified or written, whose identity is then noted for the next
+ * build. */
+int cache_read_object(const struct cache *c, struct cache *trust, const char *key,
+		      struct cache_object *o)
 {
 	/* the bytes of the last object are reused: a rebuild loads thousands,
 	 * and a fresh buffer for each cost a page fault per page of each */
@@ -256,14 +261,16 @@ int cache_load_into(const struct cache *c, const char *key, struct cache_object 
 	bool ok = sys_read_fd(fd, (size_t)st.st_size, &o->raw) == 0 &&
 		  o->raw.len == (size_t)st.st_size;
 	close(fd);
-	if (ok)
-		ident_of(&st, o->ident);
 	struct object_parts op;
-	if (!ok || !object_check(o->raw.ptr, o->raw.len, key, &op)) {
+	bool trusted = ok && cache_trust_holds(trust, key, &st);
+	if (!ok || !(trusted ? object_frame(o->raw.ptr, o->raw.len, key, &op)
+			     : object_check(o->raw.ptr, o->raw.len, key, &op))) {
 		buf_reset(&o->raw);
 		o->ident[0] = '\0';
 		return 0;
 	}
+	cache_ident_of(&st, o->ident);
+	cache_trust_sound(trust, key, &st, trusted);
 	o->data = o->raw.ptr + op.start;
 	o->data_len = op.dl;
 	o->diags = o->data + op.dl;
@@ -273,11 +280,15 @@ int cache_load_into(const struct cache *c, const char *key, struct cache_object 
 	return 1;
 }
 
-/* Maps the object of key: verified in full, or, with trust (the same
- * cache, writable), only framed when its file is the one last verified
- * or written, whose identity is then noted for the next build. */
-static int map_object(const struct cache *c, struct cache *trust, const char *key,
-		      struct cache_map *m)
+int cache_load_into(const struct cache *c, const char *key, struct cache_object *o)
+{
+	return cache_read_object(c, NULL, key, o);
+}
+
+/* Maps the object of key, verified or trusted as cache_read_object reads
+ * it. */
+int cache_map_object(const struct cache *c, struct cache *trust, const char *key,
+		     struct cache_map *m)
 {
 	*m = (struct cache_map)CACHE_MAP_INIT;
 	struct stat st;
@@ -289,22 +300,14 @@ static int map_object(const struct cache *c, struct cache *trust, const char *ke
 	if (p == MAP_FAILED)
 		return 0;
 	struct object_parts op;
-	bool trusted = trust && trusted_file(trust, key, &st);
-	if (trust && !trusted)
-		trust->verified++;
+	bool trusted = cache_trust_holds(trust, key, &st);
 	if (!(trusted ? object_frame(p, (size_t)st.st_size, key, &op)
 		      : object_check(p, (size_t)st.st_size, key, &op)) ||
 	    op.gl || op.pl) {
 		munmap(p, (size_t)st.st_size);
 		return 0;
 	}
-	if (trusted) {
-		trust->trusted++;
-	} else if (trust) {
-		char ident[CACHE_IDENT_LEN];
-		ident_of(&st, ident);
-		trust_set(trust, key, ident);
-	}
+	cache_trust_sound(trust, key, &st, trusted);
 	m->base = p;
 	m->size = (size_t)st.st_size;
 	m->data = (const char *)p + op.start;
@@ -314,7 +317,7 @@ static int map_object(const struct cache *c, struct cache *trust, const char *ke
 
 int cache_map(const struct cache *c, const char *key, struct cache_map *m)
 {
-	return map_object(c, NULL, key, m);
+	return cache_map_object(c, NULL, key, m);
 }
 
 void cache_unmap(struct cache_map *m)
@@ -361,7 +364,7 @@ static int write_atomic_parts(int dir_fd, const char *name, const struct iovec *
 	return rc;
 }
 
-static int write_atomic(int dir_fd, const char *name, const void *data, size_t len)
+int cache_write_atomic(int dir_fd, const char *name, const void *data, size_t len)
 {
 	struct iovec one = { (void *)data, len };
 	return write_atomic_parts(dir_fd, name, &one, 1);
@@ -382,7 +385,7 @@ int cache_store(const struct cache *c, const char *key, const void *data, size_t
 	char sum[CACHE_KEY_LEN + 1];
 	key_digest(obj.ptr, obj.len, sum);
 	buf_add(&obj, sum, CACHE_KEY_LEN);
-	int rc = write_atomic(dir, key + 2, obj.ptr, obj.len);
+	int rc = cache_write_atomic(dir, key + 2, obj.ptr, obj.len);
 	buf_release(&obj);
 	close(dir);
 	return rc;
@@ -452,13 +455,13 @@ int cache_record_read(const struct cache *c, struct cache_record *r, struct buf 
 			    &r->files, &r->out_id, &r->next_change, published, standby,
 			    &r->standby_id, &used) == 12 &&
 				     used > 0 && data.ptr[used] == '\n' &&
-				     strcmp(fmt, CACHE_FORMAT) == 0 && key_valid(r->key)
+				     strcmp(fmt, CACHE_FORMAT) == 0 && cache_key_valid(r->key)
 			     ? 0
 			     : -1;
 		/* "-": no fingerprint, which no output matches */
-		if (rc == 0 && key_valid(published))
+		if (rc == 0 && cache_key_valid(published))
 			memcpy(r->published, published, sizeof(r->published));
-		if (rc == 0 && key_valid(standby))
+		if (rc == 0 && cache_key_valid(standby))
 			memcpy(r->standby, standby, sizeof(r->standby));
 		used++; /* the newline: a "\n" in the format would also eat empty lines */
 		const char *end = data.ptr + data.len - 1, *p = data.ptr + used;
@@ -487,21 +490,21 @@ static void put_line(struct buf *b, const char *s)
 int cache_record_write(struct cache *c, const struct cache_record *r, const void *diags,
 		       size_t diags_len)
 {
-	if (!c || !key_valid(r->key) || cache_prepare(c) < 0)
+	if (!c || !cache_key_valid(r->key) || cache_prepare(c) < 0)
 		return -1;
 	struct buf data = BUF_INIT;
 	buf_addf(&data,
 		 "%s %s %" PRId64 " %" PRId64 " %d %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRId64
 		 " %s %s %" PRIu64 "\n",
 		 CACHE_FORMAT, r->key, r->valid_from, r->valid_until, r->status, r->pages, r->files,
-		 r->out_id, r->next_change, key_valid(r->published) ? r->published : "-",
-		 key_valid(r->standby) ? r->standby : "-", r->standby_id);
+		 r->out_id, r->next_change, cache_key_valid(r->published) ? r->published : "-",
+		 cache_key_valid(r->standby) ? r->standby : "-", r->standby_id);
 	put_line(&data, r->next_iso);
 	put_line(&data, r->next_where);
 	put_line(&data, r->next_why);
 	put_line(&data, r->lang);
 	buf_add(&data, diags, diags_len);
-	int rc = write_atomic(c->dir_fd, "last-build", data.ptr, data.len);
+	int rc = cache_write_atomic(c->dir_fd, "last-build", data.ptr, data.len);
 	buf_release(&data);
 	return rc;
 }
@@ -576,7 +579,7 @@ int cache_memo_read(const struct cache *c, const char *name, const char *id,
 		memcpy(held, sp + 1, CACHE_KEY_LEN);
 		held[CACHE_KEY_LEN] = '\0';
 		struct buf want = BUF_INIT;
-		if (key_valid(held)) {
+		if (cache_key_valid(held)) {
 			memo_line(&want, id, held);
 			ok = want.len == data.len && memcmp(want.ptr, data.ptr, data.len) == 0;
 		} else {
@@ -595,12 +598,12 @@ int cache_memo_read(const struct cache *c, const char *name, const char *id,
 int cache_memo_write(const struct cache *c, const char *name, const char *id, const char *hash)
 {
 	if (!c || c->dir_fd < 0 || !memo_name_valid(name) || !memo_id_valid(id) ||
-	    !key_valid(hash))
+	    !cache_key_valid(hash))
 		return -1;
 	struct buf data = BUF_INIT;
 	memo_line(&data, id, hash);
 	char *file = xasprintf("memo-%s", name);
-	int rc = write_atomic(c->dir_fd, file, data.ptr, data.len);
+	int rc = cache_write_atomic(c->dir_fd, file, data.ptr, data.len);
 	free(file);
 	buf_release(&data);
 	return rc;
@@ -616,7 +619,7 @@ static bool all_hex(const char *s, size_t n)
 	return true;
 }
 
-/* ".tmp-" and digits: a temporary file of write_atomic */
+/* ".tmp-" and digits: a temporary file of write_atomic_parts */
 static bool is_tmp_suffix(const char *s)
 {
 	if (strncmp(s, ".tmp-", 5) != 0 || !s[5])
@@ -687,188 +690,4 @@ void cache_sweep(const struct cache *c, char *const *keep, size_t n)
 	}
 	if (dh)
 		closedir(dh);
-}
-
-/* ---- trusted objects -----------------------------------------------------------
- *
- * "trusted" holds "loa-trust-1\n", one "KEY IDENT\n" line per object, and
- * the key_digest of everything before it. */
-
-#define TRUST_FORMAT "loa-trust-1\n"
-
-static void trust_read(struct cache *c)
-{
-	if (c->trust_read)
-		return;
-	c->trust_read = true;
-	if (c->dir_fd < 0)
-		return;
-	int fd = openat(c->dir_fd, "trusted", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	struct stat st;
-	struct buf data = BUF_INIT;
-	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < 65536 &&
-		  sys_read_fd(fd, 65536, &data) == 0;
-	close(fd);
-	size_t head = sizeof(TRUST_FORMAT) - 1;
-	char sum[CACHE_KEY_LEN + 1];
-	if (ok && data.len >= head + CACHE_KEY_LEN &&
-	    memcmp(data.ptr, TRUST_FORMAT, head) == 0) {
-		size_t body = data.len - CACHE_KEY_LEN;
-		key_digest(data.ptr, body, sum);
-		ok = memcmp(sum, data.ptr + body, CACHE_KEY_LEN) == 0;
-		for (const char *p = data.ptr + head, *end = data.ptr + body; ok && p < end;) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t len = nl ? (size_t)(nl - p) : 0;
-			if (!nl || len <= CACHE_KEY_LEN + 1 || p[CACHE_KEY_LEN] != ' ' ||
-			    len - CACHE_KEY_LEN - 1 >= CACHE_IDENT_LEN) {
-				ok = false;
-				break;
-			}
-			struct trust_entry e;
-			memcpy(e.key, p, CACHE_KEY_LEN);
-			e.key[CACHE_KEY_LEN] = '\0';
-			memcpy(e.ident, p + CACHE_KEY_LEN + 1, len - CACHE_KEY_LEN - 1);
-			e.ident[len - CACHE_KEY_LEN - 1] = '\0';
-			ok = key_valid(e.key);
-			if (ok) {
-				ALLOC_GROW(c->trust, c->ntrust + 1, c->trust_cap);
-				c->trust[c->ntrust++] = e;
-			}
-			p = nl + 1;
-		}
-	} else {
-		ok = false;
-	}
-	if (!ok)
-		c->ntrust = 0; /* a damaged list trusts nothing */
-	buf_release(&data);
-}
-
-static struct trust_entry *trust_find(struct cache *c, const char *key)
-{
-	trust_read(c);
-	for (size_t i = 0; i < c->ntrust; i++)
-		if (strcmp(c->trust[i].key, key) == 0)
-			return &c->trust[i];
-	return NULL;
-}
-
-static void trust_set(struct cache *c, const char *key, const char *ident)
-{
-	struct trust_entry *e = trust_find(c, key);
-	if (!e) {
-		ALLOC_GROW(c->trust, c->ntrust + 1, c->trust_cap);
-		e = &c->trust[c->ntrust++];
-		snprintf(e->key, sizeof(e->key), "%s", key);
-	}
-	snprintf(e->ident, sizeof(e->ident), "%s", ident);
-}
-
-/* Whether the object file open as fd (st) is the one key's entry names. */
-static bool trusted_file(struct cache *c, const char *key, const struct stat *st)
-{
-	char ident[CACHE_IDENT_LEN];
-	const struct trust_entry *e = trust_find(c, key);
-	if (!e)
-		return false;
-	ident_of(st, ident);
-	return strcmp(ident, e->ident) == 0;
-}
-
-/* Where the parts of an object of size bytes at p lie, when its header
- * names key and its lengths add up (its digest unchecked). */
-static bool object_frame(const char *p, size_t size, const char *key, struct object_parts *op)
-{
-	if (size <= CACHE_KEY_LEN)
-		return false;
-	size_t body = size - CACHE_KEY_LEN;
-	const char *nl = memchr(p, '\n', body < 160 ? body : 160);
-	char head[161], fmt[16], okey[CACHE_KEY_LEN + 1];
-	uint64_t dl = 0, gl = 0, pl = 0;
-	int used = 0;
-	if (!nl)
-		return false;
-	snprintf(head, sizeof(head), "%.*s", (int)(nl - p), p);
-	if (sscanf(head, "%15s %40s %" SCNu64 " %" SCNu64 " %" SCNu64 "%n", fmt, okey, &dl, &gl,
-		   &pl, &used) != 5 ||
-	    (size_t)used != strlen(head) || strcmp(fmt, OBJECT_FORMAT) != 0 ||
-	    strcmp(okey, key) != 0)
-		return false;
-	size_t start = (size_t)(nl + 1 - p);
-	if (!(dl <= body && gl <= body && pl <= body && start + dl + gl + pl == body))
-		return false;
-	*op = (struct object_parts){ start, (size_t)dl, (size_t)gl, (size_t)pl };
-	return true;
-}
-
-int cache_load_trusting(struct cache *c, const char *key, struct cache_object *o)
-{
-	*o = (struct cache_object)CACHE_OBJECT_INIT;
-	struct stat st;
-	int fd = open_object(c, key, &st);
-	if (fd < 0)
-		return 0;
-	buf_grow(&o->raw, (size_t)st.st_size + 1);
-	bool ok = sys_read_fd(fd, (size_t)st.st_size, &o->raw) == 0 &&
-		  o->raw.len == (size_t)st.st_size;
-	close(fd);
-	struct object_parts op;
-	bool trusted = ok && trusted_file(c, key, &st);
-	if (ok && !trusted)
-		c->verified++;
-	if (!ok || !(trusted ? object_frame(o->raw.ptr, o->raw.len, key, &op)
-			     : object_check(o->raw.ptr, o->raw.len, key, &op))) {
-		cache_object_release(o);
-		return 0;
-	}
-	ident_of(&st, o->ident);
-	if (trusted)
-		c->trusted++;
-	else
-		trust_set(c, key, o->ident);
-	o->data = o->raw.ptr + op.start;
-	o->data_len = op.dl;
-	o->diags = o->data + op.dl;
-	o->diags_len = op.gl;
-	o->deps = o->diags + op.gl;
-	o->deps_len = op.pl;
-	return 1;
-}
-
-int cache_map_trusting(struct cache *c, const char *key, struct cache_map *m)
-{
-	return map_object(c, c, key, m);
-}
-
-void cache_trust(struct cache *c, const char *key)
-{
-	char ident[CACHE_IDENT_LEN];
-	if (c && cache_ident(c, key, ident) == 1)
-		trust_set(c, key, ident);
-}
-
-void cache_trust_save(struct cache *c, char *const *keep, size_t n)
-{
-	if (!c || c->dir_fd < 0 || !c->trust_read)
-		return;
-	struct buf b = BUF_INIT;
-	buf_puts(&b, TRUST_FORMAT);
-	for (size_t i = 0; i < c->ntrust; i++) {
-		const char *k = c->trust[i].key;
-		if (n && bsearch(&k, keep, n, sizeof(*keep), str_ptr_cmp))
-			buf_addf(&b, "%s %s\n", k, c->trust[i].ident);
-	}
-	char sum[CACHE_KEY_LEN + 1];
-	key_digest(b.ptr, b.len, sum);
-	buf_add(&b, sum, CACHE_KEY_LEN);
-	(void)write_atomic(c->dir_fd, "trusted", b.ptr, b.len);
-	buf_release(&b);
-}
-
-void cache_trust_counts(const struct cache *c, size_t *verified, size_t *trusted)
-{
-	*verified = c ? c->verified : 0;
-	*trusted = c ? c->trusted : 0;
 }

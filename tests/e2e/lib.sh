@@ -110,6 +110,30 @@ MD
 	commit "$1" "2023-03-02T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Nội dung đầu tiên"
 }
 
+# build: $S into $OUT at $NOW, stdout to $TMP/b.out, stderr to $TMP/b.log, BUILD_ENV in loa's env
+build() {
+	env ${BUILD_ENV:-} "$LOA" build --repo "$S" --out "$OUT" --now "$NOW" --lang en \
+		> "$TMP/b.out" 2> "$TMP/b.log"
+}
+BUILD_ENV= # none unless the test sets it (e.g. LOA_TIMINGS=1), never the caller's
+
+# same_as_full NAME: passes when $OUT equals a --no-cache build of $S
+same_as_full() {
+	rm -rf "$TMP/full"
+	mkdir -p "$TMP/full"
+	"$LOA" build --repo "$S" --out "$TMP/full/public" --now "$NOW" --no-cache --lang en \
+		> /dev/null 2> "$TMP/full.log" || cat "$TMP/full.log"
+	check "$1" diff -r "$OUT" "$TMP/full/public"
+}
+
+# touch_other: commits an edit of a school of basic_site $S, counted in n (set n=0 first)
+touch_other() {
+	n=$((n + 1))
+	printf '\nCập nhật lần %s.\n' "$n" >> "$S/content/schools/an-duong.md"
+	commit "$S" "2023-04-$((10 + n))T10:00:00+07:00" "Trường An Dương" "bbt@anduong.example.vn" \
+		"Sửa $n"
+}
+
 finish() {
 	[ "$FAILS" -eq 0 ]
 }

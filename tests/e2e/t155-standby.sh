@@ -18,25 +18,9 @@ OUT="$W/public"
 SB="$W/.loa-cache/render/public/standby"
 CACHE="$W/.loa-cache/render/public"
 mkdir -p "$W"
-build() {
-	LOA_TIMINGS=1 "$LOA" build --repo "$S" --out "$OUT" --now "$NOW" --lang en \
-		> "$TMP/b.out" 2> "$TMP/b.log"
-}
+BUILD_ENV=LOA_TIMINGS=1 # build (lib.sh): kept() reads the timings
 kept() { sed -n 's/.*from cache .*(\([0-9]*\) kept).*/\1/p' "$TMP/b.log"; }
-same_as_full() {
-	rm -rf "$TMP/full"
-	mkdir -p "$TMP/full"
-	"$LOA" build --repo "$S" --out "$TMP/full/public" --now "$NOW" --no-cache --lang en \
-		> /dev/null 2> "$TMP/full.log" || cat "$TMP/full.log"
-	check "$1" diff -r "$OUT" "$TMP/full/public"
-}
 n=0
-touch_other() {
-	n=$((n + 1))
-	printf '\nCập nhật lần %s.\n' "$n" >> "$S/content/schools/an-duong.md"
-	commit "$S" "2023-04-$((10 + n))T10:00:00+07:00" "Trường An Dương" "bbt@anduong.example.vn" \
-		"Sửa $n"
-}
 # one name each: no file of the site or of the standby shares its inode
 single_names() {
 	[ -z "$(find "$OUT" "$SB" -type f -links +1 | head -n 1)" ]

@@ -15,16 +15,7 @@ W="$TMP/w"
 OUT="$W/public"
 SB="$W/.loa-cache/render/public/standby"
 mkdir -p "$W"
-build() {
-	"$LOA" build --repo "$S" --out "$OUT" --now "$NOW" --lang en > "$TMP/b.out" 2> "$TMP/b.log"
-}
 n=0
-touch_other() {
-	n=$((n + 1))
-	printf '\nCập nhật lần %s.\n' "$n" >> "$S/content/schools/an-duong.md"
-	commit "$S" "2023-04-$((10 + n))T10:00:00+07:00" "Trường An Dương" "bbt@anduong.example.vn" \
-		"Sửa $n"
-}
 
 build
 touch_other
