@@ -175,14 +175,16 @@ struct object_parts {
 	size_t start, dl, gl, pl;
 };
 
-/* Where the parts of an object of size bytes at p lie, when its header
- * names key and its lengths add up (its digest unchecked). */
-static bool object_frame(const char *p, size_t size, const char *key, struct object_parts *op)
+/* Where the parts of an object of size bytes lie, when its header (at p,
+ * avail bytes of it read) names key and its lengths add up (its digest
+ * unchecked). */
+static bool object_head(const char *p, size_t avail, size_t size, const char *key,
+			struct object_parts *op)
 {
 	if (size <= CACHE_KEY_LEN)
 		return false;
-	size_t body = size - CACHE_KEY_LEN;
-	const char *nl = memchr(p, '\n', body < 160 ? body : 160);
+	size_t body = size - CACHE_KEY_LEN, look = body < avail ? body : avail;
+	const char *nl = memchr(p, '\n', look < 160 ? look : 160);
 	char head[161], fmt[16], okey[CACHE_KEY_LEN + 1];
 	uint64_t dl = 0, gl = 0, pl = 0;
 	int used = 0;
@@ -199,6 +201,11 @@ static bool object_frame(const char *p, size_t size, const char *key, struct obj
 		return false;
 	*op = (struct object_parts){ start, (size_t)dl, (size_t)gl, (size_t)pl };
 	return true;
+}
+
+static bool object_frame(const char *p, size_t size, const char *key, struct object_parts *op)
+{
+	return object_head(p, size, size, key, op);
 }
 
 /* The same, when its checksum holds too. */
@@ -276,6 +283,39 @@ int cache_read_object(const struct cache *c, struct cache *trust, const char *ke
 	o->diags = o->data + op.dl;
 	o->diags_len = op.gl;
 	o->deps = o->diags + op.gl;
+	o->deps_len = op.pl;
+	return 1;
+}
+
+int cache_load_written(const struct cache *c, const char *key, struct cache_object *o)
+{
+	buf_reset(&o->raw);
+	o->data = o->diags = o->deps = NULL;
+	o->data_len = o->diags_len = o->deps_len = 0;
+	o->ident[0] = '\0';
+	struct stat st;
+	int fd = open_object(c, key, &st);
+	if (fd < 0)
+		return 0;
+	char head[160];
+	ssize_t got = pread(fd, head, sizeof(head), 0);
+	struct object_parts op;
+	bool ok = got > 0 && object_head(head, (size_t)got, (size_t)st.st_size, key, &op);
+	size_t tail = ok ? op.gl + op.pl : 0;
+	if (ok && tail) {
+		buf_grow(&o->raw, tail + 1);
+		ok = pread(fd, o->raw.ptr, tail, (off_t)(op.start + op.dl)) == (ssize_t)tail;
+		o->raw.len = ok ? tail : 0;
+	}
+	close(fd);
+	if (!ok) {
+		buf_reset(&o->raw);
+		return 0;
+	}
+	cache_ident_of(&st, o->ident);
+	o->diags = o->raw.ptr;
+	o->diags_len = op.gl;
+	o->deps = o->raw.ptr + op.gl;
 	o->deps_len = op.pl;
 	return 1;
 }

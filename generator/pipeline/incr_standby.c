@@ -350,7 +350,7 @@ void incr_standby_store(struct build *b)
 	struct cache_object obj = CACHE_OBJECT_INIT;
 	for (size_t j = 0; j < b->njobs; j++)
 		if (s->how[j] == HOW_RENDERED && b->ok[j] && b->keys[j][0] &&
-		    cache_load_into(b->cache, b->keys[j], &obj) == 1)
+		    cache_load_written(b->cache, b->keys[j], &obj) == 1)
 			part_add_new(s, job_path(b, j), b->keys[j], obj.ident, obj.diags,
 				     obj.diags_len, obj.deps, obj.deps_len);
 	cache_object_release(&obj);

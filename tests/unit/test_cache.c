@@ -850,6 +850,76 @@ TEST(ident_is_the_object_file)
 	free(root);
 }
 
+/* cache_load_written: the diagnostics, deps and identity of an object
+ * just stored, as cache_load gives them, without its data; a file that is
+ * not an object of that key (a wrong header, lengths that do not add up,
+ * another key's object) is a miss. */
+TEST(load_written_reads_header_diags_deps)
+{
+	char *root = make_root();
+	char *out = xasprintf("%s/public", root);
+	struct cache *c = open_ready(out);
+	char key[41], other[41], empty[41];
+	key_of("written one", key);
+	key_of("written two", other);
+	key_of("written three", empty);
+	struct diag_list d = DIAG_LIST_INIT;
+	diag_warning(&d, "content/b.md", 7, 1, "image without alt text");
+	struct buf enc = BUF_INIT;
+	diag_list_encode(&enc, &d);
+	struct buf big = BUF_INIT;
+	for (int i = 0; i < 5000; i++)
+		buf_puts(&big, "<p>một đoạn văn</p>\n");
+	CHECK_INT_EQ(cache_store(c, key, big.ptr, big.len, enc.ptr, enc.len, "content/a.md\n=x\n", 16), 0);
+	CHECK_INT_EQ(cache_store(c, empty, "<p>2</p>", 8, NULL, 0, NULL, 0), 0);
+	struct cache_object full = CACHE_OBJECT_INIT, o = CACHE_OBJECT_INIT;
+	CHECK_INT_EQ(cache_load_into(c, key, &full), 1);
+	CHECK_INT_EQ(cache_load_written(c, key, &o), 1);
+	CHECK(o.data == NULL && o.data_len == 0);
+	CHECK(o.diags_len == full.diags_len && memcmp(o.diags, full.diags, o.diags_len) == 0);
+	CHECK(o.deps_len == 16 && memcmp(o.deps, "content/a.md\n=x\n", 16) == 0);
+	CHECK_STR_EQ(o.ident, full.ident);
+	char id[CACHE_IDENT_LEN];
+	CHECK_INT_EQ(cache_ident(c, key, id), 1);
+	CHECK_STR_EQ(o.ident, id);
+	/* no diagnostics, no deps; then the same object reused for another */
+	CHECK_INT_EQ(cache_load_written(c, empty, &o), 1);
+	CHECK(o.diags_len == 0 && o.deps_len == 0 && o.ident[0] != '\0');
+	/* none stored under that key */
+	CHECK_INT_EQ(cache_load_written(c, other, &o), 0);
+	CHECK(o.ident[0] == '\0' && o.deps_len == 0);
+	/* another key's object copied to its name: the header names the other key */
+	char *from = xasprintf("%s/.loa-cache/render/public/objects/%.2s/%s", root, key, key + 2);
+	char *dir = xasprintf("%s/.loa-cache/render/public/objects/%.2s", root, other);
+	char *to = xasprintf("%s/%s", dir, other + 2);
+	mkdir(dir, 0755);
+	struct buf bytes = BUF_INIT;
+	CHECK_INT_EQ(read_text(from, &bytes), 0);
+	FILE *f = fopen(to, "w");
+	if (f) {
+		fwrite(bytes.ptr, 1, bytes.len, f);
+		fclose(f);
+	}
+	CHECK_INT_EQ(cache_load_written(c, other, &o), 0);
+	/* a truncated object: its lengths no longer add up */
+	CHECK_INT_EQ(truncate(from, (off_t)(bytes.len - 100)), 0);
+	CHECK_INT_EQ(cache_load_written(c, key, &o), 0);
+	CHECK(o.ident[0] == '\0');
+	cache_object_release(&o);
+	cache_object_release(&full);
+	buf_release(&bytes);
+	buf_release(&big);
+	buf_release(&enc);
+	diag_list_release(&d);
+	free(from);
+	free(dir);
+	free(to);
+	cache_close(c);
+	free(out);
+	rm_rf(root);
+	free(root);
+}
+
 int main(void)
 {
 	RUN(keys_are_length_prefixed);
@@ -867,5 +937,6 @@ int main(void)
 	RUN(unusable_folder_gives_no_cache);
 	RUN(memo_only_for_its_identity);
 	RUN(ident_is_the_object_file);
+	RUN(load_written_reads_header_diags_deps);
 	return harness_report();
 }
