@@ -250,15 +250,21 @@ static int open_object(const struct cache *c, const char *key, struct stat *st)
  * with trust (the same cache, writable), only framed when its file is the
  * one last verified or written, whose identity is then noted for the next
  * build. */
+/* o without parts, its buffer kept for the next load */
+static void object_clear(struct cache_object *o)
+{
+	buf_reset(&o->raw);
+	o->data = o->diags = o->deps = NULL;
+	o->data_len = o->diags_len = o->deps_len = 0;
+	o->ident[0] = '\0';
+}
+
 int cache_read_object(const struct cache *c, struct cache *trust, const char *key,
 		      struct cache_object *o)
 {
 	/* the bytes of the last object are reused: a rebuild loads thousands,
 	 * and a fresh buffer for each cost a page fault per page of each */
-	buf_reset(&o->raw);
-	o->data = o->diags = o->deps = NULL;
-	o->data_len = o->diags_len = o->deps_len = 0;
-	o->ident[0] = '\0';
+	object_clear(o);
 	struct stat st;
 	int fd = open_object(c, key, &st);
 	if (fd < 0)
@@ -289,10 +295,7 @@ int cache_read_object(const struct cache *c, struct cache *trust, const char *ke
 
 int cache_load_written(const struct cache *c, const char *key, struct cache_object *o)
 {
-	buf_reset(&o->raw);
-	o->data = o->diags = o->deps = NULL;
-	o->data_len = o->diags_len = o->deps_len = 0;
-	o->ident[0] = '\0';
+	object_clear(o);
 	struct stat st;
 	int fd = open_object(c, key, &st);
 	if (fd < 0)

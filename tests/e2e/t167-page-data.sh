@@ -33,21 +33,11 @@ HTML
 commit "$S" "2023-04-01T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Trang tổng hợp"
 
 NOW=2023-05-20
-INC="$TMP/inc/public"
+OUT="$TMP/inc/public"
 mkdir -p "$TMP/inc"
-build_inc() {
-	LOA_TIMINGS=jobs "$LOA" build --repo "$S" --out "$INC" --now "$NOW" --lang en \
-		> "$TMP/inc.out" 2> "$TMP/inc.log"
-}
-same_as_full() {
-	rm -rf "$TMP/full"
-	mkdir -p "$TMP/full"
-	"$LOA" build --repo "$S" --out "$TMP/full/public" --now "$NOW" --no-cache --lang en \
-		> /dev/null 2> "$TMP/full.log"
-	check "$1" diff -r "$INC" "$TMP/full/public"
-}
-rendered() { sed -n 's/^loa: timing: rendered //p' "$TMP/inc.log"; }
-PAGE="$INC/tong-hop/index.html"
+BUILD_ENV=LOA_TIMINGS=jobs # lib.sh's build lists the rendered pages in $TMP/b.log
+build_inc() { build; }
+PAGE="$OUT/tong-hop/index.html"
 
 build_inc
 check "first build publishes" test $? -eq 0
@@ -61,15 +51,15 @@ printf '\nMột câu mới.\n' >> "$S/content/news/dong-thai/bua-an.md"
 commit "$S" "2023-04-02T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Sửa bài"
 build_inc
 check "body edit publishes" test $? -eq 0
-check "body edit: the article is rendered" sh -c "sed -n 's/^loa: timing: rendered //p' '$TMP/inc.log' | grep -q '^tin-tuc/dong-thai/bua-an-ban-tru-dam-bao-dinh-duong/index.html$'"
-check "body edit: the data page comes from the cache" sh -c "! sed -n 's/^loa: timing: rendered //p' '$TMP/inc.log' | grep -q '^tong-hop/'"
+check "body edit: the article is rendered" sh -c "sed -n 's/^loa: timing: rendered //p' '$TMP/b.log' | grep -q '^tin-tuc/dong-thai/bua-an-ban-tru-dam-bao-dinh-duong/index.html$'"
+check "body edit: the data page comes from the cache" sh -c "! sed -n 's/^loa: timing: rendered //p' '$TMP/b.log' | grep -q '^tong-hop/'"
 same_as_full "body edit equals --no-cache"
 
 # the body of the article whose summary the handler read before the call
 sed -i 's/^Hội thảo\.$/Hội thảo về chuyển đổi số ở trường mầm non./' "$S/content/news/an-duong/hoi-thao.md"
 commit "$S" "2023-04-02T12:00:00+07:00" "Trường An Dương" "bbt@anduong.example.vn" "Sửa tóm tắt"
 build_inc
-check "summary edit: the data page is rendered" sh -c "sed -n 's/^loa: timing: rendered //p' '$TMP/inc.log' | grep -q '^tong-hop/index.html$'"
+check "summary edit: the data page is rendered" sh -c "sed -n 's/^loa: timing: rendered //p' '$TMP/b.log' | grep -q '^tong-hop/index.html$'"
 check "summary edit: it shows the new summary" contains "$PAGE" 'Hội thảo về chuyển đổi số ở trường mầm non.'
 same_as_full "summary edit equals --no-cache"
 
@@ -78,7 +68,7 @@ sed -i 's/^title: .*/title: "Hội thảo chuyển đổi số năm 2023"/' "$S/
 commit "$S" "2023-04-03T10:00:00+07:00" "Trường An Dương" "bbt@anduong.example.vn" "Sửa tiêu đề"
 build_inc
 check "title edit publishes" test $? -eq 0
-check "title edit: the data page is rendered" sh -c "sed -n 's/^loa: timing: rendered //p' '$TMP/inc.log' | grep -q '^tong-hop/index.html$'"
+check "title edit: the data page is rendered" sh -c "sed -n 's/^loa: timing: rendered //p' '$TMP/b.log' | grep -q '^tong-hop/index.html$'"
 check "title edit: it shows the new title" contains "$PAGE" '[Hội thảo chuyển đổi số năm 2023]'
 same_as_full "title edit equals --no-cache"
 
@@ -90,7 +80,7 @@ build_inc
 printf '\nThêm một câu nữa.\n' >> "$S/content/news/dong-thai/bua-an.md"
 commit "$S" "2023-04-05T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Sửa bài lần hai"
 build_inc
-check "after math.random: the data page is rendered on a body edit" sh -c "sed -n 's/^loa: timing: rendered //p' '$TMP/inc.log' | grep -q '^tong-hop/index.html$'"
+check "after math.random: the data page is rendered on a body edit" sh -c "sed -n 's/^loa: timing: rendered //p' '$TMP/b.log' | grep -q '^tong-hop/index.html$'"
 same_as_full "after math.random: equals --no-cache"
 
 # an error in the function: the page's error at the plugin's line, the
@@ -99,8 +89,8 @@ sed -i 's/^                  local rows = {}$/                  local rows = {} 
 commit "$S" "2023-04-06T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Lỗi"
 build_inc
 check "an error in data: exit 1" test $? -eq 1
-check "an error in data: at the plugin's line" grep -q 'plugins/bao-cao.lua:9: .*hỏng dữ liệu' "$TMP/inc.log"
-check "an error in data: the rest is published" test -f "$INC/tin-tuc/dong-thai/bua-an-ban-tru-dam-bao-dinh-duong/index.html"
+check "an error in data: at the plugin's line" grep -q 'plugins/bao-cao.lua:9: .*hỏng dữ liệu' "$TMP/b.log"
+check "an error in data: the rest is published" test -f "$OUT/tin-tuc/dong-thai/bua-an-ban-tru-dam-bao-dinh-duong/index.html"
 check "an error in data: the page is not published" test ! -e "$PAGE"
 
 # a result that is not a table
@@ -108,12 +98,12 @@ sed -i 's/^                  local rows = {} error("hỏng dữ liệu")$/      
 commit "$S" "2023-04-07T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Sai kiểu"
 build_inc
 check "a string from data: exit 1" test $? -eq 1
-check "a string from data: named at the function" grep -q 'plugins/bao-cao.lua:8: .*data returned string, not a table' "$TMP/inc.log"
+check "a string from data: named at the function" grep -q 'plugins/bao-cao.lua:8: .*data returned string, not a table' "$TMP/b.log"
 
 # data that is not a function: the plugin's error
 sed -i 's/^                data = function()$/                data = 5, d2 = function()/' "$S/plugins/bao-cao.lua"
 commit "$S" "2023-04-08T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Không phải hàm"
 build_inc
-check "data = 5: refused" grep -q "'data' must be a function" "$TMP/inc.log"
+check "data = 5: refused" grep -q "'data' must be a function" "$TMP/b.log"
 
 finish
