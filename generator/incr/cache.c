@@ -246,10 +246,6 @@ static int open_object(const struct cache *c, const char *key, struct stat *st)
 	return fd;
 }
 
-/* Reads the object of key into o (cache_load_into): verified in full, or,
- * with trust (the same cache, writable), only framed when its file is the
- * one last verified or written, whose identity is then noted for the next
- * build. */
 /* o without parts, its buffer kept for the next load */
 static void object_clear(struct cache_object *o)
 {
@@ -259,6 +255,10 @@ static void object_clear(struct cache_object *o)
 	o->ident[0] = '\0';
 }
 
+/* Reads the object of key into o (cache_load_into): verified in full, or,
+ * with trust (the same cache, writable), only framed when its file is the
+ * one last verified or written, whose identity is then noted for the next
+ * build. */
 int cache_read_object(const struct cache *c, struct cache *trust, const char *key,
 		      struct cache_object *o)
 {

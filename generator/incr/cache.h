@@ -113,8 +113,9 @@ void cache_unmap(struct cache_map *m);
  * checked; an untrusted one is verified and then trusted. Builder only. */
 int cache_load_trusting(struct cache *c, const char *key, struct cache_object *o);
 int cache_map_trusting(struct cache *c, const char *key, struct cache_map *m);
-/* Trusts key's object as its file is now (after this process stored it). */
-void cache_trust(struct cache *c, const char *key);
+/* Stores an object of data alone, the concatenation of parts[0..n) (as
+ * cache_store_parts), and trusts it as its file is then: 0, or -1. */
+int cache_store_trusted(struct cache *c, const char *key, const struct iovec *parts, size_t n);
 /* Writes the identities of the objects in keep (sorted, str_ptr_cmp) that
  * this build trusted or verified; the rest are forgotten. */
 void cache_trust_save(struct cache *c, char *const *keep, size_t n);

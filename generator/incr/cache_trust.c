@@ -149,11 +149,14 @@ int cache_map_trusting(struct cache *c, const char *key, struct cache_map *m)
 	return cache_map_object(c, c, key, m);
 }
 
-void cache_trust(struct cache *c, const char *key)
+int cache_store_trusted(struct cache *c, const char *key, const struct iovec *parts, size_t n)
 {
+	if (cache_store_parts(c, key, parts, n) < 0)
+		return -1;
 	char ident[CACHE_IDENT_LEN];
-	if (c && cache_ident(c, key, ident) == 1)
+	if (cache_ident(c, key, ident) == 1)
 		trust_set(c, key, ident);
+	return 0;
 }
 
 void cache_trust_save(struct cache *c, char *const *keep, size_t n)

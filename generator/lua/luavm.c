@@ -37,10 +37,8 @@ static void *vm_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	}
 	/* Growing past the cap fails; Lua then collects and retries, and
 	 * raises "not enough memory". Shrinking must never fail. */
-	if (nsize > old && nsize - old > vm->max_bytes - vm->cur_bytes) {
-		vm->refusals++;
+	if (nsize > old && nsize - old > vm->max_bytes - vm->cur_bytes)
 		return NULL;
-	}
 	void *p = realloc(ptr, nsize);
 	if (!p)
 		return NULL;
@@ -235,11 +233,6 @@ bool luavm_collect_between_renders(struct luavm *vm)
 		return false;
 	luavm_collect(vm);
 	return true;
-}
-
-size_t luavm_refusals(const struct luavm *vm)
-{
-	return vm->refusals;
 }
 
 size_t luavm_memory(const struct luavm *vm)

@@ -123,9 +123,6 @@ void luavm_prepare_renders(struct luavm *vm, size_t headroom);
  * the 50,000-page bench corpus, 3 to 9 pages in each of four builds
  * (test_luavm: test_renders_collector). */
 bool luavm_collect_between_renders(struct luavm *vm);
-/* How many allocations the cap refused so far: a render that failed
- * while this grew ran out of Lua memory. */
-size_t luavm_refusals(const struct luavm *vm);
 
 /* Bytes the state holds now, and the most it ever held. */
 size_t luavm_memory(const struct luavm *vm);

@@ -14,7 +14,6 @@ struct luavm {
 	size_t max_bytes, cur_bytes, peak_bytes;
 	size_t collected_bytes; /* what the state held after its last full collection */
 	size_t grown_collections; /* made by luavm_collect_grown */
-	size_t refusals;          /* allocations refused at max_bytes */
 	uint64_t max_instructions;
 	uint64_t remaining; /* budget left in the outermost luavm_call */
 	int call_depth;     /* nested luavm_call share the outer budget */

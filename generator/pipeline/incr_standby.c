@@ -361,9 +361,7 @@ void incr_standby_store(struct build *b)
 		iov[i] = (struct iovec){ (char *)(s->parts[i].old ? s->side.data : s->next.ptr) +
 						 s->parts[i].off,
 					 s->parts[i].len };
-	if (cache_store_parts(b->cache, b->side_key, iov, s->nparts) < 0)
+	if (cache_store_trusted(b->cache, b->side_key, iov, s->nparts) < 0)
 		b->side_key[0] = '\0';
-	else
-		cache_trust(b->cache, b->side_key);
 	free(iov);
 }

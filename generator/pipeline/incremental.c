@@ -417,6 +417,13 @@ void incr_history_put(void *ctx, const char *commit, const char *dir, const void
 		buf_add(&b->history_data, data, len);
 }
 
+/* A large object of one buffer's bytes, stored and trusted (cache.h) */
+static int store_trusted(struct cache *c, const char *key, const struct buf *data)
+{
+	struct iovec one = { data->ptr, data->len };
+	return cache_store_trusted(c, key, &one, 1);
+}
+
 /* The table of parsed content files (site/site_blobs.h) is one object
  * under a key of the program alone: its entries are keyed by blob id,
  * and each build reads the last build's table and replaces it when it
@@ -449,10 +456,8 @@ int incr_blobs_put(void *ctx, const struct iovec *parts, size_t n)
 	free(b->blobs_parts);
 	b->blobs_parts = NULL;
 	b->nblobs_parts = 0;
-	if (cache_store_parts(b->cache, b->blobs_key, parts, n) == 0) {
-		cache_trust(b->cache, b->blobs_key);
+	if (cache_store_trusted(b->cache, b->blobs_key, parts, n) == 0)
 		return 0;
-	}
 	b->blobs_parts = xcalloc(n + 1, sizeof(*parts));
 	memcpy(b->blobs_parts, parts, n * sizeof(*parts));
 	b->nblobs_parts = n;
@@ -465,9 +470,8 @@ void incr_blobs_store(struct build *b)
 		return;
 	/* stored or not (no room): the parts are not needed past this point,
 	 * and what they point into is freed before the workers fork */
-	if (b->blobs_key[0] &&
-	    cache_store_parts(b->cache, b->blobs_key, b->blobs_parts, b->nblobs_parts) == 0)
-		cache_trust(b->cache, b->blobs_key);
+	if (b->blobs_key[0])
+		(void)cache_store_trusted(b->cache, b->blobs_key, b->blobs_parts, b->nblobs_parts);
 	free(b->blobs_parts);
 	b->blobs_parts = NULL;
 	b->nblobs_parts = 0;
@@ -498,10 +502,8 @@ void incr_search_put(void *ctx, const struct iovec *parts, size_t n)
 {
 	struct build *b = ctx;
 	buf_reset(&b->search_data);
-	if (cache_store_parts(b->cache, b->search_key, parts, n) == 0) {
-		cache_trust(b->cache, b->search_key);
+	if (cache_store_trusted(b->cache, b->search_key, parts, n) == 0)
 		return;
-	}
 	for (size_t i = 0; i < n; i++)
 		buf_add(&b->search_data, parts[i].iov_base, parts[i].iov_len);
 }
@@ -509,11 +511,8 @@ void incr_search_put(void *ctx, const struct iovec *parts, size_t n)
 void incr_search_store(struct build *b)
 {
 	if (b->search_key[0] && b->search_data.len &&
-	    cache_store(b->cache, b->search_key, b->search_data.ptr, b->search_data.len, "", 0,
-			"", 0) == 0) {
-		cache_trust(b->cache, b->search_key);
+	    store_trusted(b->cache, b->search_key, &b->search_data) == 0)
 		buf_release(&b->search_data);
-	}
 }
 
 /* After a published build: the record for the next one, and the cache
@@ -555,17 +554,13 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 		cache_record_write(b->cache, &r, enc.ptr, enc.len);
 		buf_release(&enc);
 		if (b->published[0] && b->listing.len) {
-			if (cache_store(b->cache, b->published, b->listing.ptr, b->listing.len, "", 0,
-					"", 0) == 0)
-				cache_trust(b->cache, b->published);
+			(void)store_trusted(b->cache, b->published, &b->listing);
 			incr_standby_store(b);
 		}
 	}
 	/* the history once the cache's folders exist: stored, kept */
-	if (b->history_key[0] && b->history_data.len &&
-	    cache_store(b->cache, b->history_key, b->history_data.ptr, b->history_data.len, "", 0,
-			"", 0) == 0)
-		cache_trust(b->cache, b->history_key);
+	if (b->history_key[0] && b->history_data.len)
+		(void)store_trusted(b->cache, b->history_key, &b->history_data);
 	incr_sweep(b);
 }
 

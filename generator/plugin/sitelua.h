@@ -40,7 +40,7 @@ struct extra_output {
 	 * no key covers it (the page is made at every build) */
 	int data_ref;
 	bool data_untracked;
-	char data_key[41];
+	char data_key[41]; /* a key: KEY_LEN (incr/key.h) hex digits */
 };
 
 /* loa.add_file content functions kept in the build cache (sitelua_memo.c):

@@ -164,7 +164,7 @@ static int l_add_page(lua_State *L)
 		return luaL_error(L, "loa.add_page: 'data' must be a function");
 	/* what the stages read before this call, which the function's
 	 * upvalues may hold: "" when no key covers it */
-	char key[41] = "";
+	char key[KEY_LEN + 1] = "";
 	if (data == LUA_TFUNCTION)
 		sitelua_memo_data_key(sl, url, key);
 	lua_pop(L, 3);

@@ -172,7 +172,7 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
  * a content function's key) and what the stages read before the call
  * (bodies, today). Left "" when a stage read what no key covers, or the
  * build keeps no cache: the page is then made at every build. */
-void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[41]);
+void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[KEY_LEN + 1]);
 void sitelua_memo_release(struct sitelua *sl);
 
 #endif

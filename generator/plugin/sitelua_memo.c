@@ -222,7 +222,7 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
 	return 1;
 }
 
-void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[41])
+void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[KEY_LEN + 1])
 {
 	struct sitelua_memo *m = &sl->memo;
 	key[0] = '\0';

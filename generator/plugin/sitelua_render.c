@@ -128,6 +128,19 @@ const char *sitelua_page_layout(const struct sitelua *sl, size_t page_index, cha
 	return theme_has(sl->theme, name) ? name : "page.html";
 }
 
+/* Where the Lua function on top of the stack was defined: its file into
+ * where ("" when it is not a plugin file's) and its first line (0). */
+static int defined_at(lua_State *L, char *where, size_t size)
+{
+	lua_Debug ar;
+	where[0] = '\0';
+	lua_pushvalue(L, -1);
+	if (!lua_getinfo(L, ">S", &ar) || ar.source[0] != '@')
+		return 0;
+	snprintf(where, size, "%s", ar.source + 1);
+	return ar.linedefined;
+}
+
 /* Replaces the context on top of the stack with a copy (its metatable
  * too) whose fields the page's data function's table replaces: the
  * function runs now, as plugin code, and its result lives for this render
@@ -142,14 +155,8 @@ static int push_data_context(struct sitelua *sl, const struct extra_output *e,
 	if (e->data_untracked)
 		sitelua_deps_untracked(sl);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->data_ref);
-	char where[256] = "";
-	int where_line = 0;
-	lua_Debug ar;
-	lua_pushvalue(L, -1);
-	if (lua_getinfo(L, ">S", &ar) && ar.source[0] == '@') {
-		snprintf(where, sizeof(where), "%s", ar.source + 1);
-		where_line = ar.linedefined;
-	}
+	char where[256];
+	int where_line = defined_at(L, where, sizeof(where));
 	if (luavm_call(sl->vm, 0, 1, d) < 0) {
 		lua_settop(L, ctx);
 		return -1;
@@ -162,7 +169,7 @@ static int push_data_context(struct sitelua *sl, const struct extra_output *e,
 		return -1;
 	}
 	lua_newtable(L);
-	for (int from = ctx; from <= ctx + 1; from += 1) {
+	for (int from = ctx; from <= ctx + 1; from++) {
 		lua_pushnil(L);
 		while (lua_next(L, from)) {
 			lua_pushvalue(L, -2);
@@ -239,14 +246,8 @@ int sitelua_shortcode(struct sitelua *sl, size_t page_index, const char *name,
 	/* plugin code: it may read any page (loa.pages) unrecorded */
 	sitelua_deps_all(sl);
 	/* where the function was defined, for a result that is not a string */
-	lua_Debug ar;
-	char where[256] = "";
-	int where_line = 0;
-	lua_pushvalue(L, -1);
-	if (lua_getinfo(L, ">S", &ar) && ar.source[0] == '@') {
-		snprintf(where, sizeof(where), "%s", ar.source + 1);
-		where_line = ar.linedefined;
-	}
+	char where[256];
+	int where_line = defined_at(L, where, sizeof(where));
 	lua_createtable(L, (int)nargs, 0);
 	lua_Integer pos = 0;
 	for (size_t i = 0; i < nargs; i++) {
