@@ -563,6 +563,8 @@ static const struct msg_entry catalog[] = {
 	{ "shortcode '%s' returned %s, not a string", "shortcode '%s' trả về %s, không phải chuỗi" },
 	{ "loa.add_page %s: data returned %s, not a table",
 	  "loa.add_page %s: data trả về %s, không phải bảng" },
+	{ "loa.add_file %s: the content function returned %s, not a string",
+	  "loa.add_file %s: hàm content trả về %s, không phải chuỗi" },
 	{ "shortcode '%s' failed: its HTML is not valid UTF-8 (or holds NUL)",
 	  "shortcode '%s' lỗi: HTML của nó không phải UTF-8 hợp lệ (hoặc có NUL)" },
 	{ "a name of letters, digits, '-' or '_' must follow '{{<'",

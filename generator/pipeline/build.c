@@ -335,8 +335,7 @@ static int stage_images(struct build *b, struct outlock *lock, struct pool_opts 
 	/* forget the last build until this one is published: a failure
 	 * must not leave a record that calls the old site current */
 	cache_record_remove(b->cache);
-	if (cache_prepare(b->cache) == 0)
-		sitelua_memo_flush(b->sl);
+	(void)cache_prepare(b->cache); /* without its folders, nothing is stored */
 	incr_blobs_store(b); /* the table of a build whose cache had no folders yet */
 	incr_search_store(b);
 	*po = (struct pool_opts){ .jobs = opts->jobs > 0 ? opts->jobs : 1,

@@ -34,6 +34,13 @@ struct extra_output {
 	int ref;              /* Lua registry ref of the context (a page) */
 	size_t content_id;    /* a plain file's bytes: out of Lua, see sitelua_extra_content */
 	size_t content_len;
+	/* or its content function (LUA_NOREF: none), called by the file's
+	 * render in a worker (sitelua_memo_make): its cache key ("": made at
+	 * every build), and how much of what the stages read came before it */
+	int content_ref;
+	char memo_key[41];
+	size_t memo_nambient;
+	bool memo_today;
 	/* loa.add_page's `data` function (LUA_NOREF: none), called by the
 	 * page's render in a worker; data_key is what its result may depend
 	 * on beyond the table (sitelua_memo_data_key), data_untracked that
@@ -46,14 +53,12 @@ struct extra_output {
 /* loa.add_file content functions kept in the build cache (sitelua_memo.c):
  * enabled by a build with a cache, with its base key and the key fields of
  * the site's own theme and plugin files (complete once the plugins are
- * loaded; both must outlive sl). sitelua_memo_flush stores what the
- * plugins made, once the cache's folders exist; sitelua_memo_keep writes
- * into keep the keys this build used (sitelua_memo_count of them, reused
+ * loaded; both must outlive sl). The render workers store what the
+ * functions make (sitelua_memo_make); sitelua_memo_keep writes into keep the keys this build used (sitelua_memo_count of them, reused
  * of which came from the cache), for the sweep to keep. */
 struct cache;
 void sitelua_memo_enable(struct sitelua *sl, struct cache *cache, const char *base_key,
 			 const struct buf *own_key);
-void sitelua_memo_flush(struct sitelua *sl);
 size_t sitelua_memo_keep(const struct sitelua *sl, char **keep);
 size_t sitelua_memo_count(const struct sitelua *sl, size_t *reused);
 

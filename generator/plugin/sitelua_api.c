@@ -91,9 +91,18 @@ static int l_format_date(lua_State *L)
 }
 
 /* Raises an error when fn is called after the pages were collected. */
+/* A handler's content function runs in the worker that writes its file
+ * (sitelua_memo_make): an effect there would reach no other page. */
+static void check_not_in_content(lua_State *L, const struct sitelua *sl, const char *fn)
+{
+	if (sl->collected && sl->memo.depth)
+		luaL_error(L, "%s: not in a content function: it runs when the file is written, "
+			   "after every handler", fn);
+}
+
 static void check_not_late(lua_State *L, struct sitelua *sl, const char *fn)
 {
-	sitelua_deps_effect(sl);
+	check_not_in_content(L, sl, fn);
 	if (sl->collected)
 		luaL_error(L, "%s: too late: call it at load time, in after_load or in before_render",
 			   fn);
@@ -185,8 +194,26 @@ static int l_add_file(lua_State *L)
 	lua_getfield(L, 1, "content");
 	if (lua_type(L, -1) == LUA_TFUNCTION) {
 		/* content = function() … end: kept in the build cache with what
-		 * it read (sitelua_memo.c), which pushes the string */
-		sitelua_memo_content(L, sl, lua_gettop(L), url);
+		 * it read (sitelua_memo.c), which pushes the string, or leaves
+		 * the call to the file's render, in a worker */
+		struct memo_deferral later;
+		if (sitelua_memo_content(L, sl, lua_gettop(L), url, &later) == 0) {
+			lua_createtable(L, 0, 5);
+			lua_pushstring(L, url);
+			lua_setfield(L, -2, "url");
+			lua_pushvalue(L, -2);
+			lua_setfield(L, -2, "content_fn");
+			lua_pushstring(L, later.key);
+			lua_setfield(L, -2, "memo_key");
+			lua_pushinteger(L, (lua_Integer)later.nambient);
+			lua_setfield(L, -2, "memo_nambient");
+			lua_pushboolean(L, later.today);
+			lua_setfield(L, -2, "memo_today");
+			lua_replace(L, 1);
+			lua_settop(L, 1);
+			add_extra(L, sl, "file", NULL);
+			return 0;
+		}
 	} else if (lua_type(L, -1) != LUA_TSTRING) {
 		return luaL_error(L, "loa.add_file: 'content' must be a string or a function");
 	}
@@ -365,7 +392,7 @@ static int l_page_summary(lua_State *L)
 static int l_next_change(lua_State *L)
 {
 	struct sitelua *sl = upvalue_sl(L);
-	sitelua_deps_effect(sl);
+	check_not_in_content(L, sl, "loa.next_change");
 	int64_t when;
 	if (lua_isinteger(L, 1)) {
 		when = (int64_t)lua_tointeger(L, 1);

@@ -62,6 +62,7 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 		e->plugin = plugin;
 		lua_pop(L, 1);
 		e->data_ref = LUA_NOREF;
+		e->content_ref = LUA_NOREF;
 		if (is_page) {
 			/* the data function leaves the context: called at render */
 			lua_getfield(L, -1, "data");
@@ -107,11 +108,25 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 			/* a file's bytes left the Lua state when it was added
 			 * (loa.add_file): feeds carry whole articles, and the
 			 * state is inherited by every worker */
-			lua_getfield(L, -1, "content_id");
-			e->content_id = (size_t)lua_tointeger(L, -1);
-			e->content_len = spill_len(sl->files, e->content_id);
 			e->ref = LUA_NOREF;
-			lua_pop(L, 2);
+			lua_getfield(L, -1, "content_fn");
+			if (lua_isfunction(L, -1)) {
+				/* made by the file's render (sitelua_memo_make) */
+				e->content_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+				lua_getfield(L, -1, "memo_key");
+				snprintf(e->memo_key, sizeof(e->memo_key), "%s",
+					 lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
+				lua_getfield(L, -2, "memo_nambient");
+				e->memo_nambient = (size_t)lua_tointeger(L, -1);
+				lua_getfield(L, -3, "memo_today");
+				e->memo_today = lua_toboolean(L, -1);
+				lua_pop(L, 4);
+			} else {
+				lua_getfield(L, -2, "content_id");
+				e->content_id = (size_t)lua_tointeger(L, -1);
+				e->content_len = spill_len(sl->files, e->content_id);
+				lua_pop(L, 3);
+			}
 		}
 		lua_pop(L, 1);
 	}
@@ -163,5 +178,7 @@ const struct extra_output *sitelua_extra(const struct sitelua *sl, size_t i)
 
 int sitelua_extra_content(const struct sitelua *sl, size_t i, struct buf *out)
 {
+	if (sl->extras[i].content_ref != LUA_NOREF || !sl->files)
+		return -1; /* made by its render, not added as bytes */
 	return spill_read(sl->files, sl->extras[i].content_id, out);
 }

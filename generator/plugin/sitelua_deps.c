@@ -19,14 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Before sitelua_collect, reads are the plugin stages': a content
- * function's own (memo.depth > 0) or the stage's around it (ambient). */
+/* A content function's reads are its own (memo.depth > 0: in a handler,
+ * or in the worker that writes its file); before sitelua_collect, the
+ * others are the stage's around it (ambient), after it a render's. */
 void sitelua_deps_untracked(struct sitelua *sl)
 {
-	if (sl->collected)
-		sl->untracked = true;
-	else if (sl->memo.depth)
+	if (sl->memo.depth)
 		sl->memo.untracked = true;
+	else if (sl->collected)
+		sl->untracked = true;
 	else
 		sl->memo.ambient_untracked = true;
 }
@@ -60,7 +61,7 @@ void sitelua_deps_page(struct sitelua *sl, size_t i)
 
 void sitelua_deps_volatile(struct sitelua *sl, size_t i)
 {
-	if (!sl->collected) {
+	if (!sl->collected || sl->memo.depth) {
 		memo_record(sl, i);
 	} else if (i != sl->render_self) {
 		ALLOC_GROW(sl->vdeps, sl->nvdeps + 1, sl->vdeps_cap);
@@ -99,7 +100,7 @@ void sitelua_deps_watch(lua_State *L, struct sitelua *sl, int mt)
 
 void sitelua_deps_body(struct sitelua *sl, size_t i)
 {
-	if (sl->collected)
+	if (sl->collected && !sl->memo.depth)
 		sl->untracked = true;
 	else
 		memo_record(sl, i);
@@ -107,18 +108,12 @@ void sitelua_deps_body(struct sitelua *sl, size_t i)
 
 void sitelua_deps_today(struct sitelua *sl)
 {
-	if (sl->collected)
-		sl->untracked = true;
-	else if (sl->memo.depth)
+	if (sl->memo.depth)
 		sl->memo.today = true;
+	else if (sl->collected)
+		sl->untracked = true;
 	else
 		sl->memo.ambient_today = true;
-}
-
-void sitelua_deps_effect(struct sitelua *sl)
-{
-	if (sl->memo.depth)
-		sl->memo.untracked = true;
 }
 
 /* ---- incremental builds: the state renders read, as key fields ------------- */

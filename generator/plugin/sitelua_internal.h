@@ -29,13 +29,12 @@ struct value;
 struct luakey;
 struct spill;
 
-/* A file content to keep in the cache, stored once the cache's folders
- * are made, after the plugins: its bytes are then the collected file's
- * (the extra of its URL), not a copy held meanwhile. */
-struct memo_pending {
+/* A handler's content function left to the file's render: its key ("":
+ * not kept) and how much of what the stages read came before it. */
+struct memo_deferral {
 	char key[KEY_LEN + 1];
-	char *url, *deps;
-	size_t deps_len;
+	size_t nambient;
+	bool today;
 };
 
 /* What the plugin stages read, for loa.add_file content functions kept
@@ -51,11 +50,9 @@ struct sitelua_memo {
 	size_t *deps, ndeps, deps_cap;
 	bool ambient_untracked, ambient_today;
 	size_t *ambient, nambient, ambient_cap;
-	struct memo_pending *pending;
-	size_t npending, pending_cap;
 	char (*keys)[KEY_LEN + 1]; /* used by this build: kept by the sweep */
 	size_t nkeys, keys_cap;
-	size_t reused, kept; /* for LOA_TIMINGS */
+	size_t reused; /* for LOA_TIMINGS */
 };
 
 struct stage_handler {
@@ -124,6 +121,11 @@ void sitelua_pages_push_site(lua_State *L, struct sitelua *sl, const struct valu
 /* Gives the render context at the top of the stack its `now`. */
 void sitelua_pages_set_now(lua_State *L, struct sitelua *sl);
 
+/* ---- sitelua_render.c ---- */
+/* Where the Lua function on top of the stack was defined: its file into
+ * where ("" when it is not a plugin file's) and its first line (0). */
+int sitelua_defined_at(lua_State *L, char *where, size_t size);
+
 /* ---- sitelua_query.c ---- */
 /* Pushes the table of C helpers prelude.lua gets: scan, loa.pages' loop. */
 void sitelua_query_push(lua_State *L);
@@ -158,15 +160,21 @@ void sitelua_deps_watch(lua_State *L, struct sitelua *sl, int mt);
 void sitelua_deps_body(struct sitelua *sl, size_t i);
 /* The site's "today" was read. */
 void sitelua_deps_today(struct sitelua *sl);
-/* A loa.* call with an effect (add_page, global, …): a content function
- * that makes one is not kept, since its effects would not be replayed. */
-void sitelua_deps_effect(struct sitelua *sl);
 
 /* ---- sitelua_memo.c ---- */
-/* loa.add_file's content when it is a function (at index idx): the bytes,
- * from the cache when what the function read last time is unchanged, else
- * by calling it; pushes the string (or raises the function's error). */
-int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *url);
+/* loa.add_file's content when it is a function (at index idx). Returns 1
+ * with the string pushed: from the cache, when what the function read
+ * last time is unchanged, or from a call now, outside a handler (or
+ * inside another content function). Returns 0 with later filled: the
+ * file's render calls it (sitelua_memo_make). */
+int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *url,
+			 struct memo_deferral *later);
+/* In a render worker: calls e's content function into out, with what it
+ * reads recorded, and keeps the result in the cache under its key. An
+ * error, or a result that is not a string, is a diagnostic at the
+ * plugin's line; -1. */
+int sitelua_memo_make(struct sitelua *sl, const struct extra_output *e, struct buf *out,
+		      struct diag_list *d);
 /* The key of what loa.add_page's data function (for the page at url) may
  * hold in its upvalues, written into key: what every handler may see (as
  * a content function's key) and what the stages read before the call

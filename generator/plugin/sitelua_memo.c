@@ -1,25 +1,28 @@
-/* sitelua_memo — loa.add_file{url=, content=function() … end}: the file's
- * bytes kept in the build cache with what the function read, so that a
- * rebuild calls it again only when that changed (a feed whose articles were
- * not edited is not made again).
+/* sitelua_memo — loa.add_file{url=, content=function() … end}: a
+ * handler's function is called by its file's render, in a worker, and its
+ * bytes are kept in the build cache with what it read, so that a rebuild
+ * calls it again only when that changed (a feed whose articles were not
+ * edited is not made again).
  *
- * Soundness. The key covers what every plugin handler may see: the
- * program, the installed and the site's own themes and plugins, site.yaml,
- * every page's metadata and the time zone, then the plugin and the URL.
- * What a function reads beyond that is recorded while it runs: the bodies
- * it read (loa.page_html, loa.page_summary) and the volatile fields
- * (lastmod, authors) of the pages it read them of, and whether it read
- * "today" (sitelua_deps.c). The same reads made by the stages before the
- * call (ambient) are recorded too, since the Lua state the function sees
- * may hold what they returned. The file is not kept when the function, or
- * a stage before it, read what no key covers (the clock, the commit,
- * loa.read, loa.search_index, math.random), or when the function made an
- * effect (add_page, global, next_change, …) that a cached file would not
- * replay. Its deps are checked before the file is reused. The function
- * must not change Lua tables that other code reads later: that is the one
- * rule the host cannot check (docs/plugins.md). */
+ * Soundness. The key, made when the file is added, covers what every
+ * plugin handler may see: the program, the installed and the site's own
+ * themes and plugins, site.yaml, every page's metadata and the time zone,
+ * then the plugin and the URL. What a function reads beyond that is
+ * recorded while it runs: the bodies it read (loa.page_html,
+ * loa.page_summary) and the volatile fields (lastmod, authors) of the
+ * pages it read them of, and whether it read "today" (sitelua_deps.c).
+ * The same reads made by the stages before it was added (ambient) are
+ * recorded too, since the Lua state the function sees may hold what they
+ * returned. The file is not kept when the function, or a stage before it
+ * was added, read what no key covers (the clock, the commit, loa.read,
+ * loa.search_index, math.random). In the worker it can have no effect
+ * (add_page, global, next_change, …: errors, sitelua_api.c). Its deps are
+ * checked before the file is reused. The function must not change Lua
+ * tables that other code reads, and later handlers must not change what
+ * it reads: the rules the host cannot check (docs/plugins.md). */
 #include "plugin/sitelua_internal.h"
 #include "base/buf.h"
+#include "base/diag.h"
 #include "base/strmap.h"
 #include "base/xalloc.h"
 #include "incr/cache.h"
@@ -45,11 +48,6 @@ void sitelua_memo_enable(struct sitelua *sl, struct cache *cache, const char *ba
 void sitelua_memo_release(struct sitelua *sl)
 {
 	struct sitelua_memo *m = &sl->memo;
-	for (size_t i = 0; i < m->npending; i++) {
-		free(m->pending[i].url);
-		free(m->pending[i].deps);
-	}
-	free(m->pending);
 	free(m->deps);
 	free(m->ambient);
 	free(m->keys);
@@ -152,35 +150,41 @@ static void memo_used(struct sitelua_memo *m, const char *key)
 	memcpy(m->keys[m->nkeys++], key, KEY_LEN + 1);
 }
 
-int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *url)
+int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *url,
+			 struct memo_deferral *later)
 {
 	struct sitelua_memo *m = &sl->memo;
-	bool usable = m->cache && sl->in_handler && !m->depth && !m->ambient_untracked &&
-		      luavm_random_uses(sl->vm) == 0;
-	if (!usable) {
-		/* a plain call: what it reads is the stage's own (or, nested,
-		 * the enclosing function's) */
+	if (!sl->in_handler || m->depth) {
+		/* a plain call, now: what it reads is the plugin's load (or,
+		 * nested, the enclosing function's) */
 		lua_pushvalue(L, idx);
 		lua_call(L, 0, 1);
 		if (lua_type(L, -1) != LUA_TSTRING)
 			return luaL_error(L, "loa.add_file: the content function must return a string");
-		memo_debug(url, !m->cache		? "made (no cache)"
-				: !sl->in_handler ? "made (not kept: outside a stage handler)"
-				: m->depth	  ? "made (not kept: inside another content function)"
-						  : "made (not kept: a stage read what no key covers)");
+		memo_debug(url, !sl->in_handler ? "made (not kept: outside a stage handler)"
+						: "made (not kept: inside another content function)");
 		return 1;
 	}
-	char key[KEY_LEN + 1];
+	/* a handler's: called by the file's render, in a worker, unless the
+	 * cache holds it; keyed now, with the stages' reads so far */
+	later->key[0] = '\0';
+	later->nambient = m->nambient;
+	later->today = m->ambient_today;
+	if (!m->cache || m->ambient_untracked || luavm_random_uses(sl->vm) != 0) {
+		memo_debug(url, !m->cache ? "made at render (no cache)"
+					  : "made at render (not kept: a stage read what no key covers)");
+		return 0;
+	}
 	struct buf kb = BUF_INIT;
 	key_add_str(&kb, memo_prefix(sl));
 	key_add_str(&kb, sl->current_plugin ? sl->current_plugin : "?");
 	key_add_str(&kb, url);
-	key_finish(&kb, key);
+	key_finish(&kb, later->key);
 	buf_release(&kb);
-	memo_used(m, key);
+	memo_used(m, later->key);
 
 	struct cache_object o;
-	if (cache_load(m->cache, key, &o) == 1) {
+	if (cache_load(m->cache, later->key, &o) == 1) {
 		bool hold = deps_hold(sl, o.deps, o.deps_len);
 		if (hold)
 			lua_pushlstring(L, o.data, o.data_len);
@@ -191,35 +195,56 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
 			return 1;
 		}
 	}
+	return 0;
+}
 
+int sitelua_memo_make(struct sitelua *sl, const struct extra_output *e, struct buf *out,
+		      struct diag_list *d)
+{
+	struct sitelua_memo *m = &sl->memo;
+	lua_State *L = luavm_state(sl->vm);
+	int top = lua_gettop(L);
+	unsigned long draws = luavm_random_uses(sl->vm);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->content_ref);
+	char where[256];
+	int where_line = sitelua_defined_at(L, where, sizeof(where));
 	m->depth = 1;
 	m->untracked = m->today = false;
 	m->ndeps = 0;
-	lua_pushvalue(L, idx);
-	int rc = lua_pcall(L, 0, 1, 0);
+	int rc = luavm_call(sl->vm, 0, 1, d); /* its error names plugins/x.lua:LINE */
 	m->depth = 0;
-	if (rc != LUA_OK)
-		return lua_error(L); /* its message names plugins/x.lua:LINE */
-	if (lua_type(L, -1) != LUA_TSTRING)
-		return luaL_error(L, "loa.add_file: the content function must return a string");
-	if (m->untracked || luavm_random_uses(sl->vm) != 0) {
-		memo_debug(url, "made (not kept: it read what no key covers, or had an effect)");
-		return 1;
+	if (rc < 0) {
+		lua_settop(L, top);
+		return -1;
 	}
-	memo_debug(url, "made and kept");
-	/* what it read, and what the stages read before it */
-	ALLOC_GROW(m->deps, m->ndeps + m->nambient + 1, m->deps_cap);
-	if (m->nambient)
-		memcpy(m->deps + m->ndeps, m->ambient, m->nambient * sizeof(*m->ambient));
+	if (lua_type(L, -1) != LUA_TSTRING) {
+		diag_error(d, *where ? where : e->plugin, where_line, 0,
+			   "loa.add_file %s: the content function returned %s, not a string", e->url,
+			   luaL_typename(L, -1));
+		lua_settop(L, top);
+		return -1;
+	}
+	size_t len;
+	const char *bytes = lua_tolstring(L, -1, &len);
+	buf_add(out, bytes, len);
+	lua_settop(L, top);
+	if (!e->memo_key[0])
+		return 0;
+	if (m->untracked || luavm_random_uses(sl->vm) != draws) {
+		memo_debug(e->url, "made (not kept: it read what no key covers)");
+		return 0;
+	}
+	/* what it read, and what the stages read before it was added */
+	ALLOC_GROW(m->deps, m->ndeps + e->memo_nambient + 1, m->deps_cap);
+	if (e->memo_nambient)
+		memcpy(m->deps + m->ndeps, m->ambient, e->memo_nambient * sizeof(*m->ambient));
 	struct buf deps = BUF_INIT;
-	deps_encode(sl, m->deps, m->ndeps + m->nambient, m->today || m->ambient_today, &deps);
-	ALLOC_GROW(m->pending, m->npending + 1, m->pending_cap);
-	struct memo_pending *pd = &m->pending[m->npending++];
-	memcpy(pd->key, key, sizeof(key));
-	pd->url = xstrdup(url);
-	pd->deps = buf_detach(&deps, &pd->deps_len);
-	m->kept++;
-	return 1;
+	deps_encode(sl, m->deps, m->ndeps + e->memo_nambient, m->today || e->memo_today, &deps);
+	/* a failed store only costs the next build a call */
+	cache_store(m->cache, e->memo_key, out->ptr, out->len, "", 0, deps.ptr, deps.len);
+	buf_release(&deps);
+	memo_debug(e->url, "made and kept");
+	return 0;
 }
 
 void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[KEY_LEN + 1])
@@ -244,32 +269,6 @@ void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[KEY_LEN
 	key_finish(&k, key);
 	buf_release(&k);
 	buf_release(&deps);
-}
-
-void sitelua_memo_flush(struct sitelua *sl)
-{
-	struct sitelua_memo *m = &sl->memo;
-	/* the collected files by URL: a file that lost its claim is not kept */
-	struct strmap by_url = STRMAP_INIT;
-	struct buf bytes = BUF_INIT;
-	for (size_t i = 0; i < sl->nextras; i++)
-		if (!sl->extras[i].layout)
-			strmap_put(&by_url, sl->extras[i].url, i, NULL);
-	for (size_t i = 0; i < m->npending; i++) {
-		struct memo_pending *pd = &m->pending[i];
-		size_t e;
-		/* a failed store only costs the next build a call */
-		buf_reset(&bytes);
-		if (m->cache && strmap_get(&by_url, pd->url, &e) &&
-		    sitelua_extra_content(sl, e, &bytes) == 0)
-			cache_store(m->cache, pd->key, bytes.ptr, bytes.len, "", 0, pd->deps,
-				    pd->deps_len);
-		free(pd->url);
-		free(pd->deps);
-	}
-	m->npending = 0;
-	buf_release(&bytes);
-	strmap_release(&by_url);
 }
 
 size_t sitelua_memo_keep(const struct sitelua *sl, char **keep)

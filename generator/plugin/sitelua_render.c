@@ -128,9 +128,7 @@ const char *sitelua_page_layout(const struct sitelua *sl, size_t page_index, cha
 	return theme_has(sl->theme, name) ? name : "page.html";
 }
 
-/* Where the Lua function on top of the stack was defined: its file into
- * where ("" when it is not a plugin file's) and its first line (0). */
-static int defined_at(lua_State *L, char *where, size_t size)
+int sitelua_defined_at(lua_State *L, char *where, size_t size)
 {
 	lua_Debug ar;
 	where[0] = '\0';
@@ -156,7 +154,7 @@ static int push_data_context(struct sitelua *sl, const struct extra_output *e,
 		sitelua_deps_untracked(sl);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->data_ref);
 	char where[256];
-	int where_line = defined_at(L, where, sizeof(where));
+	int where_line = sitelua_defined_at(L, where, sizeof(where));
 	if (luavm_call(sl->vm, 0, 1, d) < 0) {
 		lua_settop(L, ctx);
 		return -1;
@@ -190,7 +188,8 @@ int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, si
 	lua_State *L = luavm_state(sl->vm);
 	const struct extra_output *e = &sl->extras[i];
 	if (!e->layout)
-		return sitelua_extra_content(sl, i, out);
+		return e->content_ref != LUA_NOREF ? sitelua_memo_make(sl, e, out, d)
+						   : sitelua_extra_content(sl, i, out);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
 	if (e->data_ref != LUA_NOREF && push_data_context(sl, e, d) < 0) {
 		lua_pop(L, 1);
@@ -247,7 +246,7 @@ int sitelua_shortcode(struct sitelua *sl, size_t page_index, const char *name,
 	sitelua_deps_all(sl);
 	/* where the function was defined, for a result that is not a string */
 	char where[256];
-	int where_line = defined_at(L, where, sizeof(where));
+	int where_line = sitelua_defined_at(L, where, sizeof(where));
 	lua_createtable(L, (int)nargs, 0);
 	lua_Integer pos = 0;
 	for (size_t i = 0; i < nargs; i++) {

@@ -39,10 +39,6 @@ loa.on("after_load", function()
   -- the clock: never kept
   loa.add_file{ url = "/probe/clock.txt", content = function()
     return "now: " .. loa.site.now .. "\n" end }
-  -- an effect: never kept, or the nested file would be missing on reuse
-  loa.add_file{ url = "/probe/effect.txt", content = function()
-    loa.add_file{ url = "/probe/nested.txt", content = "nested\n" }
-    return "effect\n" end }
   -- today: kept with the day it read
   loa.add_file{ url = "/probe/today.txt", content = function()
     return "today: " .. loa.site.today .. "\n" end }
@@ -86,9 +82,7 @@ for f in body lastmod titles ambient today; do
 	check "rebuild: $f.txt from the cache" file_was "$f.txt" "from the cache"
 done
 check "rebuild: clock.txt made again (the clock)" file_was clock.txt "made (not kept"
-check "rebuild: effect.txt made again (its effect)" file_was effect.txt "made (not kept"
 check "rebuild: the count says so ($(reused) reused)" test "$(reused)" -ge 5
-check "an effect in a content function happens on a rebuild" test -s "$INC/probe/nested.txt"
 
 # a body read inside the function
 printf '\nMột đoạn mới về thực đơn.\n' >> "$S/content/news/dong-thai/bua-an.md"
@@ -155,9 +149,13 @@ edit "Sửa thân bài lần nữa"
 build_inc
 same_as_full "random: a new commit, a new number"
 check "random: random.txt made again" file_was random.txt "made (not kept"
-check "random: what follows it is not kept either" file_was after-random.txt "made (not kept"
+# the function runs when its file is written, in a render worker: the draw
+# is its own, and a later handler's files are still kept
+check "random: what follows it is kept" file_was after-random.txt "from the cache"
 
-# errors and wrong results of a content function name the plugin's line
+# errors and wrong results of a content function name the plugin's line;
+# the function runs when its file is written, so the file is missing and
+# the rest of the site is published (exit 1)
 cat >> "$S/plugins/probe.lua" <<'LUA'
 loa.on("before_render", function()
   loa.add_file{ url = "/probe/broken.txt", content = function()
@@ -167,13 +165,39 @@ LUA
 edit "Plugin lỗi"
 build_inc
 st=$?
-check "a failing content function stops the build (exit 2)" test "$st" -eq 2
+check "a failing content function: exit 1" test "$st" -eq 1
 check "its error names plugins/probe.lua:LINE" grep -q "plugins/probe.lua:[0-9]*: .*hỏng rồi" "$TMP/inc.log"
+check "its file is not published" test ! -e "$INC/probe/broken.txt"
+check "the rest of the site is published" contains "$INC/probe/titles.txt" "Hội thảo số hoá"
 sed -i 's/error("hỏng rồi")/return 42/' "$S/plugins/probe.lua"
 edit "Plugin trả số"
 build_inc
 st=$?
-check "a content function returning a number stops the build" test "$st" -eq 2
-check "its error says what it must return" grep -q "content function must return a string" "$TMP/inc.log"
+check "a content function returning a number: exit 1" test "$st" -eq 1
+check "its error names the function's line and says what it must return" \
+	grep -q "^plugins/probe.lua:[0-9]*: error: loa.add_file /probe/broken.txt: the content function returned number, not a string" "$TMP/inc.log"
+
+# an effect inside a content function would reach no other page: an error
+# at its line, and the file is not published
+sed -i 's/return 42/loa.add_file{ url = "\/probe\/nested.txt", content = "nested\\n" } return "effect\\n"/' \
+	"$S/plugins/probe.lua"
+edit "Plugin thêm tệp trong hàm"
+build_inc
+st=$?
+check "an effect in a content function: exit 1" test "$st" -eq 1
+check "an effect in a content function: named at its line" \
+	grep -q "^plugins/probe.lua:[0-9]*: error: loa.add_file: not in a content function" "$TMP/inc.log"
+check "an effect in a content function: neither file is published" \
+	sh -c "test ! -e '$INC/probe/nested.txt' && test ! -e '$INC/probe/broken.txt'"
+cat >> "$S/plugins/probe.lua" <<'LUA'
+loa.on("before_render", function()
+  loa.add_file{ url = "/probe/next.txt", content = function()
+    loa.next_change("2030-01-01", "never seen") return "x\n" end }
+end)
+LUA
+edit "Plugin next_change trong hàm"
+build_inc
+check "next_change in a content function: named at its line" \
+	grep -q "^plugins/probe.lua:[0-9]*: error: loa.next_change: not in a content function" "$TMP/inc.log"
 
 finish
