@@ -63,7 +63,8 @@ local function summary_of(p)
 end
 
 -- a page's HTML is rendered and escaped once, whatever the number of
--- feeds it is in
+-- feeds it is in (the content functions run in the render workers, so
+-- each worker fills its own)
 local htmls = {}
 local function html_of(p)
   if htmls[p.path] == nil then htmls[p.path] = xml(loa.page_html(p.path) or "") end
@@ -198,8 +199,4 @@ loa.on("before_render", function()
           pages = by_cat[c[1]] or {} }
   end
   loa.global("feed_urls", feed_urls)
-  -- the caches held every article's escaped HTML (34 MB of a 10,000-page
-  -- site): the handler stays registered, and so would they, into every
-  -- render worker
-  htmls, summaries = {}, {}
 end)
