@@ -63,12 +63,21 @@ local function summary_of(p)
 end
 
 -- a page's HTML is rendered and escaped once, whatever the number of
--- feeds it is in (the content functions run in the render workers, so
--- each worker fills its own)
-local htmls = {}
+-- feeds it is in, while it is among the last HTML_KEPT made. The content
+-- functions run in the render workers, so each keeps its own: unbounded,
+-- it would hold every article's HTML (34 MB at 10,000 pages, five times
+-- that at 50,000) in the room the worker's renders need. The pages shown
+-- in several feeds are the newest, which the first feeds made.
+local HTML_KEPT = 500
+local htmls, nhtmls = {}, 0
 local function html_of(p)
-  if htmls[p.path] == nil then htmls[p.path] = xml(loa.page_html(p.path) or "") end
-  return htmls[p.path]
+  local html = htmls[p.path]
+  if html == nil then
+    if nhtmls >= HTML_KEPT then htmls, nhtmls = {}, 0 end
+    html = xml(loa.page_html(p.path) or "")
+    htmls[p.path], nhtmls = html, nhtmls + 1
+  end
+  return html
 end
 
 local function author_of(p)
