@@ -16,13 +16,6 @@ mkdir -p "$W"
 build() {
 	"$LOA" build --repo "$S" --out "$OUT" --now "$NOW" --lang en > "$TMP/b.out" 2> "$TMP/b.log"
 }
-same_as_full() {
-	rm -rf "$TMP/full"
-	mkdir -p "$TMP/full"
-	"$LOA" build --repo "$S" --out "$TMP/full/public" --now "$NOW" --no-cache --lang en \
-		> /dev/null 2> "$TMP/full.log" || cat "$TMP/full.log"
-	check "$1" diff -r "$OUT" "$TMP/full/public"
-}
 CACHE="$W/.loa-cache/render/public"
 # every object: the format word, its own name as key, the SHA-256 sum
 objects_sound() {

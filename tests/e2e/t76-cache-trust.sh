@@ -21,13 +21,6 @@ build() {
 		> "$TMP/b.out" 2> "$TMP/b.log"
 }
 # same_as_full NAME: a fresh build with no cache gives the same bytes
-same_as_full() {
-	rm -rf "$TMP/full"
-	mkdir -p "$TMP/full"
-	"$LOA" build --repo "$S" --out "$TMP/full/public" --now "$NOW" --no-cache --lang en \
-		> /dev/null 2> "$TMP/full.log" || cat "$TMP/full.log"
-	check "$1" diff -r "$OUT" "$TMP/full/public"
-}
 # a commit that touches another page than the one under test
 n=0
 touch_other() {
