@@ -1,5 +1,6 @@
 /* guard — when a build must not publish: a fault that rejects a whole
- * layout's pages or the whole site is the site's (guard_site_wide_errors),
+ * layout's pages or the whole site is the site's, and so is a failed
+ * plugin content function (guard_site_wide_errors),
  * and a build that would remove too many published pages is held back
  * (guard_removal). */
 #include "pipeline/build_internal.h"
@@ -176,6 +177,11 @@ int guard_site_wide_errors(struct build *b)
 				else if (e && strcmp(d->path, e->plugin) != 0)
 					diag_relocate(d, e->plugin, 0, e->url);
 			}
+			/* a plugin's content function that failed is a plugin
+			 * error, as when it ran in its handler: nothing is
+			 * published (SPEC: exit 2) */
+			if (e && e->from_function)
+				nfaults++;
 		}
 		diag_list_append(b->diags, l);
 	}

@@ -38,6 +38,7 @@ struct extra_output {
 	 * render in a worker (sitelua_memo_make): its cache key ("": made at
 	 * every build), and how much of what the stages read came before it */
 	int content_ref;
+	bool from_function; /* content_ref is set: its failure is a plugin error */
 	char memo_key[41];
 	size_t memo_nambient;
 	bool memo_today;

@@ -113,6 +113,7 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 			if (lua_isfunction(L, -1)) {
 				/* made by the file's render (sitelua_memo_make) */
 				e->content_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+				e->from_function = true;
 				lua_getfield(L, -1, "memo_key");
 				snprintf(e->memo_key, sizeof(e->memo_key), "%s",
 					 lua_tostring(L, -1) ? lua_tostring(L, -1) : "");

@@ -154,8 +154,9 @@ check "random: random.txt made again" file_was random.txt "made (not kept"
 check "random: what follows it is kept" file_was after-random.txt "from the cache"
 
 # errors and wrong results of a content function name the plugin's line;
-# the function runs when its file is written, so the file is missing and
-# the rest of the site is published (exit 1)
+# the function runs when its file is written, in a worker, and its failure
+# is still a plugin error: nothing is published (exit 2), the site before
+# stays
 cat >> "$S/plugins/probe.lua" <<'LUA'
 loa.on("before_render", function()
   loa.add_file{ url = "/probe/broken.txt", content = function()
@@ -163,17 +164,19 @@ loa.on("before_render", function()
 end)
 LUA
 edit "Plugin lỗi"
+cp "$INC/probe/random.txt" "$TMP/random.before" # its number is the commit's
 build_inc
 st=$?
-check "a failing content function: exit 1" test "$st" -eq 1
+check "a failing content function: exit 2" test "$st" -eq 2
 check "its error names plugins/probe.lua:LINE" grep -q "plugins/probe.lua:[0-9]*: .*hỏng rồi" "$TMP/inc.log"
 check "its file is not published" test ! -e "$INC/probe/broken.txt"
-check "the rest of the site is published" contains "$INC/probe/titles.txt" "Hội thảo số hoá"
+check "nothing is published: the site before stays" cmp -s "$INC/probe/random.txt" "$TMP/random.before"
+check "nothing is published: it says so" contains "$TMP/inc.log" "nothing published"
 sed -i 's/error("hỏng rồi")/return 42/' "$S/plugins/probe.lua"
 edit "Plugin trả số"
 build_inc
 st=$?
-check "a content function returning a number: exit 1" test "$st" -eq 1
+check "a content function returning a number: exit 2" test "$st" -eq 2
 check "its error names the function's line and says what it must return" \
 	grep -q "^plugins/probe.lua:[0-9]*: error: loa.add_file /probe/broken.txt: the content function returned number, not a string" "$TMP/inc.log"
 
@@ -184,7 +187,7 @@ sed -i 's/return 42/loa.add_file{ url = "\/probe\/nested.txt", content = "nested
 edit "Plugin thêm tệp trong hàm"
 build_inc
 st=$?
-check "an effect in a content function: exit 1" test "$st" -eq 1
+check "an effect in a content function: exit 2" test "$st" -eq 2
 check "an effect in a content function: named at its line" \
 	grep -q "^plugins/probe.lua:[0-9]*: error: loa.add_file: not in a content function" "$TMP/inc.log"
 check "an effect in a content function: neither file is published" \
