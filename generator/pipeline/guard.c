@@ -179,8 +179,9 @@ int guard_site_wide_errors(struct build *b)
 			}
 			/* a plugin's content function that failed is a plugin
 			 * error, as when it ran in its handler: nothing is
-			 * published (SPEC: exit 2) */
-			if (e && e->from_function)
+			 * published (SPEC: exit 2). A failed write has no error
+			 * of its own here: publish reports it once. */
+			if (e && e->from_function && first_error(l))
 				nfaults++;
 		}
 		diag_list_append(b->diags, l);
