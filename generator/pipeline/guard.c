@@ -181,7 +181,7 @@ int guard_site_wide_errors(struct build *b)
 			 * error, as when it ran in its handler: nothing is
 			 * published (SPEC: exit 2). A failed write has no error
 			 * of its own here: publish reports it once. */
-			if (e && e->from_function && first_error(l))
+			if (e && sitelua_extra_from_function(e) && first_error(l))
 				nfaults++;
 		}
 		diag_list_append(b->diags, l);

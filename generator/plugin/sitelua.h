@@ -38,7 +38,6 @@ struct extra_output {
 	 * render in a worker (sitelua_memo_make): its cache key ("": made at
 	 * every build), and how much of what the stages read came before it */
 	int content_ref;
-	bool from_function; /* content_ref is set: its failure is a plugin error */
 	char memo_key[41];
 	size_t memo_nambient;
 	bool memo_today;
@@ -55,8 +54,9 @@ struct extra_output {
  * enabled by a build with a cache, with its base key and the key fields of
  * the site's own theme and plugin files (complete once the plugins are
  * loaded; both must outlive sl). The render workers store what the
- * functions make (sitelua_memo_make); sitelua_memo_keep writes into keep the keys this build used (sitelua_memo_count of them, reused
- * of which came from the cache), for the sweep to keep. */
+ * functions make (sitelua_memo_make); sitelua_memo_keep writes into keep
+ * the keys this build used (sitelua_memo_count of them, reused of which
+ * came from the cache), for the sweep to keep. */
 struct cache;
 void sitelua_memo_enable(struct sitelua *sl, struct cache *cache, const char *base_key,
 			 const struct buf *own_key);
@@ -98,6 +98,9 @@ const struct extra_output *sitelua_extra(const struct sitelua *sl, size_t i);
  * of the Lua state at once, into a temporary file (base/spill.h): they
  * weigh neither on the plugin stage's peak nor on the workers. */
 int sitelua_extra_content(const struct sitelua *sl, size_t i, struct buf *out);
+/* Whether e is a file a content function makes at render: its failure is
+ * a plugin error. */
+bool sitelua_extra_from_function(const struct extra_output *e);
 
 /* Expands shortcode `name` with the function a plugin registered with
  * loa.shortcode: fn(args, page) where args holds the positional arguments

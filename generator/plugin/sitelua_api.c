@@ -90,7 +90,6 @@ static int l_format_date(lua_State *L)
 	return 1;
 }
 
-/* Raises an error when fn is called after the pages were collected. */
 /* A handler's content function runs in the worker that writes its file
  * (sitelua_memo_make): an effect there would reach no other page. */
 static void check_not_in_content(lua_State *L, const struct sitelua *sl, const char *fn)
@@ -100,6 +99,7 @@ static void check_not_in_content(lua_State *L, const struct sitelua *sl, const c
 			   "after every handler", fn);
 }
 
+/* Raises an error when fn is called after the pages were collected. */
 static void check_not_late(lua_State *L, struct sitelua *sl, const char *fn)
 {
 	check_not_in_content(L, sl, fn);

@@ -113,7 +113,6 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 			if (lua_isfunction(L, -1)) {
 				/* made by the file's render (sitelua_memo_make) */
 				e->content_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-				e->from_function = true;
 				lua_getfield(L, -1, "memo_key");
 				snprintf(e->memo_key, sizeof(e->memo_key), "%s",
 					 lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
@@ -177,9 +176,14 @@ const struct extra_output *sitelua_extra(const struct sitelua *sl, size_t i)
 	return &sl->extras[i];
 }
 
+bool sitelua_extra_from_function(const struct extra_output *e)
+{
+	return e->content_ref != LUA_NOREF;
+}
+
 int sitelua_extra_content(const struct sitelua *sl, size_t i, struct buf *out)
 {
-	if (sl->extras[i].content_ref != LUA_NOREF || !sl->files)
+	if (sitelua_extra_from_function(&sl->extras[i]) || !sl->files)
 		return -1; /* made by its render, not added as bytes */
 	return spill_read(sl->files, sl->extras[i].content_id, out);
 }

@@ -154,15 +154,13 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
 			 struct memo_deferral *later)
 {
 	struct sitelua_memo *m = &sl->memo;
-	if (!sl->in_handler || m->depth) {
-		/* a plain call, now: what it reads is the plugin's load (or,
-		 * nested, the enclosing function's) */
+	if (!sl->in_handler) {
+		/* a plain call, now: what it reads is the plugin's load */
 		lua_pushvalue(L, idx);
 		lua_call(L, 0, 1);
 		if (lua_type(L, -1) != LUA_TSTRING)
 			return luaL_error(L, "loa.add_file: the content function must return a string");
-		memo_debug(url, !sl->in_handler ? "made (not kept: outside a stage handler)"
-						: "made (not kept: inside another content function)");
+		memo_debug(url, "made (not kept: outside a stage handler)");
 		return 1;
 	}
 	/* a handler's: called by the file's render, in a worker, unless the
@@ -204,7 +202,7 @@ int sitelua_memo_make(struct sitelua *sl, const struct extra_output *e, struct b
 	struct sitelua_memo *m = &sl->memo;
 	lua_State *L = luavm_state(sl->vm);
 	int top = lua_gettop(L);
-	unsigned long draws = luavm_random_uses(sl->vm);
+	uint64_t draws = luavm_random_uses(sl->vm);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->content_ref);
 	char where[256];
 	int where_line = sitelua_defined_at(L, where, sizeof(where));
@@ -251,7 +249,7 @@ void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[KEY_LEN
 {
 	struct sitelua_memo *m = &sl->memo;
 	key[0] = '\0';
-	if (!m->cache || !sl->in_handler || m->depth || m->ambient_untracked ||
+	if (!m->cache || !sl->in_handler || m->ambient_untracked ||
 	    luavm_random_uses(sl->vm) != 0)
 		return;
 	struct buf k = BUF_INIT, deps = BUF_INIT;

@@ -117,13 +117,15 @@ build() {
 }
 BUILD_ENV= # none unless the test sets it (e.g. LOA_TIMINGS=1), never the caller's
 
-# same_as_full NAME: passes when $OUT equals a --no-cache build of $S
+# same_as_full NAME [DAY]: passes when $OUT equals a --no-cache build of $S
+# (at DAY, default $NOW), which leaves no cache beside its output
 same_as_full() {
 	rm -rf "$TMP/full"
 	mkdir -p "$TMP/full"
-	"$LOA" build --repo "$S" --out "$TMP/full/public" --now "$NOW" --no-cache --lang en \
+	"$LOA" build --repo "$S" --out "$TMP/full/public" --now "${2:-$NOW}" --no-cache --lang en \
 		> /dev/null 2> "$TMP/full.log" || cat "$TMP/full.log"
 	check "$1" diff -r "$OUT" "$TMP/full/public"
+	check "$1: no cache beside a --no-cache build" test ! -e "$TMP/full/.loa-cache"
 }
 
 # touch_other: commits an edit of a school of basic_site $S, counted in n (set n=0 first)
