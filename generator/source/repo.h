@@ -43,9 +43,10 @@ struct repo_file {
 int repo_open(struct repo **out, const struct repo_opts *opts, struct diag_list *diags);
 void repo_free(struct repo *r);
 /* Frees what libgit2 keeps of the objects read so far (its object cache:
- * the trees of the history walk, about 24 MB at 10,000 pages): called once
- * the site is loaded, so that the plugin stage's peak and the render
- * workers do not carry it. Later reads work as before. */
+ * the trees of the history walk, about 24 MB at 10,000 pages) and unmaps
+ * the pack files: called once the site is loaded, so that the plugin
+ * stage's peak and the render workers do not carry them. Later reads work
+ * as before. */
 void repo_drop_caches(struct repo *r);
 
 /* The largest file read from here on (bytes; 0: the default): site.yaml
