@@ -238,7 +238,7 @@ static void apply_history(struct site *s, struct page *p, const struct repo_hist
 static int load_history(struct site *s, struct repo_history *hist, struct diag_list *d)
 {
 	const struct site_options *o = &s->opts;
-	const char *commit = repo_commit_id(s->repo), *dir = s->config.content_dir;
+	const char *commit = repo_history_id(s->repo), *dir = s->config.content_dir;
 	bool cached = o->history_get && *commit && !repo_is_shallow(s->repo);
 	struct buf raw = BUF_INIT;
 	int rc = -1;
@@ -429,7 +429,10 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 		diag_warning(d, "", 0, 0,
 			     "the repository is a shallow clone: dates and contributors taken from "
 			     "git history may be wrong (fetch the full history)");
-	if (!opts->worktree || repo_commit_id(s->repo)[0]) {
+	/* --worktree (check, serve) too: a file's dates and contributors come
+	 * from its commits when its front matter gives none, as in the build
+	 * of the commit (a committed file's past; a new file has none) */
+	if (repo_history_id(s->repo)[0]) {
 		struct timespec h0, h1;
 		clock_gettime(CLOCK_MONOTONIC, &h0);
 		if (load_history(s, &hist, d) == 0)

@@ -157,6 +157,7 @@ int repo_open(struct repo **out, const struct repo_opts *opts, struct diag_list 
 	}
 	if (repo_lookup_commit(r, ref, &r->commit, diags) < 0)
 		goto done;
+	git_oid_tostr(r->history_id, sizeof(r->history_id), git_commit_id(r->commit));
 	if (!r->worktree) {
 		git_oid_tostr(r->commit_id, sizeof(r->commit_id), git_commit_id(r->commit));
 		r->commit_time = (int64_t)git_commit_time(r->commit);
@@ -256,6 +257,11 @@ void repo_free(struct repo *r)
 const char *repo_commit_id(const struct repo *r)
 {
 	return r->commit_id;
+}
+
+const char *repo_history_id(const struct repo *r)
+{
+	return r->history_id;
 }
 
 int64_t repo_commit_time(const struct repo *r)

@@ -55,6 +55,10 @@ void repo_set_max_file_size(struct repo *r, size_t bytes);
 
 /* The commit built, as 40 hex digits ("" for --worktree). */
 const char *repo_commit_id(const struct repo *r);
+/* The commit whose history gives the files' dates and contributors: the
+ * commit built, or for --worktree the one at HEAD (the files' committed
+ * past); "" when there is none (no repository, or no commit yet). */
+const char *repo_history_id(const struct repo *r);
 /* The commit's time (seconds since the epoch), 0 for --worktree. */
 int64_t repo_commit_time(const struct repo *r);
 /* True when the repository is a shallow clone: history dates are then

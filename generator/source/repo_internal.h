@@ -45,6 +45,7 @@ struct repo {
 	git_commit *commit; /* built commit; for --worktree the history start (may be NULL) */
 	char *path;
 	char commit_id[41];
+	char history_id[41]; /* the commit the history starts from; "" without one */
 	int64_t commit_time;
 	bool worktree, shallow;
 	bool mempack; /* an in-memory object store takes every write (merge previews) */

@@ -177,6 +177,7 @@ int repo_merge_open(struct repo *r, const char *spec, struct diag_list *diags)
 	r->commit = merged;
 	merged = NULL;
 	git_oid_tostr(r->commit_id, sizeof(r->commit_id), &commit_id);
+	memcpy(r->history_id, r->commit_id, sizeof(r->history_id));
 	r->commit_time = (int64_t)when;
 	rc = 0;
 done:
