@@ -498,9 +498,12 @@ int cache_record_read(const struct cache *c, struct cache_record *r, struct buf 
 			    &r->files, &r->out_id, &r->next_change, published, standby,
 			    &r->standby_id, &used) == 12 &&
 				     used > 0 && data.ptr[used] == '\n' &&
-				     strcmp(fmt, CACHE_FORMAT) == 0 && cache_key_valid(r->key)
+				     strcmp(fmt, CACHE_FORMAT) == 0 &&
+				     (cache_key_valid(r->key) || strcmp(r->key, "-") == 0)
 			     ? 0
 			     : -1;
+		if (rc == 0 && strcmp(r->key, "-") == 0)
+			r->key[0] = '\0';
 		/* "-": no fingerprint, which no output matches */
 		if (rc == 0 && cache_key_valid(published))
 			memcpy(r->published, published, sizeof(r->published));
@@ -533,13 +536,14 @@ static void put_line(struct buf *b, const char *s)
 int cache_record_write(struct cache *c, const struct cache_record *r, const void *diags,
 		       size_t diags_len)
 {
-	if (!c || !cache_key_valid(r->key) || cache_prepare(c) < 0)
+	/* no key ("-"): a --worktree build, never "nothing changed" */
+	if (!c || (*r->key && !cache_key_valid(r->key)) || cache_prepare(c) < 0)
 		return -1;
 	struct buf data = BUF_INIT;
 	buf_addf(&data,
 		 "%s %s %" PRId64 " %" PRId64 " %d %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRId64
 		 " %s %s %" PRIu64 "\n",
-		 CACHE_FORMAT, r->key, r->valid_from, r->valid_until, r->status, r->pages, r->files,
+		 CACHE_FORMAT, *r->key ? r->key : "-", r->valid_from, r->valid_until, r->status, r->pages, r->files,
 		 r->out_id, r->next_change, cache_key_valid(r->published) ? r->published : "-",
 		 cache_key_valid(r->standby) ? r->standby : "-", r->standby_id);
 	put_line(&data, r->next_iso);

@@ -134,7 +134,7 @@ int cache_store(const struct cache *c, const char *key, const void *data, size_t
 
 /* The last build into this output folder. */
 struct cache_record {
-	char key[CACHE_KEY_LEN + 1];
+	char key[CACHE_KEY_LEN + 1]; /* the whole build's; "" for --worktree */
 	int64_t valid_from, valid_until; /* valid_until 0: no end */
 	int status;
 	uint64_t pages, files;

@@ -281,8 +281,10 @@ bool incr_up_to_date(struct build *b, const char *key, struct build_result *res)
 	struct cache_record r;
 	struct buf enc = BUF_INIT;
 	int64_t now = b->opts->site.now;
-	bool have = *key && cache_record_read(b->cache, &r, &enc) == 0;
-	bool yes = have && strcmp(r.key, key) == 0 && r.status != LOA_EXIT_NOTHING &&
+	/* a --worktree build has no key (its files have no commit), but the
+	 * record still says what the live site and the standby are */
+	bool have = cache_record_read(b->cache, &r, &enc) == 0;
+	bool yes = have && *key && strcmp(r.key, key) == 0 && r.status != LOA_EXIT_NOTHING &&
 		   now >= r.valid_from && (!r.valid_until || now < r.valid_until) &&
 		   same_folder(b->opts->out_dir, r.out_id) && r.published[0];
 	if (have)
@@ -522,9 +524,11 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
 	struct cache_record r;
 	memset(&r, 0, sizeof(r));
 	struct stat st;
-	if (!*key || res->status == LOA_EXIT_NOTHING || lstat(b->opts->out_dir, &st) < 0) {
+	if (res->status == LOA_EXIT_NOTHING || lstat(b->opts->out_dir, &st) < 0) {
 		cache_record_remove(b->cache);
 	} else {
+		/* empty for --worktree: never "nothing changed", but the next
+		 * build starts from the standby (loa serve's rebuilds) */
 		snprintf(r.key, sizeof(r.key), "%s", key);
 		r.valid_from = b->opts->site.now;
 		/* "today" is in every render's context: a new day, a new build */

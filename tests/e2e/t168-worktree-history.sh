@@ -70,4 +70,20 @@ mkdir -p "$TMP/c"
 "$LOA" build --worktree --no-cache --out "$TMP/nc" --now 2023-07-01 --lang en --quiet 2> /dev/null
 check "the work tree with its history cached: the same site as --no-cache" diff -r "$TMP/c/public" "$TMP/nc"
 
+# a --worktree rebuild (each of loa serve's) starts from the site it
+# replaces, kept in the cache, as the build of a commit does: only the
+# edited page is written again
+printf '\nSửa trên đĩa.\n' >> content/gioi-thieu.md
+LOA_TIMINGS=1 "$LOA" build --worktree --out "$TMP/c/public" --now 2023-07-01 --lang en --quiet 2> "$TMP/t.log"
+check "worktree rebuild: exit 0" [ $? -eq 0 ]
+kept=$(sed -n 's/.*pages (\([0-9]*\) kept).*/\1/p' "$TMP/t.log")
+check "worktree rebuild: the pages it did not render are kept from the site before" [ "${kept:-0}" -gt 0 ]
+check "worktree rebuild: the edit is published" contains "$TMP/c/public/gioi-thieu/index.html" "Sửa trên đĩa."
+rm -rf "$TMP/nc"
+"$LOA" build --worktree --no-cache --out "$TMP/nc" --now 2023-07-01 --lang en --quiet 2> /dev/null
+check "worktree rebuild from the kept site: the same site as --no-cache" diff -r "$TMP/c/public" "$TMP/nc"
+# and the rebuild with nothing changed on disk builds again (a work tree
+# has no commit to say nothing changed), still the same site
+"$LOA" build --worktree --out "$TMP/c/public" --now 2023-07-01 --lang en --quiet 2> /dev/null
+check "worktree rebuild, nothing changed: the same site" diff -r "$TMP/c/public" "$TMP/nc"
 finish

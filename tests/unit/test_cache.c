@@ -389,6 +389,20 @@ TEST(record_round_trip_and_malformed)
 	CHECK_STR_EQ(back.lang, "en");
 	CHECK_STR_EQ(back.published, ""); /* none recorded */
 	CHECK_INT_EQ(diags.len, 0);
+	/* a --worktree build's record has no key, and keeps its fingerprint
+	 * and standby for the next build */
+	struct cache_record w = { .valid_from = 1, .out_id = 9, .standby_id = 8, .lang = "vi" };
+	key_of("published", w.published);
+	key_of("standby", w.standby);
+	CHECK_INT_EQ(cache_record_write(c, &w, "", 0), 0);
+	CHECK_INT_EQ(cache_record_read(c, &back, &diags), 0);
+	CHECK_STR_EQ(back.key, "");
+	CHECK_STR_EQ(back.published, w.published);
+	CHECK_STR_EQ(back.standby, w.standby);
+	CHECK_INT_EQ(back.standby_id, 8);
+	/* a key that is neither a key nor empty is refused */
+	snprintf(w.key, sizeof(w.key), "not-a-key");
+	CHECK(cache_record_write(c, &w, "", 0) < 0);
 	buf_reset(&diags);
 	CHECK_INT_EQ(cache_record_write(c, &r, "DIAGS", 5), 0);
 	CHECK_INT_EQ(cache_record_read(c, &back, &diags), 0);
