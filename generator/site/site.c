@@ -89,9 +89,12 @@ static bool looks_binary(const char *data, size_t len)
 }
 
 /* The bytes and front matter of a listed file: from the table of the last
- * build (bl non-NULL) when it has its blob, else read from git and parsed,
- * and then offered to the table when the parse said nothing. A listed
- * file passed the size limit and the type checks already (repo_list). */
+ * build (bl non-NULL) when it has its blob, else read and parsed, and then
+ * offered to the table when the parse said nothing. A listed file passed
+ * the size limit and the type checks already (repo_list). In --worktree
+ * mode the listing hashed the file's bytes on disk: the table's entry for
+ * that id is those bytes, and a file read again is offered only if it
+ * still has them (it may have been saved since its listing). */
 static int read_parse(struct site *s, const struct repo_file *f, struct buf *scratch,
 		      struct site_blobs *bl, const char **src, size_t *len, struct frontmatter *fm,
 		      struct diag_list *d)
@@ -114,7 +117,8 @@ static int read_parse(struct site *s, const struct repo_file *f, struct buf *scr
 	if (frontmatter_parse(fm, a, f->path, copy, scratch->len, &limits, d) < 0)
 		return -1;
 	/* a warning names the path: such a file is parsed again each build */
-	if (bl && d->len == before)
+	if (bl && d->len == before &&
+	    (!s->opts.worktree || repo_file_matches(f, scratch->ptr, scratch->len)))
 		site_blobs_add(bl, f->oid, copy, scratch->len, fm);
 	*src = copy;
 	*len = scratch->len;
@@ -151,12 +155,12 @@ static struct page *load_page(struct site *s, size_t file_index, struct buf *scr
 }
 
 /* The table of parsed files of the last build, when the build cache has
- * one: only for blobs read from git (a work tree's file may change
- * between its listing and its reading). Its mapping is the site's. */
+ * one, by blob id (for --worktree, the id of the bytes on disk when
+ * listed). Its mapping is the site's. */
 static bool blobs_open(struct site *s, struct site_blobs *bl)
 {
 	const struct site_options *o = &s->opts;
-	if (!o->blobs_get || o->worktree)
+	if (!o->blobs_get)
 		return false;
 	const char *data = NULL;
 	size_t len = 0;

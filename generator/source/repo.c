@@ -431,6 +431,16 @@ int repo_read(struct repo *r, const struct repo_file *f, struct buf *out, struct
 	return repo_read_blob(r, &id, f->path, out, diags);
 }
 
+bool repo_file_matches(const struct repo_file *f, const void *data, size_t len)
+{
+	git_oid id;
+	char hex[41];
+	if (git_odb_hash(&id, data, len, GIT_OBJECT_BLOB) < 0)
+		return false;
+	git_oid_tostr(hex, sizeof(hex), &id);
+	return strcmp(hex, f->oid) == 0;
+}
+
 int repo_read_path(struct repo *r, const char *path, struct buf *out, struct diag_list *diags)
 {
 	if (repo_check_path(path, "path", diags) < 0)

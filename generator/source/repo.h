@@ -88,6 +88,11 @@ int repo_list_optional(struct repo *r, const char *dir, struct repo_file **files
  * max_file_size without loading them. */
 int repo_read(struct repo *r, const struct repo_file *f, struct buf *out, struct diag_list *diags);
 
+/* True when data is the content of the blob the listing named for f (the
+ * id git gives those bytes). In --worktree mode a file read after its
+ * listing may have changed since it was hashed. */
+bool repo_file_matches(const struct repo_file *f, const void *data, size_t len);
+
 /* Reads one file by repository-relative path (site.yaml); returns 1 when
  * absent, 0 when read, -1 on error. Same validation and size limit. */
 int repo_read_path(struct repo *r, const char *path, struct buf *out, struct diag_list *diags);

@@ -3,7 +3,8 @@
 # only when sound: a table whose bytes were changed (a body's text, with
 # the lengths kept) or cut short is a miss, never served, and the next
 # build writes a sound one again; --no-cache never reads it; a --worktree
-# build never uses it (its files are read from disk, edited or not).
+# build takes from it only the files whose bytes on disk are those of an
+# entry (by the id git gives them), and reads and parses an edited one.
 . "$(dirname "$0")/lib.sh"
 
 S="$TMP/site"
@@ -74,12 +75,29 @@ LOA_TIMINGS=1 "$LOA" build --allow-removal --repo "$S" --out "$INC" --now "$NOW"
 check "--no-cache parses every file" test "$(parsed)" = 0
 check "--no-cache publishes the text of the blob" grep -rqF "Plain ascii body marker." "$INC"
 
-# a work tree build: the file's bytes on disk, never the table's
+# a work tree build: its own table (keyed apart from the commit's), by the
+# ids of the bytes on disk
 edit_school
 build_inc
+build_inc --worktree
+check "--worktree, first build: every file parsed" test "$(parsed)" = 0
+all=$(sed -n 's/.*parsed from *[0-9]* of \([0-9]*\) .*/\1/p' "$TMP/inc.log")
 sed -i 's/Plain ascii body marker\./Edited in the work tree./' "$S/content/news/dong-thai/ascii.md"
 build_inc --worktree
-check "--worktree parses every file" test "$(parsed)" = 0
+check "--worktree: the edited file is parsed, the others come from the table" \
+	test "$(parsed)" = $((all - 1))
 check "--worktree publishes the edit" grep -rqF "Edited in the work tree." "$INC"
+build_inc --worktree
+check "--worktree again: the edited file now comes from the table too" test "$(parsed)" = "$all"
+check "--worktree again: still the edit" grep -rqF "Edited in the work tree." "$INC"
+# a table whose entry for the edited bytes was changed is a miss
+T=$(grep -rlF "Edited in the work tree." "$TMP/inc/.loa-cache/render/public/objects" | xargs grep -lF "loa-blobs-1" | head -n 1)
+check "the work tree's table holds the edited bytes" test -n "$T"
+sed -i 's/Edited in the work tree\./Stale in the work tree!!/' "$T"
+build_inc --worktree
+check "--worktree with a damaged table parses every file" test "$(parsed)" = 0
+check "--worktree with a damaged table publishes the file on disk" \
+	grep -rqF "Edited in the work tree." "$INC"
+check "--worktree never publishes the damaged entry" test -z "$(grep -rlF "Stale in the work tree!!" "$INC")"
 
 finish

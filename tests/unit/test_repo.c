@@ -451,6 +451,10 @@ TEST(test_worktree)
 		CHECK_STR_EQ(f->oid, want);
 		CHECK_INT_EQ(f->size, 7);
 		free(want);
+		/* the bytes listed match; saved again after the listing, not */
+		CHECK(repo_file_matches(f, "edited\n", 7));
+		CHECK(!repo_file_matches(f, "edited!\n", 8));
+		CHECK(!repo_file_matches(f, "", 0));
 	}
 	struct buf b = BUF_INIT;
 	CHECK_INT_EQ(repo_read_path(r, "site.yaml", &b, &diags), 0);
