@@ -231,11 +231,20 @@ void luavm_prepare_renders(struct luavm *vm, size_t headroom)
 	vm->collected_bytes = vm->cur_bytes;
 }
 
+/* old garbage a worker lets grow before a major collection, at least */
+enum { RENDERS_MIN_GROWTH = 32 * 1024 * 1024 };
+
 bool luavm_collect_between_renders(struct luavm *vm)
 {
 	size_t base = vm->collected_bytes;
 	size_t room = vm->max_bytes > base ? vm->max_bytes - base : 0;
-	if (vm->cur_bytes <= base + room / 2)
+	/* half the state (at least 32 MB), never more than half the room: a
+	 * major traverses the whole state, so it comes after growth in
+	 * proportion to it */
+	size_t growth = base / 2 > RENDERS_MIN_GROWTH ? base / 2 : RENDERS_MIN_GROWTH;
+	if (growth > room / 2)
+		growth = room / 2;
+	if (vm->cur_bytes <= base + growth)
 		return false;
 	luavm_collect(vm);
 	return true;

@@ -115,13 +115,16 @@ size_t luavm_grown_collections(const struct luavm *vm);
  * stops a runaway render whatever the size of the site's data. */
 void luavm_prepare_renders(struct luavm *vm, size_t headroom);
 /* In a render worker, between two jobs: a major collection once the state
- * has used half the room it had after the last one (true when it ran).
- * Garbage a render kept across two minor collections (a long page's rows,
- * a plugin filter's tables) is old, and the tenfold major never comes.
- * Without this, the old garbage filled the headroom and renders failed
- * with "not enough memory" although a collection then freed 250 MB: on
- * the 50,000-page bench corpus, 3 to 9 pages in each of four builds
- * (test_luavm: test_renders_collector). */
+ * has grown by half its size since the last one (at least 32 MB, at most
+ * half the room it had then; true when it ran). Garbage a render kept
+ * across two minor collections (a long page's rows, a plugin filter's
+ * tables, an outreach report's lines) is old, and the tenfold major never
+ * comes. Without this, the old garbage filled the headroom and renders
+ * failed with "not enough memory" although a collection then freed
+ * 250 MB: on the 50,000-page bench corpus, 3 to 9 pages in each of four
+ * builds. Collecting at half the room only, a worker at 10,000 pages kept
+ * up to 40 MB of such garbage (its peak 314 MB against 288 MB now, for
+ * two major collections a build). test_luavm: test_renders_collector*. */
 bool luavm_collect_between_renders(struct luavm *vm);
 
 /* Bytes the state holds now, and the most it ever held. */

@@ -196,14 +196,14 @@ TEST(test_plugins_collector)
  * prepares it before forking the workers: 8 MB of small tables kept (the
  * site's page tables), fully collected. stopped: the collector is then
  * stopped, as one that would not run before the heap doubles. */
-static struct luavm *renders_vm(bool stopped)
+static struct luavm *renders_vm(bool stopped, size_t headroom)
 {
 	struct luavm *vm = open_vm(16u << 20, 100000000, 1);
 	struct diag_list d = DIAG_LIST_INIT;
 	CHECK_INT_EQ(run(vm, "local t = {} for i = 1, 150000 do t[i] = { i } end return t", 1, &d), 0);
 	lua_setfield(luavm_state(vm), LUA_REGISTRYINDEX, "site_data");
 	luavm_collect(vm);
-	luavm_prepare_renders(vm, 16u << 20);
+	luavm_prepare_renders(vm, headroom);
 	if (stopped)
 		lua_gc(luavm_state(vm), LUA_GCSTOP);
 	CHECK_INT_EQ(d.len, 0);
@@ -244,7 +244,7 @@ static size_t run_render_jobs(struct luavm *vm)
  * their first collection, and here the state filled half its room. */
 TEST(test_renders_collector)
 {
-	struct luavm *vm = renders_vm(false);
+	struct luavm *vm = renders_vm(false, 16u << 20);
 	CHECK_INT_EQ(run_render_jobs(vm), 0);
 	/* the cap still refuses a job that needs more than the headroom */
 	expect_error(vm, "return #string.rep('y', 20 << 20)", "not enough memory");
@@ -258,8 +258,36 @@ TEST(test_renders_collector)
  * reaches the cap (luavm_collect_between_renders). */
 TEST(test_renders_collector_backstop)
 {
-	struct luavm *vm = renders_vm(true);
+	struct luavm *vm = renders_vm(true, 16u << 20);
 	CHECK(run_render_jobs(vm) > 0);
+	lua_pushnil(luavm_state(vm));
+	lua_setfield(luavm_state(vm), LUA_REGISTRYINDEX, "site_data");
+	luavm_close(vm);
+}
+
+/* With much room (a worker's is hundreds of MB), the backstop comes after
+ * growth in proportion to the state (half of it, at least 32 MB), not at
+ * half the room: the old garbage a worker holds stays bounded by the
+ * site's size rather than by its limit. */
+TEST(test_renders_collector_growth)
+{
+	struct luavm *vm = renders_vm(true, 256u << 20);
+	size_t base = luavm_memory(vm), collections = 0, most = 0;
+	struct diag_list d = DIAG_LIST_INIT;
+	for (int job = 0; job < 60; job++) {
+		if (luavm_collect_between_renders(vm))
+			collections++;
+		if (luavm_memory(vm) > most)
+			most = luavm_memory(vm);
+		/* about 1.5 MB of garbage a job */
+		CHECK_INT_EQ(run(vm, "local t = {} for i = 1, 20000 do t[i] = { i, 'g' .. i } end", 0, &d), 0);
+	}
+	CHECK(collections > 0);
+	/* a job starts within 32 MB (and a job's garbage) of the state after
+	 * the last collection; at half the room it would be 128 MB */
+	CHECK(most <= base + (32u << 20) + (4u << 20));
+	CHECK_INT_EQ(d.len, 0);
+	diag_list_release(&d);
 	lua_pushnil(luavm_state(vm));
 	lua_setfield(luavm_state(vm), LUA_REGISTRYINDEX, "site_data");
 	luavm_close(vm);
@@ -495,6 +523,7 @@ int main(void)
 	RUN(test_plugins_collector);
 	RUN(test_renders_collector);
 	RUN(test_renders_collector_backstop);
+	RUN(test_renders_collector_growth);
 	RUN(test_sorted_pairs);
 	RUN(test_tostring_and_gc);
 	RUN(test_random_deterministic);
