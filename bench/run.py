@@ -27,7 +27,9 @@ one at a commit made from it with plumbing (the first rebuild after a full
 build, without a standby site, is timed too): nothing
 changed; one article's body; one article's title; one school page;
 site.yaml; a theme file (of a copy of the shipped theme committed in the
-corpus). One Loa run per size with LOA_TIMINGS=1 gives the stage times (the
+corpus); and one article's body saved in a work tree (a checkout of the
+corpus) and built with --worktree, as each rebuild of `loa serve` does,
+after two builds of that work tree. One Loa run per size with LOA_TIMINGS=1 gives the stage times (the
 git history walk among them); one more, sampled every 50 ms, the memory of
 all of Loa's processes together; scripts/search-bytes.js (with node) the
 bytes one search query downloads.
@@ -272,13 +274,16 @@ def previous_push(repo):
                        "bench: the push before")
 
 
+def md_first(repo, folder):
+    """The first page file of folder at HEAD, in path order."""
+    out = run_quiet(["git", "-C", repo, "ls-tree", "-r", "--name-only", "HEAD", folder])
+    return sorted(p for p in out.split() if p.endswith(".md") and not p.endswith("_index.md"))[0]
+
+
 def edit_branches(repo):
     """The incremental cases, each (label, base ref, edited ref): the build
     at base warms the cache, the build at the edited ref is timed."""
-    def md(folder):
-        out = run_quiet(["git", "-C", repo, "ls-tree", "-r", "--name-only", "HEAD", folder])
-        return sorted(p for p in out.split() if p.endswith(".md") and not p.endswith("_index.md"))[0]
-    article, school = md("content/news"), md("content/schools")
+    article, school = md_first(repo, "content/news"), md_first(repo, "content/schools")
     text = show(repo, "HEAD", article)
     cases = [("rebuild, nothing changed", "HEAD", "HEAD")]
     cases.append((f"one article's body (+1 sentence)", "HEAD", branch_with(
@@ -512,6 +517,14 @@ def main():
                 for k, (label, _, _) in enumerate(cases):
                     S[f"case{k}"] = Series(f"loa {label[:40]}")
                 S["cold-body"] = Series("loa body, first rebuild")
+                # loa serve's rebuild: the work tree of a checkout, one
+                # article's body edited on disk (uncommitted)
+                S["worktree-body"] = Series("loa body on disk, --worktree")
+                wt = os.path.join(scratch, "worktree")
+                run_quiet(["git", "-C", repo, "worktree", "add", "-q", "--detach", wt, "HEAD"])
+                wt_cmd = [a.loa, "build", "--repo", wt, "--worktree", "--out", out, "--quiet"]
+                wt_file = os.path.join(wt, md_first(repo, "content/news"))
+                wt_text = open(wt_file, encoding="utf-8").read()
                 for i in range(a.runs):
                     rm_out(out)
                     S["loa-j1"].add(timed(loa_cmd + ["--jobs", "1"], env=env, ok=(0, 1)))
@@ -526,6 +539,17 @@ def main():
                             timed(loa_cmd + ["--ref", prev], env=env, ok=(0, 1))
                         timed(loa_cmd + ["--ref", base], env=env, ok=(0, 1))
                         S[f"case{k}"].add(timed(loa_cmd + ["--ref", edited], env=env, ok=(0, 1)))
+                    # the server's first build and one more (its standby),
+                    # untimed; then the save
+                    rm_out(out)
+                    timed(wt_cmd, env=env, ok=(0, 1))
+                    timed(wt_cmd, env=env, ok=(0, 1))
+                    with open(wt_file, "w", encoding="utf-8") as f:
+                        f.write(wt_text + "\nCập nhật: bài viết được bổ sung một câu.\n")
+                    S["worktree-body"].add(timed(wt_cmd, env=env, ok=(0, 1)))
+                    with open(wt_file, "w", encoding="utf-8") as f:
+                        f.write(wt_text)
+                run_quiet(["git", "-C", repo, "worktree", "remove", "--force", wt])
                 extra = {"n": n, "S": S, "cases": cases}
             rm_out(out)
             rows.append((n, S))
@@ -592,6 +616,10 @@ def report(rows, extra, stages, errors, memory, searched, a, m):
         L.append(f"| one article's body, the first rebuild after a full build | {cold.med('wall'):.2f} | "
                  f"{cold.med('cpu'):.2f} | {cold.med('rss_mb'):.0f} | {100 * cold.med('wall') / full:.1f}% | "
                  f"{100 * cold.med('cpu') / dflt.med('cpu'):.1f}% |")
+        wtb = S["worktree-body"]
+        L.append(f"| one article's body saved in a work tree, `--worktree` (a `loa serve` rebuild) | "
+                 f"{wtb.med('wall'):.2f} | {wtb.med('cpu'):.2f} | {wtb.med('rss_mb'):.0f} | "
+                 f"{100 * wtb.med('wall') / full:.1f}% | {100 * wtb.med('cpu') / dflt.med('cpu'):.1f}% |")
         L.append("")
         L.append(f"- speedup of the default jobs over --jobs 1: {j1.med('wall') / full:.2f}×")
         L.append(f"- CPU per page above the floor with --jobs 1: {over:.3f} ms "
