@@ -18,8 +18,7 @@ struct term {
 	 * a weight a pair, base-32 varints), documents ascending: 2-4 bytes
 	 * a pair rather than 8, the builder's largest allocation while the
 	 * index is made (30 MB of pairs at 10,000 pages) */
-	char *post;
-	size_t len, cap; /* bytes */
+	struct buf post;
 	uint32_t last;   /* the last document in post */
 	uint32_t cur;    /* weight in the open document, 0 when absent */
 	uint32_t count;  /* occurrences in the text search_text_terms reads */
@@ -77,7 +76,7 @@ void search_index_free(struct search_index *ix)
 	if (!ix)
 		return;
 	for (size_t i = 0; i < ix->nterms; i++)
-		free(ix->terms[i].post);
+		buf_release(&ix->terms[i].post);
 	free(ix->terms);
 	for (size_t i = 0; i < ix->ndocs; i++) {
 		free(ix->docs[i].url);
@@ -107,19 +106,6 @@ size_t search_term_count(const struct search_index *ix)
 	return ix->nterms;
 }
 
-/* n as a varint (search_put_varint) at the end of t's postings */
-static void post_varint(struct term *t, unsigned long n)
-{
-	char digits[16];
-	size_t k = 0;
-	digits[k++] = SEARCH_DIGITS_LAST[n & 31];
-	for (n >>= 5; n; n >>= 5)
-		digits[k++] = SEARCH_DIGITS_MORE[n & 31];
-	ALLOC_GROW(t->post, t->len + k, t->cap);
-	while (k)
-		t->post[t->len++] = digits[--k];
-}
-
 /* Gives the open document's terms their postings. */
 static void flush_doc(struct search_index *ix)
 {
@@ -127,8 +113,8 @@ static void flush_doc(struct search_index *ix)
 	for (size_t i = 0; i < ix->ntouched; i++) {
 		struct term *t = &ix->terms[ix->touched[i]];
 		/* the first delta is the document itself */
-		post_varint(t, t->len ? doc - t->last : doc);
-		post_varint(t, t->cur);
+		search_put_varint(&t->post, t->post.len ? doc - t->last : doc);
+		search_put_varint(&t->post, t->cur);
 		t->last = doc;
 		t->cur = 0;
 	}
@@ -168,7 +154,7 @@ static uint32_t intern(struct search_index *ix, const char *s, size_t n)
 	if (!strmap_get(&ix->by_name, s, &id)) {
 		id = ix->nterms;
 		ALLOC_GROW(ix->terms, ix->nterms + 1, ix->terms_cap);
-		ix->terms[id] = (struct term){ arena_strndup(&ix->arena, s, n), NULL, 0, 0, 0, 0, 0 };
+		ix->terms[id] = (struct term){ arena_strndup(&ix->arena, s, n), BUF_INIT, 0, 0, 0 };
 		strmap_put(&ix->by_name, ix->terms[id].s, id, NULL);
 		ix->nterms++;
 	}
@@ -505,12 +491,12 @@ static unsigned long read_varint(const char **p)
 static void put_dense(struct buf *entry, struct buf *weights, const struct term *t, size_t k)
 {
 	buf_addf(entry, "~%zu~", k);
-	size_t nbits = t->len ? (size_t)t->last + 1 : 0, nchars = (nbits + 5) / 6;
+	size_t nbits = t->post.len ? (size_t)t->last + 1 : 0, nchars = (nbits + 5) / 6;
 	unsigned char *bits = xcalloc(nchars ? nchars : 1, 1);
 	buf_reset(weights);
 	buf_putc(weights, '"');
 	uint32_t d = 0;
-	for (const char *p = t->post, *end = t->post + t->len; p < end;) {
+	for (const char *p = t->post.ptr, *end = p + t->post.len; p < end;) {
 		d += (uint32_t)read_varint(&p);
 		bits[d / 6] |= (unsigned char)(1 << (d % 6));
 		buf_putc(weights, weight_level((uint32_t)read_varint(&p)));
@@ -554,14 +540,14 @@ size_t search_write(struct search_index *ix, search_file_fn fn, void *ctx)
 		put_json_string(&entry, t->s);
 		buf_putc(&entry, ':');
 		buf_putc(&entry, '"');
-		if (t->len > bitmap_len + margin) {
+		if (t->post.len > bitmap_len + margin) {
 			put_dense(&entry, &weights, t, ndense);
 			buf_addf(&dense, "w/%zu.json", ndense++);
 			buf_putc(&dense, '\0');
 			buf_add(&dense, weights.ptr, weights.len);
 			buf_putc(&dense, '\0');
 		} else {
-			buf_add(&entry, t->post, t->len);
+			buf_add(&entry, t->post.ptr, t->post.len);
 		}
 		buf_putc(&entry, '"');
 		if (chunk.len && chunk.len + entry.len + 2 > ix->opts.chunk_bytes) {

@@ -120,9 +120,9 @@ const struct repo_history_entry *repo_history_find(const struct repo_history *h,
 /* A rebuild after one new commit need not walk again: its history is the
  * parent's, extended by what the commit changed (the walk would visit the
  * commit, then exactly the parent's walk). repo_history_parent gives the
- * parent's id (hex) and 1 when that holds: the built commit has exactly
- * one parent, and the repository is no shallow clone (whose boundary can
- * move) nor a work tree. repo_history_extend computes from parent (the
+ * parent's id (hex) and 1 when that holds: the commit of repo_history_id
+ * (for --worktree, HEAD) has exactly one parent, and the repository is no
+ * shallow clone (whose boundary can move). repo_history_extend computes from parent (the
  * parent's repo_history for the same dir): 1 done, identical to
  * repo_history, diagnostics included; 0 when it cannot (the parent
  * commit is unreadable: walk instead); -1 after reporting. A file the

@@ -632,7 +632,7 @@ done:
 int repo_history_parent(const struct repo *r, char parent[41])
 {
 	parent[0] = '\0';
-	if (!r->git || !r->commit || r->worktree || r->shallow || !r->commit_id[0] ||
+	if (!r->git || !r->commit || r->shallow || !r->history_id[0] ||
 	    git_commit_parentcount(r->commit) != 1)
 		return 0;
 	git_oid_tostr(parent, 41, git_commit_parent_id(r->commit, 0));

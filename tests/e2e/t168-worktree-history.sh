@@ -86,4 +86,18 @@ check "worktree rebuild from the kept site: the same site as --no-cache" diff -r
 # has no commit to say nothing changed), still the same site
 "$LOA" build --worktree --out "$TMP/c/public" --now 2023-07-01 --lang en --quiet 2> /dev/null
 check "worktree rebuild, nothing changed: the same site" diff -r "$TMP/c/public" "$TMP/nc"
+
+# a commit made while the work tree is previewed: its history is the
+# parent's, extended by the commit (no walk), and the site the same as
+# without the cache
+commit "$S" "2023-07-05T09:00:00+07:00" "Cô Hà" "ha@anduong.example.vn" "Sửa trên đĩa"
+LOA_TIMINGS=1 "$LOA" build --worktree --out "$TMP/c/public" --now 2023-07-10 --lang en --quiet 2> "$TMP/t.log"
+check "worktree after a commit: exit 0" [ $? -eq 0 ]
+check "worktree after a commit: the history extended from the parent's" \
+	grep -q "history from *extended" "$TMP/t.log"
+rm -rf "$TMP/nc"
+"$LOA" build --worktree --no-cache --out "$TMP/nc" --now 2023-07-10 --lang en --quiet 2> /dev/null
+check "worktree after a commit: the same site as --no-cache" diff -r "$TMP/c/public" "$TMP/nc"
+check "worktree after a commit: lastmod from the new commit" \
+	contains "$TMP/nc/gioi-thieu/index.html" 'datetime="2023-07-05'
 finish
