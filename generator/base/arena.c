@@ -76,6 +76,24 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+void arena_adopt(struct arena *dst, struct arena *src)
+{
+	if (!src->head)
+		return;
+	struct arena_block *tail = src->head;
+	while (tail->next)
+		tail = tail->next;
+	if (dst->head) {
+		tail->next = dst->head->next;
+		dst->head->next = src->head;
+	} else {
+		dst->head = src->head;
+	}
+	dst->total += src->total;
+	src->head = NULL;
+	src->total = 0;
+}
+
 void arena_release(struct arena *a)
 {
 	struct arena_block *b = a->head;

@@ -22,5 +22,9 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void arena_release(struct arena *a);
+/* Moves everything allocated in src into dst (src is empty after): what
+ * another thread allocated then lives as long as dst. dst's current block
+ * stays the one it allocates from. */
+void arena_adopt(struct arena *dst, struct arena *src);
 
 #endif

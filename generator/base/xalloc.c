@@ -1,6 +1,7 @@
 #include "base/xalloc.h"
 
 #include <stdarg.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,4 +93,20 @@ size_t xalloc_stat(const char *name)
 	    mallctl(name, &v, &len, NULL, 0) != 0)
 		return 0;
 	return v;
+}
+
+int xalloc_thread_arena(void)
+{
+	unsigned arena = 0;
+	size_t len = sizeof(arena);
+	if (!mallctl || mallctl("thread.arena", &arena, &len, NULL, 0) != 0 || arena > INT_MAX)
+		return -1;
+	return (int)arena;
+}
+
+void xalloc_use_arena(int arena)
+{
+	unsigned a = (unsigned)arena;
+	if (mallctl && arena >= 0)
+		(void)mallctl("thread.arena", NULL, NULL, &a, sizeof(a));
 }

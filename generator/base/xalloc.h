@@ -25,6 +25,12 @@ void xalloc_trim(void);
 /* One of jemalloc's statistics in bytes ("stats.allocated",
  * "stats.resident", ...), refreshed; 0 under another allocator. */
 size_t xalloc_stat(const char *name);
+/* The allocator's arena of the calling thread (jemalloc's; -1 under
+ * another allocator), and another thread's choice of it: what a helper
+ * thread frees is then reused by the thread that goes on, instead of
+ * being held apart in an arena of the helper's. */
+int xalloc_thread_arena(void);
+void xalloc_use_arena(int arena);
 
 /* Grow *items (of *cap elements of size) so that it holds at least need. */
 #define ALLOC_GROW(items, need, cap)                                              \

@@ -231,6 +231,7 @@ static int stage_load(struct build *b, struct build_result *res)
 	so.claim_first = statics_claim_first;
 	so.claim_ctx = b;
 	so.repo = b->repo;
+	so.read_threads = b->opts->jobs > 0 ? (unsigned)b->opts->jobs : 1;
 	b->repo = NULL; /* the site's now */
 	if (b->cache) {
 		so.history_get = incr_history_get;
@@ -256,6 +257,7 @@ static int stage_load(struct build *b, struct build_result *res)
 			b->site.history_from ? b->site.history_from : "none");
 		fprintf(stderr, "loa: timing: %-12s %zu of %zu files\n", "parsed from", b->site.blobs_cached,
 			b->site.blobs_files);
+		fprintf(stderr, "loa: timing: %-12s %u threads\n", "read on", b->site.read_threads);
 	}
 	stage_done(b, "load");
 	return 0;

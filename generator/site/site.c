@@ -82,75 +82,36 @@ static void classify(struct site *s, struct page *p)
 	}
 }
 
-static bool looks_binary(const char *data, size_t len)
-{
-	size_t n = len < 8192 ? len : 8192;
-	return memchr(data, '\0', n) != NULL;
-}
-
-/* The bytes and front matter of a listed file: from the table of the last
- * build (bl non-NULL) when it has its blob, else read and parsed, and then
- * offered to the table when the parse said nothing. A listed file passed
- * the size limit and the type checks already (repo_list). In --worktree
- * mode the listing hashed the file's bytes on disk: the table's entry for
- * that id is those bytes, and a file read again is offered only if it
- * still has them (it may have been saved since its listing). */
-static int read_parse(struct site *s, const struct repo_file *f, struct buf *scratch,
-		      struct site_blobs *bl, const char **src, size_t *len, struct frontmatter *fm,
-		      struct diag_list *d)
-{
-	static const struct yaml_limits limits = YAML_LIMITS_DEFAULT;
-	struct arena *a = &s->arena;
-	if (bl && site_blobs_get(bl, f->oid, f->size, a, src, fm) == 1) {
-		*len = f->size;
-		s->blobs_cached++;
-		return 0;
-	}
-	if (repo_read(s->repo, f, scratch, d) < 0)
-		return -1;
-	if (looks_binary(scratch->ptr, scratch->len)) {
-		diag_error(d, f->path, 1, 0, "binary file named .md (it holds NUL bytes)");
-		return -1;
-	}
-	char *copy = arena_strndup(a, scratch->ptr, scratch->len);
-	size_t before = d->len;
-	if (frontmatter_parse(fm, a, f->path, copy, scratch->len, &limits, d) < 0)
-		return -1;
-	/* a warning names the path: such a file is parsed again each build */
-	if (bl && d->len == before &&
-	    (!s->opts.worktree || repo_file_matches(f, scratch->ptr, scratch->len)))
-		site_blobs_add(bl, f->oid, copy, scratch->len, fm);
-	*src = copy;
-	*len = scratch->len;
-	return 0;
-}
-
-static struct page *load_page(struct site *s, size_t file_index, struct buf *scratch,
+/* The page of a content file read and parsed (site_read.c), after its
+ * diagnostics; NULL when it is rejected. */
+static struct page *load_page(struct site *s, size_t file_index, struct site_read *r,
 			      struct site_blobs *bl, struct diag_list *d)
 {
 	const struct repo_file *f = &s->files[file_index];
 	struct arena *a = &s->arena;
-	const char *src;
-	size_t len;
-	struct frontmatter fm;
-	if (read_parse(s, f, scratch, bl, &src, &len, &fm, d) < 0)
+	diag_list_append(d, &r->diags);
+	if (!r->ok)
 		return NULL;
+	if (bl && r->blob_entry != SIZE_MAX) { /* only a table gives one */
+		site_blobs_keep(bl, r->blob_entry);
+		s->blobs_cached++;
+	}
 	struct page *p = arena_zalloc(a, sizeof(*p));
 	p->path = f->path;
 	p->file_index = file_index;
 	classify(s, p);
-	if (!fm.root && len == 0) {
+	if (!r->fm.root && r->len == 0) {
 		diag_error(d, f->path, 1, 0, "empty file: a page needs front matter with a title");
 		return NULL;
 	}
 	/* unknown keys first: `titel:` explains the missing title after it */
-	size_t unknown = schema_check_keys(p, fm.root, s->opts.strict, d);
-	if (schema_apply(p, fm.root, a, d) < 0 || (unknown && s->opts.strict))
+	size_t unknown = schema_check_keys(p, r->fm.root, s->opts.strict, d);
+	if (schema_apply(p, r->fm.root, a, d) < 0 || (unknown && s->opts.strict))
 		return NULL;
-	p->front = fm.root;
-	p->body = fm.body;
-	p->body_len = fm.body_len;
-	p->body_line = fm.body_line;
+	p->front = r->fm.root;
+	p->body = r->fm.body;
+	p->body_len = r->fm.body_len;
+	p->body_line = r->fm.body_line;
 	return p;
 }
 
@@ -433,6 +394,17 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 		diag_warning(d, "", 0, 0,
 			     "the repository is a shallow clone: dates and contributors taken from "
 			     "git history may be wrong (fetch the full history)");
+	all = xcalloc(s->nfiles + 1, sizeof(*all));
+	rejected = xcalloc(s->nfiles + 1, sizeof(*rejected));
+	is_page_file = xcalloc(s->nfiles + 1, sizeof(*is_page_file));
+	size_t n = 0;
+	struct site_blobs blobs = SITE_BLOBS_INIT;
+	bool use_blobs = blobs_open(s, &blobs);
+	/* the files are read and parsed on other threads while this one
+	 * walks the history, then helps them */
+	struct site_read *read = xcalloc(s->nfiles + 1, sizeof(*read));
+	struct site_readers *readers =
+		site_read_start(s, use_blobs ? &blobs : NULL, read, opts->read_threads);
 	/* --worktree (check, serve) too: a file's dates and contributors come
 	 * from its commits when its front matter gives none, as in the build
 	 * of the commit (a committed file's past; a new file has none) */
@@ -445,19 +417,13 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 		s->history_seconds = (double)(h1.tv_sec - h0.tv_sec) +
 				     (double)(h1.tv_nsec - h0.tv_nsec) / 1e9;
 	}
-
-	all = xcalloc(s->nfiles + 1, sizeof(*all));
-	rejected = xcalloc(s->nfiles + 1, sizeof(*rejected));
-	is_page_file = xcalloc(s->nfiles + 1, sizeof(*is_page_file));
-	size_t n = 0;
-	struct site_blobs blobs = SITE_BLOBS_INIT;
-	bool use_blobs = blobs_open(s, &blobs);
+	site_read_finish(readers);
 	for (size_t i = 0; i < s->nfiles; i++) {
 		if (!str_has_suffix(s->files[i].path, ".md"))
 			continue;
 		is_page_file[i] = true;
 		s->blobs_files++;
-		struct page *p = load_page(s, i, &scratch, use_blobs ? &blobs : NULL, d);
+		struct page *p = load_page(s, i, &read[i], use_blobs ? &blobs : NULL, d);
 		if (!p) {
 			s->rejected++;
 			continue;
@@ -465,6 +431,7 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 		apply_history(s, p, have_hist ? &hist : NULL);
 		all[n++] = p;
 	}
+	free(read);
 	if (use_blobs)
 		blobs_close(s, &blobs);
 

@@ -35,6 +35,7 @@ struct site_options {
 	bool worktree;
 	bool drafts, future;
 	bool strict;           /* --strict: unknown keys are errors */
+	unsigned read_threads; /* content files read and parsed on up to this many threads (0, 1: one) */
 	int64_t now;           /* "today": --now, SOURCE_DATE_EPOCH or the clock */
 	/* Called once site.yaml is read, before content pages and bundle
 	 * files claim their outputs in site->claims: the caller claims there
@@ -102,6 +103,7 @@ struct site {
 	double history_seconds;       /* the history walk's wall time (LOA_TIMINGS) */
 	const char *history_from;     /* "walked", "extended" (the parent's) or "cached" */
 	size_t blobs_files, blobs_cached; /* .md files, and those the table gave (LOA_TIMINGS) */
+	unsigned read_threads;        /* threads that read and parsed them (LOA_TIMINGS) */
 	void *blobs_map;              /* the table's mapping: the bodies it gave point into it */
 	size_t blobs_map_size;
 	struct site_blobs_kept *blobs_kept; /* what blobs_put's kept parts point into; NULL: none */

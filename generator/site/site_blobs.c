@@ -77,6 +77,21 @@ void site_blobs_add(struct site_blobs *bl, const char *oid, const char *src, siz
 	bl->nadded++;
 }
 
+void site_blobs_take(struct site_blobs *bl, struct site_blobs *from)
+{
+	size_t shift = bl->fresh.len;
+	buf_add(&bl->fresh, from->fresh.ptr, from->fresh.len);
+	ALLOC_GROW(bl->added, bl->nadded + from->nadded, bl->added_cap);
+	for (size_t i = 0; i < from->nadded; i++) {
+		struct site_blob_added a = from->added[i];
+		a.off += shift;
+		a.meta += shift;
+		a.end += shift;
+		bl->added[bl->nadded++] = a;
+	}
+	site_blobs_release(from);
+}
+
 bool site_blobs_changed(const struct site_blobs *bl)
 {
 	if (bl->nadded)
@@ -282,10 +297,26 @@ int site_blobs_open(struct site_blobs *bl, const char *data, size_t len)
 int site_blobs_get(struct site_blobs *bl, const char *oid, size_t size, struct arena *a,
 		   const char **src, struct frontmatter *fm)
 {
+	size_t entry;
+	if (site_blobs_lookup(bl, oid, size, a, src, fm, &entry) != 1)
+		return 0;
+	site_blobs_keep(bl, entry);
+	return 1;
+}
+
+void site_blobs_keep(struct site_blobs *bl, size_t entry)
+{
+	if (entry < bl->nold)
+		bl->old[entry].used = true;
+}
+
+int site_blobs_lookup(const struct site_blobs *bl, const char *oid, size_t size,
+		      struct arena *a, const char **src, struct frontmatter *fm, size_t *entry)
+{
 	if (!bl->nold || strlen(oid) != OID_LEN)
 		return 0;
 	struct site_blob_entry key = { oid, NULL, 0, false };
-	struct site_blob_entry *e = bsearch(&key, bl->old, bl->nold, sizeof(*e), entry_cmp);
+	const struct site_blob_entry *e = bsearch(&key, bl->old, bl->nold, sizeof(*e), entry_cmp);
 	if (!e)
 		return 0;
 	struct reader r = { (const unsigned char *)e->data, (const unsigned char *)e->data + e->len,
@@ -309,7 +340,7 @@ int site_blobs_get(struct site_blobs *bl, const char *oid, size_t size, struct a
 	fm->body = bytes + body_off;
 	fm->body_len = (size_t)body_len;
 	fm->body_line = (int)body_line;
-	e->used = true;
+	*entry = (size_t)(e - bl->old);
 	return 1;
 }
 

@@ -64,6 +64,12 @@ int site_blobs_open(struct site_blobs *bl, const char *data, size_t len);
  * sound entry for it. */
 int site_blobs_get(struct site_blobs *bl, const char *oid, size_t size, struct arena *a,
 		   const char **src, struct frontmatter *fm);
+/* The same without keeping the entry: bl is only read, so several
+ * threads may look up at once (each with its own arena). *entry is then
+ * the entry's number, for site_blobs_keep in one thread afterwards. */
+int site_blobs_lookup(const struct site_blobs *bl, const char *oid, size_t size,
+		      struct arena *a, const char **src, struct frontmatter *fm, size_t *entry);
+void site_blobs_keep(struct site_blobs *bl, size_t entry);
 
 /* Adds the file of blob oid, its bytes src[0..len) and the front matter
  * frontmatter_parse gave for them (fm->body pointing into src). The bytes
@@ -72,6 +78,11 @@ int site_blobs_get(struct site_blobs *bl, const char *oid, size_t size, struct a
  * it). */
 void site_blobs_add(struct site_blobs *bl, const char *oid, const char *src, size_t len,
 		    const struct frontmatter *fm);
+
+/* Moves the entries added to from (a thread's own table, with no last
+ * one) into bl: the next table is sorted by blob id, so the order in
+ * which threads added does not show. */
+void site_blobs_take(struct site_blobs *bl, struct site_blobs *from);
 
 /* Whether the next table differs from the last one (an entry added, or
  * one of the last not used). */

@@ -1,11 +1,13 @@
-/* site_internal — what site.c, site_url.c and site_bundle.c share; not
+/* site_internal — what site.c, site_url.c, site_bundle.c and site_read.c share; not
  * for other modules (they use site.h). */
 #ifndef LOA_SITE_INTERNAL_H
 #define LOA_SITE_INTERNAL_H
 
 #include "base/arena.h"
 #include "base/str.h"
+#include "base/diag.h"
 #include "base/value.h"
+#include "content/frontmatter.h"
 #include "content/page.h"
 #include "site/site.h"
 
@@ -32,5 +34,30 @@ int site_url_assign(struct site *s, struct page *p, struct diag_list *d);
  * is_page_file marks the source files that are pages themselves. */
 void site_bundle_add_files(struct site *s, struct page **pages, size_t n, bool *is_page_file,
 			   struct diag_list *d);
+
+/* A content file read and parsed (site_read.c): its bytes and front
+ * matter when ok, and what it said, for the calling thread to append in
+ * path order. */
+struct site_read {
+	const char *src;
+	size_t len;
+	struct frontmatter fm;
+	struct diag_list diags;
+	size_t blob_entry; /* the last table's entry that gave it; SIZE_MAX: parsed */
+	bool ok;
+};
+struct site_blobs;
+struct site_readers;
+/* Starts reading every .md file of s->files into out[i] (s->nfiles slots,
+ * zeroed) on up to threads threads in all, this one included, which is
+ * free until site_read_finish (the site's repository and arena are its
+ * own meanwhile). bl, the last build's table (NULL: none), is only read
+ * until then. */
+struct site_readers *site_read_start(struct site *s, struct site_blobs *bl, struct site_read *out,
+				     unsigned threads);
+/* Reads what is left on this thread, waits for the others, and moves what
+ * they allocated into the site's arena and what they parsed into bl's
+ * next table. */
+void site_read_finish(struct site_readers *r);
 
 #endif

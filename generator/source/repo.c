@@ -242,6 +242,32 @@ void repo_set_max_file_size(struct repo *r, size_t bytes)
 	r->max_file_size = bytes ? bytes : DEFAULT_MAX_FILE_SIZE;
 }
 
+struct repo *repo_reader(const struct repo *r)
+{
+	if (r->mempack || (!r->worktree && !r->git))
+		return NULL;
+	git_libgit2_init(); /* repo_free's shutdown balances it */
+	struct repo *c = xcalloc(1, sizeof(*c));
+	c->path = xstrdup(r->path);
+	c->worktree = r->worktree;
+	c->shallow = r->shallow;
+	c->max_file_size = r->max_file_size;
+	c->max_files = r->max_files;
+	c->max_depth = r->max_depth;
+	memcpy(c->commit_id, r->commit_id, sizeof(c->commit_id));
+	memcpy(c->history_id, r->history_id, sizeof(c->history_id));
+	c->commit_time = r->commit_time;
+	/* a work tree's files are read from disk by path; a commit's by the
+	 * blob ids of the listing, through an object database of its own */
+	if (!r->worktree &&
+	    (git_repository_open_ext(&c->git, c->path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	     git_repository_odb(&c->odb, c->git) < 0)) {
+		repo_free(c);
+		return NULL;
+	}
+	return c;
+}
+
 void repo_free(struct repo *r)
 {
 	if (!r)

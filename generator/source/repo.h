@@ -42,6 +42,13 @@ struct repo_file {
 /* Opens the repository and resolves the ref to a commit. */
 int repo_open(struct repo **out, const struct repo_opts *opts, struct diag_list *diags);
 void repo_free(struct repo *r);
+/* A second handle on r's files for another thread (libgit2's objects are
+ * used from one thread at a time): repo_read of the files r listed, with
+ * r's size limit, and nothing else. Made and freed by the thread that owns
+ * r (libgit2's init count). NULL when there can be none (a merge
+ * preview's objects live in r's memory only) or it cannot be opened: the
+ * caller reads through r instead. */
+struct repo *repo_reader(const struct repo *r);
 /* Frees what libgit2 keeps of the objects read so far (its object cache:
  * the trees of the history walk, about 24 MB at 10,000 pages) and unmaps
  * the pack files: called once the site is loaded, so that the plugin

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -307,6 +308,122 @@ static char *a_at(const char *repo, const char *ref, struct diag_list *diags)
 		return xstrdup("(absent)");
 	}
 	return buf_detach(&b, NULL);
+}
+
+/* repo_reader: a second handle, used from another thread while the first
+ * one walks the history, reads the very bytes of every listed file; in a
+ * work tree, the bytes on disk; and the size limit set on the first. */
+struct reader_job {
+	struct repo *reader;
+	struct repo_file *fs;
+	size_t n;
+	struct buf joined;
+	int errors;
+};
+
+static void *read_all(void *arg)
+{
+	struct reader_job *j = arg;
+	struct diag_list d = DIAG_LIST_INIT;
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < j->n; i++) {
+		if (repo_read(j->reader, &j->fs[i], &b, &d) < 0)
+			j->errors++;
+		buf_add(&j->joined, b.ptr, b.len);
+		buf_putc(&j->joined, '|');
+	}
+	j->errors += (int)d.len;
+	buf_release(&b);
+	diag_list_release(&d);
+	return NULL;
+}
+
+static void read_listed_all(struct repo *r, struct repo_file *fs, size_t n, struct buf *out)
+{
+	struct diag_list d = DIAG_LIST_INIT;
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		CHECK_INT_EQ(repo_read(r, &fs[i], &b, &d), 0);
+		buf_add(out, b.ptr, b.len);
+		buf_putc(out, '|');
+	}
+	CHECK_INT_EQ(d.len, 0);
+	buf_release(&b);
+	diag_list_release(&d);
+}
+
+static void check_reader(struct repo *r, struct repo_file *fs, size_t n, const char *dir)
+{
+	struct reader_job j = { repo_reader(r), fs, n, BUF_INIT, 0 };
+	CHECK(j.reader != NULL);
+	if (!j.reader)
+		return;
+	pthread_t tid;
+	int started = pthread_create(&tid, NULL, read_all, &j);
+	CHECK_INT_EQ(started, 0);
+	/* the first handle is busy meanwhile */
+	struct arena a = ARENA_INIT;
+	struct repo_history h;
+	struct diag_list d = DIAG_LIST_INIT;
+	if (repo_history_id(r)[0])
+		CHECK_INT_EQ(repo_history(r, dir, &h, &a, &d), 0);
+	if (started == 0)
+		pthread_join(tid, NULL);
+	struct buf direct = BUF_INIT;
+	read_listed_all(r, fs, n, &direct);
+	CHECK_INT_EQ(j.errors, 0);
+	CHECK_STR_EQ(j.joined.ptr ? j.joined.ptr : "", direct.ptr ? direct.ptr : "");
+	repo_free(j.reader);
+	buf_release(&j.joined);
+	buf_release(&direct);
+	diag_list_release(&d);
+	arena_release(&a);
+}
+
+TEST(test_reader)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct arena a = ARENA_INIT;
+	struct repo *r = open_repo("main", NULL, false, &diags);
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	struct repo_file *fs;
+	size_t n;
+	free(list_paths(r, "content", &a, &diags, &fs, &n));
+	CHECK_INT_EQ(n, 6);
+	check_reader(r, fs, n, "content");
+	/* the limit set on the first handle binds the reader too */
+	repo_set_max_file_size(r, 2);
+	struct repo *rd = repo_reader(r);
+	struct buf b = BUF_INIT;
+	const struct repo_file *f = find_file(fs, n, "content/b.md");
+	CHECK(rd && f && repo_read(rd, f, &b, &diags) < 0);
+	const char *m = diag_for(&diags, "content/b.md");
+	CHECK(m && strstr(m, "too large"));
+	repo_free(rd);
+	repo_free(r);
+
+	/* a work tree's reader reads the files on disk */
+	CHECK_INT_EQ(sh(root, "git clone -q main wt-reader"), 0);
+	char *dir = fixture("wt-reader");
+	CHECK_INT_EQ(sh(dir, "printf 'edited on disk\\n' > content/a.md"), 0);
+	r = open_repo("wt-reader", NULL, true, &diags);
+	CHECK(r != NULL);
+	if (r) {
+		free(list_paths(r, "content", &a, &diags, &fs, &n));
+		check_reader(r, fs, n, "content");
+		rd = repo_reader(r);
+		f = find_file(fs, n, "content/a.md");
+		CHECK(rd && f && repo_read(rd, f, &b, &diags) == 0);
+		CHECK_STR_EQ(b.ptr, "edited on disk\n");
+		repo_free(rd);
+		repo_free(r);
+	}
+	free(dir);
+	buf_release(&b);
+	diag_list_release(&diags);
+	arena_release(&a);
 }
 
 TEST(test_refs)
@@ -1159,6 +1276,7 @@ int main(void)
 		return 1;
 	}
 	RUN(test_list_and_read_head);
+	RUN(test_reader);
 	RUN(test_refs);
 	RUN(test_bare_clone);
 	RUN(test_worktree);

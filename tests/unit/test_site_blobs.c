@@ -5,7 +5,11 @@
  * is a miss; the next table keeps the entries used and added, once each,
  * and drops the others; and a truncated or tampered table is refused
  * whole or entry by entry, never read as other data. An added file's
- * bytes are not copied: the next table's parts point at them. */
+ * bytes are not copied: the next table's parts point at them. The
+ * threads of the load (site_read.c) look up without keeping, keep
+ * afterwards, and add to tables of their own that are taken into one:
+ * the table they make is the one a single thread makes, and what their
+ * arenas hold lives on in the arena that adopts them. */
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
@@ -270,6 +274,74 @@ TEST(parts_point_at_the_files)
 	arena_release(&a);
 }
 
+/* three "threads": each parses some sources into its own arena and adds
+ * them to its own table; taken into one, in any order, the table is the
+ * one a single thread makes, and the arenas adopted keep the bytes */
+TEST(tables_of_threads_taken_into_one)
+{
+	struct arena one = ARENA_INIT;
+	struct parsed p[NSRC];
+	parse_all(&one, p);
+	struct buf single = BUF_INIT;
+	make_table(p, &single);
+
+	struct arena site = ARENA_INIT, mine[3] = { ARENA_INIT, ARENA_INIT, ARENA_INIT };
+	(void)arena_strdup(&site, "the site's own");
+	struct site_blobs next = SITE_BLOBS_INIT, part[3] = { SITE_BLOBS_INIT, SITE_BLOBS_INIT,
+							      SITE_BLOBS_INIT };
+	struct parsed q[NSRC];
+	for (int k = 0; k < 3; k++) {
+		struct parsed tmp[NSRC];
+		parse_all(&mine[k], tmp);
+		for (int i = k; i < NSRC; i += 3)
+			q[i] = tmp[i];
+	}
+	for (int i = 0; i < NSRC; i++) {
+		char oid[41];
+		oid_of(i, oid);
+		site_blobs_add(&part[i % 3], oid, q[i].src, strlen(SOURCES[i]), &q[i].fm);
+	}
+	size_t before = site.total + mine[0].total + mine[1].total + mine[2].total;
+	for (int k = 2; k >= 0; k--) {
+		site_blobs_take(&next, &part[k]);
+		CHECK_INT_EQ(part[k].nadded, 0);
+		arena_adopt(&site, &mine[k]);
+		CHECK(mine[k].head == NULL && mine[k].total == 0);
+	}
+	CHECK_INT_EQ(site.total, before);
+	struct buf taken = BUF_INIT;
+	site_blobs_write(&next, &taken);
+	CHECK_INT_EQ(taken.len, single.len);
+	CHECK(taken.len == single.len && memcmp(taken.ptr, single.ptr, single.len) == 0);
+	site_blobs_release(&next);
+
+	/* a lookup keeps nothing until site_blobs_keep */
+	struct site_blobs bl = SITE_BLOBS_INIT;
+	CHECK_INT_EQ(site_blobs_open(&bl, taken.ptr, taken.len), 0);
+	char oid[41];
+	oid_of(2, oid);
+	const char *src = NULL;
+	struct frontmatter fm;
+	size_t entry = 99;
+	struct arena b = ARENA_INIT;
+	CHECK_INT_EQ(site_blobs_lookup(&bl, oid, strlen(SOURCES[2]), &b, &src, &fm, &entry), 1);
+	CHECK(entry < bl.nold && memcmp(bl.old[entry].oid, oid, 40) == 0);
+	for (size_t i = 0; i < bl.nold; i++)
+		CHECK(!bl.old[i].used);
+	site_blobs_keep(&bl, entry);
+	CHECK(bl.old[entry].used);
+	site_blobs_release(&bl);
+
+	/* the sources parsed by the "threads" are still there, in site */
+	for (int i = 0; i < NSRC; i++)
+		CHECK(strcmp(q[i].src, SOURCES[i]) == 0);
+	arena_release(&site);
+	arena_release(&b);
+	arena_release(&one);
+	buf_release(&taken);
+	buf_release(&single);
+}
+
 int main(void)
 {
 	RUN(round_trip);
@@ -277,5 +349,6 @@ int main(void)
 	RUN(next_table);
 	RUN(truncated_and_tampered);
 	RUN(parts_point_at_the_files);
+	RUN(tables_of_threads_taken_into_one);
 	return harness_report();
 }
