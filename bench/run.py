@@ -141,16 +141,23 @@ def unique_plans(repo):
     path order (git mv, committed with the settings). Hugo gets the same
     files (its content/ is copied from this checkout)."""
     root = os.path.join(repo, "content", "plans")
+    walk = [(d, sorted(f for f in files if f.endswith(".md") and f != "_index.md"))
+            for d, _, files in sorted(os.walk(root))]
+    # a new name is taken by no file (at 100,000 pages the corpus has
+    # NAME.md and NAME-2.md of its own) and by no earlier rename
+    taken = {name[:-3] for _, names in walk for name in names}
     seen = {}
     moves = []
-    for d, _, files in sorted(os.walk(root)):
-        for name in sorted(files):
-            if not name.endswith(".md") or name == "_index.md":
-                continue
+    for d, names in walk:
+        for name in names:
             stem = name[:-3]
             seen[stem] = seen.get(stem, 0) + 1
             if seen[stem] > 1:
-                moves.append((os.path.join(d, name), os.path.join(d, f"{stem}-{seen[stem]}.md")))
+                k = seen[stem]
+                while f"{stem}-{k}" in taken:
+                    k += 1
+                taken.add(f"{stem}-{k}")
+                moves.append((os.path.join(d, name), os.path.join(d, f"{stem}-{k}.md")))
     for src, dst in moves:
         run_quiet(["git", "-C", repo, "mv", os.path.relpath(src, repo), os.path.relpath(dst, repo)])
     if moves:
