@@ -59,6 +59,16 @@ LOA_SETTINGS = ('page_size: 20\npermalinks:\n  plan: "/ke-hoach/:year/:filename/
                 # machine can pass the 60 s default
                 # and a page's render can pass the 5 s one
                 'limits:\n  plugin_seconds: 1200\n  render_seconds: 60\n')
+# Above 90,000 pages: more files under content/ than the default cap
+# (100,000, HOSTILE 8) and an outreach dashboard of 10,000 schools and
+# more, whose render needs more Lua room than the default 256 MB.
+LARGE_SETTINGS = '  max_files: 1000000\n  render_memory_mb: 2048\n'
+
+
+def loa_settings(n):
+    return LOA_SETTINGS + (LARGE_SETTINGS if n > 90000 else '')
+
+
 # Corpus post-processing version (part of the cache key): plan file names
 # made unique (see unique_plans).
 CORPUS_FIX = "u1"
@@ -94,7 +104,7 @@ def run_quiet(cmd, **kw):
 def make_corpus(gen, n, seed):
     """The git corpus for n pages (cached), and the Hugo site beside it."""
     commits = commits_for(n)
-    settings = hashlib.sha1(LOA_SETTINGS.encode()).hexdigest()[:6]
+    settings = hashlib.sha1(loa_settings(n).encode()).hexdigest()[:6]
     key = f"{n}-s{seed}-c{commits}-g{file_hash(gen)}-l{settings}{CORPUS_FIX}"
     repo = os.path.join(BENCH_DIR, f"corpus-{key}")
     hugo = os.path.join(BENCH_DIR, f"hugo-{key}")
@@ -111,7 +121,7 @@ def make_corpus(gen, n, seed):
             cfg = f.read()
         if "permalinks:" not in cfg:
             with open(os.path.join(tmp, "site.yaml"), "a") as f:
-                f.write(LOA_SETTINGS)
+                f.write(loa_settings(n))
             unique_plans(tmp)
             env = dict(os.environ, GIT_AUTHOR_DATE=FIXED_DATE, GIT_COMMITTER_DATE=FIXED_DATE)
             run_quiet(["git", "-C", tmp, "-c", "user.name=bench", "-c", "user.email=bench@loa.invalid",

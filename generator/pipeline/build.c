@@ -374,9 +374,10 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 	}
 	b->job_diags = xcalloc(b->njobs + 1, sizeof(*b->job_diags));
 	/* the plugins' data is the site's, not a runaway's: each render gets
-	 * the default budget on top of it */
-	const struct luavm_limits render_limits = LUAVM_LIMITS_DEFAULT;
-	luavm_prepare_renders(b->vm, render_limits.max_bytes);
+	 * half the worker's memory budget on top of it (256 MB by default; the
+	 * other half is C's: Markdown, images), so that a site whose report
+	 * pages list thousands of schools can give them more */
+	luavm_prepare_renders(b->vm, b->site.config.render_memory / 2);
 	/* what the plugins and the collection freed goes back before the
 	 * fork: every worker starts with the builder's resident pages */
 	xalloc_trim();

@@ -35,6 +35,7 @@ static void set_defaults(struct site_config *c, const char *path)
 	/* centre: September to May carry a target; June-August are counted only */
 	c->outreach_months = 0x3E | 0x1E00;
 	c->max_file_size = 2u * 1024 * 1024;
+	c->max_files = 100000;
 	c->render_timeout_ms = 5000;
 	c->render_memory = 512u * 1024 * 1024;
 	c->plugin_seconds = 60;
@@ -370,6 +371,9 @@ int config_load(struct site_config *c, struct arena *a, const char *path, const 
 		n = (long)(c->max_file_size / 1024);
 		err |= get_int(c, v, "file_size_kb", 1, 1024 * 1024, &n, d);
 		c->max_file_size = (size_t)n * 1024;
+		n = (long)c->max_files;
+		err |= get_int(c, v, "max_files", 1, 10000000, &n, d);
+		c->max_files = (size_t)n;
 		n = c->render_timeout_ms / 1000;
 		err |= get_int(c, v, "render_seconds", 1, 3600, &n, d);
 		c->render_timeout_ms = (unsigned)n * 1000;
@@ -431,7 +435,7 @@ size_t config_check_keys(const struct site_config *c, bool strict, struct diag_l
 	static const char *const markdown[] = { "unsafe" };
 	static const char *const limits[] = { "file_size_kb", "render_seconds", "render_memory_mb",
 					      "plugin_seconds", "max_removed", "sitemap_urls",
-					      "plugin_memory_mb" };
+					      "plugin_memory_mb", "max_files" };
 	static const char *const school[] = { "authors" };
 	static const char *const menu[] = { "name", "url", "weight" };
 	static const struct {

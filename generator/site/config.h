@@ -53,6 +53,7 @@ struct site_config {
 	bool outreach_public;          /* centre: report pages indexed and linked (false) */
 	bool unsafe_html;              /* markdown.unsafe */
 	size_t max_file_size;          /* limits.file_size, bytes */
+	size_t max_files;              /* limits.max_files: files listed under content/ at most (100,000) */
 	unsigned render_timeout_ms;    /* limits.render_seconds */
 	size_t render_memory;          /* limits.render_memory_mb */
 	unsigned plugin_seconds;       /* limits.plugin_seconds: wall clock of each plugin stage */

@@ -381,8 +381,9 @@ int site_load(struct site *s, const struct site_options *opts, struct diag_list 
 		goto done;
 	if (config_check_keys(&s->config, opts->strict, d) && opts->strict)
 		goto done;
-	/* the size limit of site.yaml applies to content from here on */
+	/* the limits of site.yaml apply to content from here on */
 	repo_set_max_file_size(s->repo, s->config.max_file_size);
+	repo_set_max_files(s->repo, s->config.max_files);
 	if (text_open(&s->text, s->config.timezone, d) < 0)
 		goto done;
 	s->tz_offset = text_tz_offset(s->text, opts->now);

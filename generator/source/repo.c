@@ -268,6 +268,11 @@ struct repo *repo_reader(const struct repo *r)
 	return c;
 }
 
+void repo_set_max_files(struct repo *r, size_t n)
+{
+	r->max_files = n ? n : DEFAULT_MAX_FILES;
+}
+
 void repo_free(struct repo *r)
 {
 	if (!r)

@@ -59,6 +59,9 @@ void repo_drop_caches(struct repo *r);
 /* The largest file read from here on (bytes; 0: the default): site.yaml
  * sets it for the content, once the repository is open. */
 void repo_set_max_file_size(struct repo *r, size_t bytes);
+/* The most files a listing gives before it stops with an error (0: the
+ * default, 100,000): site.yaml's limits.max_files, for a large site. */
+void repo_set_max_files(struct repo *r, size_t n);
 
 /* The commit built, as 40 hex digits ("" for --worktree). */
 const char *repo_commit_id(const struct repo *r);

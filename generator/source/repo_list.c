@@ -100,7 +100,9 @@ static bool too_deep(struct lister *l, int depth)
 static void add_file(struct lister *l, size_t size, const char *oid)
 {
 	if (l->n >= l->r->max_files) {
-		diag_error(l->diags, l->path.ptr, 0, 0, "more than %zu files; listing stopped",
+		diag_error(l->diags, l->path.ptr, 0, 0,
+			   "more than %zu files; listing stopped (limits.max_files in site.yaml "
+			   "raises the limit)",
 			   l->r->max_files);
 		l->stopped = true;
 		return;
