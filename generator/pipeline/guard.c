@@ -168,6 +168,12 @@ int guard_site_wide_errors(struct build *b)
 			/* name the page a failure rejects, wherever it arose */
 			const char *page = j < b->ncontent ? b->site.pages[b->content[j]]->path : NULL;
 			const struct extra_output *e = page ? NULL : sitelua_extra(b->sl, j - b->ncontent);
+			/* a page's data function that failed (its error in the
+			 * file that wrote it, before any relocation below) is a
+			 * plugin error as well */
+			const struct diag *fe = first_error(l);
+			bool data_fault = e && e->data_file && *e->data_file && fe &&
+					  strcmp(fe->path, e->data_file) == 0;
 			for (size_t i = 0; i < l->len; i++) {
 				struct diag *d = &l->items[i];
 				if (d->severity != DIAG_ERROR)
@@ -177,11 +183,11 @@ int guard_site_wide_errors(struct build *b)
 				else if (e && strcmp(d->path, e->plugin) != 0)
 					diag_relocate(d, e->plugin, 0, e->url);
 			}
-			/* a plugin's content function that failed is a plugin
-			 * error, as when it ran in its handler: nothing is
+			/* a plugin's content or data function that failed is a
+			 * plugin error, as when it ran in its handler: nothing is
 			 * published (SPEC: exit 2). A failed write has no error
 			 * of its own here: publish reports it once. */
-			if (e && sitelua_extra_from_function(e) && first_error(l))
+			if ((e && sitelua_extra_from_function(e) && first_error(l)) || data_fault)
 				nfaults++;
 		}
 		diag_list_append(b->diags, l);

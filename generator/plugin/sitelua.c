@@ -189,6 +189,7 @@ void sitelua_free(struct sitelua *sl)
 		free((char *)sl->extras[i].layout);
 		free((char *)sl->extras[i].plugin);
 		free((char *)sl->extras[i].source);
+		free((char *)sl->extras[i].data_file);
 	}
 	free(sl->extras);
 	spill_free(sl->files);

@@ -46,6 +46,7 @@ struct extra_output {
 	 * on beyond the table (sitelua_memo_data_key), data_untracked that
 	 * no key covers it (the page is made at every build) */
 	int data_ref;
+	const char *data_file; /* where it is written ("plugins/x.lua"; NULL: no data function) */
 	bool data_untracked;
 	char data_key[41]; /* a key: KEY_LEN (incr/key.h) hex digits */
 };

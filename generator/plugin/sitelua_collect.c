@@ -67,6 +67,9 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 			/* the data function leaves the context: called at render */
 			lua_getfield(L, -1, "data");
 			if (lua_isfunction(L, -1)) {
+				char where[256];
+				(void)sitelua_defined_at(L, where, sizeof(where));
+				e->data_file = xstrdup(where);
 				e->data_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 				lua_pushnil(L);
 				lua_setfield(L, -2, "data");

@@ -5,8 +5,9 @@
 # without calling the function, a title it shows makes it again, and so
 # does the body a handler read before the call; a handler
 # that read math.random before the call makes it at every build; an error
-# in it, or a result that is not a table, is the page's error at the
-# plugin's file:line and the rest is published (exit 1).
+# in it, or a result that is not a table, is a plugin error at the
+# plugin's file:line, as in a content function or a handler: nothing is
+# published (SPEC: exit 2) and the site published before stays.
 . "$(dirname "$0")/lib.sh"
 
 S="$TMP/site"
@@ -83,21 +84,22 @@ build_inc
 check "after math.random: the data page is rendered on a body edit" sh -c "sed -n 's/^loa: timing: rendered //p' '$TMP/b.log' | grep -q '^tong-hop/index.html$'"
 same_as_full "after math.random: equals --no-cache"
 
-# an error in the function: the page's error at the plugin's line, the
-# rest published
+# an error in the function: a plugin error at the plugin's line; nothing
+# is published, the site before stays whole
+cp "$PAGE" "$TMP/page.before"
 sed -i 's/^                  local rows = {}$/                  local rows = {} error("hỏng dữ liệu")/' "$S/plugins/bao-cao.lua"
 commit "$S" "2023-04-06T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Lỗi"
 build_inc
-check "an error in data: exit 1" test $? -eq 1
+check "an error in data: exit 2 (a plugin error)" test $? -eq 2
 check "an error in data: at the plugin's line" grep -q 'plugins/bao-cao.lua:9: .*hỏng dữ liệu' "$TMP/b.log"
-check "an error in data: the rest is published" test -f "$OUT/tin-tuc/dong-thai/bua-an-ban-tru-dam-bao-dinh-duong/index.html"
-check "an error in data: the page is not published" test ! -e "$PAGE"
+check "an error in data: the other pages of the site before stay" test -f "$OUT/tin-tuc/dong-thai/bua-an-ban-tru-dam-bao-dinh-duong/index.html"
+check "an error in data: the page as it was published before" cmp -s "$PAGE" "$TMP/page.before"
 
 # a result that is not a table
 sed -i 's/^                  local rows = {} error("hỏng dữ liệu")$/                  do return "chuỗi" end local rows = {}/' "$S/plugins/bao-cao.lua"
 commit "$S" "2023-04-07T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Sai kiểu"
 build_inc
-check "a string from data: exit 1" test $? -eq 1
+check "a string from data: exit 2" test $? -eq 2
 check "a string from data: named at the function" grep -q 'plugins/bao-cao.lua:8: .*data returned string, not a table' "$TMP/b.log"
 
 # data that is not a function: the plugin's error
