@@ -451,18 +451,14 @@ int incr_blobs_get(void *ctx, void **map, size_t *map_size, const char **data, s
 int incr_blobs_put(void *ctx, const struct iovec *parts, size_t n)
 {
 	struct build *b = ctx;
-	/* stored now, without gathering it; a first build makes the cache's
-	 * folders for it (they are made anyway before the first page is
-	 * stored): held through the plugin stage, the encoded front matter
-	 * was 12 MB of the builder's peak at 10,000 pages. When it cannot be
-	 * stored now, only the parts are kept until the images stage: their
-	 * bytes are the site's (the files' bytes in its arena), not a copy */
+	/* stored now, without gathering it, when the cache's folders exist;
+	 * else (a first build) only the parts are kept until they do: their
+	 * bytes are the site's (the files' bytes in its arena), not a copy of
+	 * tens of megabytes held through the plugin stage */
 	free(b->blobs_parts);
 	b->blobs_parts = NULL;
 	b->nblobs_parts = 0;
-	if (cache_store_trusted(b->cache, b->blobs_key, parts, n) == 0 ||
-	    (cache_prepare(b->cache) == 0 &&
-	     cache_store_trusted(b->cache, b->blobs_key, parts, n) == 0))
+	if (cache_store_trusted(b->cache, b->blobs_key, parts, n) == 0)
 		return 0;
 	b->blobs_parts = xcalloc(n + 1, sizeof(*parts));
 	memcpy(b->blobs_parts, parts, n * sizeof(*parts));

@@ -69,28 +69,6 @@ check "the next build took the unchanged files from the table" \
 check "and its site equals a build without the cache" diff -r "$TMP/ref" "$TMP/c1"
 check "and says the same" cmp "$TMP/ref.log" "$TMP/c2.log"
 
-# a first build stores the table as soon as the files are parsed (not
-# held through the plugin stage): one whose plugins fail still leaves it,
-# and the next build takes every file from it
-F="$TMP/first"
-basic_site "$F"
-write "$F/plugins/hong.lua" <<'LUA'
-loa.on("before_render", function() error("hỏng") end)
-LUA
-commit "$F" "2023-05-10T09:00:00+07:00" "Cô Lan" "lan@dongthai.example.vn" "plugin hỏng"
-mkdir -p "$TMP/first-out"
-LOA_TIMINGS=1 "$LOA" build --repo "$F" --out "$TMP/first-out/public" --now 2023-06-01 --lang en \
-	2> "$TMP/first1.log"
-check "a first build whose plugin fails: exit 2" [ $? -eq 2 ]
-check "it parsed every file" grep -q "^loa: timing: parsed from  *0 of 5 files" "$TMP/first1.log"
-git -C "$F" rm -q plugins/hong.lua
-commit "$F" "2023-05-11T09:00:00+07:00" "Cô Lan" "lan@dongthai.example.vn" "bỏ plugin"
-LOA_TIMINGS=1 "$LOA" build --repo "$F" --out "$TMP/first-out/public" --now 2023-06-01 --lang en \
-	2> "$TMP/first2.log"
-check "the next build: exit 0" [ $? -eq 0 ]
-check "the next build parsed none: the failed build had stored the table" \
-	grep -q "^loa: timing: parsed from  *5 of 5 files" "$TMP/first2.log"
-
 # a work tree is read on several threads too
 cd "$S" || exit 1
 printf '\nChưa commit.\n' >> content/news/dong-thai/bai-007.md
