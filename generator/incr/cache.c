@@ -543,8 +543,9 @@ int cache_record_write(struct cache *c, const struct cache_record *r, const void
 	buf_addf(&data,
 		 "%s %s %" PRId64 " %" PRId64 " %d %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRId64
 		 " %s %s %" PRIu64 "\n",
-		 CACHE_FORMAT, *r->key ? r->key : "-", r->valid_from, r->valid_until, r->status, r->pages, r->files,
-		 r->out_id, r->next_change, cache_key_valid(r->published) ? r->published : "-",
+		 CACHE_FORMAT, *r->key ? r->key : "-", r->valid_from, r->valid_until, r->status,
+		 r->pages, r->files, r->out_id, r->next_change,
+		 cache_key_valid(r->published) ? r->published : "-",
 		 cache_key_valid(r->standby) ? r->standby : "-", r->standby_id);
 	put_line(&data, r->next_iso);
 	put_line(&data, r->next_where);

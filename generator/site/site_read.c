@@ -45,8 +45,9 @@ struct reader {
 
 struct site_readers {
 	struct site *s;
-	const struct site_blobs *last; /* NULL: no table */
-	struct site_blobs *next;
+	/* the last build's table (NULL: none): only read while the threads
+	 * run; what they parsed for the next one is taken into it after */
+	struct site_blobs *bl;
 	struct site_read *out;
 	atomic_size_t taken; /* files handed out so far */
 	int alloc_arena;     /* the calling thread's, shared by the others */
@@ -75,13 +76,12 @@ static void read_one(struct reader *rd, size_t i)
 	struct site_read *o = &rd->all->out[i];
 	struct arena *a = &rd->arena;
 	o->blob_entry = SIZE_MAX;
-	if (rd->all->last && site_blobs_lookup(rd->all->last, f->oid, f->size, a, &o->src, &o->fm,
-					       &o->blob_entry) == 1) {
+	if (rd->all->bl && site_blobs_lookup(rd->all->bl, f->oid, f->size, a, &o->src, &o->fm,
+					     &o->blob_entry) == 1) {
 		o->len = f->size;
 		o->ok = true;
 		return;
 	}
-	o->blob_entry = SIZE_MAX;
 	struct buf *b = &rd->scratch;
 	if (repo_read(rd->repo, f, b, &o->diags) < 0)
 		return;
@@ -93,7 +93,7 @@ static void read_one(struct reader *rd, size_t i)
 	if (frontmatter_parse(&o->fm, a, f->path, copy, b->len, &limits, &o->diags) < 0)
 		return;
 	/* a warning names the path: such a file is parsed again each build */
-	if (rd->all->last && !o->diags.len &&
+	if (rd->all->bl && !o->diags.len &&
 	    (!s->opts.worktree || repo_file_matches(f, b->ptr, b->len)))
 		site_blobs_add(&rd->added, f->oid, copy, b->len, &o->fm);
 	o->src = copy;
@@ -132,8 +132,7 @@ struct site_readers *site_read_start(struct site *s, struct site_blobs *bl, stru
 		threads = 1;
 	struct site_readers *all = xcalloc(1, sizeof(*all) + threads * sizeof(all->r[0]));
 	all->s = s;
-	all->last = bl;
-	all->next = bl;
+	all->bl = bl;
 	all->out = out;
 	atomic_init(&all->taken, 0);
 	all->alloc_arena = xalloc_thread_arena();
@@ -173,8 +172,8 @@ void site_read_finish(struct site_readers *all)
 		if (k > 0)
 			repo_free(rd->repo);
 		arena_adopt(&all->s->arena, &rd->arena);
-		if (all->next)
-			site_blobs_take(all->next, &rd->added);
+		if (all->bl)
+			site_blobs_take(all->bl, &rd->added);
 		else
 			site_blobs_release(&rd->added);
 		buf_release(&rd->scratch);
