@@ -96,6 +96,16 @@ static void side_add(struct buf *out, const char *path, const char *key, const c
 	buf_add(out, deps, deps_len);
 }
 
+/* The bytes side_add writes for such an entry. */
+static size_t side_entry_len(const char *path, const char *ident, size_t diags_len,
+			     size_t deps_len)
+{
+	char nums[48];
+	int n = snprintf(nums, sizeof(nums), "%zu %zu\n", diags_len, deps_len);
+	return strlen(path) + 1 + CACHE_KEY_LEN + 1 + strlen(ident) + 1 + (size_t)n + diags_len +
+	       deps_len;
+}
+
 /* The run [off, off + len) of the standby's side object (old) or of next
  * appended to this build's side object, joined to the last run when it
  * follows it. */
@@ -346,8 +356,19 @@ void incr_standby_store(struct build *b)
 	struct incr_standby *s = b->standby;
 	if (!s || !b->published[0] || !b->listing.len)
 		return;
-	/* the pages rendered now: their diagnostics and deps as stored */
+	/* the pages rendered now: their diagnostics and deps as stored. Read
+	 * twice: first their sizes, so that next is allocated once. Grown by
+	 * doubling instead, after a first build of 10,000 pages (34 MB of
+	 * entries) its last copy made the builder the largest process (305
+	 * MB, against 287 before it). */
 	struct cache_object obj = CACHE_OBJECT_INIT;
+	size_t want = 0;
+	for (size_t j = 0; j < b->njobs; j++)
+		if (s->how[j] == HOW_RENDERED && b->ok[j] && b->keys[j][0] &&
+		    cache_load_written(b->cache, b->keys[j], &obj) == 1)
+			want += side_entry_len(job_path(b, j), obj.ident, obj.diags_len,
+					       obj.deps_len);
+	buf_grow(&s->next, want);
 	for (size_t j = 0; j < b->njobs; j++)
 		if (s->how[j] == HOW_RENDERED && b->ok[j] && b->keys[j][0] &&
 		    cache_load_written(b->cache, b->keys[j], &obj) == 1)
