@@ -7,6 +7,7 @@
 #include "pipeline/wire.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/spill.h"
 #include "base/status.h"
 #include "base/xalloc.h"
 #include "incr/cache.h"
@@ -498,7 +499,7 @@ static void build_release(struct build *b)
 	buf_release(&b->listing);
 	buf_release(&b->history_data);
 	free(b->blobs_parts);
-	buf_release(&b->search_data);
+	spill_free(b->search_spill);
 	free(b->statics);
 	free(b->editor_files);
 	free(b->editor_sums);

@@ -27,6 +27,7 @@
 #include "source/sitefiles.h"
 
 struct diag_list;
+struct spill;
 struct luavm;
 struct theme;
 struct sitelua;
@@ -96,7 +97,10 @@ struct build {
 	struct iovec *blobs_parts;
 	size_t nblobs_parts;
 	char search_key[CACHE_KEY_LEN + 1]; /* the table of indexed bodies; "" none */
-	struct buf search_data; /* its next table, until the cache's folders exist */
+	/* its next table, until the cache's folders exist: in a temporary
+	 * file (base/spill.h), one id a part, not held through the plugins */
+	struct spill *search_spill;
+	size_t search_parts;
 	/* the standby: the site before the live one, the start of this
 	 * one's tree (incr_standby.c) */
 	struct incr_standby *standby; /* NULL: none (no cache, a dry run) */

@@ -5,6 +5,7 @@
  * after a published build. The object store itself is cache.c. */
 #include "pipeline/build_internal.h"
 #include "base/diag.h"
+#include "base/spill.h"
 #include "base/status.h"
 #include "base/strmap.h"
 #include "base/sysutil.h"
@@ -503,18 +504,39 @@ int incr_search_get(void *ctx, void **map, size_t *map_size, const char **data, 
 void incr_search_put(void *ctx, const struct iovec *parts, size_t n)
 {
 	struct build *b = ctx;
-	buf_reset(&b->search_data);
+	spill_free(b->search_spill);
+	b->search_spill = NULL;
+	b->search_parts = 0;
 	if (cache_store_trusted(b->cache, b->search_key, parts, n) == 0)
 		return;
+	/* a first build: kept out of memory until the folders exist (6 MB
+	 * at 10,000 pages, held through the rest of the plugin stage, where
+	 * the builder's memory peaks) */
+	b->search_spill = spill_open(NULL);
 	for (size_t i = 0; i < n; i++)
-		buf_add(&b->search_data, parts[i].iov_base, parts[i].iov_len);
+		(void)spill_add(b->search_spill, parts[i].iov_base, parts[i].iov_len);
+	b->search_parts = n;
 }
 
 void incr_search_store(struct build *b)
 {
-	if (b->search_key[0] && b->search_data.len &&
-	    store_trusted(b->cache, b->search_key, &b->search_data) == 0)
-		buf_release(&b->search_data);
+	if (!b->search_key[0] || !b->search_spill)
+		return;
+	struct buf data = BUF_INIT;
+	size_t len = 0;
+	for (size_t i = 0; i < b->search_parts; i++)
+		len += spill_len(b->search_spill, i);
+	buf_grow(&data, len);
+	int rc = 0;
+	for (size_t i = 0; i < b->search_parts && rc == 0; i++)
+		rc = spill_read(b->search_spill, i, &data);
+	/* unread, nothing is stored: the next build indexes again */
+	if (rc == 0)
+		(void)store_trusted(b->cache, b->search_key, &data);
+	buf_release(&data);
+	spill_free(b->search_spill);
+	b->search_spill = NULL;
+	b->search_parts = 0;
 }
 
 /* After a published build: the record for the next one, and the cache

@@ -509,7 +509,7 @@ static void put_dense(struct buf *entry, struct buf *weights, const struct term 
 
 static int term_cmp(const void *a, const void *b)
 {
-	return strcmp((*(const struct term *const *)a)->s, (*(const struct term *const *)b)->s);
+	return strcmp((*(struct term *const *)a)->s, (*(struct term *const *)b)->s);
 }
 
 size_t search_write(struct search_index *ix, search_file_fn fn, void *ctx)
@@ -529,13 +529,13 @@ size_t search_write(struct search_index *ix, search_file_fn fn, void *ctx)
 
 	/* terms in byte order: the browser finds a term's chunk by binary
 	 * search over the chunks' first terms */
-	const struct term **order = xreallocarray(NULL, ix->nterms ? ix->nterms : 1, sizeof(*order));
+	struct term **order = xreallocarray(NULL, ix->nterms ? ix->nterms : 1, sizeof(*order));
 	for (size_t i = 0; i < ix->nterms; i++)
 		order[i] = &ix->terms[i];
 	qsort(order, ix->nterms, sizeof(*order), term_cmp);
 
 	for (size_t k = 0; k < ix->nterms; k++) {
-		const struct term *t = order[k];
+		struct term *t = order[k];
 		buf_reset(&entry);
 		put_json_string(&entry, t->s);
 		buf_putc(&entry, ':');
@@ -549,6 +549,9 @@ size_t search_write(struct search_index *ix, search_file_fn fn, void *ctx)
 		} else {
 			buf_add(&entry, t->post.ptr, t->post.len);
 		}
+		/* in the entry now: the postings go as the files come, so that
+		 * the index and its files are not held whole together */
+		buf_release(&t->post);
 		buf_putc(&entry, '"');
 		if (chunk.len && chunk.len + entry.len + 2 > ix->opts.chunk_bytes) {
 			buf_puts(&chunk, "}\n");

@@ -108,7 +108,8 @@ void search_markdown_text(struct buf *out, const char *src, size_t len);
 /* Called once per file, in a fixed order (manifest last). */
 typedef void (*search_file_fn)(void *ctx, const char *name, const char *data, size_t len);
 
-/* Writes the index. Returns the number of files. */
+/* Writes the index, once: each term's postings are freed as they go
+ * into a file. Returns the number of files. */
 size_t search_write(struct search_index *ix, search_file_fn fn, void *ctx);
 
 /* Counters, for tests and the build's report. */
