@@ -345,17 +345,19 @@ local function build_reports(schools, arts, first, last, today)
   local by_slug = {}
   for _, s in ipairs(schools) do by_slug[#by_slug + 1] = s end
   table.sort(by_slug, function(a, b) return a.slug < b.slug end)
-  local rows = { "school,period,date,category,url,title" }
-  for _, s in ipairs(by_slug) do
-    for m = first, last do
-      for _, a in ipairs(arts[s.slug][m] or NO_ARTICLES) do
-        rows[#rows + 1] = table.concat({ csv_field(s.slug), month_iso(m), csv_field((a.date or ""):sub(1, 10)),
-                                         csv_field(a.category or ""), csv_field(loa.absolute_url(a.url)),
-                                         csv_field(a.title or "") }, ",")
+  loa.add_file{ url = ARTICLES_CSV_URL, content = function()
+    local rows = { "school,period,date,category,url,title" }
+    for _, s in ipairs(by_slug) do
+      for m = first, last do
+        for _, a in ipairs(arts[s.slug][m] or NO_ARTICLES) do
+          rows[#rows + 1] = table.concat({ csv_field(s.slug), month_iso(m), csv_field((a.date or ""):sub(1, 10)),
+                                           csv_field(a.category or ""), csv_field(loa.absolute_url(a.url)),
+                                           csv_field(a.title or "") }, ",")
+        end
       end
     end
-  end
-  loa.add_file{ url = ARTICLES_CSV_URL, content = table.concat(rows, "\n") .. "\n" }
+    return table.concat(rows, "\n") .. "\n"
+  end }
   return { months = months_list, semesters = sem_reports }
 end
 
@@ -394,26 +396,32 @@ loa.on("before_render", function()
   -- CSV, LF line ends (what the rest of the site writes; RFC 4180 readers
   -- accept it). Rows by school slug, then, for one school, its monthly rows
   -- in time order followed by its semester rows in time order.
+  -- Made by the file's render in a worker (a content function,
+  -- docs/plugins.md): tens of thousands of rows, kept in the build cache
+  -- while no page's metadata changes, instead of made at every build in
+  -- the plugin stage.
   local by_slug = {}
   for _, s in ipairs(schools) do by_slug[#by_slug + 1] = s end
   table.sort(by_slug, function(a, b) return a.slug < b.slug end)
-  local rows = { "school,period,category,count,target" }
-  -- the same periods for every school: their labels made once
-  local month_part, sem_part = {}, {}
-  for m = first, last do month_part[m] = "," .. month_iso(m) .. ",all," end
-  for sem = semester_of(first), semester_of(last) do sem_part[sem] = "," .. semester_id(sem) .. ",policy," end
-  local month_tail, sem_tail = "," .. MONTHLY, "," .. SEMESTER_POLICY
-  for _, s in ipairs(by_slug) do
-    local school = csv_field(s.slug)
-    local counts, pcounts = monthly[s.slug], policy[s.slug]
-    for m = first, last do
-      rows[#rows + 1] = school .. month_part[m] .. (counts[m] or 0) .. month_tail
+  loa.add_file{ url = CSV_URL, content = function()
+    local rows = { "school,period,category,count,target" }
+    -- the same periods for every school: their labels made once
+    local month_part, sem_part = {}, {}
+    for m = first, last do month_part[m] = "," .. month_iso(m) .. ",all," end
+    for sem = semester_of(first), semester_of(last) do sem_part[sem] = "," .. semester_id(sem) .. ",policy," end
+    local month_tail, sem_tail = "," .. MONTHLY, "," .. SEMESTER_POLICY
+    for _, s in ipairs(by_slug) do
+      local school = csv_field(s.slug)
+      local counts, pcounts = monthly[s.slug], policy[s.slug]
+      for m = first, last do
+        rows[#rows + 1] = school .. month_part[m] .. (counts[m] or 0) .. month_tail
+      end
+      for sem = semester_of(first), semester_of(last) do
+        rows[#rows + 1] = school .. sem_part[sem] .. (pcounts[sem] or 0) .. sem_tail
+      end
     end
-    for sem = semester_of(first), semester_of(last) do
-      rows[#rows + 1] = school .. sem_part[sem] .. (pcounts[sem] or 0) .. sem_tail
-    end
-  end
-  loa.add_file{ url = CSV_URL, content = table.concat(rows, "\n") .. "\n" }
+    return table.concat(rows, "\n") .. "\n"
+  end }
 
   -- the chart window and the reference month (see the top of this file)
   local year = school_year(latest)
@@ -427,36 +435,42 @@ loa.on("before_render", function()
   local sems = {}
   for sem = semester_of(w_first), semester_of(w_last) do sems[#sems + 1] = sem end
 
-  local entries = {}
-  for i, s in ipairs(schools) do
-    local counts, pol = monthly[s.slug], policy[s.slug]
-    local month_ok = not judged(ref) or (counts[ref] or 0) >= MONTHLY
-    local sem_ok = (pol[ref_sem] or 0) >= SEMESTER_POLICY
-    local table_months = {}
-    for _, m in ipairs(months) do
-      local c = counts[m] or 0
-      table_months[#table_months + 1] = { label = month_label(m), iso = month_iso(m), count = c,
-                                          ok = c >= MONTHLY or not judged(m), judged = judged(m) }
+  -- the table of schools, a chart each, is made by the dashboard's own
+  -- render in a worker (`data`, as the reports): kept in the build cache
+  -- while no page's metadata changes
+  local function school_entries()
+    local entries = {}
+    for i, s in ipairs(schools) do
+      local counts, pol = monthly[s.slug], policy[s.slug]
+      local month_ok = not judged(ref) or (counts[ref] or 0) >= MONTHLY
+      local sem_ok = (pol[ref_sem] or 0) >= SEMESTER_POLICY
+      local table_months = {}
+      for _, m in ipairs(months) do
+        local c = counts[m] or 0
+        table_months[#table_months + 1] = { label = month_label(m), iso = month_iso(m), count = c,
+                                            ok = c >= MONTHLY or not judged(m), judged = judged(m) }
+      end
+      local table_sems = {}
+      for _, sem in ipairs(sems) do
+        local c = pol[sem] or 0
+        table_sems[#table_sems + 1] = { label = semester_label(sem), id = semester_id(sem), count = c,
+                                        ok = c >= SEMESTER_POLICY }
+      end
+      entries[#entries + 1] = {
+        school = s, title = s.title, url = s.url, slug = s.slug,
+        below = not (month_ok and sem_ok),
+        month_count = counts[ref] or 0, month_ok = month_ok,
+        semester_count = pol[ref_sem] or 0, semester_ok = sem_ok,
+        months = table_months, semesters = table_sems,
+        chart = chart("oc" .. i, s.title, months, counts, sems, pol),
+        key = (month_ok and sem_ok and "1" or "0") .. "\1" .. s.title_key .. "\1" .. s.url,
+      }
     end
-    local table_sems = {}
-    for _, sem in ipairs(sems) do
-      local c = pol[sem] or 0
-      table_sems[#table_sems + 1] = { label = semester_label(sem), id = semester_id(sem), count = c,
-                                      ok = c >= SEMESTER_POLICY }
-    end
-    entries[#entries + 1] = {
-      school = s, title = s.title, url = s.url, slug = s.slug,
-      below = not (month_ok and sem_ok),
-      month_count = counts[ref] or 0, month_ok = month_ok,
-      semester_count = pol[ref_sem] or 0, semester_ok = sem_ok,
-      months = table_months, semesters = table_sems,
-      chart = chart("oc" .. i, s.title, months, counts, sems, pol),
-      key = (month_ok and sem_ok and "1" or "0") .. "\1" .. s.title_key .. "\1" .. s.url,
-    }
+    table.sort(entries, function(a, b) return a.key < b.key end)
+    local below = 0
+    for _, e in ipairs(entries) do if e.below then below = below + 1 end end
+    return entries, below
   end
-  table.sort(entries, function(a, b) return a.key < b.key end)
-  local below = 0
-  for _, e in ipairs(entries) do if e.below then below = below + 1 end end
 
   local ref_current = ref >= today
   -- the reports list schools in name order (then URL), below target first
@@ -467,35 +481,43 @@ loa.on("before_render", function()
   end
   table.sort(by_name, function(a, b) return name_key[a] < name_key[b] end)
   local reports = build_reports(by_name, articles, first, last, today)
+  -- what the page says around the table: cheap, made here
+  local info = {
+    monthly = MONTHLY, semester_policy = SEMESTER_POLICY, csv_url = CSV_URL,
+    targets = fmt("outreach_targets",
+                  "Chỉ tiêu mỗi trường: ít nhất {monthly} tin bài mỗi tháng và ít nhất {policy} tin bài tuyên truyền chủ trương, chính sách mỗi học kỳ. Năm học từ tháng 8 đến tháng 7 năm sau: học kỳ I từ tháng 8 đến tháng 12, học kỳ II từ tháng 1 đến tháng 7.",
+                  { monthly = MONTHLY, policy = SEMESTER_POLICY }),
+    window = fmt("outreach_window",
+                 "Biểu đồ và bảng dưới đây trình bày năm học {y1}-{y2} (năm học có tin bài mới nhất), từ tháng {from} đến tháng {to}.",
+                 { y1 = year, y2 = year + 1, from = month_label(w_first), to = month_label(w_last) }),
+    basis = fmt(ref_current and "outreach_basis_current" or "outreach_basis",
+                ref_current and
+                  "Trường chưa đạt chỉ tiêu được xếp trước: đánh giá theo tháng {month} (đang diễn ra) và học kỳ {n} năm học {y1}-{y2}{so_far}." or
+                  "Trường chưa đạt chỉ tiêu được xếp trước: đánh giá theo tháng {month} (tháng gần nhất đã kết thúc) và học kỳ {n} năm học {y1}-{y2}{so_far}.",
+                { month = month_label(ref), n = ref_sem % 2 == 0 and "I" or "II", y1 = ref_sem // 2,
+                  y2 = ref_sem // 2 + 1,
+                  so_far = semester_last(ref_sem) >= today and (t.outreach_so_far or " (tính đến nay)") or "" }),
+    range = fmt("outreach_range", "Tệp CSV có số liệu đầy đủ của mọi tháng từ {from} đến {to} và mọi học kỳ.",
+                { from = month_label(first), to = month_label(last) }),
+    month_label = month_label(ref), month_iso = month_iso(ref),
+    semester_label = semester_label(ref_sem), semester_id = semester_id(ref_sem),
+  }
   loa.add_page{
     url = PAGE_URL, layout = "outreach.html", sitemap = PUBLIC,
     reports = reports, articles_csv_url = ARTICLES_CSV_URL,
+    outreach = info, -- the names the layout reads, for the theme check; data's replaces it
     page = { kind = "section", title = t.outreach_title or "Báo cáo truyền thông", url = PAGE_URL,
              noindex = not PUBLIC,
              permalink = loa.absolute_url(PAGE_URL),
              summary = t.outreach_summary or
                "Số tin bài của từng trường theo tháng và theo học kỳ, so với chỉ tiêu truyền thông." },
-    outreach = {
-      schools = entries, below = below, total = #entries,
-      monthly = MONTHLY, semester_policy = SEMESTER_POLICY, csv_url = CSV_URL,
-      targets = fmt("outreach_targets",
-                    "Chỉ tiêu mỗi trường: ít nhất {monthly} tin bài mỗi tháng và ít nhất {policy} tin bài tuyên truyền chủ trương, chính sách mỗi học kỳ. Năm học từ tháng 8 đến tháng 7 năm sau: học kỳ I từ tháng 8 đến tháng 12, học kỳ II từ tháng 1 đến tháng 7.",
-                    { monthly = MONTHLY, policy = SEMESTER_POLICY }),
-      window = fmt("outreach_window",
-                   "Biểu đồ và bảng dưới đây trình bày năm học {y1}-{y2} (năm học có tin bài mới nhất), từ tháng {from} đến tháng {to}.",
-                   { y1 = year, y2 = year + 1, from = month_label(w_first), to = month_label(w_last) }),
-      basis = fmt(ref_current and "outreach_basis_current" or "outreach_basis",
-                  ref_current and
-                    "Trường chưa đạt chỉ tiêu được xếp trước: đánh giá theo tháng {month} (đang diễn ra) và học kỳ {n} năm học {y1}-{y2}{so_far}." or
-                    "Trường chưa đạt chỉ tiêu được xếp trước: đánh giá theo tháng {month} (tháng gần nhất đã kết thúc) và học kỳ {n} năm học {y1}-{y2}{so_far}.",
-                  { month = month_label(ref), n = ref_sem % 2 == 0 and "I" or "II", y1 = ref_sem // 2,
-                    y2 = ref_sem // 2 + 1,
-                    so_far = semester_last(ref_sem) >= today and (t.outreach_so_far or " (tính đến nay)") or "" }),
-      range = fmt("outreach_range", "Tệp CSV có số liệu đầy đủ của mọi tháng từ {from} đến {to} và mọi học kỳ.",
-                  { from = month_label(first), to = month_label(last) }),
-      month_label = month_label(ref), month_iso = month_iso(ref),
-      semester_label = semester_label(ref_sem), semester_id = semester_id(ref_sem),
-    },
+    data = function()
+      local entries, below = school_entries()
+      local outreach = {}
+      for k, v in pairs(info) do outreach[k] = v end
+      outreach.schools, outreach.below, outreach.total = entries, below, #entries
+      return { outreach = outreach }
+    end,
   }
   chart_parts = {} -- not carried into the render workers
 end)

@@ -78,5 +78,24 @@ check "title edit: the outreach reports, data pages, are rendered" \
 	grep -q '^bao-cao/truyen-thong/20' "$TMP/rendered"
 check "title edit: an article of another school is not rendered" \
 	sh -c "! grep -q 'an-duong/bai-9/' '$TMP/rendered'"
+check "title edit: the outreach dashboard, a data page, is rendered" \
+	grep -qx 'bao-cao/truyen-thong/index.html' "$TMP/rendered"
+
+# a body edit changes no page's metadata: outreach's dashboard (its
+# table of schools is its page's data) and its two CSV files (content
+# functions) come from the cache, not made again
+printf '\nMột câu thêm vào thân bài.\n' >> "$S/content/news/dong-thai/bai-5.md"
+commit "$S" "2023-05-03T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Sửa thân bài"
+LOA_DEBUG=memo build_inc
+check "body edit publishes" test $? -eq 0
+same_as_full "body edit: incremental equals full"
+rendered > "$TMP/rendered"
+check "body edit: the article is rendered" grep -qx 'tin-tuc/dong-thai/bai-5/index.html' "$TMP/rendered"
+check "body edit: the outreach dashboard is not rendered" \
+	sh -c "! grep -q '^bao-cao/truyen-thong/' '$TMP/rendered'"
+check "body edit: the outreach CSV comes from the cache" \
+	grep -q '^loa: debug: memo /bao-cao/truyen-thong.csv: from the cache' "$TMP/inc.log"
+check "body edit: the outreach articles' CSV comes from the cache" \
+	grep -q '^loa: debug: memo /bao-cao/truyen-thong-bai-viet.csv: from the cache' "$TMP/inc.log"
 
 finish
