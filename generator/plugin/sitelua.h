@@ -41,6 +41,7 @@ struct extra_output {
 	char memo_key[41];
 	size_t memo_nambient;
 	bool memo_today;
+	bool memo_hit; /* the cache holds it: the render takes it from there */
 	/* loa.add_page's `data` function (LUA_NOREF: none), called by the
 	 * page's render in a worker; data_key is what its result may depend
 	 * on beyond the table (sitelua_memo_data_key), data_untracked that

@@ -194,8 +194,9 @@ static int l_add_file(lua_State *L)
 	lua_getfield(L, 1, "content");
 	if (lua_type(L, -1) == LUA_TFUNCTION) {
 		/* content = function() … end: kept in the build cache with what
-		 * it read (sitelua_memo.c), which pushes the string, or leaves
-		 * the call to the file's render, in a worker */
+		 * it read (sitelua_memo.c); the file's render, in a worker,
+		 * takes it from there or calls the function (outside a
+		 * handler, it is called now and the string pushed) */
 		struct memo_deferral later;
 		if (sitelua_memo_content(L, sl, lua_gettop(L), url, &later) == 0) {
 			lua_createtable(L, 0, 5);
@@ -209,6 +210,8 @@ static int l_add_file(lua_State *L)
 			lua_setfield(L, -2, "memo_nambient");
 			lua_pushboolean(L, later.today);
 			lua_setfield(L, -2, "memo_today");
+			lua_pushboolean(L, later.hit);
+			lua_setfield(L, -2, "memo_hit");
 			lua_replace(L, 1);
 			lua_settop(L, 1);
 			add_extra(L, sl, "file", NULL);

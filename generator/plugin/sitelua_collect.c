@@ -123,7 +123,9 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 				e->memo_nambient = (size_t)lua_tointeger(L, -1);
 				lua_getfield(L, -3, "memo_today");
 				e->memo_today = lua_toboolean(L, -1);
-				lua_pop(L, 4);
+				lua_getfield(L, -4, "memo_hit");
+				e->memo_hit = lua_toboolean(L, -1);
+				lua_pop(L, 5);
 			} else {
 				lua_getfield(L, -2, "content_id");
 				e->content_id = (size_t)lua_tointeger(L, -1);

@@ -35,6 +35,7 @@ struct memo_deferral {
 	char key[KEY_LEN + 1];
 	size_t nambient;
 	bool today;
+	bool hit; /* the cache holds the file, its deps holding */
 };
 
 /* What the plugin stages read, for loa.add_file content functions kept
@@ -163,10 +164,10 @@ void sitelua_deps_today(struct sitelua *sl);
 
 /* ---- sitelua_memo.c ---- */
 /* loa.add_file's content when it is a function (at index idx). Returns 1
- * with the string pushed: from the cache, when what the function read
- * last time is unchanged, or from a call now, outside a handler (or
- * inside another content function). Returns 0 with later filled: the
- * file's render calls it (sitelua_memo_make). */
+ * with the string pushed: from a call now, outside a handler (or inside
+ * another content function). Returns 0 with later filled: the file's
+ * render takes it from the cache (later->hit: what the function read last
+ * time is unchanged) or calls it (sitelua_memo_make). */
 int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *url,
 			 struct memo_deferral *later);
 /* In a render worker: calls e's content function into out, with what it
@@ -174,6 +175,10 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
  * error, or a result that is not a string, is a diagnostic at the
  * plugin's line; -1. */
 int sitelua_memo_make(struct sitelua *sl, const struct extra_output *e, struct buf *out,
+		      struct diag_list *d);
+/* In a render worker: e's bytes from the cache (e->memo_hit), checked
+ * now; when they fail the check or are gone, a call as sitelua_memo_make. */
+int sitelua_memo_take(struct sitelua *sl, const struct extra_output *e, struct buf *out,
 		      struct diag_list *d);
 /* The key of what loa.add_page's data function (for the page at url) may
  * hold in its upvalues, written into key: what every handler may see (as

@@ -168,6 +168,7 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
 	later->key[0] = '\0';
 	later->nambient = m->nambient;
 	later->today = m->ambient_today;
+	later->hit = false;
 	if (!m->cache || m->ambient_untracked || luavm_random_uses(sl->vm) != 0) {
 		memo_debug(url, !m->cache ? "made at render (no cache)"
 					  : "made at render (not kept: a stage read what no key covers)");
@@ -181,19 +182,29 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
 	buf_release(&kb);
 	memo_used(m, later->key);
 
-	struct cache_object o;
-	if (cache_load(m->cache, later->key, &o) == 1) {
-		bool hold = deps_hold(sl, o.deps, o.deps_len);
-		if (hold)
-			lua_pushlstring(L, o.data, o.data_len);
-		cache_object_release(&o);
-		if (hold) {
-			m->reused++;
-			memo_debug(url, "from the cache");
-			return 1;
-		}
+	/* decided on its deps; its bytes are read, and checked, by the
+	 * render that writes the file (sitelua_memo_take) */
+	struct cache_object o = CACHE_OBJECT_INIT;
+	if (cache_load_deps(m->cache, later->key, &o) == 1 && deps_hold(sl, o.deps, o.deps_len)) {
+		later->hit = true;
+		m->reused++;
+		memo_debug(url, "from the cache");
 	}
+	cache_object_release(&o);
 	return 0;
+}
+
+int sitelua_memo_take(struct sitelua *sl, const struct extra_output *e, struct buf *out,
+		      struct diag_list *d)
+{
+	struct cache_object o;
+	if (cache_load(sl->memo.cache, e->memo_key, &o) == 1) {
+		buf_add(out, o.data, o.data_len);
+		cache_object_release(&o);
+		return 0;
+	}
+	memo_debug(e->url, "gone or damaged in the cache: made again");
+	return sitelua_memo_make(sl, e, out, d);
 }
 
 int sitelua_memo_make(struct sitelua *sl, const struct extra_output *e, struct buf *out,

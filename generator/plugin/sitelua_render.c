@@ -187,9 +187,11 @@ int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, si
 {
 	lua_State *L = luavm_state(sl->vm);
 	const struct extra_output *e = &sl->extras[i];
-	if (!e->layout)
-		return sitelua_extra_from_function(e) ? sitelua_memo_make(sl, e, out, d)
-						      : sitelua_extra_content(sl, i, out);
+	if (!e->layout) {
+		if (!sitelua_extra_from_function(e))
+			return sitelua_extra_content(sl, i, out);
+		return e->memo_hit ? sitelua_memo_take(sl, e, out, d) : sitelua_memo_make(sl, e, out, d);
+	}
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref);
 	if (e->data_ref != LUA_NOREF && push_data_context(sl, e, d) < 0) {
 		lua_pop(L, 1);

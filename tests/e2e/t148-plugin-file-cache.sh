@@ -125,6 +125,20 @@ done
 touch "$INC/index.html"
 build_inc
 same_as_full "damaged cache object: the file made again"
+# the builder decides on a kept file's deps without reading its bytes,
+# which the worker that writes it then reads and checks: damaged there
+# (same length, header and deps whole), the file is made again, not served
+build_inc # kept again, once made
+for f in $(find "$TMP/inc/.loa-cache" -type f -size +0 | head -400); do
+	grep -q "ambient: " "$f" 2>/dev/null && sed -i 's/ambient: /AMBIENT: /' "$f"
+done
+touch "$INC/index.html"
+build_inc
+same_as_full "damaged bytes, whole deps: the file made again"
+check "damaged bytes, whole deps: the worker said so" \
+	file_was ambient.txt "gone or damaged in the cache: made again"
+check "damaged bytes, whole deps: the damage is not published" \
+	sh -c "! grep -q AMBIENT '$INC/probe/ambient.txt'"
 
 # math.random, seeded by the commit: never kept, and nothing after it
 cat >> "$S/plugins/probe.lua" <<'LUA'
