@@ -18,23 +18,25 @@ loa.on("after_load", function()
   -- newest first, ties by URL: the order of /tin-tuc/
   local news = loa.pages{ kind = "news" }
   local n = #news
-  local pos = {}
+  -- news are numbers below (their place in that order): the loops index
+  -- arrays, not tables by page or page fields by name
+  local ts = {}
   for i = 1, n do
     local p = news[i]
-    pos[p] = i
     p.newer = news[i - 1]
     p.older = news[i + 1]
+    ts[i] = p.timestamp or 0
   end
 
   -- groups of news (one per tag, one per school), each newest first; the
   -- memberships of news i are member[i] = { group, index in it, weight,
   -- group, … } (flat: no table per membership)
   local groups, member = {}, {}
-  local function join(key, p, m, weight)
+  local function join(key, i, m, weight)
     local g = groups[key]
     if not g then g = {}; groups[key] = g end
     local at = #g + 1
-    g[at] = p
+    g[at] = i
     local k = #m
     m[k + 1], m[k + 2], m[k + 3] = g, at, weight
   end
@@ -44,25 +46,24 @@ loa.on("after_load", function()
     member[i] = m
     local tags = p.tags
     if tags then
-      for k = 1, #tags do join("t\1" .. tags[k].slug, p, m, TAG) end
+      for k = 1, #tags do join("t\1" .. tags[k].slug, i, m, TAG) end
     end
-    if p.school then join("s\1" .. p.school.slug, p, m, SCHOOL) end
+    if p.school then join("s\1" .. p.school.slug, i, m, SCHOOL) end
   end
 
   local abs, max, min = math.abs, math.max, math.min
   -- reused from one article to the next (emptied after each): a table
   -- per article was most of this handler's garbage
-  local score, cands, dist = {}, {}, {}
+  local score, cands, best, dist = {}, {}, {}, {}
   for i = 1, n do
-    local p = news[i]
-    local ts = p.timestamp or 0
+    local t = ts[i]
     local nc = 0
     local m = member[i]
     for k = 1, #m, 3 do
       local g, at, weight = m[k], m[k + 1], m[k + 2]
       for j = max(1, at - WINDOW), min(#g, at + WINDOW) do
         local q = g[j]
-        if q ~= p then
+        if q ~= i then
           local s = score[q]
           if not s then nc = nc + 1; cands[nc] = q; s = 0 end
           score[q] = s + weight
@@ -71,25 +72,26 @@ loa.on("after_load", function()
     end
     -- keep the KEEP best by insertion: best score, then nearest in date,
     -- then the order of /tin-tuc/ (a total order, so the output is stable)
-    local best = {}
+    local nb = 0
     for c = 1, nc do
       local q = cands[c]
-      local sq, dq, pq = score[q], abs((q.timestamp or 0) - ts), pos[q]
-      local slot = #best + 1
+      local sq, dq = score[q], abs(ts[q] - t)
+      local slot = nb + 1
       while slot > 1 do
         local r = best[slot - 1]
         local sr, dr = score[r], dist[slot - 1]
-        if sr > sq or (sr == sq and (dr < dq or (dr == dq and pos[r] < pq))) then break end
+        if sr > sq or (sr == sq and (dr < dq or (dr == dq and r < q))) then break end
         slot = slot - 1
       end
       if slot <= KEEP then
-        table.insert(best, slot, q)
-        table.insert(dist, slot, dq)
-        best[KEEP + 1], dist[KEEP + 1] = nil, nil
+        for k = min(nb, KEEP - 1), slot, -1 do best[k + 1], dist[k + 1] = best[k], dist[k] end
+        best[slot], dist[slot] = q, dq
+        if nb < KEEP then nb = nb + 1 end
       end
     end
-    for c = 1, nc do score[cands[c]] = nil; cands[c] = nil end
-    for k = #dist, 1, -1 do dist[k] = nil end
-    p.related = best
+    local related = {}
+    for k = 1, nb do related[k] = news[best[k]] end
+    for c = 1, nc do score[cands[c]] = nil end
+    news[i].related = related
   end
 end)
