@@ -182,8 +182,9 @@ void incr_standby_free(struct incr_standby *s);
 /* True when job's file is kept from the standby; else its old file is
  * gone and the job is written or rendered. */
 bool incr_standby_try(struct build *b, size_t job, const char *path);
-/* A job written from its cache object o. */
-void incr_standby_note(struct build *b, size_t job, const char *path, const struct cache_object *o);
+/* A job written from its cache object o (its identity kept, its entry
+ * made when the side object is stored). */
+void incr_standby_note(struct build *b, size_t job, const struct cache_object *o);
 /* Before the fingerprint: the folders of failed pages, when empty, removed. */
 void incr_standby_prune(struct build *b);
 /* Before the commit: whether the live site is to become the standby. */

@@ -64,6 +64,7 @@ struct incr_standby {
 	struct strmap job_of;   /* path -> job, for the jobs with a key */
 	bool *held;             /* per job: its standby file is in the tree, vouched for */
 	unsigned char *how;     /* per job, HOW_* */
+	char (*ident)[CACHE_IDENT_LEN]; /* per job HOW_CACHE: its object when verified */
 	struct buf next;        /* this build's entries written afresh */
 	struct side_part *parts; /* this build's side object, in order */
 	size_t nparts, parts_cap;
@@ -290,16 +291,23 @@ void incr_standby_free(struct incr_standby *s)
 	free(s->parts);
 	free(s->held);
 	free(s->how);
+	free(s->ident);
 	free(s);
 }
 
-void incr_standby_note(struct build *b, size_t job, const char *path, const struct cache_object *o)
+void incr_standby_note(struct build *b, size_t job, const struct cache_object *o)
 {
-	if (!b->standby)
+	struct incr_standby *s = b->standby;
+	if (!s)
 		return;
-	b->standby->how[job] = HOW_CACHE;
-	part_add_new(b->standby, path, b->keys[job], o->ident, o->diags, o->diags_len, o->deps,
-		     o->deps_len);
+	/* the entry is made by incr_standby_store, after the renders: made
+	 * here, the entries of a first rebuild (every page from the cache,
+	 * 34 MB at 10,000 pages) were in the builder when it forked, and so
+	 * in every render worker's resident set */
+	if (!s->ident)
+		s->ident = xcalloc(b->njobs + 1, sizeof(*s->ident));
+	s->how[job] = HOW_CACHE;
+	memcpy(s->ident[job], o->ident, CACHE_IDENT_LEN);
 }
 
 bool incr_standby_try(struct build *b, size_t job, const char *path)
@@ -351,27 +359,40 @@ bool incr_standby_keep_previous(struct build *b)
 	return b->standby_kept;
 }
 
+/* The diagnostics and deps of job j's object, when j has an entry to
+ * make: rendered now, or written from the cache and its object still the
+ * file then verified (else the next build finds no entry, and writes the
+ * page again). */
+static bool side_entry_load(struct build *b, size_t j, struct cache_object *obj)
+{
+	struct incr_standby *s = b->standby;
+	if (!b->ok[j] || !b->keys[j][0])
+		return false;
+	if (s->how[j] == HOW_RENDERED)
+		return cache_load_written(b->cache, b->keys[j], obj) == 1;
+	return s->how[j] == HOW_CACHE && cache_load_written(b->cache, b->keys[j], obj) == 1 &&
+	       strcmp(obj->ident, s->ident[j]) == 0;
+}
+
 void incr_standby_store(struct build *b)
 {
 	struct incr_standby *s = b->standby;
 	if (!s || !b->published[0] || !b->listing.len)
 		return;
-	/* the pages rendered now: their diagnostics and deps as stored. Read
-	 * twice: first their sizes, so that next is allocated once. Grown by
-	 * doubling instead, after a first build of 10,000 pages (34 MB of
-	 * entries) its last copy made the builder the largest process (305
-	 * MB, against 287 before it). */
+	/* the pages rendered now and those written from the cache: their
+	 * diagnostics and deps as stored. Read twice: first their sizes, so
+	 * that next is allocated once. Grown by doubling instead, after a
+	 * first build of 10,000 pages (34 MB of entries) its last copy made
+	 * the builder the largest process (305 MB, against 287 before it). */
 	struct cache_object obj = CACHE_OBJECT_INIT;
 	size_t want = 0;
 	for (size_t j = 0; j < b->njobs; j++)
-		if (s->how[j] == HOW_RENDERED && b->ok[j] && b->keys[j][0] &&
-		    cache_load_written(b->cache, b->keys[j], &obj) == 1)
+		if (side_entry_load(b, j, &obj))
 			want += side_entry_len(job_path(b, j), obj.ident, obj.diags_len,
 					       obj.deps_len);
 	buf_grow(&s->next, want);
 	for (size_t j = 0; j < b->njobs; j++)
-		if (s->how[j] == HOW_RENDERED && b->ok[j] && b->keys[j][0] &&
-		    cache_load_written(b->cache, b->keys[j], &obj) == 1)
+		if (side_entry_load(b, j, &obj))
 			part_add_new(s, job_path(b, j), b->keys[j], obj.ident, obj.diags,
 				     obj.diags_len, obj.deps, obj.deps_len);
 	cache_object_release(&obj);

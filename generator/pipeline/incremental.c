@@ -363,7 +363,7 @@ void incr_use_cache(struct build *b, size_t njobs)
 				b->opts->progress(b->opts->progress_ctx, ++b->jobs_done, njobs);
 		} else if (found && incr_deps_hold(b, obj.deps, obj.deps_len) &&
 			   outdir_write(b->out, out_path, obj.data, obj.data_len, b->diags) == 0) {
-			incr_standby_note(b, j, out_path, &obj);
+			incr_standby_note(b, j, &obj);
 			diag_list_decode(b->diags, obj.diags, obj.diags_len);
 			b->ok[j] = true;
 			b->cached++;
