@@ -293,9 +293,7 @@ int cache_read_object(const struct cache *c, struct cache *trust, const char *ke
 	return 1;
 }
 
-/* cache_load_written and cache_load_deps: the header, diagnostics and
- * deps, unchecked */
-static int load_tail(const struct cache *c, const char *key, struct cache_object *o)
+int cache_load_deps(const struct cache *c, const char *key, struct cache_object *o)
 {
 	object_clear(o);
 	struct stat st;
@@ -323,16 +321,6 @@ static int load_tail(const struct cache *c, const char *key, struct cache_object
 	o->deps = o->raw.ptr + op.gl;
 	o->deps_len = op.pl;
 	return 1;
-}
-
-int cache_load_written(const struct cache *c, const char *key, struct cache_object *o)
-{
-	return load_tail(c, key, o);
-}
-
-int cache_load_deps(const struct cache *c, const char *key, struct cache_object *o)
-{
-	return load_tail(c, key, o);
 }
 
 int cache_load_into(const struct cache *c, const char *key, struct cache_object *o)

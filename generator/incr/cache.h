@@ -79,20 +79,18 @@ int cache_load(const struct cache *c, const char *key, struct cache_object *o);
  * parts it replaces and whose memory it reuses); on 0 o holds no parts.
  * Release o once, after the last load. */
 int cache_load_into(const struct cache *c, const char *key, struct cache_object *o);
-/* The diagnostics and deps of an object this build has just written, and
- * its identity, into o as cache_load_into (data NULL): its header and
- * those parts only, without the digest check, which the write that made it
- * moments ago stands for. The standby's side object needs them for every
- * rendered page: reading back and checking the 450 MB of a full build's
- * 10,000 pages cost the builder about half a second after the renders. */
-int cache_load_written(const struct cache *c, const char *key, struct cache_object *o);
-/* The same read for an object of an earlier build, whose digest is not
- * checked either: a decision made on its deps stands only if the object,
- * when its bytes are used, passes cache_load's check (its deps are then
- * the ones read here), and the caller must have a way on if it fails.
- * Plugin files from the cache: the builder decides on their deps without
- * reading their bytes (60 MB of feeds at 10,000 pages), which the render
- * worker that writes the file then reads and checks. */
+/* The diagnostics and deps of key's object, and its identity, into o as
+ * cache_load_into (data NULL): its header and those parts only, without
+ * the digest check. For an object whose check something else stands for:
+ *   - one this build has just written, or verified and still that file
+ *     (the identity tells): the standby's side object needs the parts of
+ *     every page, and reading back and checking the 450 MB of a full
+ *     build's 10,000 pages cost the builder about half a second;
+ *   - a decision on the deps that stands only if the object, when its
+ *     bytes are used, passes cache_load's check (its deps are then the
+ *     ones read here), the caller having a way on if it fails: plugin
+ *     files from the cache, whose bytes (60 MB of feeds at 10,000 pages)
+ *     the render worker that writes the file reads and checks. */
 int cache_load_deps(const struct cache *c, const char *key, struct cache_object *o);
 void cache_object_release(struct cache_object *o);
 /* An object of data alone mapped read-only instead of read: a large one

@@ -864,7 +864,7 @@ TEST(ident_is_the_object_file)
 	free(root);
 }
 
-/* cache_load_written: the diagnostics, deps and identity of an object
+/* cache_load_deps: the diagnostics, deps and identity of an object
  * just stored, as cache_load gives them, without its data; a file that is
  * not an object of that key (a wrong header, lengths that do not add up,
  * another key's object) is a miss. */
@@ -888,7 +888,7 @@ TEST(load_written_reads_header_diags_deps)
 	CHECK_INT_EQ(cache_store(c, empty, "<p>2</p>", 8, NULL, 0, NULL, 0), 0);
 	struct cache_object full = CACHE_OBJECT_INIT, o = CACHE_OBJECT_INIT;
 	CHECK_INT_EQ(cache_load_into(c, key, &full), 1);
-	CHECK_INT_EQ(cache_load_written(c, key, &o), 1);
+	CHECK_INT_EQ(cache_load_deps(c, key, &o), 1);
 	CHECK(o.data == NULL && o.data_len == 0);
 	CHECK(o.diags_len == full.diags_len && memcmp(o.diags, full.diags, o.diags_len) == 0);
 	CHECK(o.deps_len == 16 && memcmp(o.deps, "content/a.md\n=x\n", 16) == 0);
@@ -897,10 +897,10 @@ TEST(load_written_reads_header_diags_deps)
 	CHECK_INT_EQ(cache_ident(c, key, id), 1);
 	CHECK_STR_EQ(o.ident, id);
 	/* no diagnostics, no deps; then the same object reused for another */
-	CHECK_INT_EQ(cache_load_written(c, empty, &o), 1);
+	CHECK_INT_EQ(cache_load_deps(c, empty, &o), 1);
 	CHECK(o.diags_len == 0 && o.deps_len == 0 && o.ident[0] != '\0');
 	/* none stored under that key */
-	CHECK_INT_EQ(cache_load_written(c, other, &o), 0);
+	CHECK_INT_EQ(cache_load_deps(c, other, &o), 0);
 	CHECK(o.ident[0] == '\0' && o.deps_len == 0);
 	/* another key's object copied to its name: the header names the other key */
 	char *from = xasprintf("%s/.loa-cache/render/public/objects/%.2s/%s", root, key, key + 2);
@@ -914,10 +914,10 @@ TEST(load_written_reads_header_diags_deps)
 		fwrite(bytes.ptr, 1, bytes.len, f);
 		fclose(f);
 	}
-	CHECK_INT_EQ(cache_load_written(c, other, &o), 0);
+	CHECK_INT_EQ(cache_load_deps(c, other, &o), 0);
 	/* a truncated object: its lengths no longer add up */
 	CHECK_INT_EQ(truncate(from, (off_t)(bytes.len - 100)), 0);
-	CHECK_INT_EQ(cache_load_written(c, key, &o), 0);
+	CHECK_INT_EQ(cache_load_deps(c, key, &o), 0);
 	CHECK(o.ident[0] == '\0');
 	cache_object_release(&o);
 	cache_object_release(&full);
