@@ -9,6 +9,20 @@
 
 struct buf;
 
+/* 1 in builds with AddressSanitizer: no address-space limit (its shadow
+ * memory needs terabytes of it), and every allocation freed before exit
+ * so that leak checking proves ownership. */
+#if defined(__SANITIZE_ADDRESS__)
+#define LOA_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LOA_SANITIZED 1
+#endif
+#endif
+#ifndef LOA_SANITIZED
+#define LOA_SANITIZED 0
+#endif
+
 /* Milliseconds of CLOCK_MONOTONIC, for deadlines. */
 int64_t sys_now_ms(void);
 /* Writes all n bytes, retrying on EINTR and short writes; 0, or -1 when

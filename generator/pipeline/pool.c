@@ -43,17 +43,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define POOL_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define POOL_ASAN 1
-#endif
-#endif
-#ifndef POOL_ASAN
-#define POOL_ASAN 0
-#endif
-
 /* Jobs in flight per worker: enough to hide the round trip, few enough that
  * a killed worker's queue is cheap to redistribute. */
 #define QUEUE_MAX 4
@@ -173,7 +162,7 @@ static void worker_set_limits(const struct pool_opts *opts)
 	struct rlimit rl;
 	/* ASan reserves terabytes of address space up front; RLIMIT_AS would
 	 * make every sanitized worker fail at once. */
-	if (opts->mem_limit && !POOL_ASAN && getrlimit(RLIMIT_AS, &rl) == 0) {
+	if (opts->mem_limit && !LOA_SANITIZED && getrlimit(RLIMIT_AS, &rl) == 0) {
 		rlim_t lim = (rlim_t)opts->mem_limit;
 		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < lim)
 			lim = rl.rlim_max;

@@ -25,6 +25,7 @@ static void run_builder(const struct build_options *opts, int fd)
 	struct build_options o = *opts;
 	o.watched = true;
 	o.watch_fd = fd;
+	o.process_ends = true; /* _exit follows */
 	struct diag_list d = DIAG_LIST_INIT;
 	struct build_result r;
 	build_run(&o, &d, &r);
