@@ -14,19 +14,16 @@ local WINDOW = 5    -- neighbours looked at on each side, per group
 local KEEP = 4      -- related articles shown
 local TAG, SCHOOL = 2, 1
 
-loa.on("after_load", function()
-  -- newest first, ties by URL: the order of /tin-tuc/
-  local news = loa.pages{ kind = "news" }
+-- The related news of each news, as numbers (places in `news`): for each
+-- in turn, how many, then their numbers, best first. Reads the pages'
+-- metadata only, so it is kept in the build cache (loa.memo): a rebuild
+-- after a body edit takes it back instead of comparing again.
+local function related_numbers(news)
   local n = #news
   -- news are numbers below (their place in that order): the loops index
   -- arrays, not tables by page or page fields by name
   local ts = {}
-  for i = 1, n do
-    local p = news[i]
-    p.newer = news[i - 1]
-    p.older = news[i + 1]
-    ts[i] = p.timestamp or 0
-  end
+  for i = 1, n do ts[i] = news[i].timestamp or 0 end
 
   -- groups of news (one per tag, one per school), each newest first; the
   -- memberships of news i are member[i] = { group, index in it, weight,
@@ -55,6 +52,7 @@ loa.on("after_load", function()
   -- reused from one article to the next (emptied after each): a table
   -- per article was most of this handler's garbage
   local score, cands, best, dist = {}, {}, {}, {}
+  local out = {}
   for i = 1, n do
     local t = ts[i]
     local nc = 0
@@ -89,9 +87,28 @@ loa.on("after_load", function()
         if nb < KEEP then nb = nb + 1 end
       end
     end
-    local related = {}
-    for k = 1, nb do related[k] = news[best[k]] end
+    local o = #out
+    out[o + 1] = nb
+    for k = 1, nb do out[o + 1 + k] = best[k] end
     for c = 1, nc do score[cands[c]] = nil end
-    news[i].related = related
+  end
+  return out
+end
+
+loa.on("after_load", function()
+  -- newest first, ties by URL: the order of /tin-tuc/
+  local news = loa.pages{ kind = "news" }
+  local n = #news
+  local numbers = loa.memo("related", function() return related_numbers(news) end)
+  local at = 1
+  for i = 1, n do
+    local p = news[i]
+    p.newer = news[i - 1]
+    p.older = news[i + 1]
+    local nb = numbers[at]
+    local related = {}
+    for k = 1, nb do related[k] = news[numbers[at + k]] end
+    at = at + 1 + nb
+    p.related = related
   end
 end)

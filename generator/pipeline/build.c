@@ -300,10 +300,14 @@ static int stage_plugins(struct build *b)
 		return -1;
 	luavm_collect(b->vm); /* the plugins' garbage, before the job keys add theirs */
 	stage_done(b, "plugins");
-	size_t reused, files = sitelua_memo_count(b->sl, &reused);
+	size_t reused, values, values_reused;
+	size_t files = sitelua_memo_count(b->sl, &reused, &values, &values_reused) - values;
 	if (b->timings && files)
 		fprintf(stderr, "loa: timing: %-12s %zu of %zu plugin files\n", "from cache", reused,
 			files);
+	if (b->timings && values)
+		fprintf(stderr, "loa: timing: %-12s %zu of %zu plugin values\n", "from cache",
+			values_reused, values);
 	if (b->timings)
 		fprintf(stderr,
 			"loa: timing: lua-memory  %zu MB after the plugins, %zu MB at most (cap %zu MB), "

@@ -52,18 +52,20 @@ struct extra_output {
 	char data_key[41]; /* a key: KEY_LEN (incr/key.h) hex digits */
 };
 
-/* loa.add_file content functions kept in the build cache (sitelua_memo.c):
- * enabled by a build with a cache, with its base key and the key fields of
- * the site's own theme and plugin files (complete once the plugins are
- * loaded; both must outlive sl). The render workers store what the
- * functions make (sitelua_memo_make); sitelua_memo_keep writes into keep
- * the keys this build used (sitelua_memo_count of them, reused of which
- * came from the cache), for the sweep to keep. */
+/* loa.add_file content functions and loa.memo values kept in the build
+ * cache (sitelua_memo.c): enabled by a build with a cache, with its base
+ * key and the key fields of the site's own theme and plugin files
+ * (complete once the plugins are loaded; both must outlive sl). The render
+ * workers store what the functions make (sitelua_memo_make);
+ * sitelua_memo_keep writes into keep the keys this build used
+ * (sitelua_memo_count of them: values of them are loa.memo's, and reused
+ * files and values_reused values came from the cache), for the sweep. */
 struct cache;
 void sitelua_memo_enable(struct sitelua *sl, struct cache *cache, const char *base_key,
 			 const struct buf *own_key);
 size_t sitelua_memo_keep(const struct sitelua *sl, char **keep);
-size_t sitelua_memo_count(const struct sitelua *sl, size_t *reused);
+size_t sitelua_memo_count(const struct sitelua *sl, size_t *reused, size_t *values,
+			  size_t *values_reused);
 
 /* i18n: the theme's strings for the site's language (a map; may be NULL). */
 int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct theme *theme,

@@ -181,6 +181,16 @@ static int l_add_page(lua_State *L)
 	return 0;
 }
 
+/* loa.memo(name, function() … end): the function's value, plain data,
+ * kept in the build cache (sitelua_memo.c, docs/plugins.md) */
+static int l_memo(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	const char *name = luaL_checkstring(L, 1);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	return sitelua_memo_value(L, sl, name, 2);
+}
+
 /* loa.add_file{url=, content=} */
 static int l_add_file(lua_State *L)
 {
@@ -517,6 +527,7 @@ static const luaL_Reg loa_funcs[] = {
 	{ "page_summary", l_page_summary }, { "absolute_url", l_absolute_url },
 	{ "rel_url", l_rel_url },   { "xml_text", l_xml_text },
 	{ "page_html", sitelua_l_page_html }, /* readers */
+	{ "memo", l_memo },
 	{ NULL, NULL },
 };
 

@@ -53,7 +53,10 @@ struct sitelua_memo {
 	size_t *ambient, nambient, ambient_cap;
 	char (*keys)[KEY_LEN + 1]; /* used by this build: kept by the sweep */
 	size_t nkeys, keys_cap;
-	size_t reused; /* for LOA_TIMINGS */
+	size_t reused; /* for LOA_TIMINGS: files from the cache */
+	size_t nvalues, values_reused; /* loa.memo's keys among keys; from the cache */
+	char **names; /* loa.memo's "PLUGIN\nNAME" this build */
+	size_t nnames, names_cap;
 };
 
 struct stage_handler {
@@ -186,6 +189,13 @@ int sitelua_memo_take(struct sitelua *sl, const struct extra_output *e, struct b
  * (bodies, today). Left "" when a stage read what no key covers, or the
  * build keeps no cache: the page is then made at every build. */
 void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[KEY_LEN + 1]);
+/* loa.memo(name, fn): pushes fn's value, a call's or the cache's. In a
+ * handler, the value is kept under a key like a content function's (what
+ * every handler may see, what the stages read so far, the plugin and
+ * name) with what the call read, and taken back while that holds; its
+ * reads count as the stage's. Raises a Lua error when the value is not
+ * plain data (plugin/luavalue.h) or the name was used already. */
+int sitelua_memo_value(lua_State *L, struct sitelua *sl, const char *name, int fn);
 void sitelua_memo_release(struct sitelua *sl);
 
 #endif

@@ -29,6 +29,7 @@
 #include "incr/key.h"
 #include "incr/keys.h"
 #include "lua/luavm.h"
+#include "plugin/luavalue.h"
 #include "site/site.h"
 
 #include <lauxlib.h>
@@ -51,6 +52,9 @@ void sitelua_memo_release(struct sitelua *sl)
 	free(m->deps);
 	free(m->ambient);
 	free(m->keys);
+	for (size_t i = 0; i < m->nnames; i++)
+		free(m->names[i]);
+	free(m->names);
 }
 
 /* Made at the first use, in a handler: by then every plugin is loaded, so
@@ -280,6 +284,143 @@ void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[KEY_LEN
 	buf_release(&deps);
 }
 
+/* The pages a deps record names, and "today", as reads of the stage under
+ * way: a value taken from the cache is what those reads gave. */
+static void deps_to_ambient(struct sitelua *sl, const char *deps, size_t len)
+{
+	struct sitelua_memo *m = &sl->memo;
+	const char *p = deps, *end = deps + len;
+	char *line = NULL;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl || *p == '=')
+			break;
+		free(line);
+		line = xstrndup(p, (size_t)(nl - p));
+		p = nl + 1;
+		size_t i;
+		if (strcmp(line, "today") == 0) {
+			m->ambient_today = true;
+		} else if (strmap_get(&sl->site->page_by_path, line, &i)) {
+			ALLOC_GROW(m->ambient, m->nambient + 1, m->ambient_cap);
+			m->ambient[m->nambient++] = i;
+		}
+	}
+	free(line);
+}
+
+/* Two values of one name would share a key when the stages read nothing
+ * between them: a plugin's names are its own, once a build. */
+static bool name_taken(struct sitelua_memo *m, const char *plugin, const char *name)
+{
+	char *both = xasprintf("%s\n%s", plugin, name);
+	for (size_t i = 0; i < m->nnames; i++)
+		if (strcmp(m->names[i], both) == 0) {
+			free(both);
+			return true;
+		}
+	ALLOC_GROW(m->names, m->nnames + 1, m->names_cap);
+	m->names[m->nnames++] = both;
+	return false;
+}
+
+int sitelua_memo_value(lua_State *L, struct sitelua *sl, const char *name, int fn)
+{
+	struct sitelua_memo *m = &sl->memo;
+	fn = lua_absindex(L, fn);
+	char label[160];
+	snprintf(label, sizeof(label), "loa.memo %s", name);
+	if (sl->in_handler && !sl->collected && !m->depth &&
+	    name_taken(m, sl->current_plugin ? sl->current_plugin : "?", name))
+		return luaL_error(L, "loa.memo: the name '%s' is already used by this plugin in this "
+				  "build", name);
+	struct buf bytes = BUF_INIT;
+	const char *why = NULL;
+	/* a plain call, whose reads are those of what runs around it: outside
+	 * a handler, inside a content function or a render, without a
+	 * cache, or after a stage read what no key covers */
+	if (!sl->in_handler || sl->collected || m->depth || !m->cache || m->ambient_untracked ||
+	    luavm_random_uses(sl->vm) != 0) {
+		lua_pushvalue(L, fn);
+		lua_call(L, 0, 1);
+		/* refused alike with or without a cache */
+		if (luavalue_encode(L, -1, &bytes, &why) < 0)
+			goto not_plain;
+		buf_release(&bytes);
+		memo_debug(label, "made (not kept)");
+		return 1;
+	}
+	char key[KEY_LEN + 1];
+	struct buf k = BUF_INIT, deps = BUF_INIT;
+	key_add_str(&k, "loa-value-memo-1");
+	key_add_str(&k, memo_prefix(sl));
+	key_add_str(&k, sl->current_plugin ? sl->current_plugin : "?");
+	key_add_str(&k, name);
+	/* what the stages read so far, which the function may see */
+	ALLOC_GROW(m->deps, m->nambient + 1, m->deps_cap);
+	if (m->nambient)
+		memcpy(m->deps, m->ambient, m->nambient * sizeof(*m->ambient));
+	deps_encode(sl, m->deps, m->nambient, m->ambient_today, &deps);
+	key_add_bytes(&k, deps.ptr, deps.len);
+	key_finish(&k, key);
+	buf_release(&k);
+	buf_reset(&deps);
+	memo_used(m, key);
+	m->nvalues++;
+
+	struct cache_object o = CACHE_OBJECT_INIT;
+	if (cache_load_into(m->cache, key, &o) == 1 && deps_hold(sl, o.deps, o.deps_len) &&
+	    luavalue_decode(L, o.data, o.data_len) == 0) {
+		deps_to_ambient(sl, o.deps, o.deps_len);
+		cache_object_release(&o);
+		buf_release(&deps);
+		m->values_reused++;
+		memo_debug(label, "from the cache");
+		return 1;
+	}
+	cache_object_release(&o);
+
+	uint64_t draws = luavm_random_uses(sl->vm);
+	m->depth = 1;
+	m->untracked = m->today = false;
+	m->ndeps = 0;
+	lua_pushvalue(L, fn);
+	int rc = lua_pcall(L, 0, 1, 0);
+	m->depth = 0;
+	/* its reads are the stage's too: the value stays in the state */
+	ALLOC_GROW(m->ambient, m->nambient + m->ndeps + 1, m->ambient_cap);
+	if (m->ndeps)
+		memcpy(m->ambient + m->nambient, m->deps, m->ndeps * sizeof(*m->deps));
+	m->nambient += m->ndeps;
+	m->ambient_today |= m->today;
+	m->ambient_untracked |= m->untracked;
+	if (rc != LUA_OK) {
+		buf_release(&deps);
+		return lua_error(L); /* the function's own error, its place in it */
+	}
+	if (luavalue_encode(L, -1, &bytes, &why) < 0) {
+		buf_release(&deps);
+		goto not_plain;
+	}
+	if (m->untracked || luavm_random_uses(sl->vm) != draws) {
+		memo_debug(label, "made (not kept: it read what no key covers)");
+	} else {
+		deps_encode(sl, m->deps, m->ndeps, m->today, &deps);
+		/* a failed store only costs the next build a call; a site's
+		 * first build has no cache folders yet (cache_prepare) */
+		memo_debug(label, cache_store(m->cache, key, bytes.ptr, bytes.len, "", 0, deps.ptr,
+					      deps.len) == 0
+					  ? "made and kept"
+					  : "made (not kept: the cache has no folders yet)");
+	}
+	buf_release(&deps);
+	buf_release(&bytes);
+	return 1;
+not_plain:
+	buf_release(&bytes);
+	return luaL_error(L, "loa.memo '%s': the function must return plain data (%s)", name, why);
+}
+
 size_t sitelua_memo_keep(const struct sitelua *sl, char **keep)
 {
 	for (size_t i = 0; i < sl->memo.nkeys; i++)
@@ -287,8 +428,11 @@ size_t sitelua_memo_keep(const struct sitelua *sl, char **keep)
 	return sl->memo.nkeys;
 }
 
-size_t sitelua_memo_count(const struct sitelua *sl, size_t *reused)
+size_t sitelua_memo_count(const struct sitelua *sl, size_t *reused, size_t *values,
+			  size_t *values_reused)
 {
 	*reused = sl->memo.reused;
+	*values = sl->memo.nvalues;
+	*values_reused = sl->memo.values_reused;
 	return sl->memo.nkeys;
 }
