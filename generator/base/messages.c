@@ -760,6 +760,10 @@ static const struct msg_entry catalog[] = {
 	  "mỗi lần dựng thay mọi thứ trong đó. Hãy chọn một thư mục trống hoặc mới, hoặc dùng "
 	  "--force để thay nó" },
 	{ "cannot lock %s: %s", "không khóa được %s: %s" },
+	{ "cannot lock %s: %s: nothing published, the previous site is left as it was; free some "
+	  "space and build again",
+	  "không khóa được %s: %s: không xuất bản gì, trang web cũ được giữ nguyên; hãy giải "
+	  "phóng dung lượng rồi dựng lại" },
 	{ "cannot publish %s: %s", "không xuất bản được %s: %s" },
 	{ "cannot publish %s: it exists and is not a folder",
 	  "không xuất bản được %s: đã có và không phải thư mục" },

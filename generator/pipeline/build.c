@@ -336,8 +336,10 @@ static int stage_images(struct build *b, struct outlock *lock, struct pool_opts 
 	const struct build_options *opts = b->opts;
 	if (!opts->dry_run &&
 	    outdir_begin_standby(&b->out, opts->out_dir, lock, cache_dir_fd(b->cache),
-				 b->cache ? b->standby_id : 0, b->diags) < 0)
+				 b->cache ? b->standby_id : 0, b->diags) < 0) {
+		b->out_of_room = errno; /* stage_finish frees the cache's room */
 		return -1;
+	}
 	if (incr_standby_open(b) < 0) /* before anything is written into it */
 		return -1;
 	/* forget the last build until this one is published: a failure
@@ -455,13 +457,12 @@ static void stage_publish(struct build *b, struct build_result *res)
  * for the next one. */
 static void stage_finish(struct build *b, const char *build_key, struct build_result *res)
 {
-	/* out of room: what earlier attempts left in the cache goes, what
-	 * this one made stays for the next (t71) */
-	if (b->out && b->keys && b->cache) {
-		int e = outdir_failure_errno(b->out);
-		if (e == ENOSPC || e == EDQUOT)
-			incr_sweep(b);
-	}
+	/* out of room, writing the site or starting its folder: what earlier
+	 * attempts left in the cache goes, what this one made stays for the
+	 * next (t71) */
+	int e = b->out ? outdir_failure_errno(b->out) : b->out_of_room;
+	if (b->cache && (e == ENOSPC || e == EDQUOT))
+		incr_sweep(b);
 	if (b->out)
 		outdir_abort(b->out);
 	if (!res->up_to_date) {
@@ -517,46 +518,67 @@ static void build_release(struct build *b)
 	}
 }
 
-void build_run(const struct build_options *opts, struct diag_list *diags, struct build_result *res)
+/* The build into b (zeroed); its memory released when release is set. */
+static void run(struct build *b, const struct build_options *opts, struct diag_list *diags,
+		struct build_result *res, bool release)
 {
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	struct build b;
-	memset(&b, 0, sizeof(b));
-	b.opts = opts;
-	b.diags = diags;
-	b.repo = opts->site.repo; /* ours now, as build.h says; NULL: opened below */
+	b->opts = opts;
+	b->diags = diags;
+	b->repo = opts->site.repo; /* ours now, as build.h says; NULL: opened below */
 	const char *timings = getenv("LOA_TIMINGS");
-	b.timings = timings && *timings && strcmp(timings, "0") != 0;
-	b.stage_start = t0;
-	b.stage_cpu = b.timings ? cpu_seconds() : 0;
+	b->timings = timings && *timings && strcmp(timings, "0") != 0;
+	b->stage_start = t0;
+	b->stage_cpu = b->timings ? cpu_seconds() : 0;
 	memset(res, 0, sizeof(*res));
 	res->status = LOA_EXIT_NOTHING;
 	char build_key[CACHE_KEY_LEN + 1] = "";
 	struct outlock *lock = NULL;
 	struct pool_opts po;
 
-	if (stage_lock(&b, &lock) < 0 || stage_cache(&b, build_key, res) != 0)
+	if (stage_lock(b, &lock) < 0 || stage_cache(b, build_key, res) != 0)
 		goto done;
-	if (stage_load(&b, res) < 0 || stage_lua(&b) < 0 || stage_plugins(&b) < 0)
+	if (stage_load(b, res) < 0 || stage_lua(b) < 0 || stage_plugins(b) < 0)
 		goto done;
-	stage_jobs(&b);
-	if (stage_images(&b, lock, &po) < 0 || stage_render(&b, &po) < 0 || stage_copy(&b) < 0 ||
-	    stage_after_build(&b) < 0)
+	stage_jobs(b);
+	if (stage_images(b, lock, &po) < 0 || stage_render(b, &po) < 0 || stage_copy(b) < 0 ||
+	    stage_after_build(b) < 0)
 		goto done;
-	stage_publish(&b, res);
+	stage_publish(b, res);
 done:
-	stage_finish(&b, build_key, res);
-	cache_close(b.cache);
+	stage_finish(b, build_key, res);
+	cache_close(b->cache);
 	outlock_release(lock);
-	/* Freeing the Lua state and the site, block by block, took 50–60 ms
-	 * of a 10,000-page rebuild, for memory the kernel takes back at once
-	 * when the builder exits. Sanitizer builds free it all: that is where
-	 * ownership is checked (the unit tests run build_run in process). */
-	if (!opts->process_ends || LOA_SANITIZED || opts->keep_site)
-		build_release(&b);
+	if (release)
+		build_release(b);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+void build_run(const struct build_options *opts, struct diag_list *diags, struct build_result *res)
+{
+	struct build b;
+	memset(&b, 0, sizeof(b));
+	run(&b, opts, diags, res, true);
+}
+
+struct build *build_run_kept(const struct build_options *opts, struct diag_list *diags,
+			     struct build_result *res)
+{
+	struct build *b = xcalloc(1, sizeof(*b));
+	/* Freeing the Lua state and the site, block by block, took 50–60 ms
+	 * of a 10,000-page rebuild, for memory the kernel takes back at once
+	 * when the builder exits. Sanitizer builds free it all (ownership is
+	 * checked there, and in the unit tests' build_run), as does a build
+	 * that hands its site to the caller. */
+	bool release = LOA_SANITIZED || opts->keep_site;
+	run(b, opts, diags, res, release);
+	if (release) {
+		free(b);
+		return NULL;
+	}
+	return b;
 }
 
 int build_up_to_date(const struct build_options *opts, struct diag_list *diags,

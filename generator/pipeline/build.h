@@ -46,9 +46,6 @@ struct build_options {
 	bool allow_removal;   /* publish even past limits.max_removed (guard_removal, guard.c) */
 	bool watched;         /* a supervisor reads phase messages on watch_fd */
 	int watch_fd;
-	/* the process ends when build_run returns (the supervised builder):
-	 * its heap is left to the kernel, except in sanitizer builds */
-	bool process_ends;
 	struct build_manifest *manifest; /* filled when set (any mode; meant for dry_run) */
 	/* set: a loaded site is handed over here at the end instead of released
 	 * (the caller site_release's it), so that `loa review` reads the merge's

@@ -50,6 +50,7 @@ struct build {
 	struct theme *theme;       /* compiled layouts (assets_open_theme) */
 	struct sitelua *sl;        /* plugin host; NULL until opened */
 	struct outdir *out;        /* the new site being written; NULL in a dry run and once committed */
+	int out_of_room;           /* ENOSPC or EDQUOT: no room to start it (else 0) */
 	size_t ncontent;      /* content pages rendered by the pool */
 	size_t *content;      /* their indices into site.pages */
 	bool *ok;             /* per job: written, from the cache or rendered */
@@ -124,6 +125,12 @@ struct build {
 
 /* build.c */
 int build_cmp_str(const void *a, const void *b); /* qsort of char * */
+/* build_run in a process that ends right after (the supervised builder):
+ * the build's memory is not freed but returned, for the caller to hold
+ * until it exits (reachable, to a leak checker), or NULL when it was
+ * freed (sanitizer builds, and a build that hands over its site). */
+struct build *build_run_kept(const struct build_options *opts, struct diag_list *diags,
+			     struct build_result *res);
 
 /* manifest.c: when opts->manifest is set, every output and its hash */
 enum { MANIFEST_HASH_LEN = 40 };

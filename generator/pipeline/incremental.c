@@ -615,7 +615,7 @@ void incr_sweep(struct build *b)
 		keep[n++] = b->prev_published;
 		keep[n++] = b->standby_side;
 	}
-	for (size_t j = 0; j < b->njobs; j++)
+	for (size_t j = 0; b->keys && j < b->njobs; j++) /* no keys: stopped before them */
 		if (b->keys[j][0])
 			keep[n++] = b->keys[j];
 	qsort(keep, n, sizeof(*keep), build_cmp_str);

@@ -312,6 +312,8 @@ int outdir_begin_locked(struct outdir **out, const char *final_dir, struct outlo
 	return outdir_begin_standby(out, final_dir, lock, -1, 0, diags);
 }
 
+static void note_failure(struct outdir *o, const char *relpath, int e);
+
 /* The standby renamed to the temporary name, when it is the folder the
  * caller expects (its inode); true when adopted. Anything else under that
  * name is removed: a standby nobody vouches for is never used. */
@@ -386,8 +388,13 @@ int outdir_begin_standby(struct outdir **out, const char *final_dir, struct outl
 	o->old_name = xasprintf(".%s.loa-old-%ld", o->name, pid);
 	o->adopted = adopt_standby(o, standby_dir, standby_id);
 	if (!o->adopted && mkdirat(o->parent_fd, o->tmp_name, 0755) < 0) {
-		diag_error(diags, "", 0, 0, "cannot create %s/%s: %s", parent, o->tmp_name,
-			   strerror(errno));
+		if (errno == ENOSPC || errno == EDQUOT) { /* said as any write's */
+			note_failure(o, o->tmp_name, errno);
+			outdir_failed(o, diags);
+		} else {
+			diag_error(diags, "", 0, 0, "cannot create %s/%s: %s", parent, o->tmp_name,
+				   strerror(errno));
+		}
 		goto done;
 	}
 	if (!o->adopted)
@@ -398,16 +405,19 @@ int outdir_begin_standby(struct outdir **out, const char *final_dir, struct outl
 			   strerror(errno));
 		goto done;
 	}
-	/* the mark that lets the next build replace this folder */
-	if (outdir_write(o, OUTDIR_MARKER, marker_text, sizeof(marker_text) - 1, diags) < 0 ||
-	    outdir_failed(o, diags) < 0)
+	/* the mark that lets the next build replace this folder; a full disk
+	 * (or no inode left) is noted by outdir_write, said by outdir_failed */
+	int marked = outdir_write(o, OUTDIR_MARKER, marker_text, sizeof(marker_text) - 1, diags);
+	if (outdir_failed(o, diags) < 0 || marked < 0)
 		goto done;
 	rc = 0;
 done:
 	if (rc < 0) {
+		int room = o->fail ? outdir_failure_errno(o) : 0;
 		if (o->tmp_name && o->parent_fd >= 0)
 			remove_tree(o->parent_fd, o->tmp_name);
 		outdir_free(o);
+		errno = room == ENOSPC || room == EDQUOT ? room : 0;
 	} else {
 		*out = o;
 	}

@@ -62,7 +62,8 @@ int outdir_begin_locked(struct outdir **out, const char *final_dir, struct outlo
 			struct diag_list *diags);
 /* The same, starting from OUTDIR_STANDBY in the folder standby_dir (-1:
  * none) when it is the folder of inode standby_id (0: none; anything else
- * there is removed, never followed). */
+ * there is removed, never followed). On -1, errno is ENOSPC or EDQUOT when
+ * the disk had no room for the new folder (else 0). */
 int outdir_begin_standby(struct outdir **out, const char *final_dir, struct outlock *lock,
 			 int standby_dir, uint64_t standby_id, struct diag_list *diags);
 /* True when the new tree began as the standby: it holds the old files

@@ -79,8 +79,14 @@ int outlock_take(struct outlock **out, const char *final_dir, int wait_seconds,
 		if (fd < 0)
 			fd = openat(dir, lock_name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0) {
-			diag_error(diags, "", 0, 0, "cannot lock %s: %s", final_dir,
-				   strerror(errno));
+			if (errno == ENOSPC || errno == EDQUOT)
+				diag_error(diags, "", 0, 0,
+					   "cannot lock %s: %s: nothing published, the previous site "
+					   "is left as it was; free some space and build again",
+					   final_dir, strerror(errno));
+			else
+				diag_error(diags, "", 0, 0, "cannot lock %s: %s", final_dir,
+					   strerror(errno));
 			goto done;
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {

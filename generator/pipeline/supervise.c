@@ -1,5 +1,6 @@
 /* supervise — the builder in a child process, held to plugin deadlines. */
 #include "pipeline/supervise.h"
+#include "pipeline/build_internal.h"
 #include "pipeline/wire.h"
 #include "base/buf.h"
 #include "base/diag.h"
@@ -19,18 +20,19 @@
 #include <time.h>
 #include <unistd.h>
 
-/* In the child: build, then send the result (wire.h). */
-static void run_builder(const struct build_options *opts, int fd)
+/* In the child: build, then send the result (wire.h). Returns what the
+ * build kept (build_run_kept), for the caller to hold until _exit. */
+static struct build *run_builder(const struct build_options *opts, int fd)
 {
 	struct build_options o = *opts;
 	o.watched = true;
 	o.watch_fd = fd;
-	o.process_ends = true; /* _exit follows */
 	struct diag_list d = DIAG_LIST_INIT;
 	struct build_result r;
-	build_run(&o, &d, &r);
+	struct build *kept = build_run_kept(&o, &d, &r);
 	wire_result_send(fd, &r, &d);
 	diag_list_release(&d);
+	return kept;
 }
 
 /* Parses complete messages at the front of in; returns true once the
@@ -102,8 +104,11 @@ void supervise_build(const struct build_options *opts, struct diag_list *diags,
 		if (getppid() != parent)
 			_exit(1);
 		close(fds[0]);
-		run_builder(opts, fds[1]);
+		/* held (volatile: in memory, not dropped as dead) until the
+		 * exit frees it all: never lost, to a leak checker (t61) */
+		struct build *volatile kept = run_builder(opts, fds[1]);
 		close(fds[1]);
+		(void)kept;
 		_exit(0);
 	}
 	repo_free(repo);

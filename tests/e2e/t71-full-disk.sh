@@ -106,6 +106,13 @@ commit "$R" "2023-05-21T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.
 st=$?
 head -3 "$TMP/err"
 failed "no inodes" "No space left on device"
+# not one inode left: the new folder itself cannot be made; said as any
+# write's failure, and the cache is freed as after one
+while { true > "$D/inodes/x$n"; } 2> /dev/null; do n=$((n + 1)); done
+"$LOA" build --out "$OUT" --now 2023-06-01 --jobs 2 2> "$TMP/err"
+st=$?
+failed "no inode at all" "No space left on device"
+check "no inode at all: says to free space" grep -q "free some space" "$TMP/err"
 rm -rf "$D/inodes"
 
 # a read-only file system: refused, the site as it was
