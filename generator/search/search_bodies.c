@@ -385,6 +385,12 @@ bool search_bodies_changed(const struct search_bodies *sb)
 	return sb->any_fresh || sb->nused < sb->nold;
 }
 
+bool search_bodies_worth_writing(const struct search_bodies *sb)
+{
+	size_t changes = sb->nrecs + (sb->nold - sb->nused);
+	return search_bodies_changed(sb) && changes >= sb->nold / SEARCH_BODIES_REWRITE_EVERY;
+}
+
 static int rec_cmp(const void *a, const void *b)
 {
 	const struct rec *x = a, *y = b;

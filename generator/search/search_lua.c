@@ -107,7 +107,7 @@ static struct search_bodies *bodies_of(lua_State *L, struct site *s)
 	return bb->sb;
 }
 
-/* The next table, when it differs from the last, to the cache. */
+/* The next table, when it differs enough from the last, to the cache. */
 static void bodies_flush(struct site *s, struct search_bodies *sb)
 {
 	size_t looked, found;
@@ -116,7 +116,7 @@ static void bodies_flush(struct site *s, struct search_bodies *sb)
 	const char *debug = getenv("LOA_DEBUG");
 	if (debug && strstr(debug, "search"))
 		fprintf(stderr, "loa: debug: search-bodies %zu/%zu\n", found, looked);
-	if (!search_bodies_changed(sb))
+	if (!search_bodies_worth_writing(sb))
 		return;
 	struct buf frames = BUF_INIT;
 	struct iovec *parts = NULL;

@@ -132,8 +132,9 @@ static bool blobs_open(struct site *s, struct site_blobs *bl)
 	return true;
 }
 
-/* The next table for the cache, when it differs from the last one. The
- * last one's bytes stay: the bodies of the pages it gave point into it. */
+/* The next table for the cache, when it differs enough from the last one
+ * (site_blobs_worth_writing). The last one's bytes stay: the bodies of
+ * the pages it gave point into it. */
 struct site_blobs_kept {
 	struct site_blobs bl;
 	struct buf frames;
@@ -141,7 +142,7 @@ struct site_blobs_kept {
 
 static void blobs_close(struct site *s, struct site_blobs *bl)
 {
-	if (site_blobs_changed(bl)) {
+	if (site_blobs_worth_writing(bl)) {
 		struct buf frames = BUF_INIT;
 		struct iovec *parts;
 		size_t n;

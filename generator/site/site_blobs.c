@@ -102,6 +102,14 @@ bool site_blobs_changed(const struct site_blobs *bl)
 	return false;
 }
 
+bool site_blobs_worth_writing(const struct site_blobs *bl)
+{
+	size_t changes = bl->nadded;
+	for (size_t i = 0; i < bl->nold; i++)
+		changes += !bl->old[i].used;
+	return changes > 0 && changes >= bl->nold / SITE_BLOBS_REWRITE_EVERY;
+}
+
 static int entry_cmp(const void *a, const void *b)
 {
 	const struct site_blob_entry *x = a, *y = b;

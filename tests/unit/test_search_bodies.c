@@ -168,6 +168,7 @@ TEST(test_round_trip_and_change)
 	CHECK_CONTAINS(got.ptr, "\"khoe\"");
 	CHECK_NOT_CONTAINS(got.ptr, "\"khai\"");
 	CHECK(search_bodies_changed(sb));
+	CHECK(search_bodies_worth_writing(sb)); /* a small table: at any change */
 	table_of(sb, &t2);
 	search_bodies_free(sb);
 	sb = search_bodies_open(t2.ptr, t2.len, &refused);
@@ -296,6 +297,52 @@ TEST(test_truncated_and_tampered)
 	buf_release(&bad);
 }
 
+TEST(test_rewritten_once_enough_changed)
+{
+	/* a changed body is two changes (its old entry unused, its new one
+	 * fresh): two changed bodies are needed */
+	enum { N = 4 * SEARCH_BODIES_REWRITE_EVERY + 1 };
+	static char texts[N + 2][64];
+	const char *bodies[N];
+	for (int i = 0; i < N; i++) {
+		snprintf(texts[i], sizeof(texts[i]), "Bài số %d về bữa ăn bán trú.", i);
+		bodies[i] = texts[i];
+	}
+	struct buf got = BUF_INIT, t = BUF_INIT;
+	size_t found;
+	bool refused = true;
+	struct search_bodies *sb = search_bodies_open(NULL, 0, &refused);
+	cached(sb, bodies, N, &got, &found);
+	CHECK(search_bodies_worth_writing(sb)); /* the first table */
+	table_of(sb, &t);
+	search_bodies_free(sb);
+	/* nothing changed */
+	sb = search_bodies_open(t.ptr, t.len, &refused);
+	cached(sb, bodies, N, &got, &found);
+	CHECK_INT_EQ(found, N);
+	CHECK(!search_bodies_worth_writing(sb));
+	search_bodies_free(sb);
+	/* one body changed: one entry unused, one fresh: left for later */
+	snprintf(texts[N], sizeof(texts[N]), "Một bài mới về hội thi.");
+	bodies[0] = texts[N];
+	sb = search_bodies_open(t.ptr, t.len, &refused);
+	cached(sb, bodies, N, &got, &found);
+	CHECK_INT_EQ(found, N - 1);
+	CHECK(search_bodies_changed(sb));
+	CHECK(!search_bodies_worth_writing(sb));
+	search_bodies_free(sb);
+	/* two bodies changed: written */
+	snprintf(texts[N + 1], sizeof(texts[N + 1]), "Một bài khác về lễ hội.");
+	bodies[1] = texts[N + 1];
+	sb = search_bodies_open(t.ptr, t.len, &refused);
+	cached(sb, bodies, N, &got, &found);
+	CHECK_INT_EQ(found, N - 2);
+	CHECK(search_bodies_worth_writing(sb));
+	search_bodies_free(sb);
+	buf_release(&got);
+	buf_release(&t);
+}
+
 int main(void)
 {
 	struct diag_list d = DIAG_LIST_INIT;
@@ -305,6 +352,7 @@ int main(void)
 	RUN(test_round_trip_and_change);
 	RUN(test_dictionary_compacted);
 	RUN(test_truncated_and_tampered);
+	RUN(test_rewritten_once_enough_changed);
 	text_free(T);
 	diag_list_release(&d);
 	return harness_report();

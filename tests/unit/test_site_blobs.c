@@ -342,6 +342,68 @@ TEST(tables_of_threads_taken_into_one)
 	buf_release(&single);
 }
 
+/* A table of n entries, every one of source 0, and it opened in bl. */
+static void open_big(const struct parsed *p, int n, struct buf *t, struct site_blobs *bl)
+{
+	struct site_blobs w = SITE_BLOBS_INIT;
+	for (int i = 0; i < n; i++) {
+		char oid[41];
+		oid_of(i, oid);
+		site_blobs_add(&w, oid, p[0].src, strlen(SOURCES[0]), &p[0].fm);
+	}
+	site_blobs_write(&w, t);
+	site_blobs_release(&w);
+	*bl = (struct site_blobs)SITE_BLOBS_INIT;
+	CHECK_INT_EQ(site_blobs_open(bl, t->ptr, t->len), 0);
+	CHECK_INT_EQ(bl->nold, (size_t)n);
+}
+
+/* Used entries of bl: all of the first n ids. */
+static void use(struct site_blobs *bl, int n, struct arena *a)
+{
+	for (int i = 0; i < n; i++) {
+		char oid[41];
+		const char *src;
+		struct frontmatter fm;
+		oid_of(i, oid);
+		CHECK_INT_EQ(site_blobs_get(bl, oid, strlen(SOURCES[0]), a, &src, &fm), 1);
+	}
+}
+
+TEST(rewritten_once_enough_changed)
+{
+	struct arena a = ARENA_INIT;
+	struct parsed p[NSRC];
+	parse_all(&a, p);
+	struct buf t = BUF_INIT;
+	struct site_blobs bl;
+	enum { N = 2 * SITE_BLOBS_REWRITE_EVERY + 1 }; /* two changes needed */
+	/* one file changed: its old entry unused, its new one added */
+	open_big(p, N, &t, &bl);
+	use(&bl, N - 1, &a);
+	CHECK(site_blobs_changed(&bl));
+	CHECK(!site_blobs_worth_writing(&bl));
+	char oid[41];
+	oid_of(N + 5, oid);
+	site_blobs_add(&bl, oid, p[1].src, strlen(SOURCES[1]), &p[1].fm);
+	CHECK(site_blobs_worth_writing(&bl)); /* two changes */
+	site_blobs_release(&bl);
+	buf_reset(&t);
+	/* nothing changed: nothing to write */
+	open_big(p, N, &t, &bl);
+	use(&bl, N, &a);
+	CHECK(!site_blobs_worth_writing(&bl));
+	site_blobs_release(&bl);
+	buf_reset(&t);
+	/* a small table is rewritten at any change */
+	open_big(p, 3, &t, &bl);
+	use(&bl, 2, &a);
+	CHECK(site_blobs_worth_writing(&bl));
+	site_blobs_release(&bl);
+	buf_release(&t);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	RUN(round_trip);
@@ -350,5 +412,6 @@ int main(void)
 	RUN(truncated_and_tampered);
 	RUN(parts_point_at_the_files);
 	RUN(tables_of_threads_taken_into_one);
+	RUN(rewritten_once_enough_changed);
 	return harness_report();
 }
