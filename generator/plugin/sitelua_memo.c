@@ -260,20 +260,20 @@ int sitelua_memo_make(struct sitelua *sl, const struct extra_output *e, struct b
 	return 0;
 }
 
-void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[KEY_LEN + 1])
+/* The key of what a handler's function (a data function or a loa.memo
+ * value, told apart by kind) may see when it is made: what every handler
+ * may see, the plugin, its name (a URL or the value's), and the ambient
+ * reads, as a content function's deps would list them: their keys are
+ * this build's, so the key needs no check later. */
+static void ambient_key(struct sitelua *sl, const char *kind, const char *name,
+			char key[KEY_LEN + 1])
 {
 	struct sitelua_memo *m = &sl->memo;
-	key[0] = '\0';
-	if (!m->cache || !sl->in_handler || m->ambient_untracked ||
-	    luavm_random_uses(sl->vm) != 0)
-		return;
 	struct buf k = BUF_INIT, deps = BUF_INIT;
-	key_add_str(&k, "loa-page-data-1");
+	key_add_str(&k, kind);
 	key_add_str(&k, memo_prefix(sl));
 	key_add_str(&k, sl->current_plugin ? sl->current_plugin : "?");
-	key_add_str(&k, url);
-	/* the ambient reads, as a content function's deps would list them:
-	 * their keys are this build's, so the key needs no check later */
+	key_add_str(&k, name);
 	ALLOC_GROW(m->deps, m->nambient + 1, m->deps_cap);
 	if (m->nambient)
 		memcpy(m->deps, m->ambient, m->nambient * sizeof(*m->ambient));
@@ -282,6 +282,16 @@ void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[KEY_LEN
 	key_finish(&k, key);
 	buf_release(&k);
 	buf_release(&deps);
+}
+
+void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[KEY_LEN + 1])
+{
+	struct sitelua_memo *m = &sl->memo;
+	key[0] = '\0';
+	if (!m->cache || !sl->in_handler || m->ambient_untracked ||
+	    luavm_random_uses(sl->vm) != 0)
+		return;
+	ambient_key(sl, "loa-page-data-1", url, key);
 }
 
 /* The pages a deps record names, and "today", as reads of the stage under
@@ -351,20 +361,8 @@ int sitelua_memo_value(lua_State *L, struct sitelua *sl, const char *name, int f
 		return 1;
 	}
 	char key[KEY_LEN + 1];
-	struct buf k = BUF_INIT, deps = BUF_INIT;
-	key_add_str(&k, "loa-value-memo-1");
-	key_add_str(&k, memo_prefix(sl));
-	key_add_str(&k, sl->current_plugin ? sl->current_plugin : "?");
-	key_add_str(&k, name);
-	/* what the stages read so far, which the function may see */
-	ALLOC_GROW(m->deps, m->nambient + 1, m->deps_cap);
-	if (m->nambient)
-		memcpy(m->deps, m->ambient, m->nambient * sizeof(*m->ambient));
-	deps_encode(sl, m->deps, m->nambient, m->ambient_today, &deps);
-	key_add_bytes(&k, deps.ptr, deps.len);
-	key_finish(&k, key);
-	buf_release(&k);
-	buf_reset(&deps);
+	ambient_key(sl, "loa-value-memo-1", name, key);
+	struct buf deps = BUF_INIT;
 	memo_used(m, key);
 	m->nvalues++;
 
