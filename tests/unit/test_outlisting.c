@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char *make_root(void)
@@ -272,10 +274,102 @@ TEST(verdicts_name_the_lines_that_changed)
 	free(root);
 }
 
+/* The listing of the tree below dir, depth first and sorted by name, one
+ * outdir_listing_line an entry: what the fingerprint hashes, made here
+ * without threads. */
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void reference_listing(const char *dir, const char *prefix, struct buf *out)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		ALLOC_GROW(names, n + 1, cap);
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]);
+		struct stat st;
+		if (lstat(path, &st) == 0) {
+			outdir_listing_line(out, prefix, names[i], &st);
+			if (S_ISDIR(st.st_mode)) {
+				char *sub = xasprintf("%s%s/", prefix, names[i]);
+				reference_listing(path, sub, out);
+				free(sub);
+			}
+		}
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* The fingerprint's folders two levels down are listed on threads, and
+ * put back in order: the same bytes as one walk, with any number of
+ * threads, for a tree with enough of them to use threads. */
+TEST(fingerprint_same_on_threads)
+{
+	char *root = make_root();
+	CHECK(root != NULL);
+	if (!root)
+		return;
+	char *out = xasprintf("%s/site", root);
+	struct diag_list d = DIAG_LIST_INIT;
+	struct outdir *od = NULL;
+	CHECK_INT_EQ(outdir_begin(&od, out, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "index.html", "<p>home</p>", 11, &d), 0);
+	for (int i = 0; i < 150; i++) {
+		char name[96];
+		/* schools' folders, each with articles' folders, and files
+		 * beside the folders at every level */
+		snprintf(name, sizeof(name), "tin-tuc/truong-%03d/bai-%d/index.html", i / 3, i % 3);
+		CHECK_INT_EQ(outdir_write(od, name, "<p>a</p>", 8, &d), 0);
+		snprintf(name, sizeof(name), "chu-de/the-%03d/index.html", i);
+		CHECK_INT_EQ(outdir_write(od, name, "<p>t</p>", 8, &d), 0);
+	}
+	CHECK_INT_EQ(outdir_write(od, "tin-tuc/index.html", "<p>n</p>", 8, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "m/a/b/c/d/e/index.html", "<p>e</p>", 8, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "z.html", "<p>z</p>", 8, &d), 0);
+	char made[41];
+	struct buf l = BUF_INIT;
+	CHECK_INT_EQ(outdir_fingerprint(od, made, &l), 0);
+	CHECK_INT_EQ(outdir_commit(od, &d), 0);
+	struct buf want = BUF_INIT;
+	reference_listing(out, "", &want);
+	CHECK(want.len > 0);
+	CHECK(l.len == want.len && memcmp(l.ptr, want.ptr, l.len) == 0);
+	for (unsigned threads = 1; threads <= 4; threads++) {
+		char hex[41];
+		struct buf got = BUF_INIT;
+		CHECK_INT_EQ(outdir_fingerprint_path_threads(out, threads, hex, &got), 0);
+		CHECK(got.len == want.len && memcmp(got.ptr, want.ptr, got.len) == 0);
+		CHECK_STR_EQ(hex, made);
+		buf_release(&got);
+	}
+	buf_release(&want);
+	buf_release(&l);
+	diag_list_release(&d);
+	rm_rf(root);
+	free(out);
+	free(root);
+}
+
 int main(void)
 {
 	RUN(verdicts_name_the_lines_that_changed);
 	RUN(every_file_seen_by_every_split);
 	RUN(structure_changes_seen_by_every_split);
+	RUN(fingerprint_same_on_threads);
 	return harness_report();
 }
