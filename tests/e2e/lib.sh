@@ -128,6 +128,13 @@ same_as_full() {
 	check "$1: no cache beside a --no-cache build" test ! -e "$TMP/full/.loa-cache"
 }
 
+# commit_edit MESSAGE: commits what changed in basic_site $S as Trường Đồng
+# Thái, one day later each time (2023-03-04, -05, …; n counts them)
+commit_edit() {
+	n=$((${n:-3} + 1))
+	commit "$S" "2023-03-$(printf %02d $n)T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "$1"
+}
+
 # touch_other: commits an edit of a school of basic_site $S, counted in n (set n=0 first)
 touch_other() {
 	n=$((n + 1))

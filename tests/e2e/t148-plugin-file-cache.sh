@@ -55,10 +55,6 @@ build_inc() { # [--now DAY]
 		> "$TMP/inc.out" 2> "$TMP/inc.log"
 }
 reused() { sed -n 's/.*from cache *\([0-9]*\) of \([0-9]*\) plugin files.*/\1/p' "$TMP/inc.log"; }
-edit() { # MESSAGE: commit the edit one day later each time
-	n=$((${n:-3} + 1))
-	commit "$S" "2023-03-$(printf %02d $n)T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "$1"
-}
 
 build_inc
 check "first build publishes" test "$?" -eq 0
@@ -80,7 +76,7 @@ check "rebuild: the count says so ($(reused) reused)" test "$(reused)" -ge 5
 
 # a body read inside the function
 printf '\nMột đoạn mới về thực đơn.\n' >> "$S/content/news/dong-thai/bua-an.md"
-edit "Sửa thân bài bữa ăn"
+commit_edit "Sửa thân bài bữa ăn"
 build_inc
 same_as_full "body read inside: rebuilt"
 check "body read inside: the new paragraph is in the file" contains "$INC/probe/body.txt" "thực đơn"
@@ -88,20 +84,20 @@ check "body read inside: titles.txt from the cache" file_was titles.txt "from th
 
 # a volatile field: a commit touching the school's page changes its lastmod
 printf '\nCập nhật.\n' >> "$S/content/schools/an-duong.md"
-edit "Sửa trang trường"
+commit_edit "Sửa trang trường"
 build_inc
 same_as_full "lastmod read inside: rebuilt"
 
 # what the stage read before the function (an upvalue): the summary changes
 sed -i 's/^Hội thảo\.$/Hội thảo về chuyển đổi số trong trường mầm non./' "$S/content/news/an-duong/hoi-thao.md"
-edit "Sửa thân bài hội thảo"
+commit_edit "Sửa thân bài hội thảo"
 build_inc
 same_as_full "ambient read: rebuilt"
 check "ambient read: the new summary is in the file" contains "$INC/probe/ambient.txt" "trong trường mầm non"
 
 # a title: in the key
 sed -i 's/^title: "Hội thảo chuyển đổi số"/title: "Hội thảo số hoá"/' "$S/content/news/an-duong/hoi-thao.md"
-edit "Sửa tiêu đề"
+commit_edit "Sửa tiêu đề"
 build_inc
 same_as_full "title: rebuilt"
 check "title: the new title is in the file" contains "$INC/probe/titles.txt" "Hội thảo số hoá"
@@ -113,7 +109,7 @@ check "next day: today's file has the new day" contains "$INC/probe/today.txt" "
 
 # the site's own plugin edited: its files are made again
 sed -i 's/"body: "/"thân bài: "/' "$S/plugins/probe.lua"
-edit "Sửa plugin"
+commit_edit "Sửa plugin"
 build_inc
 same_as_full "plugin edited: rebuilt"
 check "plugin edited: the file has the new text" contains "$INC/probe/body.txt" "thân bài: "
@@ -149,11 +145,11 @@ loa.on("after_load", function()
     return "after\n" end }
 end)
 LUA
-edit "Plugin dùng số ngẫu nhiên"
+commit_edit "Plugin dùng số ngẫu nhiên"
 build_inc
 same_as_full "random: built"
 printf '\nThêm.\n' >> "$S/content/news/dong-thai/bua-an.md"
-edit "Sửa thân bài lần nữa"
+commit_edit "Sửa thân bài lần nữa"
 build_inc
 same_as_full "random: a new commit, a new number"
 check "random: random.txt made again" file_was random.txt "made (not kept"
@@ -171,7 +167,7 @@ loa.on("before_render", function()
     error("hỏng rồi") end }
 end)
 LUA
-edit "Plugin lỗi"
+commit_edit "Plugin lỗi"
 cp "$INC/probe/random.txt" "$TMP/random.before" # its number is the commit's
 build_inc
 st=$?
@@ -181,7 +177,7 @@ check "its file is not published" test ! -e "$INC/probe/broken.txt"
 check "nothing is published: the site before stays" cmp -s "$INC/probe/random.txt" "$TMP/random.before"
 check "nothing is published: it says so" contains "$TMP/inc.log" "nothing published"
 sed -i 's/error("hỏng rồi")/return 42/' "$S/plugins/probe.lua"
-edit "Plugin trả số"
+commit_edit "Plugin trả số"
 build_inc
 st=$?
 check "a content function returning a number: exit 2" test "$st" -eq 2
@@ -192,7 +188,7 @@ check "its error names the function's line and says what it must return" \
 # at its line, and the file is not published
 sed -i 's/return 42/loa.add_file{ url = "\/probe\/nested.txt", content = "nested\\n" } return "effect\\n"/' \
 	"$S/plugins/probe.lua"
-edit "Plugin thêm tệp trong hàm"
+commit_edit "Plugin thêm tệp trong hàm"
 build_inc
 st=$?
 check "an effect in a content function: exit 2" test "$st" -eq 2
@@ -206,7 +202,7 @@ loa.on("before_render", function()
     loa.next_change("2030-01-01", "never seen") return "x\n" end }
 end)
 LUA
-edit "Plugin next_change trong hàm"
+commit_edit "Plugin next_change trong hàm"
 build_inc
 check "next_change in a content function: named at its line" \
 	grep -q "^plugins/probe.lua:[0-9]*: error: loa.next_change: not in a content function" "$TMP/inc.log"

@@ -44,10 +44,6 @@ build_inc() {
 }
 was() { grep -q "memo $1: $2" "$TMP/inc.log"; }
 values() { sed -n 's/.*from cache *\([0-9]*\) of \([0-9]*\) plugin values.*/\1 \2/p' "$TMP/inc.log"; }
-edit() { # MESSAGE: commit the edit one day later each time
-	n=$((${n:-3} + 1))
-	commit "$S" "2023-03-$(printf %02d $n)T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "$1"
-}
 
 build_inc
 check "first build publishes" test "$?" -eq 0
@@ -77,7 +73,7 @@ check "rebuild: LOA_TIMINGS counts them ($(values))" test "$(values)" = "3 3"
 # read that body itself, so it is made again, after a value that came from
 # the cache
 printf '\nĐã cập nhật.\n' >> "$S/content/schools/an-duong.md"
-edit "Sửa trang trường"
+commit_edit "Sửa trang trường"
 build_inc
 same_as_full "another body: rebuilt"
 check "another body: titles from the cache" was "loa.memo titles" "from the cache"
@@ -88,7 +84,7 @@ check "another body: the content function made again" was /probe/both.txt "made 
 # from it too (its deps hold the body: read by the stage, through the
 # value taken from the cache in the last build)
 sed -i 's/^Bài viết về bữa ăn\./Bài viết mới về bữa ăn bán trú./' "$S/content/news/dong-thai/bua-an.md"
-edit "Sửa thân bài bữa ăn"
+commit_edit "Sửa thân bài bữa ăn"
 build_inc
 same_as_full "the body read inside: rebuilt"
 check "the body read inside: summary made again" was "loa.memo summary" "made and kept"
@@ -97,7 +93,7 @@ check "the body read inside: the file has the new summary" contains "$INC/probe/
 
 # a title: every page's metadata is in the key
 sed -i 's/^title: "Hội thảo chuyển đổi số"/title: "Hội thảo số hoá"/' "$S/content/news/an-duong/hoi-thao.md"
-edit "Sửa tiêu đề"
+commit_edit "Sửa tiêu đề"
 build_inc
 same_as_full "title: rebuilt"
 check "title: titles made again" was "loa.memo titles" "made and kept"
@@ -105,7 +101,7 @@ check "title: the new title is in the file" contains "$INC/probe/titles.txt" "H�
 
 # related.lua keeps its comparisons: a body edit takes them from the cache
 printf '\nThêm một câu.\n' >> "$S/content/news/an-duong/hoi-thao.md"
-edit "Sửa thân bài hội thảo"
+commit_edit "Sửa thân bài hội thảo"
 build_inc
 same_as_full "related.lua: rebuilt after a body edit"
 check "related.lua: its value from the cache" was "loa.memo related" "from the cache"
@@ -118,7 +114,7 @@ loa.on("before_render", function()
   loa.memo("fn", function() return { f = print } end)
 end)
 LUA
-edit "Plugin trả hàm"
+commit_edit "Plugin trả hàm"
 build_inc
 st=$?
 check "a function in the value: exit 2" test "$st" -eq 2
@@ -131,7 +127,7 @@ check "a function in the value: nothing published" cmp -s "$INC/probe/titles.txt
 check "a function in the value, --no-cache: exit 2 too" test "$?" -eq 2
 sed -i 's/loa.memo("fn", function() return { f = print } end)/loa.memo("titles", function() return 1 end)/' \
 	"$S/plugins/probe.lua"
-edit "Plugin dùng lại tên"
+commit_edit "Plugin dùng lại tên"
 build_inc
 st=$?
 check "a name used twice: exit 2" test "$st" -eq 2
