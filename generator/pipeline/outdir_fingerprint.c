@@ -28,13 +28,36 @@
 
 /* ---- fingerprints ----------------------------------------------------- */
 
+/* A folder two levels down, whose tree one of the threads lists. */
+struct subtree {
+	int parent_fd; /* its top-level folder's, open until every one is listed */
+	char *name;    /* in it */
+	char *prefix;  /* "tin-tuc/truong-a/" */
+	size_t at;     /* where its lines go: after this many bytes of the levels above */
+	struct buf out;
+	int rc;
+};
+
+/* The folders two levels down, left for the threads, and the top-level
+ * folders' descriptors they are opened from. */
+struct subtrees {
+	struct subtree *v;
+	size_t n, cap;
+	atomic_size_t next;
+	int *fds;
+	size_t nfds, fds_cap;
+};
+
 /* Appends one line per entry below the folder open as fd (sorted by name,
  * depth first; symlinks are listed, never followed): its path, type and
  * mode, size, modification and change times and inode. The change time
  * cannot be set back by a user, so an edit that restores the size and
  * mtime still shows. Each level holds one descriptor: a tree too deep to
- * walk is an error (the folder then counts as changed). */
-static int list_tree(int fd, const char *prefix, struct buf *acc)
+ * walk is an error (the folder then counts as changed). With defer, the
+ * walk starts at the top (depth 0) and leaves each folder two levels down
+ * to defer, with where its lines go. */
+static int list_tree(int fd, const char *prefix, struct buf *acc, struct subtrees *defer,
+		     int depth)
 {
 	struct outdir_names n = { 0 };
 	int rc = outdir_list_dir(fd, &n);
@@ -47,34 +70,28 @@ static int list_tree(int fd, const char *prefix, struct buf *acc)
 			break;
 		}
 		outdir_listing_line(acc, prefix, n.v[i], &st);
-		if (S_ISDIR(st.st_mode)) {
-			int child = openat(fd, n.v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			char *sub = xasprintf("%s%s/", prefix, n.v[i]);
-			rc = child < 0 ? -1 : list_tree(child, sub, acc);
-			free(sub);
-			if (child >= 0)
-				close(child);
+		if (!S_ISDIR(st.st_mode))
+			continue;
+		char *sub = xasprintf("%s%s/", prefix, n.v[i]);
+		if (defer && depth == 1) {
+			ALLOC_GROW(defer->v, defer->n + 1, defer->cap);
+			defer->v[defer->n++] =
+				(struct subtree){ fd, xstrdup(n.v[i]), sub, acc->len, BUF_INIT, 0 };
+			continue;
+		}
+		int child = openat(fd, n.v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		rc = child < 0 ? -1 : list_tree(child, sub, acc, defer, depth + 1);
+		free(sub);
+		if (child >= 0 && defer && depth == 0) { /* its folders are opened from it */
+			ALLOC_GROW(defer->fds, defer->nfds + 1, defer->fds_cap);
+			defer->fds[defer->nfds++] = child;
+		} else if (child >= 0) {
+			close(child);
 		}
 	}
 	outdir_names_release(&n);
 	return rc;
 }
-
-/* A folder two levels down, whose tree one of the threads lists. */
-struct subtree {
-	int parent_fd;	  /* its top-level folder's, open until every one is listed */
-	const char *name; /* in it */
-	char *prefix;	  /* "tin-tuc/truong-a/" */
-	size_t at;	  /* where its lines go: after this many bytes of the levels above */
-	struct buf out;
-	int rc;
-};
-
-struct subtrees {
-	struct subtree *v;
-	size_t n, cap;
-	atomic_size_t next;
-};
 
 static void *subtrees_run(void *arg)
 {
@@ -83,79 +100,23 @@ static void *subtrees_run(void *arg)
 		struct subtree *t = &w->v[i];
 		int child = openat(t->parent_fd, t->name,
 				   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		t->rc = child < 0 ? -1 : list_tree(child, t->prefix, &t->out);
+		t->rc = child < 0 ? -1 : list_tree(child, t->prefix, &t->out, NULL, 0);
 		if (child >= 0)
 			close(child);
 	}
 	return NULL;
 }
 
-/* The two levels at the top listed here, their lines in upper, and the
- * folders below them as subtrees (in order). */
-static int list_upper(int fd, struct outdir_names *top, struct buf *upper, struct subtrees *w,
-		      int *fds, size_t *nfds, struct outdir_names *names, size_t *nnames)
-{
-	int rc = 0;
-	if (top->len > 1)
-		qsort(top->v, top->len, sizeof(*top->v), str_ptr_cmp);
-	for (size_t i = 0; i < top->len && rc == 0; i++) {
-		struct stat st;
-		if (fstatat(fd, top->v[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			rc = -1;
-			break;
-		}
-		outdir_listing_line(upper, "", top->v[i], &st);
-		if (!S_ISDIR(st.st_mode))
-			continue;
-		int dir = openat(fd, top->v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (dir < 0) {
-			rc = -1;
-			break;
-		}
-		fds[(*nfds)++] = dir;
-		struct outdir_names *sub = &names[(*nnames)++];
-		char *prefix = xasprintf("%s/", top->v[i]);
-		rc = outdir_list_dir(dir, sub);
-		if (rc == 0 && sub->len > 1)
-			qsort(sub->v, sub->len, sizeof(*sub->v), str_ptr_cmp);
-		for (size_t k = 0; k < sub->len && rc == 0; k++) {
-			if (fstatat(dir, sub->v[k], &st, AT_SYMLINK_NOFOLLOW) < 0) {
-				rc = -1;
-				break;
-			}
-			outdir_listing_line(upper, prefix, sub->v[k], &st);
-			if (!S_ISDIR(st.st_mode))
-				continue;
-			ALLOC_GROW(w->v, w->n + 1, w->cap);
-			w->v[w->n++] = (struct subtree){ dir, sub->v[k],
-							 xasprintf("%s%s/", prefix, sub->v[k]),
-							 upper->len, BUF_INIT, 0 };
-		}
-		free(prefix);
-	}
-	return rc;
-}
-
-/* The listing of the tree below fd, as list_tree(fd, "", acc) gives it,
- * made on up to threads threads: its folders two levels down are listed
- * side by side (a page's folder each, at 10,000 pages: the stats are
- * independent system calls, a tenth of a rebuild's publish). */
+/* The listing of the tree below fd, as list_tree(fd, "", acc, NULL, 0)
+ * gives it, made on up to threads threads: its folders two levels down
+ * are listed side by side (a page's folder each, at 10,000 pages: the
+ * stats are independent system calls, a tenth of a rebuild's publish). */
 static int list_tree_threads(int fd, unsigned threads, struct buf *acc)
 {
-	struct outdir_names top = { 0 };
-	if (outdir_list_dir(fd, &top) < 0) {
-		outdir_names_release(&top);
-		return -1;
-	}
-	/* a descriptor and a list of names for each top-level folder at most */
-	int *fds = xcalloc(top.len + 1, sizeof(*fds));
-	struct outdir_names *names = xcalloc(top.len + 1, sizeof(*names));
-	size_t nfds = 0, nnames = 0;
 	struct buf upper = BUF_INIT;
 	struct subtrees w = { 0 };
 	atomic_init(&w.next, 0);
-	int rc = list_upper(fd, &top, &upper, &w, fds, &nfds, names, &nnames);
-	outdir_names_release(&top);
+	int rc = list_tree(fd, "", &upper, &w, 0);
 	if (rc == 0) {
 		enum { MAX_THREADS = 8 };
 		pthread_t tid[MAX_THREADS];
@@ -180,16 +141,14 @@ static int list_tree_threads(int fd, unsigned threads, struct buf *acc)
 			buf_add(acc, upper.ptr + from, upper.len - from);
 	}
 	for (size_t i = 0; i < w.n; i++) {
+		free(w.v[i].name);
 		free(w.v[i].prefix);
 		buf_release(&w.v[i].out);
 	}
 	free(w.v);
-	for (size_t i = 0; i < nfds; i++)
-		close(fds[i]);
-	for (size_t i = 0; i < nnames; i++)
-		outdir_names_release(&names[i]);
-	free(fds);
-	free(names);
+	for (size_t i = 0; i < w.nfds; i++)
+		close(w.fds[i]);
+	free(w.fds);
 	buf_release(&upper);
 	return rc;
 }

@@ -109,11 +109,19 @@ static void deps_encode(struct sitelua *sl, size_t *pages, size_t n, bool today,
 	buf_release(&k);
 }
 
-static bool deps_hold(struct sitelua *sl, const char *deps, size_t len)
+/* True when the pages and day a deps record names still give its key.
+ * With reads set, what it names is also left in memo.deps[0..ndeps) and
+ * memo.today, as if read now. */
+static bool deps_hold(struct sitelua *sl, const char *deps, size_t len, bool reads)
 {
+	struct sitelua_memo *m = &sl->memo;
 	struct buf k = BUF_INIT, line = BUF_INIT;
 	const char *p = deps, *end = deps + len;
 	bool ok = false;
+	if (reads) {
+		m->ndeps = 0;
+		m->today = false;
+	}
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
@@ -128,12 +136,18 @@ static bool deps_hold(struct sitelua *sl, const char *deps, size_t len)
 			ok = p == end && strcmp(line.ptr + 1, key) == 0;
 			break;
 		}
-		if (strcmp(line.ptr, "today") == 0)
+		if (strcmp(line.ptr, "today") == 0) {
 			key_add_str(&k, sl->today_iso);
-		else if (strmap_get(&sl->site->page_by_path, line.ptr, &i))
+			m->today |= reads;
+		} else if (strmap_get(&sl->site->page_by_path, line.ptr, &i)) {
 			keys_page(&k, sl->site, sl->site->pages[i]);
-		else
+			if (reads) {
+				ALLOC_GROW(m->deps, m->ndeps + 1, m->deps_cap);
+				m->deps[m->ndeps++] = i;
+			}
+		} else {
 			break;
+		}
 	}
 	buf_release(&k);
 	buf_release(&line);
@@ -189,7 +203,8 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
 	/* decided on its deps; its bytes are read, and checked, by the
 	 * render that writes the file (sitelua_memo_take) */
 	struct cache_object o = CACHE_OBJECT_INIT;
-	if (cache_load_deps(m->cache, later->key, &o) == 1 && deps_hold(sl, o.deps, o.deps_len)) {
+	if (cache_load_deps(m->cache, later->key, &o) == 1 &&
+	    deps_hold(sl, o.deps, o.deps_len, false)) {
 		later->hit = true;
 		m->reused++;
 		memo_debug(url, "from the cache");
@@ -294,29 +309,16 @@ void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[KEY_LEN
 	ambient_key(sl, "loa-page-data-1", url, key);
 }
 
-/* The pages a deps record names, and "today", as reads of the stage under
- * way: a value taken from the cache is what those reads gave. */
-static void deps_to_ambient(struct sitelua *sl, const char *deps, size_t len)
+/* What the function under way read (memo.deps, memo.today, memo.untracked)
+ * as reads of the stage: its value stays in the state. */
+static void reads_to_ambient(struct sitelua_memo *m)
 {
-	struct sitelua_memo *m = &sl->memo;
-	const char *p = deps, *end = deps + len;
-	char *line = NULL;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl || *p == '=')
-			break;
-		free(line);
-		line = xstrndup(p, (size_t)(nl - p));
-		p = nl + 1;
-		size_t i;
-		if (strcmp(line, "today") == 0) {
-			m->ambient_today = true;
-		} else if (strmap_get(&sl->site->page_by_path, line, &i)) {
-			ALLOC_GROW(m->ambient, m->nambient + 1, m->ambient_cap);
-			m->ambient[m->nambient++] = i;
-		}
-	}
-	free(line);
+	ALLOC_GROW(m->ambient, m->nambient + m->ndeps + 1, m->ambient_cap);
+	if (m->ndeps)
+		memcpy(m->ambient + m->nambient, m->deps, m->ndeps * sizeof(*m->deps));
+	m->nambient += m->ndeps;
+	m->ambient_today |= m->today;
+	m->ambient_untracked |= m->untracked;
 }
 
 /* Two values of one name would share a key when the stages read nothing
@@ -362,21 +364,22 @@ int sitelua_memo_value(lua_State *L, struct sitelua *sl, const char *name, int f
 	}
 	char key[KEY_LEN + 1];
 	ambient_key(sl, "loa-value-memo-1", name, key);
-	struct buf deps = BUF_INIT;
 	memo_used(m, key);
 	m->nvalues++;
 
+	/* taken back: what it read then is read now */
 	struct cache_object o = CACHE_OBJECT_INIT;
-	if (cache_load_into(m->cache, key, &o) == 1 && deps_hold(sl, o.deps, o.deps_len) &&
-	    luavalue_decode(L, o.data, o.data_len) == 0) {
-		deps_to_ambient(sl, o.deps, o.deps_len);
-		cache_object_release(&o);
-		buf_release(&deps);
+	m->untracked = false;
+	bool hit = cache_load_into(m->cache, key, &o) == 1 &&
+		   deps_hold(sl, o.deps, o.deps_len, true) &&
+		   luavalue_decode(L, o.data, o.data_len) == 0;
+	cache_object_release(&o);
+	if (hit) {
+		reads_to_ambient(m);
 		m->values_reused++;
 		memo_debug(label, "from the cache");
 		return 1;
 	}
-	cache_object_release(&o);
 
 	uint64_t draws = luavm_random_uses(sl->vm);
 	m->depth = 1;
@@ -385,24 +388,15 @@ int sitelua_memo_value(lua_State *L, struct sitelua *sl, const char *name, int f
 	lua_pushvalue(L, fn);
 	int rc = lua_pcall(L, 0, 1, 0);
 	m->depth = 0;
-	/* its reads are the stage's too: the value stays in the state */
-	ALLOC_GROW(m->ambient, m->nambient + m->ndeps + 1, m->ambient_cap);
-	if (m->ndeps)
-		memcpy(m->ambient + m->nambient, m->deps, m->ndeps * sizeof(*m->deps));
-	m->nambient += m->ndeps;
-	m->ambient_today |= m->today;
-	m->ambient_untracked |= m->untracked;
-	if (rc != LUA_OK) {
-		buf_release(&deps);
+	reads_to_ambient(m);
+	if (rc != LUA_OK)
 		return lua_error(L); /* the function's own error, its place in it */
-	}
-	if (luavalue_encode(L, -1, &bytes, &why) < 0) {
-		buf_release(&deps);
+	if (luavalue_encode(L, -1, &bytes, &why) < 0)
 		goto not_plain;
-	}
 	if (m->untracked || luavm_random_uses(sl->vm) != draws) {
 		memo_debug(label, "made (not kept: it read what no key covers)");
 	} else {
+		struct buf deps = BUF_INIT;
 		deps_encode(sl, m->deps, m->ndeps, m->today, &deps);
 		/* a failed store only costs the next build a call; a site's
 		 * first build has no cache folders yet (cache_prepare) */
@@ -410,8 +404,8 @@ int sitelua_memo_value(lua_State *L, struct sitelua *sl, const char *name, int f
 					      deps.len) == 0
 					  ? "made and kept"
 					  : "made (not kept: the cache has no folders yet)");
+		buf_release(&deps);
 	}
-	buf_release(&deps);
 	buf_release(&bytes);
 	return 1;
 not_plain:
