@@ -487,7 +487,6 @@ static void build_release(struct build *b)
 {
 	repo_free(b->repo); /* when the build stopped before the site took it */
 	free(b->keys);
-	free(b->page_keys);
 	incr_standby_free(b->standby);
 	free(b->todo);
 	free(b->content);

@@ -79,8 +79,6 @@ struct build {
 	/* incremental builds (incremental.c); all NULL/0 without a cache */
 	struct cache *cache;
 	char (*keys)[CACHE_KEY_LEN + 1]; /* per job: its key, "" when not cacheable */
-	char (*page_keys)[CACHE_KEY_LEN + 1]; /* per page: what reading it saw, "" until made */
-	char all_pages_key[CACHE_KEY_LEN + 1]; /* over all of them, "" until made */
 	/* the jobs left for the pool after the cache, as job indices: the
 	 * pool's job i is todo[i] when todo is set, job i itself when not */
 	size_t *todo, ntodo;

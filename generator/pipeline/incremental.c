@@ -33,38 +33,16 @@ void incr_key_own_files(struct build *b, const struct sitefile *f, size_t n)
 		}
 }
 
-/* The key of what a render that read page i's table saw: its metadata
- * and its table (with what plugins set on it). Made once a process (the
- * Lua state no longer changes once renders start): the builder's, for
- * deps_hold, are inherited by the forked workers. Its volatile fields are
- * apart (keys_page_volatile): only a render that read them depends on
- * them, so that a body edit changes no other page's table key. */
+/* what a render that read page i's table (or every page's) saw:
+ * sitelua_page_key, made once a process */
 static const char *page_dep_key(struct build *b, size_t i)
 {
-	if (!b->page_keys)
-		b->page_keys = xcalloc(b->site.npages, sizeof(*b->page_keys));
-	if (!b->page_keys[i][0]) {
-		struct buf k = BUF_INIT;
-		keys_page_metadata(&k, &b->site, b->site.pages[i]);
-		sitelua_key_page(b->sl, i, &k);
-		key_finish(&k, b->page_keys[i]);
-		buf_release(&k);
-	}
-	return b->page_keys[i];
+	return sitelua_page_key(b->sl, i);
 }
 
-/* What a render that read every page's table saw: one key over all the
- * pages' keys, made once a process. */
 static const char *all_pages_key(struct build *b)
 {
-	if (!b->all_pages_key[0]) {
-		struct buf k = BUF_INIT;
-		for (size_t i = 0; i < b->site.npages; i++)
-			key_add_str(&k, page_dep_key(b, i));
-		key_finish(&k, b->all_pages_key);
-		buf_release(&k);
-	}
-	return b->all_pages_key;
+	return sitelua_all_pages_key(b->sl);
 }
 
 /* The deps side file of a cached render, one entry a line: "*" when it

@@ -125,6 +125,10 @@ struct luakey {
 	/* the plain walk: tables met so far, by number */
 	struct ptrmap seen;
 	size_t nseen;
+	/* luakey_follow_closures: Lua functions by code and upvalues, and
+	 * tables' metatables; opaque: the walk met a value no key can hold */
+	bool closures, opaque;
+	struct buf code;
 };
 
 struct luakey *luakey_new(lua_State *L, int refs)
@@ -136,6 +140,7 @@ struct luakey *luakey_new(lua_State *L, int refs)
 		lk->level[i] = (struct buf)BUF_INIT;
 	lk->keys = (struct buf)BUF_INIT;
 	lk->memo_bytes = (struct buf)BUF_INIT;
+	lk->code = (struct buf)BUF_INIT;
 	if (!refs)
 		return lk;
 	refs = lua_absindex(L, refs);
@@ -182,6 +187,7 @@ void luakey_free(struct luakey *lk)
 	for (int i = 0; i <= MAX_DEPTH; i++)
 		buf_release(&lk->level[i]);
 	buf_release(&lk->keys);
+	buf_release(&lk->code);
 	free(lk->es);
 	free(lk);
 }
@@ -386,17 +392,24 @@ struct frame {
 };
 
 static void merkle_table(struct luakey *lk, int idx, struct frame *f);
+static void merkle_function(struct luakey *lk, int idx, struct frame *f);
 
 /* The bytes of the value at vidx, a field of the table of frame f. */
 static void merkle_value(struct luakey *lk, int vidx, struct frame *f, struct buf *out)
 {
 	lua_State *L = lk->L;
-	if (lua_type(L, vidx) != LUA_TTABLE) {
+	int type = lua_type(L, vidx);
+	bool function = lk->closures && type == LUA_TFUNCTION && !lua_iscfunction(L, vidx);
+	if (lk->closures && (type == LUA_TUSERDATA || type == LUA_TTHREAD)) {
+		lk->opaque = lk->over = true; /* its state is out of reach */
+		return;
+	}
+	if (type != LUA_TTABLE && !function) {
 		scalar_key(lk, vidx, out);
 		return;
 	}
 	const void *p = lua_topointer(L, vidx);
-	const char *name = ref_name(lk, p);
+	const char *name = function ? NULL : ref_name(lk, p);
 	size_t i;
 	if (name) {
 		put_bytes(out, 'R', name, strlen(name));
@@ -424,7 +437,12 @@ static void merkle_value(struct luakey *lk, int vidx, struct frame *f, struct bu
 		return;
 	}
 	struct frame child = { f->depth + 1, f->depth + 1 };
-	merkle_table(lk, vidx, &child);
+	if (function)
+		merkle_function(lk, vidx, &child);
+	else
+		merkle_table(lk, vidx, &child);
+	if (lk->over)
+		return; /* cut short: its bytes are not its own */
 	struct buf *bytes = &lk->level[child.depth];
 	size_t start = out->len;
 	bool digest_it = child.low > f->depth && bytes->len > INLINE_MAX;
@@ -541,6 +559,47 @@ static void merkle_table(struct luakey *lk, int idx, struct frame *f)
 	done(out, w);
 	lk->nes = first;
 	buf_setlen(&lk->keys, start);
+	/* a metatable's __index or __call reaches what the table shows */
+	if (lk->closures && lua_getmetatable(L, idx)) {
+		buf_putc(out, 'm');
+		merkle_value(lk, lua_gettop(L), f, out);
+		lua_pop(L, 1);
+	}
+}
+
+static int dump_writer(lua_State *L, const void *p, size_t n, void *ud)
+{
+	(void)L;
+	buf_add(ud, p, n);
+	return 0;
+}
+
+/* A Lua function: its code (the bytecode without debug information, so
+ * that two functions on one line differ) and its upvalues in order. */
+static void merkle_function(struct luakey *lk, int idx, struct frame *f)
+{
+	lua_State *L = lk->L;
+	struct buf *out = &lk->level[f->depth];
+	buf_reset(out);
+	lk->stack[f->depth] = lua_topointer(L, idx);
+	if (!lua_checkstack(L, 8)) {
+		buf_puts(out, "deep;");
+		f->low = -1;
+		return;
+	}
+	buf_reset(&lk->code);
+	lua_pushvalue(L, idx);
+	lua_dump(L, dump_writer, &lk->code, 1);
+	lua_pop(L, 1);
+	char digest[KEY_LEN + 1];
+	key_hasher_digest(lk->hasher, lk->code.ptr, lk->code.len, digest);
+	buf_putc(out, 'F');
+	buf_add(out, digest, KEY_LEN);
+	for (int i = 1; !lk->over && lua_getupvalue(L, idx, i); i++) {
+		merkle_value(lk, lua_gettop(L), f, out);
+		lua_pop(L, 1);
+	}
+	buf_putc(out, '}');
 }
 
 /* ---- the plain walk: every table once, then by number -------------------------- */
@@ -620,4 +679,32 @@ void luakey_value(struct luakey *lk, int idx, struct buf *k)
 		plain_top(lk, idx, k);
 	}
 	lua_settop(L, top);
+}
+
+void luakey_follow_closures(struct luakey *lk)
+{
+	lk->closures = true;
+}
+
+bool luakey_closure(struct luakey *lk, int idx, struct buf *k)
+{
+	lua_State *L = lk->L;
+	idx = lua_absindex(L, idx);
+	if (!lk->closures || lua_type(L, idx) != LUA_TFUNCTION || lua_iscfunction(L, idx))
+		return false;
+	int top = lua_gettop(L);
+	lk->walked = 0;
+	lk->over = lk->opaque = false;
+	lk->nes = 0;
+	buf_reset(&lk->keys);
+	struct frame f = { 0, 0 };
+	merkle_function(lk, idx, &f);
+	bool ok = !lk->over;
+	if (ok) {
+		buf_putc(k, 'C');
+		buf_add(k, lk->level[0].ptr, lk->level[0].len);
+	}
+	lk->over = lk->opaque = false;
+	lua_settop(L, top);
+	return ok;
 }

@@ -46,4 +46,15 @@ void luakey_pass(struct luakey *lk, bool on);
  * written in full. */
 void luakey_value(struct luakey *lk, int idx, struct buf *k);
 
+/* From now on the writer follows what a function can reach: a Lua
+ * function is written as its bytecode (stripped: two functions on one
+ * line differ) and its upvalues, a table with its metatable; C functions
+ * by kind (the program is in the key). Meant for a writer of its own: its
+ * bytes differ from luakey_value's. */
+void luakey_follow_closures(struct luakey *lk);
+/* Writes what the Lua function at idx can reach, page tables and other
+ * refs by name. False, with nothing written, when that holds a userdata
+ * or a coroutine (state no key can hold) or is too large to walk. */
+bool luakey_closure(struct luakey *lk, int idx, struct buf *k);
+
 #endif

@@ -76,6 +76,9 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	lua_gc(L, LUA_GCSTOP);
 	lua_newtable(L); /* page table → index */
 	sitelua_pages_push_metatable(L, sl); /* the page tables' metatable */
+	lua_pushvalue(L, -1);
+	sl->page_mt = lua_topointer(L, -1);
+	sl->page_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_createtable(L, (int)s->npages, 0);
 	for (size_t i = 0; i < s->npages; i++) {
 		sitelua_pages_push(L, sl, s->pages[i]);
@@ -147,6 +150,7 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	lua_pushvalue(L, -1);
 	sl->loa_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
+	sitelua_hollow_setup(L, sl);
 	/* prelude.lua, called with (loa, content pages, C helpers), adds the
 	 * rest of loa */
 	luavm_new_env(vm);
@@ -158,7 +162,7 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	}
 	lua_pushvalue(L, -2);           /* loa */
 	lua_pushvalue(L, content_idx);  /* content pages */
-	sitelua_query_push(L);          /* its C helpers */
+	sitelua_query_push(L, sl);      /* its C helpers */
 	if (luavm_call(vm, 3, 0, d) < 0) {
 		lua_gc(L, LUA_GCRESTART);
 		lua_settop(L, top);
@@ -194,6 +198,7 @@ void sitelua_free(struct sitelua *sl)
 	free(sl->extras);
 	spill_free(sl->files);
 	free(sl->deps);
+	free(sl->hollowed);
 	sitelua_memo_release(sl);
 	sitelua_key_release(sl);
 	free(sl->read_gen);

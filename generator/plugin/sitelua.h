@@ -42,6 +42,8 @@ struct extra_output {
 	size_t memo_nambient;
 	bool memo_today;
 	bool memo_hit; /* the cache holds it: the render takes it from there */
+	/* keyed by what it reaches, its page reads recorded (sitelua_memo_decide) */
+	bool memo_narrow;
 	/* loa.add_page's `data` function (LUA_NOREF: none), called by the
 	 * page's render in a worker; data_key is what its result may depend
 	 * on beyond the table (sitelua_memo_data_key), data_untracked that
@@ -159,6 +161,15 @@ void sitelua_key_pass(struct sitelua *sl, bool on);
 void sitelua_key_release(struct sitelua *sl);
 /* Page i's table, with what plugins added to it (other pages by name). */
 void sitelua_key_page(struct sitelua *sl, size_t i, struct buf *k);
+/* The key of what reading page i's table saw: its metadata
+ * (keys_page_metadata) and its table with what plugins set on it. Made
+ * once a process, after sitelua_collect (the Lua state no longer changes
+ * once renders start): the builder's are inherited by forked workers.
+ * Its volatile fields are apart (keys_page_volatile): only a render that
+ * read them depends on them, so a body edit changes no other page's key.
+ * sitelua_all_pages_key: one key over every page's. */
+const char *sitelua_page_key(struct sitelua *sl, size_t i);
+const char *sitelua_all_pages_key(struct sitelua *sl);
 /* What extra output i adds to that: its URL, layout and context. */
 void sitelua_key_extra(struct sitelua *sl, size_t i, struct buf *k);
 /* Starts watching one render (page_index: the page rendered, or

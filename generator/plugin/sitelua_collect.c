@@ -140,6 +140,7 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 	/* the list is done with: each page's context is held by its own ref */
 	luaL_unref(L, LUA_REGISTRYINDEX, sl->extras_ref);
 	sl->extras_ref = LUA_NOREF;
+	sitelua_memo_decide(sl);
 	return err;
 }
 

@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "incr/key.h"
+#include "incr/keys.h"
 #include "plugin/luakey.h"
 #include "lua/luavm.h"
 #include "template/template.h"
@@ -106,6 +107,23 @@ void sitelua_deps_body(struct sitelua *sl, size_t i)
 		memo_record(sl, i);
 }
 
+void sitelua_deps_table(struct sitelua *sl, size_t i)
+{
+	struct sitelua_memo *m = &sl->memo;
+	if (!m->depth) {
+		sitelua_deps_page(sl, i);
+		return;
+	}
+	ALLOC_GROW(m->tables, m->ntables + 1, m->tables_cap);
+	m->tables[m->ntables++] = i;
+}
+
+void sitelua_deps_scan(struct sitelua *sl)
+{
+	if (sl->collected && sl->memo.depth)
+		sl->memo.all = true;
+}
+
 void sitelua_deps_today(struct sitelua *sl)
 {
 	if (sl->memo.depth)
@@ -118,13 +136,10 @@ void sitelua_deps_today(struct sitelua *sl)
 
 /* ---- incremental builds: the state renders read, as key fields ------------- */
 
-/* The writer of key fields, with the table mapping page tables (and the
- * site and t tables) to the names keys use for them: made once. */
-static struct luakey *key_writer(struct sitelua *sl)
+/* The table mapping page tables (and the site and t tables) to the names
+ * keys use for them. */
+static void push_key_names(lua_State *L, struct sitelua *sl)
 {
-	if (sl->key_writer)
-		return sl->key_writer;
-	lua_State *L = luavm_state(sl->vm);
 	lua_newtable(L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
 	for (size_t i = 0; i < sl->site->npages; i++) {
@@ -139,10 +154,46 @@ static struct luakey *key_writer(struct sitelua *sl)
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
 	lua_pushliteral(L, "t");
 	lua_rawset(L, -3);
+}
+
+/* The writer of key fields: made once. */
+static struct luakey *key_writer(struct sitelua *sl)
+{
+	if (sl->key_writer)
+		return sl->key_writer;
+	lua_State *L = luavm_state(sl->vm);
+	push_key_names(L, sl);
 	/* its tables are the registry's: alive as long as the state */
 	sl->key_writer = luakey_new(L, -1);
 	lua_pop(L, 1);
 	return sl->key_writer;
+}
+
+static struct luakey *closure_writer(struct sitelua *sl)
+{
+	if (sl->closure_writer)
+		return sl->closure_writer;
+	lua_State *L = luavm_state(sl->vm);
+	push_key_names(L, sl);
+	sl->closure_writer = luakey_new(L, -1);
+	luakey_follow_closures(sl->closure_writer);
+	lua_pop(L, 1);
+	return sl->closure_writer;
+}
+
+void sitelua_key_value(struct sitelua *sl, int idx, struct buf *k)
+{
+	luakey_value(key_writer(sl), idx, k);
+}
+
+bool sitelua_closure_key(struct sitelua *sl, int idx, struct buf *k)
+{
+	return luakey_closure(closure_writer(sl), idx, k);
+}
+
+void sitelua_closure_pass(struct sitelua *sl, bool on)
+{
+	luakey_pass(closure_writer(sl), on);
 }
 
 void sitelua_key_pass(struct sitelua *sl, bool on)
@@ -154,6 +205,10 @@ void sitelua_key_release(struct sitelua *sl)
 {
 	luakey_free(sl->key_writer);
 	sl->key_writer = NULL;
+	luakey_free(sl->closure_writer);
+	sl->closure_writer = NULL;
+	free(sl->page_keys);
+	sl->page_keys = NULL;
 }
 
 void sitelua_key_state(struct sitelua *sl, struct key_stream *ks)
@@ -188,6 +243,32 @@ void sitelua_key_page(struct sitelua *sl, size_t i, struct buf *k)
 	lua_rawgeti(L, -1, (lua_Integer)i + 1);
 	luakey_value(lk, -1, k);
 	lua_settop(L, top);
+}
+
+const char *sitelua_page_key(struct sitelua *sl, size_t i)
+{
+	if (!sl->page_keys)
+		sl->page_keys = xcalloc(sl->site->npages, sizeof(*sl->page_keys));
+	if (!sl->page_keys[i][0]) {
+		struct buf k = BUF_INIT;
+		keys_page_metadata(&k, sl->site, sl->site->pages[i]);
+		sitelua_key_page(sl, i, &k);
+		key_finish(&k, sl->page_keys[i]);
+		buf_release(&k);
+	}
+	return sl->page_keys[i];
+}
+
+const char *sitelua_all_pages_key(struct sitelua *sl)
+{
+	if (!sl->all_pages_key[0]) {
+		struct buf k = BUF_INIT;
+		for (size_t i = 0; i < sl->site->npages; i++)
+			key_add_str(&k, sitelua_page_key(sl, i));
+		key_finish(&k, sl->all_pages_key);
+		buf_release(&k);
+	}
+	return sl->all_pages_key;
 }
 
 void sitelua_key_extra(struct sitelua *sl, size_t i, struct buf *k)

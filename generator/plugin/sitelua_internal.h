@@ -49,6 +49,10 @@ struct sitelua_memo {
 	int depth;                /* > 0 while a content function runs */
 	bool untracked, today;    /* what the function under way read */
 	size_t *deps, ndeps, deps_cap;
+	/* in a worker, with a narrow key: the pages whose tables it read,
+	 * or all of them (loa.pages) */
+	size_t *tables, ntables, tables_cap;
+	bool all;
 	bool ambient_untracked, ambient_today;
 	size_t *ambient, nambient, ambient_cap;
 	char (*keys)[KEY_LEN + 1]; /* used by this build: kept by the sweep */
@@ -90,6 +94,11 @@ struct sitelua {
 	/* incremental builds: tables written as names in keys (pages, site,
 	 * t), and whether the current render read something no key covers */
 	struct luakey *key_writer; /* sitelua_deps.c */
+	struct luakey *closure_writer; /* the same, following functions (sitelua_memo.c) */
+	/* per page: the key of what reading its table saw, "" until made;
+	 * over all of them (sitelua_page_key) */
+	char (*page_keys)[KEY_LEN + 1];
+	char all_pages_key[KEY_LEN + 1];
 	bool untracked;
 	/* a page's volatile fields (lastmod, authors: they change with every
 	 * edit of the page) are read through a metatable, so that the render
@@ -106,6 +115,13 @@ struct sitelua {
 	size_t *vdeps; /* the pages whose volatile fields it read */
 	size_t nvdeps, vdeps_cap;
 	struct sitelua_memo memo;
+	/* sitelua_hollow.c: the page tables hollowed while a content function
+	 * runs (page indices), their shadows (registry: table → shadow), the
+	 * hollow metatable, the page tables' own, and the tables walked */
+	size_t *hollowed, nhollowed, hollowed_cap;
+	int shadows_ref, hollow_mt_ref, page_mt_ref, hollow_seen_ref;
+	const void *hollow_mt, *page_mt;
+	bool hollowing;
 };
 
 static inline struct sitelua *upvalue_sl(lua_State *L)
@@ -132,7 +148,7 @@ int sitelua_defined_at(lua_State *L, char *where, size_t size);
 
 /* ---- sitelua_query.c ---- */
 /* Pushes the table of C helpers prelude.lua gets: scan, loa.pages' loop. */
-void sitelua_query_push(lua_State *L);
+void sitelua_query_push(lua_State *L, struct sitelua *sl);
 
 /* ---- sitelua_api.c ---- */
 /* Sets the loa.* functions written in C, and loa.urls, in the table at the top. */
@@ -165,7 +181,35 @@ void sitelua_deps_body(struct sitelua *sl, size_t i);
 /* The site's "today" was read. */
 void sitelua_deps_today(struct sitelua *sl);
 
+/* The page's table was read by a content function with a narrow key (in
+ * a worker), or, outside one, by the render (sitelua_deps_page). */
+void sitelua_deps_table(struct sitelua *sl, size_t i);
+/* loa.pages ran: a content function under way read every page. */
+void sitelua_deps_scan(struct sitelua *sl);
+/* luakey_value with the writer of sitelua_key_state. */
+void sitelua_key_value(struct sitelua *sl, int idx, struct buf *k);
+/* What the Lua function at idx can reach (luakey_closure), with the page,
+ * site and i18n tables by name: false when it cannot be keyed. Between
+ * sitelua_closure_pass(sl, true) and (sl, false) the state must not
+ * change. */
+bool sitelua_closure_key(struct sitelua *sl, int idx, struct buf *k);
+void sitelua_closure_pass(struct sitelua *sl, bool on);
+
+/* ---- sitelua_hollow.c ---- */
+/* Sets up the hollow metatable and the raw functions that see through it
+ * (next, rawget, rawlen, rawset): once, when the state is made. */
+void sitelua_hollow_setup(lua_State *L, struct sitelua *sl);
+/* Before and after a content function (at fn) runs in a worker: the page
+ * tables it can reach are hollowed, and each it reads is recorded
+ * (sitelua_deps_table); after, every field is back. */
+void sitelua_hollow_begin(struct sitelua *sl, int fn);
+void sitelua_hollow_end(struct sitelua *sl);
+
 /* ---- sitelua_memo.c ---- */
+/* After the handlers: the keys of the content functions, narrow where the
+ * function can be keyed by what it reaches, and whether the cache holds
+ * each (e->memo_hit). */
+void sitelua_memo_decide(struct sitelua *sl);
 /* loa.add_file's content when it is a function (at index idx). Returns 1
  * with the string pushed: from a call now, outside a handler (or inside
  * another content function). Returns 0 with later filled: the file's

@@ -50,6 +50,7 @@ void sitelua_memo_release(struct sitelua *sl)
 {
 	struct sitelua_memo *m = &sl->memo;
 	free(m->deps);
+	free(m->tables);
 	free(m->ambient);
 	free(m->keys);
 	for (size_t i = 0; i < m->nnames; i++)
@@ -82,14 +83,31 @@ static int cmp_size(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* deps: the paths of the pages read, one a line, "today" if it was read,
- * then "=" and a key over those pages' keys_page and today's date. */
-static void deps_encode(struct sitelua *sl, size_t *pages, size_t n, bool today, struct buf *out)
+/* deps: the paths of the pages read, one a line ("@" before a path whose
+ * table was read, "*" when every page's was), "today" if it was read,
+ * then "=" and a key over those pages' keys_page (their bodies and
+ * volatile fields), the tables' sitelua_page_key and today's date. */
+static void deps_encode(struct sitelua *sl, size_t *pages, size_t n, size_t *tables, size_t nt,
+			bool all, bool today, struct buf *out)
 {
 	struct buf k = BUF_INIT;
 	char key[KEY_LEN + 1];
 	if (n > 1)
 		qsort(pages, n, sizeof(*pages), cmp_size);
+	if (nt > 1)
+		qsort(tables, nt, sizeof(*tables), cmp_size);
+	if (all) {
+		buf_puts(out, "*\n");
+		key_add_str(&k, sitelua_all_pages_key(sl));
+	}
+	for (size_t i = 0; i < nt && !all; i++) {
+		if (i && tables[i] == tables[i - 1])
+			continue;
+		buf_putc(out, '@');
+		buf_puts(out, sl->site->pages[tables[i]]->path);
+		buf_putc(out, '\n');
+		key_add_str(&k, sitelua_page_key(sl, tables[i]));
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (i && pages[i] == pages[i - 1])
 			continue;
@@ -139,6 +157,11 @@ static bool deps_hold(struct sitelua *sl, const char *deps, size_t len, bool rea
 		if (strcmp(line.ptr, "today") == 0) {
 			key_add_str(&k, sl->today_iso);
 			m->today |= reads;
+		} else if (!reads && strcmp(line.ptr, "*") == 0) {
+			key_add_str(&k, sitelua_all_pages_key(sl));
+		} else if (!reads && line.ptr[0] == '@' &&
+			   strmap_get(&sl->site->page_by_path, line.ptr + 1, &i)) {
+			key_add_str(&k, sitelua_page_key(sl, i));
 		} else if (strmap_get(&sl->site->page_by_path, line.ptr, &i)) {
 			keys_page(&k, sl->site, sl->site->pages[i]);
 			if (reads) {
@@ -182,7 +205,9 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
 		return 1;
 	}
 	/* a handler's: called by the file's render, in a worker, unless the
-	 * cache holds it; keyed now, with the stages' reads so far */
+	 * cache holds it (decided once the handlers are done:
+	 * sitelua_memo_decide); its key for now covers every page's metadata
+	 * and the stages' reads so far */
 	later->key[0] = '\0';
 	later->nambient = m->nambient;
 	later->today = m->ambient_today;
@@ -198,19 +223,81 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
 	key_add_str(&kb, url);
 	key_finish(&kb, later->key);
 	buf_release(&kb);
-	memo_used(m, later->key);
-
-	/* decided on its deps; its bytes are read, and checked, by the
-	 * render that writes the file (sitelua_memo_take) */
-	struct cache_object o = CACHE_OBJECT_INIT;
-	if (cache_load_deps(m->cache, later->key, &o) == 1 &&
-	    deps_hold(sl, o.deps, o.deps_len, false)) {
-		later->hit = true;
-		m->reused++;
-		memo_debug(url, "from the cache");
-	}
-	cache_object_release(&o);
 	return 0;
+}
+
+/* What every function sees without reading a page: the program, the
+ * themes and plugins, site.yaml, where each page is (what links resolve
+ * against: keys_site_structure), the time zone, and the site and i18n
+ * tables (the closure keys name them). */
+static const char *narrow_prefix(struct sitelua *sl, char prefix[KEY_LEN + 1])
+{
+	struct sitelua_memo *m = &sl->memo;
+	lua_State *L = luavm_state(sl->vm);
+	struct buf k = BUF_INIT;
+	key_add_str(&k, "loa-file-memo-2");
+	key_add_str(&k, m->base_key);
+	key_add_bytes(&k, m->own_key->ptr, m->own_key->len);
+	keys_value(&k, sl->site->config.root);
+	keys_site_structure(&k, sl->site);
+	key_add_i64(&k, sl->site->tz_offset);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->site_ref);
+	sitelua_key_value(sl, -1, &k);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
+	sitelua_key_value(sl, -1, &k);
+	lua_pop(L, 2);
+	key_finish(&k, prefix);
+	buf_release(&k);
+	return prefix;
+}
+
+void sitelua_memo_decide(struct sitelua *sl)
+{
+	struct sitelua_memo *m = &sl->memo;
+	lua_State *L = luavm_state(sl->vm);
+	char prefix[KEY_LEN + 1] = "";
+	struct buf closure = BUF_INIT, kb = BUF_INIT;
+	sitelua_closure_pass(sl, true);
+	for (size_t i = 0; i < sl->nextras; i++) {
+		struct extra_output *e = &sl->extras[i];
+		if (e->content_ref == LUA_NOREF || !e->memo_key[0])
+			continue;
+		/* narrow: what the function can reach, page tables by name, and
+		 * the pages it reads recorded as it runs (sitelua_hollow.c) */
+		buf_reset(&closure);
+		lua_rawgeti(L, LUA_REGISTRYINDEX, e->content_ref);
+		bool narrow = sitelua_closure_key(sl, -1, &closure);
+		lua_pop(L, 1);
+		if (narrow) {
+			if (!prefix[0])
+				narrow_prefix(sl, prefix);
+			buf_reset(&kb);
+			key_add_str(&kb, prefix);
+			key_add_str(&kb, e->plugin ? e->plugin : "?");
+			key_add_str(&kb, e->url);
+			key_add_bytes(&kb, closure.ptr, closure.len);
+			key_finish(&kb, e->memo_key);
+			e->memo_narrow = true;
+			e->memo_nambient = 0;
+			e->memo_today = false;
+		}
+		memo_used(m, e->memo_key);
+		/* decided on its deps; its bytes are read, and checked, by the
+		 * render that writes the file (sitelua_memo_take) */
+		struct cache_object o = CACHE_OBJECT_INIT;
+		if (cache_load_deps(m->cache, e->memo_key, &o) == 1 &&
+		    deps_hold(sl, o.deps, o.deps_len, false)) {
+			e->memo_hit = true;
+			m->reused++;
+			memo_debug(e->url, narrow ? "from the cache" : "from the cache (whole-site key)");
+		} else if (!narrow) {
+			memo_debug(e->url, "made at render (whole-site key)");
+		}
+		cache_object_release(&o);
+	}
+	sitelua_closure_pass(sl, false);
+	buf_release(&closure);
+	buf_release(&kb);
 }
 
 int sitelua_memo_take(struct sitelua *sl, const struct extra_output *e, struct buf *out,
@@ -237,9 +324,14 @@ int sitelua_memo_make(struct sitelua *sl, const struct extra_output *e, struct b
 	char where[256];
 	int where_line = sitelua_defined_at(L, where, sizeof(where));
 	m->depth = 1;
-	m->untracked = m->today = false;
-	m->ndeps = 0;
+	m->untracked = m->today = m->all = false;
+	m->ndeps = m->ntables = 0;
+	/* with a narrow key, the page tables it reads are recorded */
+	if (e->memo_narrow)
+		sitelua_hollow_begin(sl, lua_gettop(L));
 	int rc = luavm_call(sl->vm, 0, 1, d); /* its error names plugins/x.lua:LINE */
+	if (e->memo_narrow)
+		sitelua_hollow_end(sl);
 	m->depth = 0;
 	if (rc < 0) {
 		lua_settop(L, top);
@@ -267,7 +359,8 @@ int sitelua_memo_make(struct sitelua *sl, const struct extra_output *e, struct b
 	if (e->memo_nambient)
 		memcpy(m->deps + m->ndeps, m->ambient, e->memo_nambient * sizeof(*m->ambient));
 	struct buf deps = BUF_INIT;
-	deps_encode(sl, m->deps, m->ndeps + e->memo_nambient, m->today || e->memo_today, &deps);
+	deps_encode(sl, m->deps, m->ndeps + e->memo_nambient, m->tables, m->ntables, m->all,
+		    m->today || e->memo_today, &deps);
 	/* a failed store only costs the next build a call */
 	cache_store(m->cache, e->memo_key, out->ptr, out->len, "", 0, deps.ptr, deps.len);
 	buf_release(&deps);
@@ -292,7 +385,7 @@ static void ambient_key(struct sitelua *sl, const char *kind, const char *name,
 	ALLOC_GROW(m->deps, m->nambient + 1, m->deps_cap);
 	if (m->nambient)
 		memcpy(m->deps, m->ambient, m->nambient * sizeof(*m->ambient));
-	deps_encode(sl, m->deps, m->nambient, m->ambient_today, &deps);
+	deps_encode(sl, m->deps, m->nambient, NULL, 0, false, m->ambient_today, &deps);
 	key_add_bytes(&k, deps.ptr, deps.len);
 	key_finish(&k, key);
 	buf_release(&k);
@@ -397,7 +490,7 @@ int sitelua_memo_value(lua_State *L, struct sitelua *sl, const char *name, int f
 		memo_debug(label, "made (not kept: it read what no key covers)");
 	} else {
 		struct buf deps = BUF_INIT;
-		deps_encode(sl, m->deps, m->ndeps, m->today, &deps);
+		deps_encode(sl, m->deps, m->ndeps, NULL, 0, false, m->today, &deps);
 		/* a failed store only costs the next build a call; a site's
 		 * first build has no cache folders yet (cache_prepare) */
 		memo_debug(label, cache_store(m->cache, key, bytes.ptr, bytes.len, "", 0, deps.ptr,

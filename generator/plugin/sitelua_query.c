@@ -115,6 +115,8 @@ static bool date_less(lua_State *L, int a, int b, bool asc)
  * newest first, "asc": oldest first; ties by URL; nil: not checked) */
 static int l_scan(lua_State *L)
 {
+	/* a content function that lists pages read all of them */
+	sitelua_deps_scan(upvalue_sl(L));
 	luaL_checktype(L, SRC, LUA_TTABLE);
 	luaL_checktype(L, Q, LUA_TTABLE);
 	lua_settop(L, ASC);
@@ -151,9 +153,10 @@ static int l_scan(lua_State *L)
 	return 2;
 }
 
-void sitelua_query_push(lua_State *L)
+void sitelua_query_push(lua_State *L, struct sitelua *sl)
 {
 	lua_createtable(L, 0, 1);
-	lua_pushcfunction(L, l_scan);
+	lua_pushlightuserdata(L, sl);
+	lua_pushcclosure(L, l_scan, 1);
 	lua_setfield(L, -2, "scan");
 }

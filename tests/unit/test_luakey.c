@@ -250,6 +250,88 @@ TEST(plain_walk_past_the_budget)
 	lua_close(L);
 }
 
+/* The key of what the function the Lua code returns can reach; false
+ * when it cannot be keyed. */
+static bool closure_of(struct luakey *lk, lua_State *L, const char *code, struct buf *out)
+{
+	buf_reset(out);
+	int top = lua_gettop(L);
+	CHECK_INT_EQ(luaL_dostring(L, code), LUA_OK);
+	bool ok = luakey_closure(lk, -1, out);
+	lua_settop(L, top);
+	return ok;
+}
+
+TEST(closures_by_code_and_what_they_reach)
+{
+	lua_State *L = luaL_newstate();
+	luaL_openlibs(L);
+	/* a named table: written by name, whatever it holds */
+	CHECK_INT_EQ(luaL_dostring(L, "page = { title = 'a' } return { [page] = 'p1' }"), LUA_OK);
+	struct luakey *lk = luakey_new(L, -1);
+	lua_pop(L, 1);
+	struct luakey *plain = luakey_new(L, 0);
+	luakey_follow_closures(lk);
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	/* only a writer that follows closures keys them */
+	CHECK(!closure_of(plain, L, "local t = {} return function() return t end", &a));
+	/* equal upvalues, one code: the same bytes; another value: others */
+	CHECK(closure_of(lk, L, "local t = { n = 1 } return function() return t.n end", &a));
+	CHECK(closure_of(lk, L, "local t = { n = 1 } return function() return t.n end", &b));
+	CHECK(same(&a, &b));
+	CHECK(closure_of(lk, L, "local t = { n = 2 } return function() return t.n end", &b));
+	CHECK(!same(&a, &b));
+	/* two functions on one line, with the same upvalues: their code differs */
+	CHECK(closure_of(lk, L, "local x = 1 return (function() return x + 1 end)", &a));
+	CHECK(closure_of(lk, L, "local x = 1 return (function() return x + 2 end)", &b));
+	CHECK(!same(&a, &b));
+	/* through another function's upvalues, a metatable, and a cycle */
+	CHECK(closure_of(lk, L,
+			 "local _ENV = { setmetatable = setmetatable } "
+			 "local c = { v = 1 } local function g() return c.v end "
+			 "local m = setmetatable({}, { __index = { w = 3 } }) "
+			 "local function f() return g() + m.w + f2() end function f2() return f end "
+			 "return f",
+			 &a));
+	CHECK(closure_of(lk, L,
+			 "local _ENV = { setmetatable = setmetatable } "
+			 "local c = { v = 1 } local function g() return c.v end "
+			 "local m = setmetatable({}, { __index = { w = 4 } }) "
+			 "local function f() return g() + m.w + f2() end function f2() return f end "
+			 "return f",
+			 &b));
+	CHECK(!same(&a, &b));
+	CHECK(closure_of(lk, L,
+			 "local _ENV = { setmetatable = setmetatable } "
+			 "local c = { v = 2 } local function g() return c.v end "
+			 "local m = setmetatable({}, { __index = { w = 3 } }) "
+			 "local function f() return g() + m.w + f2() end function f2() return f end "
+			 "return f",
+			 &b));
+	CHECK(!same(&a, &b));
+	/* a named table by its name: its fields may change; the global
+	 * table (with io's userdata) cannot be keyed */
+	const char *by_name = "local _ENV = { page = page } return function() return page.title end";
+	CHECK(closure_of(lk, L, by_name, &a));
+	CHECK(luaL_dostring(L, "page.title = 'b'") == LUA_OK);
+	CHECK(closure_of(lk, L, by_name, &b));
+	CHECK(same(&a, &b));
+	/* a coroutine or a userdata: no key */
+	CHECK(!closure_of(lk, L, "local co = coroutine.create(print) return function() return co end",
+			  &a));
+	CHECK(a.len == 0);
+	CHECK(!closure_of(lk, L, "local f = io.stdout return function() return f end", &a));
+	CHECK(!closure_of(lk, L, "return function() return page end", &a));
+	/* a C function is not a closure to key */
+	CHECK(!closure_of(lk, L, "return print", &a));
+	CHECK_INT_EQ(lua_gettop(L), 0);
+	buf_release(&a);
+	buf_release(&b);
+	luakey_free(lk);
+	luakey_free(plain);
+	lua_close(L);
+}
+
 int main(void)
 {
 	RUN(exact_bytes_of_scalars_and_tables);
@@ -259,5 +341,6 @@ int main(void)
 	RUN(nested_tables_by_digest);
 	RUN(digests_are_kept_within_a_pass_only);
 	RUN(plain_walk_past_the_budget);
+	RUN(closures_by_code_and_what_they_reach);
 	return harness_report();
 }
