@@ -259,11 +259,11 @@ local function report_school(s, arts, months, sem, now)
   local month_counts = {}
   for _, m in ipairs(months) do
     local c = 0
-    -- arts holds each article's line, made once (the before_render
-    -- handler): the month's report and the semester's share it
+    -- arts holds each month's articles, listed once (the before_render
+    -- handler): the month's report and the semester's share them
     for _, a in ipairs(arts[m] or NO_ARTICLES) do
       list[#list + 1] = a
-      if a.policy then pol = pol + 1 end
+      if a.category == "policy" then pol = pol + 1 end
       c = c + 1
     end
     local j = judged(m)
@@ -367,7 +367,7 @@ loa.on("before_render", function()
   local schools = loa.pages{ kind = "school" }
   local today = month_of(loa.site.today)
   local monthly, policy = {}, {} -- [slug][month] = count, [slug][semester] = count
-  local articles = {} -- centre: [slug][month] = the lines of the articles counted, oldest first
+  local articles = {} -- centre: [slug][month] = the articles counted (their pages), oldest first
   local first, last
   for _, s in ipairs(schools) do
     monthly[s.slug], policy[s.slug] = {}, {}
@@ -377,8 +377,9 @@ loa.on("before_render", function()
       if m then
         local list = articles[s.slug][m] or {}
         articles[s.slug][m] = list
-        table.insert(list, 1, { title = a.title, url = a.url, date = a.date,
-                                category = a.category, policy = a.category == "policy" })
+        -- the page itself: a report that lists it reads its title
+        -- then, so a title edit makes again only the reports showing it
+        table.insert(list, 1, a)
         monthly[s.slug][m] = (monthly[s.slug][m] or 0) + 1
         if a.category == "policy" then
           local sem = semester_of(m)

@@ -51,6 +51,7 @@ struct extra_output {
 	int data_ref;
 	const char *data_file; /* where it is written ("plugins/x.lua"; NULL: no data function) */
 	bool data_untracked;
+	bool data_narrow; /* keyed by what it reaches, its page reads recorded */
 	char data_key[41]; /* a key: KEY_LEN (incr/key.h) hex digits */
 };
 

@@ -120,8 +120,12 @@ void sitelua_deps_table(struct sitelua *sl, size_t i)
 
 void sitelua_deps_scan(struct sitelua *sl)
 {
-	if (sl->collected && sl->memo.depth)
+	if (!sl->collected)
+		return;
+	if (sl->memo.depth)
 		sl->memo.all = true;
+	else
+		sitelua_deps_all(sl);
 }
 
 void sitelua_deps_today(struct sitelua *sl)

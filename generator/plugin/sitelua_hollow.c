@@ -285,7 +285,7 @@ void sitelua_hollow_begin(struct sitelua *sl, int fn)
 	lua_pushvalue(L, fn);
 	if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
 		lua_pop(L, 1);
-		sl->memo.all = true;
+		sitelua_deps_scan(sl);
 	}
 }
 

@@ -260,6 +260,26 @@ void sitelua_memo_decide(struct sitelua *sl)
 	sitelua_closure_pass(sl, true);
 	for (size_t i = 0; i < sl->nextras; i++) {
 		struct extra_output *e = &sl->extras[i];
+		if (e->data_ref != LUA_NOREF && !e->data_untracked) {
+			/* a data function: the same narrow key; its render records
+			 * the pages it reads (push_data_context) */
+			buf_reset(&closure);
+			lua_rawgeti(L, LUA_REGISTRYINDEX, e->data_ref);
+			e->data_narrow = sitelua_closure_key(sl, -1, &closure);
+			lua_pop(L, 1);
+			if (e->data_narrow) {
+				if (!prefix[0])
+					narrow_prefix(sl, prefix);
+				buf_reset(&kb);
+				key_add_str(&kb, "loa-page-data-2");
+				key_add_str(&kb, prefix);
+				key_add_str(&kb, e->plugin ? e->plugin : "?");
+				key_add_str(&kb, e->url);
+				key_add_bytes(&kb, closure.ptr, closure.len);
+				key_finish(&kb, e->data_key);
+			}
+			continue;
+		}
 		if (e->content_ref == LUA_NOREF || !e->memo_key[0])
 			continue;
 		/* narrow: what the function can reach, page tables by name, and

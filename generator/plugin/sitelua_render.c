@@ -148,14 +148,21 @@ static int push_data_context(struct sitelua *sl, const struct extra_output *e,
 {
 	lua_State *L = luavm_state(sl->vm);
 	int ctx = lua_gettop(L);
-	/* plugin code: it may read any page (loa.pages) unrecorded */
-	sitelua_deps_all(sl);
+	/* plugin code: it may read any page (loa.pages) unrecorded, unless
+	 * its key is what it reaches and the pages it reads are recorded */
+	if (!e->data_narrow)
+		sitelua_deps_all(sl);
 	if (e->data_untracked)
 		sitelua_deps_untracked(sl);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->data_ref);
 	char where[256];
 	int where_line = sitelua_defined_at(L, where, sizeof(where));
-	if (luavm_call(sl->vm, 0, 1, d) < 0) {
+	if (e->data_narrow)
+		sitelua_hollow_begin(sl, lua_gettop(L));
+	int rc = luavm_call(sl->vm, 0, 1, d);
+	if (e->data_narrow)
+		sitelua_hollow_end(sl);
+	if (rc < 0) {
 		lua_settop(L, ctx);
 		return -1;
 	}

@@ -62,6 +62,14 @@ loa.on("after_load", function()
   local proxy = setmetatable({}, { __index = { page = hoi } })
   loa.add_file{ url = "/probe/meta.txt", content = function()
     return "meta: " .. proxy.page.title .. "\n" end }
+  -- a page made by its render (loa.add_page's data): the same key, and
+  -- the pages the function reads recorded as its render's
+  loa.add_page{ url = "/probe/data/", layout = "list.html", pages = {},
+                page = { kind = "section", title = "Probe", url = "/probe/data/" },
+                data = function()
+                  return { page = { kind = "section", title = "data: " .. bua.title,
+                                    url = "/probe/data/" } }
+                end }
   -- a coroutine holds state no key can: keyed by every page's metadata
   local co = coroutine.create(function() coroutine.yield(bua.slug) end)
   loa.add_file{ url = "/probe/co.txt", content = function()
@@ -74,15 +82,22 @@ NOW=2023-05-20
 OUT="$TMP/inc/public"
 mkdir -p "$TMP/inc"
 build_inc() {
-	LOA_DEBUG=memo "$LOA" build --repo "$S" --out "$OUT" --now "$NOW" --lang en \
+	LOA_DEBUG=memo LOA_TIMINGS=jobs "$LOA" build --repo "$S" --out "$OUT" --now "$NOW" --lang en \
 		> "$TMP/inc.out" 2> "$TMP/inc.log"
 }
 file_was() { grep -q "memo /probe/$1: $2" "$TMP/inc.log"; }
-# expect CASE FILE...: these probe files made again, the others from the cache
+# expect CASE FILE...: these probe files made again, the others from the
+# cache; "data": the data page rendered again
 FILES="one school buddy raw list counts meta co"
 expect() {
 	case_name=$1
 	shift
+	case " $* " in
+	*" data "*) check "$case_name: the data page rendered again" \
+		grep -qx 'loa: timing: rendered probe/data/index.html' "$TMP/inc.log" ;;
+	*) check "$case_name: the data page from the cache" \
+		sh -c "! grep -qx 'loa: timing: rendered probe/data/index.html' '$TMP/inc.log'" ;;
+	esac
 	for f in $FILES; do
 		case " $* " in
 		*" $f "*) check "$case_name: $f.txt made again" file_was "$f.txt" "made and kept" ;;
@@ -100,6 +115,7 @@ check "next sees the fields" contains "$OUT/probe/raw.txt" "next: true"
 check "# and rawlen see the list" contains "$OUT/probe/raw.txt" "tags: 1 1"
 check "through a link" contains "$OUT/probe/school.txt" "school: Trường Mầm non Đồng Thái"
 check "through a plugin's field" contains "$OUT/probe/buddy.txt" "buddy: Hội thảo chuyển đổi số"
+check "the data page" contains "$OUT/probe/data/index.html" "data: Bữa ăn bán trú đảm bảo"
 check "through a metatable" contains "$OUT/probe/meta.txt" "meta: Hội thảo chuyển đổi số"
 check "a coroutine: keyed by every page's metadata" grep -q "memo /probe/co.txt: made at render (whole-site key)" "$TMP/inc.log"
 
@@ -132,15 +148,18 @@ sed -i 's/^title: "Bữa ăn bán trú đảm bảo dinh dưỡng"/title: "Bữa
 commit_edit "Sửa tiêu đề bữa ăn"
 build_inc
 same_as_full "article's title: equals --no-cache"
-expect "article's title" one school buddy raw list co
+expect "article's title" one school buddy raw list co data
+check "article's title: the data page shows it" contains "$OUT/probe/data/index.html" "data: Bữa ăn bán trú đủ chất"
 
-# a tag added elsewhere: only the handler's counts show it
+# a tag added elsewhere: of the files, only the handler's counts show it
+# (a new topic changes the globals every page renders with: the data page
+# is rendered again, as every page)
 sed -i 's/^category: policy/category: policy\ntags: ["chuyển đổi số"]/' \
 	"$S/content/news/an-duong/hoi-thao.md"
 commit_edit "Thêm chủ đề"
 build_inc
 same_as_full "a tag: equals --no-cache"
-expect "a tag" buddy list counts meta co
+expect "a tag" buddy list counts meta co data
 check "a tag: counted" contains "$OUT/probe/counts.txt" "chuyen-doi-so 1"
 
 finish
