@@ -7,7 +7,9 @@
  * site table) is written as the name it maps to, so a page's fields are
  * written once. Functions and userdata are written as their kind only:
  * their code is in the plugin files the key also covers. Metatables are
- * not followed.
+ * not followed. A writer told to follow closures (luakey_closure, for
+ * content functions) writes a Lua function as its code and upvalues and
+ * follows metatables.
  *
  * Tables nested in the value are written by digest, Merkle fashion: a
  * table whose fields refer to no table above it (the usual case) gives

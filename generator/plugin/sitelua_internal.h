@@ -12,7 +12,9 @@
  *   sitelua_deps.c     incremental builds: key fields and what a render
  *                      read beyond its key
  *   sitelua_memo.c     loa.add_file's content functions kept in the build
- *                      cache, with what they read */
+ *                      cache, with what they read; their keys
+ *   sitelua_hollow.c   the page tables a content or data function reads,
+ *                      recorded through hollow tables while it runs */
 #ifndef LOA_SITELUA_INTERNAL_H
 #define LOA_SITELUA_INTERNAL_H
 

@@ -4,22 +4,28 @@
  * calls it again only when that changed (a feed whose articles were not
  * edited is not made again).
  *
- * Soundness. The key, made when the file is added, covers what every
- * plugin handler may see: the program, the installed and the site's own
- * themes and plugins, site.yaml, every page's metadata and the time zone,
- * then the plugin and the URL. What a function reads beyond that is
- * recorded while it runs: the bodies it read (loa.page_html,
- * loa.page_summary) and the volatile fields (lastmod, authors) of the
- * pages it read them of, and whether it read "today" (sitelua_deps.c).
- * The same reads made by the stages before it was added (ambient) are
- * recorded too, since the Lua state the function sees may hold what they
- * returned. The file is not kept when the function, or a stage before it
- * was added, read what no key covers (the clock, the commit, loa.read,
- * loa.search_index, math.random). In the worker it can have no effect
- * (add_page, global, next_change, …: errors, sitelua_api.c). Its deps are
- * checked before the file is reused. The function must not change Lua
- * tables that other code reads, and later handlers must not change what
- * it reads: the rules the host cannot check (docs/plugins.md). */
+ * Soundness. The key, made once the handlers are done
+ * (sitelua_memo_decide), covers what any function sees without reading a
+ * page — the program, the installed and the site's own themes and
+ * plugins, site.yaml, where each page is, the time zone, the site and
+ * i18n tables — then the plugin, the URL and what the function can reach
+ * (its bytecode, upvalues, tables, metatables and other functions, page
+ * tables by name: luakey_closure). What it reads beyond that is recorded
+ * while it runs: the page tables (hollow for the call, sitelua_hollow.c;
+ * every page when it calls loa.pages), the bodies it read
+ * (loa.page_html, loa.page_summary), the volatile fields (lastmod,
+ * authors) of the pages it read them of, and whether it read "today"
+ * (sitelua_deps.c). A function whose reach holds a coroutine or a
+ * userdata keeps the key made when it was added: every page's metadata,
+ * and the reads of the stages before (ambient), since the state it sees
+ * may hold what they returned. The file is not kept when the function, or
+ * a stage before it was added, read what no key covers (the clock, the
+ * commit, loa.read, loa.search_index, math.random). In the worker it can
+ * have no effect (add_page, global, next_change, …: errors,
+ * sitelua_api.c). Its deps are checked before the file is reused. The
+ * function must not change Lua tables that other code reads: the rule the
+ * host cannot check (docs/plugins.md). loa.add_page's data functions get
+ * the same key (sitelua_render.c records their reads as the render's). */
 #include "plugin/sitelua_internal.h"
 #include "base/buf.h"
 #include "base/diag.h"
