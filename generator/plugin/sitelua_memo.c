@@ -261,6 +261,8 @@ void sitelua_memo_decide(struct sitelua *sl)
 {
 	struct sitelua_memo *m = &sl->memo;
 	lua_State *L = luavm_state(sl->vm);
+	if (!m->cache)
+		return; /* every function is called: nothing to key */
 	char prefix[KEY_LEN + 1] = "";
 	struct buf closure = BUF_INIT, kb = BUF_INIT;
 	sitelua_closure_pass(sl, true);
