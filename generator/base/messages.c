@@ -565,6 +565,8 @@ static const struct msg_entry catalog[] = {
 	  "loa.add_page %s: data trả về %s, không phải bảng" },
 	{ "loa.add_file %s: the content function returned %s, not a string",
 	  "loa.add_file %s: hàm content trả về %s, không phải chuỗi" },
+	{ "%s: out of memory putting the page tables back after its function",
+	  "%s: hết bộ nhớ khi trả lại các bảng trang sau khi chạy hàm của nó" },
 	{ "shortcode '%s' failed: its HTML is not valid UTF-8 (or holds NUL)",
 	  "shortcode '%s' lỗi: HTML của nó không phải UTF-8 hợp lệ (hoặc có NUL)" },
 	{ "a name of letters, digits, '-' or '_' must follow '{{<'",

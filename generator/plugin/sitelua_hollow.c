@@ -289,13 +289,15 @@ void sitelua_hollow_begin(struct sitelua *sl, int fn)
 	}
 }
 
-void sitelua_hollow_end(struct sitelua *sl)
+static int end_protected(lua_State *L)
 {
-	lua_State *L = luavm_state(sl->vm);
+	struct sitelua *sl = lua_touserdata(L, 1);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->shadows_ref);
-	for (size_t n = 0; n < sl->nhollowed; n++) {
-		lua_rawgeti(L, -2, (lua_Integer)sl->hollowed[n] + 1); /* the page */
+	while (sl->nhollowed) {
+		/* the last first: one put back is off the list, so a retry
+		 * after an error would not repeat it */
+		lua_rawgeti(L, -2, (lua_Integer)sl->hollowed[sl->nhollowed - 1] + 1); /* the page */
 		lua_pushvalue(L, -1);
 		lua_rawget(L, -3); /* its shadow */
 		lua_pushnil(L);
@@ -308,12 +310,25 @@ void sitelua_hollow_end(struct sitelua *sl)
 		lua_rawgeti(L, LUA_REGISTRYINDEX, sl->page_mt_ref);
 		lua_setmetatable(L, -2);
 		lua_pop(L, 1);
+		sl->nhollowed--;
 	}
-	lua_pop(L, 2);
-	sl->nhollowed = 0;
 	lua_newtable(L);
 	lua_rawseti(L, LUA_REGISTRYINDEX, sl->shadows_ref);
+	return 0;
+}
+
+int sitelua_hollow_end(struct sitelua *sl)
+{
+	lua_State *L = luavm_state(sl->vm);
+	/* putting a field back may grow a table: out of memory, the error is
+	 * the function's, not a panic */
+	lua_pushcfunction(L, end_protected);
+	lua_pushlightuserdata(L, sl);
+	int rc = lua_pcall(L, 1, 0, 0) == LUA_OK ? 0 : -1;
+	if (rc < 0)
+		lua_pop(L, 1);
 	luaL_unref(L, LUA_REGISTRYINDEX, sl->hollow_seen_ref);
 	sl->hollow_seen_ref = LUA_NOREF;
 	sl->hollowing = false;
+	return rc;
 }

@@ -203,9 +203,11 @@ void sitelua_closure_pass(struct sitelua *sl, bool on);
 void sitelua_hollow_setup(lua_State *L, struct sitelua *sl);
 /* Before and after a content function (at fn) runs in a worker: the page
  * tables it can reach are hollowed, and each it reads is recorded
- * (sitelua_deps_table); after, every field is back. */
+ * (sitelua_deps_table); after, every field is back. -1 when the memory
+ * ran out putting them back: the pages may be wrong from then on, so the
+ * caller fails the function (a plugin error: nothing is published). */
 void sitelua_hollow_begin(struct sitelua *sl, int fn);
-void sitelua_hollow_end(struct sitelua *sl);
+int sitelua_hollow_end(struct sitelua *sl);
 
 /* ---- sitelua_memo.c ---- */
 /* After the handlers: the keys of the content functions, narrow where the

@@ -358,8 +358,12 @@ int sitelua_memo_make(struct sitelua *sl, const struct extra_output *e, struct b
 	if (e->memo_narrow)
 		sitelua_hollow_begin(sl, lua_gettop(L));
 	int rc = luavm_call(sl->vm, 0, 1, d); /* its error names plugins/x.lua:LINE */
-	if (e->memo_narrow)
-		sitelua_hollow_end(sl);
+	if (e->memo_narrow && sitelua_hollow_end(sl) < 0) {
+		diag_error(d, *where ? where : e->plugin, where_line, 0,
+			   "%s: out of memory putting the page tables back after its function",
+			   e->url);
+		rc = -1;
+	}
 	m->depth = 0;
 	if (rc < 0) {
 		lua_settop(L, top);

@@ -160,8 +160,12 @@ static int push_data_context(struct sitelua *sl, const struct extra_output *e,
 	if (e->data_narrow)
 		sitelua_hollow_begin(sl, lua_gettop(L));
 	int rc = luavm_call(sl->vm, 0, 1, d);
-	if (e->data_narrow)
-		sitelua_hollow_end(sl);
+	if (e->data_narrow && sitelua_hollow_end(sl) < 0) {
+		diag_error(d, *where ? where : e->plugin, where_line, 0,
+			   "%s: out of memory putting the page tables back after its function",
+			   e->url);
+		rc = -1;
+	}
 	if (rc < 0) {
 		lua_settop(L, ctx);
 		return -1;
