@@ -245,6 +245,7 @@ end
 -- parts that are the same for many schools are shared, not copied (at
 -- 1,000 schools and 100 months the lines were 100 MB of the plugins' state)
 local NO_ARTICLES = {} -- also what a month without articles reads: never written
+local NO_MONTHS = {} -- a school without articles in a report's months: never written
 local zero_month = {}
 local function month_count(m, c, j)
   if c == 0 and zero_month[m] then return zero_month[m] end
@@ -282,6 +283,23 @@ end
 -- stage does not hold them, and a rebuild whose page metadata did not
 -- change takes the report from the cache without making them.
 local function report_page(url, title, schools, arts, months, sem, now, info)
+  -- the function reaches only its months' article pages and plain copies
+  -- of the schools' names (docs/plugins.md: a content function's key is
+  -- what it reaches, and the pages it reads are recorded): an edit of an
+  -- article another report lists leaves this one in the cache
+  local own = {}
+  for _, s in ipairs(schools) do
+    local mine
+    for _, m in ipairs(months) do
+      local list = arts[s.slug][m]
+      if list then
+        mine = mine or {}
+        mine[m] = list
+      end
+    end
+    own[s.slug] = mine
+  end
+  arts = own
   info.monthly, info.semester_policy = MONTHLY, SEMESTER_POLICY
   loa.add_page{ url = url, layout = "outreach-report.html", sitemap = PUBLIC, report = info,
                 page = { kind = "section", title = title, url = url, permalink = loa.absolute_url(url),
@@ -289,7 +307,7 @@ local function report_page(url, title, schools, arts, months, sem, now, info)
                 data = function()
                   local lines, met = {}, {}
                   for _, s in ipairs(schools) do
-                    local line = report_school(s, arts[s.slug], months, sem, now)
+                    local line = report_school(s, arts[s.slug] or NO_MONTHS, months, sem, now)
                     if line.below then lines[#lines + 1] = line else met[#met + 1] = line end
                   end
                   local below = #lines
@@ -304,7 +322,9 @@ end
 -- /bao-cao/truyen-thong/YYYY-MM/ for every month with school articles,
 -- /bao-cao/truyen-thong/YYYY-YYYY-HKn/ for every semester with some, and
 -- the per-article CSV; returns the list of reports for the dashboard
-local function build_reports(schools, arts, first, last, today)
+local function build_reports(school_pages, arts, first, last, today)
+  local schools = {} -- what a report shows of each school, copied
+  for i, s in ipairs(school_pages) do schools[i] = { title = s.title, url = s.url, slug = s.slug } end
   local has = {}
   for _, s in ipairs(schools) do
     for m in pairs(arts[s.slug]) do has[m] = true end

@@ -123,7 +123,7 @@ struct sitelua {
 	size_t *hollowed, nhollowed, hollowed_cap;
 	int shadows_ref, hollow_mt_ref, page_mt_ref, hollow_seen_ref;
 	const void *hollow_mt, *page_mt;
-	bool hollowing;
+	bool hollowing, hollow_over; /* over: past HOLLOW_MAX, every page counts as read */
 };
 
 static inline struct sitelua *upvalue_sl(lua_State *L)
