@@ -494,20 +494,30 @@ static int slot_cmp(const void *pa, const void *pb)
 	return a->slot < b->slot ? -1 : a->slot > b->slot;
 }
 
+/* The bytes of the table or function at idx, met at frame f, go to the
+ * returned buffer; NULL when the stack cannot take its walk ("deep"). */
+static struct buf *begin_node(struct luakey *lk, int idx, struct frame *f)
+{
+	struct buf *out = &lk->level[f->depth];
+	buf_reset(out);
+	lk->stack[f->depth] = lua_topointer(lk->L, idx);
+	if (!lua_checkstack(lk->L, 8)) {
+		buf_puts(out, "deep;");
+		f->low = -1;
+		return NULL;
+	}
+	return out;
+}
+
 /* One pass over the table: each field's key and value bytes (both
  * delimit themselves) are one entry; the entries are sorted, or, when the
  * keys are exactly 1..n, put in that order and written without them. */
 static void merkle_table(struct luakey *lk, int idx, struct frame *f)
 {
 	lua_State *L = lk->L;
-	struct buf *out = &lk->level[f->depth];
-	buf_reset(out);
-	lk->stack[f->depth] = lua_topointer(L, idx);
-	if (!lua_checkstack(L, 8)) {
-		buf_puts(out, "deep;");
-		f->low = -1;
+	struct buf *out = begin_node(lk, idx, f);
+	if (!out)
 		return;
-	}
 	size_t first = lk->nes, start = lk->keys.len;
 	bool list = true;
 	lua_Integer max = 0;
@@ -579,14 +589,9 @@ static int dump_writer(lua_State *L, const void *p, size_t n, void *ud)
 static void merkle_function(struct luakey *lk, int idx, struct frame *f)
 {
 	lua_State *L = lk->L;
-	struct buf *out = &lk->level[f->depth];
-	buf_reset(out);
-	lk->stack[f->depth] = lua_topointer(L, idx);
-	if (!lua_checkstack(L, 8)) {
-		buf_puts(out, "deep;");
-		f->low = -1;
+	struct buf *out = begin_node(lk, idx, f);
+	if (!out)
 		return;
-	}
 	buf_reset(&lk->code);
 	lua_pushvalue(L, idx);
 	lua_dump(L, dump_writer, &lk->code, 1);

@@ -160,29 +160,30 @@ static void push_key_names(lua_State *L, struct sitelua *sl)
 	lua_rawset(L, -3);
 }
 
-/* The writer of key fields: made once. */
+/* A writer of key fields with those names, made once into *w; one that
+ * follows closures for content functions' keys. */
+static struct luakey *writer(struct sitelua *sl, struct luakey **w, bool closures)
+{
+	if (!*w) {
+		lua_State *L = luavm_state(sl->vm);
+		push_key_names(L, sl);
+		/* its tables are the registry's: alive as long as the state */
+		*w = luakey_new(L, -1);
+		if (closures)
+			luakey_follow_closures(*w);
+		lua_pop(L, 1);
+	}
+	return *w;
+}
+
 static struct luakey *key_writer(struct sitelua *sl)
 {
-	if (sl->key_writer)
-		return sl->key_writer;
-	lua_State *L = luavm_state(sl->vm);
-	push_key_names(L, sl);
-	/* its tables are the registry's: alive as long as the state */
-	sl->key_writer = luakey_new(L, -1);
-	lua_pop(L, 1);
-	return sl->key_writer;
+	return writer(sl, &sl->key_writer, false);
 }
 
 static struct luakey *closure_writer(struct sitelua *sl)
 {
-	if (sl->closure_writer)
-		return sl->closure_writer;
-	lua_State *L = luavm_state(sl->vm);
-	push_key_names(L, sl);
-	sl->closure_writer = luakey_new(L, -1);
-	luakey_follow_closures(sl->closure_writer);
-	lua_pop(L, 1);
-	return sl->closure_writer;
+	return writer(sl, &sl->closure_writer, true);
 }
 
 void sitelua_key_value(struct sitelua *sl, int idx, struct buf *k)

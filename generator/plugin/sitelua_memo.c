@@ -64,6 +64,15 @@ void sitelua_memo_release(struct sitelua *sl)
 	free(m->names);
 }
 
+/* The program, the installed and the site's own themes and plugins, and
+ * site.yaml. */
+static void add_program_and_config(struct sitelua *sl, struct buf *k)
+{
+	key_add_str(k, sl->memo.base_key);
+	key_add_bytes(k, sl->memo.own_key->ptr, sl->memo.own_key->len);
+	keys_value(k, sl->site->config.root);
+}
+
 /* Made at the first use, in a handler: by then every plugin is loaded, so
  * the site's own plugin files are in own_key. */
 static const char *memo_prefix(struct sitelua *sl)
@@ -72,9 +81,7 @@ static const char *memo_prefix(struct sitelua *sl)
 	if (!m->prefix[0]) {
 		struct buf k = BUF_INIT;
 		key_add_str(&k, "loa-file-memo-1");
-		key_add_str(&k, m->base_key);
-		key_add_bytes(&k, m->own_key->ptr, m->own_key->len);
-		keys_value(&k, sl->site->config.root);
+		add_program_and_config(sl, &k);
 		keys_site_metadata(&k, sl->site);
 		key_add_i64(&k, sl->site->tz_offset);
 		key_finish(&k, m->prefix);
@@ -238,13 +245,10 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
  * tables (the closure keys name them). */
 static const char *narrow_prefix(struct sitelua *sl, char prefix[KEY_LEN + 1])
 {
-	struct sitelua_memo *m = &sl->memo;
 	lua_State *L = luavm_state(sl->vm);
 	struct buf k = BUF_INIT;
 	key_add_str(&k, "loa-file-memo-2");
-	key_add_str(&k, m->base_key);
-	key_add_bytes(&k, m->own_key->ptr, m->own_key->len);
-	keys_value(&k, sl->site->config.root);
+	add_program_and_config(sl, &k);
 	keys_site_structure(&k, sl->site);
 	key_add_i64(&k, sl->site->tz_offset);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->site_ref);
@@ -257,6 +261,24 @@ static const char *narrow_prefix(struct sitelua *sl, char prefix[KEY_LEN + 1])
 	return prefix;
 }
 
+/* The narrow key of extra e's function (its closure's key given): the
+ * prefix (made at the first use), the kind, the plugin and the URL. */
+static void narrow_key(struct sitelua *sl, char prefix[KEY_LEN + 1], const char *kind,
+		       const struct extra_output *e, const struct buf *closure,
+		       char key[KEY_LEN + 1])
+{
+	if (!prefix[0])
+		narrow_prefix(sl, prefix);
+	struct buf k = BUF_INIT;
+	key_add_str(&k, kind);
+	key_add_str(&k, prefix);
+	key_add_str(&k, e->plugin ? e->plugin : "?");
+	key_add_str(&k, e->url);
+	key_add_bytes(&k, closure->ptr, closure->len);
+	key_finish(&k, key);
+	buf_release(&k);
+}
+
 void sitelua_memo_decide(struct sitelua *sl)
 {
 	struct sitelua_memo *m = &sl->memo;
@@ -264,7 +286,7 @@ void sitelua_memo_decide(struct sitelua *sl)
 	if (!m->cache)
 		return; /* every function is called: nothing to key */
 	char prefix[KEY_LEN + 1] = "";
-	struct buf closure = BUF_INIT, kb = BUF_INIT;
+	struct buf closure = BUF_INIT;
 	sitelua_closure_pass(sl, true);
 	for (size_t i = 0; i < sl->nextras; i++) {
 		struct extra_output *e = &sl->extras[i];
@@ -275,17 +297,8 @@ void sitelua_memo_decide(struct sitelua *sl)
 			lua_rawgeti(L, LUA_REGISTRYINDEX, e->data_ref);
 			e->data_narrow = sitelua_closure_key(sl, -1, &closure);
 			lua_pop(L, 1);
-			if (e->data_narrow) {
-				if (!prefix[0])
-					narrow_prefix(sl, prefix);
-				buf_reset(&kb);
-				key_add_str(&kb, "loa-page-data-2");
-				key_add_str(&kb, prefix);
-				key_add_str(&kb, e->plugin ? e->plugin : "?");
-				key_add_str(&kb, e->url);
-				key_add_bytes(&kb, closure.ptr, closure.len);
-				key_finish(&kb, e->data_key);
-			}
+			if (e->data_narrow)
+				narrow_key(sl, prefix, "loa-page-data-2", e, &closure, e->data_key);
 			continue;
 		}
 		if (e->content_ref == LUA_NOREF || !e->memo_key[0])
@@ -297,14 +310,7 @@ void sitelua_memo_decide(struct sitelua *sl)
 		bool narrow = sitelua_closure_key(sl, -1, &closure);
 		lua_pop(L, 1);
 		if (narrow) {
-			if (!prefix[0])
-				narrow_prefix(sl, prefix);
-			buf_reset(&kb);
-			key_add_str(&kb, prefix);
-			key_add_str(&kb, e->plugin ? e->plugin : "?");
-			key_add_str(&kb, e->url);
-			key_add_bytes(&kb, closure.ptr, closure.len);
-			key_finish(&kb, e->memo_key);
+			narrow_key(sl, prefix, "loa-file-memo-2", e, &closure, e->memo_key);
 			e->memo_narrow = true;
 			e->memo_nambient = 0;
 			e->memo_today = false;
@@ -325,7 +331,6 @@ void sitelua_memo_decide(struct sitelua *sl)
 	}
 	sitelua_closure_pass(sl, false);
 	buf_release(&closure);
-	buf_release(&kb);
 }
 
 int sitelua_memo_take(struct sitelua *sl, const struct extra_output *e, struct buf *out,
