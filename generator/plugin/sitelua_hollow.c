@@ -14,8 +14,9 @@
  * those in a table it is handed out in. After the call every field goes
  * back. pairs (its __pairs, in sorted order as for any table), next,
  * rawget, rawlen and rawset see the shadow, so the function's output is
- * the same as without the recording. A structure too deep to walk counts
- * as reading every page. */
+ * the same as without the recording. A structure too deep to walk, more
+ * than HOLLOW_MAX page tables, or a page table whose metatable a plugin
+ * replaced count as reading every page. */
 #include "plugin/sitelua_internal.h"
 #include "base/xalloc.h"
 #include "lua/luavm.h"
@@ -33,16 +34,6 @@ enum { HOLLOW_DEPTH = 200 };
  * article (3.8 s of CPU a first build when they were all hollowed). */
 enum { HOLLOW_MAX = 1024 };
 
-static bool is_page(lua_State *L, struct sitelua *sl, int idx, bool *hollow)
-{
-	if (!lua_getmetatable(L, idx))
-		return false;
-	const void *mt = lua_topointer(L, -1);
-	lua_pop(L, 1);
-	*hollow = mt == sl->hollow_mt;
-	return mt == sl->page_mt || *hollow;
-}
-
 static size_t page_index(lua_State *L, struct sitelua *sl, int idx)
 {
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->page_index_ref);
@@ -51,6 +42,29 @@ static size_t page_index(lua_State *L, struct sitelua *sl, int idx)
 	size_t i = lua_isinteger(L, -1) ? (size_t)lua_tointeger(L, -1) : SITELUA_NO_PAGE;
 	lua_pop(L, 2);
 	return i;
+}
+
+/* What the table at idx is, by its metatable: a page table (hollow or
+ * not), a page table whose metatable a plugin replaced (its reads cannot
+ * be seen), or another table. */
+enum table_kind { OTHER_TABLE, PAGE_TABLE, HOLLOW_PAGE, FOREIGN_PAGE };
+
+static enum table_kind table_kind(lua_State *L, struct sitelua *sl, int idx)
+{
+	if (!lua_getmetatable(L, idx))
+		return OTHER_TABLE;
+	const void *mt = lua_topointer(L, -1);
+	lua_pop(L, 1);
+	if (mt == sl->page_mt)
+		return PAGE_TABLE;
+	if (mt == sl->hollow_mt)
+		return HOLLOW_PAGE;
+	return page_index(L, sl, idx) == SITELUA_NO_PAGE ? OTHER_TABLE : FOREIGN_PAGE;
+}
+
+static bool is_hollow(lua_State *L, struct sitelua *sl, int idx)
+{
+	return lua_type(L, idx) == LUA_TTABLE && table_kind(L, sl, idx) == HOLLOW_PAGE;
 }
 
 /* the page table at idx: its fields into a new shadow, its metatable the
@@ -103,15 +117,15 @@ static void reach(lua_State *L, struct sitelua *sl, int idx, int depth)
 	if (type != LUA_TTABLE && (type != LUA_TFUNCTION || lua_iscfunction(L, idx)))
 		return;
 	idx = lua_absindex(L, idx);
-	bool hollow;
-	if (type == LUA_TTABLE && is_page(L, sl, idx, &hollow)) {
-		if (hollow)
-			return;
-		if (sl->nhollowed >= HOLLOW_MAX) {
-			sl->hollow_over = true;
-			sitelua_deps_scan(sl);
-			return;
-		}
+	enum table_kind kind = type == LUA_TTABLE ? table_kind(L, sl, idx) : OTHER_TABLE;
+	if (kind == HOLLOW_PAGE)
+		return;
+	if (kind == FOREIGN_PAGE || (kind == PAGE_TABLE && sl->nhollowed >= HOLLOW_MAX)) {
+		sl->hollow_over = true;
+		sitelua_deps_scan(sl);
+		return;
+	}
+	if (kind == PAGE_TABLE) {
 		hollow_page(L, sl, idx);
 		return;
 	}
@@ -229,8 +243,7 @@ static int hollow_pairs(lua_State *L)
 static int raw_through(lua_State *L)
 {
 	struct sitelua *sl = upvalue_sl(L);
-	bool hollow;
-	if (sl->hollowing && lua_type(L, 1) == LUA_TTABLE && is_page(L, sl, 1, &hollow) && hollow) {
+	if (sl->hollowing && is_hollow(L, sl, 1)) {
 		if (push_shadow(L, sl, 1) == LUA_TTABLE) {
 			reach(L, sl, -1, 0);
 			lua_replace(L, 1);

@@ -13,6 +13,7 @@ basic_site "$S"
 # slugs of their own: a title edit then leaves every URL as it was
 sed -i 's/^date: 2023-03-01$/date: 2023-03-01\nslug: bua-an/' "$S/content/news/dong-thai/bua-an.md"
 sed -i 's/^lastmod: 2023-02-20$/lastmod: 2023-02-20\nslug: hoi-thao/' "$S/content/news/an-duong/hoi-thao.md"
+sed -i 's/^issued: 2023-02-17$/issued: 2023-02-17\nslug: ke-hoach-175/' "$S/content/plans/ke-hoach-175.md"
 write "$S/plugins/probe.lua" <<'LUA'
 -- in after_load: the default plugins' before_render handlers read the
 -- clock, after which nothing is kept
@@ -70,6 +71,13 @@ loa.on("after_load", function()
                   return { page = { kind = "section", title = "data: " .. bua.title,
                                     url = "/probe/data/" } }
                 end }
+  -- a page table whose metatable the plugin replaced: its reads cannot
+  -- be seen, so the file depends on every page
+  local plan
+  for _, p in ipairs(loa.pages{ kind = "plan" }) do plan = p end
+  setmetatable(plan, { __index = function() return nil end })
+  loa.add_file{ url = "/probe/foreign.txt", content = function()
+    return "foreign: " .. plan.title .. "\n" end }
   -- a coroutine holds state no key can: keyed by every page's metadata
   local co = coroutine.create(function() coroutine.yield(bua.slug) end)
   loa.add_file{ url = "/probe/co.txt", content = function()
@@ -88,7 +96,7 @@ build_inc() {
 file_was() { grep -q "memo /probe/$1: $2" "$TMP/inc.log"; }
 # expect CASE FILE...: these probe files made again, the others from the
 # cache; "data": the data page rendered again
-FILES="one school buddy raw list counts meta co"
+FILES="one school buddy raw list counts meta co foreign"
 expect() {
 	case_name=$1
 	shift
@@ -130,7 +138,7 @@ sed -i 's/^title: "Hội thảo chuyển đổi số"/title: "Hội thảo về 
 commit_edit "Sửa tiêu đề hội thảo"
 build_inc
 same_as_full "other article's title: equals --no-cache"
-expect "other article's title" buddy list meta co
+expect "other article's title" buddy list meta co foreign
 check "other article's title: the new title" contains "$OUT/probe/meta.txt" "Hội thảo về chuyển đổi số"
 
 # the school's title, read only through the article's school field
@@ -139,7 +147,7 @@ sed -i 's/^title: "Trường Mầm non Đồng Thái"/title: "Trường Mầm no
 commit_edit "Sửa tên trường"
 build_inc
 same_as_full "school's title: equals --no-cache"
-expect "school's title" school list co
+expect "school's title" school list co foreign
 check "school's title: the new name" contains "$OUT/probe/school.txt" "xã Đồng Thái"
 
 # the article's own title
@@ -148,7 +156,7 @@ sed -i 's/^title: "Bữa ăn bán trú đảm bảo dinh dưỡng"/title: "Bữa
 commit_edit "Sửa tiêu đề bữa ăn"
 build_inc
 same_as_full "article's title: equals --no-cache"
-expect "article's title" one school buddy raw list co data
+expect "article's title" one school buddy raw list co data foreign
 check "article's title: the data page shows it" contains "$OUT/probe/data/index.html" "data: Bữa ăn bán trú đủ chất"
 
 # a tag added elsewhere: of the files, only the handler's counts show it
@@ -159,7 +167,17 @@ sed -i 's/^category: policy/category: policy\ntags: ["chuyển đổi số"]/' \
 commit_edit "Thêm chủ đề"
 build_inc
 same_as_full "a tag: equals --no-cache"
-expect "a tag" buddy list counts meta co data
+expect "a tag" buddy list counts meta co data foreign
 check "a tag: counted" contains "$OUT/probe/counts.txt" "chuyen-doi-so 1"
+
+# the plan whose metatable the probe replaced: read unseen, so the file
+# that shows it depends on every page
+sed -i 's/^title: "Kế hoạch tập huấn cốt cán"/title: "Kế hoạch tập huấn giáo viên cốt cán"/' \
+	"$S/content/plans/ke-hoach-175.md"
+commit_edit "Sửa tên kế hoạch"
+build_inc
+same_as_full "a plan's title: equals --no-cache"
+expect "a plan's title" list co foreign
+check "a plan's title: shown" contains "$OUT/probe/foreign.txt" "giáo viên cốt cán"
 
 finish
