@@ -81,11 +81,9 @@ static void page_read(void *ctx, lua_State *L, int idx)
 	struct sitelua *sl = ctx;
 	if (!sl->collected)
 		return;
-	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->page_index_ref);
-	lua_pushvalue(L, idx);
-	if (lua_rawget(L, -2) == LUA_TNUMBER)
-		sitelua_deps_page(sl, (size_t)lua_tointeger(L, -1));
-	lua_pop(L, 2);
+	size_t i = sitelua_page_index(L, sl, idx);
+	if (i != SITELUA_NO_PAGE)
+		sitelua_deps_page(sl, i);
 }
 
 static void read_all(void *ctx)

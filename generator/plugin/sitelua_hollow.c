@@ -18,6 +18,7 @@
  * than HOLLOW_MAX page tables, or a page table whose metatable a plugin
  * replaced count as reading every page. */
 #include "plugin/sitelua_internal.h"
+#include "base/diag.h"
 #include "base/xalloc.h"
 #include "lua/luavm.h"
 #include "site/site.h"
@@ -34,16 +35,6 @@ enum { HOLLOW_DEPTH = 200 };
  * article (3.8 s of CPU a first build when they were all hollowed). */
 enum { HOLLOW_MAX = 1024 };
 
-static size_t page_index(lua_State *L, struct sitelua *sl, int idx)
-{
-	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->page_index_ref);
-	lua_pushvalue(L, idx);
-	lua_rawget(L, -2);
-	size_t i = lua_isinteger(L, -1) ? (size_t)lua_tointeger(L, -1) : SITELUA_NO_PAGE;
-	lua_pop(L, 2);
-	return i;
-}
-
 /* What the table at idx is, by its metatable: a page table (hollow or
  * not), a page table whose metatable a plugin replaced (its reads cannot
  * be seen), or another table. */
@@ -59,7 +50,7 @@ static enum table_kind table_kind(lua_State *L, struct sitelua *sl, int idx)
 		return PAGE_TABLE;
 	if (mt == sl->hollow_mt)
 		return HOLLOW_PAGE;
-	return page_index(L, sl, idx) == SITELUA_NO_PAGE ? OTHER_TABLE : FOREIGN_PAGE;
+	return sitelua_page_index(L, sl, idx) == SITELUA_NO_PAGE ? OTHER_TABLE : FOREIGN_PAGE;
 }
 
 static bool is_hollow(lua_State *L, struct sitelua *sl, int idx)
@@ -72,7 +63,7 @@ static bool is_hollow(lua_State *L, struct sitelua *sl, int idx)
 static void hollow_page(lua_State *L, struct sitelua *sl, int idx)
 {
 	idx = lua_absindex(L, idx);
-	size_t i = page_index(L, sl, idx);
+	size_t i = sitelua_page_index(L, sl, idx);
 	if (i == SITELUA_NO_PAGE)
 		return;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->shadows_ref);
@@ -173,7 +164,7 @@ static int push_shadow(lua_State *L, struct sitelua *sl, int idx)
 	int type = lua_rawget(L, -2);
 	lua_remove(L, -2);
 	if (type == LUA_TTABLE) {
-		size_t i = page_index(L, sl, idx);
+		size_t i = sitelua_page_index(L, sl, idx);
 		if (i != SITELUA_NO_PAGE)
 			sitelua_deps_table(sl, i);
 	}
@@ -344,7 +335,8 @@ static int end_protected(lua_State *L)
 	return 0;
 }
 
-int sitelua_hollow_end(struct sitelua *sl)
+int sitelua_hollow_end(struct sitelua *sl, struct diag_list *d, const char *where, int line,
+		       const char *url)
 {
 	lua_State *L = luavm_state(sl->vm);
 	/* putting a field back may grow a table: out of memory, the error is
@@ -352,8 +344,11 @@ int sitelua_hollow_end(struct sitelua *sl)
 	lua_pushcfunction(L, end_protected);
 	lua_pushlightuserdata(L, sl);
 	int rc = lua_pcall(L, 1, 0, 0) == LUA_OK ? 0 : -1;
-	if (rc < 0)
+	if (rc < 0) {
 		lua_pop(L, 1);
+		diag_error(d, where, line, 0,
+			   "%s: out of memory putting the page tables back after its function", url);
+	}
 	luaL_unref(L, LUA_REGISTRYINDEX, sl->hollow_seen_ref);
 	sl->hollow_seen_ref = LUA_NOREF;
 	sl->hollowing = false;

@@ -136,6 +136,8 @@ static inline struct sitelua *upvalue_sl(lua_State *L)
 void sitelua_pages_push_value(lua_State *L, const struct value *v);
 /* Pushes the table of page p (without its metatable). */
 void sitelua_pages_push(lua_State *L, struct sitelua *sl, struct page *p);
+/* The index of the page table at idx, or SITELUA_NO_PAGE when it is not one. */
+size_t sitelua_page_index(lua_State *L, struct sitelua *sl, int idx);
 /* Pushes the page tables' metatable (lastmod and authors, as deps). */
 void sitelua_pages_push_metatable(lua_State *L, struct sitelua *sl);
 /* Pushes the site table (its clock and commit through a metatable). */
@@ -203,11 +205,13 @@ void sitelua_closure_pass(struct sitelua *sl, bool on);
 void sitelua_hollow_setup(lua_State *L, struct sitelua *sl);
 /* Before and after a content function (at fn) runs in a worker: the page
  * tables it can reach are hollowed, and each it reads is recorded
- * (sitelua_deps_table); after, every field is back. -1 when the memory
- * ran out putting them back: the pages may be wrong from then on, so the
- * caller fails the function (a plugin error: nothing is published). */
+ * (sitelua_deps_table); after, every field is back. -1, with an error at
+ * where:line naming url in d, when the memory ran out putting them back:
+ * the pages may be wrong from then on, so the caller fails the function
+ * (a plugin error: nothing is published). */
 void sitelua_hollow_begin(struct sitelua *sl, int fn);
-int sitelua_hollow_end(struct sitelua *sl);
+int sitelua_hollow_end(struct sitelua *sl, struct diag_list *d, const char *where, int line,
+		       const char *url);
 
 /* ---- sitelua_memo.c ---- */
 /* After the handlers: the keys of the content functions, narrow where the

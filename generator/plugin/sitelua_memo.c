@@ -261,56 +261,54 @@ static const char *narrow_prefix(struct sitelua *sl, char prefix[KEY_LEN + 1])
 	return prefix;
 }
 
-/* The narrow key of extra e's function (its closure's key given): the
- * prefix (made at the first use), the kind, the plugin and the URL. */
-static void narrow_key(struct sitelua *sl, char prefix[KEY_LEN + 1], const char *kind,
-		       const struct extra_output *e, const struct buf *closure,
-		       char key[KEY_LEN + 1])
+/* The narrow key of extra e's function (registry ref fn) into key: the
+ * prefix (made at the first use), the kind, the plugin, the URL and what
+ * the function reaches. False, key untouched, when that cannot be keyed. */
+static bool narrow_key(struct sitelua *sl, char prefix[KEY_LEN + 1], const char *kind,
+		       const struct extra_output *e, int fn, char key[KEY_LEN + 1])
 {
-	if (!prefix[0])
-		narrow_prefix(sl, prefix);
-	struct buf k = BUF_INIT;
-	key_add_str(&k, kind);
-	key_add_str(&k, prefix);
-	key_add_str(&k, e->plugin ? e->plugin : "?");
-	key_add_str(&k, e->url);
-	key_add_bytes(&k, closure->ptr, closure->len);
-	key_finish(&k, key);
+	lua_State *L = luavm_state(sl->vm);
+	struct buf k = BUF_INIT, closure = BUF_INIT;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, fn);
+	bool ok = sitelua_closure_key(sl, -1, &closure);
+	lua_pop(L, 1);
+	if (ok) {
+		if (!prefix[0])
+			narrow_prefix(sl, prefix);
+		key_add_str(&k, kind);
+		key_add_str(&k, prefix);
+		key_add_str(&k, e->plugin ? e->plugin : "?");
+		key_add_str(&k, e->url);
+		key_add_bytes(&k, closure.ptr, closure.len);
+		key_finish(&k, key);
+	}
 	buf_release(&k);
+	buf_release(&closure);
+	return ok;
 }
 
 void sitelua_memo_decide(struct sitelua *sl)
 {
 	struct sitelua_memo *m = &sl->memo;
-	lua_State *L = luavm_state(sl->vm);
 	if (!m->cache)
 		return; /* every function is called: nothing to key */
 	char prefix[KEY_LEN + 1] = "";
-	struct buf closure = BUF_INIT;
 	sitelua_closure_pass(sl, true);
 	for (size_t i = 0; i < sl->nextras; i++) {
 		struct extra_output *e = &sl->extras[i];
 		if (e->data_ref != LUA_NOREF && !e->data_untracked) {
 			/* a data function: the same narrow key; its render records
 			 * the pages it reads (push_data_context) */
-			buf_reset(&closure);
-			lua_rawgeti(L, LUA_REGISTRYINDEX, e->data_ref);
-			e->data_narrow = sitelua_closure_key(sl, -1, &closure);
-			lua_pop(L, 1);
-			if (e->data_narrow)
-				narrow_key(sl, prefix, "loa-page-data-2", e, &closure, e->data_key);
+			e->data_narrow = narrow_key(sl, prefix, "loa-page-data-2", e, e->data_ref,
+						    e->data_key);
 			continue;
 		}
 		if (e->content_ref == LUA_NOREF || !e->memo_key[0])
 			continue;
 		/* narrow: what the function can reach, page tables by name, and
 		 * the pages it reads recorded as it runs (sitelua_hollow.c) */
-		buf_reset(&closure);
-		lua_rawgeti(L, LUA_REGISTRYINDEX, e->content_ref);
-		bool narrow = sitelua_closure_key(sl, -1, &closure);
-		lua_pop(L, 1);
+		bool narrow = narrow_key(sl, prefix, "loa-file-memo-2", e, e->content_ref, e->memo_key);
 		if (narrow) {
-			narrow_key(sl, prefix, "loa-file-memo-2", e, &closure, e->memo_key);
 			e->memo_narrow = true;
 			e->memo_nambient = 0;
 			e->memo_today = false;
@@ -330,7 +328,6 @@ void sitelua_memo_decide(struct sitelua *sl)
 		cache_object_release(&o);
 	}
 	sitelua_closure_pass(sl, false);
-	buf_release(&closure);
 }
 
 int sitelua_memo_take(struct sitelua *sl, const struct extra_output *e, struct buf *out,
@@ -363,12 +360,9 @@ int sitelua_memo_make(struct sitelua *sl, const struct extra_output *e, struct b
 	if (e->memo_narrow)
 		sitelua_hollow_begin(sl, lua_gettop(L));
 	int rc = luavm_call(sl->vm, 0, 1, d); /* its error names plugins/x.lua:LINE */
-	if (e->memo_narrow && sitelua_hollow_end(sl) < 0) {
-		diag_error(d, *where ? where : e->plugin, where_line, 0,
-			   "%s: out of memory putting the page tables back after its function",
-			   e->url);
+	if (e->memo_narrow &&
+	    sitelua_hollow_end(sl, d, *where ? where : e->plugin, where_line, e->url) < 0)
 		rc = -1;
-	}
 	m->depth = 0;
 	if (rc < 0) {
 		lua_settop(L, top);

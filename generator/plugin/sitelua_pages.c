@@ -92,6 +92,17 @@ static const char *activity_status(const struct site *s, const struct plan_activ
 		return "overdue";
 	return "due";
 }
+size_t sitelua_page_index(lua_State *L, struct sitelua *sl, int idx)
+{
+	idx = lua_absindex(L, idx);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->page_index_ref);
+	lua_pushvalue(L, idx);
+	lua_rawget(L, -2);
+	size_t i = lua_isinteger(L, -1) ? (size_t)lua_tointeger(L, -1) : SITELUA_NO_PAGE;
+	lua_pop(L, 2);
+	return i;
+}
+
 /* __index of page tables: the volatile fields, computed on each read and
  * recorded as a dependency of the render under way. */
 static int page_volatile(lua_State *L)
@@ -101,12 +112,9 @@ static int page_volatile(lua_State *L)
 	bool lastmod = strcmp(k, "lastmod") == 0, authors = strcmp(k, "authors") == 0;
 	if (!lastmod && !authors)
 		return 0;
-	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->page_index_ref);
-	lua_pushvalue(L, 1);
-	lua_rawget(L, -2);
-	if (!lua_isinteger(L, -1))
+	size_t i = sitelua_page_index(L, sl, 1);
+	if (i == SITELUA_NO_PAGE)
 		return 0;
-	size_t i = (size_t)lua_tointeger(L, -1);
 	const struct page *p = sl->site->pages[i];
 	sitelua_deps_volatile(sl, i);
 	if (lastmod) {

@@ -160,12 +160,9 @@ static int push_data_context(struct sitelua *sl, const struct extra_output *e,
 	if (e->data_narrow)
 		sitelua_hollow_begin(sl, lua_gettop(L));
 	int rc = luavm_call(sl->vm, 0, 1, d);
-	if (e->data_narrow && sitelua_hollow_end(sl) < 0) {
-		diag_error(d, *where ? where : e->plugin, where_line, 0,
-			   "%s: out of memory putting the page tables back after its function",
-			   e->url);
+	if (e->data_narrow &&
+	    sitelua_hollow_end(sl, d, *where ? where : e->plugin, where_line, e->url) < 0)
 		rc = -1;
-	}
 	if (rc < 0) {
 		lua_settop(L, ctx);
 		return -1;
