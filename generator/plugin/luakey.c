@@ -126,8 +126,8 @@ struct luakey {
 	struct ptrmap seen;
 	size_t nseen;
 	/* luakey_follow_closures: Lua functions by code and upvalues, and
-	 * tables' metatables; opaque: the walk met a value no key can hold */
-	bool closures, opaque;
+	 * tables' metatables */
+	bool closures;
 	struct buf code;
 };
 
@@ -401,7 +401,7 @@ static void merkle_value(struct luakey *lk, int vidx, struct frame *f, struct bu
 	int type = lua_type(L, vidx);
 	bool function = lk->closures && type == LUA_TFUNCTION && !lua_iscfunction(L, vidx);
 	if (lk->closures && (type == LUA_TUSERDATA || type == LUA_TTHREAD)) {
-		lk->opaque = lk->over = true; /* its state is out of reach */
+		lk->over = true; /* its state is out of reach: no key */
 		return;
 	}
 	if (type != LUA_TTABLE && !function) {
@@ -699,7 +699,7 @@ bool luakey_closure(struct luakey *lk, int idx, struct buf *k)
 		return false;
 	int top = lua_gettop(L);
 	lk->walked = 0;
-	lk->over = lk->opaque = false;
+	lk->over = false;
 	lk->nes = 0;
 	buf_reset(&lk->keys);
 	struct frame f = { 0, 0 };
@@ -709,7 +709,7 @@ bool luakey_closure(struct luakey *lk, int idx, struct buf *k)
 		buf_putc(k, 'C');
 		buf_add(k, lk->level[0].ptr, lk->level[0].len);
 	}
-	lk->over = lk->opaque = false;
+	lk->over = false;
 	lua_settop(L, top);
 	return ok;
 }
