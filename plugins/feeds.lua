@@ -3,7 +3,7 @@
 -- /truong/dong-thai/atom.xml) and each topic (/chu-de/TAG/atom.xml).
 -- Each holds the latest N pages (site.yaml `feeds: { limit: N }`, default
 -- 20), newest first, with absolute URLs from base_url; the output depends
--- only on the commit (and --now for a feed with no entries), so the same
+-- only on the commit (and --now's day for a feed with no entries), so the same
 -- commit gives the same bytes. The pages that have a feed of their own
 -- announce it in <head> through the global `feed_urls` (page URL → feed URL).
 -- sitemap.xml and robots.txt are written by the build itself (build.c).
@@ -21,23 +21,6 @@ local function xml(s) return xml_text(tostring(s or "")) end
 
 local absolute = loa.absolute_url
 
--- RFC 3339 of seconds since the epoch, in UTC (no os.date in the sandbox)
-local function utc(epoch)
-  local days, secs = epoch // 86400, epoch % 86400
-  -- civil from days (H. Hinnant's algorithm)
-  local z = days + 719468
-  local era = (z >= 0 and z or z - 146096) // 146097
-  local doe = z - era * 146097
-  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-  local y = yoe + era * 400
-  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-  local mp = (5 * doy + 2) // 153
-  local d = doy - (153 * mp + 2) // 5 + 1
-  local m = mp < 10 and mp + 3 or mp - 9
-  if m <= 2 then y = y + 1 end
-  return string.format("%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, secs // 3600, secs // 60 % 60, secs % 60)
-end
-
 -- seconds since the epoch of an RFC 3339 timestamp, to compare two of them
 local function epoch_of(rfc)
   local y, mo, d, h, mi, s, zone = rfc:match("^(%d+)-(%d+)-(%d+)T(%d+):(%d+):(%d+)(.*)$")
@@ -52,6 +35,10 @@ local function epoch_of(rfc)
 end
 
 local function rfc(iso) return iso and loa.format_date(iso, "rfc3339") or nil end
+
+-- what has no date of its own is dated by the start of the build's day:
+-- not the clock, which would make the feed again at every build
+local function today() return loa.format_date(loa.site.today, "utc") end
 
 -- default summaries are computed once per page, whatever the number of
 -- feeds it is in
@@ -90,7 +77,7 @@ end
 
 local function entry(out, p)
   local published = rfc(p.date)
-  local updated = rfc(p.lastmod) or published or utc(loa.site.now)
+  local updated = rfc(p.lastmod) or published or today()
   out[#out + 1] = "<entry>"
   out[#out + 1] = "<title type=\"text\">" .. xml(p.title) .. "</title>"
   out[#out + 1] = "<id>" .. xml(absolute(p.url)) .. "</id>"
@@ -133,7 +120,7 @@ local function feed_content(f)
   out[#out + 1] = "<id>" .. xml(absolute(f.page_url)) .. "</id>"
   out[#out + 1] = "<link rel=\"self\" type=\"application/atom+xml\" href=\"" .. xml(absolute(f.url)) .. "\"/>"
   out[#out + 1] = "<link rel=\"alternate\" type=\"text/html\" href=\"" .. xml(absolute(f.page_url)) .. "\"/>"
-  out[#out + 1] = "<updated>" .. (newest or utc(loa.site.now)) .. "</updated>"
+  out[#out + 1] = "<updated>" .. (newest or today()) .. "</updated>"
   out[#out + 1] = "<author><name>" .. xml(loa.site.title) .. "</name></author>"
   out[#out + 1] = "<generator>Loa</generator>"
   for _, line in ipairs(entries) do out[#out + 1] = line end

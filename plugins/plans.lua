@@ -12,29 +12,6 @@ local function days_in_month(y, m)
   return ({ 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 })[m]
 end
 
--- days since 1970-01-01 → year, month, day (H. Hinnant's civil_from_days)
-local function civil_from_days(z)
-  z = z + 719468
-  local era = (z >= 0 and z or z - 146096) // 146097
-  local doe = z - era * 146097
-  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-  local y = yoe + era * 400
-  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-  local mp = (5 * doy + 2) // 153
-  local d = doy - (153 * mp + 2) // 5 + 1
-  local m = mp < 10 and mp + 3 or mp - 9
-  if m <= 2 then y = y + 1 end
-  return y, m, d
-end
-
--- epoch seconds → 20230601T023015Z
-local function utc_stamp(epoch)
-  local days, secs = epoch // 86400, epoch % 86400
-  local y, m, d = civil_from_days(days)
-  return string.format("%04d%02d%02dT%02d%02d%02dZ", y, m, d,
-                       secs // 3600, secs % 3600 // 60, secs % 60)
-end
-
 -- an activity's due ("2023-05-31", "2023-05", maybe with a time) → the
 -- DATE values of DTSTART and DTEND (exclusive), or nil when unusable
 local function due_range(due)
@@ -159,7 +136,10 @@ local function build_calendar()
   line("METHOD:PUBLISH")
   line("X-WR-CALNAME:" .. text(calname))
   if loa.site.timezone then line("X-WR-TIMEZONE:" .. text(loa.site.timezone)) end
-  local stamp = utc_stamp(loa.site.now or 0)
+  -- DTSTAMP: the start of the build's day, in UTC. The statuses the
+  -- events show change by the day, so the stamp does too; not the clock,
+  -- which would make the calendar again at every build (loa.add_file)
+  local stamp = loa.format_date(loa.site.today, "utc"):gsub("[-:]", "")
   for _, e in ipairs(events) do
     local a, plan = e.a, e.plan
     local desc = {}
@@ -225,10 +205,9 @@ local ICS_URL = loa.urls.plans_calendar
 loa.global("ics_url", ICS_URL)
 
 loa.on("before_render", function()
-  -- a content function: the calendar reads the clock (DTSTAMP), so it is
-  -- made again at every build, but that read is then its own, not the
-  -- stage's, and the files later plugins make can still be kept
-  -- (loa.add_file, docs/plugins.md)
+  -- a content function: made in a render worker, and kept in the cache
+  -- until a plan, its statuses or the day change (loa.add_file,
+  -- docs/plugins.md)
   loa.add_file{ url = ICS_URL, content = build_calendar }
   declare_status_changes()
 end)

@@ -428,3 +428,15 @@ char *date_format_rfc3339(char *out, const struct date *d, int tz_offset_min)
 	format_timestamp(out, &full, d->has_offset ? d->offset_min : tz_offset_min);
 	return out;
 }
+
+char *date_format_utc(char *out, const struct date *d, int tz_offset_min)
+{
+	if (d->prec == DATE_NONE) {
+		out[0] = '\0';
+		return out;
+	}
+	struct date utc;
+	date_from_epoch(&utc, date_to_epoch(d, tz_offset_min), 0);
+	format_timestamp(out, &utc, 0);
+	return out;
+}

@@ -43,11 +43,14 @@ int64_t date_days_from_civil(int year, int month, int day);
  *   date_format_short: 17/02/2023 (02/2023 for a month)
  *   date_format_long:  ngày 17 tháng 02 năm 2023 (tháng 02 năm 2023)
  *   date_format_rfc3339: always a full timestamp, using tz_offset_min when
- *                      the date has no offset of its own (for feeds, sitemap) */
+ *                      the date has no offset of its own (for feeds, sitemap)
+ *   date_format_utc:   the same instant in UTC, 2023-02-17T01:30:00Z (for
+ *                      iCalendar's DTSTAMP, which must be UTC) */
 char *date_format_iso(char *out, const struct date *d);
 char *date_format_short(char *out, const struct date *d);
 char *date_format_long(char *out, const struct date *d);
 char *date_format_rfc3339(char *out, const struct date *d, int tz_offset_min);
+char *date_format_utc(char *out, const struct date *d, int tz_offset_min);
 
 /* -1, 0, 1 comparing the instants both denote in the given zone */
 int date_cmp(const struct date *a, const struct date *b, int tz_offset_min);

@@ -65,6 +65,13 @@ static int l_collate(lua_State *L)
 	return 1;
 }
 
+/* The site zone's offset at the instant d names (a zone's offset can
+ * change over the years). */
+static int zone_offset(const struct sitelua *sl, const struct date *d)
+{
+	return text_tz_offset(sl->site->text, date_to_epoch(d, sl->site->tz_offset));
+}
+
 static int l_format_date(lua_State *L)
 {
 	size_t len;
@@ -82,8 +89,9 @@ static int l_format_date(lua_State *L)
 	else if (strcmp(style, "iso") == 0)
 		date_format_iso(out, &d);
 	else if (strcmp(style, "rfc3339") == 0) /* feeds: a full timestamp with an offset */
-		date_format_rfc3339(out, &d, text_tz_offset(upvalue_sl(L)->site->text,
-							     date_to_epoch(&d, upvalue_sl(L)->site->tz_offset)));
+		date_format_rfc3339(out, &d, zone_offset(upvalue_sl(L), &d));
+	else if (strcmp(style, "utc") == 0) /* iCalendar's DTSTAMP */
+		date_format_utc(out, &d, zone_offset(upvalue_sl(L), &d));
 	else
 		date_format_short(out, &d);
 	lua_pushstring(L, out);

@@ -1,6 +1,6 @@
 # /ke-hoach/lich.ics: a valid iCalendar (RFC 5545) of plan activity
 # deadlines — CRLF lines folded at 75 octets without splitting UTF-8, TEXT
-# escaping, all-day and month-long events, stable UIDs, DTSTAMP from --now.
+# escaping, all-day and month-long events, stable UIDs, DTSTAMP from --now's day (the start of it, in UTC).
 . "$(dirname "$0")/lib.sh"
 R="$TMP/site"
 new_repo "$R"
@@ -46,6 +46,10 @@ check "build with another --now exits 0" [ $? -eq 0 ]
 "$LOA" build --out "$TMP/c" --now 2023-06-01T09:30:15+07:00 --quiet
 check "calendar is published" test -s "$TMP/a/ke-hoach/lich.ics"
 check "same --now, same calendar bytes" cmp -s "$TMP/a/ke-hoach/lich.ics" "$TMP/c/ke-hoach/lich.ics"
+# the day, not the clock: a later hour of the same day (in Vietnam) gives
+# the same bytes, so the calendar is kept in the cache between builds
+"$LOA" build --out "$TMP/d" --now 2023-06-01T23:59:00+07:00 --quiet
+check "same day, another hour: same calendar bytes" cmp -s "$TMP/a/ke-hoach/lich.ics" "$TMP/d/ke-hoach/lich.ics"
 
 P="$TMP/a/ke-hoach/ke-hoach-tap-huan-cot-can/index.html"
 check "plan page links the calendar (site sub-path kept)" contains "$P" 'href="/truong-a/ke-hoach/lich.ics"'
@@ -135,7 +139,8 @@ check("day due 31/12/2023 ends on 2024-01-01", dates("Cuối năm") == ("2023123
 check("leap day 2024-02-29 ends on 2024-03-01", dates("Ngày nhuận") == ("20240229", "20240301"))
 check("URL is the plan's absolute page",
       by_summary.get("Tập huấn", {}).get("URL") == "https://Example.vn:8443/truong-a/ke-hoach/ke-hoach-tap-huan-cot-can/")
-check("DTSTAMP equals --now in UTC", all(e["DTSTAMP"] == "20230601T023015Z" for e in ev))
+check("DTSTAMP is the start of --now's day in Vietnam, in UTC",
+      all(e["DTSTAMP"] == "20230531T170000Z" for e in ev))
 uids = [e["UID"] for e in ev]
 check("UIDs are unique", len(set(uids)) == len(uids))
 check("UID from the plan file and activity id, at the host of base_url",

@@ -265,6 +265,8 @@ TEST(test_formatting)
 	CHECK_STR_EQ(date_format_iso(out, &d), "2023-02-17");
 	CHECK_STR_EQ(date_format_rfc3339(out, &d, 420), "2023-02-17T00:00:00+07:00");
 	CHECK_STR_EQ(date_format_rfc3339(out, &d, 0), "2023-02-17T00:00:00Z");
+	/* midnight in Hà Nội is the evening before in UTC */
+	CHECK_STR_EQ(date_format_utc(out, &d, 420), "2023-02-16T17:00:00Z");
 
 	CHECK_INT_EQ(parse(&d, "3/1/2024", false, &why), 0);
 	CHECK_STR_EQ(date_format_short(out, &d), "03/01/2024");
@@ -275,6 +277,7 @@ TEST(test_formatting)
 	CHECK_STR_EQ(date_format_long(out, &d), "tháng 05 năm 2021");
 	CHECK_STR_EQ(date_format_iso(out, &d), "2021-05");
 	CHECK_STR_EQ(date_format_rfc3339(out, &d, 420), "2021-05-01T00:00:00+07:00");
+	CHECK_STR_EQ(date_format_utc(out, &d, 420), "2021-04-30T17:00:00Z");
 
 	CHECK_INT_EQ(parse(&d, "2023-02-17 08:30", false, &why), 0);
 	CHECK_STR_EQ(date_format_iso(out, &d), "2023-02-17T08:30:00");
@@ -282,6 +285,8 @@ TEST(test_formatting)
 	CHECK_STR_EQ(date_format_rfc3339(out, &d, 420), "2023-02-17T08:30:00+07:00");
 	CHECK_INT_EQ(parse(&d, "2023-02-17T08:30-0530", false, &why), 0);
 	CHECK_STR_EQ(date_format_rfc3339(out, &d, 420), "2023-02-17T08:30:00-05:30");
+	/* its own offset, not the zone's */
+	CHECK_STR_EQ(date_format_utc(out, &d, 420), "2023-02-17T14:00:00Z");
 
 	/* shown in the site's zone: 20:00 UTC is the next day in Hà Nội */
 	CHECK_INT_EQ(parse(&d, "2023-02-17T20:00:00Z", false, &why), 0);
