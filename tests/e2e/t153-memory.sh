@@ -2,11 +2,12 @@
 # The builder's memory (issue #14, "peak memory of the largest process"):
 # a first build with a cache keeps the table of parsed files as parts
 # pointing at the files' bytes until the cache's folders exist, and that
-# table is byte for byte the one a build stores at once when they do; the
-# plugins' garbage is collected before the job keys (LOA_TIMINGS shows
-# the state after it, well under the stage's peak); LOA_DEBUG=memory says
-# the builder's memory after each stage and before the fork. Every build
-# gives the site of --no-cache.
+# table is byte for byte the one a build stores at once when they do; a
+# handler's large garbage is collected when it returns (LOA_TIMINGS shows
+# the state after the plugins, well under the stage's peak); the state is
+# collected in full before the renders only when many pages render;
+# LOA_DEBUG=memory says the builder's memory after each stage and before
+# the fork. Every build gives the site of --no-cache.
 . "$(dirname "$0")/lib.sh"
 
 S="$TMP/site"
@@ -78,6 +79,19 @@ after=$(echo "$line" | sed -n 's/.*lua-memory *\([0-9]*\) MB after.*/\1/p')
 most=$(echo "$line" | sed -n 's/.*, \([0-9]*\) MB at most.*/\1/p')
 check "the plugins' 40 MB of garbage is collected after the stage ($after MB, at most $most MB)" \
 	[ $((${after:-999} + 30)) -le "${most:-0}" ]
+
+# the state is collected in full before the renders when the workers
+# have much to render (every page, --no-cache: the site's tables are then
+# old, which their minor collections skip), not when they have little
+# (the third build took every page from the cache): a full collection
+# walks every table of the site
+mkdir -p "$TMP/nc"
+LOA_TIMINGS=1 "$LOA" build --repo "$S" --out "$TMP/nc/public" --now "$NOW" --no-cache \
+	> /dev/null 2> "$TMP/nc.log"
+check "every page to render: collected in full before the renders" \
+	grep -q "lua-memory .* before the renders, collected in full" "$TMP/nc.log"
+check "nothing to render: no full collection" \
+	grep -q "lua-memory .* before the renders, not collected (0 of " "$TMP/third.log"
 
 for stage in load plugins "the trim before the fork" render publish; do
 	check "LOA_DEBUG=memory: after $stage" \
