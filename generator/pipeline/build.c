@@ -529,6 +529,7 @@ static void build_release(struct build *b)
 		luavm_close(b->vm);
 	buf_release(&b->own_key);
 	buf_release(&b->listing);
+	buf_release(&b->stored);
 	buf_release(&b->history_data);
 	free(b->blobs_parts);
 	spill_free(b->search_spill);

@@ -84,6 +84,10 @@ struct build {
 	size_t *todo, ntodo;
 	size_t cached, nkeyed;   /* jobs taken from the cache, of the jobs with a key */
 	size_t current_job;      /* in a worker only: the job being rendered (its key) */
+	/* in a worker only: what incr_store stored of the job, for the reply
+	 * (render_job): empty, or IDENT NUL, then the stored diagnostics and
+	 * deps, each after its length as 8 hex digits */
+	struct buf stored;
 	char base_key[CACHE_KEY_LEN + 1]; /* incr_base_key */
 	char published[CACHE_KEY_LEN + 1]; /* fingerprint of the site as committed */
 	struct buf listing; /* what published hashes, kept in the cache under that key */
@@ -187,6 +191,12 @@ void incr_standby_free(struct incr_standby *s);
 /* True when job's file is kept from the standby; else its old file is
  * gone and the job is written or rendered. */
 bool incr_standby_try(struct build *b, size_t job, const char *path);
+/* A job its worker rendered and stored in the cache: the identity of the
+ * object it wrote, and the diagnostics and deps stored in it, as the
+ * worker's reply gives them (render_job_done), so that the side object is
+ * made without reading every object back. */
+void incr_standby_rendered(struct build *b, size_t job, const char *ident, const char *diags,
+			   size_t diags_len, const char *deps, size_t deps_len);
 /* A job written from its cache object o (its identity kept, its entry
  * made when the side object is stored). */
 void incr_standby_note(struct build *b, size_t job, const struct cache_object *o);

@@ -66,6 +66,9 @@ struct incr_standby {
 	bool *held;             /* per job: its standby file is in the tree, vouched for */
 	unsigned char *how;     /* per job, HOW_* */
 	char (*ident)[CACHE_IDENT_LEN]; /* per job HOW_CACHE: its object when verified */
+	/* per job rendered: its entry as its worker stored the object
+	 * (incr_standby_rendered; NULL: read back from the cache) */
+	struct rendered_entry **rendered;
 	/* this build's entries written afresh: an arena grows by blocks, so
 	 * they are never copied (a buffer grown by doubling, 34 MB after a
 	 * first build of 10,000 pages, took the builder from 287 to 305 MB
@@ -74,6 +77,14 @@ struct incr_standby {
 	struct buf scratch; /* one entry, before it goes there */
 	struct side_part *parts; /* this build's side object, in order */
 	size_t nparts, parts_cap;
+};
+
+/* What a render worker reported of the object it stored: the entry's
+ * fields, without reading the object back. */
+struct rendered_entry {
+	char ident[CACHE_IDENT_LEN];
+	const char *diags, *deps;
+	size_t diags_len, deps_len;
 };
 
 /* The side object's key: one per published listing. */
@@ -292,6 +303,7 @@ void incr_standby_free(struct incr_standby *s)
 	free(s->held);
 	free(s->how);
 	free(s->ident);
+	free(s->rendered);
 	free(s);
 }
 
@@ -308,6 +320,24 @@ void incr_standby_note(struct build *b, size_t job, const struct cache_object *o
 		s->ident = xcalloc(b->njobs + 1, sizeof(*s->ident));
 	s->how[job] = HOW_CACHE;
 	memcpy(s->ident[job], o->ident, CACHE_IDENT_LEN);
+}
+
+void incr_standby_rendered(struct build *b, size_t job, const char *ident, const char *diags,
+			   size_t diags_len, const char *deps, size_t deps_len)
+{
+	struct incr_standby *s = b->standby;
+	if (!s || strlen(ident) >= CACHE_IDENT_LEN)
+		return;
+	if (!s->rendered)
+		s->rendered = xcalloc(b->njobs + 1, sizeof(*s->rendered));
+	struct rendered_entry *r = arena_alloc(&s->fresh, sizeof(*r) + diags_len + deps_len + 1);
+	char *bytes = (char *)(r + 1);
+	memcpy(bytes, diags, diags_len);
+	memcpy(bytes + diags_len, deps, deps_len);
+	*r = (struct rendered_entry){ .diags = bytes, .deps = bytes + diags_len,
+				      .diags_len = diags_len, .deps_len = deps_len };
+	memcpy(r->ident, ident, strlen(ident) + 1);
+	s->rendered[job] = r;
 }
 
 bool incr_standby_try(struct build *b, size_t job, const char *path)
@@ -382,10 +412,15 @@ void incr_standby_store(struct build *b)
 	/* the pages rendered now and those written from the cache: their
 	 * diagnostics and deps as stored */
 	struct cache_object obj = CACHE_OBJECT_INIT;
-	for (size_t j = 0; j < b->njobs; j++)
-		if (side_entry_load(b, j, &obj))
+	for (size_t j = 0; j < b->njobs; j++) {
+		const struct rendered_entry *r = s->rendered ? s->rendered[j] : NULL;
+		if (r && b->ok[j] && b->keys[j][0] && s->how[j] == HOW_RENDERED)
+			part_add_new(s, job_path(b, j), b->keys[j], r->ident, r->diags,
+				     r->diags_len, r->deps, r->deps_len);
+		else if (side_entry_load(b, j, &obj))
 			part_add_new(s, job_path(b, j), b->keys[j], obj.ident, obj.diags,
 				     obj.diags_len, obj.deps, obj.deps_len);
+	}
 	cache_object_release(&obj);
 	side_key(b->published, b->side_key);
 	struct iovec *iov = xcalloc(s->nparts + 1, sizeof(*iov));

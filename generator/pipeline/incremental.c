@@ -149,8 +149,17 @@ void incr_store(struct build *b, const struct buf *data, const struct diag_list 
 		diag_list_encode(&enc, d);
 		deps_encode(b, &deps);
 		/* a failed store only costs the next build a render */
-		cache_store(b->cache, key, data->ptr, data->len, enc.ptr, enc.len, deps.ptr,
-			    deps.len);
+		char ident[CACHE_IDENT_LEN];
+		if (cache_store(b->cache, key, data->ptr, data->len, enc.ptr, enc.len, deps.ptr,
+				deps.len) == 0 &&
+		    b->standby && cache_ident(b->cache, key, ident) == 1) {
+			buf_reset(&b->stored);
+			buf_add(&b->stored, ident, strlen(ident) + 1);
+			buf_addf(&b->stored, "%08zx", enc.len);
+			buf_add(&b->stored, enc.ptr, enc.len);
+			buf_addf(&b->stored, "%08zx", deps.len);
+			buf_add(&b->stored, deps.ptr, deps.len);
+		}
 		buf_release(&enc);
 		buf_release(&deps);
 	}

@@ -13,6 +13,7 @@
 #include "site/urls.h"
 #include "source/repo.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int link_cb(void *ctx, const char *url, struct buf *out)
@@ -90,6 +91,7 @@ int render_job(void *ctx, size_t job, struct buf *out)
 	if (b->todo)
 		job = b->todo[job];
 	b->current_job = job;
+	buf_reset(&b->stored);
 	luavm_collect_between_renders(b->vm);
 	sitelua_render_begin(b->sl, job < b->ncontent ? b->content[job] : SITELUA_NO_PAGE);
 	memset(b->job_hash, '-', sizeof(b->job_hash) - 1);
@@ -101,9 +103,57 @@ int render_job(void *ctx, size_t job, struct buf *out)
 			   "rendering failed");
 	if (b->opts->manifest)
 		buf_add(out, b->job_hash, MANIFEST_HASH_LEN); /* manifest_job reads it */
+	/* what was stored in the cache (stored_entry reads it) */
+	buf_addf(out, "%08zx", b->stored.len);
+	buf_add(out, b->stored.ptr, b->stored.len);
 	diag_list_encode(out, &d);
 	diag_list_release(&d);
 	return ret;
+}
+
+/* The length written as 8 hex digits at *p (advanced), at most *left
+ * (reduced); false when malformed. */
+static bool take_len(const char **p, size_t *left, size_t *out)
+{
+	char digits[9];
+	if (*left < 8)
+		return false;
+	memcpy(digits, *p, 8);
+	digits[8] = '\0';
+	char *end;
+	unsigned long long v = strtoull(digits, &end, 16);
+	if (*end || v > *left - 8)
+		return false;
+	*out = (size_t)v;
+	*p += 8;
+	*left -= 8;
+	return true;
+}
+
+/* render_job's record of the cache object it stored (incr_store): given to
+ * the standby's side object; *data and *len then point past it. */
+static void stored_entry(struct build *b, size_t job, const char **data, size_t *len)
+{
+	size_t n, dl, pl;
+	const char *p = *data;
+	size_t left = *len;
+	if (!take_len(&p, &left, &n))
+		return;
+	*data = p + n;
+	*len = left - n;
+	const char *nul = n ? memchr(p, '\0', n) : NULL;
+	if (!nul)
+		return;
+	const char *ident = p, *q = nul + 1;
+	size_t rest = n - (size_t)(q - p);
+	if (!take_len(&q, &rest, &dl))
+		return;
+	const char *diags = q;
+	q += dl;
+	rest -= dl;
+	if (!take_len(&q, &rest, &pl) || pl != rest)
+		return;
+	incr_standby_rendered(b, job, ident, diags, dl, q, pl);
 }
 
 void render_job_done(void *ctx, size_t job, enum pool_status st, const char *data, size_t len)
@@ -117,8 +167,10 @@ void render_job_done(void *ctx, size_t job, enum pool_status st, const char *dat
 					    : sitelua_extra(b->sl, job - b->ncontent)->plugin;
 	/* kept apart until guard_site_wide_errors has seen every job */
 	struct diag_list *d = &b->job_diags[job];
-	if (st == POOL_OK || st == POOL_FAILED)
+	if (st == POOL_OK || st == POOL_FAILED) {
 		manifest_job(b, job, st == POOL_OK, &data, &len);
+		stored_entry(b, job, &data, &len);
+	}
 	switch (st) {
 	case POOL_OK:
 		b->ok[job] = true;
