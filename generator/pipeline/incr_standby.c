@@ -68,7 +68,7 @@ struct incr_standby {
 	char (*ident)[CACHE_IDENT_LEN]; /* per job HOW_CACHE: its object when verified */
 	/* per job rendered: its entry as its worker stored the object
 	 * (incr_standby_rendered; NULL: read back from the cache) */
-	struct rendered_entry **rendered;
+	struct rendered_entry *rendered;
 	/* this build's entries written afresh: an arena grows by blocks, so
 	 * they are never copied (a buffer grown by doubling, 34 MB after a
 	 * first build of 10,000 pages, took the builder from 287 to 305 MB
@@ -79,12 +79,12 @@ struct incr_standby {
 	size_t nparts, parts_cap;
 };
 
-/* What a render worker reported of the object it stored: the entry's
- * fields, without reading the object back. */
+/* The side entry of a job its worker rendered and stored, made from the
+ * worker's reply (in fresh), until incr_standby_store puts the entries in
+ * order. */
 struct rendered_entry {
-	char ident[CACHE_IDENT_LEN];
-	const char *diags, *deps;
-	size_t diags_len, deps_len;
+	const char *p;
+	size_t len;
 };
 
 /* The side object's key: one per published listing. */
@@ -326,18 +326,16 @@ void incr_standby_rendered(struct build *b, size_t job, const char *ident, const
 			   size_t diags_len, const char *deps, size_t deps_len)
 {
 	struct incr_standby *s = b->standby;
-	if (!s || strlen(ident) >= CACHE_IDENT_LEN)
+	if (!s || !b->keys[job][0] || strlen(ident) >= CACHE_IDENT_LEN)
 		return;
 	if (!s->rendered)
 		s->rendered = xcalloc(b->njobs + 1, sizeof(*s->rendered));
-	struct rendered_entry *r = arena_alloc(&s->fresh, sizeof(*r) + diags_len + deps_len + 1);
-	char *bytes = (char *)(r + 1);
-	memcpy(bytes, diags, diags_len);
-	memcpy(bytes + diags_len, deps, deps_len);
-	*r = (struct rendered_entry){ .diags = bytes, .deps = bytes + diags_len,
-				      .diags_len = diags_len, .deps_len = deps_len };
-	memcpy(r->ident, ident, strlen(ident) + 1);
-	s->rendered[job] = r;
+	buf_reset(&s->scratch);
+	side_add(&s->scratch, job_path(b, job), b->keys[job], ident, diags, diags_len, deps,
+		 deps_len);
+	char *copy = arena_alloc(&s->fresh, s->scratch.len);
+	memcpy(copy, s->scratch.ptr, s->scratch.len);
+	s->rendered[job] = (struct rendered_entry){ copy, s->scratch.len };
 }
 
 bool incr_standby_try(struct build *b, size_t job, const char *path)
@@ -413,10 +411,9 @@ void incr_standby_store(struct build *b)
 	 * diagnostics and deps as stored */
 	struct cache_object obj = CACHE_OBJECT_INIT;
 	for (size_t j = 0; j < b->njobs; j++) {
-		const struct rendered_entry *r = s->rendered ? s->rendered[j] : NULL;
-		if (r && b->ok[j] && b->keys[j][0] && s->how[j] == HOW_RENDERED)
-			part_add_new(s, job_path(b, j), b->keys[j], r->ident, r->diags,
-				     r->diags_len, r->deps, r->deps_len);
+		const struct rendered_entry *r = s->rendered ? &s->rendered[j] : NULL;
+		if (r && r->p && b->ok[j] && s->how[j] == HOW_RENDERED)
+			part_add(s, r->p, r->len); /* made when the worker replied */
 		else if (side_entry_load(b, j, &obj))
 			part_add_new(s, job_path(b, j), b->keys[j], obj.ident, obj.diags,
 				     obj.diags_len, obj.deps, obj.deps_len);
