@@ -417,7 +417,9 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 	xalloc_trim();
 	build_memory_debug(b, "the trim before the fork");
 	if (b->timings)
-		fprintf(stderr, "loa: timing: lua-memory  %zu MB before the renders, %s (%zu of %zu jobs to render)\n",
+		fprintf(stderr,
+			"loa: timing: lua-memory  %zu MB before the renders, %s "
+			"(%zu of %zu jobs to render)\n",
 			luavm_memory(b->vm) >> 20, collect ? "collected in full" : "not collected",
 			renders, b->njobs);
 	if (pool_run(po, b->todo ? b->ntodo : b->njobs, NULL, render_job, render_job_done, b,

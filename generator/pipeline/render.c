@@ -1,7 +1,8 @@
 /* render — one job rendered in a forked worker (pool.h): Markdown, then
  * the theme's layout via the plugin host, then the output written (and
  * stored in the cache, incremental.c); the reply to the builder carries
- * the output's hash (manifest.c) and the job's diagnostics. */
+ * the output's hash (manifest.c), what was stored in the cache (for the
+ * standby's side object, incr_standby.c) and the job's diagnostics. */
 #include "pipeline/build_internal.h"
 #include "base/diag.h"
 #include "base/xalloc.h"

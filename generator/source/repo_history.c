@@ -157,7 +157,8 @@ static int hnode_cmp(const void *pa, const void *pb)
 	return strcmp(((const struct hnode *)pa)->name, ((const struct hnode *)pb)->name);
 }
 
-static const struct hnode *find_kid(const struct hnode *node, const char *name)
+/* The kid of node named name (its kids are the walk's to fill), or NULL. */
+static struct hnode *find_kid(const struct hnode *node, const char *name)
 {
 	size_t lo = 0, hi = node->nkids;
 	while (lo < hi) {
@@ -268,7 +269,7 @@ static void entry_changed(void *ctx, const git_tree_entry *ea, const git_tree_en
 	const struct hdiff *d = ctx;
 	struct hist *h = d->h;
 	const git_tree_entry *e = ea ? ea : eb;
-	struct hnode *kid = (struct hnode *)find_kid(d->node, git_tree_entry_name(e));
+	struct hnode *kid = find_kid(d->node, git_tree_entry_name(e));
 	if (!kid)
 		return;
 	bool is_tree = (git_tree_entry_filemode_raw(e) & MODE_TYPE) == MODE_TREE;
@@ -423,7 +424,7 @@ static void record(struct hist *h, size_t seq, int64_t when, size_t author)
 }
 
 /* The commit at seq's place in the walk, for the last pass. */
-static struct hcommit *add_commit(struct hist *h, const git_commit *c, const git_oid *dir)
+static void add_commit(struct hist *h, const git_commit *c, const git_oid *dir)
 {
 	ALLOC_GROW(h->commits, h->ncommits + 1, h->comcap);
 	struct hcommit *hc = &h->commits[h->ncommits++];
@@ -431,7 +432,6 @@ static struct hcommit *add_commit(struct hist *h, const git_commit *c, const git
 	if (dir)
 		git_oid_cpy(&hc->dir, dir);
 	commit_author(h, c, &hc->when, &hc->author);
-	return hc;
 }
 
 /* The last pass: the comparisons run, each commit's changed files (for a
