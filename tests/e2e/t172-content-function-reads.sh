@@ -89,11 +89,8 @@ commit "$S" "2023-03-03T10:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Probe 
 NOW=2023-05-20
 OUT="$TMP/inc/public"
 mkdir -p "$TMP/inc"
-build_inc() {
-	LOA_DEBUG=memo LOA_TIMINGS=jobs "$LOA" build --repo "$S" --out "$OUT" --now "$NOW" --lang en \
-		> "$TMP/inc.out" 2> "$TMP/inc.log"
-}
-file_was() { grep -q "memo /probe/$1: $2" "$TMP/inc.log"; }
+BUILD_ENV="LOA_DEBUG=memo LOA_TIMINGS=jobs" # lib.sh's build: its log is $TMP/b.log
+file_was() { grep -q "memo /probe/$1: $2" "$TMP/b.log"; }
 # expect CASE FILE...: these probe files made again, the others from the
 # cache; "data": the data page rendered again
 FILES="one school buddy raw list counts meta co foreign"
@@ -102,9 +99,9 @@ expect() {
 	shift
 	case " $* " in
 	*" data "*) check "$case_name: the data page rendered again" \
-		grep -qx 'loa: timing: rendered probe/data/index.html' "$TMP/inc.log" ;;
+		grep -qx 'loa: timing: rendered probe/data/index.html' "$TMP/b.log" ;;
 	*) check "$case_name: the data page from the cache" \
-		sh -c "! grep -qx 'loa: timing: rendered probe/data/index.html' '$TMP/inc.log'" ;;
+		sh -c "! grep -qx 'loa: timing: rendered probe/data/index.html' '$TMP/b.log'" ;;
 	esac
 	for f in $FILES; do
 		case " $* " in
@@ -114,7 +111,7 @@ expect() {
 	done
 }
 
-build_inc
+build
 check "first build publishes" test "$?" -eq 0
 same_as_full "first build equals --no-cache"
 check "the probe reads the fields" contains "$OUT/probe/raw.txt" "title=Bữa ăn bán trú đảm bảo dinh dưỡng"
@@ -125,10 +122,10 @@ check "through a link" contains "$OUT/probe/school.txt" "school: Trường Mầm
 check "through a plugin's field" contains "$OUT/probe/buddy.txt" "buddy: Hội thảo chuyển đổi số"
 check "the data page" contains "$OUT/probe/data/index.html" "data: Bữa ăn bán trú đảm bảo"
 check "through a metatable" contains "$OUT/probe/meta.txt" "meta: Hội thảo chuyển đổi số"
-check "a coroutine: keyed by every page's metadata" grep -q "memo /probe/co.txt: made at render (whole-site key)" "$TMP/inc.log"
+check "a coroutine: keyed by every page's metadata" grep -q "memo /probe/co.txt: made at render (whole-site key)" "$TMP/b.log"
 
 touch "$OUT/index.html"
-build_inc
+build
 same_as_full "rebuild equals --no-cache"
 expect "nothing changed"
 
@@ -136,7 +133,7 @@ expect "nothing changed"
 sed -i 's/^title: "Hội thảo chuyển đổi số"/title: "Hội thảo về chuyển đổi số"/' \
 	"$S/content/news/an-duong/hoi-thao.md"
 commit_edit "Sửa tiêu đề hội thảo"
-build_inc
+build
 same_as_full "other article's title: equals --no-cache"
 expect "other article's title" buddy list meta co foreign
 check "other article's title: the new title" contains "$OUT/probe/meta.txt" "Hội thảo về chuyển đổi số"
@@ -145,7 +142,7 @@ check "other article's title: the new title" contains "$OUT/probe/meta.txt" "H�
 sed -i 's/^title: "Trường Mầm non Đồng Thái"/title: "Trường Mầm non xã Đồng Thái"/' \
 	"$S/content/schools/dong-thai.md"
 commit_edit "Sửa tên trường"
-build_inc
+build
 same_as_full "school's title: equals --no-cache"
 expect "school's title" school list co foreign
 check "school's title: the new name" contains "$OUT/probe/school.txt" "xã Đồng Thái"
@@ -154,7 +151,7 @@ check "school's title: the new name" contains "$OUT/probe/school.txt" "xã Đồ
 sed -i 's/^title: "Bữa ăn bán trú đảm bảo dinh dưỡng"/title: "Bữa ăn bán trú đủ chất"/' \
 	"$S/content/news/dong-thai/bua-an.md"
 commit_edit "Sửa tiêu đề bữa ăn"
-build_inc
+build
 same_as_full "article's title: equals --no-cache"
 expect "article's title" one school buddy raw list co data foreign
 check "article's title: the data page shows it" contains "$OUT/probe/data/index.html" "data: Bữa ăn bán trú đủ chất"
@@ -165,7 +162,7 @@ check "article's title: the data page shows it" contains "$OUT/probe/data/index.
 sed -i 's/^category: policy/category: policy\ntags: ["chuyển đổi số"]/' \
 	"$S/content/news/an-duong/hoi-thao.md"
 commit_edit "Thêm chủ đề"
-build_inc
+build
 same_as_full "a tag: equals --no-cache"
 expect "a tag" buddy list counts meta co data foreign
 check "a tag: counted" contains "$OUT/probe/counts.txt" "chuyen-doi-so 1"
@@ -175,7 +172,7 @@ check "a tag: counted" contains "$OUT/probe/counts.txt" "chuyen-doi-so 1"
 sed -i 's/^title: "Kế hoạch tập huấn cốt cán"/title: "Kế hoạch tập huấn giáo viên cốt cán"/' \
 	"$S/content/plans/ke-hoach-175.md"
 commit_edit "Sửa tên kế hoạch"
-build_inc
+build
 same_as_full "a plan's title: equals --no-cache"
 expect "a plan's title" list co foreign
 check "a plan's title: shown" contains "$OUT/probe/foreign.txt" "giáo viên cốt cán"
