@@ -61,7 +61,7 @@ function loa.pages(q)
   -- the semantics of the Lua they replace
   local sort = q.sort or 'date'
   local check = sort == 'date' and (q.order == 'asc' and 'asc' or 'desc') or nil
-  local out, sorted = query.scan(source, q, tag_slug, check)
+  local out, sorted = query.scan(source, q, tag_slug, check, source ~= all)
   -- the orders are total (the URL breaks ties): a list found sorted is
   -- exactly what sorting would give
   if sort == 'date' then

@@ -282,6 +282,11 @@ void sitelua_hollow_setup(lua_State *L, struct sitelua *sl)
 	lua_pop(L, 1);
 }
 
+void sitelua_hollow_reach(lua_State *L, struct sitelua *sl, int idx)
+{
+	reach(L, sl, idx, 0);
+}
+
 static int begin_protected(lua_State *L)
 {
 	struct sitelua *sl = lua_touserdata(L, 1);

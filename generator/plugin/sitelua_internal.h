@@ -212,6 +212,10 @@ void sitelua_hollow_setup(lua_State *L, struct sitelua *sl);
 void sitelua_hollow_begin(struct sitelua *sl, int fn);
 int sitelua_hollow_end(struct sitelua *sl, struct diag_list *d, const char *where, int line,
 		       const char *url);
+/* While a content function runs (sl->hollowing): hollows the page tables
+ * the value at idx reaches, as the function's own were (a list loa.pages
+ * scans); past HOLLOW_MAX, every page counts as read. */
+void sitelua_hollow_reach(lua_State *L, struct sitelua *sl, int idx);
 
 /* ---- sitelua_memo.c ---- */
 /* After the handlers: the keys of the content functions, narrow where the

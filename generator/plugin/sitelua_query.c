@@ -14,9 +14,9 @@
 #include <lua.h>
 
 /* stack slots of scan's arguments */
-enum { SRC = 1, Q = 2, TAG_SLUG = 3, ASC = 4 };
-/* the query's fields, fetched once into slots 5.. */
-enum { Q_KIND = 5, Q_SECTION, Q_SCHOOL, Q_TAG, Q_CATEGORY, Q_SINCE, Q_UNTIL, Q_TOP = Q_UNTIL };
+enum { SRC = 1, Q = 2, TAG_SLUG = 3, ASC = 4, INDEXED = 5 };
+/* the query's fields, fetched once into slots 6.. */
+enum { Q_KIND = 6, Q_SECTION, Q_SCHOOL, Q_TAG, Q_CATEGORY, Q_SINCE, Q_UNTIL, Q_TOP = Q_UNTIL };
 
 /* t[k] == v (Lua's ==); t at index t_idx */
 static bool field_eq(lua_State *L, int t_idx, const char *k, int v_idx)
@@ -110,16 +110,27 @@ static bool date_less(lua_State *L, int a, int b, bool asc)
 	return less;
 }
 
-/* scan(source, q, tag_slug, order) → the pages of source matching q in
- * source's order, and whether that list is in date order (order "desc":
- * newest first, "asc": oldest first; ties by URL; nil: not checked) */
+/* scan(source, q, tag_slug, order, indexed) → the pages of source
+ * matching q in source's order, and whether that list is in date order
+ * (order "desc": newest first, "asc": oldest first; ties by URL; nil: not
+ * checked). indexed: source is the prelude's index of one kind or one
+ * school, made before any plugin ran from what the site's structure
+ * (keys_site_structure, in every content function's key) covers. */
 static int l_scan(lua_State *L)
 {
-	/* a content function that lists pages read all of them */
-	sitelua_deps_scan(upvalue_sl(L));
+	struct sitelua *sl = upvalue_sl(L);
 	luaL_checktype(L, SRC, LUA_TTABLE);
 	luaL_checktype(L, Q, LUA_TTABLE);
-	lua_settop(L, ASC);
+	lua_settop(L, INDEXED);
+	/* A content function that lists pages reads all of them, unless it
+	 * lists an index: which pages are in it is in its key, and the
+	 * index's pages, hollowed, record their reads (the filter's and the
+	 * function's). The calendar of plans is then kept after a news
+	 * title edit. */
+	if (lua_toboolean(L, INDEXED) && sl->hollowing)
+		sitelua_hollow_reach(L, sl, SRC);
+	else
+		sitelua_deps_scan(sl);
 	luaL_checkstack(L, 16, NULL);
 	/* "asc", "desc", or nil: no order wanted, none checked */
 	const char *order = lua_tostring(L, ASC);

@@ -78,6 +78,18 @@ loa.on("after_load", function()
   setmetatable(plan, { __index = function() return nil end })
   loa.add_file{ url = "/probe/foreign.txt", content = function()
     return "foreign: " .. plan.title .. "\n" end }
+  -- loa.pages of one kind, or one school's: the index is in the key (the
+  -- site's structure), its pages are read as any others
+  loa.add_file{ url = "/probe/kind.txt", content = function()
+    local out = {}
+    for _, p in ipairs(loa.pages{ kind = "school", sort = "title" }) do out[#out + 1] = p.title end
+    return table.concat(out, "\n") .. "\n" end }
+  loa.add_file{ url = "/probe/byschool.txt", content = function()
+    local out = {}
+    for _, p in ipairs(loa.pages{ kind = "news", school = "dong-thai" }) do
+      out[#out + 1] = p.title .. " — " .. p.school.title
+    end
+    return table.concat(out, "\n") .. "\n" end }
   -- a coroutine holds state no key can: keyed by every page's metadata
   local co = coroutine.create(function() coroutine.yield(bua.slug) end)
   loa.add_file{ url = "/probe/co.txt", content = function()
@@ -93,7 +105,7 @@ BUILD_ENV="LOA_DEBUG=memo LOA_TIMINGS=jobs" # lib.sh's build: its log is $TMP/b.
 file_was() { grep -q "memo /probe/$1: $2" "$TMP/b.log"; }
 # expect CASE FILE...: these probe files made again, the others from the
 # cache; "data": the data page rendered again
-FILES="one school buddy raw list counts meta co foreign"
+FILES="one school buddy raw list counts meta co foreign kind byschool"
 expect() {
 	case_name=$1
 	shift
@@ -121,6 +133,8 @@ check "# and rawlen see the list" contains "$OUT/probe/raw.txt" "tags: 1 1"
 check "through a link" contains "$OUT/probe/school.txt" "school: Trường Mầm non Đồng Thái"
 check "through a plugin's field" contains "$OUT/probe/buddy.txt" "buddy: Hội thảo chuyển đổi số"
 check "the data page" contains "$OUT/probe/data/index.html" "data: Bữa ăn bán trú đảm bảo"
+check "one kind" contains "$OUT/probe/kind.txt" "Trường Mầm non Đồng Thái"
+check "one school's" contains "$OUT/probe/byschool.txt" "Bữa ăn bán trú đảm bảo dinh dưỡng — Trường Mầm non Đồng Thái"
 check "through a metatable" contains "$OUT/probe/meta.txt" "meta: Hội thảo chuyển đổi số"
 check "a coroutine: keyed by every page's metadata" grep -q "memo /probe/co.txt: made at render (whole-site key)" "$TMP/b.log"
 
@@ -144,8 +158,10 @@ sed -i 's/^title: "Trường Mầm non Đồng Thái"/title: "Trường Mầm no
 commit_edit "Sửa tên trường"
 build
 same_as_full "school's title: equals --no-cache"
-expect "school's title" school list co foreign
+expect "school's title" school list co foreign kind byschool
 check "school's title: the new name" contains "$OUT/probe/school.txt" "xã Đồng Thái"
+check "school's title: in the kind's list" contains "$OUT/probe/kind.txt" "xã Đồng Thái"
+check "school's title: through the school's list" contains "$OUT/probe/byschool.txt" "— Trường Mầm non xã Đồng Thái"
 
 # the article's own title
 sed -i 's/^title: "Bữa ăn bán trú đảm bảo dinh dưỡng"/title: "Bữa ăn bán trú đủ chất"/' \
@@ -153,7 +169,7 @@ sed -i 's/^title: "Bữa ăn bán trú đảm bảo dinh dưỡng"/title: "Bữa
 commit_edit "Sửa tiêu đề bữa ăn"
 build
 same_as_full "article's title: equals --no-cache"
-expect "article's title" one school buddy raw list co data foreign
+expect "article's title" one school buddy raw list co data foreign byschool
 check "article's title: the data page shows it" contains "$OUT/probe/data/index.html" "data: Bữa ăn bán trú đủ chất"
 
 # a tag added elsewhere: of the files, only the handler's counts show it
