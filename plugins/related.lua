@@ -15,15 +15,18 @@ local KEEP = 4      -- related articles shown
 local TAG, SCHOOL = 2, 1
 
 -- The related news of each news, as numbers (places in `news`): for each
--- in turn, how many, then their numbers, best first. Reads the pages'
--- metadata only, so it is kept in the build cache (loa.memo): a rebuild
--- after a body edit takes it back instead of comparing again.
-local function related_numbers(news)
-  local n = #news
+-- in turn, how many, then their numbers, best first. `facts` holds, for
+-- each news, plain copies of what the comparison reads: its timestamp,
+-- its tags' slugs and its school's slug. No page table: loa.memo then
+-- keys the numbers by those facts alone, and a rebuild after a body or a
+-- title edit takes them back from the build cache instead of comparing
+-- again.
+local function related_numbers(facts)
+  local n = #facts
   -- news are numbers below (their place in that order): the loops index
   -- arrays, not tables by page or page fields by name
   local ts = {}
-  for i = 1, n do ts[i] = news[i].timestamp or 0 end
+  for i = 1, n do ts[i] = facts[i].timestamp or 0 end
 
   -- groups of news (one per tag, one per school), each newest first; the
   -- memberships of news i are member[i] = { group, index in it, weight,
@@ -38,14 +41,12 @@ local function related_numbers(news)
     m[k + 1], m[k + 2], m[k + 3] = g, at, weight
   end
   for i = 1, n do
-    local p = news[i]
+    local f = facts[i]
     local m = {}
     member[i] = m
-    local tags = p.tags
-    if tags then
-      for k = 1, #tags do join("t\1" .. tags[k].slug, i, m, TAG) end
-    end
-    if p.school then join("s\1" .. p.school.slug, i, m, SCHOOL) end
+    local tags = f.tags
+    for k = 1, #tags do join("t\1" .. tags[k], i, m, TAG) end
+    if f.school then join("s\1" .. f.school, i, m, SCHOOL) end
   end
 
   local abs, max, min = math.abs, math.max, math.min
@@ -99,7 +100,14 @@ loa.on("after_load", function()
   -- newest first, ties by URL: the order of /tin-tuc/
   local news = loa.pages{ kind = "news" }
   local n = #news
-  local numbers = loa.memo("related", function() return related_numbers(news) end)
+  local facts = {}
+  for i = 1, n do
+    local p = news[i]
+    local tags = {}
+    for k, tag in ipairs(p.tags or {}) do tags[k] = tag.slug end
+    facts[i] = { timestamp = p.timestamp, tags = tags, school = p.school and p.school.slug }
+  end
+  local numbers = loa.memo("related", function() return related_numbers(facts) end)
   local at = 1
   for i = 1, n do
     local p = news[i]

@@ -460,6 +460,49 @@ static bool name_taken(struct sitelua_memo *m, const char *plugin, const char *n
 	return false;
 }
 
+/* A value's key from what fn can reach, as a content function's narrow
+ * key (page tables by name). Its call then runs with those page tables
+ * hollow (sitelua_hollow.c), and the value is kept only if it read none
+ * and listed none (loa.pages): the key holds no page's key, which is not
+ * final in the middle of the plugin stage, and a call that read no page
+ * table under a key that covers everything else it could read gives the
+ * same value again. related.lua's numbers, made from plain copies of the
+ * news' dates, tags and schools, are so taken back after a title edit.
+ * False when fn reaches a coroutine or a userdata, or more than the walk
+ * can take: the ambient key then. */
+static bool value_narrow_key(struct sitelua *sl, int fn, const char *name, char key[KEY_LEN + 1])
+{
+	struct buf closure = BUF_INIT;
+	sitelua_closure_pass(sl, true);
+	bool ok = sitelua_closure_key(sl, fn, &closure);
+	sitelua_closure_pass(sl, false);
+	if (ok) {
+		char prefix[KEY_LEN + 1];
+		struct buf k = BUF_INIT;
+		key_add_str(&k, "loa-value-memo-2");
+		key_add_str(&k, narrow_prefix(sl, prefix));
+		key_add_str(&k, sl->current_plugin ? sl->current_plugin : "?");
+		key_add_str(&k, name);
+		key_add_bytes(&k, closure.ptr, closure.len);
+		key_finish(&k, key);
+		buf_release(&k);
+	}
+	buf_release(&closure);
+	return ok;
+}
+
+/* The value kept under key, pushed, when its deps still hold (what it
+ * read then is then in memo.deps, as read now). */
+static bool value_take(lua_State *L, struct sitelua *sl, const char *key)
+{
+	struct cache_object o = CACHE_OBJECT_INIT;
+	bool hit = cache_load_into(sl->memo.cache, key, &o) == 1 &&
+		   deps_hold(sl, o.deps, o.deps_len, true) &&
+		   luavalue_decode(L, o.data, o.data_len) == 0;
+	cache_object_release(&o);
+	return hit;
+}
+
 int sitelua_memo_value(lua_State *L, struct sitelua *sl, const char *name, int fn)
 {
 	struct sitelua_memo *m = &sl->memo;
@@ -486,18 +529,20 @@ int sitelua_memo_value(lua_State *L, struct sitelua *sl, const char *name, int f
 		memo_debug(label, "made (not kept)");
 		return 1;
 	}
-	char key[KEY_LEN + 1];
-	ambient_key(sl, "loa-value-memo-1", name, key);
-	memo_used(m, key);
+	/* two keys: the narrow one (what fn reaches) for a call that read no
+	 * page table, the ambient one (every page's metadata, the stage's
+	 * reads so far) for one that did */
+	char narrow_key[KEY_LEN + 1], wide_key[KEY_LEN + 1];
+	bool narrow = value_narrow_key(sl, fn, name, narrow_key);
+	ambient_key(sl, "loa-value-memo-1", name, wide_key);
+	if (narrow)
+		memo_used(m, narrow_key);
+	memo_used(m, wide_key);
 	m->nvalues++;
 
 	/* taken back: what it read then is read now */
-	struct cache_object o = CACHE_OBJECT_INIT;
 	m->untracked = false;
-	bool hit = cache_load_into(m->cache, key, &o) == 1 &&
-		   deps_hold(sl, o.deps, o.deps_len, true) &&
-		   luavalue_decode(L, o.data, o.data_len) == 0;
-	cache_object_release(&o);
+	bool hit = (narrow && value_take(L, sl, narrow_key)) || value_take(L, sl, wide_key);
 	if (hit) {
 		reads_to_ambient(m);
 		m->values_reused++;
@@ -507,10 +552,23 @@ int sitelua_memo_value(lua_State *L, struct sitelua *sl, const char *name, int f
 
 	uint64_t draws = luavm_random_uses(sl->vm);
 	m->depth = 1;
-	m->untracked = m->today = false;
-	m->ndeps = 0;
+	m->untracked = m->today = m->all = false;
+	m->ndeps = m->ntables = 0;
+	bool over = false;
+	if (narrow) {
+		sitelua_hollow_begin(sl, fn);
+		over = sl->hollow_over;
+	}
 	lua_pushvalue(L, fn);
 	int rc = lua_pcall(L, 0, 1, 0);
+	if (narrow) {
+		struct diag_list d = DIAG_LIST_INIT;
+		int put_back = sitelua_hollow_end(sl, &d, sl->current_plugin ? sl->current_plugin : "?",
+						  0, label);
+		diag_list_release(&d);
+		if (put_back < 0)
+			return luaL_error(L, "%s: out of memory putting the page tables back", label);
+	}
 	m->depth = 0;
 	reads_to_ambient(m);
 	if (rc != LUA_OK)
@@ -520,6 +578,10 @@ int sitelua_memo_value(lua_State *L, struct sitelua *sl, const char *name, int f
 	if (m->untracked || luavm_random_uses(sl->vm) != draws) {
 		memo_debug(label, "made (not kept: it read what no key covers)");
 	} else {
+		/* the narrow key holds no page's key: a call that read a page
+		 * table or listed pages is kept under the ambient one */
+		bool read_pages = m->all || m->ntables || over;
+		const char *key = narrow && !read_pages ? narrow_key : wide_key;
 		struct buf deps = BUF_INIT;
 		deps_encode(sl, m->deps, m->ndeps, NULL, 0, false, m->today, &deps);
 		/* a failed store only costs the next build a call; a site's

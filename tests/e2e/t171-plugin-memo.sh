@@ -5,11 +5,16 @@
 # rebuild must equal a --no-cache build byte for byte (a stale value fails
 # it); LOA_DEBUG=memo says whether the value came from the cache. What the
 # value was made from counts as read by the stage, also when it comes from
-# the cache: a content function made after it depends on it.
+# the cache: a content function made after it depends on it. A function
+# that reads no page table is keyed by what it reaches (plain copies by
+# value): a title edit leaves it, and related.lua's numbers.
 . "$(dirname "$0")/lib.sh"
 
 S="$TMP/site"
 basic_site "$S"
+# a slug of its own: its title edit then leaves every URL (the site's
+# structure, in every key) as it was
+sed -i 's/^lastmod: 2023-02-20$/lastmod: 2023-02-20\nslug: hoi-thao/' "$S/content/news/an-duong/hoi-thao.md"
 write "$S/plugins/probe.lua" <<'LUA'
 loa.on("after_load", function()
   -- page metadata only: the titles of the news
@@ -22,6 +27,18 @@ loa.on("after_load", function()
   local summary = loa.memo("summary", function()
     return loa.page_summary("content/news/dong-thai/bua-an.md", 200) or ""
   end)
+  -- a page table reached through an upvalue and read: kept under the key
+  -- of every page's metadata
+  local hoi
+  for _, p in ipairs(loa.pages{ kind = "news" }) do
+    if p.path == "content/news/an-duong/hoi-thao.md" then hoi = p end
+  end
+  local hoi_title = loa.memo("hoi", function() return "hoi: " .. hoi.title end)
+  -- plain copies only: keyed by them
+  local stamps = {}
+  for _, p in ipairs(loa.pages{ kind = "news" }) do stamps[#stamps + 1] = p.timestamp end
+  local when = loa.memo("stamps", function() return "stamps: " .. table.concat(stamps, ",") end)
+  loa.add_file{ url = "/probe/hoi.txt", content = hoi_title .. "\n" .. when .. "\n" }
   loa.add_file{ url = "/probe/titles.txt",
                 content = table.concat(titles.list, "\n") .. "\n" .. titles.n .. " " ..
                           tostring(titles.nested.ok) .. " " .. titles.nested.ratio .. "\n" }
@@ -53,8 +70,8 @@ check "first build: the values are made, not kept (no cache folders yet)" \
 	was "loa.memo titles" "made (not kept: the cache has no folders yet)"
 check "first build: the titles are in the file" contains "$INC/probe/titles.txt" "Hội thảo chuyển đổi số"
 check "first build: nested values come through" contains "$INC/probe/titles.txt" "2 true 0.5"
-# three: the probe's two and related.lua's
-check "first build: no value from the cache ($(values))" test "$(values)" = "0 3"
+# five: the probe's four and related.lua's
+check "first build: no value from the cache ($(values))" test "$(values)" = "0 5"
 
 touch "$INC/index.html"
 build_inc
@@ -67,7 +84,7 @@ build_inc
 same_as_full "rebuild equals --no-cache"
 check "rebuild: titles from the cache" was "loa.memo titles" "from the cache"
 check "rebuild: summary from the cache" was "loa.memo summary" "from the cache"
-check "rebuild: LOA_TIMINGS counts them ($(values))" test "$(values)" = "3 3"
+check "rebuild: LOA_TIMINGS counts them ($(values))" test "$(values)" = "5 5"
 
 # a body the summary did not read: both values kept; the content function
 # read that body itself, so it is made again, after a value that came from
@@ -98,6 +115,18 @@ build_inc
 same_as_full "title: rebuilt"
 check "title: titles made again" was "loa.memo titles" "made and kept"
 check "title: the new title is in the file" contains "$INC/probe/titles.txt" "Hội thảo số hoá"
+check "title: the page table read through an upvalue: made again" was "loa.memo hoi" "made and kept"
+check "title: ... and shows the new title" contains "$INC/probe/hoi.txt" "hoi: Hội thảo số hoá"
+check "title: plain copies of the dates: from the cache" was "loa.memo stamps" "from the cache"
+check "title: related.lua's value from the cache" was "loa.memo related" "from the cache"
+
+# a tag: what related.lua compares
+sed -i 's/^category: policy/category: policy\ntags: ["chuyển đổi số"]/' \
+	"$S/content/news/an-duong/hoi-thao.md"
+commit_edit "Thêm chủ đề"
+build_inc
+same_as_full "tag: rebuilt"
+check "tag: related.lua's value made again" was "loa.memo related" "made and kept"
 
 # related.lua keeps its comparisons: a body edit takes them from the cache
 printf '\nThêm một câu.\n' >> "$S/content/news/an-duong/hoi-thao.md"
