@@ -15,18 +15,19 @@ local KEEP = 4      -- related articles shown
 local TAG, SCHOOL = 2, 1
 
 -- The related news of each news, as numbers (places in `news`): for each
--- in turn, how many, then their numbers, best first. `facts` holds, for
--- each news, plain copies of what the comparison reads: its timestamp,
--- its tags' slugs and its school's slug. No page table: loa.memo then
--- keys the numbers by those facts alone, and a rebuild after a body or a
--- title edit takes them back from the build cache instead of comparing
--- again.
+-- in turn, how many, then their numbers, best first. `facts` holds plain
+-- copies of what the comparison reads, in flat arrays by news number:
+-- `ts` (timestamps), `school` (school slugs, false when none), and the
+-- tags' slugs, those of news i at tag_at[i] .. tag_at[i + 1] - 1 of
+-- `tags`. No page table: loa.memo then keys the numbers by those facts
+-- alone (a few large tables, cheap to key), and a rebuild after a body
+-- or a title edit takes them back from the build cache instead of
+-- comparing again.
 local function related_numbers(facts)
-  local n = #facts
   -- news are numbers below (their place in that order): the loops index
   -- arrays, not tables by page or page fields by name
-  local ts = {}
-  for i = 1, n do ts[i] = facts[i].timestamp or 0 end
+  local ts, school, tag_at, tag_slugs = facts.ts, facts.school, facts.tag_at, facts.tags
+  local n = #ts
 
   -- groups of news (one per tag, one per school), each newest first; the
   -- memberships of news i are member[i] = { group, index in it, weight,
@@ -41,12 +42,10 @@ local function related_numbers(facts)
     m[k + 1], m[k + 2], m[k + 3] = g, at, weight
   end
   for i = 1, n do
-    local f = facts[i]
     local m = {}
     member[i] = m
-    local tags = f.tags
-    for k = 1, #tags do join("t\1" .. tags[k], i, m, TAG) end
-    if f.school then join("s\1" .. f.school, i, m, SCHOOL) end
+    for k = tag_at[i], tag_at[i + 1] - 1 do join("t\1" .. tag_slugs[k], i, m, TAG) end
+    if school[i] then join("s\1" .. school[i], i, m, SCHOOL) end
   end
 
   local abs, max, min = math.abs, math.max, math.min
@@ -100,13 +99,16 @@ loa.on("after_load", function()
   -- newest first, ties by URL: the order of /tin-tuc/
   local news = loa.pages{ kind = "news" }
   local n = #news
-  local facts = {}
+  local ts, school, tag_at, tags = {}, {}, {}, {}
   for i = 1, n do
     local p = news[i]
-    local tags = {}
-    for k, tag in ipairs(p.tags or {}) do tags[k] = tag.slug end
-    facts[i] = { timestamp = p.timestamp, tags = tags, school = p.school and p.school.slug }
+    ts[i] = p.timestamp or 0
+    school[i] = p.school and p.school.slug or false
+    tag_at[i] = #tags + 1
+    for _, tag in ipairs(p.tags or {}) do tags[#tags + 1] = tag.slug end
   end
+  tag_at[n + 1] = #tags + 1
+  local facts = { ts = ts, school = school, tag_at = tag_at, tags = tags }
   local numbers = loa.memo("related", function() return related_numbers(facts) end)
   local at = 1
   for i = 1, n do
