@@ -381,6 +381,12 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 {
 	if (b->cache) {
 		incr_use_cache(b, b->njobs);
+		/* Most pages to render: the key of every page (what the deps of
+		 * each render name, incremental.c) made here, once, before the
+		 * fork, rather than in each worker for nearly every page: 0.4 s
+		 * of the workers' CPU at 10,000 pages for 0.12 s here */
+		if (b->ntodo * 2 >= b->njobs)
+			sitelua_all_pages_key(b->sl);
 		stage_done(b, "job keys");
 		if (b->timings)
 			fprintf(stderr, "loa: timing: %-12s %zu of %zu pages (%zu kept)\n", "from cache",
