@@ -69,6 +69,29 @@ bool strmap_get(const struct strmap *m, const char *key, size_t *value)
 	return false;
 }
 
+bool strmap_getn(const struct strmap *m, const char *key, size_t len, size_t *value)
+{
+	if (!m->cap)
+		return false;
+	/* hash_str's FNV-1a over the same bytes */
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)key[i];
+		h *= 1099511628211ull;
+	}
+	size_t j = h & (m->cap - 1);
+	while (m->slots[j].key) {
+		const char *k = m->slots[j].key;
+		if (strncmp(k, key, len) == 0 && k[len] == '\0') {
+			if (value)
+				*value = m->slots[j].value;
+			return true;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	return false;
+}
+
 void strmap_release(struct strmap *m)
 {
 	free(m->slots);

@@ -25,6 +25,9 @@ struct strmap {
  * false (and *existing set, when given) when the key was already there. */
 bool strmap_put(struct strmap *m, const char *key, size_t value, size_t *existing);
 bool strmap_get(const struct strmap *m, const char *key, size_t *value);
+/* The same for the len bytes at key (no NUL in them), not copied: the
+ * search index looks up each word of every body where it stands. */
+bool strmap_getn(const struct strmap *m, const char *key, size_t len, size_t *value);
 void strmap_release(struct strmap *m);
 
 #endif

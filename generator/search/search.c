@@ -54,7 +54,7 @@ struct search_index {
 	size_t nwords, words_cap;
 	uint32_t *word_terms;
 	size_t nword_terms, word_terms_cap;
-	struct buf scratch, folded;
+	struct buf folded;
 };
 
 struct search_index *search_index_new(struct text *t, const struct search_options *opts)
@@ -64,7 +64,6 @@ struct search_index *search_index_new(struct text *t, const struct search_option
 	ix->arena = (struct arena)ARENA_INIT;
 	ix->by_name = (struct strmap)STRMAP_INIT;
 	ix->by_word = (struct strmap)STRMAP_INIT;
-	buf_init(&ix->scratch);
 	buf_init(&ix->folded);
 	ix->opts.group = opts && opts->group ? opts->group : 8;
 	ix->opts.chunk_bytes = opts && opts->chunk_bytes ? opts->chunk_bytes : 16384;
@@ -91,7 +90,6 @@ void search_index_free(struct search_index *ix)
 	strmap_release(&ix->by_name);
 	strmap_release(&ix->by_word);
 	arena_release(&ix->arena);
-	buf_release(&ix->scratch);
 	buf_release(&ix->folded);
 	free(ix);
 }
@@ -161,12 +159,12 @@ static uint32_t intern(struct search_index *ix, const char *s, size_t n)
 	return (uint32_t)id;
 }
 
-/* The word s[0..len) (a NUL-terminated copy), folded and cut into terms
- * once; returns its index into words. */
+/* The word key[0..len) (no NUL in it), folded and cut into terms once;
+ * returns its index into words. */
 static size_t word_of(struct search_index *ix, const char *key, size_t len)
 {
 	size_t w;
-	if (strmap_get(&ix->by_word, key, &w))
+	if (strmap_getn(&ix->by_word, key, len, &w))
 		return w;
 	struct word entry = { (uint32_t)ix->nword_terms, 0 };
 	buf_reset(&ix->folded);
@@ -216,9 +214,7 @@ void search_add_text(struct search_index *ix, const char *s, size_t len, unsigne
 			i++;
 		if (i == start)
 			break;
-		buf_reset(&ix->scratch);
-		buf_add(&ix->scratch, s + start, i - start);
-		size_t w = word_of(ix, ix->scratch.ptr, i - start); /* may move words */
+		size_t w = word_of(ix, s + start, i - start); /* may move words */
 		size_t first = ix->words[w].first, n = ix->words[w].n;
 		for (size_t k = first; k < first + n; k++) {
 			struct term *t = &ix->terms[ix->word_terms[k]];
@@ -257,9 +253,7 @@ size_t search_text_terms(struct search_index *ix, const char *s, size_t len,
 			i++;
 		if (i == start)
 			break;
-		buf_reset(&ix->scratch);
-		buf_add(&ix->scratch, s + start, i - start);
-		size_t w = word_of(ix, ix->scratch.ptr, i - start);
+		size_t w = word_of(ix, s + start, i - start);
 		size_t first = ix->words[w].first, nt = ix->words[w].n;
 		for (size_t k = first; k < first + nt; k++) {
 			uint32_t id = ix->word_terms[k];
