@@ -126,8 +126,10 @@ struct luakey {
 	struct ptrmap seen;
 	size_t nseen;
 	/* luakey_follow_closures: Lua functions by code and upvalues, and
-	 * tables' metatables */
+	 * tables' metatables; those of the chunk named opaque_source by
+	 * code alone (luakey_opaque_chunk) */
 	bool closures;
+	const char *opaque_source;
 	struct buf code;
 };
 
@@ -600,6 +602,14 @@ static void merkle_function(struct luakey *lk, int idx, struct frame *f)
 	key_hasher_digest(lk->hasher, lk->code.ptr, lk->code.len, digest);
 	buf_putc(out, 'F');
 	buf_add(out, digest, KEY_LEN);
+	if (lk->opaque_source) {
+		lua_Debug ar;
+		lua_pushvalue(L, idx);
+		if (lua_getinfo(L, ">S", &ar) && strcmp(ar.source, lk->opaque_source) == 0) {
+			buf_putc(out, '}');
+			return;
+		}
+	}
 	for (int i = 1; !lk->over && lua_getupvalue(L, idx, i); i++) {
 		merkle_value(lk, lua_gettop(L), f, out);
 		lua_pop(L, 1);
@@ -689,6 +699,11 @@ void luakey_value(struct luakey *lk, int idx, struct buf *k)
 void luakey_follow_closures(struct luakey *lk)
 {
 	lk->closures = true;
+}
+
+void luakey_opaque_chunk(struct luakey *lk, const char *source)
+{
+	lk->opaque_source = source;
 }
 
 bool luakey_closure(struct luakey *lk, int idx, struct buf *k)

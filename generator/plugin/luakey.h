@@ -58,5 +58,9 @@ void luakey_follow_closures(struct luakey *lk);
  * refs by name. False, with nothing written, when that holds a userdata
  * or a coroutine (state no key can hold) or is too large to walk. */
 bool luakey_closure(struct luakey *lk, int idx, struct buf *k);
+/* Functions of the chunk whose source (lua_Debug's) is source, a string
+ * that outlives the writer, are written by their code alone, not their
+ * upvalues: the host's own Lua, whose data the caller covers otherwise. */
+void luakey_opaque_chunk(struct luakey *lk, const char *source);
 
 #endif

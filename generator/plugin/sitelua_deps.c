@@ -167,8 +167,17 @@ static struct luakey *writer(struct sitelua *sl, struct luakey **w, bool closure
 		push_key_names(L, sl);
 		/* its tables are the registry's: alive as long as the state */
 		*w = luakey_new(L, -1);
-		if (closures)
+		if (closures) {
 			luakey_follow_closures(*w);
+			/* loa.pages' indexes are in the prelude's upvalues: which
+			 * pages they hold is the site's structure (in every
+			 * narrow key), the order the dates of pages, and a
+			 * function that calls loa.pages records the pages it
+			 * scans (sitelua_query.c). Walked, they put every page's
+			 * name in every key, and a date edit anywhere changed
+			 * them all. */
+			luakey_opaque_chunk(*w, SITELUA_PRELUDE_SOURCE);
+		}
 		lua_pop(L, 1);
 	}
 	return *w;

@@ -94,7 +94,7 @@ static bool from_prelude(lua_State *L, int idx)
 	lua_pushvalue(L, idx);
 	if (!lua_getinfo(L, ">S", &ar))
 		return false;
-	return strcmp(ar.source, "@loa/prelude.lua") == 0;
+	return strcmp(ar.source, SITELUA_PRELUDE_SOURCE) == 0;
 }
 
 /* Hollows the page tables the value at idx reaches without passing

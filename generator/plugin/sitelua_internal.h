@@ -31,6 +31,10 @@ struct value;
 struct luakey;
 struct spill;
 
+/* the prelude's chunk (prelude.lua, loaded by sitelua.c) as lua_Debug's
+ * source names it */
+#define SITELUA_PRELUDE_SOURCE "@loa/prelude.lua"
+
 /* A handler's content function left to the file's render: its key ("":
  * not kept) and how much of what the stages read came before it. */
 struct memo_deferral {

@@ -332,6 +332,45 @@ TEST(closures_by_code_and_what_they_reach)
 	lua_close(L);
 }
 
+/* A chunk made opaque (the prelude's, for sitelua) gives its functions'
+ * code and not their upvalues: changing what they hold leaves the key,
+ * changing their code does not; other chunks' upvalues still count. */
+TEST(opaque_chunk_by_code_alone)
+{
+	lua_State *L = luaL_newstate();
+	luaL_openlibs(L);
+	struct luakey *lk = luakey_new(L, 0);
+	luakey_follow_closures(lk);
+	luakey_opaque_chunk(lk, "@host/lib.lua");
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	/* host(n): a function of the opaque chunk holding a table of n */
+	const char *host = "return function(n) local data = { n = n } "
+			   "return function() return data.n end end";
+	CHECK_INT_EQ(luaL_loadbuffer(L, host, strlen(host), "@host/lib.lua"), LUA_OK);
+	CHECK_INT_EQ(lua_pcall(L, 0, 1, 0), LUA_OK);
+	lua_setglobal(L, "host");
+	/* a plugin's function reaching host functions holding 1 and 2 */
+	CHECK(closure_of(lk, L, "local h = host(1) return function() return h() end", &a));
+	CHECK(closure_of(lk, L, "local h = host(2) return function() return h() end", &b));
+	CHECK(same(&a, &b));
+	/* the plugin's own upvalues still count */
+	CHECK(closure_of(lk, L, "local h, x = host(1), 1 return function() return h() + x end", &a));
+	CHECK(closure_of(lk, L, "local h, x = host(1), 2 return function() return h() + x end", &b));
+	CHECK(!same(&a, &b));
+	/* without the opaque chunk, the host function's data counts */
+	struct luakey *all = luakey_new(L, 0);
+	luakey_follow_closures(all);
+	CHECK(closure_of(all, L, "local h = host(1) return function() return h() end", &a));
+	CHECK(closure_of(all, L, "local h = host(2) return function() return h() end", &b));
+	CHECK(!same(&a, &b));
+	CHECK_INT_EQ(lua_gettop(L), 0);
+	buf_release(&a);
+	buf_release(&b);
+	luakey_free(lk);
+	luakey_free(all);
+	lua_close(L);
+}
+
 int main(void)
 {
 	RUN(exact_bytes_of_scalars_and_tables);
@@ -342,5 +381,6 @@ int main(void)
 	RUN(digests_are_kept_within_a_pass_only);
 	RUN(plain_walk_past_the_budget);
 	RUN(closures_by_code_and_what_they_reach);
+	RUN(opaque_chunk_by_code_alone);
 	return harness_report();
 }
