@@ -388,15 +388,23 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 		if (b->ntodo * 2 >= b->njobs)
 			sitelua_all_pages_key(b->sl);
 		stage_done(b, "job keys");
-		if (b->timings)
+		if (b->timings) {
 			fprintf(stderr, "loa: timing: %-12s %zu of %zu pages (%zu kept)\n", "from cache",
 				b->cached, b->nkeyed, b->kept);
+			/* a plugin's files of bytes (the search index): how many
+			 * were the same as in the cache, how many of those the
+			 * standby held */
+			fprintf(stderr, "loa: timing: %-12s %zu of %zu unchanged, %zu left in place\n",
+				"byte files", b->files_cached + b->files_kept, b->files_keyed,
+				b->files_kept);
+		}
 		/* LOA_TIMINGS=jobs: which pages were rendered (tests of the
 		 * dependency recording, t143) */
 		const char *t = getenv("LOA_TIMINGS");
 		for (size_t i = 0; t && strcmp(t, "jobs") == 0 && i < b->ntodo; i++) {
 			size_t j = b->todo[i];
-			if (b->keys[j][0])
+			/* pages and plugin pages; not a plugin's files of bytes */
+			if (b->keys[j][0] && (j < b->ncontent || sitelua_extra(b->sl, j - b->ncontent)->layout))
 				fprintf(stderr, "loa: timing: rendered %s\n",
 					j < b->ncontent ? b->site.pages[b->content[j]]->out_path
 							: sitelua_extra(b->sl, j - b->ncontent)->out_path);

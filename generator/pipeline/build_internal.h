@@ -83,6 +83,9 @@ struct build {
 	 * pool's job i is todo[i] when todo is set, job i itself when not */
 	size_t *todo, ntodo;
 	size_t cached, nkeyed;   /* jobs taken from the cache, of the jobs with a key */
+	/* the same for plugin files keyed by their bytes: written from the
+	 * cache, kept from the standby, of those keyed */
+	size_t files_cached, files_kept, files_keyed;
 	size_t current_job;      /* in a worker only: the job being rendered (its key) */
 	/* in a worker only: what incr_store stored of the job, for the reply
 	 * (render_job): empty, or IDENT NUL, then the stored diagnostics and

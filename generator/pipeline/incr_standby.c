@@ -228,7 +228,9 @@ static bool check_standby(struct build *b, struct incr_standby *s)
 	for (size_t j = 0; j < b->njobs; j++) {
 		const struct extra_output *x =
 			j < b->ncontent ? NULL : sitelua_extra(b->sl, j - b->ncontent);
-		if (!x || x->layout) /* the jobs that get a key */
+		/* the jobs that get a key: pages, plugin pages, and plugin
+		 * files keyed by their bytes */
+		if (!x || x->layout || x->bytes_key[0])
 			strmap_put(&s->job_of, job_path(b, j), j, NULL);
 	}
 	size_t max = 1;
@@ -363,7 +365,6 @@ bool incr_standby_try(struct build *b, size_t job, const char *path)
 	diag_list_decode(b->diags, e.diags, e.diags_len);
 	/* the entry unchanged: its bytes are the standby's */
 	part_add(s, s->side.data + off, next - off);
-	b->kept++;
 	return true;
 }
 

@@ -340,22 +340,41 @@ void incr_use_cache(struct build *b, size_t njobs)
 	key_stream_finish(&state, state_key);
 	for (size_t j = 0; j < njobs; j++) {
 		buf_reset(&k);
-		key_add_str(&k, state_key);
+		bool plain = false;
 		if (j < b->ncontent) {
+			key_add_str(&k, state_key);
 			keys_page(&k, &b->site, b->site.pages[b->content[j]]);
 		} else {
 			const struct extra_output *e = sitelua_extra(b->sl, j - b->ncontent);
-			if (!e->layout) { /* a plugin's file: made in the builder, cheap to write */
+			if (!e->layout && !e->bytes_key[0]) {
+				/* a content function's file: kept in the cache by
+				 * the function's own key (sitelua_memo.c) */
 				b->todo[b->ntodo++] = j;
 				continue;
 			}
-			sitelua_key_extra(b->sl, j - b->ncontent, &k);
-			size_t src;
-			if (e->source && strmap_get(&b->site.page_by_path, e->source, &src))
-				keys_page(&k, &b->site, b->site.pages[src]);
+			if (!e->layout) {
+				/* a plugin's file of bytes: keyed by them (not the
+				 * state), so the standby keeps it while they stay
+				 * the same (the search index's 1,679 files at 10,000
+				 * pages, rewritten at every build before) */
+				plain = true;
+				key_add_str(&k, "loa-plugin-bytes-1");
+				key_add_str(&k, b->base_key);
+				key_add_str(&k, e->out_path);
+				key_add_str(&k, e->bytes_key);
+			} else {
+				key_add_str(&k, state_key);
+				sitelua_key_extra(b->sl, j - b->ncontent, &k);
+				size_t src;
+				if (e->source && strmap_get(&b->site.page_by_path, e->source, &src))
+					keys_page(&k, &b->site, b->site.pages[src]);
+			}
 		}
 		key_finish(&k, b->keys[j]);
-		b->nkeyed++;
+		if (plain)
+			b->files_keyed++;
+		else
+			b->nkeyed++;
 		const char *out_path = j < b->ncontent ? b->site.pages[b->content[j]]->out_path
 						       : sitelua_extra(b->sl, j - b->ncontent)->out_path;
 		/* the standby's file when it is this key's, untouched; else
@@ -364,7 +383,12 @@ void incr_use_cache(struct build *b, size_t njobs)
 		bool found = !kept && cache_load_into(b->cache, b->keys[j], &obj) == 1;
 		if (kept) {
 			b->ok[j] = true;
-			b->cached++;
+			if (plain) {
+				b->files_kept++;
+			} else {
+				b->cached++;
+				b->kept++;
+			}
 			if (b->opts->progress)
 				b->opts->progress(b->opts->progress_ctx, ++b->jobs_done, njobs);
 		} else if (found && incr_deps_hold(b, obj.deps, obj.deps_len) &&
@@ -372,7 +396,10 @@ void incr_use_cache(struct build *b, size_t njobs)
 			incr_standby_note(b, j, &obj);
 			diag_list_decode(b->diags, obj.diags, obj.diags_len);
 			b->ok[j] = true;
-			b->cached++;
+			if (plain)
+				b->files_cached++;
+			else
+				b->cached++;
 			if (b->opts->progress)
 				b->opts->progress(b->opts->progress_ctx, ++b->jobs_done, njobs);
 		} else {

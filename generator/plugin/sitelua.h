@@ -34,6 +34,11 @@ struct extra_output {
 	int ref;              /* Lua registry ref of the context (a page) */
 	size_t content_id;    /* a plain file's bytes: out of Lua, see sitelua_extra_content */
 	size_t content_len;
+	/* their digest (key_digest) when the build has a cache, else "" (and
+	 * for a content function's file): the file's job is then keyed by
+	 * its bytes, and the standby keeps it while they stay the same
+	 * (incremental.c) */
+	char bytes_key[41];
 	/* or its content function (LUA_NOREF: none), called by the file's
 	 * render in a worker (sitelua_memo_make): its cache key ("": made at
 	 * every build), and how much of what the stages read came before it */

@@ -246,11 +246,17 @@ static int l_add_file(lua_State *L)
 	if (!sl->files)
 		sl->files = spill_open(NULL);
 	size_t id = spill_add(sl->files, bytes, len);
-	lua_createtable(L, 0, 2);
+	lua_createtable(L, 0, 3);
 	lua_pushstring(L, url);
 	lua_setfield(L, -2, "url");
 	lua_pushinteger(L, (lua_Integer)id);
 	lua_setfield(L, -2, "content_id");
+	if (sl->memo.cache) {
+		char digest[KEY_LEN + 1];
+		key_digest(bytes, len, digest);
+		lua_pushstring(L, digest);
+		lua_setfield(L, -2, "bytes_key");
+	}
 	lua_replace(L, 1);
 	lua_settop(L, 1);
 	add_extra(L, sl, "file", NULL);

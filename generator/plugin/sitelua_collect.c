@@ -130,7 +130,10 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 				lua_getfield(L, -2, "content_id");
 				e->content_id = (size_t)lua_tointeger(L, -1);
 				e->content_len = spill_len(sl->files, e->content_id);
-				lua_pop(L, 3);
+				lua_getfield(L, -3, "bytes_key");
+				snprintf(e->bytes_key, sizeof(e->bytes_key), "%s",
+					 lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
+				lua_pop(L, 4);
 			}
 		}
 		lua_pop(L, 1);

@@ -68,6 +68,35 @@ check "the edited school's page has the edit" grep -rqF "Cập nhật lần $n" 
 build
 check "third build, rebuilt: nothing changed" contains "$TMP/b.log" "nothing changed, left as it was"
 
+# a plugin's files of bytes (the search index) are keyed by their bytes:
+# after edits the index does not show (an article's lastmod), those of
+# the standby (the site two builds back) are left in place too
+byte_kept() { sed -n 's/.*byte files .* unchanged, \([0-9]*\) left in place.*/\1/p' "$TMP/b.log"; }
+lastmod() {
+	sed -i "s/^lastmod: 2023-02-.*/lastmod: 2023-02-$1/" "$S/content/news/an-duong/hoi-thao.md"
+	commit_edit "Sửa ngày cập nhật $1"
+}
+m0_ino=$(stat -c %i "$OUT/tim-kiem/index/m/0.json")
+lastmod 21
+build
+same_as_full "lastmod: the output equals a --no-cache build"
+lastmod 22
+build
+check "lastmod again: the search index's files left in place ($(byte_kept))" test "$(byte_kept)" -gt 0
+check "lastmod again: a search file is the standby's, kept" \
+	test "$(stat -c %i "$OUT/tim-kiem/index/m/0.json")" = "$m0_ino"
+same_as_full "lastmod again: the output equals a --no-cache build"
+
+# a file of bytes tampered with in the published site, which becomes the
+# standby of the build after next: written again, not kept
+printf 'tampered' >> "$OUT/tim-kiem/index/m/0.json"
+lastmod 23
+build
+lastmod 24
+build
+check "a tampered search file: not kept" lacks "$OUT/tim-kiem/index/m/0.json" "tampered"
+same_as_full "a tampered search file: the output equals a --no-cache build"
+
 # a page removed: gone from the new site, with its folder
 git -C "$S" rm -q "${REL_SRC:-content/news/bua-an-ban-tru.md}" 2> /dev/null ||
 	git -C "$S" rm -q "$(grep -rlF 'Bữa ăn bán trú' "$S/content" | head -n 1 | sed "s|^$S/||")"
