@@ -404,7 +404,8 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 		for (size_t i = 0; t && strcmp(t, "jobs") == 0 && i < b->ntodo; i++) {
 			size_t j = b->todo[i];
 			/* pages and plugin pages; not a plugin's files of bytes */
-			if (b->keys[j][0] && (j < b->ncontent || sitelua_extra(b->sl, j - b->ncontent)->layout))
+			bool page = j < b->ncontent || sitelua_extra(b->sl, j - b->ncontent)->layout;
+			if (page && b->keys[j][0])
 				fprintf(stderr, "loa: timing: rendered %s\n",
 					j < b->ncontent ? b->site.pages[b->content[j]]->out_path
 							: sitelua_extra(b->sl, j - b->ncontent)->out_path);
