@@ -51,9 +51,8 @@ local function esc(s)
 end
 
 -- RFC 4180: a field holding a comma, quote or line break is quoted, its
--- quotes doubled
--- quoted; plain searches, not a pattern: the articles' CSV calls this
--- four times a row, and a character class costs a match per byte
+-- quotes doubled. Plain searches, not a pattern: the articles' CSV calls
+-- this four times a row, and a character class costs a match per byte
 local find = string.find
 local function csv_field(s)
   s = tostring(s)

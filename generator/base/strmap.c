@@ -5,15 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* FNV-1a: keys are short paths and URLs; speed matters more than
+ * resistance to crafted collisions, which the load factor bounds. */
+#define FNV_OFFSET 1469598103934665603ull
+#define FNV_PRIME 1099511628211ull
+
 static uint64_t hash_str(const char *s)
 {
-	/* FNV-1a: keys are short paths and URLs; speed matters more than
-	 * resistance to crafted collisions, which the load factor bounds. */
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
+	uint64_t h = FNV_OFFSET;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * FNV_PRIME;
+	return h;
+}
+
+/* the same over len bytes (strmap_getn) */
+static uint64_t hash_mem(const char *s, size_t len)
+{
+	uint64_t h = FNV_OFFSET;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * FNV_PRIME;
 	return h;
 }
 
@@ -73,13 +83,7 @@ bool strmap_getn(const struct strmap *m, const char *key, size_t len, size_t *va
 {
 	if (!m->cap)
 		return false;
-	/* hash_str's FNV-1a over the same bytes */
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)key[i];
-		h *= 1099511628211ull;
-	}
-	size_t j = h & (m->cap - 1);
+	size_t j = hash_mem(key, len) & (m->cap - 1);
 	while (m->slots[j].key) {
 		const char *k = m->slots[j].key;
 		if (strncmp(k, key, len) == 0 && k[len] == '\0') {

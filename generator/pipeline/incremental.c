@@ -45,12 +45,6 @@ static const char *all_pages_key(struct build *b)
 	return sitelua_all_pages_key(b->sl);
 }
 
-/* The deps side file of a cached render, one entry a line: "*" when it
- * ran plugin code (it depends on every page's table), the pages whose
- * tables it read (through the template runtime), "~" and a page whose
- * volatile fields it read; then "=" and the key of what it read. A page
- * is its index then its path ("12 content/a.md"): the index finds it
- * without a lookup while it is still that page's, the path decides. */
 /* "[~]INDEX PATH\n" into out, without printf: a render writes a few
  * dozen of them, and vsnprintf was a sixth of the deps' CPU */
 static void put_dep_line(struct buf *out, bool vol, size_t index, const char *path)
@@ -70,6 +64,12 @@ static void put_dep_line(struct buf *out, bool vol, size_t index, const char *pa
 	buf_putc(out, '\n');
 }
 
+/* The deps side file of a cached render, one entry a line: "*" when it
+ * ran plugin code (it depends on every page's table), the pages whose
+ * tables it read (through the template runtime), "~" and a page whose
+ * volatile fields it read; then "=" and the key of what it read. A page
+ * is its index then its path ("12 content/a.md"): the index finds it
+ * without a lookup while it is still that page's, the path decides. */
 static void deps_encode(struct build *b, struct buf *out)
 {
 	size_t n, nv;
