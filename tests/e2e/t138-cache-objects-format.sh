@@ -51,7 +51,11 @@ check "body edit: the objects are sound" objects_sound
 # ---- an object of the previous format ---------------------------------------------
 PAGE=$(grep -rlF 'Một đoạn mới của bài viết.' "$OUT/tin-tuc" | grep 'index.html$' | head -n 1)
 cp "$PAGE" "$TMP/good.html"
-OBJ=$(grep -rlF 'Một đoạn mới của bài viết.' "$CACHE/objects" | head -n 1)
+# the page's object: the one with its canonical link (list pages and the
+# search index's files, kept as objects too, can hold the paragraph)
+CANON=$(grep -o '<link rel="canonical" href="[^"]*">' "$PAGE")
+check "the article has a canonical link" test -n "$CANON"
+OBJ=$(grep -rlF 'Một đoạn mới của bài viết.' "$CACHE/objects" | xargs grep -lF "$CANON" | head -n 1)
 check "the article's object is found" test -n "$OBJ"
 key=$(basename "$(dirname "$OBJ")")$(basename "$OBJ")
 # its data defaced (the same length in bytes), then rewritten as loa-object-2 with the
