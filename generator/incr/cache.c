@@ -18,6 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* objects/00 … objects/ff */
+enum { SUB_FOLDERS = 256 };
+
 /* Bump when what a key covers or how objects are laid out changes. */
 #define CACHE_FORMAT "loa-cache-3"
 #define OBJECT_FORMAT "loa-object-3"
@@ -77,6 +80,9 @@ struct cache *cache_open(const char *out_dir, bool *refused)
 	if (pfd >= 0) {
 		c = xcalloc(1, sizeof(*c));
 		c->parent_fd = pfd;
+		c->sub_fd = xcalloc(SUB_FOLDERS, sizeof(*c->sub_fd));
+		for (int i = 0; i < SUB_FOLDERS; i++)
+			atomic_init(&c->sub_fd[i], -1);
 		c->name = xstrdup(name);
 		/* made when first written (cache_prepare): a build that fails
 		 * before rendering leaves nothing beside the output */
@@ -101,6 +107,10 @@ void cache_close(struct cache *c)
 		close(c->dir_fd);
 	if (c->objects_fd >= 0)
 		close(c->objects_fd);
+	for (int i = 0; i < SUB_FOLDERS; i++)
+		if (atomic_load(&c->sub_fd[i]) >= 0)
+			close(atomic_load(&c->sub_fd[i]));
+	free((void *)c->sub_fd);
 	close(c->parent_fd);
 	free(c->name);
 	free(c->trust);
@@ -124,26 +134,35 @@ int cache_prepare(struct cache *c)
  *   "loa-object-3 KEY DATA_LEN DIAGS_LEN DEPS_LEN\n" data diags deps SUM
  * where SUM is key_digest (40 hex digits) of everything before it. */
 
-/* The folder of key's object below dir_fd, made when create; -1 if none. */
+static int hex_digit(char c)
+{
+	return c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+/* The folder of key's object, made when create; -1 if none. Kept open in
+ * c->sub_fd (the caller does not close it) once objects/ is. */
 static int object_dir(const struct cache *c, const char *key, bool create)
 {
 	if (!c || c->dir_fd < 0 || !cache_key_valid(key))
 		return -1;
-	int objects = c->objects_fd >= 0 ? c->objects_fd : open_folder(c->dir_fd, "objects", create);
-	if (objects < 0)
-		return -1;
+	if (c->objects_fd < 0)
+		return -1; /* opened with the cache, or made by cache_prepare */
+	_Atomic int *slot = &c->sub_fd[hex_digit(key[0]) * 16 + hex_digit(key[1])];
+	int fd = atomic_load(slot);
+	if (fd >= 0)
+		return fd;
 	char sub[3] = { key[0], key[1], '\0' };
-	int fd = open_folder(objects, sub, create);
-	if (objects != c->objects_fd)
-		close(objects);
+	fd = open_folder(c->objects_fd, sub, create);
+	if (fd < 0)
+		return -1;
+	int none = -1;
+	if (!atomic_compare_exchange_strong(slot, &none, fd)) {
+		close(fd); /* another thread opened it first */
+		fd = none;
+	}
 	return fd;
 }
 
-/* One call from objects/: the key's folder is looked up by the kernel,
- * through a symlink if one were there; that only ever names a file of
- * the identity recorded when it is that very file, unchanged (its
- * device, inode and change time), and nothing is read or written
- * through it. */
 int cache_ident(const struct cache *c, const char *key, char ident[CACHE_IDENT_LEN])
 {
 	struct stat st;
@@ -237,7 +256,6 @@ static int open_object(const struct cache *c, const char *key, struct stat *st)
 	if (dir < 0)
 		return -1;
 	int fd = openat(dir, key + 2, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	close(dir);
 	if (fd >= 0 && !(fstat(fd, st) == 0 && S_ISREG(st->st_mode) && st->st_size > CACHE_KEY_LEN &&
 			 (uint64_t)st->st_size < ((uint64_t)1 << 32))) {
 		close(fd);
@@ -370,32 +388,40 @@ void cache_unmap(struct cache_map *m)
 	*m = (struct cache_map)CACHE_MAP_INIT;
 }
 
+/* Writes parts[0..n) to fd; small parts gathered, so that thousands make
+ * few writes. 0, or -1. */
+static int write_parts(int fd, const struct iovec *parts, size_t n)
+{
+	struct buf small = BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (parts[i].iov_len < 4096) {
+			buf_add(&small, parts[i].iov_base, parts[i].iov_len);
+			if (small.len < 65536)
+				continue;
+		}
+		if (small.len && sys_write_all(fd, small.ptr, small.len) < 0)
+			rc = -1;
+		buf_reset(&small);
+		if (rc == 0 && parts[i].iov_len >= 4096 &&
+		    sys_write_all(fd, parts[i].iov_base, parts[i].iov_len) < 0)
+			rc = -1;
+	}
+	if (rc == 0 && small.len && sys_write_all(fd, small.ptr, small.len) < 0)
+		rc = -1;
+	buf_release(&small);
+	return rc;
+}
+
 /* Writes parts[0..n) to dir_fd/name through a temporary file in the same
- * folder; small parts gathered, so that thousands make few writes. */
+ * folder, renamed: a reader finds the old file or the new one. */
 static int write_atomic_parts(int dir_fd, const char *name, const struct iovec *parts, size_t n)
 {
 	char *tmp = xasprintf("%s.tmp-%ld", name, (long)getpid());
 	int fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	int rc = -1;
 	if (fd >= 0) {
-		struct buf small = BUF_INIT;
-		rc = 0;
-		for (size_t i = 0; i < n && rc == 0; i++) {
-			if (parts[i].iov_len < 4096) {
-				buf_add(&small, parts[i].iov_base, parts[i].iov_len);
-				if (small.len < 65536)
-					continue;
-			}
-			if (small.len && sys_write_all(fd, small.ptr, small.len) < 0)
-				rc = -1;
-			buf_reset(&small);
-			if (rc == 0 && parts[i].iov_len >= 4096 &&
-			    sys_write_all(fd, parts[i].iov_base, parts[i].iov_len) < 0)
-				rc = -1;
-		}
-		if (rc == 0 && small.len && sys_write_all(fd, small.ptr, small.len) < 0)
-			rc = -1;
-		buf_release(&small);
+		rc = write_parts(fd, parts, n);
 		if (close(fd) < 0)
 			rc = -1;
 		if (rc == 0 && renameat(dir_fd, tmp, dir_fd, name) < 0)
@@ -404,6 +430,25 @@ static int write_atomic_parts(int dir_fd, const char *name, const struct iovec *
 			unlinkat(dir_fd, tmp, 0);
 	}
 	free(tmp);
+	return rc;
+}
+
+/* An object's file: made in place when there is none (no temporary file
+ * and rename: a first build stores every page, and those were a third of
+ * the cost of storing), else replaced through a temporary file. A file
+ * cut short by a killed build fails its framing or digest when read, and
+ * is never trusted (only a build that finished records identities), so
+ * the next store replaces it. */
+static int write_object(int dir_fd, const char *name, const struct iovec *parts, size_t n)
+{
+	int fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno == EEXIST ? write_atomic_parts(dir_fd, name, parts, n) : -1;
+	int rc = write_parts(fd, parts, n);
+	if (close(fd) < 0)
+		rc = -1;
+	if (rc < 0)
+		unlinkat(dir_fd, name, 0); /* a full disk: no object rather than half of one */
 	return rc;
 }
 
@@ -428,9 +473,9 @@ int cache_store(const struct cache *c, const char *key, const void *data, size_t
 	char sum[CACHE_KEY_LEN + 1];
 	key_digest(obj.ptr, obj.len, sum);
 	buf_add(&obj, sum, CACHE_KEY_LEN);
-	int rc = cache_write_atomic(dir, key + 2, obj.ptr, obj.len);
+	struct iovec one = { obj.ptr, obj.len };
+	int rc = write_object(dir, key + 2, &one, 1);
 	buf_release(&obj);
-	close(dir);
 	return rc;
 }
 
@@ -455,9 +500,8 @@ int cache_store_parts(const struct cache *c, const char *key, const struct iovec
 	all[0] = (struct iovec){ head, (size_t)hl };
 	memcpy(all + 1, parts, n * sizeof(*parts));
 	all[n + 1] = (struct iovec){ sum, CACHE_KEY_LEN };
-	int rc = write_atomic_parts(dir, key + 2, all, n + 2);
+	int rc = write_object(dir, key + 2, all, n + 2);
 	free(all);
-	close(dir);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include "incr/cache.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -24,6 +25,11 @@ struct cache {
 	char *name;    /* the output folder's name: render/NAME */
 	int dir_fd;    /* .loa-cache/render/NAME, -1 until it exists */
 	int objects_fd; /* its objects/, kept open: a rebuild loads thousands */
+	/* objects/00 … objects/ff, each opened on first use and kept (-1:
+	 * not yet): a store or load opened, and a store made, its folder
+	 * each time, 0.16 s of the workers' CPU in a 10,000-page build.
+	 * Atomic, so that threads sharing the cache may fill it. */
+	_Atomic int *sub_fd;
 	/* the file "trusted" (cache_load_trusting), read on first use */
 	struct trust_entry *trust;
 	size_t ntrust, trust_cap;

@@ -12,6 +12,7 @@
 #include "source/repo.h"
 #include "harness.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,87 @@ TEST(store_load_and_diagnostics)
 	diag_list_release(&back);
 	buf_release(&enc);
 	cache_close(c);
+	free(out);
+	rm_rf(root);
+	free(root);
+}
+
+/* Descriptors open in this process (/proc/self/fd) */
+static int open_fds(void)
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	for (struct dirent *e; d && (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* A new object is made in place (no temporary file), one cut short by a
+ * killed build is a miss and replaced by the next store, and the folders
+ * the cache keeps open close with it. */
+TEST(objects_made_in_place_and_replaced)
+{
+	char *root = make_root();
+	char *out = xasprintf("%s/public", root);
+	int fds_before = open_fds();
+	struct cache *c = open_ready(out);
+	char key[41];
+	key_of("page in place", key);
+	CHECK_INT_EQ(cache_store(c, key, "<p>new</p>", 10, NULL, 0, "deps", 4), 0);
+	char *dir = xasprintf("%s/.loa-cache/render/public/objects/%.2s", root, key);
+	char *path = xasprintf("%s/%s", dir, key + 2);
+	DIR *d = opendir(dir);
+	int names = 0, tmps = 0;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		names += e->d_name[0] != '.';
+		tmps += strstr(e->d_name, ".tmp-") != NULL;
+	}
+	if (d)
+		closedir(d);
+	CHECK_INT_EQ(names, 1);
+	CHECK_INT_EQ(tmps, 0);
+	struct stat first;
+	CHECK(stat(path, &first) == 0);
+	/* a build killed while writing it: the file cut short */
+	struct buf raw = BUF_INIT;
+	CHECK_INT_EQ(read_text(path, &raw), 0);
+	CHECK(truncate(path, (off_t)(raw.len - 1) / 2) == 0);
+	struct cache_object o;
+	CHECK_INT_EQ(cache_load(c, key, &o), 0);
+	/* the next store replaces it whole, through a temporary file */
+	CHECK_INT_EQ(cache_store(c, key, "<p>again</p>", 12, NULL, 0, NULL, 0), 0);
+	CHECK_INT_EQ(cache_load(c, key, &o), 1);
+	CHECK(o.data_len == 12 && memcmp(o.data, "<p>again</p>", 12) == 0);
+	CHECK_INT_EQ(o.deps_len, 0);
+	cache_object_release(&o);
+	struct stat second;
+	CHECK(stat(path, &second) == 0 && second.st_ino != first.st_ino);
+	/* objects in many folders (the key's first two digits), each loaded
+	 * back through the folder kept open */
+	char keys[300][41];
+	for (int i = 0; i < 300; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "page %d", i);
+		key_of(name, keys[i]);
+		CHECK_INT_EQ(cache_store(c, keys[i], name, strlen(name), NULL, 0, NULL, 0), 0);
+	}
+	int loaded = 0;
+	for (int i = 0; i < 300; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "page %d", i);
+		loaded += cache_load(c, keys[i], &o) == 1 && o.data_len == strlen(name) &&
+			  memcmp(o.data, name, o.data_len) == 0;
+		cache_object_release(&o);
+	}
+	CHECK_INT_EQ(loaded, 300);
+	CHECK(open_fds() > fds_before);
+	cache_close(c);
+	CHECK_INT_EQ(open_fds(), fds_before);
+	buf_release(&raw);
+	free(path);
+	free(dir);
 	free(out);
 	rm_rf(root);
 	free(root);
@@ -940,6 +1022,7 @@ int main(void)
 	RUN(key_fields_exact_bytes_and_digest);
 	RUN(key_stream_equals_key_finish);
 	RUN(store_load_and_diagnostics);
+	RUN(objects_made_in_place_and_replaced);
 	RUN(load_into_reuses_one_object);
 	RUN(damaged_or_foreign_objects_are_misses);
 	RUN(record_round_trip_and_malformed);
