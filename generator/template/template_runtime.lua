@@ -206,6 +206,9 @@ R.IDX, R.V, R.TV, R.CAT, R.IN, R.LIST, R.ITEMS, R.LOOP = IDX, V, TV, CAT, IN, LI
 R.FL, R.INC, R.EXT, R.DEFB, R.BLK, R.SUPER, R.WITH, R.str = FL, INC, EXT, DEFB, BLK, SUPER, WITH, str
 R.CALL, R.WATCH = CALL, WATCH
 
+-- the pieces of the page, in order: theme.c copies them into the page's
+-- buffer (a string made of them here was copied twice more, and was a
+-- page's worth of garbage per render)
 function R.render(name, ctx)
   local f = TPL[name]
   if not f then error("template '" .. tostring(name) .. "' not found", 0) end
@@ -213,7 +216,7 @@ function R.render(name, ctx)
   local out = {}
   f(ctx, out, {}, 0)
   R.ctx = nil
-  return concat(out)
+  return out
 end
 
 -- ---- filters ------------------------------------------------------------

@@ -317,10 +317,24 @@ static int render_tramp(lua_State *L)
 	lua_pushstring(L, a->layout);
 	lua_pushvalue(L, 1);
 	lua_call(L, 2, 1);
-	size_t len = 0;
-	const char *s = lua_tolstring(L, -1, &len);
-	if (s)
-		buf_add(a->out, s, len); /* only now: a failed render appends nothing */
+	/* the pieces, as table.concat joins them (strings and numbers); only
+	 * now: a failed render appends nothing */
+	int out = lua_gettop(L);
+	size_t start = a->out->len;
+	for (lua_Integer i = 1;; i++) {
+		int type = lua_rawgeti(L, out, i);
+		if (type == LUA_TNIL)
+			break;
+		size_t len;
+		const char *s = type == LUA_TSTRING || type == LUA_TNUMBER ? lua_tolstring(L, -1, &len)
+									 : NULL;
+		if (!s) {
+			buf_setlen(a->out, start);
+			return luaL_error(L, "invalid value (at index %d) in table for 'concat'", (int)i);
+		}
+		buf_add(a->out, s, len);
+		lua_pop(L, 1);
+	}
 	return 0;
 }
 
