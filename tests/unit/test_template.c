@@ -880,6 +880,33 @@ TEST(test_runtime_errors)
 	env_close(&e);
 }
 
+/* A render's pieces (theme.c copies them from the runtime's table into
+ * the page's buffer): appended after what the buffer holds, all of them,
+ * in order, numbers printed as Lua prints them. */
+TEST(test_render_pieces_appended)
+{
+	const char *dir = new_theme_dir("pieces");
+	write_layout(dir, "many.html", "[{% for i in items %}{{ i }},{% endfor %}]");
+	struct env e;
+	CHECK_INT_EQ(env_open(&e, &dir, 1), 0);
+	struct buf out = BUF_INIT;
+	buf_puts(&out, "before:");
+	push_lua(&e, "{items = (function() local t = {} for i = 1, 5000 do t[i] = i end "
+		     "t[5001] = 2.5 return t end)()}");
+	CHECK_INT_EQ(theme_render(e.theme, "many.html", &out, &e.diags), 0);
+	struct buf want = BUF_INIT;
+	buf_puts(&want, "before:[");
+	for (int i = 1; i <= 5000; i++)
+		buf_addf(&want, "%d,", i);
+	buf_puts(&want, "2.5,]");
+	CHECK_INT_EQ(out.len, want.len);
+	CHECK_STR_EQ(out.ptr, want.ptr);
+	CHECK_INT_EQ(lua_gettop(luavm_state(e.vm)), 0);
+	buf_release(&want);
+	buf_release(&out);
+	env_close(&e);
+}
+
 TEST(test_render_speed)
 {
 	const char *dir = new_theme_dir("speed");
@@ -942,6 +969,7 @@ int main(void)
 	RUN(test_theme_check_names);
 	RUN(test_first_dir_wins);
 	RUN(test_runtime_errors);
+	RUN(test_render_pieces_appended);
 	RUN(test_render_speed);
 	rm_tree(tmp_root);
 	return harness_report();
