@@ -21,7 +21,6 @@ struct term {
 	struct buf post;
 	uint32_t last;   /* the last document in post */
 	uint32_t cur;    /* weight in the open document, 0 when absent */
-	uint32_t count;  /* occurrences in the text search_text_terms reads */
 };
 
 struct doc {
@@ -31,6 +30,31 @@ struct doc {
 /* a raw word of the input and the terms it folds to */
 struct word {
 	uint32_t first, n; /* in word_terms */
+};
+
+/* a term of a fold: its name, and its occurrences in the text
+ * search_fold_terms reads */
+struct fold_term {
+	const char *s; /* in the fold's arena */
+	uint32_t len, count;
+};
+
+/* Words folded into terms once: text has few distinct words (a corpus of
+ * 10,000 Vietnamese articles has about 2,000 syllables) and ICU's
+ * normalisation is the costly part of indexing. An index has one; a
+ * thread indexing bodies for it has its own (search.h). */
+struct search_fold {
+	struct text *text;
+	struct arena arena;
+	struct strmap by_word; /* raw word → index into words */
+	struct word *words;
+	size_t nwords, words_cap;
+	uint32_t *word_terms; /* the fold's term ids */
+	size_t nword_terms, word_terms_cap;
+	struct strmap by_term; /* term → index into terms */
+	struct fold_term *terms;
+	size_t nterms, terms_cap;
+	struct buf folded;
 };
 
 struct search_index {
@@ -46,16 +70,46 @@ struct search_index {
 	 * document starts or the index is written */
 	uint32_t *touched;
 	size_t ntouched, touched_cap;
-	/* words are folded once: text has few distinct words (a corpus of
-	 * 10,000 Vietnamese articles has about 2,000 syllables) and ICU's
-	 * normalisation is the costly part of indexing */
-	struct strmap by_word; /* raw word → index into words */
-	struct word *words;
-	size_t nwords, words_cap;
-	uint32_t *word_terms;
-	size_t nword_terms, word_terms_cap;
-	struct buf folded;
+	struct search_fold fold;
+	uint32_t *to_ix; /* the fold's term id → this index's id + 1 (0: not yet) */
+	size_t to_ix_cap;
 };
+
+static void fold_init(struct search_fold *f, struct text *t)
+{
+	memset(f, 0, sizeof(*f));
+	f->text = t;
+	f->arena = (struct arena)ARENA_INIT;
+	f->by_word = (struct strmap)STRMAP_INIT;
+	f->by_term = (struct strmap)STRMAP_INIT;
+	buf_init(&f->folded);
+}
+
+static void fold_release(struct search_fold *f)
+{
+	free(f->words);
+	free(f->word_terms);
+	free(f->terms);
+	strmap_release(&f->by_word);
+	strmap_release(&f->by_term);
+	arena_release(&f->arena);
+	buf_release(&f->folded);
+}
+
+struct search_fold *search_fold_new(struct text *t)
+{
+	struct search_fold *f = xmalloc(sizeof(*f));
+	fold_init(f, t);
+	return f;
+}
+
+void search_fold_free(struct search_fold *f)
+{
+	if (!f)
+		return;
+	fold_release(f);
+	free(f);
+}
 
 struct search_index *search_index_new(struct text *t, const struct search_options *opts)
 {
@@ -63,8 +117,7 @@ struct search_index *search_index_new(struct text *t, const struct search_option
 	ix->text = t;
 	ix->arena = (struct arena)ARENA_INIT;
 	ix->by_name = (struct strmap)STRMAP_INIT;
-	ix->by_word = (struct strmap)STRMAP_INIT;
-	buf_init(&ix->folded);
+	fold_init(&ix->fold, t);
 	ix->opts.group = opts && opts->group ? opts->group : 8;
 	ix->opts.chunk_bytes = opts && opts->chunk_bytes ? opts->chunk_bytes : 16384;
 	return ix;
@@ -85,12 +138,10 @@ void search_index_free(struct search_index *ix)
 	}
 	free(ix->docs);
 	free(ix->touched);
-	free(ix->words);
-	free(ix->word_terms);
+	free(ix->to_ix);
+	fold_release(&ix->fold);
 	strmap_release(&ix->by_name);
-	strmap_release(&ix->by_word);
 	arena_release(&ix->arena);
-	buf_release(&ix->folded);
 	free(ix);
 }
 
@@ -152,40 +203,70 @@ static uint32_t intern(struct search_index *ix, const char *s, size_t n)
 	if (!strmap_get(&ix->by_name, s, &id)) {
 		id = ix->nterms;
 		ALLOC_GROW(ix->terms, ix->nterms + 1, ix->terms_cap);
-		ix->terms[id] = (struct term){ arena_strndup(&ix->arena, s, n), BUF_INIT, 0, 0, 0 };
+		ix->terms[id] = (struct term){ arena_strndup(&ix->arena, s, n), BUF_INIT, 0, 0 };
 		strmap_put(&ix->by_name, ix->terms[id].s, id, NULL);
 		ix->nterms++;
 	}
 	return (uint32_t)id;
 }
 
+static uint32_t fold_intern(struct search_fold *f, const char *s, size_t n)
+{
+	size_t id;
+	/* s is NUL-terminated at n by the caller */
+	if (!strmap_get(&f->by_term, s, &id)) {
+		id = f->nterms;
+		ALLOC_GROW(f->terms, f->nterms + 1, f->terms_cap);
+		f->terms[id] = (struct fold_term){ arena_strndup(&f->arena, s, n), (uint32_t)n, 0 };
+		strmap_put(&f->by_term, f->terms[id].s, id, NULL);
+		f->nterms++;
+	}
+	return (uint32_t)id;
+}
+
 /* The word key[0..len) (no NUL in it), folded and cut into terms once;
  * returns its index into words. */
-static size_t word_of(struct search_index *ix, const char *key, size_t len)
+static size_t word_of(struct search_fold *f, const char *key, size_t len)
 {
 	size_t w;
-	if (strmap_getn(&ix->by_word, key, len, &w))
+	if (strmap_getn(&f->by_word, key, len, &w))
 		return w;
-	struct word entry = { (uint32_t)ix->nword_terms, 0 };
-	buf_reset(&ix->folded);
-	text_fold(ix->text, &ix->folded, key, len);
-	char *p = ix->folded.ptr, *end = p + ix->folded.len;
+	struct word entry = { (uint32_t)f->nword_terms, 0 };
+	buf_reset(&f->folded);
+	text_fold(f->text, &f->folded, key, len);
+	char *p = f->folded.ptr, *end = p + f->folded.len;
 	while (p < end) {
 		char *sp = memchr(p, ' ', (size_t)(end - p));
 		size_t n = sp ? (size_t)(sp - p) : (size_t)(end - p);
 		p[n] = '\0';
 		if (n && n <= SEARCH_TERM_MAX) {
-			ALLOC_GROW(ix->word_terms, ix->nword_terms + 1, ix->word_terms_cap);
-			ix->word_terms[ix->nword_terms++] = intern(ix, p, n);
+			ALLOC_GROW(f->word_terms, f->nword_terms + 1, f->word_terms_cap);
+			f->word_terms[f->nword_terms++] = fold_intern(f, p, n);
 			entry.n++;
 		}
 		p += n + 1;
 	}
-	w = ix->nwords;
-	ALLOC_GROW(ix->words, ix->nwords + 1, ix->words_cap);
-	ix->words[ix->nwords++] = entry;
-	strmap_put(&ix->by_word, arena_strndup(&ix->arena, key, len), w, NULL);
+	w = f->nwords;
+	ALLOC_GROW(f->words, f->nwords + 1, f->words_cap);
+	f->words[f->nwords++] = entry;
+	strmap_put(&f->by_word, arena_strndup(&f->arena, key, len), w, NULL);
 	return w;
+}
+
+/* The index's id of the fold's term fid, interned on first use. */
+static uint32_t ix_term(struct search_index *ix, uint32_t fid)
+{
+	if (fid >= ix->to_ix_cap) {
+		size_t cap = ix->to_ix_cap ? ix->to_ix_cap : 1024;
+		while (cap <= fid)
+			cap *= 2;
+		ix->to_ix = xreallocarray(ix->to_ix, cap, sizeof(*ix->to_ix));
+		memset(ix->to_ix + ix->to_ix_cap, 0, (cap - ix->to_ix_cap) * sizeof(*ix->to_ix));
+		ix->to_ix_cap = cap;
+	}
+	if (!ix->to_ix[fid])
+		ix->to_ix[fid] = intern(ix, ix->fold.terms[fid].s, ix->fold.terms[fid].len) + 1;
+	return ix->to_ix[fid] - 1;
 }
 
 /* ASCII bytes that text_fold always treats as separators: everything but
@@ -199,28 +280,33 @@ static bool ascii_separator(unsigned char c)
 			     (c >= '0' && c <= '9') || c == '\'');
 }
 
+/* The next word of s[0..len) from *i: true with it at s[*start..*i). */
+static bool next_word(const char *s, size_t len, size_t *i, size_t *start)
+{
+	while (*i < len && ascii_separator((unsigned char)s[*i]))
+		(*i)++;
+	*start = *i;
+	while (*i < len && !ascii_separator((unsigned char)s[*i]))
+		(*i)++;
+	return *i > *start;
+}
+
 void search_add_text(struct search_index *ix, const char *s, size_t len, unsigned weight)
 {
 	if (!ix->ndocs || !len || !weight)
 		return;
 	if (weight > SEARCH_WEIGHT_MAX)
 		weight = SEARCH_WEIGHT_MAX;
-	size_t i = 0;
-	while (i < len) {
-		while (i < len && ascii_separator((unsigned char)s[i]))
-			i++;
-		size_t start = i;
-		while (i < len && !ascii_separator((unsigned char)s[i]))
-			i++;
-		if (i == start)
-			break;
-		size_t w = word_of(ix, s + start, i - start); /* may move words */
-		size_t first = ix->words[w].first, n = ix->words[w].n;
+	size_t i = 0, start;
+	while (next_word(s, len, &i, &start)) {
+		size_t w = word_of(&ix->fold, s + start, i - start); /* may move words */
+		size_t first = ix->fold.words[w].first, n = ix->fold.words[w].n;
 		for (size_t k = first; k < first + n; k++) {
-			struct term *t = &ix->terms[ix->word_terms[k]];
+			uint32_t id = ix_term(ix, ix->fold.word_terms[k]); /* may move terms */
+			struct term *t = &ix->terms[id];
 			if (!t->cur) {
 				ALLOC_GROW(ix->touched, ix->ntouched + 1, ix->touched_cap);
-				ix->touched[ix->ntouched++] = ix->word_terms[k];
+				ix->touched[ix->ntouched++] = id;
 			}
 			t->cur = t->cur + weight > SEARCH_WEIGHT_MAX ? SEARCH_WEIGHT_MAX : t->cur + weight;
 		}
@@ -241,23 +327,16 @@ static void add_weight(struct search_index *ix, uint32_t id, uint64_t add)
 	t->cur = w > SEARCH_WEIGHT_MAX ? SEARCH_WEIGHT_MAX : (uint32_t)w;
 }
 
-size_t search_text_terms(struct search_index *ix, const char *s, size_t len,
+size_t search_fold_terms(struct search_fold *f, const char *s, size_t len,
 			 struct search_pair **pairs, size_t *cap)
 {
-	size_t n = 0, i = 0;
-	while (i < len) {
-		while (i < len && ascii_separator((unsigned char)s[i]))
-			i++;
-		size_t start = i;
-		while (i < len && !ascii_separator((unsigned char)s[i]))
-			i++;
-		if (i == start)
-			break;
-		size_t w = word_of(ix, s + start, i - start);
-		size_t first = ix->words[w].first, nt = ix->words[w].n;
+	size_t n = 0, i = 0, start;
+	while (next_word(s, len, &i, &start)) {
+		size_t w = word_of(f, s + start, i - start);
+		size_t first = f->words[w].first, nt = f->words[w].n;
 		for (size_t k = first; k < first + nt; k++) {
-			uint32_t id = ix->word_terms[k];
-			struct term *t = &ix->terms[id];
+			uint32_t id = f->word_terms[k];
+			struct fold_term *t = &f->terms[id];
 			if (!t->count) {
 				ALLOC_GROW(*pairs, n + 1, *cap);
 				(*pairs)[n++] = (struct search_pair){ id, 0 };
@@ -267,10 +346,27 @@ size_t search_text_terms(struct search_index *ix, const char *s, size_t len,
 		}
 	}
 	for (size_t k = 0; k < n; k++) {
-		struct term *t = &ix->terms[(*pairs)[k].term];
+		struct fold_term *t = &f->terms[(*pairs)[k].term];
 		(*pairs)[k].count = t->count;
 		t->count = 0;
 	}
+	return n;
+}
+
+const char *search_fold_term(const struct search_fold *f, uint32_t id, size_t *len)
+{
+	if (id >= f->nterms)
+		return NULL;
+	*len = f->terms[id].len;
+	return f->terms[id].s;
+}
+
+size_t search_text_terms(struct search_index *ix, const char *s, size_t len,
+			 struct search_pair **pairs, size_t *cap)
+{
+	size_t n = search_fold_terms(&ix->fold, s, len, pairs, cap);
+	for (size_t k = 0; k < n; k++)
+		(*pairs)[k].term = ix_term(ix, (*pairs)[k].term);
 	return n;
 }
 

@@ -88,6 +88,19 @@ struct search_pair {
 size_t search_text_terms(struct search_index *ix, const char *s, size_t len,
 			 struct search_pair **pairs, size_t *cap);
 
+/* Folding without an index, for a thread that indexes bodies for one: the
+ * terms of s[0..len) as search_text_terms gives them, but with the ids of
+ * the fold's own terms (search_fold_term gives each one's name, to
+ * translate with search_term_id). t is borrowed; a fold is one thread's
+ * at a time, and text_fold may run on several threads at once. */
+struct search_fold;
+struct search_fold *search_fold_new(struct text *t);
+void search_fold_free(struct search_fold *f);
+size_t search_fold_terms(struct search_fold *f, const char *s, size_t len,
+			 struct search_pair **pairs, size_t *cap);
+/* The name of term id of f (NUL at *len), NULL when out of range. */
+const char *search_fold_term(const struct search_fold *f, uint32_t id, size_t *len);
+
 /* Indexes pairs[0..n) as a field of the last document added, with the
  * weight search_add_text(ix, text, len, weight) gives the text they came
  * from. Pairs naming no term of ix are ignored. */

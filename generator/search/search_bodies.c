@@ -248,6 +248,16 @@ static uint32_t old_term(struct search_bodies *sb, size_t i)
 	return sb->old_ix[i] - 1;
 }
 
+bool search_bodies_has(struct search_bodies *sb, const char *key)
+{
+	return sb && find(sb, key);
+}
+
+size_t search_bodies_size(const struct search_bodies *sb)
+{
+	return sb ? sb->nold : 0;
+}
+
 int search_bodies_get(struct search_bodies *sb, const char *key, size_t summary_bytes,
 		      struct search_pair **pairs, size_t *n, size_t *cap, const char **summary)
 {

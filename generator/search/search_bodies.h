@@ -51,6 +51,12 @@ void search_bodies_free(struct search_bodies *sb);
 /* A new index starts using the table: term ids are ix's from now on. */
 void search_bodies_begin(struct search_bodies *sb, struct search_index *ix);
 
+/* Whether the last table has an entry for key (search_bodies_get may still
+ * find it unsound). false when sb is NULL. */
+bool search_bodies_has(struct search_bodies *sb, const char *key);
+/* How many bodies the last table has (0 when sb is NULL). */
+size_t search_bodies_size(const struct search_bodies *sb);
+
 /* The body of digest key (SEARCH_BODY_KEY_LEN hex digits): 1 with its
  * pairs in *pairs[0..*n) (grown; *cap its capacity; ids of the index given
  * to search_bodies_begin) and *summary its summary when the entry has one

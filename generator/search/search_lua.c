@@ -2,6 +2,7 @@
 #include "search/search_lua.h"
 #include "base/buf.h"
 #include "base/strmap.h"
+#include "base/xalloc.h"
 #include "incr/key.h"
 #include "markup/markdown.h"
 #include "search/search.h"
@@ -10,6 +11,8 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,59 @@
 #define BODIES_META "loa.search_bodies"
 #define BODIES_KEY "loa.search_bodies.table" /* the registry's field holding it */
 
+/* The index of the page at path: false when there is none. */
+static bool page_index_at(const struct site *s, const char *path, size_t *i)
+{
+	return strmap_get(&s->page_by_path, path, i) && *i < s->npages;
+}
+
+/* ---- bodies indexed on two threads ----
+ * A first build indexes every body: 0.4 s of the search handler's 0.6 s at
+ * 10,000 pages, while the builder's other core waits. Before the
+ * documents are added, the bodies the last build's table lacks are cut
+ * into terms, and summarised, on two threads, each with a fold of its own
+ * (search.h); each document then takes its body's, the terms translated
+ * into the index's. What a body gives depends on its bytes alone, and the
+ * index's files do not depend on the order its terms were first seen, so
+ * the files are the same bytes (t31, t149). */
+enum { PREFOLD_MIN = 64, PREFOLD_THREADS = 2 };
+#define PREFOLD_NONE SIZE_MAX /* of_page: the table has it, or not planned */
+
+struct prefolded {
+	size_t page;
+	char key[KEY_LEN + 1];
+	bool want_summary;
+	struct search_pair *pairs;
+	size_t n, cap;
+	char *summary;  /* made when want_summary, else NULL */
+	unsigned fold;  /* the thread whose fold made pairs */
+	bool done;
+};
+
+struct prefold {
+	struct prefolded *w;
+	size_t n, cap;
+	size_t *of_page; /* page index → index into w, or PREFOLD_NONE; NULL: no plan */
+	struct search_fold *fold[PREFOLD_THREADS];
+	uint32_t *to_ix[PREFOLD_THREADS]; /* a fold's term id → the index's id + 1 */
+	size_t to_ix_cap[PREFOLD_THREADS];
+};
+
+static void prefold_release(struct prefold *pf)
+{
+	for (size_t i = 0; i < pf->n; i++) {
+		free(pf->w[i].pairs);
+		free(pf->w[i].summary);
+	}
+	free(pf->w);
+	free(pf->of_page);
+	for (unsigned t = 0; t < PREFOLD_THREADS; t++) {
+		search_fold_free(pf->fold[t]);
+		free(pf->to_ix[t]);
+	}
+	memset(pf, 0, sizeof(*pf));
+}
+
 /* What a call owns, in a userdata so that a Lua error raised half-way
  * (a bad argument, out of memory) still frees it through __gc. */
 struct box {
@@ -27,6 +83,7 @@ struct box {
 	struct buf summary;
 	struct search_pair *pairs;
 	size_t pairs_cap;
+	struct prefold pf;
 };
 
 static int box_gc(lua_State *L)
@@ -38,6 +95,7 @@ static int box_gc(lua_State *L)
 	buf_release(&b->summary);
 	free(b->pairs);
 	b->pairs = NULL;
+	prefold_release(&b->pf);
 	return 0;
 }
 
@@ -49,6 +107,7 @@ static struct box *new_box(lua_State *L)
 	buf_init(&b->summary);
 	b->pairs = NULL;
 	b->pairs_cap = 0;
+	memset(&b->pf, 0, sizeof(b->pf));
 	if (luaL_newmetatable(L, BOX_META)) {
 		lua_pushcfunction(L, box_gc);
 		lua_setfield(L, -2, "__gc");
@@ -127,31 +186,82 @@ static void bodies_flush(struct site *s, struct search_bodies *sb)
 	buf_release(&frames);
 }
 
-/* Indexes page p's body with weight w, from the table when it has it; the
- * default summary goes to b->summary when want_summary. */
-static void index_body(struct box *b, struct search_bodies *sb, const struct site *s,
-		       const struct page *p, unsigned w, bool want_summary, size_t summary_bytes)
+/* The digest that names page p's body in the table: the source file's blob
+ * id decides its body (hashing 30 MB of bodies took 0.03 s a build at
+ * 10,000 pages); a page without one is keyed by its body's bytes. */
+static void body_key(const struct site *s, const struct page *p, char key[KEY_LEN + 1])
 {
+	const char *oid = p->file_index < s->nfiles ? s->files[p->file_index].oid : "";
+	if (*oid) {
+		char by_blob[64];
+		int n_by_blob = snprintf(by_blob, sizeof(by_blob), "blob %s", oid);
+		key_digest(by_blob, (size_t)n_by_blob, key);
+	} else {
+		key_digest(p->body, p->body_len, key);
+	}
+}
+
+/* The body of page i as a thread made it, if one did. */
+static const struct prefolded *prefolded_of(const struct prefold *pf, size_t i)
+{
+	if (!pf->of_page || pf->of_page[i] == PREFOLD_NONE)
+		return NULL;
+	const struct prefolded *w = &pf->w[pf->of_page[i]];
+	return w->done ? w : NULL;
+}
+
+/* w's pairs in ix's terms, into b->pairs; returns how many. */
+static size_t prefolded_take(struct box *b, const struct prefolded *w)
+{
+	struct prefold *pf = &b->pf;
+	unsigned f = w->fold;
+	if (w->n > b->pairs_cap) {
+		b->pairs = xreallocarray(b->pairs, w->n, sizeof(*b->pairs));
+		b->pairs_cap = w->n;
+	}
+	for (size_t k = 0; k < w->n; k++) {
+		uint32_t local = w->pairs[k].term;
+		if (local >= pf->to_ix_cap[f]) {
+			size_t cap = pf->to_ix_cap[f] ? pf->to_ix_cap[f] : 1024;
+			while (cap <= local)
+				cap *= 2;
+			pf->to_ix[f] = xreallocarray(pf->to_ix[f], cap, sizeof(*pf->to_ix[f]));
+			memset(pf->to_ix[f] + pf->to_ix_cap[f], 0,
+			       (cap - pf->to_ix_cap[f]) * sizeof(*pf->to_ix[f]));
+			pf->to_ix_cap[f] = cap;
+		}
+		if (!pf->to_ix[f][local]) {
+			size_t len;
+			const char *name = search_fold_term(pf->fold[f], local, &len);
+			pf->to_ix[f][local] = search_term_id(b->ix, name, len) + 1;
+		}
+		b->pairs[k] = (struct search_pair){ pf->to_ix[f][local] - 1, w->pairs[k].count };
+	}
+	return w->n;
+}
+
+/* Indexes page i's body with weight w, from the table when it has it; the
+ * default summary goes to b->summary when want_summary. */
+static void index_body(struct box *b, struct search_bodies *sb, const struct site *s, size_t i,
+		       unsigned w, bool want_summary, size_t summary_bytes)
+{
+	const struct page *p = s->pages[i];
+	const struct prefolded *made = prefolded_of(&b->pf, i);
 	char key[KEY_LEN + 1];
 	const char *summary = NULL;
 	size_t n = 0;
 	bool found = false;
 	if (sb) {
-		/* the source file's blob id decides its body (hashing 30 MB of
-		 * bodies took 0.03 s a build at 10,000 pages); a page without
-		 * one is keyed by its body's bytes */
-		const char *oid = p->file_index < s->nfiles ? s->files[p->file_index].oid : "";
-		if (*oid) {
-			char by_blob[64];
-			int n_by_blob = snprintf(by_blob, sizeof(by_blob), "blob %s", oid);
-			key_digest(by_blob, (size_t)n_by_blob, key);
-		} else {
-			key_digest(p->body, p->body_len, key);
-		}
+		if (made)
+			memcpy(key, made->key, sizeof(key));
+		else
+			body_key(s, p, key);
 		found = search_bodies_get(sb, key, summary_bytes, &b->pairs, &n, &b->pairs_cap,
 					  &summary) == 1;
 	}
-	if (!found) {
+	if (!found && made) {
+		n = prefolded_take(b, made);
+	} else if (!found) {
 		buf_reset(&b->text);
 		search_markdown_text(&b->text, p->body, p->body_len);
 		n = search_text_terms(b->ix, b->text.ptr, b->text.len, &b->pairs, &b->pairs_cap);
@@ -161,6 +271,9 @@ static void index_body(struct box *b, struct search_bodies *sb, const struct sit
 	if (want_summary) {
 		if (summary) {
 			buf_puts(&b->summary, summary);
+		} else if (made && made->summary) {
+			buf_puts(&b->summary, made->summary);
+			fresh = true;
 		} else {
 			markdown_summary(&b->summary, p->body, p->body_len, summary_bytes);
 			fresh = true;
@@ -171,10 +284,123 @@ static void index_body(struct box *b, struct search_bodies *sb, const struct sit
 		search_bodies_put(sb, key, b->pairs, n, summary_bytes, summary, fresh);
 }
 
+/* Page i's body to be made on a thread, unless the table has it. */
+static void prefold_add(struct prefold *pf, const struct site *s, struct search_bodies *sb,
+			size_t i, bool want_summary)
+{
+	if (pf->of_page[i] != PREFOLD_NONE) {
+		pf->w[pf->of_page[i]].want_summary |= want_summary;
+		return;
+	}
+	char key[KEY_LEN + 1];
+	body_key(s, s->pages[i], key);
+	if (search_bodies_has(sb, key))
+		return;
+	if (pf->n == pf->cap) {
+		pf->cap = pf->cap ? pf->cap * 2 : 256;
+		pf->w = xreallocarray(pf->w, pf->cap, sizeof(*pf->w));
+	}
+	pf->w[pf->n] = (struct prefolded){ .page = i, .want_summary = want_summary };
+	memcpy(pf->w[pf->n].key, key, sizeof(key));
+	pf->of_page[i] = pf->n++;
+}
+
+/* The bodies the documents docs (at index 1) name, each once: a document
+ * without a summary of its own wants its body's. Anything malformed is
+ * left for the indexing loop to report. */
+static void prefold_plan(lua_State *L, const struct site *s, struct search_bodies *sb,
+			 struct prefold *pf)
+{
+	int top = lua_gettop(L);
+	pf->of_page = xreallocarray(NULL, s->npages ? s->npages : 1, sizeof(*pf->of_page));
+	for (size_t i = 0; i < s->npages; i++)
+		pf->of_page[i] = PREFOLD_NONE;
+	for (lua_Integer i = 1; lua_rawgeti(L, 1, i) == LUA_TTABLE; i++) {
+		int d = lua_gettop(L);
+		lua_getfield(L, d, "summary");
+		bool wants = !(lua_type(L, -1) == LUA_TSTRING && lua_rawlen(L, -1) > 0);
+		if (lua_getfield(L, d, "fields") == LUA_TTABLE) {
+			int fields = lua_gettop(L);
+			for (lua_Integer k = 1; lua_rawgeti(L, fields, k) == LUA_TTABLE; k++) {
+				size_t at;
+				if (lua_getfield(L, -1, "text") == LUA_TNIL &&
+				    lua_getfield(L, -2, "body") == LUA_TSTRING &&
+				    page_index_at(s, lua_tostring(L, -1), &at))
+					prefold_add(pf, s, sb, at, wants);
+				lua_settop(L, fields);
+			}
+		}
+		lua_settop(L, d - 1);
+	}
+	lua_settop(L, top);
+}
+
+struct prefold_run {
+	struct prefold *pf;
+	const struct site *s;
+	unsigned t;
+	size_t summary_bytes;
+};
+
+/* Thread t's share of the bodies: every PREFOLD_THREADS-th. */
+static void *prefold_thread(void *arg)
+{
+	struct prefold_run *r = arg;
+	struct prefold *pf = r->pf;
+	struct buf text = BUF_INIT, sum = BUF_INIT;
+	for (size_t i = r->t; i < pf->n; i += PREFOLD_THREADS) {
+		struct prefolded *w = &pf->w[i];
+		const struct page *p = r->s->pages[w->page];
+		buf_reset(&text);
+		search_markdown_text(&text, p->body, p->body_len);
+		w->n = search_fold_terms(pf->fold[r->t], text.ptr, text.len, &w->pairs, &w->cap);
+		if (w->want_summary) {
+			buf_reset(&sum);
+			markdown_summary(&sum, p->body, p->body_len, r->summary_bytes);
+			w->summary = xstrdup(sum.ptr);
+		}
+		w->fold = r->t;
+		w->done = true;
+	}
+	buf_release(&text);
+	buf_release(&sum);
+	return NULL;
+}
+
+/* Plans the bodies and makes them, on two threads when the build may use
+ * two (--jobs) and the table lacks most bodies (a first build, or one
+ * without the cache); else leaves them to index_body: a rebuild's table
+ * has nearly all, and planning would only read the documents twice. */
+static void prefold_run(lua_State *L, struct site *s, struct search_bodies *sb,
+			struct prefold *pf, size_t summary_bytes)
+{
+	if (s->opts.read_threads < PREFOLD_THREADS || search_bodies_size(sb) * 2 > s->npages)
+		return;
+	prefold_plan(L, s, sb, pf);
+	if (pf->n < PREFOLD_MIN)
+		return; /* a rebuild: the table has nearly every body */
+	struct prefold_run runs[PREFOLD_THREADS];
+	for (unsigned t = 0; t < PREFOLD_THREADS; t++) {
+		pf->fold[t] = search_fold_new(s->text);
+		runs[t] = (struct prefold_run){ pf, s, t, summary_bytes };
+	}
+	pthread_t other;
+	bool started = pthread_create(&other, NULL, prefold_thread, &runs[1]) == 0;
+	prefold_thread(&runs[0]);
+	if (started)
+		pthread_join(other, NULL);
+	else
+		prefold_thread(&runs[1]); /* no thread to be had: this one does both */
+	/* LOA_DEBUG=search: bodies made on the threads */
+	const char *debug = getenv("LOA_DEBUG");
+	if (debug && strstr(debug, "search"))
+		fprintf(stderr, "loa: debug: search-bodies-threads %zu\n", pf->n);
+}
+
 static const struct page *page_at(struct site *s, const char *path)
 {
 	size_t i;
-	return strmap_get(&s->page_by_path, path, &i) && i < s->npages ? s->pages[i] : NULL;
+	return page_index_at(s, path, &i) ? s->pages[i] : NULL;
 }
 
 /* An optional string field of the table at idx (NULL when nil). */
@@ -257,11 +483,11 @@ static void index_fields(lua_State *L, struct site *s, struct box *b, struct sea
 		if (text) {
 			search_add_text(b->ix, text, len, (unsigned)w);
 		} else if (path) {
-			const struct page *p = page_at(s, path);
-			if (!p)
+			size_t at;
+			if (!page_index_at(s, path, &at))
 				luaL_error(L, "loa.search_index: docs[%d].fields[%d].body: no page '%s'",
 					   (int)i, (int)k, path);
-			index_body(b, sb, s, p, (unsigned)w, want_summary && !b->summary.len,
+			index_body(b, sb, s, at, (unsigned)w, want_summary && !b->summary.len,
 				   summary_bytes);
 		} else if (!lua_isnil(L, -2) || !lua_isnil(L, -1)) {
 			luaL_error(L, "loa.search_index: docs[%d].fields[%d]: text and body must be strings",
@@ -288,6 +514,7 @@ int search_lua_index(lua_State *L, struct site *s)
 	struct search_bodies *sb = bodies_of(L, s);
 	if (sb)
 		search_bodies_begin(sb, b->ix);
+	prefold_run(L, s, sb, &b->pf, summary_bytes);
 
 	for (lua_Integer i = 1; lua_rawgeti(L, 1, i) != LUA_TNIL; i++) {
 		int d = lua_gettop(L);
@@ -309,6 +536,7 @@ int search_lua_index(lua_State *L, struct site *s)
 		lua_settop(L, d - 1);
 	}
 
+	prefold_release(&b->pf); /* now, not when the box is collected */
 	if (sb) {
 		bodies_flush(s, sb);
 		search_bodies_begin(sb, NULL); /* its ids die with the index */

@@ -174,6 +174,84 @@ TEST(test_terms_equal_whole_text_fold)
 	}
 }
 
+/* A fold of its own (a thread's) cuts a text into the same terms, with the
+ * same counts, as the index does; and an index whose body terms came from
+ * such folds, translated, writes the same files as one that folded them
+ * itself, though its terms were first seen in another order. */
+TEST(test_separate_folds_same_terms_and_files)
+{
+	static const char *const bodies[] = {
+		"Bé vui chơi, bé học: trường mầm non Hoa Sen tổ chức Tết Trung thu.",
+		"Giáo viên và phụ huynh; chuyển đổi số — Children's day, l'école x²³.",
+		"Trung thu vui vẻ bé bé bé bé; Hoa Sen, hoa hồng, HOA LAN.",
+	};
+	size_t nb = sizeof(bodies) / sizeof(bodies[0]);
+	/* the same pairs, term by term */
+	struct search_index *ix = search_index_new(T, NULL);
+	struct search_fold *fold = search_fold_new(T);
+	struct search_pair *a = NULL, *b = NULL;
+	size_t acap = 0, bcap = 0;
+	for (size_t k = 0; k < nb; k++) {
+		size_t na = search_text_terms(ix, bodies[k], strlen(bodies[k]), &a, &acap);
+		size_t nf = search_fold_terms(fold, bodies[k], strlen(bodies[k]), &b, &bcap);
+		CHECK_INT_EQ(na, nf);
+		CHECK(na > 5);
+		for (size_t i = 0; i < na && i < nf; i++) {
+			size_t len;
+			const char *name = search_fold_term(fold, b[i].term, &len);
+			CHECK(name != NULL);
+			CHECK_STR_EQ(search_term_name(ix, a[i].term), name ? name : "");
+			CHECK_INT_EQ(strlen(name ? name : ""), len);
+			CHECK_INT_EQ(a[i].count, b[i].count);
+		}
+	}
+	size_t len;
+	CHECK(search_fold_term(fold, 100000, &len) == NULL);
+	search_index_free(ix);
+	/* the same files: the index folds the bodies itself, or takes a
+	 * fold's pairs (the bodies folded in reverse order there), each
+	 * document with a title first */
+	struct files one = { .n = 0 }, two = { .n = 0 };
+	struct search_index *x = search_index_new(T, NULL);
+	struct search_index *y = search_index_new(T, NULL);
+	struct search_fold *f2 = search_fold_new(T);
+	struct search_pair *made[3] = { NULL, NULL, NULL };
+	size_t nmade[3], caps[3] = { 0, 0, 0 };
+	for (size_t k = nb; k-- > 0;)
+		nmade[k] = search_fold_terms(f2, bodies[k], strlen(bodies[k]), &made[k], &caps[k]);
+	for (size_t k = 0; k < nb; k++) {
+		char url[16];
+		snprintf(url, sizeof(url), "/%zu/", k);
+		search_add_doc(x, url, "Tin", NULL, NULL);
+		search_add_doc(y, url, "Tin", NULL, NULL);
+		search_add_text(x, "Tin vui", 7, 12);
+		search_add_text(y, "Tin vui", 7, 12);
+		size_t n = search_text_terms(x, bodies[k], strlen(bodies[k]), &a, &acap);
+		search_add_terms(x, a, n, 1);
+		for (size_t i = 0; i < nmade[k]; i++) {
+			const char *name = search_fold_term(f2, made[k][i].term, &len);
+			made[k][i].term = search_term_id(y, name, len);
+		}
+		search_add_terms(y, made[k], nmade[k], 1);
+	}
+	CHECK_INT_EQ(search_write(x, collect, &one), search_write(y, collect, &two));
+	CHECK_INT_EQ(one.n, two.n);
+	for (size_t i = 0; i < one.n && i < two.n; i++) {
+		CHECK_STR_EQ(one.name[i], two.name[i]);
+		CHECK_STR_EQ(one.data[i], two.data[i]);
+	}
+	for (size_t k = 0; k < nb; k++)
+		free(made[k]);
+	files_free(&one);
+	files_free(&two);
+	search_index_free(x);
+	search_index_free(y);
+	search_fold_free(f2);
+	search_fold_free(fold);
+	free(a);
+	free(b);
+}
+
 TEST(test_weight_capped_and_long_terms_skipped)
 {
 	struct files f = { .n = 0 };
@@ -452,6 +530,7 @@ int main(void)
 	RUN(test_vietnamese_terms_and_weights);
 	RUN(test_nfd_input_same_terms);
 	RUN(test_terms_equal_whole_text_fold);
+	RUN(test_separate_folds_same_terms_and_files);
 	RUN(test_weight_capped_and_long_terms_skipped);
 	RUN(test_chunks_cover_term_ranges);
 	RUN(test_metadata_escaped);
