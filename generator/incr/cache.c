@@ -163,6 +163,11 @@ static int object_dir(const struct cache *c, const char *key, bool create)
 	return fd;
 }
 
+/* One call from objects/: the key's folder is looked up by the kernel,
+ * through a symlink if one were there; that only ever names a file of
+ * the identity recorded when it is that very file, unchanged (its
+ * device, inode and change time), and nothing is read or written
+ * through it. */
 int cache_ident(const struct cache *c, const char *key, char ident[CACHE_IDENT_LEN])
 {
 	struct stat st;

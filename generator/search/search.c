@@ -71,8 +71,7 @@ struct search_index {
 	uint32_t *touched;
 	size_t ntouched, touched_cap;
 	struct search_fold fold;
-	uint32_t *to_ix; /* the fold's term id → this index's id + 1 (0: not yet) */
-	size_t to_ix_cap;
+	struct search_fold_map fold_map; /* its terms in this index's */
 };
 
 static void fold_init(struct search_fold *f, struct text *t)
@@ -138,7 +137,7 @@ void search_index_free(struct search_index *ix)
 	}
 	free(ix->docs);
 	free(ix->touched);
-	free(ix->to_ix);
+	search_fold_map_release(&ix->fold_map);
 	fold_release(&ix->fold);
 	strmap_release(&ix->by_name);
 	arena_release(&ix->arena);
@@ -253,20 +252,33 @@ static size_t word_of(struct search_fold *f, const char *key, size_t len)
 	return w;
 }
 
-/* The index's id of the fold's term fid, interned on first use. */
-static uint32_t ix_term(struct search_index *ix, uint32_t fid)
+uint32_t search_fold_map_term(struct search_index *ix, const struct search_fold *f,
+			      struct search_fold_map *m, uint32_t fid)
 {
-	if (fid >= ix->to_ix_cap) {
-		size_t cap = ix->to_ix_cap ? ix->to_ix_cap : 1024;
+	if (fid >= m->cap) {
+		size_t cap = m->cap ? m->cap : 1024;
 		while (cap <= fid)
 			cap *= 2;
-		ix->to_ix = xreallocarray(ix->to_ix, cap, sizeof(*ix->to_ix));
-		memset(ix->to_ix + ix->to_ix_cap, 0, (cap - ix->to_ix_cap) * sizeof(*ix->to_ix));
-		ix->to_ix_cap = cap;
+		m->id = xreallocarray(m->id, cap, sizeof(*m->id));
+		memset(m->id + m->cap, 0, (cap - m->cap) * sizeof(*m->id));
+		m->cap = cap;
 	}
-	if (!ix->to_ix[fid])
-		ix->to_ix[fid] = intern(ix, ix->fold.terms[fid].s, ix->fold.terms[fid].len) + 1;
-	return ix->to_ix[fid] - 1;
+	if (!m->id[fid])
+		m->id[fid] = intern(ix, f->terms[fid].s, f->terms[fid].len) + 1;
+	return m->id[fid] - 1;
+}
+
+void search_fold_map_release(struct search_fold_map *m)
+{
+	free(m->id);
+	m->id = NULL;
+	m->cap = 0;
+}
+
+/* The index's id of its own fold's term fid. */
+static uint32_t ix_term(struct search_index *ix, uint32_t fid)
+{
+	return search_fold_map_term(ix, &ix->fold, &ix->fold_map, fid);
 }
 
 /* ASCII bytes that text_fold always treats as separators: everything but

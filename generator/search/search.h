@@ -101,6 +101,16 @@ size_t search_fold_terms(struct search_fold *f, const char *s, size_t len,
 /* The name of term id of f (NUL at *len), NULL when out of range. */
 const char *search_fold_term(const struct search_fold *f, uint32_t id, size_t *len);
 
+/* A fold's term ids translated into an index's, each interned on first
+ * use (zero-initialised; release with search_fold_map_release). */
+struct search_fold_map {
+	uint32_t *id; /* the fold's term id → the index's id + 1 (0: not yet) */
+	size_t cap;
+};
+uint32_t search_fold_map_term(struct search_index *ix, const struct search_fold *f,
+			      struct search_fold_map *m, uint32_t fid);
+void search_fold_map_release(struct search_fold_map *m);
+
 /* Indexes pairs[0..n) as a field of the last document added, with the
  * weight search_add_text(ix, text, len, weight) gives the text they came
  * from. Pairs naming no term of ix are ignored. */

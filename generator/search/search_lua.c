@@ -48,16 +48,15 @@ struct prefolded {
 	size_t n, cap;
 	char *summary;  /* made when want_summary, else NULL */
 	unsigned fold;  /* the thread whose fold made pairs */
-	bool done;
 };
 
 struct prefold {
 	struct prefolded *w;
 	size_t n, cap;
-	size_t *of_page; /* page index → index into w, or PREFOLD_NONE; NULL: no plan */
+	/* page index → index into w, or PREFOLD_NONE; NULL: nothing made */
+	size_t *of_page;
 	struct search_fold *fold[PREFOLD_THREADS];
-	uint32_t *to_ix[PREFOLD_THREADS]; /* a fold's term id → the index's id + 1 */
-	size_t to_ix_cap[PREFOLD_THREADS];
+	struct search_fold_map map[PREFOLD_THREADS]; /* each fold's terms in the index's */
 };
 
 static void prefold_release(struct prefold *pf)
@@ -70,7 +69,7 @@ static void prefold_release(struct prefold *pf)
 	free(pf->of_page);
 	for (unsigned t = 0; t < PREFOLD_THREADS; t++) {
 		search_fold_free(pf->fold[t]);
-		free(pf->to_ix[t]);
+		search_fold_map_release(&pf->map[t]);
 	}
 	memset(pf, 0, sizeof(*pf));
 }
@@ -204,10 +203,7 @@ static void body_key(const struct site *s, const struct page *p, char key[KEY_LE
 /* The body of page i as a thread made it, if one did. */
 static const struct prefolded *prefolded_of(const struct prefold *pf, size_t i)
 {
-	if (!pf->of_page || pf->of_page[i] == PREFOLD_NONE)
-		return NULL;
-	const struct prefolded *w = &pf->w[pf->of_page[i]];
-	return w->done ? w : NULL;
+	return pf->of_page && pf->of_page[i] != PREFOLD_NONE ? &pf->w[pf->of_page[i]] : NULL;
 }
 
 /* w's pairs in ix's terms, into b->pairs; returns how many. */
@@ -219,24 +215,11 @@ static size_t prefolded_take(struct box *b, const struct prefolded *w)
 		b->pairs = xreallocarray(b->pairs, w->n, sizeof(*b->pairs));
 		b->pairs_cap = w->n;
 	}
-	for (size_t k = 0; k < w->n; k++) {
-		uint32_t local = w->pairs[k].term;
-		if (local >= pf->to_ix_cap[f]) {
-			size_t cap = pf->to_ix_cap[f] ? pf->to_ix_cap[f] : 1024;
-			while (cap <= local)
-				cap *= 2;
-			pf->to_ix[f] = xreallocarray(pf->to_ix[f], cap, sizeof(*pf->to_ix[f]));
-			memset(pf->to_ix[f] + pf->to_ix_cap[f], 0,
-			       (cap - pf->to_ix_cap[f]) * sizeof(*pf->to_ix[f]));
-			pf->to_ix_cap[f] = cap;
-		}
-		if (!pf->to_ix[f][local]) {
-			size_t len;
-			const char *name = search_fold_term(pf->fold[f], local, &len);
-			pf->to_ix[f][local] = search_term_id(b->ix, name, len) + 1;
-		}
-		b->pairs[k] = (struct search_pair){ pf->to_ix[f][local] - 1, w->pairs[k].count };
-	}
+	for (size_t k = 0; k < w->n; k++)
+		b->pairs[k] = (struct search_pair){
+			search_fold_map_term(b->ix, pf->fold[f], &pf->map[f], w->pairs[k].term),
+			w->pairs[k].count
+		};
 	return w->n;
 }
 
@@ -360,7 +343,6 @@ static void *prefold_thread(void *arg)
 			w->summary = xstrdup(sum.ptr);
 		}
 		w->fold = r->t;
-		w->done = true;
 	}
 	buf_release(&text);
 	buf_release(&sum);
@@ -377,8 +359,10 @@ static void prefold_run(lua_State *L, struct site *s, struct search_bodies *sb,
 	if (s->opts.read_threads < PREFOLD_THREADS || search_bodies_size(sb) * 2 > s->npages)
 		return;
 	prefold_plan(L, s, sb, pf);
-	if (pf->n < PREFOLD_MIN)
-		return; /* a rebuild: the table has nearly every body */
+	if (pf->n < PREFOLD_MIN) {
+		prefold_release(pf); /* too few to be worth the threads */
+		return;
+	}
 	struct prefold_run runs[PREFOLD_THREADS];
 	for (unsigned t = 0; t < PREFOLD_THREADS; t++) {
 		pf->fold[t] = search_fold_new(s->text);

@@ -215,6 +215,7 @@ TEST(test_separate_folds_same_terms_and_files)
 	struct search_index *x = search_index_new(T, NULL);
 	struct search_index *y = search_index_new(T, NULL);
 	struct search_fold *f2 = search_fold_new(T);
+	struct search_fold_map map = { NULL, 0 };
 	struct search_pair *made[3] = { NULL, NULL, NULL };
 	size_t nmade[3], caps[3] = { 0, 0, 0 };
 	for (size_t k = nb; k-- > 0;)
@@ -228,10 +229,8 @@ TEST(test_separate_folds_same_terms_and_files)
 		search_add_text(y, "Tin vui", 7, 12);
 		size_t n = search_text_terms(x, bodies[k], strlen(bodies[k]), &a, &acap);
 		search_add_terms(x, a, n, 1);
-		for (size_t i = 0; i < nmade[k]; i++) {
-			const char *name = search_fold_term(f2, made[k][i].term, &len);
-			made[k][i].term = search_term_id(y, name, len);
-		}
+		for (size_t i = 0; i < nmade[k]; i++)
+			made[k][i].term = search_fold_map_term(y, f2, &map, made[k][i].term);
 		search_add_terms(y, made[k], nmade[k], 1);
 	}
 	CHECK_INT_EQ(search_write(x, collect, &one), search_write(y, collect, &two));
@@ -246,6 +245,7 @@ TEST(test_separate_folds_same_terms_and_files)
 	files_free(&two);
 	search_index_free(x);
 	search_index_free(y);
+	search_fold_map_release(&map);
 	search_fold_free(f2);
 	search_fold_free(fold);
 	free(a);
