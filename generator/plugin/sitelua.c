@@ -35,6 +35,22 @@ static int newest_first(const void *pa, const void *pb)
 	return strcmp(a->url, b->url);
 }
 
+/* Lua hashes a long string (over 40 bytes) the first time it is a table
+ * key, and writes the hash into the string. Page URLs and paths are such
+ * keys in every render (feed_urls[page.url] in base.html): hashed in a
+ * worker, each one is a write to a page it shares with the builder, a
+ * copy-on-write fault. Hashed here, once, by looking them up in a scratch
+ * table. */
+static void prehash_long_strings(lua_State *L, int page, int scratch)
+{
+	static const char *const fields[] = { "url", "path", "permalink" };
+	for (size_t f = 0; f < sizeof(fields) / sizeof(*fields); f++) {
+		if (lua_getfield(L, page, fields[f]) == LUA_TSTRING && lua_rawlen(L, -1) > 40)
+			lua_rawget(L, scratch);
+		lua_pop(L, 1);
+	}
+}
+
 static void sort_newest_first(const struct site *s, size_t *order, size_t n)
 {
 	struct dated *v = xcalloc(n + 1, sizeof(*v));
@@ -69,11 +85,18 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	sl->t_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
 	sl->render_self = SITELUA_NO_PAGE;
+	sl->served_page = SITELUA_NO_PAGE;
+	lua_pushboolean(L, 0); /* slots, filled by each render (sitelua_render.c) */
+	sl->served_content_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_pushboolean(L, 0);
+	sl->served_summary_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	sl->gen = 1; /* read_gen starts at 0: nothing read */
 	/* everything made from here to the prelude's end stays (the page
 	 * tables and their indexes): an incremental collection meanwhile would
 	 * only traverse them again at each doubling of the heap */
 	lua_gc(L, LUA_GCSTOP);
+	lua_newtable(L); /* hashes long strings (prehash_long_strings) */
+	int scratch = lua_gettop(L);
 	lua_newtable(L); /* page table → index */
 	sitelua_pages_push_metatable(L, sl); /* the page tables' metatable */
 	lua_pushvalue(L, -1);
@@ -82,6 +105,7 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	lua_createtable(L, (int)s->npages, 0);
 	for (size_t i = 0; i < s->npages; i++) {
 		sitelua_pages_push(L, sl, s->pages[i]);
+		prehash_long_strings(L, lua_gettop(L), scratch);
 		lua_pushvalue(L, -3);
 		lua_setmetatable(L, -2);
 		lua_pushvalue(L, -1);
@@ -89,6 +113,7 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 		lua_rawset(L, -6);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
+	lua_remove(L, scratch);
 	lua_remove(L, -2); /* the metatable */
 	lua_pushvalue(L, -2);
 	sl->page_index_ref = luaL_ref(L, LUA_REGISTRYINDEX);

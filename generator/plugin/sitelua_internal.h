@@ -111,6 +111,12 @@ struct sitelua {
 	 * of another page records that it read them (deps) */
 	int page_index_ref; /* page table → index */
 	size_t render_self;  /* the page being rendered, SITELUA_NO_PAGE for a list */
+	/* the fields a page's render gives its own table (content,
+	 * auto_summary), served by the page tables' __index while it renders
+	 * (served_page; SITELUA_NO_PAGE: none), from registry slots, so that
+	 * the table, shared with the builder, is not written */
+	size_t served_page;
+	int served_content_ref, served_summary_ref;
 	size_t *deps;
 	size_t ndeps, deps_cap;
 	/* read_gen[i] == gen: page i is in deps already (one render = one

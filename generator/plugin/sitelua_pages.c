@@ -104,14 +104,23 @@ size_t sitelua_page_index(lua_State *L, struct sitelua *sl, int idx)
 }
 
 /* __index of page tables: the volatile fields, computed on each read and
- * recorded as a dependency of the render under way. */
+ * recorded as a dependency of the render under way; and, during a page's
+ * own render, its content and auto_summary (sitelua_render.c). */
 static int page_volatile(lua_State *L)
 {
 	struct sitelua *sl = lua_touserdata(L, lua_upvalueindex(1));
 	const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
 	bool lastmod = strcmp(k, "lastmod") == 0, authors = strcmp(k, "authors") == 0;
-	if (!lastmod && !authors)
-		return 0;
+	if (!lastmod && !authors) {
+		bool content = strcmp(k, "content") == 0;
+		if ((!content && strcmp(k, "auto_summary") != 0) ||
+		    sl->served_page == SITELUA_NO_PAGE ||
+		    sitelua_page_index(L, sl, 1) != sl->served_page)
+			return 0;
+		lua_rawgeti(L, LUA_REGISTRYINDEX,
+			    content ? sl->served_content_ref : sl->served_summary_ref);
+		return 1;
+	}
 	size_t i = sitelua_page_index(L, sl, 1);
 	if (i == SITELUA_NO_PAGE)
 		return 0;

@@ -19,13 +19,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The fields a render puts on a page's table (its HTML, the summary made
- * for it) are taken off again after it: kept, they grew each worker's Lua
- * state by every page it rendered (4.5 KB a page at 10,000 pages; at
- * 50,000 pages workers ran out of memory), and another page's render
- * would have seen them or not depending on which worker it ran in. */
+/* The fields a render gives a page's table (its HTML, the summary made
+ * for it) are the page's only while it renders: kept, they grew each
+ * worker's Lua state by every page it rendered (4.5 KB a page at 10,000
+ * pages; at 50,000 pages workers ran out of memory), and another page's
+ * render would have seen them or not depending on which worker it ran in.
+ * They are served by the page tables' __index (sitelua_pages.c) from two
+ * registry slots: setting them on the table wrote to memory the worker
+ * shares with the builder, a copy-on-write fault (and, on this virtual
+ * machine, a TLB flush) for most pages. A table that holds either field
+ * itself (a plugin set it) gets both set and taken off again, as before. */
+static bool serve_render_fields(lua_State *L, struct sitelua *sl, size_t page_index)
+{
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
+	lua_rawgeti(L, -1, (lua_Integer)page_index + 1);
+	bool own = lua_getfield(L, -1, "content") != LUA_TNIL;
+	own = own || lua_getfield(L, -2, "auto_summary") != LUA_TNIL;
+	lua_pop(L, own ? 3 : 4);
+	if (!own)
+		sl->served_page = page_index;
+	return !own;
+}
+
 static void forget_render_fields(lua_State *L, struct sitelua *sl, size_t page_index)
 {
+	if (sl->served_page == page_index) {
+		sl->served_page = SITELUA_NO_PAGE;
+		lua_pushboolean(L, 0);
+		lua_rawseti(L, LUA_REGISTRYINDEX, sl->served_content_ref);
+		lua_pushboolean(L, 0);
+		lua_rawseti(L, LUA_REGISTRYINDEX, sl->served_summary_ref);
+		return;
+	}
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
 	lua_rawgeti(L, -1, (lua_Integer)page_index + 1);
 	lua_pushnil(L);
@@ -56,10 +81,14 @@ static int render_page_layout(struct sitelua *sl, size_t page_index, const char 
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
 	lua_setfield(L, -2, "t");
 	sitelua_pages_set_now(L, sl);
+	bool served = serve_render_fields(L, sl, page_index);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
 	lua_rawgeti(L, -1, (lua_Integer)page_index + 1);
 	template_push_safe(L, body_html, body_len);
-	lua_setfield(L, -2, "content");
+	if (served)
+		lua_rawseti(L, LUA_REGISTRYINDEX, sl->served_content_ref);
+	else
+		lua_setfield(L, -2, "content");
 	const struct page *p = sl->site->pages[page_index];
 	/* readers: the summary Loa computes (as feeds and search do), for the
 	 * meta description of a page without one; made here from the page's
@@ -68,7 +97,10 @@ static int render_page_layout(struct sitelua *sl, size_t page_index, const char 
 		struct buf auto_summary = BUF_INIT;
 		markdown_summary(&auto_summary, p->body, p->body_len, 300);
 		lua_pushlstring(L, auto_summary.ptr ? auto_summary.ptr : "", auto_summary.len);
-		lua_setfield(L, -2, "auto_summary");
+		if (served)
+			lua_rawseti(L, LUA_REGISTRYINDEX, sl->served_summary_ref);
+		else
+			lua_setfield(L, -2, "auto_summary");
 		buf_release(&auto_summary);
 	}
 	lua_setfield(L, -3, "page");

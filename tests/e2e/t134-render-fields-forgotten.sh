@@ -1,5 +1,7 @@
-# A page's render puts its HTML (page.content) and the summary made for it
-# (page.auto_summary) on its page table; they are taken off after it. Kept,
+# A page's render gives its page table its HTML (page.content) and the
+# summary made for it (page.auto_summary), served by the page tables'
+# metatable while it renders, so that the table the worker shares with the
+# builder is not written (a copy-on-write fault a page). Kept,
 # they grew each render worker by every page it rendered (at 50,000 pages
 # the workers ran out of memory), and a later page's render in the same
 # worker saw an earlier page's HTML: its output depended on scheduling.
@@ -38,4 +40,22 @@ check "a page shows its own HTML" contains "$A" "Nội dung riêng của bài s�
 n=$(grep -rl 'class="leak"' "$TMP/one" | wc -l)
 check "one worker: no page sees another page's content or summary" [ "$n" -eq 0 ]
 check "one worker and three: the same bytes" diff -r "$TMP/one" "$TMP/three"
+
+# a plugin that sets a page's content itself: that page's render still
+# shows its own HTML (the field is set on its table, then taken off)
+write "$R/plugins/noi-dung.lua" <<'LUA'
+loa.on("before_render", function()
+  for _, p in ipairs(loa.pages{ kind = "news" }) do
+    if p.title == "Bài số 2" then p.content = "do plugin đặt" end
+  end
+end)
+LUA
+commit "$R" "2023-05-02T08:00:00+07:00" "Phòng GD" "pgd@example.vn" "plugin đặt content"
+"$LOA" build --out "$TMP/set" --now 2023-06-01 --no-cache --quiet --jobs 1
+check "a plugin's content: exit 0" [ $? -eq 0 ]
+B="$TMP/set/tin-tuc/dong-thai/bai-so-2/index.html"
+check "the page a plugin gave content shows its own HTML" contains "$B" "Nội dung riêng của bài số 2."
+check "... not the plugin's" lacks "$B" "do plugin đặt"
+n=$(grep -rl 'class="leak">summary' "$TMP/set" | wc -l)
+check "no page sees another page's summary" [ "$n" -eq 0 ]
 finish
