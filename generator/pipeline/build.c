@@ -531,6 +531,8 @@ static void build_release(struct build *b)
 {
 	repo_free(b->repo); /* when the build stopped before the site took it */
 	free(b->keys);
+	free(b->path_hashes);
+	free(b->pages_by_hash);
 	incr_standby_free(b->standby);
 	free(b->todo);
 	free(b->content);

@@ -79,6 +79,10 @@ struct build {
 	/* incremental builds (incremental.c); all NULL/0 without a cache */
 	struct cache *cache;
 	char (*keys)[CACHE_KEY_LEN + 1]; /* per job: its key, "" when not cacheable */
+	/* the deps lines' page locators (incremental.c): per page, a hash of
+	 * its path; the pages sorted by it; each made at its first use */
+	uint64_t *path_hashes;
+	struct hashed_page *pages_by_hash;
 	/* the jobs left for the pool after the cache, as job indices: the
 	 * pool's job i is todo[i] when todo is set, job i itself when not */
 	size_t *todo, ntodo;
