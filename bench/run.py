@@ -336,6 +336,15 @@ def edit_branches(repo):
     layout = "themes/bench/layouts/base.html"
     cases.append(("a theme file (layouts/base.html)", base, branch_with(
         repo, "bench-theme", base, {layout: files[layout] + b"{# changed #}\n"}, "bench: a theme file")))
+    # what schools push most: a new article, the newest of the site, in
+    # the first article's school (the news lists, archives, feeds and
+    # reports that show it change; the other articles do not)
+    added = re.sub(r'^title: .*$', 'title: "Bài viết mới của trường"', text, count=1, flags=re.M)
+    added = re.sub(r'^slug: .*$', 'slug: bai-viet-moi-cua-truong', added, count=1, flags=re.M)
+    added = re.sub(r'^date: .*$', 'date: 2026-11-20T07:00:00+07:00', added, count=1, flags=re.M)
+    cases.append(("one article added (the newest)", "HEAD", branch_with(
+        repo, "bench-add", "HEAD", {article.rsplit("/", 1)[0] + "/bai-viet-moi-cua-truong.md": added},
+        "bench: one article added")))
     return cases
 
 

@@ -188,7 +188,7 @@ static void add_files(struct buf *k, const struct site *s, const struct page *p,
 
 /* what a page's metadata gives other pages: where it is and what it is
  * (Markdown links resolve to its URL and may read its images' sizes) */
-static void page_structure(struct buf *k, const struct site *s, const struct page *p)
+void keys_page_structure(struct buf *k, const struct site *s, const struct page *p)
 {
 	key_add_str(k, p->path);
 	key_add_i64(k, p->kind);
@@ -205,7 +205,7 @@ void keys_site_structure(struct buf *k, const struct site *s)
 {
 	key_add_i64(k, (int64_t)s->npages);
 	for (size_t i = 0; i < s->npages; i++)
-		page_structure(k, s, s->pages[i]);
+		keys_page_structure(k, s, s->pages[i]);
 	key_add_i64(k, (int64_t)s->nsections);
 	for (size_t i = 0; i < s->nsections; i++)
 		key_add_str(k, s->sections[i]->path);
@@ -213,7 +213,7 @@ void keys_site_structure(struct buf *k, const struct site *s)
 
 void keys_page_metadata(struct buf *k, const struct site *s, const struct page *p)
 {
-	page_structure(k, s, p);
+	keys_page_structure(k, s, p);
 	/* the fields content/page.h marks PAGE_KEY_META (the others of the
 	 * front matter are in p->front); test_keys checks */
 	keys_value(k, p->front);

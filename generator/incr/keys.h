@@ -36,10 +36,14 @@ void keys_program(struct buf *k, const struct cache *c);
 /* Every page's metadata (bodies excluded) and every content file's blob
  * id that is not a page's source (bundle files). */
 void keys_site_metadata(struct buf *k, const struct site *s);
-/* The part of it every render may read without recording it: the pages'
- * paths, kinds, URLs, output paths, draft and listed flags and files (what
- * Markdown links resolve against), and the sections. */
+/* The part of it Markdown links and images resolve against: the pages'
+ * paths, kinds, URLs, output paths, draft and listed flags and files, and
+ * the sections (a dep of the renders that resolved one: "S" in their deps,
+ * pipeline/incremental.c). */
 void keys_site_structure(struct buf *k, const struct site *s);
+/* One page's part of it: its path, kind, school, URL, output path, list
+ * flags and files (their blob ids: a link to an image may read its size) */
+void keys_page_structure(struct buf *k, const struct site *s, const struct page *p);
 /* One page's part of keys_site_metadata: what a render that read the
  * page's table records (deps). */
 void keys_page_metadata(struct buf *k, const struct site *s, const struct page *p);

@@ -93,23 +93,54 @@ static void put_dep_line(struct buf *out, bool vol, size_t index, uint64_t hash)
 	buf_add(out, line + n, sizeof(line) - n);
 }
 
+/* where every page and file is: what a Markdown link or image resolves
+ * against */
+static const char *structure_key(struct build *b)
+{
+	if (!b->structure_key[0]) {
+		struct buf k = BUF_INIT;
+		key_add_str(&k, "loa-structure-1");
+		keys_site_structure(&k, &b->site);
+		key_finish(&k, b->structure_key);
+		buf_release(&k);
+	}
+	return b->structure_key;
+}
+
+/* what a render that ran plugin code may have read: every page's table
+ * and every theme global */
+static void add_everything(struct build *b, struct buf *k)
+{
+	key_add_str(k, all_pages_key(b));
+	key_add_str(k, sitelua_all_globals_key(b->sl));
+}
+
+static void add_global(struct build *b, struct buf *k, const char *name)
+{
+	key_add_str(k, name);
+	key_add_str(k, sitelua_global_key(b->sl, name));
+}
+
 /* The deps side file of a cached render, one entry a line: "*" when it
- * ran plugin code (it depends on every page's table), the pages whose
- * tables it read (through the template runtime), "~" and a page whose
- * volatile fields it read; then "=" and the key of what it read. */
+ * ran plugin code (it depends on every page's table and every theme
+ * global), the pages whose tables it read (through the template
+ * runtime), "~" and a page whose volatile fields it read, "$" and a theme
+ * global it read, "S" when its Markdown resolved a link or an image
+ * against the site; then "=" and the key of what it read. */
 static void deps_encode(struct build *b, struct buf *out)
 {
-	size_t n, nv;
+	size_t n, nv, ng;
 	bool all;
 	const size_t *deps = sitelua_deps(b->sl, &n, &all);
 	const size_t *vdeps = sitelua_deps_volatile_list(b->sl, &nv);
-	if (!n && !nv && !all)
+	const char *const *gdeps = sitelua_deps_globals(b->sl, &ng);
+	if (!n && !nv && !ng && !all && !b->read_structure)
 		return;
 	struct buf k = BUF_INIT;
 	char key[CACHE_KEY_LEN + 1];
 	if (all) {
 		buf_puts(out, "*\n");
-		key_add_str(&k, all_pages_key(b));
+		add_everything(b, &k);
 	}
 	for (size_t i = 0; i < n && !all; i++) {
 		put_dep_line(out, false, deps[i], page_path_hash(b, deps[i]));
@@ -118,6 +149,16 @@ static void deps_encode(struct build *b, struct buf *out)
 	for (size_t i = 0; i < nv; i++) {
 		put_dep_line(out, true, vdeps[i], page_path_hash(b, vdeps[i]));
 		keys_page_volatile(&k, b->site.pages[vdeps[i]]);
+	}
+	for (size_t i = 0; i < ng; i++) {
+		buf_putc(out, '$');
+		buf_puts(out, gdeps[i]);
+		buf_putc(out, '\n');
+		add_global(b, &k, gdeps[i]);
+	}
+	if (b->read_structure) {
+		buf_puts(out, "S\n");
+		key_add_str(&k, structure_key(b));
 	}
 	key_finish(&k, key);
 	buf_addf(out, "=%s\n", key);
@@ -215,7 +256,17 @@ bool incr_deps_hold(struct build *b, const char *deps, size_t len)
 			break;
 		}
 		if (n == 1 && line[0] == '*') {
-			key_add_str(&k, all_pages_key(b));
+			add_everything(b, &k);
+			continue;
+		}
+		if (n == 1 && line[0] == 'S') {
+			key_add_str(&k, structure_key(b));
+			continue;
+		}
+		if (n > 1 && line[0] == '$') {
+			char *name = xstrndup(line + 1, n - 1);
+			add_global(b, &k, name);
+			free(name);
 			continue;
 		}
 		size_t vol = n && line[0] == '~';
@@ -404,11 +455,14 @@ void incr_use_cache(struct build *b, size_t njobs)
 	sitelua_key_pass(b->sl, true);
 	key_add_str(&state.buf, b->base_key);
 	keys_value(&state.buf, b->site.config.root);
-	/* the pages' metadata and tables: in the deps of the renders that
-	 * read them (deps_encode); what Markdown links read stays here */
-	keys_site_structure(&state.buf, &b->site);
+	/* the pages' metadata and tables, the theme globals and where every
+	 * page is (for Markdown links and images): in the deps of the renders
+	 * that read them (deps_encode), so that a page added changes the key
+	 * of no page that did not read what it changed */
 	key_add_bytes(&state.buf, b->own_key.ptr, b->own_key.len);
 	sitelua_key_state(b->sl, &state);
+	sitelua_key_globals(b->sl);
+	structure_key(b);
 	char state_key[CACHE_KEY_LEN + 1];
 	key_stream_finish(&state, state_key);
 	for (size_t j = 0; j < njobs; j++) {
@@ -416,6 +470,8 @@ void incr_use_cache(struct build *b, size_t njobs)
 		bool plain = false;
 		if (j < b->ncontent) {
 			key_add_str(&k, state_key);
+			/* where the page itself is (its URL, its list flags) */
+			keys_page_structure(&k, &b->site, b->site.pages[b->content[j]]);
 			keys_page(&k, &b->site, b->site.pages[b->content[j]]);
 		} else {
 			const struct extra_output *e = sitelua_extra(b->sl, j - b->ncontent);

@@ -17,10 +17,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A Markdown render's links and images, resolved against the site's
+ * pages and files: a render that resolved one depends on where every page
+ * and file is (the structure key, incremental.c); one that resolved none,
+ * as most articles, does not, so that adding a page leaves it cached. */
+struct markdown_site {
+	struct build *b;
+	const struct page *p;
+};
+
 static int link_cb(void *ctx, const char *url, struct buf *out)
 {
-	void **pair = ctx;
-	return site_resolve_link(pair[0], pair[1], url, out);
+	struct markdown_site *m = ctx;
+	int r = site_resolve_link(&m->b->site, m->p, url, out);
+	if (r != 0) /* 0: left as written, without a look (a scheme, "/x", "#x") */
+		m->b->read_structure = true;
+	return r;
+}
+
+static int image_cb(void *ctx, const char *url, struct markdown_image *img)
+{
+	struct markdown_site *m = ctx;
+	int r = image_stage_markdown(m->b->images, url, img);
+	if (r != 0 || url[0] == '/') /* a bundle's image, or a URL of the site */
+		m->b->read_structure = true;
+	return r;
 }
 
 /* Writes a rendered job's output, stored in the cache too when it is
@@ -38,11 +59,11 @@ static int render_content(struct build *b, size_t page_index, struct diag_list *
 {
 	struct page *p = b->site.pages[page_index];
 	struct buf body = BUF_INIT, html = BUF_INIT;
-	void *pair[2] = { &b->site, p };
+	struct markdown_site ms = { b, p };
 	struct sitelua_shortcode_ctx sc = { b->sl, page_index, d };
 	struct markdown_opts mo = { p->path, p->body_line - 1, b->site.config.unsafe_html,
-				    link_cb, pair, b->site.text, sitelua_shortcode_cb, &sc,
-				    image_stage_markdown, b->images, b->site.config.base_path };
+				    link_cb, &ms, b->site.text, sitelua_shortcode_cb, &sc,
+				    image_cb, &ms, b->site.config.base_path };
 	int ret = markdown_render(&body, p->body, p->body_len, &mo, d);
 	if (ret == 0)
 		ret = sitelua_render_page(b->sl, page_index, body.ptr, body.len, &html, d);
@@ -62,16 +83,16 @@ static int render_extra(struct build *b, size_t i, struct diag_list *d)
 	size_t src;
 	bool has_body = e->layout && e->source && strmap_get(&b->site.page_by_path, e->source, &src);
 	if (has_body) {
-		const struct page *p = b->site.pages[src];
-		void *pair[2] = { &b->site, (void *)p };
+		struct markdown_site ms = { b, b->site.pages[src] };
+		const struct page *p = ms.p;
 		/* the same section body shows on every page of its list: report
 		 * its warnings once, with the first page */
 		struct diag_list ignored = DIAG_LIST_INIT;
 		bool first = !e->url || !urls_is_later_page(e->url);
 		struct sitelua_shortcode_ctx sc = { b->sl, src, first ? d : &ignored };
 		struct markdown_opts mo = { p->path, p->body_line - 1, b->site.config.unsafe_html,
-					    link_cb, pair, b->site.text, sitelua_shortcode_cb, &sc,
-					    image_stage_markdown, b->images, b->site.config.base_path };
+					    link_cb, &ms, b->site.text, sitelua_shortcode_cb, &sc,
+					    image_cb, &ms, b->site.config.base_path };
 		markdown_render(&body, p->body, p->body_len, &mo, first ? d : &ignored);
 		diag_list_release(&ignored);
 	}
@@ -93,6 +114,7 @@ int render_job(void *ctx, size_t job, struct buf *out)
 		job = b->todo[job];
 	b->current_job = job;
 	buf_reset(&b->stored);
+	b->read_structure = false;
 	luavm_collect_between_renders(b->vm);
 	sitelua_render_begin(b->sl, job < b->ncontent ? b->content[job] : SITELUA_NO_PAGE);
 	memset(b->job_hash, '-', sizeof(b->job_hash) - 1);

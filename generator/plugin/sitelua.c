@@ -228,6 +228,9 @@ void sitelua_free(struct sitelua *sl)
 	sitelua_key_release(sl);
 	free(sl->read_gen);
 	free(sl->vdeps);
+	for (size_t i = 0; i < sl->ngdeps; i++)
+		free(sl->gdeps[i]);
+	free(sl->gdeps);
 	free(sl);
 }
 

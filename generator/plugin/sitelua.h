@@ -155,10 +155,18 @@ int sitelua_render_extra(struct sitelua *sl, size_t i, const char *body_html, si
 /* ---- incremental builds (build/cache.h) ----
  * After sitelua_collect: what every render can read from the Lua state
  * unrecorded — the site table (without its clock, `now`), the i18n
- * strings, the registered globals, filters and shortcodes (page tables in
- * them by name) — as key fields. The page tables are not in it: a render
- * records those it reads (sitelua_deps) and sitelua_key_page keys each. */
+ * strings, the registered filters and shortcodes (page tables in them by
+ * name) — as key fields. The page tables and the theme globals are not in
+ * it: a render records those it reads (sitelua_deps); sitelua_key_page
+ * keys each page, sitelua_key_globals each global. */
 void sitelua_key_state(struct sitelua *sl, struct key_stream *k);
+/* Keys every theme global (loa.global) by name, once a process (called
+ * again, does nothing). sitelua_global_key gives one ("absent" for a name
+ * no global has), sitelua_all_globals_key one over all of them (what a
+ * render that ran plugin code may have read). */
+void sitelua_key_globals(struct sitelua *sl);
+const char *sitelua_global_key(struct sitelua *sl, const char *name);
+const char *sitelua_all_globals_key(struct sitelua *sl);
 /* Between sitelua_key_pass(sl, true) and (sl, false) the Lua state does
  * not change: the keys below share the digests of nested tables
  * (plugin/luakey.h). */
@@ -194,5 +202,7 @@ const size_t *sitelua_deps(struct sitelua *sl, size_t *n, bool *all);
 /* The pages (sorted, unique, the page rendered left out) whose volatile
  * fields the render read. */
 const size_t *sitelua_deps_volatile_list(struct sitelua *sl, size_t *n);
+/* The theme globals the render read by name, sorted, unique. */
+const char *const *sitelua_deps_globals(struct sitelua *sl, size_t *n);
 
 #endif

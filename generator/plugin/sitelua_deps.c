@@ -91,9 +91,27 @@ static void read_all(void *ctx)
 	sitelua_deps_all(ctx);
 }
 
+/* a theme global read by name (template names are identifiers) */
+static void global_read(void *ctx, lua_State *L, int idx)
+{
+	struct sitelua *sl = ctx;
+	if (!sl->collected || sl->memo.depth)
+		return; /* a handler's, or a content function's: keyed apart */
+	const char *name = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
+	if (!name || strchr(name, '\n')) {
+		sl->untracked = true; /* not a line of the deps */
+		return;
+	}
+	for (size_t i = 0; i < sl->ngdeps; i++)
+		if (strcmp(sl->gdeps[i], name) == 0)
+			return;
+	ALLOC_GROW(sl->gdeps, sl->ngdeps + 1, sl->gdeps_cap);
+	sl->gdeps[sl->ngdeps++] = xstrdup(name);
+}
+
 void sitelua_deps_watch(lua_State *L, struct sitelua *sl, int mt)
 {
-	struct template_reads r = { lua_topointer(L, mt), page_read, read_all, sl };
+	struct template_reads r = { lua_topointer(L, mt), page_read, read_all, sl, global_read };
 	template_set_reads(L, &r);
 }
 
@@ -139,14 +157,16 @@ void sitelua_deps_today(struct sitelua *sl)
 /* ---- incremental builds: the state renders read, as key fields ------------- */
 
 /* The table mapping page tables (and the site and t tables) to the names
- * keys use for them. */
+ * keys use for them: a page's is its path, not its index, which every
+ * page added or removed before it would change (and with it the key of
+ * every table that lists it: a school's news, an article's related). */
 static void push_key_names(lua_State *L, struct sitelua *sl)
 {
 	lua_newtable(L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
 	for (size_t i = 0; i < sl->site->npages; i++) {
 		lua_rawgeti(L, -1, (lua_Integer)i + 1);
-		lua_pushfstring(L, "p%d", (int)i);
+		lua_pushfstring(L, "p:%s", sl->site->pages[i]->path);
 		lua_rawset(L, -4);
 	}
 	lua_pop(L, 1);
@@ -221,6 +241,15 @@ void sitelua_key_release(struct sitelua *sl)
 	sl->closure_writer = NULL;
 	free(sl->page_keys);
 	sl->page_keys = NULL;
+	for (size_t i = 0; i < sl->nglobals; i++)
+		free(sl->global_names[i]);
+	free(sl->global_names);
+	sl->global_names = NULL;
+	sl->nglobals = 0;
+	free(sl->global_keys);
+	sl->global_keys = NULL;
+	strmap_release(&sl->global_index);
+	sl->global_index = (struct strmap)STRMAP_INIT;
 }
 
 void sitelua_key_state(struct sitelua *sl, struct key_stream *ks)
@@ -233,17 +262,88 @@ void sitelua_key_state(struct sitelua *sl, struct key_stream *ks)
 	luakey_value(lk, -1, k);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->t_ref);
 	luakey_value(lk, -1, k);
-	theme_push_registered(sl->theme, "globals");
-	luakey_value(lk, -1, k);
 	theme_push_registered(sl->theme, "filters");
 	luakey_value(lk, -1, k);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->shortcodes_ref);
 	luakey_value(lk, -1, k);
 	/* the page tables are keyed one by one, for the renders that read
-	 * them (sitelua_key_page) */
-	key_add_i64(k, (int64_t)sl->site->npages);
+	 * them (sitelua_key_page), and so are the theme globals, for the
+	 * renders that read them by name (sitelua_key_globals): a new article
+	 * changes the globals that count or list the news, not the globals
+	 * an article's page reads */
 	key_stream_spill(ks);
 	lua_settop(L, top);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void sitelua_key_globals(struct sitelua *sl)
+{
+	if (sl->global_names)
+		return;
+	lua_State *L = luavm_state(sl->vm);
+	struct luakey *lk = key_writer(sl);
+	int top = lua_gettop(L);
+	theme_push_registered(sl->theme, "globals");
+	int globals = lua_gettop(L);
+	size_t cap = 0;
+	sl->global_names = xcalloc(1, sizeof(*sl->global_names));
+	if (lua_type(L, globals) == LUA_TTABLE) {
+		lua_pushnil(L);
+		while (lua_next(L, globals)) {
+			lua_pop(L, 1);
+			/* a name a template cannot write is read by plugin code
+			 * only: the key over all of them covers it */
+			if (lua_type(L, -1) == LUA_TSTRING) {
+				ALLOC_GROW(sl->global_names, sl->nglobals + 1, cap);
+				sl->global_names[sl->nglobals++] = xstrdup(lua_tostring(L, -1));
+			}
+		}
+	}
+	if (sl->nglobals > 1)
+		qsort(sl->global_names, sl->nglobals, sizeof(*sl->global_names), cmp_str);
+	sl->global_keys = xcalloc(sl->nglobals + 1, sizeof(*sl->global_keys));
+	struct buf k = BUF_INIT, all = BUF_INIT;
+	key_add_str(&all, "loa-globals-1");
+	for (size_t i = 0; i < sl->nglobals; i++) {
+		buf_reset(&k);
+		key_add_str(&k, sl->global_names[i]);
+		lua_getfield(L, globals, sl->global_names[i]);
+		luakey_value(lk, -1, &k);
+		lua_pop(L, 1);
+		key_finish(&k, sl->global_keys[i]);
+		strmap_put(&sl->global_index, sl->global_names[i], i, NULL);
+		key_add_str(&all, sl->global_names[i]);
+		key_add_str(&all, sl->global_keys[i]);
+	}
+	key_finish(&all, sl->all_globals_key);
+	buf_release(&k);
+	buf_release(&all);
+	lua_settop(L, top);
+}
+
+const char *sitelua_global_key(struct sitelua *sl, const char *name)
+{
+	size_t i;
+	sitelua_key_globals(sl);
+	return strmap_get(&sl->global_index, name, &i) ? sl->global_keys[i] : "absent";
+}
+
+const char *sitelua_all_globals_key(struct sitelua *sl)
+{
+	sitelua_key_globals(sl);
+	return sl->all_globals_key;
+}
+
+const char *const *sitelua_deps_globals(struct sitelua *sl, size_t *n)
+{
+	if (sl->ngdeps > 1)
+		qsort(sl->gdeps, sl->ngdeps, sizeof(*sl->gdeps), cmp_str);
+	*n = sl->ngdeps;
+	return (const char *const *)sl->gdeps;
 }
 
 void sitelua_key_page(struct sitelua *sl, size_t i, struct buf *k)
@@ -315,6 +415,9 @@ void sitelua_render_begin(struct sitelua *sl, size_t page_index)
 	sl->untracked = false;
 	sl->ndeps = 0;
 	sl->nvdeps = 0;
+	for (size_t i = 0; i < sl->ngdeps; i++)
+		free(sl->gdeps[i]);
+	sl->ngdeps = 0;
 	sl->deps_all = false;
 	if (++sl->gen == 0 && sl->read_gen) { /* wrapped: no stale marks */
 		memset(sl->read_gen, 0, sl->site->npages * sizeof(*sl->read_gen));

@@ -19,6 +19,7 @@
 #define LOA_SITELUA_INTERNAL_H
 
 #include "plugin/sitelua.h"
+#include "base/strmap.h"
 #include "incr/key.h"
 
 #include <lua.h>
@@ -126,6 +127,17 @@ struct sitelua {
 	bool deps_all;
 	size_t *vdeps; /* the pages whose volatile fields it read */
 	size_t nvdeps, vdeps_cap;
+	/* the theme globals it read by name (owned copies, unique) */
+	char **gdeps;
+	size_t ngdeps, gdeps_cap;
+	/* each theme global's key (sitelua_key_globals): names sorted, owned;
+	 * keys in the same order; one key over all of them; made once a
+	 * process, after sitelua_collect */
+	char **global_names;
+	char (*global_keys)[KEY_LEN + 1];
+	size_t nglobals;
+	struct strmap global_index; /* name → index (names borrowed) */
+	char all_globals_key[KEY_LEN + 1];
 	struct sitelua_memo memo;
 	/* sitelua_hollow.c: the page tables hollowed while a content function
 	 * runs (page indices), their shadows (registry: table → shadow), the

@@ -69,6 +69,9 @@ struct template_reads {
 	void (*read)(void *ctx, lua_State *L, int idx);
 	void (*all)(void *ctx);
 	void *ctx;
+	/* a name the context lacks, read from the theme's globals (the name
+	 * at idx: any value) */
+	void (*global)(void *ctx, lua_State *L, int idx);
 };
 /* Sets the hooks of the runtime loaded in L (theme_load); copied. */
 void template_set_reads(lua_State *L, const struct template_reads *r);

@@ -462,6 +462,10 @@ static int l_V(lua_State *L)
 	lua_pushvalue(L, 2);
 	if (lua_gettable(L, 1) == LUA_TNIL) {
 		lua_pop(L, 1);
+		/* a global: the render depends on it (deps by name) */
+		const struct template_reads *r = lua_touserdata(L, lua_upvalueindex(3));
+		if (r && r->global)
+			r->global(r->ctx, L, 2);
 		lua_pushvalue(L, 2);
 		lua_gettable(L, lua_upvalueindex(1));
 	}

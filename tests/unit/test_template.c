@@ -517,6 +517,16 @@ static void rec_all(void *ctx)
 	rec_all_n++;
 }
 
+/* the theme globals read by name */
+static char rec_globals[256];
+
+static void rec_global(void *ctx, lua_State *L, int idx)
+{
+	(void)ctx;
+	size_t n = strlen(rec_globals);
+	snprintf(rec_globals + n, sizeof(rec_globals) - n, "%s;", lua_tostring(L, idx));
+}
+
 /* a table {name = name, title = "T " .. name} with the metatable at mt */
 static void push_page(lua_State *L, int mt, const char *name)
 {
@@ -536,6 +546,7 @@ static char *render_recorded(struct env *e, const char *layout)
 {
 	lua_State *L = luavm_state(e->vm);
 	rec_reads[0] = '\0';
+	rec_globals[0] = '\0';
 	rec_all_n = 0;
 	push_lua(e, "function(t, k) return 'm' end");
 	int index = lua_gettop(L);
@@ -543,7 +554,7 @@ static char *render_recorded(struct env *e, const char *layout)
 	int ctx = lua_gettop(L);
 	lua_newtable(L); /* the "page" metatable */
 	int mt = lua_gettop(L);
-	struct template_reads hooks = { lua_topointer(L, mt), rec_read, rec_all, NULL };
+	struct template_reads hooks = { lua_topointer(L, mt), rec_read, rec_all, NULL, rec_global };
 	template_set_reads(L, &hooks);
 	push_page(L, mt, "p");
 	lua_setfield(L, ctx, "p");
@@ -589,6 +600,9 @@ TEST(test_read_recording)
 	write_layout(dir, "filter.html", "{{ 'a' | mine }}");
 	write_layout(dir, "call.html", "{{ fn() }}");
 	write_layout(dir, "meta.html", "{{ magic.x }}");
+	write_layout(dir, "globals.html",
+		     "{{ p.title }}{{ so }}{{ so }}{% include \"partials/g.html\" %}{% set p = 1 %}{{ p }}");
+	write_layout(dir, "partials/g.html", "{{ vang }}{% for x in xs %}{{ x.name }}{% endfor %}");
 	struct env e;
 	CHECK_INT_EQ(env_open(&e, &dir, 1), 0);
 	push_lua(&e, "function(s) return s .. '!' end");
@@ -633,6 +647,24 @@ TEST(test_read_recording)
 	out = render_recorded(&e, "meta.html");
 	CHECK_STR_EQ(out, "m");
 	CHECK(rec_all_n > 0);
+	free(out);
+	/* a name the context lacks is a global's, even one no global has
+	 * (vang: a later build may define it); each read reported, the
+	 * context's names (p, xs) and set variables never */
+	lua_pushinteger(luavm_state(e.vm), 7);
+	theme_add_global(e.theme, "so");
+	out = render_recorded(&e, "globals.html");
+	CHECK_STR_EQ(out, "T p77ab1");
+	CHECK_STR_EQ(rec_globals, "so;so;vang;");
+	CHECK_STR_EQ(rec_reads, "p;a;b;");
+	CHECK_INT_EQ(rec_all_n, 0);
+	free(out);
+	/* the calls of the other layouts: fn is a global too */
+	out = render_recorded(&e, "call.html");
+	CHECK_STR_EQ(rec_globals, "fn;");
+	free(out);
+	out = render_recorded(&e, "field.html");
+	CHECK_STR_EQ(rec_globals, "");
 	free(out);
 	env_close(&e);
 }
