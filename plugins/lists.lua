@@ -49,7 +49,7 @@ end)
 
 loa.on("before_render", function()
   local news = loa.pages{ kind = "news" }
-  add_paginated(loa.urls.news, t.news or "Tin tức", news, { archive = loa.news_archive }) -- readers.lua's, when it runs
+  add_paginated(loa.urls.news, t.news or "Tin tức", news, { archive = loa.news_archive_of and loa.news_archive_of(news) }) -- readers.lua's, when it runs
 
   -- schools by province, then district, then name, in Vietnamese order
   local schools = loa.pages{ kind = "school" }

@@ -98,6 +98,11 @@ local function pinned_first(pages)
   return out
 end
 loa.pinned_first = pinned_first
+-- the archive's links for a list of news: the news list (lists.lua) links
+-- the archive. A function, not the links themselves: data a plugin puts
+-- on `loa` is reached by every content function (a feed), and so is in
+-- its key; the archive's counts change with every article added.
+loa.news_archive_of = function(news) return archive_links(archive_of(news)) end
 
 -- one list on several pages: URL, URL/trang/2/, …; `fields` go into every
 -- page's `page` table, `extra` into every context
@@ -143,8 +148,6 @@ loa.on("after_load", function()
       school.news = latest
     end
   end
-  -- the news list (lists.lua) links the archive
-  loa.news_archive = archive_links(archive_of(loa.pages{ kind = "news" }))
 end)
 
 loa.on("before_render", function()

@@ -50,6 +50,9 @@ for _, p in ipairs(all) do
     table.insert(by_school[p.school.slug], p)
   end
 end
+-- the C side keys an index by its members (a content function that lists
+-- one depends on who is in it, sitelua_memo.c)
+query.indexes(by_kind, by_school)
 function loa.pages(q)
   q = q or {}
   local source = all
@@ -61,7 +64,10 @@ function loa.pages(q)
   -- the semantics of the Lua they replace
   local sort = q.sort or 'date'
   local check = sort == 'date' and (q.order == 'asc' and 'asc' or 'desc') or nil
-  local out, sorted = query.scan(source, q, tag_slug, check, source ~= all)
+  -- the index scanned, by name ("school:SLUG", "kind:KIND"), or false
+  local index = source ~= all and
+    (q.school ~= nil and 'school:' .. tostring(q.school) or 'kind:' .. tostring(q.kind))
+  local out, sorted = query.scan(source, q, tag_slug, check, index)
   -- the orders are total (the URL breaks ties): a list found sorted is
   -- exactly what sorting would give
   if sort == 'date' then

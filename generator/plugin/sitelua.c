@@ -85,6 +85,7 @@ int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct 
 	sl->t_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
 	sl->render_self = SITELUA_NO_PAGE;
+	sl->by_kind_ref = sl->by_school_ref = LUA_NOREF;
 	sl->served_page = SITELUA_NO_PAGE;
 	lua_pushboolean(L, 0); /* slots, filled by each render (sitelua_render.c) */
 	sl->served_content_ref = luaL_ref(L, LUA_REGISTRYINDEX);

@@ -23,6 +23,7 @@
 struct html_ctx {
 	const struct site *site;
 	const struct page *page;
+	struct sitelua *sl;
 };
 
 /* the site's own URLs ("/x", after the resolver, and "#frag") made
@@ -32,6 +33,8 @@ static int absolute_link(void *ctx, const char *url, struct buf *out)
 	struct html_ctx *c = ctx;
 	struct buf local = BUF_INIT;
 	int rc = site_resolve_link(c->site, c->page, url, &local);
+	if (rc != 0) /* looked up: what it found depends on where pages are */
+		sitelua_memo_structure(c->sl);
 	const char *u = rc == 1 ? local.ptr : url;
 	const char *base = c->site->config.base_url ? c->site->config.base_url : "";
 	int ret = 0;
@@ -91,7 +94,7 @@ int sitelua_l_page_html(lua_State *L)
 		return luaL_error(L, "loa.page_html: no page at '%s'", path);
 	sitelua_deps_body(sl, idx);
 	const struct page *p = sl->site->pages[idx];
-	struct html_ctx c = { sl->site, p };
+	struct html_ctx c = { sl->site, p, sl };
 	/* the page's own render reports its warnings; a feed repeats none */
 	struct diag_list ignored = DIAG_LIST_INIT;
 	struct markdown_opts mo = { p->path, p->body_line - 1, sl->site->config.unsafe_html,

@@ -60,6 +60,12 @@ struct sitelua_memo {
 	 * or all of them (loa.pages) */
 	size_t *tables, ntables, tables_cap;
 	bool all;
+	/* with a narrow key: the indexes it listed ("school:SLUG",
+	 * "kind:KIND"; owned), and whether a body it read resolved a link
+	 * against the site (loa.page_html) */
+	char **indexes;
+	size_t nindexes, indexes_cap;
+	bool structure;
 	bool ambient_untracked, ambient_today;
 	size_t *ambient, nambient, ambient_cap;
 	char (*keys)[KEY_LEN + 1]; /* used by this build: kept by the sweep */
@@ -111,6 +117,8 @@ struct sitelua {
 	 * edit of the page) are read through a metatable, so that the render
 	 * of another page records that it read them (deps) */
 	int page_index_ref; /* page table → index */
+	int by_kind_ref, by_school_ref; /* the prelude's indexes (query.indexes) */
+	char structure_key[KEY_LEN + 1]; /* keys_site_structure's, made at the first use */
 	size_t render_self;  /* the page being rendered, SITELUA_NO_PAGE for a list */
 	/* the fields a page's render gives its own table (content,
 	 * auto_summary), served by the page tables' __index while it renders
@@ -171,6 +179,14 @@ void sitelua_pages_set_now(lua_State *L, struct sitelua *sl);
 /* Where the Lua function on top of the stack was defined: its file into
  * where ("" when it is not a plugin file's) and its first line (0). */
 int sitelua_defined_at(lua_State *L, char *where, size_t size);
+
+/* ---- sitelua_memo.c ---- */
+/* A content function under way listed the index so named (loa.pages by
+ * school or kind): it depends on the index's members. */
+void sitelua_memo_index(struct sitelua *sl, const char *name);
+/* ... or resolved a link against the site (loa.page_html): on where
+ * every page is. */
+void sitelua_memo_structure(struct sitelua *sl);
 
 /* ---- sitelua_query.c ---- */
 /* Pushes the table of C helpers prelude.lua gets: scan, loa.pages' loop. */

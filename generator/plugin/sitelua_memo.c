@@ -62,6 +62,86 @@ void sitelua_memo_release(struct sitelua *sl)
 	for (size_t i = 0; i < m->nnames; i++)
 		free(m->names[i]);
 	free(m->names);
+	for (size_t i = 0; i < m->nindexes; i++)
+		free(m->indexes[i]);
+	free(m->indexes);
+}
+
+void sitelua_memo_index(struct sitelua *sl, const char *name)
+{
+	struct sitelua_memo *m = &sl->memo;
+	if (!m->depth)
+		return; /* a data function's key holds where every page is */
+	if (strchr(name, '\n') || strlen(name) > 512) {
+		m->untracked = true; /* not a line of the deps */
+		return;
+	}
+	for (size_t i = 0; i < m->nindexes; i++)
+		if (strcmp(m->indexes[i], name) == 0)
+			return;
+	ALLOC_GROW(m->indexes, m->nindexes + 1, m->indexes_cap);
+	m->indexes[m->nindexes++] = xstrdup(name);
+}
+
+void sitelua_memo_structure(struct sitelua *sl)
+{
+	if (sl->memo.depth)
+		sl->memo.structure = true;
+}
+
+static void forget_indexes(struct sitelua_memo *m)
+{
+	for (size_t i = 0; i < m->nindexes; i++)
+		free(m->indexes[i]);
+	m->nindexes = 0;
+	m->structure = false;
+}
+
+/* where every page is: what a body's links resolve against */
+static const char *structure_key(struct sitelua *sl)
+{
+	if (!sl->structure_key[0]) {
+		struct buf k = BUF_INIT;
+		key_add_str(&k, "loa-structure-1");
+		keys_site_structure(&k, sl->site);
+		key_finish(&k, sl->structure_key);
+		buf_release(&k);
+	}
+	return sl->structure_key;
+}
+
+/* The members of the prelude's index so named, in its order, by path:
+ * "kind:KIND" or "school:SLUG"; an index no page is in has none. */
+static void add_index(struct sitelua *sl, const char *name, struct buf *k)
+{
+	lua_State *L = luavm_state(sl->vm);
+	int top = lua_gettop(L);
+	bool school = strncmp(name, "school:", 7) == 0, kind = strncmp(name, "kind:", 5) == 0;
+	key_add_str(k, name);
+	if ((school || kind) && sl->by_kind_ref != LUA_NOREF) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, school ? sl->by_school_ref : sl->by_kind_ref);
+		lua_getfield(L, -1, name + (school ? 7 : 5));
+		if (lua_type(L, -1) == LUA_TTABLE) {
+			lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+			key_add_i64(k, n);
+			for (lua_Integer j = 1; j <= n; j++) {
+				lua_rawgeti(L, -1, j);
+				size_t i = sitelua_page_index(L, sl, -1);
+				key_add_str(k, i == SITELUA_NO_PAGE ? "?" : sl->site->pages[i]->path);
+				lua_pop(L, 1);
+			}
+		} else {
+			key_add_i64(k, 0);
+		}
+	} else {
+		key_add_str(k, "not an index");
+	}
+	lua_settop(L, top);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* The program, the installed and the site's own themes and plugins, and
@@ -97,12 +177,15 @@ static int cmp_size(const void *a, const void *b)
 }
 
 /* deps: the paths of the pages read, one a line ("@" before a path whose
- * table was read, "*" when every page's was), "today" if it was read,
- * then "=" and a key over those pages' keys_page (their bodies and
- * volatile fields), the tables' sitelua_page_key and today's date. */
+ * table was read, "*" when every page's was), "#" and each index listed,
+ * "S" when a body's link was resolved, "today" if it was read, then "="
+ * and a key over those pages' keys_page (their bodies and volatile
+ * fields), the tables' sitelua_page_key, the indexes' members, where every
+ * page is and today's date. */
 static void deps_encode(struct sitelua *sl, size_t *pages, size_t n, size_t *tables, size_t nt,
 			bool all, bool today, struct buf *out)
 {
+	struct sitelua_memo *m = &sl->memo;
 	struct buf k = BUF_INIT;
 	char key[KEY_LEN + 1];
 	if (n > 1)
@@ -128,6 +211,18 @@ static void deps_encode(struct sitelua *sl, size_t *pages, size_t n, size_t *tab
 		buf_puts(out, p->path);
 		buf_putc(out, '\n');
 		keys_page(&k, sl->site, p);
+	}
+	if (m->nindexes > 1)
+		qsort(m->indexes, m->nindexes, sizeof(*m->indexes), cmp_str);
+	for (size_t i = 0; i < m->nindexes; i++) {
+		buf_putc(out, '#');
+		buf_puts(out, m->indexes[i]);
+		buf_putc(out, '\n');
+		add_index(sl, m->indexes[i], &k);
+	}
+	if (m->structure) {
+		buf_puts(out, "S\n");
+		key_add_str(&k, structure_key(sl));
 	}
 	if (today) {
 		buf_puts(out, "today\n");
@@ -170,6 +265,13 @@ static bool deps_hold(struct sitelua *sl, const char *deps, size_t len, bool rea
 		if (strcmp(line.ptr, "today") == 0) {
 			key_add_str(&k, sl->today_iso);
 			m->today |= reads;
+		} else if (line.ptr[0] == '#') {
+			add_index(sl, line.ptr + 1, &k);
+			if (reads)
+				sitelua_memo_index(sl, line.ptr + 1);
+		} else if (strcmp(line.ptr, "S") == 0) {
+			key_add_str(&k, structure_key(sl));
+			m->structure |= reads;
 		} else if (!reads && strcmp(line.ptr, "*") == 0) {
 			key_add_str(&k, sitelua_all_pages_key(sl));
 		} else if (!reads && line.ptr[0] == '@' &&
@@ -240,16 +342,21 @@ int sitelua_memo_content(lua_State *L, struct sitelua *sl, int idx, const char *
 }
 
 /* What every function sees without reading a page: the program, the
- * themes and plugins, site.yaml, where each page is (what links resolve
- * against: keys_site_structure), the time zone, and the site and i18n
- * tables (the closure keys name them). */
-static const char *narrow_prefix(struct sitelua *sl, char prefix[KEY_LEN + 1])
+ * themes and plugins, site.yaml, the time zone, and the site and i18n
+ * tables (the closure keys name them); with structure, where each page is
+ * (keys_site_structure). A content function records the indexes it lists
+ * and the links its bodies resolved instead (sitelua_memo_index,
+ * sitelua_memo_structure), so that a page added re-makes only the files
+ * that list it: one school's feed, not a thousand. Data functions and
+ * loa.memo values keep the structure in their keys. */
+static const char *narrow_prefix(struct sitelua *sl, char prefix[KEY_LEN + 1], bool structure)
 {
 	lua_State *L = luavm_state(sl->vm);
 	struct buf k = BUF_INIT;
-	key_add_str(&k, "loa-file-memo-2");
+	key_add_str(&k, structure ? "loa-file-memo-2" : "loa-file-memo-3");
 	add_program_and_config(sl, &k);
-	keys_site_structure(&k, sl->site);
+	if (structure)
+		keys_site_structure(&k, sl->site);
 	key_add_i64(&k, sl->site->tz_offset);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->site_ref);
 	sitelua_key_value(sl, -1, &k);
@@ -264,8 +371,8 @@ static const char *narrow_prefix(struct sitelua *sl, char prefix[KEY_LEN + 1])
 /* The narrow key of extra e's function (registry ref fn) into key: the
  * prefix (made at the first use), the kind, the plugin, the URL and what
  * the function reaches. False, key untouched, when that cannot be keyed. */
-static bool narrow_key(struct sitelua *sl, char prefix[KEY_LEN + 1], const char *kind,
-		       const struct extra_output *e, int fn, char key[KEY_LEN + 1])
+static bool narrow_key(struct sitelua *sl, char prefix[KEY_LEN + 1], bool structure,
+		       const char *kind, const struct extra_output *e, int fn, char key[KEY_LEN + 1])
 {
 	lua_State *L = luavm_state(sl->vm);
 	struct buf k = BUF_INIT, closure = BUF_INIT;
@@ -274,7 +381,7 @@ static bool narrow_key(struct sitelua *sl, char prefix[KEY_LEN + 1], const char 
 	lua_pop(L, 1);
 	if (ok) {
 		if (!prefix[0])
-			narrow_prefix(sl, prefix);
+			narrow_prefix(sl, prefix, structure);
 		key_add_str(&k, kind);
 		key_add_str(&k, prefix);
 		key_add_str(&k, e->plugin ? e->plugin : "?");
@@ -292,22 +399,23 @@ void sitelua_memo_decide(struct sitelua *sl)
 	struct sitelua_memo *m = &sl->memo;
 	if (!m->cache)
 		return; /* every function is called: nothing to key */
-	char prefix[KEY_LEN + 1] = "";
+	char prefix[KEY_LEN + 1] = "", file_prefix[KEY_LEN + 1] = "";
 	sitelua_closure_pass(sl, true);
 	for (size_t i = 0; i < sl->nextras; i++) {
 		struct extra_output *e = &sl->extras[i];
 		if (e->data_ref != LUA_NOREF && !e->data_untracked) {
 			/* a data function: the same narrow key; its render records
 			 * the pages it reads (push_data_context) */
-			e->data_narrow = narrow_key(sl, prefix, "loa-page-data-2", e, e->data_ref,
-						    e->data_key);
+			e->data_narrow = narrow_key(sl, prefix, true, "loa-page-data-2", e,
+						    e->data_ref, e->data_key);
 			continue;
 		}
 		if (e->content_ref == LUA_NOREF || !e->memo_key[0])
 			continue;
 		/* narrow: what the function can reach, page tables by name, and
 		 * the pages it reads recorded as it runs (sitelua_hollow.c) */
-		bool narrow = narrow_key(sl, prefix, "loa-file-memo-2", e, e->content_ref, e->memo_key);
+		bool narrow = narrow_key(sl, file_prefix, false, "loa-file-memo-3", e, e->content_ref,
+					 e->memo_key);
 		if (narrow) {
 			e->memo_narrow = true;
 			e->memo_nambient = 0;
@@ -356,6 +464,7 @@ int sitelua_memo_make(struct sitelua *sl, const struct extra_output *e, struct b
 	m->depth = 1;
 	m->untracked = m->today = m->all = false;
 	m->ndeps = m->ntables = 0;
+	forget_indexes(m);
 	/* with a narrow key, the page tables it reads are recorded */
 	if (e->memo_narrow)
 		sitelua_hollow_begin(sl, lua_gettop(L));
@@ -480,7 +589,7 @@ static bool value_narrow_key(struct sitelua *sl, int fn, const char *name, char 
 		char prefix[KEY_LEN + 1];
 		struct buf k = BUF_INIT;
 		key_add_str(&k, "loa-value-memo-2");
-		key_add_str(&k, narrow_prefix(sl, prefix));
+		key_add_str(&k, narrow_prefix(sl, prefix, true));
 		key_add_str(&k, sl->current_plugin ? sl->current_plugin : "?");
 		key_add_str(&k, name);
 		key_add_bytes(&k, closure.ptr, closure.len);
@@ -554,6 +663,7 @@ int sitelua_memo_value(lua_State *L, struct sitelua *sl, const char *name, int f
 	m->depth = 1;
 	m->untracked = m->today = m->all = false;
 	m->ndeps = m->ntables = 0;
+	forget_indexes(m);
 	bool over = false;
 	if (narrow) {
 		sitelua_hollow_begin(sl, fn);

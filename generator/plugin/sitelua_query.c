@@ -110,12 +110,13 @@ static bool date_less(lua_State *L, int a, int b, bool asc)
 	return less;
 }
 
-/* scan(source, q, tag_slug, order, indexed) → the pages of source
+/* scan(source, q, tag_slug, order, index) → the pages of source
  * matching q in source's order, and whether that list is in date order
  * (order "desc": newest first, "asc": oldest first; ties by URL; nil: not
- * checked). indexed: source is the prelude's index of one kind or one
- * school, made before any plugin ran from what the site's structure
- * (keys_site_structure, in every content function's key) covers. */
+ * checked). index: false, or the name of the prelude's index of one kind
+ * or one school that source is ("kind:news", "school:SLUG"), made before
+ * any plugin ran: a content function that lists it depends on its members
+ * (sitelua_memo_index). */
 static int l_scan(lua_State *L)
 {
 	struct sitelua *sl = upvalue_sl(L);
@@ -127,10 +128,13 @@ static int l_scan(lua_State *L)
 	 * index's pages, hollowed, record their reads (the filter's and the
 	 * function's). The calendar of plans is then kept after a news
 	 * title edit. */
-	if (lua_toboolean(L, INDEXED) && sl->hollowing)
+	if (lua_toboolean(L, INDEXED) && sl->hollowing) {
 		sitelua_hollow_reach(L, sl, SRC);
-	else
+		if (lua_type(L, INDEXED) == LUA_TSTRING)
+			sitelua_memo_index(sl, lua_tostring(L, INDEXED));
+	} else {
 		sitelua_deps_scan(sl);
+	}
 	luaL_checkstack(L, 16, NULL);
 	/* "asc", "desc", or nil: no order wanted, none checked */
 	const char *order = lua_tostring(L, ASC);
@@ -164,10 +168,28 @@ static int l_scan(lua_State *L)
 	return 2;
 }
 
+/* indexes(by_kind, by_school): the prelude's indexes, kept for the keys
+ * of the content functions that list them (sitelua_memo.c); once */
+static int l_indexes(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	if (sl->by_kind_ref != LUA_NOREF)
+		return luaL_error(L, "query.indexes: already set");
+	lua_settop(L, 2);
+	sl->by_school_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	sl->by_kind_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	return 0;
+}
+
 void sitelua_query_push(lua_State *L, struct sitelua *sl)
 {
-	lua_createtable(L, 0, 1);
+	lua_createtable(L, 0, 2);
 	lua_pushlightuserdata(L, sl);
 	lua_pushcclosure(L, l_scan, 1);
 	lua_setfield(L, -2, "scan");
+	lua_pushlightuserdata(L, sl);
+	lua_pushcclosure(L, l_indexes, 1);
+	lua_setfield(L, -2, "indexes");
 }
