@@ -229,8 +229,7 @@ void sitelua_free(struct sitelua *sl)
 	sitelua_key_release(sl);
 	free(sl->read_gen);
 	free(sl->vdeps);
-	for (size_t i = 0; i < sl->ngdeps; i++)
-		free(sl->gdeps[i]);
+	sitelua_names_clear(sl->gdeps, &sl->ngdeps);
 	free(sl->gdeps);
 	free(sl);
 }

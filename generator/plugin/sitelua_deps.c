@@ -91,6 +91,25 @@ static void read_all(void *ctx)
 	sitelua_deps_all(ctx);
 }
 
+bool sitelua_names_add(char ***names, size_t *n, size_t *cap, const char *name)
+{
+	if (strchr(name, '\n') || strlen(name) > 512)
+		return false;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*names)[i], name) == 0)
+			return true;
+	ALLOC_GROW(*names, *n + 1, *cap);
+	(*names)[(*n)++] = xstrdup(name);
+	return true;
+}
+
+void sitelua_names_clear(char **names, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free(names[i]);
+	*n = 0;
+}
+
 /* a theme global read by name (template names are identifiers) */
 static void global_read(void *ctx, lua_State *L, int idx)
 {
@@ -98,15 +117,8 @@ static void global_read(void *ctx, lua_State *L, int idx)
 	if (!sl->collected || sl->memo.depth)
 		return; /* a handler's, or a content function's: keyed apart */
 	const char *name = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
-	if (!name || strchr(name, '\n')) {
+	if (!name || !sitelua_names_add(&sl->gdeps, &sl->ngdeps, &sl->gdeps_cap, name))
 		sl->untracked = true; /* not a line of the deps */
-		return;
-	}
-	for (size_t i = 0; i < sl->ngdeps; i++)
-		if (strcmp(sl->gdeps[i], name) == 0)
-			return;
-	ALLOC_GROW(sl->gdeps, sl->ngdeps + 1, sl->gdeps_cap);
-	sl->gdeps[sl->ngdeps++] = xstrdup(name);
 }
 
 void sitelua_deps_watch(lua_State *L, struct sitelua *sl, int mt)
@@ -415,9 +427,7 @@ void sitelua_render_begin(struct sitelua *sl, size_t page_index)
 	sl->untracked = false;
 	sl->ndeps = 0;
 	sl->nvdeps = 0;
-	for (size_t i = 0; i < sl->ngdeps; i++)
-		free(sl->gdeps[i]);
-	sl->ngdeps = 0;
+	sitelua_names_clear(sl->gdeps, &sl->ngdeps);
 	sl->deps_all = false;
 	if (++sl->gen == 0 && sl->read_gen) { /* wrapped: no stale marks */
 		memset(sl->read_gen, 0, sl->site->npages * sizeof(*sl->read_gen));

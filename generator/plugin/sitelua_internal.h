@@ -180,6 +180,13 @@ void sitelua_pages_set_now(lua_State *L, struct sitelua *sl);
  * where ("" when it is not a plugin file's) and its first line (0). */
 int sitelua_defined_at(lua_State *L, char *where, size_t size);
 
+/* ---- sitelua_deps.c: lists of names (owned copies) ---- */
+/* Adds name unless the list has it; false (nothing added) for a name that
+ * cannot be a line of deps (a newline, over 512 bytes). */
+bool sitelua_names_add(char ***names, size_t *n, size_t *cap, const char *name);
+/* Frees the names, the list empty (its array kept). */
+void sitelua_names_clear(char **names, size_t *n);
+
 /* ---- sitelua_memo.c ---- */
 /* A content function under way listed the index so named (loa.pages by
  * school or kind): it depends on the index's members. */
@@ -254,6 +261,13 @@ int sitelua_hollow_end(struct sitelua *sl, struct diag_list *d, const char *wher
  * the value at idx reaches, as the function's own were (a list loa.pages
  * scans); past HOLLOW_MAX, every page counts as read. */
 void sitelua_hollow_reach(lua_State *L, struct sitelua *sl, int idx);
+
+/* ---- sitelua_deps.c: lists of names (owned copies) ---- */
+/* Adds name unless the list has it; false (nothing added) for a name that
+ * cannot be a line of deps (a newline, over 512 bytes). */
+bool sitelua_names_add(char ***names, size_t *n, size_t *cap, const char *name);
+/* Frees the names, the list empty (its array kept). */
+void sitelua_names_clear(char **names, size_t *n);
 
 /* ---- sitelua_memo.c ---- */
 /* After the handlers: the keys of the content functions, narrow where the

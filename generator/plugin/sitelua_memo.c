@@ -62,8 +62,7 @@ void sitelua_memo_release(struct sitelua *sl)
 	for (size_t i = 0; i < m->nnames; i++)
 		free(m->names[i]);
 	free(m->names);
-	for (size_t i = 0; i < m->nindexes; i++)
-		free(m->indexes[i]);
+	sitelua_names_clear(m->indexes, &m->nindexes);
 	free(m->indexes);
 }
 
@@ -72,15 +71,8 @@ void sitelua_memo_index(struct sitelua *sl, const char *name)
 	struct sitelua_memo *m = &sl->memo;
 	if (!m->depth)
 		return; /* a data function's key holds where every page is */
-	if (strchr(name, '\n') || strlen(name) > 512) {
+	if (!sitelua_names_add(&m->indexes, &m->nindexes, &m->indexes_cap, name))
 		m->untracked = true; /* not a line of the deps */
-		return;
-	}
-	for (size_t i = 0; i < m->nindexes; i++)
-		if (strcmp(m->indexes[i], name) == 0)
-			return;
-	ALLOC_GROW(m->indexes, m->nindexes + 1, m->indexes_cap);
-	m->indexes[m->nindexes++] = xstrdup(name);
 }
 
 void sitelua_memo_structure(struct sitelua *sl)
@@ -91,9 +83,7 @@ void sitelua_memo_structure(struct sitelua *sl)
 
 static void forget_indexes(struct sitelua_memo *m)
 {
-	for (size_t i = 0; i < m->nindexes; i++)
-		free(m->indexes[i]);
-	m->nindexes = 0;
+	sitelua_names_clear(m->indexes, &m->nindexes);
 	m->structure = false;
 }
 
