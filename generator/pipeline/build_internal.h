@@ -83,10 +83,8 @@ struct build {
 	 * its path; the pages sorted by it; each made at its first use */
 	uint64_t *path_hashes;
 	struct hashed_page *pages_by_hash;
-	/* where every page and file is (keys_site_structure), the key of
-	 * the renders that resolved a Markdown link or image (read_structure,
-	 * in a worker: the job under way did), made at its first use */
-	char structure_key[CACHE_KEY_LEN + 1];
+	/* in a worker: the job under way resolved a Markdown link or image
+	 * against the site (its deps then hold sitelua_structure_key) */
 	bool read_structure;
 	/* the jobs left for the pool after the cache, as job indices: the
 	 * pool's job i is todo[i] when todo is set, job i itself when not */

@@ -93,20 +93,6 @@ static void put_dep_line(struct buf *out, bool vol, size_t index, uint64_t hash)
 	buf_add(out, line + n, sizeof(line) - n);
 }
 
-/* where every page and file is: what a Markdown link or image resolves
- * against */
-static const char *structure_key(struct build *b)
-{
-	if (!b->structure_key[0]) {
-		struct buf k = BUF_INIT;
-		key_add_str(&k, "loa-structure-1");
-		keys_site_structure(&k, &b->site);
-		key_finish(&k, b->structure_key);
-		buf_release(&k);
-	}
-	return b->structure_key;
-}
-
 /* what a render that ran plugin code may have read: every page's table
  * and every theme global */
 static void add_everything(struct build *b, struct buf *k)
@@ -158,7 +144,7 @@ static void deps_encode(struct build *b, struct buf *out)
 	}
 	if (b->read_structure) {
 		buf_puts(out, "S\n");
-		key_add_str(&k, structure_key(b));
+		key_add_str(&k, sitelua_structure_key(b->sl));
 	}
 	key_finish(&k, key);
 	buf_addf(out, "=%s\n", key);
@@ -260,7 +246,7 @@ bool incr_deps_hold(struct build *b, const char *deps, size_t len)
 			continue;
 		}
 		if (n == 1 && line[0] == 'S') {
-			key_add_str(&k, structure_key(b));
+			key_add_str(&k, sitelua_structure_key(b->sl));
 			continue;
 		}
 		if (n > 1 && line[0] == '$') {
@@ -462,7 +448,7 @@ void incr_use_cache(struct build *b, size_t njobs)
 	key_add_bytes(&state.buf, b->own_key.ptr, b->own_key.len);
 	sitelua_key_state(b->sl, &state);
 	sitelua_key_globals(b->sl);
-	structure_key(b);
+	sitelua_structure_key(b->sl);
 	char state_key[CACHE_KEY_LEN + 1];
 	key_stream_finish(&state, state_key);
 	for (size_t j = 0; j < njobs; j++) {

@@ -87,8 +87,7 @@ static void forget_indexes(struct sitelua_memo *m)
 	m->structure = false;
 }
 
-/* where every page is: what a body's links resolve against */
-static const char *structure_key(struct sitelua *sl)
+const char *sitelua_structure_key(struct sitelua *sl)
 {
 	if (!sl->structure_key[0]) {
 		struct buf k = BUF_INIT;
@@ -212,7 +211,7 @@ static void deps_encode(struct sitelua *sl, size_t *pages, size_t n, size_t *tab
 	}
 	if (m->structure) {
 		buf_puts(out, "S\n");
-		key_add_str(&k, structure_key(sl));
+		key_add_str(&k, sitelua_structure_key(sl));
 	}
 	if (today) {
 		buf_puts(out, "today\n");
@@ -260,7 +259,7 @@ static bool deps_hold(struct sitelua *sl, const char *deps, size_t len, bool rea
 			if (reads)
 				sitelua_memo_index(sl, line.ptr + 1);
 		} else if (strcmp(line.ptr, "S") == 0) {
-			key_add_str(&k, structure_key(sl));
+			key_add_str(&k, sitelua_structure_key(sl));
 			m->structure |= reads;
 		} else if (!reads && strcmp(line.ptr, "*") == 0) {
 			key_add_str(&k, sitelua_all_pages_key(sl));
