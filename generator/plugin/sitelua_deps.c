@@ -176,11 +176,18 @@ static void push_key_names(lua_State *L, struct sitelua *sl)
 {
 	lua_newtable(L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->pages_ref);
+	struct key_hasher *h = key_hasher_new();
+	char digest[KEY_LEN + 1];
 	for (size_t i = 0; i < sl->site->npages; i++) {
 		lua_rawgeti(L, -1, (lua_Integer)i + 1);
-		lua_pushfstring(L, "p:%s", sl->site->pages[i]->path);
+		/* the path's digest: a third of its bytes in every key that
+		 * names the page (a school's news, an article's related) */
+		const char *path = sl->site->pages[i]->path;
+		key_hasher_digest(h, path, strlen(path), digest);
+		lua_pushfstring(L, "p:%s", digest);
 		lua_rawset(L, -4);
 	}
+	key_hasher_free(h);
 	lua_pop(L, 1);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->site_ref);
 	lua_pushliteral(L, "site");
