@@ -225,11 +225,13 @@ void keys_page_metadata(struct buf *k, const struct site *s, const struct page *
 	key_add_i64(k, p->body_line);
 }
 
-void keys_site_metadata(struct buf *k, const struct site *s)
+void keys_site_metadata(struct key_stream *k, const struct site *s)
 {
-	keys_site_structure(k, s);
-	for (size_t i = 0; i < s->npages; i++)
-		keys_page_metadata(k, s, s->pages[i]);
+	keys_site_structure(&k->buf, s);
+	for (size_t i = 0; i < s->npages; i++) {
+		keys_page_metadata(&k->buf, s, s->pages[i]);
+		key_stream_spill(k);
+	}
 }
 
 /* the fields marked PAGE_KEY_VOLATILE */

@@ -17,6 +17,7 @@
 
 struct buf;
 struct cache;
+struct key_stream;
 struct page;
 struct site;
 struct value;
@@ -34,8 +35,9 @@ void keys_tree(struct buf *k, const char *dir);
  * changed in place has another identity and is hashed again. */
 void keys_program(struct buf *k, const struct cache *c);
 /* Every page's metadata (bodies excluded) and every content file's blob
- * id that is not a page's source (bundle files). */
-void keys_site_metadata(struct buf *k, const struct site *s);
+ * id that is not a page's source (bundle files): megabytes, so written to
+ * a stream that digests them as they come (key.h). */
+void keys_site_metadata(struct key_stream *k, const struct site *s);
 /* The part of it Markdown links and images resolve against: the pages'
  * paths, kinds, URLs, output paths, draft and listed flags and files, and
  * the sections (a dep of the renders that resolved one: "S" in their deps,

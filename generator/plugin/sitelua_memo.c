@@ -148,13 +148,14 @@ static const char *memo_prefix(struct sitelua *sl)
 {
 	struct sitelua_memo *m = &sl->memo;
 	if (!m->prefix[0]) {
-		struct buf k = BUF_INIT;
-		key_add_str(&k, "loa-file-memo-1");
-		add_program_and_config(sl, &k);
+		/* every page's metadata, megabytes: digested as written */
+		struct key_stream k;
+		key_stream_init(&k);
+		key_add_str(&k.buf, "loa-file-memo-1");
+		add_program_and_config(sl, &k.buf);
 		keys_site_metadata(&k, sl->site);
-		key_add_i64(&k, sl->site->tz_offset);
-		key_finish(&k, m->prefix);
-		buf_release(&k);
+		key_add_i64(&k.buf, sl->site->tz_offset);
+		key_stream_finish(&k, m->prefix);
 	}
 	return m->prefix;
 }
