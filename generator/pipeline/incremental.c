@@ -101,10 +101,10 @@ static void add_everything(struct build *b, struct buf *k)
 	key_add_str(k, sitelua_all_globals_key(b->sl));
 }
 
-static void add_global(struct build *b, struct buf *k, const char *name)
+static void add_global(struct build *b, struct buf *k, const char *name, size_t len)
 {
-	key_add_str(k, name);
-	key_add_str(k, sitelua_global_key(b->sl, name));
+	key_add_bytes(k, name, len);
+	key_add_str(k, sitelua_global_key(b->sl, name, len));
 }
 
 /* The deps side file of a cached render, one entry a line: "*" when it
@@ -140,7 +140,7 @@ static void deps_encode(struct build *b, struct buf *out)
 		buf_putc(out, '$');
 		buf_puts(out, gdeps[i]);
 		buf_putc(out, '\n');
-		add_global(b, &k, gdeps[i]);
+		add_global(b, &k, gdeps[i], strlen(gdeps[i]));
 	}
 	if (b->read_structure) {
 		buf_puts(out, "S\n");
@@ -250,9 +250,7 @@ bool incr_deps_hold(struct build *b, const char *deps, size_t len)
 			continue;
 		}
 		if (n > 1 && line[0] == '$') {
-			char *name = xstrndup(line + 1, n - 1);
-			add_global(b, &k, name);
-			free(name);
+			add_global(b, &k, line + 1, n - 1);
 			continue;
 		}
 		size_t vol = n && line[0] == '~';
@@ -447,6 +445,7 @@ void incr_use_cache(struct build *b, size_t njobs)
 	 * of no page that did not read what it changed */
 	key_add_bytes(&state.buf, b->own_key.ptr, b->own_key.len);
 	sitelua_key_state(b->sl, &state);
+	/* made here, before the fork: the workers inherit them */
 	sitelua_key_globals(b->sl);
 	sitelua_structure_key(b->sl);
 	char state_key[CACHE_KEY_LEN + 1];

@@ -165,11 +165,12 @@ void sitelua_key_state(struct sitelua *sl, struct key_stream *k);
  * no global has), sitelua_all_globals_key one over all of them (what a
  * render that ran plugin code may have read). */
 void sitelua_key_globals(struct sitelua *sl);
+/* (name: len bytes, no NUL among them) */
+const char *sitelua_global_key(struct sitelua *sl, const char *name, size_t len);
+const char *sitelua_all_globals_key(struct sitelua *sl);
 /* The key of where every page is (keys_site_structure): what a Markdown
  * link or image resolves against; made once a process. */
 const char *sitelua_structure_key(struct sitelua *sl);
-const char *sitelua_global_key(struct sitelua *sl, const char *name);
-const char *sitelua_all_globals_key(struct sitelua *sl);
 /* Between sitelua_key_pass(sl, true) and (sl, false) the Lua state does
  * not change: the keys below share the digests of nested tables
  * (plugin/luakey.h). */

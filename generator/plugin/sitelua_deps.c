@@ -103,6 +103,17 @@ bool sitelua_names_add(char ***names, size_t *n, size_t *cap, const char *name)
 	return true;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void sitelua_names_sort(char **names, size_t n)
+{
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
+}
+
 void sitelua_names_clear(char **names, size_t *n)
 {
 	for (size_t i = 0; i < *n; i++)
@@ -260,11 +271,9 @@ void sitelua_key_release(struct sitelua *sl)
 	sl->closure_writer = NULL;
 	free(sl->page_keys);
 	sl->page_keys = NULL;
-	for (size_t i = 0; i < sl->nglobals; i++)
-		free(sl->global_names[i]);
+	sitelua_names_clear(sl->global_names, &sl->nglobals);
 	free(sl->global_names);
 	sl->global_names = NULL;
-	sl->nglobals = 0;
 	free(sl->global_keys);
 	sl->global_keys = NULL;
 	strmap_release(&sl->global_index);
@@ -294,11 +303,6 @@ void sitelua_key_state(struct sitelua *sl, struct key_stream *ks)
 	lua_settop(L, top);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void sitelua_key_globals(struct sitelua *sl)
 {
 	if (sl->global_names)
@@ -322,8 +326,7 @@ void sitelua_key_globals(struct sitelua *sl)
 			}
 		}
 	}
-	if (sl->nglobals > 1)
-		qsort(sl->global_names, sl->nglobals, sizeof(*sl->global_names), cmp_str);
+	sitelua_names_sort(sl->global_names, sl->nglobals);
 	sl->global_keys = xcalloc(sl->nglobals + 1, sizeof(*sl->global_keys));
 	struct buf k = BUF_INIT, all = BUF_INIT;
 	key_add_str(&all, "loa-globals-1");
@@ -344,11 +347,11 @@ void sitelua_key_globals(struct sitelua *sl)
 	lua_settop(L, top);
 }
 
-const char *sitelua_global_key(struct sitelua *sl, const char *name)
+const char *sitelua_global_key(struct sitelua *sl, const char *name, size_t len)
 {
 	size_t i;
 	sitelua_key_globals(sl);
-	return strmap_get(&sl->global_index, name, &i) ? sl->global_keys[i] : "absent";
+	return strmap_getn(&sl->global_index, name, len, &i) ? sl->global_keys[i] : "absent";
 }
 
 const char *sitelua_all_globals_key(struct sitelua *sl)
@@ -359,8 +362,7 @@ const char *sitelua_all_globals_key(struct sitelua *sl)
 
 const char *const *sitelua_deps_globals(struct sitelua *sl, size_t *n)
 {
-	if (sl->ngdeps > 1)
-		qsort(sl->gdeps, sl->ngdeps, sizeof(*sl->gdeps), cmp_str);
+	sitelua_names_sort(sl->gdeps, sl->ngdeps);
 	*n = sl->ngdeps;
 	return (const char *const *)sl->gdeps;
 }

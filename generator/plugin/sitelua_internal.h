@@ -180,21 +180,6 @@ void sitelua_pages_set_now(lua_State *L, struct sitelua *sl);
  * where ("" when it is not a plugin file's) and its first line (0). */
 int sitelua_defined_at(lua_State *L, char *where, size_t size);
 
-/* ---- sitelua_deps.c: lists of names (owned copies) ---- */
-/* Adds name unless the list has it; false (nothing added) for a name that
- * cannot be a line of deps (a newline, over 512 bytes). */
-bool sitelua_names_add(char ***names, size_t *n, size_t *cap, const char *name);
-/* Frees the names, the list empty (its array kept). */
-void sitelua_names_clear(char **names, size_t *n);
-
-/* ---- sitelua_memo.c ---- */
-/* A content function under way listed the index so named (loa.pages by
- * school or kind): it depends on the index's members. */
-void sitelua_memo_index(struct sitelua *sl, const char *name);
-/* ... or resolved a link against the site (loa.page_html): on where
- * every page is. */
-void sitelua_memo_structure(struct sitelua *sl);
-
 /* ---- sitelua_query.c ---- */
 /* Pushes the table of C helpers prelude.lua gets: scan, loa.pages' loop. */
 void sitelua_query_push(lua_State *L, struct sitelua *sl);
@@ -266,10 +251,18 @@ void sitelua_hollow_reach(lua_State *L, struct sitelua *sl, int idx);
 /* Adds name unless the list has it; false (nothing added) for a name that
  * cannot be a line of deps (a newline, over 512 bytes). */
 bool sitelua_names_add(char ***names, size_t *n, size_t *cap, const char *name);
+/* Sorts the names (bytewise): deps list them in that order. */
+void sitelua_names_sort(char **names, size_t n);
 /* Frees the names, the list empty (its array kept). */
 void sitelua_names_clear(char **names, size_t *n);
 
 /* ---- sitelua_memo.c ---- */
+/* A content function under way listed the index so named (loa.pages by
+ * school or kind): it depends on the index's members. */
+void sitelua_memo_index(struct sitelua *sl, const char *name);
+/* ... or resolved a link against the site (loa.page_html): on where
+ * every page is. */
+void sitelua_memo_structure(struct sitelua *sl);
 /* After the handlers: the keys of the content functions, narrow where the
  * function can be keyed by what it reaches, and whether the cache holds
  * each (e->memo_hit). */

@@ -128,10 +128,6 @@ static void add_index(struct sitelua *sl, const char *name, struct buf *k)
 	lua_settop(L, top);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* The program, the installed and the site's own themes and plugins, and
  * site.yaml. */
@@ -202,8 +198,7 @@ static void deps_encode(struct sitelua *sl, size_t *pages, size_t n, size_t *tab
 		buf_putc(out, '\n');
 		keys_page(&k, sl->site, p);
 	}
-	if (m->nindexes > 1)
-		qsort(m->indexes, m->nindexes, sizeof(*m->indexes), cmp_str);
+	sitelua_names_sort(m->indexes, m->nindexes);
 	for (size_t i = 0; i < m->nindexes; i++) {
 		buf_putc(out, '#');
 		buf_puts(out, m->indexes[i]);
@@ -256,12 +251,11 @@ static bool deps_hold(struct sitelua *sl, const char *deps, size_t len, bool rea
 			key_add_str(&k, sl->today_iso);
 			m->today |= reads;
 		} else if (line.ptr[0] == '#') {
+			/* read again, it joins the ambient reads, whose key
+			 * (memo_prefix) holds every page's metadata already */
 			add_index(sl, line.ptr + 1, &k);
-			if (reads)
-				sitelua_memo_index(sl, line.ptr + 1);
 		} else if (strcmp(line.ptr, "S") == 0) {
 			key_add_str(&k, sitelua_structure_key(sl));
-			m->structure |= reads;
 		} else if (!reads && strcmp(line.ptr, "*") == 0) {
 			key_add_str(&k, sitelua_all_pages_key(sl));
 		} else if (!reads && line.ptr[0] == '@' &&
