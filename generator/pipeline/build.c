@@ -397,6 +397,10 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 			fprintf(stderr, "loa: timing: %-12s %zu of %zu unchanged, %zu left in place\n",
 				"byte files", b->files_cached + b->files_kept, b->files_keyed,
 				b->files_kept);
+			/* content functions' files taken from the cache: how many
+			 * the standby held (the others a worker copies) */
+			fprintf(stderr, "loa: timing: %-12s %zu of %zu left in place\n", "fn files",
+				b->memo_files_kept, b->memo_files_keyed);
 		}
 		/* LOA_TIMINGS=jobs: which pages were rendered (tests of the
 		 * dependency recording, t143) */

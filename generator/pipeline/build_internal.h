@@ -93,10 +93,13 @@ struct build {
 	/* the same for plugin files keyed by their bytes: written from the
 	 * cache, kept from the standby, of those keyed */
 	size_t files_cached, files_kept, files_keyed;
+	/* content functions' files from the cache: kept from the standby, of those */
+	size_t memo_files_kept, memo_files_keyed;
 	size_t current_job;      /* in a worker only: the job being rendered (its key) */
 	/* in a worker only: what incr_store stored of the job, for the reply
-	 * (render_job): empty, or IDENT NUL, then the stored diagnostics and
-	 * deps, each after its length as 8 hex digits */
+	 * (render_job): empty, or IDENT NUL, KEY NUL (see stored_record in
+	 * incremental.c), then the stored diagnostics and deps, each after
+	 * its length as 8 hex digits */
 	struct buf stored;
 	char base_key[CACHE_KEY_LEN + 1]; /* incr_base_key */
 	char published[CACHE_KEY_LEN + 1]; /* fingerprint of the site as committed */
@@ -190,6 +193,16 @@ void incr_search_store(struct build *b);
 /* incremental.c: true when the pages a cached render read still have
  * the fields it saw (deps as incr_store encodes them) */
 bool incr_deps_hold(struct build *b, const char *deps, size_t len);
+/* Whether job j gets a key (pages, plugin pages, and plugin files named
+ * by their bytes or by a content function's memo key and result), and
+ * the key of the cache object that holds its bytes: the job's own, or
+ * for a content function's file, the function's (stored once, by
+ * sitelua_memo_make, not again under the job's key). */
+bool incr_job_keyed(const struct build *b, size_t j);
+const char *incr_object_key(const struct build *b, size_t j);
+/* After job j's render: the key a worker made for a content function's
+ * file whose function it called (incr_store), for its standby entry. */
+void incr_job_key_made(struct build *b, size_t j, const char *key);
 
 /* incr_standby.c: the new tree started from the standby (see there) */
 struct incr_standby;

@@ -225,14 +225,9 @@ static bool check_standby(struct build *b, struct incr_standby *s)
 	}
 	if (off != s->side.data_len)
 		return false; /* malformed: use none of it */
-	for (size_t j = 0; j < b->njobs; j++) {
-		const struct extra_output *x =
-			j < b->ncontent ? NULL : sitelua_extra(b->sl, j - b->ncontent);
-		/* the jobs that get a key: pages, plugin pages, and plugin
-		 * files keyed by their bytes */
-		if (!x || x->layout || x->bytes_key[0])
+	for (size_t j = 0; j < b->njobs; j++)
+		if (incr_job_keyed(b, j))
 			strmap_put(&s->job_of, job_path(b, j), j, NULL);
-	}
 	size_t max = 1;
 	for (const char *p = s->listing.data, *end = p + s->listing.data_len;
 	     (p = memchr(p, '\n', (size_t)(end - p))); p++)
@@ -353,7 +348,7 @@ bool incr_standby_try(struct build *b, size_t job, const char *path)
 	 * the cache heals as before), with its deps holding */
 	if (!strmap_get(&s->entry_of, path, &off) || !side_entry(&s->side, off, &e, &next) ||
 	    memcmp(e.key, b->keys[job], CACHE_KEY_LEN) != 0 ||
-	    !cache_ident(b->cache, b->keys[job], ident) || strcmp(ident, e.ident) != 0 ||
+	    !cache_ident(b->cache, incr_object_key(b, job), ident) || strcmp(ident, e.ident) != 0 ||
 	    !incr_deps_hold(b, e.deps, e.deps_len)) {
 		/* another output now: the old file goes before the new one
 		 * is written (an outdir write never replaces a file) */

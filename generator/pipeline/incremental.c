@@ -265,12 +265,109 @@ bool incr_deps_hold(struct build *b, const char *deps, size_t len)
 	return ok;
 }
 
+/* A file made by a content function kept in the cache (sitelua_memo.c). */
+static bool content_file(const struct extra_output *e)
+{
+	return !e->layout && !e->bytes_key[0] && e->memo_key[0];
+}
+
+/* One whose object the cache holds, its deps holding: its job is keyed
+ * by that object, not rendered from the state. */
+static bool memo_file(const struct extra_output *e)
+{
+	return content_file(e) && e->memo_hit && e->memo_result[0];
+}
+
+/* That key: the function's, and the key over what its deps named
+ * (result), which together name the file's bytes. */
+static void memo_file_key(const struct build *b, const struct extra_output *e, const char *result,
+			  char out[CACHE_KEY_LEN + 1])
+{
+	struct buf k = BUF_INIT;
+	key_add_str(&k, "loa-plugin-memo-file-1");
+	key_add_str(&k, b->base_key);
+	key_add_str(&k, e->out_path);
+	key_add_str(&k, e->memo_key);
+	key_add_str(&k, result);
+	key_finish(&k, out);
+	buf_release(&k);
+}
+
+void incr_job_key_made(struct build *b, size_t j, const char *key)
+{
+	const struct extra_output *e = j < b->ncontent ? NULL : sitelua_extra(b->sl, j - b->ncontent);
+	if (e && content_file(e) && !b->keys[j][0] && strlen(key) == CACHE_KEY_LEN)
+		memcpy(b->keys[j], key, CACHE_KEY_LEN + 1);
+}
+
+bool incr_job_keyed(const struct build *b, size_t j)
+{
+	if (j < b->ncontent)
+		return true;
+	const struct extra_output *e = sitelua_extra(b->sl, j - b->ncontent);
+	return e->layout || e->bytes_key[0] || memo_file(e);
+}
+
+const char *incr_object_key(const struct build *b, size_t j)
+{
+	const struct extra_output *e = j < b->ncontent ? NULL : sitelua_extra(b->sl, j - b->ncontent);
+	return e && memo_file(e) ? e->memo_key : b->keys[j];
+}
+
+/* What incr_store kept of the job, for the standby's entry (render_job
+ * sends it, stored_entry reads it): IDENT NUL, KEY NUL (the job's key
+ * when the builder has none: a content function's file made now), then
+ * the diagnostics and the deps, each after its length as 8 hex digits. */
+static void stored_record(struct build *b, const char *ident, const char *key,
+			  const struct buf *diags, const struct buf *deps)
+{
+	buf_reset(&b->stored);
+	buf_add(&b->stored, ident, strlen(ident) + 1);
+	buf_add(&b->stored, key, strlen(key) + 1);
+	buf_addf(&b->stored, "%08zx", diags->len);
+	buf_add(&b->stored, diags->ptr, diags->len);
+	buf_addf(&b->stored, "%08zx", deps->len);
+	buf_add(&b->stored, deps->ptr, deps->len);
+}
+
+/* A content function's file's job: its object is the function's, stored
+ * once (sitelua_memo.c), never again under the job's key. Its entry in
+ * the standby names that object, under the job's key: decided by the
+ * builder (the object found), or made here when the function was called
+ * and its object stored now. No diagnostics: a file taken from the cache
+ * shows none either. */
+static void store_memo_file(struct build *b, const struct extra_output *e,
+			    const struct diag_list *d)
+{
+	const char *key = b->keys[b->current_job];
+	const char *made = sitelua_memo_made(b->sl);
+	char ident[CACHE_IDENT_LEN], made_key[CACHE_KEY_LEN + 1] = "";
+	if (!b->standby || d->errors)
+		return;
+	if (*key && *made && strcmp(made, e->memo_result) != 0)
+		return; /* made again, and not what the key names */
+	if (!*key && !*made)
+		return; /* made but not kept */
+	if (!*key)
+		memo_file_key(b, e, made, made_key);
+	if (cache_ident(b->cache, e->memo_key, ident) == 1) {
+		struct buf none = BUF_INIT;
+		stored_record(b, ident, made_key, &none, &none);
+	}
+}
+
 /* A rendered job's output stored in the cache, with its diagnostics so
  * far and what else it read: only a job with a key, whose render read
  * nothing untracked and gave no error. */
 void incr_store(struct build *b, const struct buf *data, const struct diag_list *d)
 {
-	const char *key = b->keys ? b->keys[b->current_job] : "";
+	size_t j = b->current_job;
+	const struct extra_output *e = j < b->ncontent ? NULL : sitelua_extra(b->sl, j - b->ncontent);
+	if (b->keys && e && content_file(e)) {
+		store_memo_file(b, e, d);
+		return;
+	}
+	const char *key = b->keys ? b->keys[j] : "";
 	if (*key && !sitelua_untracked(b->sl) && d->errors == 0) {
 		struct buf enc = BUF_INIT, deps = BUF_INIT;
 		diag_list_encode(&enc, d);
@@ -279,14 +376,8 @@ void incr_store(struct build *b, const struct buf *data, const struct diag_list 
 		char ident[CACHE_IDENT_LEN];
 		if (cache_store(b->cache, key, data->ptr, data->len, enc.ptr, enc.len, deps.ptr,
 				deps.len) == 0 &&
-		    b->standby && cache_ident(b->cache, key, ident) == 1) {
-			buf_reset(&b->stored);
-			buf_add(&b->stored, ident, strlen(ident) + 1);
-			buf_addf(&b->stored, "%08zx", enc.len);
-			buf_add(&b->stored, enc.ptr, enc.len);
-			buf_addf(&b->stored, "%08zx", deps.len);
-			buf_add(&b->stored, deps.ptr, deps.len);
-		}
+		    b->standby && cache_ident(b->cache, key, ident) == 1)
+			stored_record(b, ident, "", &enc, &deps);
 		buf_release(&enc);
 		buf_release(&deps);
 	}
@@ -452,7 +543,7 @@ void incr_use_cache(struct build *b, size_t njobs)
 	key_stream_finish(&state, state_key);
 	for (size_t j = 0; j < njobs; j++) {
 		buf_reset(&k);
-		bool plain = false;
+		bool plain = false, fn_file = false;
 		if (j < b->ncontent) {
 			key_add_str(&k, state_key);
 			/* where the page itself is (its URL, its list flags) */
@@ -460,13 +551,21 @@ void incr_use_cache(struct build *b, size_t njobs)
 			keys_page(&k, &b->site, b->site.pages[b->content[j]]);
 		} else {
 			const struct extra_output *e = sitelua_extra(b->sl, j - b->ncontent);
-			if (!e->layout && !e->bytes_key[0]) {
-				/* a content function's file: kept in the cache by
-				 * the function's own key (sitelua_memo.c) */
+			if (!incr_job_keyed(b, j)) {
+				/* a content function's file made again: kept in
+				 * the cache by the function's own key
+				 * (sitelua_memo.c) */
 				b->todo[b->ntodo++] = j;
 				continue;
 			}
-			if (!e->layout) {
+			if (memo_file(e)) {
+				/* its bytes are the function's object, as its
+				 * deps held when it was made: the standby keeps
+				 * the file (62 MB of feeds at 10,000 pages,
+				 * read, checked and written again at every
+				 * build before); else a worker copies the object */
+				fn_file = true;
+			} else if (!e->layout) {
 				/* a plugin's file of bytes: keyed by them (not the
 				 * state), so the standby keeps it while they stay
 				 * the same (the search index's 1,679 files at 10,000
@@ -484,8 +583,14 @@ void incr_use_cache(struct build *b, size_t njobs)
 					keys_page(&k, &b->site, b->site.pages[src]);
 			}
 		}
-		key_finish(&k, b->keys[j]);
-		if (plain)
+		if (fn_file)
+			memo_file_key(b, sitelua_extra(b->sl, j - b->ncontent),
+				      sitelua_extra(b->sl, j - b->ncontent)->memo_result, b->keys[j]);
+		else
+			key_finish(&k, b->keys[j]);
+		if (fn_file)
+			b->memo_files_keyed++;
+		else if (plain)
 			b->files_keyed++;
 		else
 			b->nkeyed++;
@@ -494,10 +599,13 @@ void incr_use_cache(struct build *b, size_t njobs)
 		/* the standby's file when it is this key's, untouched; else
 		 * the object's bytes written afresh */
 		bool kept = incr_standby_try(b, j, out_path);
-		bool found = !kept && cache_load_into(b->cache, b->keys[j], &obj) == 1;
+		bool found = !kept && incr_object_key(b, j) == b->keys[j] &&
+			     cache_load_into(b->cache, b->keys[j], &obj) == 1;
 		if (kept) {
 			b->ok[j] = true;
-			if (plain) {
+			if (fn_file) {
+				b->memo_files_kept++;
+			} else if (plain) {
 				b->files_kept++;
 			} else {
 				b->cached++;

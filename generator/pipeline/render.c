@@ -167,7 +167,13 @@ static void stored_entry(struct build *b, size_t job, const char **data, size_t 
 	const char *nul = n ? memchr(p, '\0', n) : NULL;
 	if (!nul)
 		return;
-	const char *ident = p, *q = nul + 1;
+	const char *ident = p, *key = nul + 1;
+	const char *knul = memchr(key, '\0', n - (size_t)(key - p));
+	if (!knul)
+		return;
+	if (*key)
+		incr_job_key_made(b, job, key);
+	const char *q = knul + 1;
 	size_t rest = n - (size_t)(q - p);
 	if (!take_len(&q, &rest, &dl))
 		return;

@@ -47,6 +47,10 @@ struct extra_output {
 	size_t memo_nambient;
 	bool memo_today;
 	bool memo_hit; /* the cache holds it: the render takes it from there */
+	/* with memo_hit: the key over what its deps name, as they hold now
+	 * (the "=" line of its deps); with memo_key, it names the file's
+	 * bytes, so the standby keeps the file while both stay (incremental.c) */
+	char memo_result[41];
 	/* keyed by what it reaches, its page reads recorded (sitelua_memo_decide) */
 	bool memo_narrow;
 	/* loa.add_page's `data` function (LUA_NOREF: none), called by the
@@ -74,6 +78,10 @@ void sitelua_memo_enable(struct sitelua *sl, struct cache *cache, const char *ba
 size_t sitelua_memo_keep(const struct sitelua *sl, char **keep);
 size_t sitelua_memo_count(const struct sitelua *sl, size_t *reused, size_t *values,
 			  size_t *values_reused);
+/* In a render worker: when the job's content function was called and its
+ * file stored in the cache, the key over that object's deps (as
+ * extra_output.memo_result gives it for an object found); else "". */
+const char *sitelua_memo_made(const struct sitelua *sl);
 
 /* i18n: the theme's strings for the site's language (a map; may be NULL). */
 int sitelua_open(struct sitelua **out, struct site *s, struct luavm *vm, struct theme *theme,

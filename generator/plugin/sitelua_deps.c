@@ -443,6 +443,7 @@ void sitelua_render_begin(struct sitelua *sl, size_t page_index)
 		sl->gen = 1;
 	}
 	sl->render_self = page_index;
+	sl->memo.made[0] = '\0';
 }
 
 bool sitelua_untracked(const struct sitelua *sl)

@@ -74,6 +74,9 @@ struct sitelua_memo {
 	size_t nvalues, values_reused; /* loa.memo's keys among keys; from the cache */
 	char **names; /* loa.memo's "PLUGIN\nNAME" this build */
 	size_t nnames, names_cap;
+	/* in a worker: the key over the deps of the object the last render's
+	 * content function stored ("": none; sitelua_memo_made) */
+	char made[KEY_LEN + 1];
 };
 
 struct stage_handler {

@@ -276,6 +276,17 @@ static bool deps_hold(struct sitelua *sl, const char *deps, size_t len, bool rea
 	return ok;
 }
 
+/* The key a deps record that holds ends with ("=KEY\n"), else "". */
+static void deps_result(const char *deps, size_t len, char out[KEY_LEN + 1])
+{
+	out[0] = '\0';
+	if (len >= KEY_LEN + 2 && deps[len - 1] == '\n' && deps[len - KEY_LEN - 2] == '=' &&
+	    (len == KEY_LEN + 2 || deps[len - KEY_LEN - 3] == '\n')) {
+		memcpy(out, deps + len - KEY_LEN - 1, KEY_LEN);
+		out[KEY_LEN] = '\0';
+	}
+}
+
 /* LOA_DEBUG=memo: what became of each content function */
 static void memo_debug(const char *url, const char *what)
 {
@@ -412,6 +423,7 @@ void sitelua_memo_decide(struct sitelua *sl)
 		if (cache_load_deps(m->cache, e->memo_key, &o) == 1 &&
 		    deps_hold(sl, o.deps, o.deps_len, false)) {
 			e->memo_hit = true;
+			deps_result(o.deps, o.deps_len, e->memo_result);
 			m->reused++;
 			memo_debug(e->url, narrow ? "from the cache" : "from the cache (whole-site key)");
 		} else if (!narrow) {
@@ -420,6 +432,11 @@ void sitelua_memo_decide(struct sitelua *sl)
 		cache_object_release(&o);
 	}
 	sitelua_closure_pass(sl, false);
+}
+
+const char *sitelua_memo_made(const struct sitelua *sl)
+{
+	return sl->memo.made;
 }
 
 int sitelua_memo_take(struct sitelua *sl, const struct extra_output *e, struct buf *out,
@@ -486,7 +503,8 @@ int sitelua_memo_make(struct sitelua *sl, const struct extra_output *e, struct b
 	deps_encode(sl, m->deps, m->ndeps + e->memo_nambient, m->tables, m->ntables, m->all,
 		    m->today || e->memo_today, &deps);
 	/* a failed store only costs the next build a call */
-	cache_store(m->cache, e->memo_key, out->ptr, out->len, "", 0, deps.ptr, deps.len);
+	if (cache_store(m->cache, e->memo_key, out->ptr, out->len, "", 0, deps.ptr, deps.len) == 0)
+		deps_result(deps.ptr, deps.len, m->made);
 	buf_release(&deps);
 	memo_debug(e->url, "made and kept");
 	return 0;

@@ -20,6 +20,8 @@ CACHE="$W/.loa-cache/render/public"
 mkdir -p "$W"
 BUILD_ENV=LOA_TIMINGS=1 # build (lib.sh): kept() reads the timings
 kept() { sed -n 's/.*from cache .*(\([0-9]*\) kept).*/\1/p' "$TMP/b.log"; }
+# content functions' files (the feeds) left in place
+fn_kept() { sed -n 's/.*fn files *\([0-9]*\) of .*/\1/p' "$TMP/b.log"; }
 n=0
 # one name each: no file of the site or of the standby shares its inode
 single_names() {
@@ -56,6 +58,8 @@ build
 check "third build: exit 0" test $? -eq 0
 check "third build: pages kept from the standby" test "$(kept)" -gt 0
 check "third build: the page is the first build's file, kept" test "$(stat -c %i "$PAGE")" = "$ino"
+# the first build called the feeds' functions: what it stored names its files
+check "third build: feeds kept from the first build's site ($(fn_kept))" test "$(fn_kept)" -gt 0
 check "third build: every file has one name" single_names
 check "third build: no published file is a cache object or the standby's" not_shared
 check "third build: nothing beside the output but the cache" \
@@ -77,6 +81,10 @@ lastmod() {
 	commit_edit "Sửa ngày cập nhật $1"
 }
 m0_ino=$(stat -c %i "$OUT/tim-kiem/index/m/0.json")
+# a content function's file (a school's feed) is keyed by the function's
+# cached object: the standby keeps it too while that object holds
+FEED=$(ls "$OUT"/truong/*/atom.xml | grep -v an-duong | head -n 1)
+feed_ino=$(stat -c "%i %z" "$FEED")
 lastmod 21
 build
 same_as_full "lastmod: the output equals a --no-cache build"
@@ -86,6 +94,8 @@ check "lastmod again: the search index's files left in place ($(byte_kept))" tes
 check "lastmod again: a search file is the standby's, kept" \
 	test "$(stat -c %i "$OUT/tim-kiem/index/m/0.json")" = "$m0_ino"
 same_as_full "lastmod again: the output equals a --no-cache build"
+check "lastmod again: feeds left in place ($(fn_kept))" test "$(fn_kept)" -gt 0
+check "lastmod again: a school's feed is the standby's, kept" test "$(stat -c "%i %z" "$FEED")" = "$feed_ino"
 
 # a file of bytes tampered with in the published site, which becomes the
 # standby of the build after next: written again, not kept
@@ -95,6 +105,15 @@ build
 lastmod 24
 build
 check "a tampered search file: not kept" lacks "$OUT/tim-kiem/index/m/0.json" "tampered"
+# the same for a content function's file
+printf 'tampered' >> "$FEED"
+lastmod 25
+build
+lastmod 26
+build
+check "a tampered feed: not kept" lacks "$FEED" "tampered"
+check "a tampered feed: other feeds still kept ($(fn_kept))" test "$(fn_kept)" -gt 0
+same_as_full "a tampered feed: the output equals a --no-cache build"
 same_as_full "a tampered search file: the output equals a --no-cache build"
 
 # a page removed: gone from the new site, with its folder
