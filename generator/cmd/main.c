@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -240,19 +242,69 @@ static bool has_worktree(const char *path)
 }
 
 /* A build reads a commit: uncommitted files under the site's folders are
- * not in it, which surprises whoever just edited them. One line says so. */
-static void note_uncommitted(const char *repo_path, enum msg_lang lang)
+ * not in it, which surprises whoever just edited them. One line says so.
+ * They are counted while the build runs, by a child process: the count
+ * walks the work tree (0.1–0.5 s at 10,000 pages, added to every build's
+ * wait before). A process, not a thread: the build forks its builder,
+ * and a libgit2 lock a thread held at that fork would stay held in it. */
+struct uncommitted {
+	pid_t pid; /* -1: not counted */
+	int fd;	   /* the child's answer: "N\nFIRST" */
+};
+
+static void uncommitted_start(struct uncommitted *u, const char *repo_path)
 {
 	static const char *const specs[] = { "site.yaml", "content", "themes", "plugins", "static" };
-	char first[512];
-	int n = repo_uncommitted(repo_path, specs, sizeof(specs) / sizeof(specs[0]), first,
-				 sizeof(first));
-	if (n <= 0)
+	u->pid = -1;
+	u->fd = -1;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return;
+	fflush(NULL); /* nothing buffered is written twice */
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		char first[512] = "";
+		int n = repo_uncommitted(repo_path, specs, sizeof(specs) / sizeof(specs[0]), first,
+					 sizeof(first));
+		dprintf(p[1], "%d\n%s", n, first);
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return;
+	}
+	u->pid = pid;
+	u->fd = p[0];
+}
+
+/* The child's count, its process reaped; with lang set, the note. */
+static void uncommitted_finish(struct uncommitted *u, bool print, enum msg_lang lang)
+{
+	if (u->pid < 0)
+		return;
+	char answer[600];
+	size_t len = 0;
+	ssize_t got;
+	while (len < sizeof(answer) - 1 &&
+	       ((got = read(u->fd, answer + len, sizeof(answer) - 1 - len)) > 0 ||
+		(got < 0 && errno == EINTR)))
+		len += got > 0 ? (size_t)got : 0;
+	answer[len] = '\0';
+	close(u->fd);
+	int status;
+	while (waitpid(u->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	u->pid = -1;
+	char *nl = strchr(answer, '\n');
+	int n = nl ? atoi(answer) : 0;
+	if (!print || n <= 0)
 		return;
 	msg_fprintf(stderr, lang,
 		    "loa: %d uncommitted files (%s…) are not in this build, which reads the commit; "
 		    "add --worktree to build the files on disk\n",
-		    n, first);
+		    n, nl + 1);
 }
 
 /* ---- the commands ------------------------------------------------------ */
@@ -382,7 +434,7 @@ static int guard_output(const struct build_options *o, bool force, bool json,
 
 /* The summary lines of loa build/check on standard error. */
 static void report_text(const struct build_options *o, const struct diag_list *diags,
-			const struct build_result *r, enum msg_lang lang)
+			const struct build_result *r, struct uncommitted *u, enum msg_lang lang)
 {
 	bool check = o->dry_run;
 	print_diags(diags, lang);
@@ -396,8 +448,7 @@ static void report_text(const struct build_options *o, const struct diag_list *d
 		    outcome, r->pages, r->files, diags->errors, diags->warnings, r->seconds);
 	if (r->cached)
 		msg_fprintf(stderr, lang, "loa: %zu pages from the cache (.loa-cache)\n", r->cached);
-	if (!o->site.worktree)
-		note_uncommitted(o->site.repo_path, lang);
+	uncommitted_finish(u, true, lang);
 	if (!check && r->next_change) {
 		char *reason = next_change_reason(r, lang);
 		msg_fprintf(stderr, lang, "loa: next change: %s (%s)\n", r->next_change_iso, reason);
@@ -435,6 +486,9 @@ static int cmd_build(int argc, char **argv, const struct lang_choice *lc, bool c
 	}
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct build_result r;
+	struct uncommitted u = { -1, -1 };
+	if (!o.quiet && !a.json && !o.site.worktree)
+		uncommitted_start(&u, o.site.repo_path);
 	supervise_build(&o, &diags, &r);
 	diag_list_sort(&diags);
 	enum msg_lang lang = pick_lang(lc, r.lang);
@@ -447,8 +501,9 @@ static int cmd_build(int argc, char **argv, const struct lang_choice *lc, bool c
 			print_diags(&diags, lang);
 		print_result_json(stdout, &diags, &r, lang);
 	} else {
-		report_text(&o, &diags, &r, lang);
+		report_text(&o, &diags, &r, &u, lang);
 	}
+	uncommitted_finish(&u, false, lang);
 	diag_list_release(&diags);
 	free(data_dir);
 	return r.status;
