@@ -508,6 +508,7 @@ static void stage_finish(struct build *b, const char *build_key, struct build_re
 	/* out of room, writing the site or starting its folder: what earlier
 	 * attempts left in the cache goes, what this one made stays for the
 	 * next (t71) */
+	incr_standby_prefetch_free(b); /* a build stopped before it was taken */
 	int e = b->out ? outdir_failure_errno(b->out) : b->out_of_room;
 	if (b->cache && (e == ENOSPC || e == EDQUOT))
 		incr_sweep(b);
@@ -589,6 +590,7 @@ static void run(struct build *b, const struct build_options *opts, struct diag_l
 
 	if (stage_lock(b, &lock) < 0 || stage_cache(b, build_key, res) != 0)
 		goto done;
+	incr_standby_prefetch(b);
 	if (stage_load(b, res) < 0 || stage_lua(b) < 0 || stage_plugins(b) < 0)
 		goto done;
 	stage_jobs(b);

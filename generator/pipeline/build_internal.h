@@ -120,6 +120,7 @@ struct build {
 	/* the standby: the site before the live one, the start of this
 	 * one's tree (incr_standby.c) */
 	struct incr_standby *standby; /* NULL: none (no cache, a dry run) */
+	struct standby_prefetch *standby_prefetch; /* its check under way (incr_standby_prefetch) */
 	char prev_published[CACHE_KEY_LEN + 1]; /* the last build's fingerprint, from its record */
 	uint64_t prev_out_id;                   /* and its output folder's inode */
 	char standby_published[CACHE_KEY_LEN + 1]; /* the standby's fingerprint, from the record */
@@ -206,10 +207,15 @@ void incr_job_key_made(struct build *b, size_t j, const char *key);
 
 /* incr_standby.c: the new tree started from the standby (see there) */
 struct incr_standby;
+struct standby_prefetch;
 /* After outdir_begin_standby: the standby checked and cleaned. 0, or -1
  * with an error in b->diags when a standby that failed its check cannot
  * be emptied (nothing may be published from that tree). */
 int incr_standby_open(struct build *b);
+/* Once the record is read: the standby's check started on a thread
+ * (taken by incr_standby_open); _free stops and frees one not taken. */
+void incr_standby_prefetch(struct build *b);
+void incr_standby_prefetch_free(struct build *b);
 void incr_standby_free(struct incr_standby *s);
 /* True when job's file is kept from the standby; else its old file is
  * gone and the job is written or rendered. */

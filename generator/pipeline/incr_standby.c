@@ -29,8 +29,8 @@
  *
  * The standby is a copy, never linked to the live site or the cache: an
  * edit of one cannot reach another. An edit of the standby during the
- * build (between its check and the swap) is not seen, as an edit of a
- * new folder during a build never was. */
+ * build (between its check, on a thread from the build's start, and the
+ * swap) is not seen, as an edit of a new folder during a build never was. */
 #include "pipeline/build_internal.h"
 #include "base/arena.h"
 #include "base/diag.h"
@@ -41,11 +41,14 @@
 #include "source/repo.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 /* How a job reached the new site. */
 enum { HOW_RENDERED = 0, HOW_CACHE = 1, HOW_KEPT = 2 };
@@ -200,6 +203,104 @@ static bool keep_file(void *ctx, const char *path)
 	return true;
 }
 
+/* The standby's listing and the verdict on each of its lines, made on a
+ * thread while the build loads its site and runs its plugins: a stat of
+ * every file and folder of the standby (0.08-0.12 s of a one-article
+ * rebuild at 10,000 pages), on the core the serial stages leave idle. */
+struct standby_prefetch {
+	pthread_t thread;
+	bool started;
+	int fd; /* the standby's folder, where the cache keeps it */
+	struct cache_object listing;
+	unsigned char *ok;
+	size_t max, nlines;
+};
+
+static size_t listing_lines(const struct cache_object *listing)
+{
+	size_t max = 1;
+	for (const char *p = listing->data, *end = p + listing->data_len;
+	     (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		max++;
+	return max;
+}
+
+static void *prefetch_run(void *arg)
+{
+	struct standby_prefetch *pf = arg;
+	pf->nlines = outdir_listing_verdicts(pf->fd, pf->listing.data, pf->listing.data_len, pf->ok,
+					     pf->max);
+	return NULL;
+}
+
+static void prefetch_free(struct standby_prefetch *pf)
+{
+	if (!pf)
+		return;
+	if (pf->started)
+		pthread_join(pf->thread, NULL);
+	if (pf->fd >= 0)
+		close(pf->fd);
+	cache_object_release(&pf->listing);
+	free(pf->ok);
+	free(pf);
+}
+
+void incr_standby_prefetch(struct build *b)
+{
+	if (!b->cache || b->opts->dry_run || !b->standby_published[0] || !b->standby_id ||
+	    b->standby_prefetch)
+		return;
+	struct standby_prefetch *pf = xcalloc(1, sizeof(*pf));
+	struct stat st;
+	pf->listing = (struct cache_object)CACHE_OBJECT_INIT;
+	pf->fd = openat(cache_dir_fd(b->cache), OUTDIR_STANDBY,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* the folder the record names (the one outdir_begin_standby adopts) */
+	if (pf->fd < 0 || fstat(pf->fd, &st) < 0 || (uint64_t)st.st_ino != b->standby_id ||
+	    cache_load_trusting(b->cache, b->standby_published, &pf->listing) != 1) {
+		prefetch_free(pf);
+		return;
+	}
+	pf->max = listing_lines(&pf->listing);
+	pf->ok = xmalloc(pf->max);
+	pf->started = pthread_create(&pf->thread, NULL, prefetch_run, pf) == 0;
+	if (!pf->started) {
+		prefetch_free(pf);
+		return;
+	}
+	b->standby_prefetch = pf;
+}
+
+void incr_standby_prefetch_free(struct build *b)
+{
+	prefetch_free(b->standby_prefetch);
+	b->standby_prefetch = NULL;
+}
+
+/* The verdicts the thread made, into s->listing and *ok (n lines), when
+ * they are of the folder adopted now; false: none (the caller makes them). */
+static bool prefetched(struct build *b, struct incr_standby *s, unsigned char **ok, size_t *n)
+{
+	struct standby_prefetch *pf = b->standby_prefetch;
+	struct stat st;
+	if (!pf)
+		return false;
+	pthread_join(pf->thread, NULL);
+	pf->started = false;
+	bool same = pf->nlines > 0 && fstat(outdir_tmp_fd(b->out), &st) == 0 &&
+		    (uint64_t)st.st_ino == b->standby_id;
+	if (same) {
+		s->listing = pf->listing;
+		pf->listing = (struct cache_object)CACHE_OBJECT_INIT;
+		*ok = pf->ok;
+		pf->ok = NULL;
+		*n = pf->nlines;
+	}
+	incr_standby_prefetch_free(b);
+	return same;
+}
+
 /* LOA_DEBUG=standby: for developers, what the standby check found */
 static bool debug_standby(void)
 {
@@ -212,29 +313,38 @@ static bool debug_standby(void)
 static bool check_standby(struct build *b, struct incr_standby *s)
 {
 	char key[CACHE_KEY_LEN + 1];
-	if (!b->standby_published[0] || cache_load_trusting(b->cache, b->standby_published, &s->listing) != 1)
+	unsigned char *ok = NULL;
+	size_t n = 0;
+	if (!b->standby_published[0])
+		return false;
+	bool early = prefetched(b, s, &ok, &n);
+	if (!early &&
+	    cache_load_trusting(b->cache, b->standby_published, &s->listing) != 1)
 		return false;
 	side_key(b->standby_published, key);
-	if (cache_load_trusting(b->cache, key, &s->side) != 1)
+	if (cache_load_trusting(b->cache, key, &s->side) != 1) {
+		free(ok);
 		return false;
+	}
 	size_t off = 0, next;
 	struct side_entry e;
 	while (off < s->side.data_len && side_entry(&s->side, off, &e, &next)) {
 		strmap_put(&s->entry_of, s->side.data + off, off, NULL);
 		off = next;
 	}
-	if (off != s->side.data_len)
+	if (off != s->side.data_len) {
+		free(ok);
 		return false; /* malformed: use none of it */
+	}
 	for (size_t j = 0; j < b->njobs; j++)
 		if (incr_job_keyed(b, j))
 			strmap_put(&s->job_of, job_path(b, j), j, NULL);
-	size_t max = 1;
-	for (const char *p = s->listing.data, *end = p + s->listing.data_len;
-	     (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		max++;
-	unsigned char *ok = xmalloc(max);
-	size_t n = outdir_listing_verdicts(outdir_tmp_fd(b->out), s->listing.data,
-					   s->listing.data_len, ok, max);
+	if (!ok) {
+		size_t max = listing_lines(&s->listing);
+		ok = xmalloc(max);
+		n = outdir_listing_verdicts(outdir_tmp_fd(b->out), s->listing.data,
+					    s->listing.data_len, ok, max);
+	}
 	bool clean = n > 0 && outdir_standby_clean(b->out, s->listing.data, s->listing.data_len,
 						   ok, n, keep_file, b) == 0;
 	/* LOA_DEBUG=standby: what the check found */
@@ -244,8 +354,9 @@ static bool check_standby(struct build *b, struct incr_standby *s)
 			holds += ok[i];
 		for (size_t j = 0; j < b->njobs; j++)
 			held += s->held[j];
-		fprintf(stderr, "loa: debug: standby: %zu of %zu lines hold, %zu pages held%s\n",
-			holds, n, held, clean ? "" : ", not cleaned");
+		fprintf(stderr, "loa: debug: standby: %zu of %zu lines hold, %zu pages held%s%s\n",
+			holds, n, held, clean ? "" : ", not cleaned",
+			early ? ", checked on a thread during the load" : "");
 	}
 	free(ok);
 	return clean;

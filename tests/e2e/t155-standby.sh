@@ -54,10 +54,14 @@ build
 check "rebuild: nothing changed" contains "$TMP/b.log" "nothing changed, left as it was"
 
 touch_other
-build
+BUILD_ENV="LOA_TIMINGS=1 LOA_DEBUG=standby" build
 check "third build: exit 0" test $? -eq 0
+BUILD_ENV=LOA_TIMINGS=1
 check "third build: pages kept from the standby" test "$(kept)" -gt 0
 check "third build: the page is the first build's file, kept" test "$(stat -c %i "$PAGE")" = "$ino"
+# the standby was checked on a thread while the site loaded, not after
+check "third build: the standby checked during the load" \
+	contains "$TMP/b.log" "checked on a thread during the load"
 # the first build called the feeds' functions: what it stored names its files
 check "third build: feeds kept from the first build's site ($(fn_kept))" test "$(fn_kept)" -gt 0
 check "third build: every file has one name" single_names
