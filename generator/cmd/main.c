@@ -243,29 +243,34 @@ static bool has_worktree(const char *path)
 
 /* A build reads a commit: uncommitted files under the site's folders are
  * not in it, which surprises whoever just edited them. One line says so.
- * They are counted while the build runs, by a child process: the count
- * walks the work tree (0.1–0.5 s at 10,000 pages, added to every build's
- * wait before). A process, not a thread: the build forks its builder,
- * and a libgit2 lock a thread held at that fork would stay held in it. */
+ * Once the builder process runs, they are counted meanwhile, by another
+ * child process: the count walks the work tree (0.1–0.5 s at 10,000
+ * pages, added to every build's wait before). A process, not a thread: a
+ * libgit2 lock a thread held at a fork would stay held in the child. When
+ * nothing changed (no builder: t137), they are counted at the end. */
 struct uncommitted {
-	pid_t pid; /* -1: not counted */
-	int fd;	   /* the child's answer: "N\nFIRST" */
+	const char *repo_path; /* NULL: no note (a work tree build, --quiet, --json) */
+	pid_t pid;	       /* the counting process, -1: none */
+	int fd;		       /* its answer: "N\nFIRST" */
 };
 
-static void uncommitted_start(struct uncommitted *u, const char *repo_path)
+static const char *const uncommitted_specs[] = { "site.yaml", "content", "themes", "plugins",
+						 "static" };
+enum { UNCOMMITTED_SPECS = sizeof(uncommitted_specs) / sizeof(*uncommitted_specs) };
+
+/* supervise_build's builder_started */
+static void uncommitted_start(void *ctx)
 {
-	static const char *const specs[] = { "site.yaml", "content", "themes", "plugins", "static" };
-	u->pid = -1;
-	u->fd = -1;
+	struct uncommitted *u = ctx;
 	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
+	if (!u->repo_path || u->pid >= 0 || pipe2(p, O_CLOEXEC) < 0)
 		return;
 	fflush(NULL); /* nothing buffered is written twice */
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(p[0]);
 		char first[512] = "";
-		int n = repo_uncommitted(repo_path, specs, sizeof(specs) / sizeof(specs[0]), first,
+		int n = repo_uncommitted(u->repo_path, uncommitted_specs, UNCOMMITTED_SPECS, first,
 					 sizeof(first));
 		dprintf(p[1], "%d\n%s", n, first);
 		_exit(0);
@@ -279,32 +284,38 @@ static void uncommitted_start(struct uncommitted *u, const char *repo_path)
 	u->fd = p[0];
 }
 
-/* The child's count, its process reaped; with lang set, the note. */
+/* The count (the child's, its process reaped; else made now), and with
+ * print set, the note. */
 static void uncommitted_finish(struct uncommitted *u, bool print, enum msg_lang lang)
 {
-	if (u->pid < 0)
-		return;
-	char answer[600];
-	size_t len = 0;
-	ssize_t got;
-	while (len < sizeof(answer) - 1 &&
-	       ((got = read(u->fd, answer + len, sizeof(answer) - 1 - len)) > 0 ||
-		(got < 0 && errno == EINTR)))
-		len += got > 0 ? (size_t)got : 0;
-	answer[len] = '\0';
-	close(u->fd);
-	int status;
-	while (waitpid(u->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	u->pid = -1;
-	char *nl = strchr(answer, '\n');
-	int n = nl ? atoi(answer) : 0;
+	char answer[600] = "", first[512] = "";
+	int n = 0;
+	if (u->pid >= 0) {
+		size_t len = 0;
+		ssize_t got;
+		while (len < sizeof(answer) - 1 &&
+		       ((got = read(u->fd, answer + len, sizeof(answer) - 1 - len)) > 0 ||
+			(got < 0 && errno == EINTR)))
+			len += got > 0 ? (size_t)got : 0;
+		answer[len] = '\0';
+		close(u->fd);
+		int status;
+		while (waitpid(u->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		u->pid = -1;
+		char *nl = strchr(answer, '\n');
+		n = nl ? atoi(answer) : 0;
+		snprintf(first, sizeof(first), "%s", nl ? nl + 1 : "");
+	} else if (print && u->repo_path) {
+		n = repo_uncommitted(u->repo_path, uncommitted_specs, UNCOMMITTED_SPECS, first,
+				     sizeof(first));
+	}
 	if (!print || n <= 0)
 		return;
 	msg_fprintf(stderr, lang,
 		    "loa: %d uncommitted files (%s…) are not in this build, which reads the commit; "
 		    "add --worktree to build the files on disk\n",
-		    n, nl + 1);
+		    n, first);
 }
 
 /* ---- the commands ------------------------------------------------------ */
@@ -486,9 +497,12 @@ static int cmd_build(int argc, char **argv, const struct lang_choice *lc, bool c
 	}
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct build_result r;
-	struct uncommitted u = { -1, -1 };
-	if (!o.quiet && !a.json && !o.site.worktree)
-		uncommitted_start(&u, o.site.repo_path);
+	struct uncommitted u = { NULL, -1, -1 };
+	if (!o.quiet && !a.json && !o.site.worktree) {
+		u.repo_path = o.site.repo_path;
+		o.builder_started = uncommitted_start;
+		o.builder_started_ctx = &u;
+	}
 	supervise_build(&o, &diags, &r);
 	diag_list_sort(&diags);
 	enum msg_lang lang = pick_lang(lc, r.lang);

@@ -61,6 +61,10 @@ struct build_options {
 	int wait_seconds;
 	void (*waiting)(void *ctx);
 	void *waiting_ctx;
+	/* supervise_build: called in the calling process once the builder
+	 * process is started (not when nothing changed); may be NULL */
+	void (*builder_started)(void *ctx);
+	void *builder_started_ctx;
 	/* build_up_to_date already found, the lock held, that the published
 	 * site is not what this build makes: build_run does not check again */
 	bool known_stale;

@@ -113,6 +113,8 @@ void supervise_build(const struct build_options *opts, struct diag_list *diags,
 	}
 	repo_free(repo);
 	close(fds[1]);
+	if (opts->builder_started)
+		opts->builder_started(opts->builder_started_ctx);
 
 	struct buf in = BUF_INIT;
 	int64_t deadline = -1;
