@@ -328,6 +328,15 @@ static void stage_jobs(struct build *b)
 	b->ok = xcalloc(b->njobs + 1, sizeof(*b->ok));
 }
 
+/* The threads started with the build (the standby's check, the live
+ * site's folders) ended: the pools fork, and no thread may hold a lock
+ * then. */
+static void prefetch_threads_done(struct build *b)
+{
+	incr_standby_prefetch_free(b); /* taken by incr_standby_open when used */
+	guard_prefetch_wait(b);
+}
+
 /* The new output folder, and in it the bundle images first: the pages
  * need their sizes. po: the pools' limits, for the render too. */
 static int stage_images(struct build *b, struct outlock *lock, struct pool_opts *po)
@@ -351,6 +360,7 @@ static int stage_images(struct build *b, struct outlock *lock, struct pool_opts 
 				  .job_timeout_ms = b->site.config.render_timeout_ms,
 				  .mem_limit = vm_size() + b->site.config.render_memory };
 	struct image_stage_opts io = { opts->out_dir, b->out, po, statics_image_output, b };
+	prefetch_threads_done(b);
 	if (image_stage_run(&b->images, &b->site, &io, b->diags) < 0)
 		return -1;
 	b->files_written += image_stage_files(b->images);
@@ -441,6 +451,7 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 			"(%zu of %zu jobs to render)\n",
 			luavm_memory(b->vm) >> 20, collect ? "collected in full" : "not collected",
 			renders, b->njobs);
+	prefetch_threads_done(b);
 	if (pool_run(po, b->todo ? b->ntodo : b->njobs, NULL, render_job, render_job_done, b,
 		     b->diags) < 0 ||
 	    guard_site_wide_errors(b) < 0)
@@ -508,7 +519,8 @@ static void stage_finish(struct build *b, const char *build_key, struct build_re
 	/* out of room, writing the site or starting its folder: what earlier
 	 * attempts left in the cache goes, what this one made stays for the
 	 * next (t71) */
-	incr_standby_prefetch_free(b); /* a build stopped before it was taken */
+	incr_standby_prefetch_free(b); /* a build stopped before they were taken */
+	guard_prefetch_free(b);
 	int e = b->out ? outdir_failure_errno(b->out) : b->out_of_room;
 	if (b->cache && (e == ENOSPC || e == EDQUOT))
 		incr_sweep(b);
@@ -591,6 +603,7 @@ static void run(struct build *b, const struct build_options *opts, struct diag_l
 	if (stage_lock(b, &lock) < 0 || stage_cache(b, build_key, res) != 0)
 		goto done;
 	incr_standby_prefetch(b);
+	guard_prefetch(b);
 	if (stage_load(b, res) < 0 || stage_lua(b) < 0 || stage_plugins(b) < 0)
 		goto done;
 	stage_jobs(b);

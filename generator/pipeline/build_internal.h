@@ -121,6 +121,7 @@ struct build {
 	 * one's tree (incr_standby.c) */
 	struct incr_standby *standby; /* NULL: none (no cache, a dry run) */
 	struct standby_prefetch *standby_prefetch; /* its check under way (incr_standby_prefetch) */
+	struct removal_prefetch *removal_prefetch; /* the live site's, for guard_removal */
 	char prev_published[CACHE_KEY_LEN + 1]; /* the last build's fingerprint, from its record */
 	uint64_t prev_out_id;                   /* and its output folder's inode */
 	char standby_published[CACHE_KEY_LEN + 1]; /* the standby's fingerprint, from the record */
@@ -162,6 +163,13 @@ void render_job_done(void *ctx, size_t job, enum pool_status st, const char *dat
 /* guard.c */
 int guard_site_wide_errors(struct build *b);
 int guard_removal(struct build *b);
+/* Once the record is read: the live site's folders checked against its
+ * listing on a thread (taken by guard_removal); _free stops and frees one
+ * not taken. */
+void guard_prefetch(struct build *b);
+void guard_prefetch_free(struct build *b);
+/* Its thread ended (before a fork: no thread may hold a lock then). */
+void guard_prefetch_wait(struct build *b);
 
 /* incremental.c */
 void incr_key_own_files(struct build *b, const struct sitefile *f, size_t n);
@@ -208,6 +216,7 @@ void incr_job_key_made(struct build *b, size_t j, const char *key);
 /* incr_standby.c: the new tree started from the standby (see there) */
 struct incr_standby;
 struct standby_prefetch;
+struct removal_prefetch;
 /* After outdir_begin_standby: the standby checked and cleaned. 0, or -1
  * with an error in b->diags when a standby that failed its check cannot
  * be emptied (nothing may be published from that tree). */

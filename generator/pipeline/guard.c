@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,19 +266,45 @@ static void count_removed(int old_fd, int new_fd, size_t *pages, size_t *removed
  * mean the live names and types are the listing's; files' own lines are
  * not compared (linking a live page into the new site changes its change
  * time, nothing about its name). A page this build wrote is in the new
- * tree; any other is looked up there. */
-static bool count_removed_listed(struct build *b, int old_fd, int new_fd, size_t *pages,
-				 size_t *removed)
+ * tree; any other is looked up there.
+ *
+ * The folders are checked on a thread from the build's start
+ * (guard_prefetch: a stat of every folder of the live site, 0.04 s of a
+ * one-article rebuild at 10,000 pages, while the serial stages leave a
+ * core idle); the pages are counted at the end, against the new tree. */
+struct removal_prefetch {
+	pthread_t thread;
+	bool started;
+	int old_fd; /* the live folder, when it is the one the listing describes */
+	struct cache_object listing;
+	bool holds; /* its names and folders are the listing's */
+};
+
+/* Each line of a listing: "PATH\0MODE SIZE MTIME CTIME INODE\n"
+ * (outdir_listing_line); false at the end or a malformed line. */
+static bool next_line(const char **p, const char *end, const char **path, size_t *len,
+		      unsigned long *mode, const char **line_end)
 {
-	struct stat st;
-	if (!b->cache || !b->prev_published[0] || fstat(old_fd, &st) < 0 ||
-	    (uint64_t)st.st_ino != b->prev_out_id)
+	if (*p >= end)
 		return false;
-	struct cache_object obj;
-	if (cache_load_trusting(b->cache, b->prev_published, &obj) != 1)
+	const char *nul = memchr(*p, '\0', (size_t)(end - *p));
+	const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
+	if (!nl || nul == *p)
 		return false;
+	*path = *p;
+	*len = (size_t)(nul - *p);
+	*mode = strtoul(nul + 1, NULL, 8);
+	*line_end = nl + 1;
+	*p = nl + 1;
+	return true;
+}
+
+/* Whether the live folder old_fd holds the listed names: its top
+ * folder's names, in order, and every folder's line. */
+static bool listed_folders_hold(int old_fd, const char *data, size_t data_len)
+{
 	char **top = NULL;
-	size_t ntop = 0, top_cap = 0, seen = 0, n = 0, gone = 0;
+	size_t ntop = 0, top_cap = 0, seen = 0;
 	int dup = openat(old_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *dh = dup < 0 ? NULL : fdopendir(dup);
 	bool ok = dh != NULL;
@@ -294,6 +321,114 @@ static bool count_removed_listed(struct build *b, int old_fd, int new_fd, size_t
 		close(dup);
 	if (ntop > 1)
 		qsort(top, ntop, sizeof(*top), build_cmp_str);
+	struct buf line = BUF_INIT;
+	const char *p = data, *end = data + data_len, *path, *line_end;
+	size_t len;
+	unsigned long mode;
+	while (ok && p < end) {
+		if (!next_line(&p, end, &path, &len, &mode, &line_end)) {
+			ok = false;
+			break;
+		}
+		if (!memchr(path, '/', len) && !(seen < ntop && strcmp(top[seen++], path) == 0)) {
+			ok = false; /* the top folder's names are not the listed ones */
+			break;
+		}
+		if (S_ISDIR(mode)) {
+			struct stat st;
+			buf_reset(&line);
+			ok = fstatat(old_fd, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
+			if (ok)
+				outdir_listing_line(&line, "", path, &st);
+			ok = ok && line.len == (size_t)(line_end - path) &&
+			     memcmp(line.ptr, path, line.len) == 0;
+		}
+	}
+	ok = ok && seen == ntop;
+	for (size_t i = 0; i < ntop; i++)
+		free(top[i]);
+	free(top);
+	buf_release(&line);
+	return ok;
+}
+
+static void *removal_prefetch_run(void *arg)
+{
+	struct removal_prefetch *pf = arg;
+	pf->holds = listed_folders_hold(pf->old_fd, pf->listing.data, pf->listing.data_len);
+	return NULL;
+}
+
+static void removal_prefetch_free(struct removal_prefetch *pf)
+{
+	if (!pf)
+		return;
+	if (pf->started)
+		pthread_join(pf->thread, NULL);
+	if (pf->old_fd >= 0)
+		close(pf->old_fd);
+	cache_object_release(&pf->listing);
+	free(pf);
+}
+
+void guard_prefetch(struct build *b)
+{
+	struct stat st;
+	if (b->opts->allow_removal || b->opts->dry_run || !b->cache || !b->prev_published[0] ||
+	    b->removal_prefetch)
+		return;
+	struct removal_prefetch *pf = xcalloc(1, sizeof(*pf));
+	pf->listing = (struct cache_object)CACHE_OBJECT_INIT;
+	pf->old_fd = open(b->opts->out_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (pf->old_fd < 0 || fstat(pf->old_fd, &st) < 0 || (uint64_t)st.st_ino != b->prev_out_id ||
+	    cache_load_trusting(b->cache, b->prev_published, &pf->listing) != 1) {
+		removal_prefetch_free(pf);
+		return;
+	}
+	pf->started = pthread_create(&pf->thread, NULL, removal_prefetch_run, pf) == 0;
+	if (!pf->started) {
+		removal_prefetch_free(pf);
+		return;
+	}
+	b->removal_prefetch = pf;
+}
+
+void guard_prefetch_wait(struct build *b)
+{
+	struct removal_prefetch *pf = b->removal_prefetch;
+	if (pf && pf->started) {
+		pthread_join(pf->thread, NULL);
+		pf->started = false;
+	}
+}
+
+void guard_prefetch_free(struct build *b)
+{
+	removal_prefetch_free(b->removal_prefetch);
+	b->removal_prefetch = NULL;
+}
+
+static bool count_removed_listed(struct build *b, int old_fd, int new_fd, size_t *pages,
+				 size_t *removed)
+{
+	struct stat st;
+	if (!b->cache || !b->prev_published[0] || fstat(old_fd, &st) < 0 ||
+	    (uint64_t)st.st_ino != b->prev_out_id)
+		return false;
+	struct removal_prefetch *pf = b->removal_prefetch;
+	struct cache_object obj = CACHE_OBJECT_INIT;
+	bool ok;
+	if (pf) {
+		guard_prefetch_wait(b);
+		ok = pf->holds;
+		obj = pf->listing;
+		pf->listing = (struct cache_object)CACHE_OBJECT_INIT;
+		guard_prefetch_free(b);
+	} else {
+		if (cache_load_trusting(b->cache, b->prev_published, &obj) != 1)
+			return false;
+		ok = listed_folders_hold(old_fd, obj.data, obj.data_len);
+	}
 	/* the pages this build wrote (rendered, from the cache or linked):
 	 * in the new tree without a look; the rest are looked up there */
 	struct strmap written = STRMAP_INIT;
@@ -303,37 +438,16 @@ static bool count_removed_listed(struct build *b, int old_fd, int new_fd, size_t
 				   j < b->ncontent ? b->site.pages[b->content[j]]->out_path
 						   : sitelua_extra(b->sl, j - b->ncontent)->out_path,
 				   j, NULL);
-	struct buf line = BUF_INIT;
-	const char *p = obj.data, *end = obj.data + obj.data_len;
-	while (ok && p < end) {
-		/* "PATH\0MODE SIZE MTIME CTIME INODE\n" (outdir_listing_line) */
-		const char *nul = memchr(p, '\0', (size_t)(end - p));
-		const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
-		if (!nl || nul == p) {
-			ok = false;
-			break;
-		}
-		const char *path = p;
-		size_t len = (size_t)(nul - p);
-		unsigned long mode = strtoul(nul + 1, NULL, 8);
-		p = nl + 1;
-		if (!memchr(path, '/', len) && !(seen < ntop && strcmp(top[seen++], path) == 0)) {
-			ok = false; /* the top folder's names are not the listed ones */
-			break;
-		}
-		if (S_ISDIR(mode)) {
-			buf_reset(&line);
-			ok = fstatat(old_fd, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
-			if (ok)
-				outdir_listing_line(&line, "", path, &st);
-			ok = ok && line.len == (size_t)(p - path) && memcmp(line.ptr, path, line.len) == 0;
-			continue;
-		}
+	size_t n = 0, gone = 0;
+	const char *p = obj.data, *end = obj.data + obj.data_len, *path, *line_end;
+	size_t len;
+	unsigned long mode;
+	while (ok && next_line(&p, end, &path, &len, &mode, &line_end)) {
 		/* a page: an HTML file that no hidden folder holds, as deep
 		 * as count_removed looks */
 		size_t depth = 0;
 		bool hidden = path[0] == '.';
-		for (const char *c = path; (c = memchr(c, '/', (size_t)(nul - c))); c++) {
+		for (const char *c = path; (c = memchr(c, '/', len - (size_t)(c - path))); c++) {
 			depth++;
 			hidden |= c[1] == '.';
 		}
@@ -346,11 +460,6 @@ static bool count_removed_listed(struct build *b, int old_fd, int new_fd, size_t
 		    (new_fd < 0 || fstatat(new_fd, path, &st, AT_SYMLINK_NOFOLLOW) != 0))
 			gone++;
 	}
-	ok = ok && seen == ntop;
-	for (size_t i = 0; i < ntop; i++)
-		free(top[i]);
-	free(top);
-	buf_release(&line);
 	strmap_release(&written);
 	cache_object_release(&obj);
 	if (ok) {
@@ -365,8 +474,10 @@ static bool count_removed_listed(struct build *b, int old_fd, int new_fd, size_t
  * bad commit, a wrong --ref), unless --allow-removal says it is meant. */
 int guard_removal(struct build *b)
 {
-	if (b->opts->allow_removal || !b->out)
+	if (b->opts->allow_removal || !b->out) {
+		guard_prefetch_free(b);
 		return 0;
+	}
 	int old_fd = open(b->opts->out_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (old_fd < 0)
 		return 0; /* nothing published yet */
