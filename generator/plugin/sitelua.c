@@ -257,6 +257,13 @@ int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d
 	lua_State *L = luavm_state(sl->vm);
 	int top = lua_gettop(L);
 	int err = 0;
+	/* the last before_render handler's garbage is the builder's to
+	 * collect, or not, before the renders (build.c): a collection here
+	 * was a second full one in a full build, 0.05-0.1 s at 10,000 pages */
+	size_t last = sl->nhandlers;
+	for (size_t i = 0; i < sl->nhandlers; i++)
+		if (strcmp(sl->handlers[i].stage, stage) == 0 && strcmp(stage, "before_render") == 0)
+			last = i;
 	for (size_t i = 0; i < sl->nhandlers; i++) {
 		if (strcmp(sl->handlers[i].stage, stage) != 0)
 			continue;
@@ -284,7 +291,7 @@ int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d
 				sl->handlers[i].plugin, luavm_memory(sl->vm) >> 10);
 		}
 		/* the handler's temporaries, before the next one piles up on them */
-		if (luavm_collect_grown(sl->vm) && debug && strstr(debug, "memory"))
+		if (i != last && luavm_collect_grown(sl->vm) && debug && strstr(debug, "memory"))
 			fprintf(stderr, "loa: debug: memory %s %s: %zu KB (collected)\n", stage,
 				sl->handlers[i].plugin, luavm_memory(sl->vm) >> 10);
 		LUAVM_CHECK_TOP(sl->vm, top);
