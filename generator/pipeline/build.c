@@ -602,9 +602,12 @@ static void run(struct build *b, const struct build_options *opts, struct diag_l
 
 	if (stage_lock(b, &lock) < 0 || stage_cache(b, build_key, res) != 0)
 		goto done;
+	if (stage_load(b, res) < 0)
+		goto done;
+	/* on the core the serial stages leave idle (the load reads on two) */
 	incr_standby_prefetch(b);
 	guard_prefetch(b);
-	if (stage_load(b, res) < 0 || stage_lua(b) < 0 || stage_plugins(b) < 0)
+	if (stage_lua(b) < 0 || stage_plugins(b) < 0)
 		goto done;
 	stage_jobs(b);
 	if (stage_images(b, lock, &po) < 0 || stage_render(b, &po) < 0 || stage_copy(b) < 0 ||
