@@ -114,6 +114,11 @@ void key_hasher_digest(struct key_hasher *h, const void *p, size_t len, char out
 	put_hex(md, out);
 }
 
+void key_hasher_finish(struct key_hasher *h, const struct buf *k, char out[KEY_LEN + 1])
+{
+	key_hasher_digest(h, k->ptr, k->len, out);
+}
+
 void key_finish(const struct buf *k, char out[KEY_LEN + 1])
 {
 	key_digest(k->ptr, k->len, out);

@@ -12,6 +12,7 @@
 #include "base/sysutil.h"
 #include "base/xalloc.h"
 #include "incr/cache.h"
+#include "incr/key.h"
 #include "pipeline/pool.h"
 #include "pipeline/outdir.h"
 #include "content/dates.h"
@@ -551,6 +552,7 @@ static void build_release(struct build *b)
 	free(b->path_hashes);
 	free(b->pages_by_hash);
 	incr_standby_free(b->standby);
+	key_hasher_free(b->hasher);
 	free(b->todo);
 	free(b->content);
 	free(b->ok);

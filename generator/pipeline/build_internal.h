@@ -121,6 +121,7 @@ struct build {
 	 * one's tree (incr_standby.c) */
 	struct incr_standby *standby; /* NULL: none (no cache, a dry run) */
 	struct standby_prefetch *standby_prefetch; /* its check under way (incr_standby_prefetch) */
+	struct key_hasher *hasher; /* the builder's keys' SHA-256 (incremental.c); NULL until used */
 	struct removal_prefetch *removal_prefetch; /* the live site's, for guard_removal */
 	char prev_published[CACHE_KEY_LEN + 1]; /* the last build's fingerprint, from its record */
 	uint64_t prev_out_id;                   /* and its output folder's inode */

@@ -220,6 +220,15 @@ static bool deps_page(struct build *b, const char *p, size_t len, size_t *i)
 	return page_of_hash(b, hash, i);
 }
 
+/* The builder's SHA-256 context, for the keys of every job and deps line
+ * (a key_finish each fetched the algorithm again) */
+static struct key_hasher *hasher(struct build *b)
+{
+	if (!b->hasher)
+		b->hasher = key_hasher_new();
+	return b->hasher;
+}
+
 /* True when the pages a cached render read still have the fields it saw. */
 bool incr_deps_hold(struct build *b, const char *deps, size_t len)
 {
@@ -236,7 +245,7 @@ bool incr_deps_hold(struct build *b, const char *deps, size_t len)
 		size_t i;
 		if (n && line[0] == '=') {
 			char key[CACHE_KEY_LEN + 1];
-			key_finish(&k, key);
+			key_hasher_finish(hasher(b), &k, key);
 			ok = p == end && n == CACHE_KEY_LEN + 1 &&
 			     memcmp(line + 1, key, CACHE_KEY_LEN) == 0;
 			break;
@@ -587,7 +596,7 @@ void incr_use_cache(struct build *b, size_t njobs)
 			memo_file_key(b, sitelua_extra(b->sl, j - b->ncontent),
 				      sitelua_extra(b->sl, j - b->ncontent)->memo_result, b->keys[j]);
 		else
-			key_finish(&k, b->keys[j]);
+			key_hasher_finish(hasher(b), &k, b->keys[j]);
 		if (fn_file)
 			b->memo_files_keyed++;
 		else if (plain)

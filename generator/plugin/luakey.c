@@ -173,6 +173,11 @@ void luakey_pass(struct luakey *lk, bool on)
 	}
 }
 
+struct key_hasher *luakey_hasher(struct luakey *lk)
+{
+	return lk->hasher;
+}
+
 void luakey_free(struct luakey *lk)
 {
 	if (!lk)

@@ -40,6 +40,8 @@ struct luakey;
  * alike for as long as the writer is used. */
 struct luakey *luakey_new(lua_State *L, int refs);
 void luakey_free(struct luakey *lk);
+/* Its SHA-256 context, for other keys made beside it (key_hasher_finish). */
+struct key_hasher *luakey_hasher(struct luakey *lk);
 /* Between luakey_pass(lk, true) and luakey_pass(lk, false) the state must
  * not change: digests of nested tables are kept by table. Outside a pass
  * nothing is kept from one value to the next. */

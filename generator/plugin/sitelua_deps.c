@@ -386,7 +386,7 @@ const char *sitelua_page_key(struct sitelua *sl, size_t i)
 		struct buf k = BUF_INIT;
 		keys_page_metadata(&k, sl->site, sl->site->pages[i]);
 		sitelua_key_page(sl, i, &k);
-		key_finish(&k, sl->page_keys[i]);
+		key_hasher_finish(luakey_hasher(key_writer(sl)), &k, sl->page_keys[i]);
 		buf_release(&k);
 	}
 	return sl->page_keys[i];

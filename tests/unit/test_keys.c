@@ -162,9 +162,40 @@ TEST(test_an_unkeyed_field_leaves_the_keys_unchanged)
 	buf_release(&b);
 }
 
+/* A hasher gives key_finish's key (the builder's keys are made with one,
+ * the workers' and the cache's with key_finish: they must agree), one
+ * call after another on the same context. */
+TEST(test_a_hasher_gives_the_same_keys)
+{
+	struct key_hasher *h = key_hasher_new();
+	struct buf k = BUF_INIT;
+	const char *inputs[] = { "", "a", "loa-plugin-memo-file-1", "Trường Mầm non" };
+	for (size_t i = 0; i < sizeof(inputs) / sizeof(*inputs); i++) {
+		char want[KEY_LEN + 1], got[KEY_LEN + 1];
+		buf_reset(&k);
+		key_add_str(&k, inputs[i]);
+		key_finish(&k, want);
+		key_hasher_finish(h, &k, got);
+		CHECK(strlen(got) == KEY_LEN && strcmp(want, got) == 0);
+		key_hasher_finish(h, &k, got); /* the context used again */
+		CHECK(strcmp(want, got) == 0);
+	}
+	/* and different inputs, different keys */
+	char a[KEY_LEN + 1], b[KEY_LEN + 1];
+	buf_reset(&k);
+	key_add_str(&k, "a");
+	key_hasher_finish(h, &k, a);
+	key_add_str(&k, "b");
+	key_hasher_finish(h, &k, b);
+	CHECK(strcmp(a, b) != 0);
+	buf_release(&k);
+	key_hasher_free(h);
+}
+
 int main(void)
 {
 	RUN(test_keyed_fields_are_in_their_keys);
 	RUN(test_an_unkeyed_field_leaves_the_keys_unchanged);
+	RUN(test_a_hasher_gives_the_same_keys);
 	return harness_report();
 }
