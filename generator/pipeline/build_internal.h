@@ -164,7 +164,7 @@ void render_job_done(void *ctx, size_t job, enum pool_status st, const char *dat
 /* guard.c */
 int guard_site_wide_errors(struct build *b);
 int guard_removal(struct build *b);
-/* Once the record is read: the live site's folders checked against its
+/* Once the site is loaded: the live site's folders checked against its
  * listing on a thread (taken by guard_removal); _free stops and frees one
  * not taken. */
 void guard_prefetch(struct build *b);
@@ -222,7 +222,7 @@ struct removal_prefetch;
  * with an error in b->diags when a standby that failed its check cannot
  * be emptied (nothing may be published from that tree). */
 int incr_standby_open(struct build *b);
-/* Once the record is read: the standby's check started on a thread
+/* Once the site is loaded: the standby's check started on a thread
  * (taken by incr_standby_open); _free stops and frees one not taken. */
 void incr_standby_prefetch(struct build *b);
 void incr_standby_prefetch_free(struct build *b);

@@ -268,7 +268,7 @@ static void count_removed(int old_fd, int new_fd, size_t *pages, size_t *removed
  * time, nothing about its name). A page this build wrote is in the new
  * tree; any other is looked up there.
  *
- * The folders are checked on a thread from the build's start
+ * The folders are checked on a thread once the site is loaded
  * (guard_prefetch: a stat of every folder of the live site, 0.04 s of a
  * one-article rebuild at 10,000 pages, while the serial stages leave a
  * core idle); the pages are counted at the end, against the new tree. */

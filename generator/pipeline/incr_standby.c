@@ -29,7 +29,7 @@
  *
  * The standby is a copy, never linked to the live site or the cache: an
  * edit of one cannot reach another. An edit of the standby during the
- * build (between its check, on a thread from the build's start, and the
+ * build (between its check, on a thread once the site is loaded, and the
  * swap) is not seen, as an edit of a new folder during a build never was. */
 #include "pipeline/build_internal.h"
 #include "base/arena.h"
