@@ -3,6 +3,7 @@
  *   build.c       orchestration: build_run's stages, timings, phases
  *   render.c      rendering a job, in the workers, and its reply
  *   guard.c       site-wide faults and the removal guard: when not to publish
+ *   listing_check.c  a folder checked against its cached listing on a thread
  *   incremental.c the cache policy: keys, up-to-date check, reuse, record
  *   statics.c     static and bundle files: claimed, then copied as they are
  *   assets.c      the theme, its i18n and the plugins, read via sitefiles
@@ -14,6 +15,7 @@
 #ifndef LOA_BUILD_INTERNAL_H
 #define LOA_BUILD_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -160,6 +162,24 @@ void manifest_finish(struct build_manifest *m);
 /* render.c: the pool's callbacks (pool.h); ctx is the struct build */
 int render_job(void *ctx, size_t job, struct buf *out);
 void render_job_done(void *ctx, size_t job, enum pool_status st, const char *data, size_t len);
+
+/* listing_check.c: the folder name in at (the inode id) checked against
+ * the listing the cache keeps under key by run(c, ctx), on a thread;
+ * false, with nothing held, when the folder or the listing is not there.
+ * _wait ends the thread; _release ends it and frees what c holds. */
+struct listing_check {
+	pthread_t thread;
+	bool started;
+	int fd;			     /* the folder */
+	struct cache_object listing; /* its listing */
+	void (*run)(struct listing_check *c, void *ctx);
+	void *ctx;
+};
+bool listing_check_start(struct listing_check *c, struct cache *cache, int at, const char *name,
+			 uint64_t id, const char *key,
+			 void (*run)(struct listing_check *c, void *ctx), void *ctx);
+void listing_check_wait(struct listing_check *c);
+void listing_check_release(struct listing_check *c);
 
 /* guard.c */
 int guard_site_wide_errors(struct build *b);

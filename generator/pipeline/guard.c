@@ -12,7 +12,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,10 +272,7 @@ static void count_removed(int old_fd, int new_fd, size_t *pages, size_t *removed
  * one-article rebuild at 10,000 pages, while the serial stages leave a
  * core idle); the pages are counted at the end, against the new tree. */
 struct removal_prefetch {
-	pthread_t thread;
-	bool started;
-	int old_fd; /* the live folder, when it is the one the listing describes */
-	struct cache_object listing;
+	struct listing_check check;
 	bool holds; /* its names and folders are the listing's */
 };
 
@@ -352,59 +348,36 @@ static bool listed_folders_hold(int old_fd, const char *data, size_t data_len)
 	return ok;
 }
 
-static void *removal_prefetch_run(void *arg)
+static void removal_check(struct listing_check *c, void *ctx)
 {
-	struct removal_prefetch *pf = arg;
-	pf->holds = listed_folders_hold(pf->old_fd, pf->listing.data, pf->listing.data_len);
-	return NULL;
-}
-
-static void removal_prefetch_free(struct removal_prefetch *pf)
-{
-	if (!pf)
-		return;
-	if (pf->started)
-		pthread_join(pf->thread, NULL);
-	if (pf->old_fd >= 0)
-		close(pf->old_fd);
-	cache_object_release(&pf->listing);
-	free(pf);
+	struct removal_prefetch *pf = ctx;
+	pf->holds = listed_folders_hold(c->fd, c->listing.data, c->listing.data_len);
 }
 
 void guard_prefetch(struct build *b)
 {
-	struct stat st;
 	if (b->opts->allow_removal || b->opts->dry_run || !b->cache || !b->prev_published[0] ||
 	    b->removal_prefetch)
 		return;
 	struct removal_prefetch *pf = xcalloc(1, sizeof(*pf));
-	pf->listing = (struct cache_object)CACHE_OBJECT_INIT;
-	pf->old_fd = open(b->opts->out_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (pf->old_fd < 0 || fstat(pf->old_fd, &st) < 0 || (uint64_t)st.st_ino != b->prev_out_id ||
-	    cache_load_trusting(b->cache, b->prev_published, &pf->listing) != 1) {
-		removal_prefetch_free(pf);
-		return;
-	}
-	pf->started = pthread_create(&pf->thread, NULL, removal_prefetch_run, pf) == 0;
-	if (!pf->started) {
-		removal_prefetch_free(pf);
-		return;
-	}
-	b->removal_prefetch = pf;
+	if (listing_check_start(&pf->check, b->cache, AT_FDCWD, b->opts->out_dir, b->prev_out_id,
+				b->prev_published, removal_check, pf))
+		b->removal_prefetch = pf;
+	else
+		free(pf);
 }
 
 void guard_prefetch_wait(struct build *b)
 {
-	struct removal_prefetch *pf = b->removal_prefetch;
-	if (pf && pf->started) {
-		pthread_join(pf->thread, NULL);
-		pf->started = false;
-	}
+	if (b->removal_prefetch)
+		listing_check_wait(&b->removal_prefetch->check);
 }
 
 void guard_prefetch_free(struct build *b)
 {
-	removal_prefetch_free(b->removal_prefetch);
+	if (b->removal_prefetch)
+		listing_check_release(&b->removal_prefetch->check);
+	free(b->removal_prefetch);
 	b->removal_prefetch = NULL;
 }
 
@@ -421,8 +394,8 @@ static bool count_removed_listed(struct build *b, int old_fd, int new_fd, size_t
 	if (pf) {
 		guard_prefetch_wait(b);
 		ok = pf->holds;
-		obj = pf->listing;
-		pf->listing = (struct cache_object)CACHE_OBJECT_INIT;
+		obj = pf->check.listing;
+		pf->check.listing = (struct cache_object)CACHE_OBJECT_INIT;
 		guard_prefetch_free(b);
 	} else {
 		if (cache_load_trusting(b->cache, b->prev_published, &obj) != 1)

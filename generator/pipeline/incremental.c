@@ -287,19 +287,16 @@ static bool memo_file(const struct extra_output *e)
 	return content_file(e) && e->memo_hit && e->memo_result[0];
 }
 
-/* That key: the function's, and the key over what its deps named
- * (result), which together name the file's bytes. */
-static void memo_file_key(const struct build *b, const struct extra_output *e, const char *result,
-			  char out[CACHE_KEY_LEN + 1])
+/* That key, into k: the function's, and the key over what its deps
+ * named (result), which together name the file's bytes. */
+static void add_memo_file_key(struct buf *k, const struct build *b, const struct extra_output *e,
+			      const char *result)
 {
-	struct buf k = BUF_INIT;
-	key_add_str(&k, "loa-plugin-memo-file-1");
-	key_add_str(&k, b->base_key);
-	key_add_str(&k, e->out_path);
-	key_add_str(&k, e->memo_key);
-	key_add_str(&k, result);
-	key_finish(&k, out);
-	buf_release(&k);
+	key_add_str(k, "loa-plugin-memo-file-1");
+	key_add_str(k, b->base_key);
+	key_add_str(k, e->out_path);
+	key_add_str(k, e->memo_key);
+	key_add_str(k, result);
 }
 
 void incr_job_key_made(struct build *b, size_t j, const char *key)
@@ -357,8 +354,12 @@ static void store_memo_file(struct build *b, const struct extra_output *e,
 		return; /* made again, and not what the key names */
 	if (!*key && !*made)
 		return; /* made but not kept */
-	if (!*key)
-		memo_file_key(b, e, made, made_key);
+	if (!*key) {
+		struct buf k = BUF_INIT;
+		add_memo_file_key(&k, b, e, made);
+		key_finish(&k, made_key);
+		buf_release(&k);
+	}
 	if (cache_ident(b->cache, e->memo_key, ident) == 1) {
 		struct buf none = BUF_INIT;
 		stored_record(b, ident, made_key, &none, &none);
@@ -574,6 +575,7 @@ void incr_use_cache(struct build *b, size_t njobs)
 				 * read, checked and written again at every
 				 * build before); else a worker copies the object */
 				fn_file = true;
+				add_memo_file_key(&k, b, e, e->memo_result);
 			} else if (!e->layout) {
 				/* a plugin's file of bytes: keyed by them (not the
 				 * state), so the standby keeps it while they stay
@@ -592,11 +594,7 @@ void incr_use_cache(struct build *b, size_t njobs)
 					keys_page(&k, &b->site, b->site.pages[src]);
 			}
 		}
-		if (fn_file)
-			memo_file_key(b, sitelua_extra(b->sl, j - b->ncontent),
-				      sitelua_extra(b->sl, j - b->ncontent)->memo_result, b->keys[j]);
-		else
-			key_hasher_finish(hasher(b), &k, b->keys[j]);
+		key_hasher_finish(hasher(b), &k, b->keys[j]);
 		if (fn_file)
 			b->memo_files_keyed++;
 		else if (plain)

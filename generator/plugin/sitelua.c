@@ -261,8 +261,8 @@ int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d
 	 * collect, or not, before the renders (build.c): a collection here
 	 * was a second full one in a full build, 0.05-0.1 s at 10,000 pages */
 	size_t last = sl->nhandlers;
-	for (size_t i = 0; i < sl->nhandlers; i++)
-		if (strcmp(sl->handlers[i].stage, stage) == 0 && strcmp(stage, "before_render") == 0)
+	for (size_t i = 0; strcmp(stage, "before_render") == 0 && i < sl->nhandlers; i++)
+		if (strcmp(sl->handlers[i].stage, stage) == 0)
 			last = i;
 	for (size_t i = 0; i < sl->nhandlers; i++) {
 		if (strcmp(sl->handlers[i].stage, stage) != 0)
