@@ -62,6 +62,9 @@ check "third build: the page is the first build's file, kept" test "$(stat -c %i
 # the standby was checked on a thread while the site loaded, not after
 check "third build: the standby checked during the load" \
 	contains "$TMP/b.log" "checked on a thread during the load"
+# and the side object read and each entry's object looked at there too
+check "third build: the standby's objects checked during the load" \
+	contains "$TMP/b.log" "checked on a thread during the load, its objects too"
 # the first build called the feeds' functions: what it stored names its files
 check "third build: feeds kept from the first build's site ($(fn_kept))" test "$(fn_kept)" -gt 0
 check "third build: every file has one name" single_names
