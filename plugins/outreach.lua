@@ -251,16 +251,17 @@ end
 -- 1,000 schools and 100 months the lines were 100 MB of the plugins' state)
 local NO_ARTICLES = {} -- also what a month without articles reads: never written
 local NO_MONTHS = {} -- a school without articles in a report's months: never written
-local zero_month = {}
-local function month_count(m, c, j)
-  if c == 0 and zero_month[m] then return zero_month[m] end
-  local e = { label = month_label(m), iso = month_iso(m), count = c, judged = j, ok = not j or c >= MONTHLY }
-  if c == 0 then zero_month[m] = e end
+-- p: one of the report's months (report_page's periods); zeros: the
+-- report's entries of months without articles, shared by its schools
+local function month_count(p, c, zeros)
+  if c == 0 and zeros[p] then return zeros[p] end
+  local e = { label = p.label, iso = p.iso, count = c, judged = p.judged, ok = not p.judged or c >= MONTHLY }
+  if c == 0 then zeros[p] = e end
   return e
 end
 
 -- totals and whether they meet the targets of the months judged
-local function report_school(s, arts, months, sem, now)
+local function report_school(s, arts, months, sem, now, periods, zeros)
   local list, pol, below = {}, 0, false
   local month_counts = {}
   for _, m in ipairs(months) do
@@ -272,9 +273,9 @@ local function report_school(s, arts, months, sem, now)
       if a.category == "policy" then pol = pol + 1 end
       c = c + 1
     end
-    local j = judged(m)
-    if j and m < now and c < MONTHLY then below = true end
-    month_counts[#month_counts + 1] = month_count(m, c, j)
+    local p = periods[m]
+    if p.judged and m < now and c < MONTHLY then below = true end
+    month_counts[#month_counts + 1] = month_count(p, c, zeros)
   end
   if sem and semester_last(sem) < now and pol < SEMESTER_POLICY then below = true end
   return { title = s.title, url = s.url, slug = s.slug, articles = #list > 0 and list or NO_ARTICLES, count = #list,
@@ -305,14 +306,23 @@ local function report_page(url, title, schools, arts, months, sem, now, info)
     own[s.slug] = mine
   end
   arts = own
+  -- the labels of its months made here: the function reaches these, not
+  -- month_label's cache of every month the site has, which one article
+  -- in a new month grew, changing the key of every report (all 78 made
+  -- again at 10,000 pages)
+  local periods = {}
+  for _, m in ipairs(months) do
+    periods[m] = { label = month_label(m), iso = month_iso(m), judged = judged(m) }
+  end
   info.monthly, info.semester_policy = MONTHLY, SEMESTER_POLICY
   loa.add_page{ url = url, layout = "outreach-report.html", sitemap = PUBLIC, report = info,
                 page = { kind = "section", title = title, url = url, permalink = loa.absolute_url(url),
                          noindex = not PUBLIC },
                 data = function()
-                  local lines, met = {}, {}
+                  local lines, met, zeros = {}, {}, {}
                   for _, s in ipairs(schools) do
-                    local line = report_school(s, arts[s.slug] or NO_MONTHS, months, sem, now)
+                    local line = report_school(s, arts[s.slug] or NO_MONTHS, months, sem, now,
+                                               periods, zeros)
                     if line.below then lines[#lines + 1] = line else met[#met + 1] = line end
                   end
                   local below = #lines

@@ -111,8 +111,9 @@ static void add_global(struct build *b, struct buf *k, const char *name, size_t 
  * ran plugin code (it depends on every page's table and every theme
  * global), the pages whose tables it read (through the template
  * runtime), "~" and a page whose volatile fields it read, "$" and a theme
- * global it read, "S" when its Markdown resolved a link or an image
- * against the site; then "=" and the key of what it read. */
+ * global it read, "#" and an index of pages its data function listed,
+ * "S" when its Markdown (or its data function's) resolved a link or an
+ * image against the site; then "=" and the key of what it read. */
 static void deps_encode(struct build *b, struct buf *out)
 {
 	size_t n, nv, ng;
@@ -120,7 +121,10 @@ static void deps_encode(struct build *b, struct buf *out)
 	const size_t *deps = sitelua_deps(b->sl, &n, &all);
 	const size_t *vdeps = sitelua_deps_volatile_list(b->sl, &nv);
 	const char *const *gdeps = sitelua_deps_globals(b->sl, &ng);
-	if (!n && !nv && !ng && !all && !b->read_structure)
+	size_t nx;
+	const char *const *xdeps = sitelua_deps_indexes(b->sl, &nx);
+	bool structure = b->read_structure || sitelua_deps_structure(b->sl);
+	if (!n && !nv && !ng && !nx && !all && !structure)
 		return;
 	struct buf k = BUF_INIT;
 	char key[CACHE_KEY_LEN + 1];
@@ -142,7 +146,13 @@ static void deps_encode(struct build *b, struct buf *out)
 		buf_putc(out, '\n');
 		add_global(b, &k, gdeps[i], strlen(gdeps[i]));
 	}
-	if (b->read_structure) {
+	for (size_t i = 0; i < nx; i++) {
+		buf_putc(out, '#');
+		buf_puts(out, xdeps[i]);
+		buf_putc(out, '\n');
+		sitelua_index_key(b->sl, xdeps[i], &k);
+	}
+	if (structure) {
 		buf_puts(out, "S\n");
 		key_add_str(&k, sitelua_structure_key(b->sl));
 	}
@@ -260,6 +270,15 @@ bool incr_deps_hold(struct build *b, const char *deps, size_t len)
 		}
 		if (n > 1 && line[0] == '$') {
 			add_global(b, &k, line + 1, n - 1);
+			continue;
+		}
+		if (n > 1 && line[0] == '#') {
+			char name[520]; /* sitelua_names_add takes none longer */
+			if (n - 1 >= sizeof(name))
+				break;
+			memcpy(name, line + 1, n - 1);
+			name[n - 1] = '\0';
+			sitelua_index_key(b->sl, name, &k);
 			continue;
 		}
 		size_t vol = n && line[0] == '~';

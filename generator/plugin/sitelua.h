@@ -216,5 +216,15 @@ const size_t *sitelua_deps(struct sitelua *sl, size_t *n, bool *all);
 const size_t *sitelua_deps_volatile_list(struct sitelua *sl, size_t *n);
 /* The theme globals the render read by name, sorted, unique. */
 const char *const *sitelua_deps_globals(struct sitelua *sl, size_t *n);
+/* The prelude's indexes the render's data function listed (loa.pages by
+ * kind or school: "kind:KIND", "school:SLUG"), sorted, unique; and
+ * whether it resolved a link against the site (loa.page_html). A data
+ * function's key leaves out where every page is (the site's structure):
+ * these say what of it the render saw. */
+const char *const *sitelua_deps_indexes(struct sitelua *sl, size_t *n);
+bool sitelua_deps_structure(const struct sitelua *sl);
+/* The members of index name, in order, by path, added to k: what a deps
+ * line "#NAME" stands for. */
+void sitelua_index_key(struct sitelua *sl, const char *name, struct buf *k);
 
 #endif

@@ -367,6 +367,18 @@ const char *const *sitelua_deps_globals(struct sitelua *sl, size_t *n)
 	return (const char *const *)sl->gdeps;
 }
 
+const char *const *sitelua_deps_indexes(struct sitelua *sl, size_t *n)
+{
+	sitelua_names_sort(sl->idxdeps, sl->nidxdeps);
+	*n = sl->nidxdeps;
+	return (const char *const *)sl->idxdeps;
+}
+
+bool sitelua_deps_structure(const struct sitelua *sl)
+{
+	return sl->structure_read;
+}
+
 void sitelua_key_page(struct sitelua *sl, size_t i, struct buf *k)
 {
 	lua_State *L = luavm_state(sl->vm);
@@ -437,6 +449,8 @@ void sitelua_render_begin(struct sitelua *sl, size_t page_index)
 	sl->ndeps = 0;
 	sl->nvdeps = 0;
 	sitelua_names_clear(sl->gdeps, &sl->ngdeps);
+	sitelua_names_clear(sl->idxdeps, &sl->nidxdeps);
+	sl->structure_read = false;
 	sl->deps_all = false;
 	if (++sl->gen == 0 && sl->read_gen) { /* wrapped: no stale marks */
 		memset(sl->read_gen, 0, sl->site->npages * sizeof(*sl->read_gen));

@@ -141,6 +141,12 @@ struct sitelua {
 	/* the theme globals it read by name (owned copies, unique) */
 	char **gdeps;
 	size_t ngdeps, gdeps_cap;
+	/* the prelude's indexes a data function listed, and whether one
+	 * resolved a link against the site (sitelua_memo_index,
+	 * sitelua_memo_structure outside a content function) */
+	char **idxdeps;
+	size_t nidxdeps, idxdeps_cap;
+	bool structure_read;
 	/* each theme global's key (sitelua_key_globals): names sorted, owned;
 	 * keys in the same order; one key over all of them; made once a
 	 * process, after sitelua_collect */
@@ -260,8 +266,9 @@ void sitelua_names_sort(char **names, size_t n);
 void sitelua_names_clear(char **names, size_t *n);
 
 /* ---- sitelua_memo.c ---- */
-/* A content function under way listed the index so named (loa.pages by
- * school or kind): it depends on the index's members. */
+/* A content function or a data function under way listed the index so
+ * named (loa.pages by school or kind): it depends on the index's members
+ * (its deps, or the render's, name it). */
 void sitelua_memo_index(struct sitelua *sl, const char *name);
 /* ... or resolved a link against the site (loa.page_html): on where
  * every page is. */

@@ -66,19 +66,27 @@ void sitelua_memo_release(struct sitelua *sl)
 	free(m->indexes);
 }
 
+/* In a handler (a loa.memo value aside) what is read is the stage's,
+ * whose key holds every page's metadata, where it is included: nothing
+ * to record. In a render (a data function) the render's deps name it. */
 void sitelua_memo_index(struct sitelua *sl, const char *name)
 {
 	struct sitelua_memo *m = &sl->memo;
-	if (!m->depth)
-		return; /* a data function's key holds where every page is */
-	if (!sitelua_names_add(&m->indexes, &m->nindexes, &m->indexes_cap, name))
-		m->untracked = true; /* not a line of the deps */
+	if (m->depth) {
+		if (!sitelua_names_add(&m->indexes, &m->nindexes, &m->indexes_cap, name))
+			m->untracked = true; /* not a line of the deps */
+	} else if (sl->collected) {
+		if (!sitelua_names_add(&sl->idxdeps, &sl->nidxdeps, &sl->idxdeps_cap, name))
+			sl->untracked = true;
+	}
 }
 
 void sitelua_memo_structure(struct sitelua *sl)
 {
 	if (sl->memo.depth)
 		sl->memo.structure = true;
+	else if (sl->collected)
+		sl->structure_read = true;
 }
 
 static void forget_indexes(struct sitelua_memo *m)
@@ -126,6 +134,11 @@ static void add_index(struct sitelua *sl, const char *name, struct buf *k)
 		key_add_str(k, "not an index");
 	}
 	lua_settop(L, top);
+}
+
+void sitelua_index_key(struct sitelua *sl, const char *name, struct buf *k)
+{
+	add_index(sl, name, k);
 }
 
 
@@ -396,14 +409,16 @@ void sitelua_memo_decide(struct sitelua *sl)
 	struct sitelua_memo *m = &sl->memo;
 	if (!m->cache)
 		return; /* every function is called: nothing to key */
-	char prefix[KEY_LEN + 1] = "", file_prefix[KEY_LEN + 1] = "";
+	char file_prefix[KEY_LEN + 1] = "";
 	sitelua_closure_pass(sl, true);
 	for (size_t i = 0; i < sl->nextras; i++) {
 		struct extra_output *e = &sl->extras[i];
 		if (e->data_ref != LUA_NOREF && !e->data_untracked) {
 			/* a data function: the same narrow key; its render records
-			 * the pages it reads (push_data_context) */
-			e->data_narrow = narrow_key(sl, prefix, true, "loa-page-data-2", e,
+			 * the pages it reads (push_data_context), the indexes it
+			 * lists and the links it resolves, so that a page added
+			 * renders again only the reports that list it */
+			e->data_narrow = narrow_key(sl, file_prefix, false, "loa-page-data-3", e,
 						    e->data_ref, e->data_key);
 			continue;
 		}
