@@ -143,6 +143,18 @@ touch_other() {
 		"Sửa $n"
 }
 
+# jobs_setup: $OUT an empty folder's public/, builds at 2023-05-20 that
+# list in $TMP/b.log the pages they rendered (LOA_TIMINGS=jobs), read by
+# rendered PATH and from_cache PATH (the last build's)
+jobs_setup() {
+	NOW=2023-05-20
+	OUT="$TMP/inc/public"
+	mkdir -p "$TMP/inc"
+	BUILD_ENV=LOA_TIMINGS=jobs
+}
+rendered() { sed -n 's/^loa: timing: rendered //p' "$TMP/b.log" | grep -qx -- "$1"; }
+from_cache() { ! rendered "$1"; }
+
 finish() {
 	[ "$FAILS" -eq 0 ]
 }

@@ -59,12 +59,7 @@ outreach: { public: true }
 YAML
 commit "$S" "2023-04-01T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Trang tổng hợp"
 
-NOW=2023-05-20
-OUT="$TMP/inc/public"
-mkdir -p "$TMP/inc"
-BUILD_ENV=LOA_TIMINGS=jobs # lib.sh's build lists the rendered pages in $TMP/b.log
-rendered() { sed -n 's/^loa: timing: rendered //p' "$TMP/b.log" | grep -qx "$1"; }
-from_cache() { ! rendered "$1"; }
+jobs_setup
 REPORT=bao-cao/truyen-thong/2023-03/index.html
 
 build
