@@ -282,8 +282,8 @@ static void object_clear(struct cache_object *o)
  * with trust (the same cache, writable), only framed when its file is the
  * one last verified or written, whose identity is then noted for the next
  * build. */
-int cache_read_object(const struct cache *c, struct cache *trust, const char *key,
-		      struct cache_object *o)
+static int read_object(const struct cache *c, struct cache *trust, const char *known,
+		       const char *key, struct cache_object *o, bool *trusted_out)
 {
 	/* the bytes of the last object are reused: a rebuild loads thousands,
 	 * and a fresh buffer for each cost a page fault per page of each */
@@ -298,14 +298,16 @@ int cache_read_object(const struct cache *c, struct cache *trust, const char *ke
 		  o->raw.len == (size_t)st.st_size;
 	close(fd);
 	struct object_parts op;
-	bool trusted = ok && cache_trust_holds(trust, key, &st);
+	cache_ident_of(&st, o->ident);
+	bool trusted = ok && (known ? strcmp(o->ident, known) == 0 : cache_trust_holds(trust, key, &st));
 	if (!ok || !(trusted ? object_frame(o->raw.ptr, o->raw.len, key, &op)
 			     : object_check(o->raw.ptr, o->raw.len, key, &op))) {
 		buf_reset(&o->raw);
 		o->ident[0] = '\0';
 		return 0;
 	}
-	cache_ident_of(&st, o->ident);
+	if (trusted_out)
+		*trusted_out = trusted;
 	cache_trust_sound(trust, key, &st, trusted);
 	o->data = o->raw.ptr + op.start;
 	o->data_len = op.dl;
@@ -314,6 +316,19 @@ int cache_read_object(const struct cache *c, struct cache *trust, const char *ke
 	o->deps = o->diags + op.gl;
 	o->deps_len = op.pl;
 	return 1;
+}
+
+int cache_read_object(const struct cache *c, struct cache *trust, const char *key,
+		      struct cache_object *o)
+{
+	return read_object(c, trust, NULL, key, o, NULL);
+}
+
+int cache_load_known(const struct cache *c, const char *key, const char *ident,
+		     struct cache_object *o, bool *trusted)
+{
+	*trusted = false;
+	return read_object(c, NULL, ident, key, o, trusted);
 }
 
 int cache_load_deps(const struct cache *c, const char *key, struct cache_object *o)

@@ -79,6 +79,12 @@ int cache_load(const struct cache *c, const char *key, struct cache_object *o);
  * parts it replaces and whose memory it reuses); on 0 o holds no parts.
  * Release o once, after the last load. */
 int cache_load_into(const struct cache *c, const char *key, struct cache_object *o);
+/* The same, the digest left unchecked (*trusted set) when the object's
+ * file has identity ident (CACHE_IDENT_LEN; NULL: none known): the file
+ * this cache wrote or verified when an entry of the standby's side object
+ * recorded it. */
+int cache_load_known(const struct cache *c, const char *key, const char *ident,
+		     struct cache_object *o, bool *trusted);
 /* The diagnostics and deps of key's object, and its identity, into o as
  * cache_load_into (data NULL): its header and those parts only, without
  * the digest check. For an object whose check something else stands for:

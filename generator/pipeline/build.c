@@ -412,6 +412,10 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 			 * the standby held (the others a worker copies) */
 			fprintf(stderr, "loa: timing: %-12s %zu of %zu left in place\n", "fn files",
 				b->memo_files_kept, b->memo_files_keyed);
+			/* objects read for the new tree whose file the side
+			 * object named: framed, not hashed again */
+			fprintf(stderr, "loa: timing: %-12s %zu read by identity\n", "objects",
+				b->objects_known);
 		}
 		/* LOA_TIMINGS=jobs: which pages were rendered (tests of the
 		 * dependency recording, t143) */

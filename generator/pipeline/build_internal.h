@@ -132,6 +132,7 @@ struct build {
 	bool standby_kept;                  /* the live site becomes the next standby */
 	char standby_side[CACHE_KEY_LEN + 1]; /* then: its side object, kept in the cache */
 	size_t kept;                        /* jobs kept from the standby, of b->cached */
+	size_t objects_known;               /* objects read without their digest, by identity */
 	char side_key[CACHE_KEY_LEN + 1];   /* this build's side object; "" none */
 	struct image_stage *images; /* bundle images: facts for <img>, published by the stage */
 	const char **editor_files; /* Decap CMS's files published at /quan-tri/ (editor.c) */
@@ -247,6 +248,10 @@ int incr_standby_open(struct build *b);
 void incr_standby_prefetch(struct build *b);
 void incr_standby_prefetch_free(struct build *b);
 void incr_standby_free(struct incr_standby *s);
+/* The identity the side object in use records for job's cache object
+ * (its entry for path, of the same key), or NULL: a load of the object
+ * whose file still has it skips the digest (cache_load_known). */
+const char *incr_standby_object_ident(struct build *b, size_t job, const char *path);
 /* True when job's file is kept from the standby; else its old file is
  * gone and the job is written or rendered. */
 bool incr_standby_try(struct build *b, size_t job, const char *path);

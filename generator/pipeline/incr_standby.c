@@ -401,6 +401,39 @@ static bool check_standby(struct build *b, struct incr_standby *s)
 	return clean;
 }
 
+/* Without a standby to keep from (the first rebuild after a full build,
+ * or one that could not be used), the live site's side object still
+ * names, for each page, the identity of the cache object its file was
+ * made from: a load of that object then needs no digest (the first
+ * rebuild reads every page's object: 0.2 s of SHA-256 at 10,000 pages). */
+static void known_side_load(struct build *b, struct incr_standby *s)
+{
+	char key[CACHE_KEY_LEN + 1];
+	if (s->index.made || !b->prev_published[0])
+		return;
+	cache_object_release(&s->side);
+	side_index_release(&s->index);
+	side_key(b->prev_published, key);
+	if (cache_load_trusting(b->cache, key, &s->side) != 1 ||
+	    !side_index_make(&s->side, &s->index)) {
+		cache_object_release(&s->side);
+		side_index_release(&s->index);
+	}
+}
+
+const char *incr_standby_object_ident(struct build *b, size_t job, const char *path)
+{
+	struct incr_standby *s = b->standby;
+	size_t n, next;
+	struct side_entry e;
+	if (!s || !s->index.made || incr_object_key(b, job) != b->keys[job] ||
+	    !strmap_get(&s->index.number_of, path, &n) ||
+	    !side_entry(&s->side, s->index.off[n], &e, &next) ||
+	    memcmp(e.key, b->keys[job], CACHE_KEY_LEN) != 0)
+		return NULL;
+	return e.ident;
+}
+
 int incr_standby_open(struct build *b)
 {
 	if (!b->cache || !b->out)
@@ -419,7 +452,10 @@ int incr_standby_open(struct build *b)
 		fprintf(stderr, "loa: debug: standby: %s (%s %llu)\n",
 			outdir_adopted(b->out) ? "adopted" : "none", b->standby_published,
 			(unsigned long long)b->standby_id);
-	if (outdir_adopted(b->out) && !check_standby(b, s)) {
+	bool checked = outdir_adopted(b->out) && check_standby(b, s);
+	if (!checked)
+		known_side_load(b, s);
+	if (outdir_adopted(b->out) && !checked) {
 		/* nothing of it can be vouched for: as from an empty folder */
 		memset(s->held, 0, (b->njobs + 1) * sizeof(*s->held));
 		if (outdir_empty(b->out) < 0) {

@@ -625,8 +625,12 @@ void incr_use_cache(struct build *b, size_t njobs)
 		/* the standby's file when it is this key's, untouched; else
 		 * the object's bytes written afresh */
 		bool kept = incr_standby_try(b, j, out_path);
+		bool trusted = false;
 		bool found = !kept && incr_object_key(b, j) == b->keys[j] &&
-			     cache_load_into(b->cache, b->keys[j], &obj) == 1;
+			     cache_load_known(b->cache, b->keys[j],
+					      incr_standby_object_ident(b, j, out_path), &obj,
+					      &trusted) == 1;
+		b->objects_known += found && trusted;
 		if (kept) {
 			b->ok[j] = true;
 			if (fn_file) {
