@@ -421,15 +421,23 @@ static void known_side_load(struct build *b, struct incr_standby *s)
 	}
 }
 
+/* The side object's entry for path (its number *n, e, where the next one
+ * starts *next) when it gives job's key. */
+static bool entry_of_job(const struct build *b, size_t job, const char *path, size_t *n,
+			 struct side_entry *e, size_t *next)
+{
+	const struct incr_standby *s = b->standby;
+	return strmap_get(&s->index.number_of, path, n) &&
+	       side_entry(&s->side, s->index.off[*n], e, next) &&
+	       memcmp(e->key, b->keys[job], CACHE_KEY_LEN) == 0;
+}
+
 const char *incr_standby_object_ident(struct build *b, size_t job, const char *path)
 {
-	struct incr_standby *s = b->standby;
 	size_t n, next;
 	struct side_entry e;
-	if (!s || !s->index.made || incr_object_key(b, job) != b->keys[job] ||
-	    !strmap_get(&s->index.number_of, path, &n) ||
-	    !side_entry(&s->side, s->index.off[n], &e, &next) ||
-	    memcmp(e.key, b->keys[job], CACHE_KEY_LEN) != 0)
+	if (!b->standby || !b->standby->index.made || incr_object_key(b, job) != b->keys[job] ||
+	    !entry_of_job(b, job, path, &n, &e, &next))
 		return NULL;
 	return e.ident;
 }
@@ -536,18 +544,15 @@ static bool object_holds(struct build *b, size_t job, size_t n, const struct sid
 bool incr_standby_try(struct build *b, size_t job, const char *path)
 {
 	struct incr_standby *s = b->standby;
-	size_t n, off, next;
+	size_t n, next;
 	struct side_entry e;
 	if (!s || !s->held[job])
 		return false;
 	/* this key's output, whose object is still the file verified or
 	 * written then (a damaged object is read, refused and rewritten:
 	 * the cache heals as before), with its deps holding */
-	bool found = strmap_get(&s->index.number_of, path, &n);
-	off = found ? s->index.off[n] : 0;
-	found = found && side_entry(&s->side, off, &e, &next) &&
-		memcmp(e.key, b->keys[job], CACHE_KEY_LEN) == 0;
-	if (!found || !object_holds(b, job, n, &e) || !incr_deps_hold(b, e.deps, e.deps_len)) {
+	if (!entry_of_job(b, job, path, &n, &e, &next) || !object_holds(b, job, n, &e) ||
+	    !incr_deps_hold(b, e.deps, e.deps_len)) {
 		/* another output now: the old file goes before the new one
 		 * is written (an outdir write never replaces a file) */
 		s->held[job] = false;
@@ -557,7 +562,7 @@ bool incr_standby_try(struct build *b, size_t job, const char *path)
 	s->how[job] = HOW_KEPT;
 	diag_list_decode(b->diags, e.diags, e.diags_len);
 	/* the entry unchanged: its bytes are the standby's */
-	part_add(s, s->side.data + off, next - off);
+	part_add(s, s->side.data + s->index.off[n], next - s->index.off[n]);
 	return true;
 }
 

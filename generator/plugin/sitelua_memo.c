@@ -109,7 +109,7 @@ const char *sitelua_structure_key(struct sitelua *sl)
 
 /* The members of the prelude's index so named, in its order, by path:
  * "kind:KIND" or "school:SLUG"; an index no page is in has none. */
-static void add_index(struct sitelua *sl, const char *name, struct buf *k)
+void sitelua_index_key(struct sitelua *sl, const char *name, struct buf *k)
 {
 	lua_State *L = luavm_state(sl->vm);
 	int top = lua_gettop(L);
@@ -134,11 +134,6 @@ static void add_index(struct sitelua *sl, const char *name, struct buf *k)
 		key_add_str(k, "not an index");
 	}
 	lua_settop(L, top);
-}
-
-void sitelua_index_key(struct sitelua *sl, const char *name, struct buf *k)
-{
-	add_index(sl, name, k);
 }
 
 
@@ -216,7 +211,7 @@ static void deps_encode(struct sitelua *sl, size_t *pages, size_t n, size_t *tab
 		buf_putc(out, '#');
 		buf_puts(out, m->indexes[i]);
 		buf_putc(out, '\n');
-		add_index(sl, m->indexes[i], &k);
+		sitelua_index_key(sl, m->indexes[i], &k);
 	}
 	if (m->structure) {
 		buf_puts(out, "S\n");
@@ -266,7 +261,7 @@ static bool deps_hold(struct sitelua *sl, const char *deps, size_t len, bool rea
 		} else if (line.ptr[0] == '#') {
 			/* read again, it joins the ambient reads, whose key
 			 * (memo_prefix) holds every page's metadata already */
-			add_index(sl, line.ptr + 1, &k);
+			sitelua_index_key(sl, line.ptr + 1, &k);
 		} else if (strcmp(line.ptr, "S") == 0) {
 			key_add_str(&k, sitelua_structure_key(sl));
 		} else if (!reads && strcmp(line.ptr, "*") == 0) {
