@@ -504,27 +504,41 @@ void search_markdown_text(struct buf *out, const char *src, size_t len)
 
 void search_put_varint(struct buf *out, unsigned long n)
 {
-	char digits[16];
-	size_t k = 0;
-	digits[k++] = SEARCH_DIGITS_LAST[n & 31];
+	/* written in place, backwards: a byte at a time was a tenth of the
+	 * search handler (1.5 M pairs at 10,000 pages) */
+	size_t k = 1;
+	for (unsigned long m = n >> 5; m; m >>= 5)
+		k++;
+	buf_grow(out, k);
+	char *d = out->ptr + out->len + k;
+	*--d = SEARCH_DIGITS_LAST[n & 31];
 	for (n >>= 5; n; n >>= 5)
-		digits[k++] = SEARCH_DIGITS_MORE[n & 31];
-	while (k)
-		buf_putc(out, digits[--k]);
+		*--d = SEARCH_DIGITS_MORE[n & 31];
+	out->len += k;
+	out->ptr[out->len] = '\0';
+}
+
+static bool json_plain(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
 }
 
 static void put_json_string(struct buf *out, const char *s)
 {
 	buf_putc(out, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s) {
+		/* the plain run at once, then the one character to escape */
+		const char *run = s;
+		while (*s && json_plain((unsigned char)*s))
+			s++;
+		buf_add(out, run, (size_t)(s - run));
+		if (!*s)
+			break;
+		unsigned char c = (unsigned char)*s++;
 		if (c == '"' || c == '\\')
 			buf_putc(out, '\\'), buf_putc(out, (char)c);
-		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
-			/* < > & too: a JSON file opened as HTML by mistake stays inert */
+		else /* < > & too: a JSON file opened as HTML by mistake stays inert */
 			buf_addf(out, "\\u%04x", c);
-		else
-			buf_putc(out, (char)c);
 	}
 	buf_putc(out, '"');
 }
@@ -575,16 +589,33 @@ static char weight_level(uint32_t w)
 	return b64[level];
 }
 
+/* The value of varint digit c, and whether it is the last digit (of
+ * SEARCH_DIGITS_LAST, else of SEARCH_DIGITS_MORE). The postings are the
+ * index's own, written by search_put_varint. */
+static unsigned digit_value(char c, bool *last)
+{
+	*last = true;
+	if (c >= '0' && c <= '9')
+		return (unsigned)(c - '0');
+	if (c >= 'a' && c <= 'v')
+		return (unsigned)(c - 'a') + 10;
+	*last = false;
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned)(c - 'A');
+	const char *more = strchr(SEARCH_DIGITS_MORE + 26, c);
+	return more ? (unsigned)(more - SEARCH_DIGITS_MORE) : 0;
+}
+
 /* The varint at *p (search_put_varint's), *p moved past it. */
 static unsigned long read_varint(const char **p)
 {
 	unsigned long n = 0;
 	for (;;) {
-		char c = *(*p)++;
-		const char *last = strchr(SEARCH_DIGITS_LAST, c);
+		bool last;
+		unsigned v = digit_value(*(*p)++, &last);
+		n = n * 32 + v;
 		if (last)
-			return n * 32 + (unsigned long)(last - SEARCH_DIGITS_LAST);
-		n = n * 32 + (unsigned long)(strchr(SEARCH_DIGITS_MORE, c) - SEARCH_DIGITS_MORE);
+			return n;
 	}
 }
 

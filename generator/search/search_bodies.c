@@ -89,6 +89,9 @@ static const unsigned char *get_bytes(struct reader *r, size_t n)
 
 static uint64_t get_varint(struct reader *r)
 {
+	/* most are one byte: term ids under 128 and counts */
+	if (r->p < r->end && !(*r->p & 0x80))
+		return *r->p++;
 	uint64_t v = 0;
 	for (int shift = 0; shift < 35; shift += 7) {
 		if (r->bad || r->p >= r->end)
@@ -277,11 +280,11 @@ int search_bodies_get(struct search_bodies *sb, const char *key, size_t summary_
 	if (r.bad || np > (uint64_t)(r.end - r.p) / 2)
 		return 0;
 	size_t k = 0;
+	ALLOC_GROW(sb->scratch, np ? np : 1, sb->scratch_cap);
 	for (; k < np; k++) {
 		uint64_t t = get_varint(&r), c = get_varint(&r);
 		if (r.bad || t >= sb->nterms || c < 1 || c > SEARCH_WEIGHT_MAX)
 			return 0;
-		ALLOC_GROW(sb->scratch, k + 1, sb->scratch_cap);
 		sb->scratch[k] = (struct search_pair){ (uint32_t)t, (uint32_t)c };
 	}
 	if (r.p != r.end)
