@@ -300,8 +300,8 @@ static int stage_plugins(struct build *b)
 	if (!plugins_ok)
 		return -1;
 	stage_done(b, "plugins");
-	size_t reused, values, values_reused;
-	size_t files = sitelua_memo_count(b->sl, &reused, &values, &values_reused) - values;
+	size_t files, reused, values, values_reused;
+	(void)sitelua_memo_count(b->sl, &files, &reused, &values, &values_reused);
 	if (b->timings && files)
 		fprintf(stderr, "loa: timing: %-12s %zu of %zu plugin files\n", "from cache", reused,
 			files);

@@ -880,8 +880,9 @@ void incr_remember(struct build *b, const char *key, const struct build_result *
  * removes the rest. */
 void incr_sweep(struct build *b)
 {
-	size_t reused, values, values_reused;
-	size_t nmemo = b->sl ? sitelua_memo_count(b->sl, &reused, &values, &values_reused) : 0;
+	size_t files, reused, values, values_reused;
+	size_t nmemo =
+		b->sl ? sitelua_memo_count(b->sl, &files, &reused, &values, &values_reused) : 0;
 	char **keep = xcalloc(b->njobs + nmemo + 8, sizeof(*keep));
 	size_t n = nmemo ? sitelua_memo_keep(b->sl, keep) : 0;
 	if (b->history_key[0])

@@ -61,6 +61,9 @@ struct extra_output {
 	const char *data_file; /* where it is written ("plugins/x.lua"; NULL: no data function) */
 	bool data_untracked;
 	bool data_narrow; /* keyed by what it reaches, its page reads recorded */
+	/* the stages' reads before it was added, for its wide key */
+	size_t data_nambient;
+	bool data_today;
 	char data_key[41]; /* a key: KEY_LEN (incr/key.h) hex digits */
 };
 
@@ -70,14 +73,15 @@ struct extra_output {
  * (complete once the plugins are loaded; both must outlive sl). The render
  * workers store what the functions make (sitelua_memo_make);
  * sitelua_memo_keep writes into keep the keys this build used
- * (sitelua_memo_count of them: values of them are loa.memo's, and reused
- * files and values_reused values came from the cache), for the sweep. */
+ * (sitelua_memo_count of them), for the sweep: files content functions
+ * had a key and values loa.memo calls were made, of which reused and
+ * values_reused came from the cache. */
 struct cache;
 void sitelua_memo_enable(struct sitelua *sl, struct cache *cache, const char *base_key,
 			 const struct buf *own_key);
 size_t sitelua_memo_keep(const struct sitelua *sl, char **keep);
-size_t sitelua_memo_count(const struct sitelua *sl, size_t *reused, size_t *values,
-			  size_t *values_reused);
+size_t sitelua_memo_count(const struct sitelua *sl, size_t *files, size_t *reused,
+			  size_t *values, size_t *values_reused);
 /* In a render worker: when the job's content function was called and its
  * file stored in the cache, the key over that object's deps (as
  * extra_output.memo_result gives it for an object found); else "". */

@@ -133,7 +133,8 @@ static bool url_acceptable(const char *url)
 /* Records who adds an output: the plugin running and the line of its own
  * code that called (not pcall's or a helper's of another plugin), for a
  * collision's message. */
-static void add_extra(lua_State *L, struct sitelua *sl, const char *field, const char *data_key)
+static void add_extra(lua_State *L, struct sitelua *sl, const char *field,
+		      const struct memo_deferral *data)
 {
 	const char *plugin = sl->current_plugin ? sl->current_plugin : "?";
 	int line = 0;
@@ -150,9 +151,13 @@ static void add_extra(lua_State *L, struct sitelua *sl, const char *field, const
 	lua_setfield(L, -2, "plugin");
 	lua_pushinteger(L, line);
 	lua_setfield(L, -2, "line");
-	if (data_key) {
-		lua_pushstring(L, data_key);
+	if (data) {
+		lua_pushstring(L, data->key);
 		lua_setfield(L, -2, "data_key");
+		lua_pushinteger(L, (lua_Integer)data->nambient);
+		lua_setfield(L, -2, "data_nambient");
+		lua_pushboolean(L, data->today);
+		lua_setfield(L, -2, "data_today");
 	}
 	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
 	lua_pop(L, 1);
@@ -181,11 +186,11 @@ static int l_add_page(lua_State *L)
 		return luaL_error(L, "loa.add_page: 'data' must be a function");
 	/* what the stages read before this call, which the function's
 	 * upvalues may hold: "" when no key covers it */
-	char key[KEY_LEN + 1] = "";
+	struct memo_deferral later = { "", 0, false, false };
 	if (data == LUA_TFUNCTION)
-		sitelua_memo_data_key(sl, url, key);
+		sitelua_memo_data_key(sl, later.key, &later.nambient, &later.today);
 	lua_pop(L, 3);
-	add_extra(L, sl, "ctx", data == LUA_TFUNCTION ? key : NULL);
+	add_extra(L, sl, "ctx", data == LUA_TFUNCTION ? &later : NULL);
 	return 0;
 }
 

@@ -77,6 +77,11 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 				const char *key = lua_tostring(L, -1);
 				e->data_untracked = !key || !*key;
 				snprintf(e->data_key, sizeof(e->data_key), "%s", key ? key : "");
+				lua_getfield(L, -3, "data_nambient");
+				e->data_nambient = (size_t)lua_tointeger(L, -1);
+				lua_getfield(L, -4, "data_today");
+				e->data_today = lua_toboolean(L, -1);
+				lua_pop(L, 2);
 			}
 			lua_pop(L, 1);
 			lua_getfield(L, -1, "layout");

@@ -38,8 +38,14 @@ struct spill;
 
 /* A handler's content function left to the file's render: its key ("":
  * not kept) and how much of what the stages read came before it. */
+/* A key to be made when it is needed: a content or data function's key
+ * over every page's metadata (memo_prefix, 30 ms at 10,000 pages) is
+ * needed only when its narrow key cannot be made (sitelua_memo_decide).
+ * Not hex digits: never a key. */
+#define MEMO_KEY_LATER "later"
+
 struct memo_deferral {
-	char key[KEY_LEN + 1];
+	char key[KEY_LEN + 1]; /* MEMO_KEY_LATER, or "" when no key covers it */
 	size_t nambient;
 	bool today;
 	bool hit; /* the cache holds the file, its deps holding */
@@ -71,7 +77,8 @@ struct sitelua_memo {
 	char (*keys)[KEY_LEN + 1]; /* used by this build: kept by the sweep */
 	size_t nkeys, keys_cap;
 	size_t reused; /* for LOA_TIMINGS: files from the cache */
-	size_t nvalues, values_reused; /* loa.memo's keys among keys; from the cache */
+	size_t nvalues, values_reused; /* loa.memo's calls; taken from the cache */
+	size_t nfiles;                 /* content functions with a key */
 	char **names; /* loa.memo's "PLUGIN\nNAME" this build */
 	size_t nnames, names_cap;
 	/* in a worker: the key over the deps of the object the last render's
@@ -295,11 +302,15 @@ int sitelua_memo_make(struct sitelua *sl, const struct extra_output *e, struct b
 int sitelua_memo_take(struct sitelua *sl, const struct extra_output *e, struct buf *out,
 		      struct diag_list *d);
 /* The key of what loa.add_page's data function (for the page at url) may
- * hold in its upvalues, written into key: what every handler may see (as
- * a content function's key) and what the stages read before the call
- * (bodies, today). Left "" when a stage read what no key covers, or the
- * build keeps no cache: the page is then made at every build. */
-void sitelua_memo_data_key(struct sitelua *sl, const char *url, char key[KEY_LEN + 1]);
+ * hold in its upvalues: what every handler may see (as a content
+ * function's key) and what the stages read before the call (bodies,
+ * today). MEMO_KEY_LATER into key, with how many reads the stages had
+ * made and whether they read today, for sitelua_memo_decide to make it
+ * from when the narrow key cannot be made. Left "" when a stage read what
+ * no key covers, or the build keeps no cache: the page is then made at
+ * every build. */
+void sitelua_memo_data_key(struct sitelua *sl, char key[KEY_LEN + 1], size_t *nambient,
+			   bool *today);
 /* loa.memo(name, fn): pushes fn's value, a call's or the cache's. In a
  * handler, the value is kept under a key like a content function's (what
  * every handler may see, what the stages read so far, the plugin and
