@@ -34,7 +34,7 @@ static void grow(struct strmap *m)
 	for (size_t i = 0; i < m->cap; i++) {
 		if (!m->slots[i].key)
 			continue;
-		size_t j = hash_str(m->slots[i].key) & (ncap - 1);
+		size_t j = m->slots[i].hash & (ncap - 1);
 		while (slots[j].key)
 			j = (j + 1) & (ncap - 1);
 		slots[j] = m->slots[i];
@@ -48,17 +48,17 @@ bool strmap_put(struct strmap *m, const char *key, size_t value, size_t *existin
 {
 	if ((m->len + 1) * 4 > m->cap * 3)
 		grow(m);
-	size_t j = hash_str(key) & (m->cap - 1);
+	uint64_t h = hash_str(key);
+	size_t j = h & (m->cap - 1);
 	while (m->slots[j].key) {
-		if (strcmp(m->slots[j].key, key) == 0) {
+		if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0) {
 			if (existing)
 				*existing = m->slots[j].value;
 			return false;
 		}
 		j = (j + 1) & (m->cap - 1);
 	}
-	m->slots[j].key = key;
-	m->slots[j].value = value;
+	m->slots[j] = (struct strmap_slot){ key, value, h };
 	m->len++;
 	return true;
 }
@@ -67,9 +67,10 @@ bool strmap_get(const struct strmap *m, const char *key, size_t *value)
 {
 	if (!m->cap)
 		return false;
-	size_t j = hash_str(key) & (m->cap - 1);
+	uint64_t h = hash_str(key);
+	size_t j = h & (m->cap - 1);
 	while (m->slots[j].key) {
-		if (strcmp(m->slots[j].key, key) == 0) {
+		if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0) {
 			if (value)
 				*value = m->slots[j].value;
 			return true;
@@ -83,10 +84,11 @@ bool strmap_getn(const struct strmap *m, const char *key, size_t len, size_t *va
 {
 	if (!m->cap)
 		return false;
-	size_t j = hash_mem(key, len) & (m->cap - 1);
+	uint64_t h = hash_mem(key, len);
+	size_t j = h & (m->cap - 1);
 	while (m->slots[j].key) {
 		const char *k = m->slots[j].key;
-		if (strncmp(k, key, len) == 0 && k[len] == '\0') {
+		if (m->slots[j].hash == h && strncmp(k, key, len) == 0 && k[len] == '\0') {
 			if (value)
 				*value = m->slots[j].value;
 			return true;

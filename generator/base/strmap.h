@@ -8,10 +8,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct strmap_slot {
 	const char *key;
 	size_t value;
+	/* the key's hash: a probe compares it before the key, whose bytes
+	 * are elsewhere (a cache miss each; at a load of 3/4 a miss probes
+	 * several slots) */
+	uint64_t hash;
 };
 
 struct strmap {
