@@ -87,7 +87,7 @@ static const unsigned char *get_bytes(struct reader *r, size_t n)
 	return at;
 }
 
-static uint64_t get_varint(struct reader *r)
+static inline uint64_t get_varint(struct reader *r)
 {
 	/* most are one byte: term ids under 128 and counts */
 	if (r->p < r->end && !(*r->p & 0x80))
