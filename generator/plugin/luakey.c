@@ -28,8 +28,11 @@ enum { STACK_KEYS = 4096 };
 /* ---- a map from table addresses to numbers ---------------------------------- */
 
 struct ptrmap {
-	const void **keys;
-	size_t *values;
+	/* key and value side by side: a hit reads one cache line, not two */
+	struct ptrmap_slot {
+		const void *key;
+		size_t value;
+	} *slots;
 	size_t cap, len; /* cap is 0 or a power of two */
 };
 
@@ -47,10 +50,10 @@ static bool ptrmap_get(const struct ptrmap *m, const void *p, size_t *value)
 	if (!m->cap)
 		return false;
 	for (size_t i = ptr_hash(p) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		if (!m->keys[i])
+		if (!m->slots[i].key)
 			return false;
-		if (m->keys[i] == p) {
-			*value = m->values[i];
+		if (m->slots[i].key == p) {
+			*value = m->slots[i].value;
 			return true;
 		}
 	}
@@ -61,28 +64,24 @@ static void ptrmap_put(struct ptrmap *m, const void *p, size_t value)
 	if (2 * (m->len + 1) > m->cap) {
 		struct ptrmap old = *m;
 		m->cap = old.cap ? 2 * old.cap : 64;
-		m->keys = xcalloc(m->cap, sizeof(*m->keys));
-		m->values = xcalloc(m->cap, sizeof(*m->values));
+		m->slots = xcalloc(m->cap, sizeof(*m->slots));
 		m->len = 0;
 		for (size_t i = 0; i < old.cap; i++)
-			if (old.keys[i])
-				ptrmap_put(m, old.keys[i], old.values[i]);
-		free(old.keys);
-		free(old.values);
+			if (old.slots[i].key)
+				ptrmap_put(m, old.slots[i].key, old.slots[i].value);
+		free(old.slots);
 	}
 	size_t i = ptr_hash(p) & (m->cap - 1);
-	while (m->keys[i] && m->keys[i] != p)
+	while (m->slots[i].key && m->slots[i].key != p)
 		i = (i + 1) & (m->cap - 1);
-	if (!m->keys[i])
+	if (!m->slots[i].key)
 		m->len++;
-	m->keys[i] = p;
-	m->values[i] = value;
+	m->slots[i] = (struct ptrmap_slot){ p, value };
 }
 
 static void ptrmap_release(struct ptrmap *m)
 {
-	free(m->keys);
-	free(m->values);
+	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -102,6 +101,7 @@ struct luakey {
 	lua_State *L;
 	struct ptrmap refs; /* table -> index in names */
 	char **names;
+	size_t *name_lens; /* theirs: written for every page a page table names */
 	size_t nnames;
 	bool pass;
 	struct key_hasher *hasher;
@@ -146,15 +146,17 @@ struct luakey *luakey_new(lua_State *L, int refs)
 	if (!refs)
 		return lk;
 	refs = lua_absindex(L, refs);
-	size_t cap = 0;
+	size_t cap = 0, lens_cap = 0;
 	lua_pushnil(L);
 	while (lua_next(L, refs)) {
 		if (lua_type(L, -2) == LUA_TTABLE && lua_isstring(L, -1)) {
 			ALLOC_GROW(lk->names, lk->nnames + 1, cap);
+			ALLOC_GROW(lk->name_lens, lk->nnames + 1, lens_cap);
 			/* a copy: lua_tostring would turn an integer name into a
 			 * string in the table being walked */
 			lua_pushvalue(L, -1);
 			lk->names[lk->nnames] = xstrdup(lua_tostring(L, -1));
+			lk->name_lens[lk->nnames] = strlen(lk->names[lk->nnames]);
 			lua_pop(L, 1);
 			ptrmap_put(&lk->refs, lua_topointer(L, -2), lk->nnames++);
 		}
@@ -188,6 +190,7 @@ void luakey_free(struct luakey *lk)
 	for (size_t i = 0; i < lk->nnames; i++)
 		free(lk->names[i]);
 	free(lk->names);
+	free(lk->name_lens);
 	free(lk->memo_at);
 	buf_release(&lk->memo_bytes);
 	key_hasher_free(lk->hasher);
@@ -199,10 +202,13 @@ void luakey_free(struct luakey *lk)
 	free(lk);
 }
 
-static const char *ref_name(const struct luakey *lk, const void *p)
+static const char *ref_name(const struct luakey *lk, const void *p, size_t *len)
 {
 	size_t i;
-	return ptrmap_get(&lk->refs, p, &i) ? lk->names[i] : NULL;
+	if (!ptrmap_get(&lk->refs, p, &i))
+		return NULL;
+	*len = lk->name_lens[i];
+	return lk->names[i];
 }
 
 /* Bytes written straight into a buffer: room for n more, then the end
@@ -279,9 +285,10 @@ static void scalar_key(struct luakey *lk, int idx, struct buf *out)
 		buf_add(out, lua_toboolean(L, idx) ? "b1;" : "b0;", 3);
 		break;
 	case LUA_TTABLE: {
-		const char *name = ref_name(lk, lua_topointer(L, idx));
+		size_t len;
+		const char *name = ref_name(lk, lua_topointer(L, idx), &len);
 		if (name)
-			put_bytes(out, 'r', name, strlen(name));
+			put_bytes(out, 'r', name, len);
 		else
 			buf_add(out, "t;", 2);
 		break;
@@ -416,10 +423,10 @@ static void merkle_value(struct luakey *lk, int vidx, struct frame *f, struct bu
 		return;
 	}
 	const void *p = lua_topointer(L, vidx);
-	const char *name = function ? NULL : ref_name(lk, p);
-	size_t i;
+	size_t i, len;
+	const char *name = function ? NULL : ref_name(lk, p, &len);
 	if (name) {
-		put_bytes(out, 'R', name, strlen(name));
+		put_bytes(out, 'R', name, len);
 		return;
 	}
 	if (lk->pass && ptrmap_get(&lk->memo, p, &i)) {
@@ -639,8 +646,8 @@ static void plain_value(struct luakey *lk, int vidx, void *ctx)
 		return;
 	}
 	const void *p = lua_topointer(L, vidx);
-	const char *name = ref_name(lk, p);
-	size_t n;
+	size_t n, len;
+	const char *name = ref_name(lk, p, &len);
 	if (name) {
 		buf_putc(k, 'R');
 		key_add_str(k, name);
