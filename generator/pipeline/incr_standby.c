@@ -480,6 +480,15 @@ int incr_standby_open(struct build *b)
 	return 0;
 }
 
+const char *incr_standby_listing(const struct build *b, size_t *len)
+{
+	const struct incr_standby *s = b->standby;
+	if (!s || !b->out || !outdir_adopted(b->out) || !s->listing.data)
+		return NULL;
+	*len = s->listing.data_len;
+	return s->listing.data;
+}
+
 void incr_standby_free(struct incr_standby *s)
 {
 	if (!s)

@@ -100,11 +100,18 @@ int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t
  * anything in it is added, removed, edited or touched. 0, or -1 (hex
  * empty) when the tree cannot be read. */
 int outdir_fingerprint(const struct outdir *o, char hex[41], struct buf *listing);
+/* The same, given the listing of an earlier state of the tree (len bytes;
+ * a rebuild's standby's): a folder whose line it holds the same now has
+ * the names it gave, which are not read again (outdir_fingerprint.c). */
+int outdir_fingerprint_since(const struct outdir *o, const char *earlier, size_t len,
+			     char hex[41], struct buf *listing);
 int outdir_fingerprint_path(const char *dir, char hex[41]);
 /* The same with threads threads (both above use one a processor), and
  * the listing: the same bytes whatever the number (tests). */
 int outdir_fingerprint_path_threads(const char *dir, unsigned threads, char hex[41],
 				    struct buf *listing);
+int outdir_fingerprint_path_since(const char *dir, unsigned threads, const char *earlier,
+				  size_t len, char hex[41], struct buf *listing);
 /* (outlisting.c) listing, when not NULL, receives the bytes the
  * fingerprint hashes: one outdir_listing_line per entry. True when the
  * live folder dir still matches that listing: each entry stat'ed relative

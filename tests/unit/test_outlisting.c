@@ -365,11 +365,116 @@ TEST(fingerprint_same_on_threads)
 	free(root);
 }
 
+/* Given the listing of an earlier state of the tree, the fingerprint reads
+ * again only the folders whose line changed, and its listing is a walk's
+ * whatever changed: a file added deep in a folder, one removed, one edited
+ * in place, a new folder, a folder removed, a folder swapped for a
+ * symlink. A folder whose line holds takes its names from the earlier
+ * listing: a name that listing lacks is not seen (the names are not read). */
+TEST(fingerprint_since_an_earlier_listing)
+{
+	char *root = make_root();
+	CHECK(root != NULL);
+	if (!root)
+		return;
+	char *out = xasprintf("%s/site", root);
+	struct diag_list d = DIAG_LIST_INIT;
+	struct outdir *od = NULL;
+	CHECK_INT_EQ(outdir_begin(&od, out, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "index.html", "<p>home</p>", 11, &d), 0);
+	for (int i = 0; i < 150; i++) {
+		char name[96];
+		snprintf(name, sizeof(name), "tin-tuc/truong-%03d/bai-%d/index.html", i / 3, i % 3);
+		CHECK_INT_EQ(outdir_write(od, name, "<p>a</p>", 8, &d), 0);
+		snprintf(name, sizeof(name), "chu-de/the-%03d/index.html", i);
+		CHECK_INT_EQ(outdir_write(od, name, "<p>t</p>", 8, &d), 0);
+	}
+	CHECK_INT_EQ(outdir_write(od, "m/a/b/c/d/e/index.html", "<p>e</p>", 8, &d), 0);
+	CHECK_INT_EQ(outdir_write(od, "z.html", "<p>z</p>", 8, &d), 0);
+	char made[41];
+	struct buf earlier = BUF_INIT;
+	CHECK_INT_EQ(outdir_fingerprint(od, made, &earlier), 0);
+	CHECK_INT_EQ(outdir_commit(od, &d), 0);
+	usleep(20 * 1000); /* file times tick with the kernel's clock */
+
+	char *p = xasprintf("%s/tin-tuc/truong-005/bai-1/moi.html", out);
+	write_file(p, "<p>new</p>");
+	free(p);
+	p = xasprintf("%s/chu-de/the-010/index.html", out);
+	CHECK_INT_EQ(unlink(p), 0);
+	free(p);
+	p = xasprintf("%s/tin-tuc/truong-007/bai-2/index.html", out);
+	FILE *f = fopen(p, "a");
+	if (f) {
+		fputs("<p>more</p>", f);
+		fclose(f);
+	}
+	free(p);
+	p = xasprintf("%s/tin-tuc/truong-008/bai-9", out);
+	CHECK_INT_EQ(mkdir(p, 0755), 0);
+	free(p);
+	p = xasprintf("%s/tin-tuc/truong-008/bai-9/index.html", out);
+	write_file(p, "<p>9</p>");
+	free(p);
+	p = xasprintf("rm -rf '%s/chu-de/the-011' && rm -rf '%s/m/a/b/c' && ln -s /tmp '%s/m/a/b/c'",
+		      out, out, out);
+	CHECK_INT_EQ(system(p), 0);
+	free(p);
+
+	struct buf want = BUF_INIT;
+	reference_listing(out, "", &want);
+	char walked[41];
+	CHECK_INT_EQ(outdir_fingerprint_path_threads(out, 1, walked, NULL), 0);
+	for (unsigned threads = 1; threads <= 4; threads++) {
+		char hex[41];
+		struct buf got = BUF_INIT;
+		CHECK_INT_EQ(outdir_fingerprint_path_since(out, threads, earlier.ptr, earlier.len, hex,
+							   &got), 0);
+		CHECK(got.len == want.len && memcmp(got.ptr, want.ptr, got.len) == 0);
+		CHECK_STR_EQ(hex, walked);
+		buf_release(&got);
+	}
+
+	/* an unchanged folder's names come from the earlier listing: one it
+	 * does not name is not seen */
+	const char *line = "tin-tuc/truong-020/bai-0/index.html";
+	char *at = NULL;
+	for (char *q = earlier.ptr; q && q < earlier.ptr + earlier.len;) {
+		if (strcmp(q, line) == 0) {
+			at = q;
+			break;
+		}
+		q = strchr(q + strlen(q) + 1, '\n');
+		q = q ? q + 1 : NULL;
+	}
+	CHECK(at != NULL);
+	if (at) {
+		char *nl = strchr(at + strlen(at) + 1, '\n');
+		size_t cut = (size_t)(nl + 1 - at);
+		memmove(at, nl + 1, earlier.len - (size_t)(nl + 1 - earlier.ptr));
+		earlier.len -= cut;
+		char hex[41];
+		struct buf got = BUF_INIT;
+		CHECK_INT_EQ(outdir_fingerprint_path_since(out, 2, earlier.ptr, earlier.len, hex, &got),
+			     0);
+		CHECK(got.len + cut == want.len);
+		CHECK(strstr(hex, walked) == NULL);
+		buf_release(&got);
+	}
+	buf_release(&want);
+	buf_release(&earlier);
+	diag_list_release(&d);
+	rm_rf(root);
+	free(out);
+	free(root);
+}
+
 int main(void)
 {
 	RUN(verdicts_name_the_lines_that_changed);
 	RUN(every_file_seen_by_every_split);
 	RUN(structure_changes_seen_by_every_split);
 	RUN(fingerprint_same_on_threads);
+	RUN(fingerprint_since_an_earlier_listing);
 	return harness_report();
 }
