@@ -10,6 +10,7 @@
 #include "pipeline/outdir.h"
 #include "harness.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,24 +316,24 @@ static void reference_listing(const char *dir, const char *prefix, struct buf *o
 	free(names);
 }
 
-/* The fingerprint's folders two levels down are listed on threads, and
- * put back in order: the same bytes as one walk, with any number of
- * threads, for a tree with enough of them to use threads. */
-TEST(fingerprint_same_on_threads)
+/* Publishes *out (ROOT/site, in a new *root) with 150 articles in 50
+ * schools' folders, 150 topics, a page six folders deep and files beside
+ * the folders at every level: enough folders two levels down for the
+ * fingerprint's threads. Its fingerprint in made, its listing in l. False
+ * when no folder could be made. */
+static bool publish_schools(char **root, char **out, char made[41], struct buf *l)
 {
-	char *root = make_root();
-	CHECK(root != NULL);
-	if (!root)
-		return;
-	char *out = xasprintf("%s/site", root);
+	*root = make_root();
+	CHECK(*root != NULL);
+	if (!*root)
+		return false;
+	*out = xasprintf("%s/site", *root);
 	struct diag_list d = DIAG_LIST_INIT;
 	struct outdir *od = NULL;
-	CHECK_INT_EQ(outdir_begin(&od, out, &d), 0);
+	CHECK_INT_EQ(outdir_begin(&od, *out, &d), 0);
 	CHECK_INT_EQ(outdir_write(od, "index.html", "<p>home</p>", 11, &d), 0);
 	for (int i = 0; i < 150; i++) {
 		char name[96];
-		/* schools' folders, each with articles' folders, and files
-		 * beside the folders at every level */
 		snprintf(name, sizeof(name), "tin-tuc/truong-%03d/bai-%d/index.html", i / 3, i % 3);
 		CHECK_INT_EQ(outdir_write(od, name, "<p>a</p>", 8, &d), 0);
 		snprintf(name, sizeof(name), "chu-de/the-%03d/index.html", i);
@@ -341,25 +342,45 @@ TEST(fingerprint_same_on_threads)
 	CHECK_INT_EQ(outdir_write(od, "tin-tuc/index.html", "<p>n</p>", 8, &d), 0);
 	CHECK_INT_EQ(outdir_write(od, "m/a/b/c/d/e/index.html", "<p>e</p>", 8, &d), 0);
 	CHECK_INT_EQ(outdir_write(od, "z.html", "<p>z</p>", 8, &d), 0);
-	char made[41];
-	struct buf l = BUF_INIT;
-	CHECK_INT_EQ(outdir_fingerprint(od, made, &l), 0);
+	CHECK_INT_EQ(outdir_fingerprint(od, made, l), 0);
 	CHECK_INT_EQ(outdir_commit(od, &d), 0);
+	diag_list_release(&d);
+	return true;
+}
+
+/* The fingerprint of out on 1 to 4 threads, given earlier's listing (NULL:
+ * none): want's listing and the fingerprint hex. */
+static void same_on_threads(const char *out, const struct buf *earlier, const struct buf *want,
+			    const char *hex_want)
+{
+	for (unsigned threads = 1; threads <= 4; threads++) {
+		char hex[41];
+		struct buf got = BUF_INIT;
+		CHECK_INT_EQ(outdir_fingerprint_path_since(out, threads, earlier ? earlier->ptr : NULL,
+							   earlier ? earlier->len : 0, hex, &got),
+			     0);
+		CHECK(got.len == want->len && memcmp(got.ptr, want->ptr, got.len) == 0);
+		CHECK_STR_EQ(hex, hex_want);
+		buf_release(&got);
+	}
+}
+
+/* The fingerprint's folders two levels down are listed on threads, and
+ * put back in order: the same bytes as one walk, with any number of
+ * threads, for a tree with enough of them to use threads. */
+TEST(fingerprint_same_on_threads)
+{
+	char *root, *out, made[41];
+	struct buf l = BUF_INIT;
+	if (!publish_schools(&root, &out, made, &l))
+		return;
 	struct buf want = BUF_INIT;
 	reference_listing(out, "", &want);
 	CHECK(want.len > 0);
 	CHECK(l.len == want.len && memcmp(l.ptr, want.ptr, l.len) == 0);
-	for (unsigned threads = 1; threads <= 4; threads++) {
-		char hex[41];
-		struct buf got = BUF_INIT;
-		CHECK_INT_EQ(outdir_fingerprint_path_threads(out, threads, hex, &got), 0);
-		CHECK(got.len == want.len && memcmp(got.ptr, want.ptr, got.len) == 0);
-		CHECK_STR_EQ(hex, made);
-		buf_release(&got);
-	}
+	same_on_threads(out, NULL, &want, made);
 	buf_release(&want);
 	buf_release(&l);
-	diag_list_release(&d);
 	rm_rf(root);
 	free(out);
 	free(root);
@@ -373,28 +394,10 @@ TEST(fingerprint_same_on_threads)
  * listing: a name that listing lacks is not seen (the names are not read). */
 TEST(fingerprint_since_an_earlier_listing)
 {
-	char *root = make_root();
-	CHECK(root != NULL);
-	if (!root)
-		return;
-	char *out = xasprintf("%s/site", root);
-	struct diag_list d = DIAG_LIST_INIT;
-	struct outdir *od = NULL;
-	CHECK_INT_EQ(outdir_begin(&od, out, &d), 0);
-	CHECK_INT_EQ(outdir_write(od, "index.html", "<p>home</p>", 11, &d), 0);
-	for (int i = 0; i < 150; i++) {
-		char name[96];
-		snprintf(name, sizeof(name), "tin-tuc/truong-%03d/bai-%d/index.html", i / 3, i % 3);
-		CHECK_INT_EQ(outdir_write(od, name, "<p>a</p>", 8, &d), 0);
-		snprintf(name, sizeof(name), "chu-de/the-%03d/index.html", i);
-		CHECK_INT_EQ(outdir_write(od, name, "<p>t</p>", 8, &d), 0);
-	}
-	CHECK_INT_EQ(outdir_write(od, "m/a/b/c/d/e/index.html", "<p>e</p>", 8, &d), 0);
-	CHECK_INT_EQ(outdir_write(od, "z.html", "<p>z</p>", 8, &d), 0);
-	char made[41];
+	char *root, *out, made[41];
 	struct buf earlier = BUF_INIT;
-	CHECK_INT_EQ(outdir_fingerprint(od, made, &earlier), 0);
-	CHECK_INT_EQ(outdir_commit(od, &d), 0);
+	if (!publish_schools(&root, &out, made, &earlier))
+		return;
 	usleep(20 * 1000); /* file times tick with the kernel's clock */
 
 	char *p = xasprintf("%s/tin-tuc/truong-005/bai-1/moi.html", out);
@@ -425,15 +428,7 @@ TEST(fingerprint_since_an_earlier_listing)
 	reference_listing(out, "", &want);
 	char walked[41];
 	CHECK_INT_EQ(outdir_fingerprint_path_threads(out, 1, walked, NULL), 0);
-	for (unsigned threads = 1; threads <= 4; threads++) {
-		char hex[41];
-		struct buf got = BUF_INIT;
-		CHECK_INT_EQ(outdir_fingerprint_path_since(out, threads, earlier.ptr, earlier.len, hex,
-							   &got), 0);
-		CHECK(got.len == want.len && memcmp(got.ptr, want.ptr, got.len) == 0);
-		CHECK_STR_EQ(hex, walked);
-		buf_release(&got);
-	}
+	same_on_threads(out, &earlier, &want, walked);
 
 	/* an unchanged folder's names come from the earlier listing: one it
 	 * does not name is not seen */
@@ -463,7 +458,6 @@ TEST(fingerprint_since_an_earlier_listing)
 	}
 	buf_release(&want);
 	buf_release(&earlier);
-	diag_list_release(&d);
 	rm_rf(root);
 	free(out);
 	free(root);
