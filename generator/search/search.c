@@ -608,7 +608,7 @@ static unsigned digit_value(char c, bool *last)
 	*last = false;
 	if (c >= 'A' && c <= 'Z')
 		return (unsigned)(c - 'A');
-	const char *more = strchr(SEARCH_DIGITS_MORE + 26, c);
+	const char *more = strchr(&SEARCH_DIGITS_MORE[26], c); /* after A-Z */
 	return more ? (unsigned)(more - SEARCH_DIGITS_MORE) : 0;
 }
 
