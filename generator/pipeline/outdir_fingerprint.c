@@ -41,7 +41,9 @@
 /* The folders of an earlier listing: each one's line and names, in
  * order. Read only while the walk runs, by every thread. */
 struct earlier {
-	struct strmap by_path; /* "tin-tuc/truong-a" -> index into dirs */
+	/* "tin-tuc/truong-a" -> index into dirs; the keys are the paths of
+	 * the folders' lines, NUL-terminated in the listing */
+	struct strmap by_path;
 	struct earlier_dir {
 		const char *line; /* "PATH\0MODE ... INODE\n" in the listing */
 		size_t line_len;
@@ -49,7 +51,6 @@ struct earlier {
 		size_t n, cap;
 	} *dirs;
 	size_t ndirs, cap;
-	struct buf paths; /* the folders' paths, NUL-separated (the keys) */
 };
 
 static void earlier_release(struct earlier *e)
@@ -58,25 +59,13 @@ static void earlier_release(struct earlier *e)
 		free(e->dirs[i].names);
 	free(e->dirs);
 	strmap_release(&e->by_path);
-	buf_release(&e->paths);
 }
 
-/* Indexes listing[0..len) (outdir_listing_line's lines); anything
- * malformed ends the index there: a folder it lacks is read. */
+/* Indexes listing[0..len) (outdir_listing_line's lines; it must outlive
+ * e); anything malformed ends the index there: a folder it lacks is read. */
 static void earlier_index(struct earlier *e, const char *listing, size_t len)
 {
-	*e = (struct earlier){ STRMAP_INIT, NULL, 0, 0, BUF_INIT };
-	/* the keys point into paths: sized first, so that it never moves */
-	size_t bytes = 0;
-	for (const char *p = listing, *end = listing + len; p < end;) {
-		const char *nul = memchr(p, '\0', (size_t)(end - p));
-		const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
-		if (!nl)
-			break;
-		bytes += (size_t)(nul - p) + 1;
-		p = nl + 1;
-	}
-	buf_grow(&e->paths, bytes);
+	*e = (struct earlier){ STRMAP_INIT, NULL, 0, 0 };
 	for (const char *p = listing, *end = listing + len; p < end;) {
 		const char *nul = memchr(p, '\0', (size_t)(end - p));
 		const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
@@ -94,11 +83,9 @@ static void earlier_index(struct earlier *e, const char *listing, size_t len)
 			d->names[d->n++] = name;
 		}
 		if (mode_end != nul + 1 && S_ISDIR((mode_t)mode)) {
-			const char *key = e->paths.ptr + e->paths.len;
-			buf_add(&e->paths, p, (size_t)(nul - p) + 1);
 			ALLOC_GROW(e->dirs, e->ndirs + 1, e->cap);
 			e->dirs[e->ndirs] = (struct earlier_dir){ p, (size_t)(nl + 1 - p), NULL, 0, 0 };
-			strmap_put(&e->by_path, key, e->ndirs++, NULL);
+			strmap_put(&e->by_path, p, e->ndirs++, NULL);
 		}
 		p = nl + 1;
 	}

@@ -650,7 +650,7 @@ static void plain_value(struct luakey *lk, int vidx, void *ctx)
 	const char *name = ref_name(lk, p, &len);
 	if (name) {
 		buf_putc(k, 'R');
-		key_add_str(k, name);
+		key_add_bytes(k, name, len);
 		return;
 	}
 	if (ptrmap_get(&lk->seen, p, &n)) {
