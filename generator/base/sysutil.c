@@ -4,8 +4,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +29,37 @@ int sys_write_all(int fd, const void *data, size_t n)
 			return -1;
 		p += w;
 		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int sys_writev_all(int fd, struct iovec *parts, size_t n)
+{
+	while (n && parts->iov_len == 0) {
+		parts++;
+		n--;
+	}
+	while (n) {
+		ssize_t w = writev(fd, parts, n > IOV_MAX ? IOV_MAX : (int)n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		/* past what was written; a part written in part is moved on */
+		size_t done = (size_t)w;
+		while (n && done >= parts->iov_len) {
+			done -= parts->iov_len;
+			parts++;
+			n--;
+		}
+		if (n) {
+			parts->iov_base = (char *)parts->iov_base + done;
+			parts->iov_len -= done;
+		}
+		while (n && parts->iov_len == 0) {
+			parts++;
+			n--;
+		}
 	}
 	return 0;
 }

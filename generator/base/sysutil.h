@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct iovec;
+
 struct buf;
 
 /* 1 in builds with AddressSanitizer: no address-space limit (its shadow
@@ -28,6 +30,9 @@ int64_t sys_now_ms(void);
 /* Writes all n bytes, retrying on EINTR and short writes; 0, or -1 when
  * the other end is gone. */
 int sys_write_all(int fd, const void *data, size_t n);
+/* The same for parts[0..n) in order, with writev; parts is used up (the
+ * part a short write ended in is moved on in place). */
+int sys_writev_all(int fd, struct iovec *parts, size_t n);
 /* Appends all that fd holds to out, retrying on EINTR; -1 on a read error
  * or when more than max bytes (0: no limit) would be appended. */
 int sys_read_fd(int fd, size_t max, struct buf *out);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* objects/00 … objects/ff */
@@ -123,9 +124,16 @@ int cache_prepare(struct cache *c)
 		return -1;
 	if (c->dir_fd < 0)
 		c->dir_fd = open_cache_dir(c, true);
-	if (c->dir_fd >= 0 && c->objects_fd < 0)
-		c->objects_fd = open_folder(c->dir_fd, "objects", true);
+	if (c->dir_fd >= 0 && c->objects_fd < 0) {
+		c->objects_new = mkdirat(c->dir_fd, "objects", 0755) == 0;
+		c->objects_fd = open_folder(c->dir_fd, "objects", false);
+	}
 	return c->dir_fd < 0 ? -1 : 0;
+}
+
+bool cache_objects_new(const struct cache *c)
+{
+	return c && c->objects_fd >= 0 && c->objects_new;
 }
 
 /* ---- objects ---------------------------------------------------------------------
@@ -408,10 +416,19 @@ void cache_unmap(struct cache_map *m)
 	*m = (struct cache_map)CACHE_MAP_INIT;
 }
 
-/* Writes parts[0..n) to fd; small parts gathered, so that thousands make
- * few writes. 0, or -1. */
+/* an object of up to this many parts is written with one writev */
+enum { FEW_PARTS = 8 };
+
+/* Writes parts[0..n) to fd: a few with one writev (a page's object:
+ * header, page, diagnostics, deps, digest), many with small parts
+ * gathered, so that thousands make few writes. 0, or -1. */
 static int write_parts(int fd, const struct iovec *parts, size_t n)
 {
+	if (n <= FEW_PARTS) {
+		struct iovec few[FEW_PARTS];
+		memcpy(few, parts, n * sizeof(*parts));
+		return sys_writev_all(fd, few, n);
+	}
 	struct buf small = BUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -478,38 +495,20 @@ int cache_write_atomic(int dir_fd, const char *name, const void *data, size_t le
 	return write_atomic_parts(dir_fd, name, &one, 1);
 }
 
-int cache_store(const struct cache *c, const char *key, const void *data, size_t len,
-		const void *diags, size_t diags_len, const void *deps, size_t deps_len)
+/* An object of data (parts[0..n), their lengths adding up to dl), then
+ * gl bytes of diagnostics and pl of deps (the last parts): its header,
+ * the parts where they lie and the digest of all of it, digested as
+ * they are and written with few writes, never gathered in one buffer (a
+ * first build stores 350 MB of pages at 10,000 pages). */
+static int store_framed(const struct cache *c, const char *key, const struct iovec *parts,
+			size_t n, size_t dl, size_t gl, size_t pl)
 {
 	int dir = object_dir(c, key, true);
 	if (dir < 0)
 		return -1;
-	struct buf obj = BUF_INIT;
-	buf_grow(&obj, len + diags_len + deps_len + 160);
-	buf_addf(&obj, "%s %s %zu %zu %zu\n", OBJECT_FORMAT, key, len, diags_len, deps_len);
-	buf_add(&obj, data, len);
-	buf_add(&obj, diags, diags_len);
-	buf_add(&obj, deps, deps_len);
-	char sum[CACHE_KEY_LEN + 1];
-	key_digest(obj.ptr, obj.len, sum);
-	buf_add(&obj, sum, CACHE_KEY_LEN);
-	struct iovec one = { obj.ptr, obj.len };
-	int rc = write_object(dir, key + 2, &one, 1);
-	buf_release(&obj);
-	return rc;
-}
-
-int cache_store_parts(const struct cache *c, const char *key, const struct iovec *parts,
-		      size_t n)
-{
-	int dir = object_dir(c, key, true);
-	if (dir < 0)
-		return -1;
-	size_t len = 0;
-	for (size_t i = 0; i < n; i++)
-		len += parts[i].iov_len;
 	char head[160], sum[CACHE_KEY_LEN + 1];
-	int hl = snprintf(head, sizeof(head), "%s %s %zu 0 0\n", OBJECT_FORMAT, key, len);
+	int hl = snprintf(head, sizeof(head), "%s %s %zu %zu %zu\n", OBJECT_FORMAT, key, dl, gl,
+			  pl);
 	struct key_stream ks;
 	key_stream_init(&ks);
 	buf_add(&ks.buf, head, (size_t)hl);
@@ -523,6 +522,23 @@ int cache_store_parts(const struct cache *c, const char *key, const struct iovec
 	int rc = write_object(dir, key + 2, all, n + 2);
 	free(all);
 	return rc;
+}
+
+int cache_store(const struct cache *c, const char *key, const void *data, size_t len,
+		const void *diags, size_t diags_len, const void *deps, size_t deps_len)
+{
+	struct iovec parts[3] = { { (void *)data, len }, { (void *)diags, diags_len },
+				  { (void *)deps, deps_len } };
+	return store_framed(c, key, parts, 3, len, diags_len, deps_len);
+}
+
+int cache_store_parts(const struct cache *c, const char *key, const struct iovec *parts,
+		      size_t n)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += parts[i].iov_len;
+	return store_framed(c, key, parts, n, len, 0, 0);
 }
 
 /* ---- the record --------------------------------------------------------------- */

@@ -53,6 +53,10 @@ void cache_close(struct cache *c);
  * fails before leaves nothing beside the output). 0, or -1 when they cannot
  * be made safely: then nothing is stored. Call before forking workers. */
 int cache_prepare(struct cache *c);
+/* True when cache_prepare made the objects folder: this build found none,
+ * and until its renders store theirs no object can be looked up there (a
+ * first build's 16,664 jobs at 10,000 pages each failed to open one). */
+bool cache_objects_new(const struct cache *c);
 
 /* The identity of an object's file: device, inode, size, modification
  * and change times, as text. A file with the same identity is the same

@@ -25,6 +25,7 @@ struct cache {
 	char *name;    /* the output folder's name: render/NAME */
 	int dir_fd;    /* .loa-cache/render/NAME, -1 until it exists */
 	int objects_fd; /* its objects/, kept open: a rebuild loads thousands */
+	bool objects_new; /* objects/ made by cache_prepare: empty until the renders store */
 	/* objects/00 … objects/ff, each opened on first use and kept (-1:
 	 * not yet): a store or load opened, and a store made, its folder
 	 * each time, 0.16 s of the workers' CPU in a 10,000-page build.

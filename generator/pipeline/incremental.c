@@ -570,6 +570,8 @@ void incr_use_cache(struct build *b, size_t njobs)
 	sitelua_structure_key(b->sl);
 	char state_key[CACHE_KEY_LEN + 1];
 	key_stream_finish(&state, state_key);
+	/* a first build: its objects folder is new, no job has an object */
+	bool none_stored = cache_objects_new(b->cache);
 	for (size_t j = 0; j < njobs; j++) {
 		buf_reset(&k);
 		bool plain = false, fn_file = false;
@@ -626,7 +628,7 @@ void incr_use_cache(struct build *b, size_t njobs)
 		 * the object's bytes written afresh */
 		bool kept = incr_standby_try(b, j, out_path);
 		bool trusted = false;
-		bool found = !kept && incr_object_key(b, j) == b->keys[j] &&
+		bool found = !kept && !none_stored && incr_object_key(b, j) == b->keys[j] &&
 			     cache_load_known(b->cache, b->keys[j],
 					      incr_standby_object_ident(b, j, out_path), &obj,
 					      &trusted) == 1;

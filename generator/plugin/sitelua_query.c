@@ -11,6 +11,7 @@
 #include "plugin/sitelua_internal.h"
 
 #include <lauxlib.h>
+#include <limits.h>
 #include <lua.h>
 
 /* stack slots of scan's arguments */
@@ -143,7 +144,14 @@ static int l_scan(lua_State *L)
 					      "until" };
 	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++)
 		lua_getfield(L, Q, fields[i]);
-	lua_newtable(L);
+	/* with no filter but those the prelude's indexes answer, nearly every
+	 * page of source is kept: its list made at its size at once, not
+	 * grown by doubling (8,700 news: fourteen rehashes, and twice the
+	 * slots at the end) */
+	bool few_filters = lua_isnil(L, Q_SECTION) && lua_isnil(L, Q_TAG) &&
+			   lua_isnil(L, Q_CATEGORY) && lua_isnil(L, Q_SINCE) && lua_isnil(L, Q_UNTIL);
+	lua_Unsigned size = few_filters ? lua_rawlen(L, SRC) : 0;
+	lua_createtable(L, size < INT_MAX ? (int)size : 0, 0);
 	int out = lua_gettop(L);
 	lua_Integer n = 0;
 	bool sorted = true;

@@ -1,10 +1,18 @@
 /* Unit tests for base/: the growable buffer's one-byte append (inline in
- * buf.h) and the string map's lookup by length (strmap_getn), which the
- * search index uses on words where they stand in a body. */
+ * buf.h), the string map's lookup by length (strmap_getn), which the
+ * search index uses on words where they stand in a body, and writev to
+ * the end (sys_writev_all), which writes the cache's objects. */
 #include "base/buf.h"
 #include "base/strmap.h"
+#include "base/sysutil.h"
 
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -61,9 +69,70 @@ TEST(test_strmap_getn)
 	strmap_release(&m);
 }
 
+/* A temporary file's bytes, read back into out. */
+static void read_back(FILE *f, struct buf *out)
+{
+	buf_reset(out);
+	CHECK_INT_EQ(sys_read_fd(fileno(f), 0, out), 0);
+}
+
+TEST(test_writev_all)
+{
+	/* many parts, more than one writev takes, empty ones among them, in order */
+	enum { N = 2500 };
+	static char bytes[N][4];
+	static struct iovec parts[N];
+	struct buf want = BUF_INIT, got = BUF_INIT;
+	for (int i = 0; i < N; i++) {
+		int len = snprintf(bytes[i], sizeof(bytes[i]), "%d", i % 7 == 0 ? 0 : i % 1000);
+		if (i % 7 == 0)
+			len = 0; /* an empty part */
+		parts[i] = (struct iovec){ bytes[i], (size_t)len };
+		buf_add(&want, bytes[i], (size_t)len);
+	}
+	FILE *f = tmpfile();
+	CHECK(f != NULL);
+	CHECK_INT_EQ(sys_writev_all(fileno(f), parts, N), 0);
+	rewind(f);
+	read_back(f, &got);
+	CHECK_INT_EQ(got.len, want.len);
+	CHECK(got.len == want.len && memcmp(got.ptr, want.ptr, want.len) == 0);
+	fclose(f);
+
+	/* a write cut short (the file size limit) goes on from the byte it
+	 * stopped at, then fails: the limit falls inside the second part */
+	struct rlimit old;
+	CHECK(getrlimit(RLIMIT_FSIZE, &old) == 0);
+	void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+	f = tmpfile();
+	CHECK(f != NULL);
+	struct rlimit small = { 6000, old.rlim_max };
+	CHECK(setrlimit(RLIMIT_FSIZE, &small) == 0);
+	static char a[4096], b[4096];
+	memset(a, 'a', sizeof(a));
+	memset(b, 'b', sizeof(b));
+	struct iovec two[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	int rc = sys_writev_all(fileno(f), two, 2);
+	CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
+	signal(SIGXFSZ, was);
+	CHECK_INT_EQ(rc, -1);
+	/* the short write moved the second part on past what it wrote */
+	CHECK_INT_EQ(two[1].iov_len, 8192 - 6000);
+	CHECK(two[1].iov_base == b + (6000 - 4096));
+	rewind(f);
+	read_back(f, &got);
+	CHECK_INT_EQ(got.len, 6000);
+	CHECK(got.len == 6000 && got.ptr[4095] == 'a' && got.ptr[4096] == 'b' &&
+	      got.ptr[5999] == 'b');
+	fclose(f);
+	buf_release(&want);
+	buf_release(&got);
+}
+
 int main(void)
 {
 	RUN(test_buf_putc);
 	RUN(test_strmap_getn);
+	RUN(test_writev_all);
 	return harness_report();
 }
