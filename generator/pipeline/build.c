@@ -22,6 +22,7 @@
 #include "template/theme.h"
 #include "markup/markdown.h"
 #include "pipeline/imgstage.h"
+#include "pipeline/prerender.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -456,6 +457,14 @@ static int stage_render(struct build *b, const struct pool_opts *po)
 			"(%zu of %zu jobs to render)\n",
 			luavm_memory(b->vm) >> 20, collect ? "collected in full" : "not collected",
 			renders, b->njobs);
+	/* what the helper finished the workers take; the rest they render */
+	prerender_stop(b->prerender);
+	if (b->timings && b->prerender) {
+		size_t made, pages;
+		prerender_counts(b->prerender, &made, &pages);
+		fprintf(stderr, "loa: timing: %-12s %zu of %zu pages' Markdown\n", "prerendered", made,
+			pages);
+	}
 	prefetch_threads_done(b);
 	if (pool_run(po, b->todo ? b->ntodo : b->njobs, NULL, render_job, render_job_done, b,
 		     b->diags) < 0 ||
@@ -569,6 +578,7 @@ static void build_release(struct build *b)
 		diag_list_release(&b->job_diags[j]);
 	free(b->job_diags);
 	image_stage_free(b->images);
+	prerender_free(b->prerender);
 	sitelua_free(b->sl);
 	if (b->theme)
 		theme_free(b->theme);
@@ -611,11 +621,19 @@ static void run(struct build *b, const struct build_options *opts, struct diag_l
 	struct outlock *lock = NULL;
 	struct pool_opts po;
 
+	/* forked now, while the builder is small (prerender.c) */
+	if (!opts->dry_run && opts->jobs > 1)
+		b->prerender = prerender_fork();
 	if (stage_lock(b, &lock) < 0 || stage_cache(b, build_key, res) != 0)
 		goto done;
 	if (stage_load(b, res) < 0)
 		goto done;
 	/* on the core the serial stages leave idle (the load reads on two) */
+	if (b->prerender &&
+	    prerender_feed(b->prerender, &b->site, vm_size() + b->site.config.render_memory) < 0) {
+		prerender_free(b->prerender);
+		b->prerender = NULL;
+	}
 	incr_standby_prefetch(b);
 	guard_prefetch(b);
 	if (stage_lua(b) < 0 || stage_plugins(b) < 0)

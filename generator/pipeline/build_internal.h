@@ -51,6 +51,7 @@ struct build {
 	struct luavm *vm;
 	struct theme *theme;       /* compiled layouts (assets_open_theme) */
 	struct sitelua *sl;        /* plugin host; NULL until opened */
+	struct prerender *prerender; /* content bodies rendered ahead (prerender.h); NULL: none */
 	struct outdir *out;        /* the new site being written; NULL in a dry run and once committed */
 	int out_of_room;           /* ENOSPC or EDQUOT: no room to start it (else 0) */
 	size_t ncontent;      /* content pages rendered by the pool */

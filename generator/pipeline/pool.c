@@ -141,7 +141,7 @@ static int send_full(int fd, const void *data, size_t len)
 
 /* ---- worker side ------------------------------------------------------ */
 
-static void worker_reset_signals(void)
+void pool_child_reset_signals(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -157,13 +157,13 @@ static void worker_reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static void worker_set_limits(const struct pool_opts *opts)
+void pool_child_limit_memory(size_t bytes)
 {
 	struct rlimit rl;
 	/* ASan reserves terabytes of address space up front; RLIMIT_AS would
 	 * make every sanitized worker fail at once. */
-	if (opts->mem_limit && !LOA_SANITIZED && getrlimit(RLIMIT_AS, &rl) == 0) {
-		rlim_t lim = (rlim_t)opts->mem_limit;
+	if (bytes && !LOA_SANITIZED && getrlimit(RLIMIT_AS, &rl) == 0) {
+		rlim_t lim = (rlim_t)bytes;
 		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < lim)
 			lim = rl.rlim_max;
 		/* the hard limit too, so the work function cannot lift it */
@@ -248,13 +248,13 @@ static void __attribute__((noreturn)) worker_main(struct pool *p, int self, int 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != p->parent_pid)
 		_exit(1);
-	worker_reset_signals();
+	pool_child_reset_signals();
 	/* The sockets of the other workers must not stay open here, or those
 	 * workers would never see end-of-file when the parent closes them. */
 	for (int i = 0; i < p->nworkers; i++)
 		if (i != self && p->workers[i].fd >= 0)
 			close(p->workers[i].fd);
-	worker_set_limits(p->opts);
+	pool_child_limit_memory(p->opts->mem_limit);
 	if (p->init)
 		p->init(p->ctx);
 

@@ -50,4 +50,10 @@ typedef void (*pool_init_fn)(void *ctx);
 int pool_run(const struct pool_opts *opts, size_t njobs, pool_init_fn init, pool_work_fn work,
 	     pool_done_fn done, void *ctx, struct diag_list *diags);
 
+/* For another process the builder forks (prerender.c), as for a worker:
+ * the signals back to their defaults, none blocked; RLIMIT_AS at bytes,
+ * the hard limit too (0: none). */
+void pool_child_reset_signals(void);
+void pool_child_limit_memory(size_t bytes);
+
 #endif

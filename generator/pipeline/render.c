@@ -11,6 +11,7 @@
 #include "plugin/sitelua.h"
 #include "markup/markdown.h"
 #include "pipeline/imgstage.h"
+#include "pipeline/prerender.h"
 #include "site/urls.h"
 #include "source/repo.h"
 
@@ -64,7 +65,12 @@ static int render_content(struct build *b, size_t page_index, struct diag_list *
 	struct markdown_opts mo = { p->path, p->body_line - 1, b->site.config.unsafe_html,
 				    link_cb, &ms, b->site.text, sitelua_shortcode_cb, &sc,
 				    image_cb, &ms, b->site.config.base_path };
-	int ret = markdown_render(&body, p->body, p->body_len, &mo, d);
+	bool structure = false;
+	int ret = 0;
+	if (prerender_take(b->prerender, page_index, &body, d, &structure) == 1)
+		b->read_structure = b->read_structure || structure;
+	else
+		ret = markdown_render(&body, p->body, p->body_len, &mo, d);
 	if (ret == 0)
 		ret = sitelua_render_page(b->sl, page_index, body.ptr, body.len, &html, d);
 	if (ret == 0 && b->opts->manifest)
