@@ -46,6 +46,13 @@
 
 /* fewer content pages than this: not worth the copy of the bodies */
 enum { PRERENDER_MIN_PAGES = 64 };
+/* The memory files are memory: the bodies given to the helper, and the
+ * HTML it keeps, are bounded (at 10,000 pages they are 30 and 40 MB; a
+ * site of hundreds of thousands of pages has the rest rendered by the
+ * workers as before). The input it has read is given back as it goes. */
+#define PRERENDER_BODIES_MAX ((uint64_t)256 << 20)
+#define PRERENDER_HTML_MAX ((uint64_t)512 << 20)
+enum { PRERENDER_RELEASE_STEP = 4 << 20 };
 
 /* A page's slot in the slots file; done 0: not made. */
 struct slot {
@@ -142,8 +149,8 @@ static bool read_site(struct reader *r, struct site *s, uint32_t **page_at, bool
 {
 	size_t len;
 	*unsafe = get_u64(r) != 0;
-	*tz = get_str(r, &len);
-	*base_path = get_str(r, &len);
+	*tz = xstrdup(get_str(r, &len));
+	*base_path = xstrdup(get_str(r, &len));
 	size_t npages = (size_t)get_u64(r);
 	if (r->bad || npages > (size_t)(r->end - r->p))
 		return false;
@@ -154,8 +161,9 @@ static bool read_site(struct reader *r, struct site *s, uint32_t **page_at, bool
 		(*page_at)[i] = (uint32_t)get_u64(r); /* its index in the builder's site */
 		p->kind = get_u64(r) ? PAGE_NEWS : PAGE_SECTION; /* content, or only linked to */
 		p->body_line = (int)get_u64(r);
-		p->path = get_str(r, &len);
-		p->url = get_str(r, &len);
+		/* copied: the input is given back as the bodies are read */
+		p->path = xstrdup(get_str(r, &len));
+		p->url = xstrdup(get_str(r, &len));
 		p->body = get_str(r, &p->body_len);
 		s->pages[s->npages++] = p;
 		strmap_put(&s->page_by_path, p->path, i, NULL);
@@ -165,8 +173,8 @@ static bool read_site(struct reader *r, struct site *s, uint32_t **page_at, bool
 		return false;
 	s->bundle_urls = xcalloc(nfiles + 1, sizeof(*s->bundle_urls));
 	for (size_t i = 0; i < nfiles && !r->bad; i++) {
-		const char *path = get_str(r, &len);
-		s->bundle_urls[s->nbundle_urls++] = get_str(r, &len);
+		const char *path = xstrdup(get_str(r, &len));
+		s->bundle_urls[s->nbundle_urls++] = xstrdup(get_str(r, &len));
 		strmap_put(&s->file_url, path, i, NULL);
 	}
 	return !r->bad;
@@ -193,9 +201,17 @@ static void render_all(int in_fd, int data_fd, int slots_fd, size_t size)
 		return;
 	struct buf html = BUF_INIT, enc = BUF_INIT;
 	uint64_t at = 0;
+	size_t released = 0; /* the input before this offset is given back */
 	for (size_t i = 0; i < s.npages; i++) {
 		const struct page *p = s.pages[i];
-		if (p->kind == PAGE_SECTION)
+		/* the bodies are in page order: what lies before this one is read */
+		size_t here = (size_t)(p->body - in) & ~(size_t)(PRERENDER_RELEASE_STEP - 1);
+		if (p->body_len && here > released + PRERENDER_RELEASE_STEP) {
+			(void)fallocate(in_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+					(off_t)released, (off_t)(here - released));
+			released = here;
+		}
+		if (p->kind == PAGE_SECTION || !p->body_len)
 			continue;
 		struct page_ctx c = { &s, p, false, false };
 		struct markdown_opts mo = { p->path,	  p->body_line - 1, unsafe,	link_fn,
@@ -209,6 +225,8 @@ static void render_all(int in_fd, int data_fd, int slots_fd, size_t size)
 		diag_list_release(&d);
 		if (rc != 0 || c.left)
 			continue;
+		if (at + html.len + enc.len > PRERENDER_HTML_MAX)
+			return; /* the rest is the workers' */
 		if (sys_write_all(data_fd, html.ptr, html.len) < 0 ||
 		    sys_write_all(data_fd, enc.ptr, enc.len) < 0)
 			return; /* no room: the rest is the workers' */
@@ -335,9 +353,13 @@ int prerender_feed(struct prerender *pr, const struct site *s, size_t mem_limit)
 	/* every page, for the links; the content pages' bodies */
 	put_u64(&b, s->npages);
 	bool ok = true;
+	uint64_t bodies = 0;
 	for (size_t i = 0; i < s->npages && ok; i++) {
 		const struct page *p = s->pages[i];
-		bool content = is_content(p);
+		/* past the budget a page is sent without its body: the links
+		 * to it still resolve, the workers render it */
+		bool content = is_content(p) && bodies + p->body_len <= PRERENDER_BODIES_MAX;
+		bodies += content ? p->body_len : 0;
 		put_u64(&b, i);
 		put_u64(&b, content);
 		put_u64(&b, (uint64_t)p->body_line);
