@@ -52,6 +52,17 @@ write() {
 	cat > "$1"
 }
 
+# png FILE: a valid 4x4 PNG (the image stage reads it), made without any tool
+png() {
+	python3 -c '
+import struct, sys, zlib
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+raw = b"".join(b"\0" + b"\x20\x80\xff" * 4 for _ in range(4))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)) +
+    chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))' "$1"
+}
+
 # a small valid site: two schools, news, a plan
 basic_site() {
 	new_repo "$1"

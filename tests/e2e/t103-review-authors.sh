@@ -15,15 +15,6 @@ YAML
 commit "$R" "2023-03-03T10:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Quyền của các trường"
 cd "$R"
 review() { "$LOA" review "$@" --now 2026-11-23 --jobs 2 > "$TMP/out" 2> "$TMP/err"; }
-png() {
-	python3 -c '
-import struct, sys, zlib
-def chunk(t, d):
-    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
-raw = b"".join(b"\0" + b"\x20\x80\xff" * 4 for _ in range(4))
-open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)) +
-    chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))' "$1"
-}
 
 # U: an address site.yaml does not list writes an article in dong-thai's folder
 git checkout -q -b U main

@@ -9,16 +9,6 @@
 # renders it again). Rebuilds and --jobs 1 start no helper.
 . "$(dirname "$0")/lib.sh"
 
-png() {
-	python3 -c '
-import struct, sys, zlib
-def chunk(t, d):
-    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
-raw = b"".join(b"\0" + b"\x20\x80\xff" * 4 for _ in range(4))
-open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)) +
-    chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))' "$1"
-}
-
 S="$TMP/site"
 basic_site "$S"
 # enough articles for the helper (64 content pages at least), each with
