@@ -104,6 +104,10 @@ struct pool {
 	size_t next_done;   /* next job to hand to done() */
 	struct result *res; /* njobs entries */
 	unsigned char *stage; /* received bytes, POOL_STAGE of them */
+	/* poll's set and each entry's worker: in the pool, not locals, so
+	 * that a forked worker keeps them reachable (valgrind, t61) */
+	struct pollfd *pfd;
+	int *pidx;
 };
 
 /* virtual and resident size of this process (0 when unknown) */
@@ -629,8 +633,10 @@ int pool_run(const struct pool_opts *opts, size_t njobs, pool_init_fn init, pool
 	}
 	p.retry = xcalloc(njobs, sizeof(*p.retry));
 	p.res = xcalloc(njobs, sizeof(*p.res));
-	struct pollfd *pfd = xcalloc((size_t)p.nworkers, sizeof(*pfd));
-	int *pidx = xcalloc((size_t)p.nworkers, sizeof(*pidx));
+	p.pfd = xcalloc((size_t)p.nworkers, sizeof(*p.pfd));
+	p.pidx = xcalloc((size_t)p.nworkers, sizeof(*p.pidx));
+	struct pollfd *pfd = p.pfd;
+	int *pidx = p.pidx;
 	/* in the pool, not a local: a forked worker keeps it reachable */
 	p.stage = xmalloc(POOL_STAGE);
 	int rc = 0;
@@ -696,8 +702,8 @@ int pool_run(const struct pool_opts *opts, size_t njobs, pool_init_fn init, pool
 	free(p.res);
 	free(p.retry);
 	free(p.workers);
-	free(pfd);
-	free(pidx);
+	free(p.pfd);
+	free(p.pidx);
 	free(p.stage);
 	return rc;
 }
