@@ -38,6 +38,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -62,7 +63,7 @@ struct slot {
 
 struct prerender {
 	int in_fd, data_fd, slots_fd;
-	int go_fd; /* the builder's end of the pipe the helper waits on */
+	int go_fd; /* the builder's end of the socket the helper waits on */
 	pid_t pid; /* 0: not running */
 	struct slot *slots; /* read back by prerender_stop */
 	size_t npages, ncontent, made;
@@ -239,7 +240,7 @@ static void render_all(int in_fd, int data_fd, int slots_fd, size_t size)
 }
 
 /* The helper: waits for the input's size and its memory limit, or for
- * the end of the pipe (nothing to do). */
+ * the socket's end (nothing to do). */
 static void __attribute__((noreturn)) helper_main(struct prerender *pr, int go, pid_t parent)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -284,7 +285,10 @@ struct prerender *prerender_fork(void)
 	pr->data_fd = memory_file("loa-prerender-html");
 	pr->slots_fd = memory_file("loa-prerender-slots");
 	pr->go_fd = -1;
-	if (pr->in_fd < 0 || pr->data_fd < 0 || pr->slots_fd < 0 || pipe2(go, O_CLOEXEC) < 0) {
+	/* a socket, not a pipe: a helper that died makes send fail with
+	 * EPIPE (MSG_NOSIGNAL), where a pipe's write would kill the builder */
+	if (pr->in_fd < 0 || pr->data_fd < 0 || pr->slots_fd < 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0) {
 		prerender_free(pr);
 		return NULL;
 	}
@@ -397,8 +401,12 @@ int prerender_feed(struct prerender *pr, const struct site *s, size_t mem_limit)
 	if (!ok || fstat(pr->in_fd, &st) < 0)
 		return -1;
 	msg[0] = (uint64_t)st.st_size;
-	/* the helper waits for these 16 bytes: a pipe takes them at once */
-	if (sys_write_all(pr->go_fd, msg, sizeof(msg)) < 0)
+	/* the helper waits for these 16 bytes: the socket takes them at once */
+	ssize_t sent;
+	do
+		sent = send(pr->go_fd, msg, sizeof(msg), MSG_NOSIGNAL);
+	while (sent < 0 && errno == EINTR);
+	if (sent != (ssize_t)sizeof(msg))
 		return -1;
 	close(pr->go_fd);
 	pr->go_fd = -1;
@@ -410,7 +418,7 @@ void prerender_stop(struct prerender *pr)
 	if (!pr)
 		return;
 	if (pr->go_fd >= 0) {
-		close(pr->go_fd); /* never fed: it exits */
+		close(pr->go_fd); /* never fed: it sees the end and exits */
 		pr->go_fd = -1;
 	}
 	if (!pr->pid)
@@ -439,6 +447,11 @@ void prerender_stop(struct prerender *pr)
 	}
 	close(pr->in_fd); /* the input is not needed again */
 	pr->in_fd = -1;
+}
+
+int prerender_pid(const struct prerender *pr)
+{
+	return pr ? (int)pr->pid : 0;
 }
 
 void prerender_counts(const struct prerender *pr, size_t *made, size_t *pages)

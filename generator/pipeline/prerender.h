@@ -29,7 +29,9 @@ struct site;
 
 /* Forks the helper, which waits for prerender_feed: at the build's start,
  * while the builder is small and runs no other thread. NULL when it cannot
- * be made (or LOA_PRERENDER=0): the workers then render everything. */
+ * be made (or LOA_PRERENDER=0): the workers then render everything. It
+ * waits on a socket; one that died makes prerender_feed fail, never the
+ * builder. */
 struct prerender *prerender_fork(void);
 /* Once the site is loaded: gives the helper the content pages when it is
  * worth it (two jobs or more, most pages to render: a first build, or
@@ -38,6 +40,8 @@ struct prerender *prerender_fork(void);
 int prerender_feed(struct prerender *pr, const struct site *s, size_t mem_limit);
 /* Stops the helper; what it finished stays for prerender_take. */
 void prerender_stop(struct prerender *pr);
+/* The helper's process id, 0 when it does not run (tests). */
+int prerender_pid(const struct prerender *pr);
 /* How many pages it finished, of how many content pages (after stop). */
 void prerender_counts(const struct prerender *pr, size_t *made, size_t *pages);
 /* Page i's body as the helper rendered it: 1 with the HTML appended to
