@@ -35,11 +35,12 @@ int sys_write_all(int fd, const void *data, size_t n)
 
 int sys_writev_all(int fd, struct iovec *parts, size_t n)
 {
-	while (n && parts->iov_len == 0) {
-		parts++;
-		n--;
-	}
 	while (n) {
+		if (parts->iov_len == 0) {
+			parts++;
+			n--;
+			continue;
+		}
 		ssize_t w = writev(fd, parts, n > IOV_MAX ? IOV_MAX : (int)n);
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -55,10 +56,6 @@ int sys_writev_all(int fd, struct iovec *parts, size_t n)
 		if (n) {
 			parts->iov_base = (char *)parts->iov_base + done;
 			parts->iov_len -= done;
-		}
-		while (n && parts->iov_len == 0) {
-			parts++;
-			n--;
 		}
 	}
 	return 0;

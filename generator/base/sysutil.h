@@ -7,9 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct iovec;
-
 struct buf;
+struct iovec;
 
 /* 1 in builds with AddressSanitizer: no address-space limit (its shadow
  * memory needs terabytes of it), and every allocation freed before exit

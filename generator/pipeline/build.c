@@ -628,12 +628,13 @@ static void run(struct build *b, const struct build_options *opts, struct diag_l
 		goto done;
 	if (stage_load(b, res) < 0)
 		goto done;
-	/* on the core the serial stages leave idle (the load reads on two) */
+	/* the helper given the pages, or let go when it is not worth it */
 	if (b->prerender &&
 	    prerender_feed(b->prerender, &b->site, vm_size() + b->site.config.render_memory) < 0) {
 		prerender_free(b->prerender);
 		b->prerender = NULL;
 	}
+	/* on the core the serial stages leave idle (the load reads on two) */
 	incr_standby_prefetch(b);
 	guard_prefetch(b);
 	if (stage_lua(b) < 0 || stage_plugins(b) < 0)

@@ -145,8 +145,8 @@ static const char *get_str(struct reader *r, size_t *len)
 }
 
 /* The helper's site: what markdown_render and site_resolve_link read. */
-static bool read_site(struct reader *r, struct site *s, uint32_t **page_at, bool *unsafe,
-		      const char **tz, const char **base_path)
+static bool read_site(struct reader *r, struct site *s, bool *unsafe, const char **tz,
+		      const char **base_path)
 {
 	size_t len;
 	*unsafe = get_u64(r) != 0;
@@ -156,10 +156,8 @@ static bool read_site(struct reader *r, struct site *s, uint32_t **page_at, bool
 	if (r->bad || npages > (size_t)(r->end - r->p))
 		return false;
 	s->pages = xcalloc(npages + 1, sizeof(*s->pages));
-	*page_at = xcalloc(npages + 1, sizeof(**page_at));
 	for (size_t i = 0; i < npages && !r->bad; i++) {
 		struct page *p = xcalloc(1, sizeof(*p));
-		(*page_at)[i] = (uint32_t)get_u64(r); /* its index in the builder's site */
 		p->kind = get_u64(r) ? PAGE_NEWS : PAGE_SECTION; /* content, or only linked to */
 		p->body_line = (int)get_u64(r);
 		/* copied: the input is given back as the bodies are read */
@@ -190,10 +188,9 @@ static void render_all(int in_fd, int data_fd, int slots_fd, size_t size)
 	struct reader r = { in, in + size, false };
 	struct site s;
 	memset(&s, 0, sizeof(s));
-	uint32_t *page_at = NULL;
 	bool unsafe;
 	const char *tz, *base_path;
-	if (!read_site(&r, &s, &page_at, &unsafe, &tz, &base_path))
+	if (!read_site(&r, &s, &unsafe, &tz, &base_path))
 		return;
 	markdown_init();
 	/* ICU objects are one process's: the helper opens its own */
@@ -233,7 +230,7 @@ static void render_all(int in_fd, int data_fd, int slots_fd, size_t size)
 			return; /* no room: the rest is the workers' */
 		struct slot sl = { 1, c.structure, at, html.len, enc.len };
 		at += html.len + enc.len;
-		off_t where = (off_t)page_at[i] * (off_t)sizeof(sl);
+		off_t where = (off_t)i * (off_t)sizeof(sl); /* the builder's page i */
 		if (pwrite(slots_fd, &sl, sizeof(sl), where) != (ssize_t)sizeof(sl))
 			return;
 	}
@@ -260,19 +257,12 @@ static void __attribute__((noreturn)) helper_main(struct prerender *pr, int go, 
 	pool_child_limit_memory((size_t)msg[1]);
 	/* only the CPU the builder leaves: its plugin stage runs threads too
 	 * (the search's bodies), which must not wait for this */
-	if (setpriority(PRIO_PROCESS, 0, 19) < 0) {
-		/* a lower priority refused: it runs as it is */
-	}
+	(void)setpriority(PRIO_PROCESS, 0, 19); /* refused: it runs as it is */
 	render_all(pr->in_fd, pr->data_fd, pr->slots_fd, (size_t)msg[0]);
 	_exit(0);
 }
 
 /* ---- the builder's side ----------------------------------------------- */
-
-static int memory_file(const char *name)
-{
-	return memfd_create(name, MFD_CLOEXEC);
-}
 
 struct prerender *prerender_fork(void)
 {
@@ -281,9 +271,9 @@ struct prerender *prerender_fork(void)
 		return NULL;
 	struct prerender *pr = xcalloc(1, sizeof(*pr));
 	int go[2] = { -1, -1 };
-	pr->in_fd = memory_file("loa-prerender-in");
-	pr->data_fd = memory_file("loa-prerender-html");
-	pr->slots_fd = memory_file("loa-prerender-slots");
+	pr->in_fd = memfd_create("loa-prerender-in", MFD_CLOEXEC);
+	pr->data_fd = memfd_create("loa-prerender-html", MFD_CLOEXEC);
+	pr->slots_fd = memfd_create("loa-prerender-slots", MFD_CLOEXEC);
 	pr->go_fd = -1;
 	/* a socket, not a pipe: a helper that died makes send fail with
 	 * EPIPE (MSG_NOSIGNAL), where a pipe's write would kill the builder */
@@ -364,7 +354,6 @@ int prerender_feed(struct prerender *pr, const struct site *s, size_t mem_limit)
 		 * to it still resolve, the workers render it */
 		bool content = is_content(p) && bodies + p->body_len <= PRERENDER_BODIES_MAX;
 		bodies += content ? p->body_len : 0;
-		put_u64(&b, i);
 		put_u64(&b, content);
 		put_u64(&b, (uint64_t)p->body_line);
 		put_str(&b, p->path, strlen(p->path));
@@ -466,18 +455,20 @@ int prerender_take(const struct prerender *pr, size_t page, struct buf *html,
 	if (!pr || !pr->slots || page >= pr->npages || pr->slots[page].done != 1)
 		return 0;
 	const struct slot *sl = &pr->slots[page];
-	struct buf bytes = BUF_INIT;
+	/* read where the HTML goes, straight into html; the diagnostics
+	 * after it are decoded there, then left past its end */
 	size_t len = (size_t)(sl->html_len + sl->diags_len);
-	buf_grow(&bytes, len + 1);
-	ssize_t n = len ? pread(pr->data_fd, bytes.ptr, len, (off_t)sl->offset) : 0;
+	buf_grow(html, len);
+	char *at = html->ptr + html->len;
+	ssize_t n = len ? pread(pr->data_fd, at, len, (off_t)sl->offset) : 0;
 	if (n != (ssize_t)len) {
-		buf_release(&bytes);
+		*at = '\0';
 		return 0;
 	}
-	buf_add(html, bytes.ptr, (size_t)sl->html_len);
-	diag_list_decode(d, bytes.ptr + sl->html_len, (size_t)sl->diags_len);
+	diag_list_decode(d, at + sl->html_len, (size_t)sl->diags_len);
+	html->len += (size_t)sl->html_len;
+	html->ptr[html->len] = '\0';
 	*structure = sl->structure != 0;
-	buf_release(&bytes);
 	return 1;
 }
 

@@ -53,6 +53,16 @@ static void make_site(struct site *s, struct page *pages, struct page **list)
 	}
 }
 
+static void free_site(struct site *s, struct page *pages)
+{
+	strmap_release(&s->page_by_path);
+	for (size_t i = 0; i < NPAGES; i++) {
+		free((char *)pages[i].path);
+		free((char *)pages[i].url);
+		free((char *)pages[i].body);
+	}
+}
+
 struct link_ctx {
 	const struct site *s;
 	const struct page *p;
@@ -121,12 +131,7 @@ TEST(test_same_as_a_worker)
 	unsetenv("LOA_PRERENDER");
 	text_free(s.text);
 	diag_list_release(&d);
-	strmap_release(&s.page_by_path);
-	for (size_t i = 0; i < NPAGES; i++) {
-		free((char *)pages[i].path);
-		free((char *)pages[i].url);
-		free((char *)pages[i].body);
-	}
+	free_site(&s, pages);
 }
 
 TEST(test_not_worth_it)
@@ -151,12 +156,7 @@ TEST(test_not_worth_it)
 	setenv("LOA_PRERENDER", "0", 1);
 	CHECK(prerender_fork() == NULL);
 	unsetenv("LOA_PRERENDER");
-	strmap_release(&s.page_by_path);
-	for (size_t i = 0; i < NPAGES; i++) {
-		free((char *)pages[i].path);
-		free((char *)pages[i].url);
-		free((char *)pages[i].body);
-	}
+	free_site(&s, pages);
 }
 
 TEST(test_dead_helper)
@@ -183,12 +183,7 @@ TEST(test_dead_helper)
 	prerender_free(pr);
 	buf_release(&html);
 	diag_list_release(&d);
-	strmap_release(&s.page_by_path);
-	for (size_t i = 0; i < NPAGES; i++) {
-		free((char *)pages[i].path);
-		free((char *)pages[i].url);
-		free((char *)pages[i].body);
-	}
+	free_site(&s, pages);
 }
 
 int main(void)
