@@ -361,7 +361,10 @@ static int stage_images(struct build *b, struct outlock *lock, struct pool_opts 
 	*po = (struct pool_opts){ .jobs = opts->jobs > 0 ? opts->jobs : 1,
 				  .job_timeout_ms = b->site.config.render_timeout_ms,
 				  .mem_limit = vm_size() + b->site.config.render_memory };
-	struct image_stage_opts io = { opts->out_dir, b->out, po, statics_image_output, b };
+	/* --no-cache neither reads nor writes .loa-cache, images included:
+	 * every image is processed again and nothing is kept */
+	struct image_stage_opts io = { opts->no_cache ? NULL : opts->out_dir, b->out, po,
+				       statics_image_output, b };
 	prefetch_threads_done(b);
 	if (image_stage_run(&b->images, &b->site, &io, b->diags) < 0)
 		return -1;

@@ -130,6 +130,18 @@ cp "$C/$SMALL" "$C/$BIG"
 P3=out3/tin-tuc/dong-thai/vui-tet-trung-thu
 check "a cache hit is served as it is" sh -c "vipsheader -f width '$P3/anh.jpg' | grep -qx 300"
 check "and its facts with it" grep -q 'anh.jpg" alt="Các bé rước đèn ông sao" width="300" height="200"' "$P3/index.html"
+# --no-cache neither reads the image cache (the poisoned entry is not
+# served) nor writes it (no entry for the images comes back)
+ls -li --time-style=+%s.%N "$C" > "$TMP/cache-before-nocache"
+"$LOA" build --out out3n --now 2023-10-01 --no-cache 2> /dev/null
+check "--no-cache reads no image cache" sh -c "vipsheader -f width 'out3n/tin-tuc/dong-thai/vui-tet-trung-thu/anh.jpg' | grep -qx 1200"
+ls -li --time-style=+%s.%N "$C" > "$TMP/cache-after-nocache"
+check "--no-cache leaves the image cache as it was" cmp -s "$TMP/cache-before-nocache" "$TMP/cache-after-nocache"
+mv "$C" "$TMP/images-aside"
+"$LOA" build --out out3m --now 2023-10-01 --no-cache 2> /dev/null
+check "--no-cache writes no image cache" test ! -e "$C"
+check "--no-cache publishes the images all the same" cmp -s out3n/tin-tuc/dong-thai/vui-tet-trung-thu/den.webp out3m/tin-tuc/dong-thai/vui-tet-trung-thu/den.webp
+mv "$TMP/images-aside" "$C"
 cp "$TMP/big-entry" "$C/$BIG"
 # an entry of another format under a name is not trusted: re-made
 cp "$C/$WEBPKEY" "$C/$PNGKEY"
