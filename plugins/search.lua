@@ -16,7 +16,14 @@ local WEIGHT = { title = 12, tags = 6, summary = 3, school = 2, body = 1 }
 
 local absolute = loa.absolute_url
 
-loa.on("before_render", function()
+-- The documents are read once the after_load handlers have set the pages'
+-- fields (search.lua's own runs after theirs: plugins run in name order),
+-- and indexed on a thread while the before_render handlers run; the files
+-- are taken, and published, in this plugin's before_render handler. No
+-- before_render handler of the shipped plugins changes a field read here.
+local job
+
+loa.on("after_load", function()
   local conf = (loa.site.params or {}).search or {}
   local docs = {}
   -- newest first: the browser shows equal scores in index order
@@ -41,10 +48,14 @@ loa.on("before_render", function()
       date = p.date and loa.format_date(p.date) or nil,
     }
   end
-  local files = loa.search_index(docs, { group = conf.group, chunk_bytes = conf.chunk_bytes })
-  for _, f in ipairs(files) do
+  job = loa.search_index_begin(docs, { group = conf.group, chunk_bytes = conf.chunk_bytes })
+end)
+
+loa.on("before_render", function()
+  for _, f in ipairs(job:files()) do
     loa.add_file{ url = INDEX .. f.name, content = f.content }
   end
+  job = nil
   loa.add_page{ url = loa.urls.search, layout = "search.html", sitemap = false,
                 index_url = INDEX,
                 page = { kind = "page", title = t.search or "Tìm kiếm", url = loa.urls.search,

@@ -11,6 +11,7 @@
 #include "base/xalloc.h"
 #include "lua/luavm.h"
 #include "plugin/prelude.h"
+#include "search/search_lua.h"
 #include "site/site.h"
 
 #include <lauxlib.h>
@@ -272,15 +273,17 @@ int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d
 		lua_rawgeti(L, LUA_REGISTRYINDEX, sl->handlers[i].ref);
 		sl->current_plugin = sl->handlers[i].plugin;
 		sl->in_handler = true;
-		/* LOA_DEBUG=handlers: each handler's CPU time; =memory: what it
+		/* LOA_DEBUG=handlers: how long the builder waited for each
+		 * handler (wall time: the process's CPU time would count a
+		 * search index made on a thread meanwhile); =memory: what it
 		 * leaves in the state (after a full collection, so only what it
 		 * keeps counts) */
 		const char *debug = getenv("LOA_DEBUG");
 		struct timespec t0, t1;
-		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (luavm_call(sl->vm, 0, 0, d) < 0)
 			err = -1;
-		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 		sl->current_plugin = NULL;
 		sl->in_handler = false;
 		if (debug && strstr(debug, "handlers"))
@@ -300,5 +303,9 @@ int sitelua_run_stage(struct sitelua *sl, const char *stage, struct diag_list *d
 		if (err)
 			break;
 	}
+	/* a failed stage ends the plugins: no job of loa.search_index_begin
+	 * is left running, whatever comes next */
+	if (err)
+		search_lua_finish(L);
 	return err;
 }

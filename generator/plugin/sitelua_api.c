@@ -398,10 +398,26 @@ static int l_read(lua_State *L)
 	return 2;
 }
 
+/* the bodies the index reads are the call's reads, as loa.page_html's:
+ * its result is the documents' values and those bodies' */
+static void search_read_body(void *ctx, size_t page)
+{
+	sitelua_deps_body(ctx, page);
+}
+
 static int l_search_index(lua_State *L)
 {
-	sitelua_deps_untracked(upvalue_sl(L));
-	return search_lua_index(L, upvalue_sl(L)->site);
+	struct sitelua *sl = upvalue_sl(L);
+	return search_lua_index(L, sl->site, search_read_body, sl);
+}
+
+/* loa.search_index_begin(docs, opts) → a job whose :files() returns what
+ * loa.search_index would: in the plugin stage the indexing runs on a
+ * thread meanwhile, finished at the latest when the outputs are collected */
+static int l_search_index_begin(lua_State *L)
+{
+	struct sitelua *sl = upvalue_sl(L);
+	return search_lua_begin(L, sl->site, !sl->collected, search_read_body, sl);
 }
 
 static int l_page_summary(lua_State *L)
@@ -542,6 +558,7 @@ static const luaL_Reg loa_funcs[] = {
 	{ "add_page", l_add_page }, { "add_file", l_add_file }, { "on", l_on },
 	{ "filter", l_filter },     { "global", l_global },     { "shortcode", l_shortcode },
 	{ "read", l_read },         { "search_index", l_search_index },
+	{ "search_index_begin", l_search_index_begin },
 	{ "next_change", l_next_change },
 	{ "page_summary", l_page_summary }, { "absolute_url", l_absolute_url },
 	{ "rel_url", l_rel_url },   { "xml_text", l_xml_text },

@@ -8,6 +8,7 @@
 #include "base/spill.h"
 #include "base/xalloc.h"
 #include "lua/luavm.h"
+#include "search/search_lua.h"
 #include "template/template.h"
 #include "template/theme.h"
 #include "site/site.h"
@@ -24,6 +25,9 @@ int sitelua_collect(struct sitelua *sl, struct diag_list *d)
 	struct site *s = sl->site;
 	int err = 0;
 	int top = lua_gettop(L);
+	/* the search index begun on a thread is done before anything reads
+	 * the cache's table of indexed bodies or forks */
+	search_lua_finish(L);
 	sl->collected = true;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->extras_ref);
 	size_t n = lua_rawlen(L, -1);

@@ -1,5 +1,6 @@
 /* search_lua — loa.search_index and loa.page_summary over search.c. */
 #include "search/search_lua.h"
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/strmap.h"
 #include "base/xalloc.h"
@@ -11,6 +12,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,7 +20,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define BOX_META "loa.search_index"
+#define BOX_META "loa.page_summary"
+#define JOB_META "loa.search_index"
+#define PENDING_KEY "loa.search_index.pending" /* the registry's: the job on a thread */
 #define BODIES_META "loa.search_bodies"
 #define BODIES_KEY "loa.search_bodies.table" /* the registry's field holding it */
 
@@ -74,39 +78,134 @@ static void prefold_release(struct prefold *pf)
 	memset(pf, 0, sizeof(*pf));
 }
 
-/* What a call owns, in a userdata so that a Lua error raised half-way
- * (a bad argument, out of memory) still frees it through __gc. */
-struct box {
+/* ---- one call's job ----
+ * loa.search_index reads its documents from Lua into C first (the plan),
+ * then indexes them touching no Lua: so loa.search_index_begin can index
+ * on a thread while the next handlers run, and its job's :files() takes
+ * the result. The job is a userdata, so that a Lua error raised half-way
+ * (a bad argument, out of memory) still frees it through __gc, which
+ * joins a thread still running first. */
+struct plan_field {
+	const char *text; /* in the job's arena; NULL: the body of page `page` */
+	size_t len;
+	size_t page;
+	unsigned weight;
+};
+
+struct plan_doc {
+	const char *url, *title, *date, *summary; /* in the job's arena; NULL when nil */
+	size_t field, nfields;			  /* its fields, from plan_field[field] */
+};
+
+struct job_file {
+	char *name, *data;
+	size_t len;
+};
+
+enum job_state { JOB_PLANNED, JOB_RUNNING, JOB_INDEXED, JOB_TAKEN };
+
+struct job {
+	struct site *site;
+	struct search_options opts;
+	size_t summary_bytes;
+	struct arena arena;
+	struct plan_doc *docs;
+	size_t ndocs, docs_cap;
+	struct plan_field *fields;
+	size_t nfields, fields_cap;
+	struct search_bodies *sb; /* the build cache's table, or NULL */
+	/* the indexing's own */
 	struct search_index *ix;
 	struct buf text;
 	struct buf summary;
 	struct search_pair *pairs;
 	size_t pairs_cap;
 	struct prefold pf;
+	/* the files: pushed to lua_list (an absolute index) as they come when
+	 * indexed inline, else kept here for :files() */
+	lua_State *lua;
+	int lua_list;
+	struct job_file *files;
+	size_t nfiles, files_cap;
+	pthread_t thread;
+	enum job_state state;
+};
+
+static void job_free_work(struct job *j)
+{
+	search_index_free(j->ix);
+	j->ix = NULL;
+	buf_release(&j->text);
+	buf_release(&j->summary);
+	free(j->pairs);
+	j->pairs = NULL;
+	j->pairs_cap = 0;
+	prefold_release(&j->pf);
+}
+
+static int job_gc(lua_State *L)
+{
+	struct job *j = luaL_checkudata(L, 1, JOB_META);
+	if (j->state == JOB_RUNNING)
+		pthread_join(j->thread, NULL);
+	j->state = JOB_TAKEN;
+	job_free_work(j);
+	for (size_t i = 0; i < j->nfiles; i++) {
+		free(j->files[i].name);
+		free(j->files[i].data);
+	}
+	free(j->files);
+	j->files = NULL;
+	j->nfiles = 0;
+	free(j->docs);
+	j->docs = NULL;
+	free(j->fields);
+	j->fields = NULL;
+	arena_release(&j->arena);
+	return 0;
+}
+
+static int job_files(lua_State *L);
+
+static struct job *new_job(lua_State *L, struct site *s)
+{
+	struct job *j = lua_newuserdatauv(L, sizeof(*j), 0);
+	memset(j, 0, sizeof(*j));
+	j->site = s;
+	j->arena = (struct arena)ARENA_INIT;
+	buf_init(&j->text);
+	buf_init(&j->summary);
+	j->state = JOB_PLANNED;
+	if (luaL_newmetatable(L, JOB_META)) {
+		lua_pushcfunction(L, job_gc);
+		lua_setfield(L, -2, "__gc");
+		lua_createtable(L, 0, 1);
+		lua_pushcfunction(L, job_files);
+		lua_setfield(L, -2, "files");
+		lua_setfield(L, -2, "__index");
+		lua_pushboolean(L, 0);
+		lua_setfield(L, -2, "__metatable");
+	}
+	lua_setmetatable(L, -2);
+	return j;
+}
+
+/* A summary of a page's own (search_lua_summary): freed through __gc. */
+struct box {
+	struct buf summary;
 };
 
 static int box_gc(lua_State *L)
 {
 	struct box *b = luaL_checkudata(L, 1, BOX_META);
-	search_index_free(b->ix);
-	b->ix = NULL;
-	buf_release(&b->text);
 	buf_release(&b->summary);
-	free(b->pairs);
-	b->pairs = NULL;
-	prefold_release(&b->pf);
 	return 0;
 }
 
 static struct box *new_box(lua_State *L)
 {
 	struct box *b = lua_newuserdatauv(L, sizeof(*b), 0);
-	b->ix = NULL;
-	buf_init(&b->text);
 	buf_init(&b->summary);
-	b->pairs = NULL;
-	b->pairs_cap = 0;
-	memset(&b->pf, 0, sizeof(b->pf));
 	if (luaL_newmetatable(L, BOX_META)) {
 		lua_pushcfunction(L, box_gc);
 		lua_setfield(L, -2, "__gc");
@@ -208,7 +307,7 @@ static const struct prefolded *prefolded_of(const struct prefold *pf, size_t i)
 }
 
 /* w's pairs in ix's terms, into b->pairs; returns how many. */
-static size_t prefolded_take(struct box *b, const struct prefolded *w)
+static size_t prefolded_take(struct job *b, const struct prefolded *w)
 {
 	struct prefold *pf = &b->pf;
 	unsigned f = w->fold;
@@ -226,7 +325,7 @@ static size_t prefolded_take(struct box *b, const struct prefolded *w)
 
 /* Indexes page i's body with weight w, from the table when it has it; the
  * default summary goes to b->summary when want_summary. */
-static void index_body(struct box *b, struct search_bodies *sb, const struct site *s, size_t i,
+static void index_body(struct job *b, struct search_bodies *sb, const struct site *s, size_t i,
 		       unsigned w, bool want_summary, size_t summary_bytes)
 {
 	const struct page *p = s->pages[i];
@@ -289,34 +388,23 @@ static void prefold_add(struct prefold *pf, const struct site *s, struct search_
 	pf->of_page[i] = pf->n++;
 }
 
-/* The bodies the documents docs (at index 1) name, each once: a document
- * without a summary of its own wants its body's. Anything malformed is
- * left for the indexing loop to report. */
-static void prefold_plan(lua_State *L, const struct site *s, struct search_bodies *sb,
-			 struct prefold *pf)
+/* The bodies the plan's documents name, each once: a document without a
+ * summary of its own wants its body's. */
+static void prefold_plan(const struct job *j, struct prefold *pf)
 {
-	int top = lua_gettop(L);
+	const struct site *s = j->site;
 	pf->of_page = xreallocarray(NULL, s->npages ? s->npages : 1, sizeof(*pf->of_page));
 	for (size_t i = 0; i < s->npages; i++)
 		pf->of_page[i] = PREFOLD_NONE;
-	for (lua_Integer i = 1; lua_rawgeti(L, 1, i) == LUA_TTABLE; i++) {
-		int d = lua_gettop(L);
-		lua_getfield(L, d, "summary");
-		bool wants = !(lua_type(L, -1) == LUA_TSTRING && lua_rawlen(L, -1) > 0);
-		if (lua_getfield(L, d, "fields") == LUA_TTABLE) {
-			int fields = lua_gettop(L);
-			for (lua_Integer k = 1; lua_rawgeti(L, fields, k) == LUA_TTABLE; k++) {
-				size_t at;
-				if (lua_getfield(L, -1, "text") == LUA_TNIL &&
-				    lua_getfield(L, -2, "body") == LUA_TSTRING &&
-				    page_index_at(s, lua_tostring(L, -1), &at))
-					prefold_add(pf, s, sb, at, wants);
-				lua_settop(L, fields);
-			}
+	for (size_t d = 0; d < j->ndocs; d++) {
+		const struct plan_doc *doc = &j->docs[d];
+		bool wants = !doc->summary || !*doc->summary;
+		for (size_t k = 0; k < doc->nfields; k++) {
+			const struct plan_field *f = &j->fields[doc->field + k];
+			if (!f->text)
+				prefold_add(pf, s, j->sb, f->page, wants);
 		}
-		lua_settop(L, d - 1);
 	}
-	lua_settop(L, top);
 }
 
 struct prefold_run {
@@ -354,12 +442,15 @@ static void *prefold_thread(void *arg)
  * two (--jobs) and the table lacks most bodies (a first build, or one
  * without the cache); else leaves them to index_body: a rebuild's table
  * has nearly all, and planning would only read the documents twice. */
-static void prefold_run(lua_State *L, struct site *s, struct search_bodies *sb,
-			struct prefold *pf, size_t summary_bytes)
+static void prefold_run(struct job *j)
 {
+	struct site *s = j->site;
+	struct search_bodies *sb = j->sb;
+	struct prefold *pf = &j->pf;
+	size_t summary_bytes = j->summary_bytes;
 	if (s->opts.read_threads < PREFOLD_THREADS || search_bodies_size(sb) * 2 > s->npages)
 		return;
-	prefold_plan(L, s, sb, pf);
+	prefold_plan(j, pf);
 	if (pf->n < PREFOLD_MIN) {
 		prefold_release(pf); /* too few to be worth the threads */
 		return;
@@ -418,27 +509,24 @@ static lua_Integer opt_int(lua_State *L, int idx, const char *key, lua_Integer d
 	return v;
 }
 
-struct collect {
-	lua_State *L;
-	int list; /* absolute index of the result list */
-};
+/* ---- the plan: the documents read from Lua ---- */
 
-static void collect_file(void *ctx, const char *name, const char *data, size_t len)
+static const char *plan_str(struct job *j, const char *s, size_t len)
 {
-	struct collect *c = ctx;
-	lua_State *L = c->L;
-	lua_createtable(L, 0, 2);
-	lua_pushstring(L, name);
-	lua_setfield(L, -2, "name");
-	lua_pushlstring(L, data, len);
-	lua_setfield(L, -2, "content");
-	lua_rawseti(L, c->list, (lua_Integer)lua_rawlen(L, c->list) + 1);
+	return s ? arena_strndup(&j->arena, s, len) : NULL;
 }
 
-/* Indexes the fields of the document table at idx; the first body's
- * default summary goes to b->summary when want_summary. */
-static void index_fields(lua_State *L, struct site *s, struct box *b, struct search_bodies *sb,
-			 int idx, lua_Integer i, bool want_summary, size_t summary_bytes)
+/* An optional string field of document i (at idx), copied; NULL when nil. */
+static const char *doc_string(lua_State *L, struct job *j, int idx, const char *key, lua_Integer i)
+{
+	const char *out = opt_string(L, idx, key, i);
+	return out ? plan_str(j, out, strlen(out)) : NULL;
+}
+
+/* The fields of document i (the table at idx), checked as they are read;
+ * a body names a content page, told to read_body. */
+static void plan_fields(lua_State *L, struct job *j, int idx, lua_Integer i,
+			search_lua_body_fn *read_body, void *ctx)
 {
 	lua_getfield(L, idx, "fields");
 	if (lua_isnil(L, -1)) {
@@ -465,25 +553,143 @@ static void index_fields(lua_State *L, struct site *s, struct box *b, struct sea
 		const char *text = lua_tolstring(L, -1, &len);
 		lua_getfield(L, f, "body");
 		const char *path = lua_tostring(L, -1);
+		struct plan_field pf = { NULL, 0, 0, (unsigned)w };
 		if (text) {
-			search_add_text(b->ix, text, len, (unsigned)w);
+			pf.text = plan_str(j, text, len);
+			pf.len = len;
 		} else if (path) {
-			size_t at;
-			if (!page_index_at(s, path, &at))
+			if (!page_index_at(j->site, path, &pf.page))
 				luaL_error(L, "loa.search_index: docs[%d].fields[%d].body: no page '%s'",
 					   (int)i, (int)k, path);
-			index_body(b, sb, s, at, (unsigned)w, want_summary && !b->summary.len,
-				   summary_bytes);
+			if (read_body)
+				read_body(ctx, pf.page);
 		} else if (!lua_isnil(L, -2) || !lua_isnil(L, -1)) {
 			luaL_error(L, "loa.search_index: docs[%d].fields[%d]: text and body must be strings",
 				   (int)i, (int)k);
+		}
+		if (pf.text || path) {
+			ALLOC_GROW(j->fields, j->nfields + 1, j->fields_cap);
+			j->fields[j->nfields++] = pf;
 		}
 		lua_settop(L, f - 1);
 	}
 	lua_settop(L, fields - 1);
 }
 
-int search_lua_index(lua_State *L, struct site *s)
+/* The arguments (docs at 1, opts at 2) into the job; misuse raises an
+ * error naming the field, as the indexing would. */
+static void plan_read(lua_State *L, struct job *j, search_lua_body_fn *read_body, void *ctx)
+{
+	for (lua_Integer i = 1; lua_rawgeti(L, 1, i) != LUA_TNIL; i++) {
+		int d = lua_gettop(L);
+		if (!lua_istable(L, d))
+			luaL_error(L, "loa.search_index: docs[%d] must be a table", (int)i);
+		struct plan_doc doc;
+		doc.url = doc_string(L, j, d, "url", i);
+		if (!doc.url)
+			luaL_error(L, "loa.search_index: docs[%d].url is required", (int)i);
+		doc.title = doc_string(L, j, d, "title", i);
+		doc.date = doc_string(L, j, d, "date", i);
+		doc.summary = doc_string(L, j, d, "summary", i);
+		doc.field = j->nfields;
+		plan_fields(L, j, d, i, read_body, ctx);
+		doc.nfields = j->nfields - doc.field;
+		ALLOC_GROW(j->docs, j->ndocs + 1, j->docs_cap);
+		j->docs[j->ndocs++] = doc;
+		lua_settop(L, d - 1);
+	}
+	lua_pop(L, 1); /* the nil that ended the list */
+}
+
+/* ---- the indexing: no Lua but lua_list's pushes when inline ---- */
+
+static void collect_file(void *ctx, const char *name, const char *data, size_t len)
+{
+	struct job *j = ctx;
+	lua_State *L = j->lua;
+	if (!L) {
+		ALLOC_GROW(j->files, j->nfiles + 1, j->files_cap);
+		struct job_file *f = &j->files[j->nfiles++];
+		f->name = xstrdup(name);
+		f->data = xmalloc(len ? len : 1);
+		memcpy(f->data, data, len);
+		f->len = len;
+		return;
+	}
+	lua_createtable(L, 0, 2);
+	lua_pushstring(L, name);
+	lua_setfield(L, -2, "name");
+	lua_pushlstring(L, data, len);
+	lua_setfield(L, -2, "content");
+	lua_rawseti(L, j->lua_list, (lua_Integer)lua_rawlen(L, j->lua_list) + 1);
+}
+
+static void job_run(struct job *j)
+{
+	struct site *s = j->site;
+	j->ix = search_index_new(s->text, &j->opts);
+	if (j->sb)
+		search_bodies_begin(j->sb, j->ix);
+	prefold_run(j);
+	for (size_t d = 0; d < j->ndocs; d++) {
+		const struct plan_doc *doc = &j->docs[d];
+		bool want_summary = !doc->summary || !*doc->summary;
+		/* the default summary is known only once the body is read: add
+		 * the document first, then set it */
+		size_t id = search_add_doc(j->ix, doc->url, doc->title, doc->date, doc->summary);
+		buf_reset(&j->summary);
+		for (size_t k = 0; k < doc->nfields; k++) {
+			const struct plan_field *f = &j->fields[doc->field + k];
+			if (f->text)
+				search_add_text(j->ix, f->text, f->len, f->weight);
+			else
+				index_body(j, j->sb, s, f->page, f->weight,
+					   want_summary && !j->summary.len, j->summary_bytes);
+		}
+		if (j->summary.len)
+			search_set_summary(j->ix, id, j->summary.ptr);
+	}
+	prefold_release(&j->pf); /* now, not when the job is collected */
+	if (j->sb)
+		search_bodies_begin(j->sb, NULL); /* its ids die with the index */
+	search_write(j->ix, collect_file, j);
+	job_free_work(j);
+}
+
+static void *job_thread(void *arg)
+{
+	job_run(arg);
+	return NULL;
+}
+
+/* Waits for the job's thread, if it has one, and gives the table of
+ * indexed bodies to the cache (on this thread: the build's). */
+static void job_finish(struct job *j)
+{
+	if (j->state == JOB_RUNNING)
+		pthread_join(j->thread, NULL);
+	if (j->state == JOB_RUNNING || j->state == JOB_PLANNED) {
+		j->state = JOB_INDEXED;
+		if (j->sb)
+			bodies_flush(j->site, j->sb);
+	}
+}
+
+/* The registry's job on a thread, finished and forgotten: before another
+ * call uses the table of indexed bodies, and before the plugins' outputs
+ * are collected. */
+void search_lua_finish(lua_State *L)
+{
+	if (lua_getfield(L, LUA_REGISTRYINDEX, PENDING_KEY) == LUA_TUSERDATA)
+		job_finish(luaL_checkudata(L, -1, JOB_META));
+	lua_pop(L, 1);
+	lua_pushnil(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, PENDING_KEY);
+}
+
+/* Reads the arguments into a new job (pushed); raises on misuse. */
+static struct job *job_begin(lua_State *L, struct site *s, search_lua_body_fn *read_body,
+			     void *ctx)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	if (!lua_isnoneornil(L, 2))
@@ -494,43 +700,76 @@ int search_lua_index(lua_State *L, struct site *s)
 	};
 	size_t summary_bytes = (size_t)opt_int(L, 2, "summary_bytes", 200, 16, 4096);
 	lua_settop(L, 2);
-	struct box *b = new_box(L); /* 3 */
-	b->ix = search_index_new(s->text, &opts);
-	struct search_bodies *sb = bodies_of(L, s);
-	if (sb)
-		search_bodies_begin(sb, b->ix);
-	prefold_run(L, s, sb, &b->pf, summary_bytes);
+	struct job *j = new_job(L, s); /* 3 */
+	j->opts = opts;
+	j->summary_bytes = summary_bytes;
+	plan_read(L, j, read_body, ctx);
+	search_lua_finish(L); /* the table is one job's at a time */
+	j->sb = bodies_of(L, s);
+	return j;
+}
 
-	for (lua_Integer i = 1; lua_rawgeti(L, 1, i) != LUA_TNIL; i++) {
-		int d = lua_gettop(L);
-		if (!lua_istable(L, d))
-			luaL_error(L, "loa.search_index: docs[%d] must be a table", (int)i);
-		const char *url = opt_string(L, d, "url", i);
-		if (!url)
-			luaL_error(L, "loa.search_index: docs[%d].url is required", (int)i);
-		const char *title = opt_string(L, d, "title", i);
-		const char *date = opt_string(L, d, "date", i);
-		const char *summary = opt_string(L, d, "summary", i);
-		/* the default summary is known only once the body is read: add
-		 * the document first, then set it */
-		size_t id = search_add_doc(b->ix, url, title, date, summary);
-		buf_reset(&b->summary);
-		index_fields(L, s, b, sb, d, i, !summary || !*summary, summary_bytes);
-		if (b->summary.len)
-			search_set_summary(b->ix, id, b->summary.ptr);
-		lua_settop(L, d - 1);
-	}
-
-	prefold_release(&b->pf); /* now, not when the box is collected */
-	if (sb) {
-		bodies_flush(s, sb);
-		search_bodies_begin(sb, NULL); /* its ids die with the index */
-	}
+int search_lua_index(lua_State *L, struct site *s, search_lua_body_fn *read_body, void *ctx)
+{
+	struct job *j = job_begin(L, s, read_body, ctx); /* 3 */
 	lua_newtable(L); /* 4: the result */
-	struct collect c = { L, lua_gettop(L) };
-	search_write(b->ix, collect_file, &c);
-	search_index_free(b->ix);
-	b->ix = NULL;
+	j->lua = L;
+	j->lua_list = lua_gettop(L);
+	job_run(j);
+	j->lua = NULL;
+	job_finish(j);
+	j->state = JOB_TAKEN;
+	return 1;
+}
+
+int search_lua_begin(lua_State *L, struct site *s, bool may_thread,
+		     search_lua_body_fn *read_body, void *ctx)
+{
+	struct job *j = job_begin(L, s, read_body, ctx);
+	/* a thread only where the build may use two (--jobs) */
+	if (may_thread && s->opts.read_threads >= 2 &&
+	    pthread_create(&j->thread, NULL, job_thread, j) == 0) {
+		j->state = JOB_RUNNING;
+		lua_pushvalue(L, -1);
+		lua_setfield(L, LUA_REGISTRYINDEX, PENDING_KEY);
+		/* LOA_DEBUG=search: the index is made on a thread */
+		const char *debug = getenv("LOA_DEBUG");
+		if (debug && strstr(debug, "search"))
+			fprintf(stderr, "loa: debug: search-index-thread\n");
+	} else {
+		job_run(j);
+		job_finish(j); /* the table given back before any other call */
+	}
+	return 1;
+}
+
+/* job:files() → the list loa.search_index returns; once. */
+static int job_files(lua_State *L)
+{
+	struct job *j = luaL_checkudata(L, 1, JOB_META);
+	if (j->state == JOB_TAKEN)
+		return luaL_error(L, "loa.search_index_begin: the job's files were taken already");
+	if (j->state == JOB_RUNNING)
+		search_lua_finish(L); /* it is the registry's */
+	job_finish(j);
+	lua_createtable(L, (int)(j->nfiles < INT_MAX ? j->nfiles : 0), 0);
+	for (size_t i = 0; i < j->nfiles; i++) {
+		struct job_file *f = &j->files[i];
+		lua_createtable(L, 0, 2);
+		lua_pushstring(L, f->name);
+		lua_setfield(L, -2, "name");
+		lua_pushlstring(L, f->data, f->len);
+		lua_setfield(L, -2, "content");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+		/* given to Lua: not held twice */
+		free(f->name);
+		free(f->data);
+		f->name = f->data = NULL;
+	}
+	free(j->files);
+	j->files = NULL;
+	j->nfiles = 0;
+	j->state = JOB_TAKEN;
 	return 1;
 }
 

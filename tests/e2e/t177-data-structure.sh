@@ -12,8 +12,6 @@
 
 S="$TMP/site"
 basic_site "$S"
-# (before search.lua, whose loa.search_index no key covers: a data page
-# added after it is made at every build)
 write "$S/plugins/bang-tong-hop.lua" <<'LUA'
 loa.on("before_render", function()
   -- lists one school's index inside the function
