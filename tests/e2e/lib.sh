@@ -121,6 +121,15 @@ MD
 	commit "$1" "2023-03-02T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Nội dung đầu tiên"
 }
 
+# rows_layout SITE: the layout tong-hop.html of SITE's theme, a page that
+# shows its context's `rows` (data pages of the tests' plugins)
+rows_layout() {
+	write "$1/themes/default/layouts/tong-hop.html" <<'HTML'
+<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{{ page.title }}</title></head>
+<body><main><div class="rows">{{ rows | safe }}</div></main></body></html>
+HTML
+}
+
 # build: $S into $OUT at $NOW, stdout to $TMP/b.out, stderr to $TMP/b.log, BUILD_ENV in loa's env
 build() {
 	env ${BUILD_ENV:-} "$LOA" build --repo "$S" --out "$OUT" --now "$NOW" --lang en \

@@ -45,10 +45,7 @@ loa.on("before_render", function()
                 data = function() return { rows = "không đổi" } end }
 end)
 LUA
-write "$S/themes/default/layouts/tong-hop.html" <<'HTML'
-<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{{ page.title }}</title></head>
-<body><main><div class="rows">{{ rows | safe }}</div></main></body></html>
-HTML
+rows_layout "$S"
 write "$S/site.yaml" <<'YAML'
 title: "Trang thử"
 base_url: "https://example.vn/"

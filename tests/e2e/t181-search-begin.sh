@@ -89,10 +89,7 @@ loa.on("before_render", function()
                 data = function() return { rows = "không đổi" } end }
 end)
 LUA
-write "$S/themes/default/layouts/tong-hop.html" <<'HTML'
-<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{{ page.title }}</title></head>
-<body><main><div class="rows">{{ rows | safe }}</div></main></body></html>
-HTML
+rows_layout "$S"
 commit "$S" "2023-03-09T10:00:00+07:00" "Sở GD&ĐT" "sgd@example.vn" "Chỉ mục và trang tổng hợp"
 
 jobs_setup
