@@ -114,6 +114,9 @@ struct job {
 	struct plan_field *fields;
 	size_t nfields, fields_cap;
 	struct search_bodies *sb; /* the build cache's table, or NULL */
+	/* told the bodies when the files are taken (search_lua_begin) */
+	search_lua_body_fn *read_body;
+	void *read_ctx;
 	/* the indexing's own */
 	struct search_index *ix;
 	struct buf text;
@@ -725,7 +728,13 @@ int search_lua_index(lua_State *L, struct site *s, search_lua_body_fn *read_body
 int search_lua_begin(lua_State *L, struct site *s, bool may_thread,
 		     search_lua_body_fn *read_body, void *ctx)
 {
-	struct job *j = job_begin(L, s, read_body, ctx);
+	/* The bodies are read when the files are taken: what the index
+	 * gives enters the Lua state then, wherever :files() is called (a
+	 * handler, a loa.memo function, a content function in a worker that
+	 * kept the job), and not before: the job shows nothing else. */
+	struct job *j = job_begin(L, s, NULL, NULL);
+	j->read_body = read_body;
+	j->read_ctx = ctx;
 	/* a thread only where the build may use two (--jobs) */
 	if (may_thread && s->opts.read_threads >= 2 &&
 	    pthread_create(&j->thread, NULL, job_thread, j) == 0) {
@@ -752,6 +761,9 @@ static int job_files(lua_State *L)
 	if (j->state == JOB_RUNNING)
 		search_lua_finish(L); /* it is the registry's */
 	job_finish(j);
+	for (size_t k = 0; j->read_body && k < j->nfields; k++)
+		if (!j->fields[k].text)
+			j->read_body(j->read_ctx, j->fields[k].page);
 	lua_createtable(L, (int)(j->nfiles < INT_MAX ? j->nfiles : 0), 0);
 	for (size_t i = 0; i < j->nfiles; i++) {
 		struct job_file *f = &j->files[i];

@@ -27,7 +27,8 @@ int search_lua_index(struct lua_State *L, struct site *s, search_lua_body_fn *re
  * loa.search_index(docs, opts) returns, once. The arguments are read (and
  * misuse raised) at once; with may_thread and two threads allowed
  * (site->opts.read_threads), the indexing runs on a thread, which touches
- * no Lua, until :files() or search_lua_finish. */
+ * no Lua, until :files() or search_lua_finish. read_body is told the
+ * bodies by :files(), where what they give enters the Lua state. */
 int search_lua_begin(struct lua_State *L, struct site *s, bool may_thread,
 		     search_lua_body_fn *read_body, void *ctx);
 

@@ -7,7 +7,8 @@
 # the call's reads, no longer as something no key covers: a value of
 # loa.memo that makes an index is kept until one of its bodies changes,
 # and a data page of a plugin that runs after search.lua is taken from the
-# cache. Misuse is an error at the plugin's line, and a job never taken,
+# cache; they are read when the files are taken, which a content function
+# may do in a render worker. Misuse is an error at the plugin's line, and a job never taken,
 # or a handler that fails while its index runs, ends the build normally.
 . "$(dirname "$0")/lib.sh"
 [ -n "${KEEP:-}" ] && trap - EXIT
@@ -81,6 +82,23 @@ loa.on("before_render", function()
   for _, f in ipairs(files) do loa.add_file{ url = "/chi-muc/" .. f.name, content = f.content } end
 end)
 LUA
+# a file whose content function takes a job's files in the worker (a
+# plugin named before any that reads bodies in its handlers): the
+# bodies are read there, and recorded as its reads
+write "$S/plugins/bai-doc.lua" <<'LUA'
+loa.on("before_render", function()
+  -- by path: the handler reads no page table (which would key the file
+  -- by the page's source, its body included); a page with a lastmod of
+  -- its own, so that a body edit leaves every page's metadata as it was
+  local job = loa.search_index_begin({ { url = "/hoi-thao/",
+                                        fields = { { body = "content/news/an-duong/hoi-thao.md" } } } })
+  loa.add_file{ url = "/bai-doc.txt", content = function()
+    local out = {}
+    for _, f in ipairs(job:files()) do out[#out + 1] = f.content end
+    return table.concat(out, "\n")
+  end }
+end)
+LUA
 # after search.lua in name order: its data page follows an index
 write "$S/plugins/tong-hop.lua" <<'LUA'
 loa.on("before_render", function()
@@ -98,6 +116,7 @@ value() { sed -n 's/^loa: debug: memo loa.memo chi-muc: //p' "$TMP/b.log"; }
 build
 check "first build publishes" test $? -eq 0
 check "the value's index has the word" sh -c "grep -rqF '\"xylophone\":' '$OUT/chi-muc'"
+check "the files taken in a worker have the word" contains "$OUT/bai-doc.txt" '"thao":'
 same_as_full "first build equals --no-cache"
 
 # a first build keeps no value (its cache has no folders yet): the next does
@@ -123,9 +142,17 @@ build
 check "a body edited: the value made again ($(value))" test "$(value)" = "made and kept"
 check "a body edited: the value's index has the new word" sh -c "grep -rqF '\"ukulele\":' '$OUT/chi-muc'"
 check "a body edited: and not the old one" sh -c "! grep -rqF xylophone '$OUT/chi-muc' '$OUT/tim-kiem'"
+
 check "a body edited: the data page still from the cache" from_cache 'tong-hop/index.html'
 same_as_full "a body edited equals --no-cache"
-git -C "$S" rm -q plugins/chi-muc.lua plugins/tong-hop.lua themes/default/layouts/tong-hop.html
+# the body of a page with its own lastmod: every page's metadata is the
+# same, and only the read recorded when the worker took the files tells
+sed -i 's/^Hội thảo\.$/Hội thảo về sáo trúc./' "$S/content/news/an-duong/hoi-thao.md"
+commit_edit "Sửa bài hội thảo"
+build
+check "a body read in a worker edited: the file has the new word" contains "$OUT/bai-doc.txt" '"truc":'
+same_as_full "a body read in a worker edited equals --no-cache"
+git -C "$S" rm -q plugins/chi-muc.lua plugins/bai-doc.lua plugins/tong-hop.lua themes/default/layouts/tong-hop.html
 commit_edit "Bỏ chỉ mục"
 BUILD_ENV=
 
