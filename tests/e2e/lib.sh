@@ -175,6 +175,30 @@ jobs_setup() {
 rendered() { sed -n 's/^loa: timing: rendered //p' "$TMP/b.log" | grep -qx -- "$1"; }
 from_cache() { ! rendered "$1"; }
 
+# inc_setup: $INC (and $OUT, which same_as_full compares) an empty
+# folder's public/ for the random-edit tests, at 2023-05-20 ($NOW)
+inc_setup() {
+	NOW=2023-05-20
+	INC="$TMP/inc/public"
+	OUT=$INC
+	mkdir -p "$TMP/inc"
+}
+# build_inc [DAY]: the incremental build of $S into $INC (at DAY, default
+# $NOW); its timing lines go to $TMP/inc.log. The random edits delete
+# pages on purpose: --allow-removal (t74 tests the guard)
+build_inc() {
+	LOA_TIMINGS=1 "$LOA" build --allow-removal --repo "$S" --out "$INC" --now "${1:-$NOW}" --lang en \
+		> "$TMP/inc.out" 2> "$TMP/inc.log"
+}
+# inc_cached: "CACHED ALL", the pages of the last build_inc taken from the cache, of all
+inc_cached() { sed -n 's/.*from cache *\([0-9]*\) of \([0-9]*\) pages.*/\1 \2/p' "$TMP/inc.log"; }
+# rand N: the next number in 0..N-1, in $r, of a series set by $seed
+# (a linear congruential generator: the same edits on every run)
+rand() {
+	seed=$(( (seed * 1103515245 + 12345) % 2147483648 ))
+	r=$(( (seed / 65536) % $1 ))
+}
+
 finish() {
 	[ "$FAILS" -eq 0 ]
 }

@@ -24,17 +24,7 @@ MD
 done
 commit "$S" "2023-04-10T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Thêm bài"
 
-NOW=2023-05-20
-# the random edits delete pages on purpose: --allow-removal (t74 tests the guard)
-INC="$TMP/inc/public"
-OUT=$INC # what lib.sh's same_as_full compares
-mkdir -p "$TMP/inc"
-# build_inc: the incremental build; its timing lines go to $TMP/inc.log
-build_inc() {
-	LOA_TIMINGS=1 "$LOA" build --allow-removal --repo "$S" --out "$INC" --now "${1:-$NOW}" --lang en \
-		> "$TMP/inc.out" 2> "$TMP/inc.log"
-}
-from_cache() { sed -n 's/.*from cache *\([0-9]*\) of \([0-9]*\) pages.*/\1 \2/p' "$TMP/inc.log"; }
+inc_setup
 
 build_inc
 check "first build publishes" test -f "$INC/index.html"
@@ -75,7 +65,7 @@ done
 printf '\nĐoạn cuối.\n' >> "$S/content/news/an-duong/hoi-thao.md"
 commit "$S" "2023-05-01T10:00:00+07:00" "Trường An Dương" "bbt@anduong.example.vn" "Sửa thân bài"
 build_inc
-set -- $(from_cache)
+set -- $(inc_cached)
 check "body edit: all pages but one from the cache ($1 of $2)" test "$1" -eq $(($2 - 1))
 check "body edit: the summary counts them" grep -q "loa: $1 pages from the cache" "$TMP/inc.log"
 same_as_full "body edit: incremental equals full"
@@ -113,7 +103,7 @@ check "later the same day, before the next change: still up to date" test "$(sta
 # a new day: the plugins run again, but pages that do not show the day
 # come from the cache
 build_inc 2023-05-21
-set -- $(from_cache)
+set -- $(inc_cached)
 check "a new day: rebuilt" test "$(stat -c %i "$INC")" != "$ino"
 check "a new day: most pages from the cache ($1 of $2)" test $(($1 * 10)) -ge $(($2 * 9))
 same_as_full "a new day: incremental equals full" 2023-05-21
@@ -147,7 +137,7 @@ printf '<!-- sửa giao diện -->\n' >> "$S/themes/default/layouts/base.html"
 # the site's own theme comes from the commit, like its content
 commit "$S" "2023-05-02T10:00:00+07:00" "Phòng GD&ĐT" "pgd@example.vn" "Sửa giao diện"
 build_inc 2023-06-02
-set -- $(from_cache)
+set -- $(inc_cached)
 check "theme change: nothing from the cache ($1 of $2)" test "$1" -eq 0
 same_as_full "theme change: incremental equals full" 2023-06-02
 check "theme change: the new layout is used" sh -c "grep -rq 'sửa giao diện' '$INC/tin-tuc'"

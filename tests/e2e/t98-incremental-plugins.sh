@@ -34,26 +34,13 @@ for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
 done
 commit "$S" "2023-04-30T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Thêm bài"
 
-NOW=2023-05-20
-INC="$TMP/inc/public"
-OUT=$INC # what lib.sh's same_as_full compares
-mkdir -p "$TMP/inc"
-build_inc() {
-	LOA_TIMINGS=1 "$LOA" build --allow-removal --repo "$S" --out "$INC" --now "$NOW" --lang en \
-		> "$TMP/inc.out" 2> "$TMP/inc.log"
-}
-from_cache() { sed -n 's/.*from cache *\([0-9]*\) of \([0-9]*\) pages.*/\1 \2/p' "$TMP/inc.log"; }
+inc_setup
 
 build_inc
 same_as_full "first build"
 check "the search index is published" sh -c "ls '$INC/tim-kiem/index/' | grep -q ."
 
-# a small linear congruential generator: the same series on every run
-seed=14
-rand() { # N: a number in 0..N-1, in $r
-	seed=$(( (seed * 1103515245 + 12345) % 2147483648 ))
-	r=$(( (seed / 65536) % $1 ))
-}
+seed=14 # of rand
 pick() { # an existing article, in $f
 	set -- "$S"/content/news/*/bai-*.md
 	rand $#
@@ -99,7 +86,7 @@ pick
 printf '\nĐoạn cuối.\n' >> "$f"
 commit "$S" "2023-05-19T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Sửa thân bài"
 build_inc
-set -- $(from_cache)
+set -- $(inc_cached)
 check "body edit: all pages but one from the cache ($1 of $2)" test "$1" -eq $(($2 - 1))
 same_as_full "body edit: incremental equals full"
 
