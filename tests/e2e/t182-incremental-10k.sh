@@ -124,6 +124,27 @@ for kinds in "10 11" "0 3" "6 2" "8 7" "4 0" "1 5" "9 3"; do
 	same_as_full "push $n (kinds $kinds): incremental equals full"
 done
 
+# an article with a tag no page had: the tag's pages and feed are new, and
+# the lists and neighbours that show the article change; the other
+# articles do not read the feeds' global (base.html reads it on list
+# pages only), so a new tag leaves most pages in the cache (none was
+# before: every page read the whole table of feed URLs)
+rand 300
+write "$S/content/news/truong-$(printf %03d "$r")/chu-de-moi.md" <<MD
+---
+title: "Bài có một chủ đề mới"
+date: 2021-06-15
+tags: ["chủ đề 3", "chủ đề chưa có"]
+summary: "Một chủ đề mới."
+---
+Nội dung bài có chủ đề mới.
+MD
+commit "$S" "2023-05-18T12:00:00+07:00" "Trường Số 2" "bbt@truong.example.vn" "Chủ đề mới"
+build_inc
+set -- $(inc_cached)
+check "a new tag: most pages from the cache (${1:-?} of ${2:-?})" test "${1:-0}" -gt $((${2:-0} / 2))
+same_as_full "a new tag: incremental equals full"
+
 # one body edit re-renders only its article: every other page from the cache
 pick
 printf '\nĐoạn cuối.\n' >> "$f"
