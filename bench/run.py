@@ -27,7 +27,8 @@ one at a commit made from it with plumbing (the first rebuild after a full
 build, without a standby site, is timed too): nothing
 changed; one article's body; one article's title; one school page;
 site.yaml; a theme file (of a copy of the shipped theme committed in the
-corpus); and one article's body saved in a work tree (a checkout of the
+corpus); one article added (the newest); one article added whose only tag
+no page had; and one article's body saved in a work tree (a checkout of the
 corpus) and built with --worktree, as each rebuild of `loa serve` does,
 after two builds of that work tree; and a full build with --no-cache. One
 Loa run per size with LOA_TIMINGS=1 gives the stage times (the git history
@@ -362,6 +363,19 @@ def edit_branches(repo):
     cases.append(("one article added (the newest)", "HEAD", branch_with(
         repo, "bench-add", "HEAD", {article.rsplit("/", 1)[0] + "/bai-viet-moi-cua-truong.md": added},
         "bench: one article added")))
+    # a school's own word for a topic: an article whose only tag no page
+    # had (its tag page and feed are new; the theme reads the feeds'
+    # table on list pages only, so the other articles stay in the cache)
+    tagged = re.sub(r'^title: .*$', 'title: "Bài viết có chủ đề mới"', text, count=1, flags=re.M)
+    tagged = re.sub(r'^slug: .*$', 'slug: bai-viet-chu-de-moi', tagged, count=1, flags=re.M)
+    tagged, n = re.subn(r'^tags:\n(  - .*\n)+', 'tags:\n  - Chủ đề chưa từng có\n', tagged, count=1,
+                        flags=re.M)
+    if n == 1:
+        cases.append(("one article added with a new tag", "HEAD", branch_with(
+            repo, "bench-newtag", "HEAD", {article.rsplit("/", 1)[0] + "/bai-viet-chu-de-moi.md": tagged},
+            "bench: an article with a new tag")))
+    else:
+        log(f"bench: {article} has no block list of tags: no new-tag case")
     return cases
 
 
