@@ -238,13 +238,20 @@ def timed(cmd, env=None, cwd=None, ok=(0,)):
         tpath = tf.name
     p = subprocess.run(["/usr/bin/time", "-v", "-o", tpath] + cmd, env=env, cwd=cwd,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return time_result(tpath, p.returncode, p.stderr, cmd, ok)
+
+
+def time_result(tpath, status, stderr, cmd, ok):
+    """A run's measures from its /usr/bin/time -v file (removed), its
+    standard error and its count of error lines; the bench stops on an
+    exit status not in ok."""
     v = parse_time_v(tpath)
     os.unlink(tpath)
-    if p.returncode not in ok:
-        log(p.stderr[-4000:])
-        sys.exit(f"bench: failed (exit {p.returncode}): {' '.join(cmd)}")
-    v["stderr"] = p.stderr
-    v["errors"] = len(re.findall(r"^\S+: (?:error|lỗi): ", p.stderr, re.M))
+    if status not in ok:
+        log(stderr[-4000:])
+        sys.exit(f"bench: failed (exit {status}): {' '.join(cmd)}")
+    v["stderr"] = stderr
+    v["errors"] = len(re.findall(r"^\S+: (?:error|lỗi): ", stderr, re.M))
     return v
 
 
@@ -443,14 +450,7 @@ def timed_sampled(cmd, env=None, ok=(0,)):
         mem = m.done()
         err.seek(0)
         stderr = err.read()
-    v = parse_time_v(tpath)
-    os.unlink(tpath)
-    if p.returncode not in ok:
-        log(stderr[-4000:])
-        sys.exit(f"bench: failed (exit {p.returncode}): {' '.join(cmd)}")
-    v["stderr"] = stderr
-    v["errors"] = len(re.findall(r"^\S+: (?:error|lỗi): ", stderr, re.M))
-    return v, mem
+    return time_result(tpath, p.returncode, stderr, cmd, ok), mem
 
 
 def timed_mem(cmd, env=None):
