@@ -7,8 +7,9 @@
 # moved to another school, articles added and deleted, a school page, a
 # plan's activities, the site's title, bodies), several files and two
 # kinds a commit, as a push brings them; after each, the output is identical,
-# byte for byte, to a full build with --no-cache. A body edit re-renders
-# one page and takes every other from the cache.
+# byte for byte, to a full build with --no-cache. An article with a tag no
+# page had leaves most pages in the cache; a body edit re-renders one page
+# and takes every other from the cache.
 . "$(dirname "$0")/lib.sh"
 
 S="$TMP/site"
