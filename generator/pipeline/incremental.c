@@ -111,7 +111,8 @@ static void add_global(struct build *b, struct buf *k, const char *name, size_t 
  * ran plugin code (it depends on every page's table and every theme
  * global), the pages whose tables it read (through the template
  * runtime), "~" and a page whose volatile fields it read, "$" and a theme
- * global it read, "#" and an index of pages its data function listed,
+ * global it read, "%" and "NAME\tKEY", an entry of a theme global it
+ * read alone, "#" and an index of pages its data function listed,
  * "S" when its Markdown (or its data function's) resolved a link or an
  * image against the site; then "=" and the key of what it read. */
 static void deps_encode(struct build *b, struct buf *out)
@@ -121,10 +122,12 @@ static void deps_encode(struct build *b, struct buf *out)
 	const size_t *deps = sitelua_deps(b->sl, &n, &all);
 	const size_t *vdeps = sitelua_deps_volatile_list(b->sl, &nv);
 	const char *const *gdeps = sitelua_deps_globals(b->sl, &ng);
+	size_t ne;
+	const char *const *edeps = sitelua_deps_global_entries(b->sl, &ne);
 	size_t nx;
 	const char *const *xdeps = sitelua_deps_indexes(b->sl, &nx);
 	bool structure = b->read_structure || sitelua_deps_structure(b->sl);
-	if (!n && !nv && !ng && !nx && !all && !structure)
+	if (!n && !nv && !ng && !ne && !nx && !all && !structure)
 		return;
 	struct buf k = BUF_INIT;
 	char key[CACHE_KEY_LEN + 1];
@@ -145,6 +148,12 @@ static void deps_encode(struct build *b, struct buf *out)
 		buf_puts(out, gdeps[i]);
 		buf_putc(out, '\n');
 		add_global(b, &k, gdeps[i], strlen(gdeps[i]));
+	}
+	for (size_t i = 0; i < ne; i++) {
+		buf_putc(out, '%');
+		buf_puts(out, edeps[i]);
+		buf_putc(out, '\n');
+		sitelua_key_global_entry(b->sl, edeps[i], strlen(edeps[i]), &k);
 	}
 	for (size_t i = 0; i < nx; i++) {
 		buf_putc(out, '#');
@@ -270,6 +279,11 @@ bool incr_deps_hold(struct build *b, const char *deps, size_t len)
 		}
 		if (n > 1 && line[0] == '$') {
 			add_global(b, &k, line + 1, n - 1);
+			continue;
+		}
+		if (n > 1 && line[0] == '%') {
+			if (!sitelua_key_global_entry(b->sl, line + 1, n - 1, &k))
+				break;
 			continue;
 		}
 		if (n > 1 && line[0] == '#') {

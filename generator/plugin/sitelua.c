@@ -232,6 +232,8 @@ void sitelua_free(struct sitelua *sl)
 	free(sl->vdeps);
 	sitelua_names_clear(sl->gdeps, &sl->ngdeps);
 	free(sl->gdeps);
+	sitelua_names_clear(sl->edeps, &sl->nedeps);
+	free(sl->edeps);
 	sitelua_names_clear(sl->idxdeps, &sl->nidxdeps);
 	free(sl->idxdeps);
 	free(sl);

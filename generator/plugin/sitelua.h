@@ -220,6 +220,14 @@ const size_t *sitelua_deps(struct sitelua *sl, size_t *n, bool *all);
 const size_t *sitelua_deps_volatile_list(struct sitelua *sl, size_t *n);
 /* The theme globals the render read by name, sorted, unique. */
 const char *const *sitelua_deps_globals(struct sitelua *sl, size_t *n);
+/* The entries of theme globals it read alone ("NAME\tKEY": `NAME[KEY]`
+ * in a template, the global a table with no metatable), sorted, unique. */
+const char *const *sitelua_deps_global_entries(struct sitelua *sl, size_t *n);
+/* Adds to k what such an entry holds now ("NAME\tKEY", len bytes): its
+ * value's key, or a key no entry gives when the global is no longer a
+ * table with no metatable. False, with nothing added, when entry has no
+ * NAME. */
+bool sitelua_key_global_entry(struct sitelua *sl, const char *entry, size_t len, struct buf *k);
 /* The prelude's indexes the render's data function listed (loa.pages by
  * kind or school: "kind:KIND", "school:SLUG"), sorted, unique; and
  * whether it resolved a link against the site (loa.page_html). A data

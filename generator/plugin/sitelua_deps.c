@@ -132,9 +132,29 @@ static void global_read(void *ctx, lua_State *L, int idx)
 		sl->untracked = true; /* not a line of the deps */
 }
 
+/* an entry of a theme global read alone (template_runtime.c's VI: the
+ * global a plain table, the key a string with no newline) */
+static void global_entry_read(void *ctx, lua_State *L, int name_idx, int key_idx)
+{
+	struct sitelua *sl = ctx;
+	if (!sl->collected || sl->memo.depth)
+		return; /* as global_read */
+	size_t nlen, klen;
+	const char *name = lua_tolstring(L, name_idx, &nlen);
+	const char *key = lua_tolstring(L, key_idx, &klen);
+	struct buf line = BUF_INIT;
+	buf_add(&line, name, nlen);
+	buf_putc(&line, '\t');
+	buf_add(&line, key, klen);
+	if (!sitelua_names_add(&sl->edeps, &sl->nedeps, &sl->edeps_cap, line.ptr))
+		global_read(ctx, L, name_idx); /* not a line: the whole global */
+	buf_release(&line);
+}
+
 void sitelua_deps_watch(lua_State *L, struct sitelua *sl, int mt)
 {
-	struct template_reads r = { lua_topointer(L, mt), page_read, read_all, sl, global_read };
+	struct template_reads r = { lua_topointer(L, mt), page_read, read_all, sl, global_read,
+				    global_entry_read };
 	template_set_reads(L, &r);
 }
 
@@ -367,6 +387,40 @@ const char *const *sitelua_deps_globals(struct sitelua *sl, size_t *n)
 	return (const char *const *)sl->gdeps;
 }
 
+const char *const *sitelua_deps_global_entries(struct sitelua *sl, size_t *n)
+{
+	sitelua_names_sort(sl->edeps, sl->nedeps);
+	*n = sl->nedeps;
+	return (const char *const *)sl->edeps;
+}
+
+bool sitelua_key_global_entry(struct sitelua *sl, const char *entry, size_t len, struct buf *k)
+{
+	const char *tab = memchr(entry, '\t', len);
+	if (!tab || tab == entry)
+		return false;
+	size_t nlen = (size_t)(tab - entry);
+	lua_State *L = luavm_state(sl->vm);
+	int top = lua_gettop(L);
+	key_add_bytes(k, entry, len);
+	theme_push_registered(sl->theme, "globals");
+	lua_pushlstring(L, entry, nlen);
+	lua_gettable(L, -2); /* as the template's V and VI */
+	bool plain = lua_type(L, -1) == LUA_TTABLE && !lua_getmetatable(L, -1);
+	if (plain) {
+		key_add_str(k, "entry");
+		lua_pushlstring(L, tab + 1, len - nlen - 1);
+		lua_rawget(L, -2);
+		luakey_value(key_writer(sl), -1, k);
+	} else {
+		/* no longer a plain table: a recorded entry came from one, so
+		 * this key matches none (the render now reads the global) */
+		key_add_str(k, "not a plain table");
+	}
+	lua_settop(L, top);
+	return true;
+}
+
 const char *const *sitelua_deps_indexes(struct sitelua *sl, size_t *n)
 {
 	sitelua_names_sort(sl->idxdeps, sl->nidxdeps);
@@ -449,6 +503,7 @@ void sitelua_render_begin(struct sitelua *sl, size_t page_index)
 	sl->ndeps = 0;
 	sl->nvdeps = 0;
 	sitelua_names_clear(sl->gdeps, &sl->ngdeps);
+	sitelua_names_clear(sl->edeps, &sl->nedeps);
 	sitelua_names_clear(sl->idxdeps, &sl->nidxdeps);
 	sl->structure_read = false;
 	sl->deps_all = false;

@@ -148,6 +148,9 @@ struct sitelua {
 	/* the theme globals it read by name (owned copies, unique) */
 	char **gdeps;
 	size_t ngdeps, gdeps_cap;
+	/* entries of theme globals the render read alone: "NAME\tKEY" */
+	char **edeps;
+	size_t nedeps, edeps_cap;
 	/* the prelude's indexes a data function listed, and whether one
 	 * resolved a link against the site (sitelua_memo_index,
 	 * sitelua_memo_structure outside a content function) */

@@ -72,7 +72,14 @@ struct template_reads {
 	/* a name the context lacks, read from the theme's globals (the name
 	 * at idx: any value) */
 	void (*global)(void *ctx, lua_State *L, int idx);
+	/* `name[key]` or `name.key` where name is a global that is a table
+	 * with no metatable and key a string of at most
+	 * TEMPLATE_ENTRY_KEY_MAX bytes with no newline or NUL: the name at
+	 * name_idx, the key at key_idx (strings); the render read that
+	 * entry only */
+	void (*global_entry)(void *ctx, lua_State *L, int name_idx, int key_idx);
 };
+#define TEMPLATE_ENTRY_KEY_MAX 400
 /* Sets the hooks of the runtime loaded in L (theme_load); copied. */
 void template_set_reads(lua_State *L, const struct template_reads *r);
 

@@ -561,7 +561,7 @@ static void compile_all(struct compiler *c)
 	buf_puts(c->out, "local R=...;local E,EQ,EU,EUQ,EJ,IDX,V,TV,CAT,IN,LIST,ITEMS,LOOP,FL,INC,"
 			 "EXT,DEFB,BLK,SUPER,WITH=R.E,R.EQ,R.EU,R.EUQ,R.EJ,R.IDX,R.V,R.TV,R.CAT,"
 			 "R.IN,R.LIST,R.ITEMS,R.LOOP,R.FL,R.INC,R.EXT,R.DEFB,R.BLK,R.SUPER,"
-			 "R.WITH;local CALL=R.CALL;local TN=");
+			 "R.WITH;local CALL,VI=R.CALL,R.VI;local TN=");
 	compiler_lua_quote(c->out, c->name, strlen(c->name));
 	buf_puts(c->out, ";return function(ctx,out,BL,depth)");
 	c->lua_line = 1;

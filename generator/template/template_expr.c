@@ -151,6 +151,19 @@ static int parse_primary(struct lexer *lx, struct buf *o)
 	return lex_unexpected(lx);
 }
 
+/* Opens an index of cur: "IDX(cur," or, for the first index of a free
+ * name (cur is then its V(ctx,"name")), "VI(ctx,"name"," */
+static void open_index(struct buf *n, const struct buf *cur, const char *free_name, size_t len)
+{
+	if (free_name) {
+		buf_addf(n, "VI(ctx,\"%.*s\",", (int)len, free_name);
+		return;
+	}
+	buf_puts(n, "IDX(");
+	buf_add(n, cur->ptr, cur->len);
+	buf_putc(n, ',');
+}
+
 /* primary ( .name | [expr] | (args) )* */
 static int parse_postfix(struct lexer *lx, struct buf *o)
 {
@@ -160,8 +173,14 @@ static int parse_postfix(struct lexer *lx, struct buf *o)
 	/* `f(...)` with f free: only the first postfix calls the name itself */
 	if (ret == 0 && lx->c->free_name && lex_is_op(lx, "("))
 		compiler_add_use(lx->c, lx->c->free_name, lx->c->free_len, lx->tok.line, false);
+	/* `name.k` or `name[k]` with name free: VI(ctx,"name",k), which
+	 * records a global's entry read alone (template_runtime.c) */
+	const char *free_name = lx->c->free_name;
+	size_t free_len = lx->c->free_len;
 	lx->c->free_name = NULL;
 	while (ret == 0) {
+		const char *entry_of = free_name; /* the first postfix only */
+		free_name = NULL;
 		if (lex_is_op(lx, ".")) {
 			lex_next(lx);
 			if (lx->tok.kind != T_NAME && lx->tok.kind != T_NUM) {
@@ -169,9 +188,7 @@ static int parse_postfix(struct lexer *lx, struct buf *o)
 				break;
 			}
 			struct buf n = BUF_INIT;
-			buf_puts(&n, "IDX(");
-			buf_add(&n, cur.ptr, cur.len);
-			buf_putc(&n, ',');
+			open_index(&n, &cur, entry_of, free_len);
 			if (lx->tok.kind == T_NUM)
 				buf_add(&n, lx->tok.s, lx->tok.len);
 			else
@@ -183,9 +200,7 @@ static int parse_postfix(struct lexer *lx, struct buf *o)
 		} else if (lex_is_op(lx, "[")) {
 			lex_next(lx);
 			struct buf n = BUF_INIT;
-			buf_puts(&n, "IDX(");
-			buf_add(&n, cur.ptr, cur.len);
-			buf_putc(&n, ',');
+			open_index(&n, &cur, entry_of, free_len);
 			buf_release(&cur);
 			cur = n;
 			if ((ret = parse_expr(lx, &cur)) < 0 || (ret = lex_expect_op(lx, "]")) < 0)

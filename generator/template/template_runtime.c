@@ -391,28 +391,42 @@ void template_set_reads(lua_State *L, const struct template_reads *r)
 }
 
 /* IDX(a, b): a.b, nil when a is not a table (or is a safe value) */
-static int l_IDX(lua_State *L)
+/* v[k] nil-safe for the values at v and k, pushed: IDX's work, for the
+ * helpers whose SAFE metatable and hooks are the upvalues safe and hooks */
+static void push_index(lua_State *L, int v, int k, int safe, int hooks)
 {
-	lua_settop(L, 2);
-	switch (lua_type(L, 1)) {
+	switch (lua_type(L, v)) {
 	case LUA_TTABLE:
 		/* a safe value has the fields s and k only (its metatable has
 		 * no __index): other keys need no metatable check */
-		if (is_safe_field(L, 2) && is_safe(L, 1)) {
-			lua_pushnil(L);
-			return 1;
+		if (is_safe_field(L, k) && lua_getmetatable(L, v)) {
+			bool safe_value = lua_rawequal(L, -1, safe);
+			lua_pop(L, 1);
+			if (safe_value) {
+				lua_pushnil(L);
+				return;
+			}
 		}
-		watch(L, 1, true, lua_upvalueindex(1), lua_upvalueindex(2));
-		lua_gettable(L, 1);
-		watch(L, 3, false, lua_upvalueindex(1), lua_upvalueindex(2));
-		return 1;
+		watch(L, v, true, safe, hooks);
+		lua_pushvalue(L, k);
+		lua_gettable(L, v);
+		watch(L, lua_gettop(L), false, safe, hooks);
+		return;
 	case LUA_TUSERDATA:
-		lua_gettable(L, 1);
-		return 1;
+		lua_pushvalue(L, k);
+		lua_gettable(L, v);
+		return;
 	default:
 		lua_pushnil(L); /* one result, as a[b] gives */
-		return 1;
+		return;
 	}
+}
+
+static int l_IDX(lua_State *L)
+{
+	lua_settop(L, 2);
+	push_index(L, 1, 2, lua_upvalueindex(1), lua_upvalueindex(2));
+	return 1;
 }
 
 /* TV(v): Jinja truth; v, or nil when v is nil, false, "", 0, an empty
@@ -473,15 +487,67 @@ static int l_V(lua_State *L)
 	return 1;
 }
 
-/* make_V(GLOBALS): V reading that globals table */
+/* Can a render's read of entry k of the table at v be recorded as that
+ * entry's alone? A table with no metatable (nothing computes its entries)
+ * and a string key a deps line can hold. */
+static bool entry_readable(lua_State *L, int v, int k)
+{
+	if (lua_type(L, v) != LUA_TTABLE || lua_type(L, k) != LUA_TSTRING)
+		return false;
+	if (lua_getmetatable(L, v)) {
+		lua_pop(L, 1);
+		return false;
+	}
+	size_t n;
+	const char *key = lua_tolstring(L, k, &n);
+	return n <= TEMPLATE_ENTRY_KEY_MAX && !memchr(key, '\n', n) && !memchr(key, '\0', n);
+}
+
+/* VI(ctx, name, k): V(ctx, name)[k], nil-safe, for `name[k]` and
+ * `name.k` in a template. When name is a global that is a plain table,
+ * the render depends on that entry alone (a global with one entry per
+ * page, as feeds.lua's feed_urls, otherwise makes every page that reads
+ * its own entry depend on every other page's); otherwise on the global,
+ * as V. Upvalues as V's. */
+static int l_VI(lua_State *L)
+{
+	lua_settop(L, 3);
+	int safe = lua_upvalueindex(2), hooks = lua_upvalueindex(3);
+	lua_pushvalue(L, 2);
+	if (lua_gettable(L, 1) == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_pushvalue(L, 2);
+		lua_gettable(L, lua_upvalueindex(1)); /* the global, at 4 */
+		const struct template_reads *r = lua_touserdata(L, hooks);
+		if (entry_readable(L, 4, 3)) {
+			if (r && r->global_entry)
+				r->global_entry(r->ctx, L, 2, 3);
+			lua_pushvalue(L, 3);
+			lua_rawget(L, 4);
+			watch(L, 5, false, safe, hooks);
+			return 1;
+		}
+		if (r && r->global)
+			r->global(r->ctx, L, 2);
+	}
+	push_index(L, 4, 3, safe, hooks);
+	return 1;
+}
+
+/* make_V(GLOBALS): V and VI reading that globals table */
 static int l_make_V(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
+	lua_pushvalue(L, 1);
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_pushvalue(L, lua_upvalueindex(2));
 	lua_pushcclosure(L, l_V, 3);
-	return 1;
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, lua_upvalueindex(2));
+	lua_pushcclosure(L, l_VI, 3);
+	return 2;
 }
 
 static const luaL_Reg helpers[] = {

@@ -90,8 +90,9 @@ local IDX = CF.IDX
 local WATCH, ALL = CF.WATCH, CF.ALL
 local BUILTIN = setmetatable({}, {__mode = "k"}) -- the runtime's own functions
 
--- a name: the context first, then the theme's globals (C)
-local V = CF.make_V(GLOBALS)
+-- a name: the context first, then the theme's globals (C); VI(ctx, name,
+-- k), the name's entry k (a global's recorded by entry)
+local V, VI = CF.make_V(GLOBALS)
 
 -- Jinja truth: nil, false, "", 0 and empty tables are false; returns v or
 -- nil (C)
@@ -204,7 +205,7 @@ end
 R.E, R.EA, R.EU, R.EQ, R.EUQ, R.EJ = E, E, EU, EQ, EUQ, EJ
 R.IDX, R.V, R.TV, R.CAT, R.IN, R.LIST, R.ITEMS, R.LOOP = IDX, V, TV, CAT, IN, LIST, ITEMS, LOOP
 R.FL, R.INC, R.EXT, R.DEFB, R.BLK, R.SUPER, R.WITH, R.str = FL, INC, EXT, DEFB, BLK, SUPER, WITH, str
-R.CALL, R.WATCH = CALL, WATCH
+R.CALL, R.WATCH, R.VI = CALL, WATCH, VI
 
 -- the pieces of the page, in order: theme.c copies them into the page's
 -- buffer (a string made of them here was copied twice more, and was a

@@ -175,7 +175,7 @@ TEST(test_compile_keeps_lines)
 	CHECK_INT_EQ(template_compile(&lua, "layouts/x.html", src, strlen(src), &d), 0);
 	CHECK_INT_EQ(d.len, 0);
 	/* "{{ c.d }}" is on line 5: so is its Lua statement */
-	const char *p = strstr(lua.ptr, "IDX(V(ctx,\"c\"),\"d\")");
+	const char *p = strstr(lua.ptr, "VI(ctx,\"c\",\"d\")");
 	CHECK(p != NULL);
 	int line = 1;
 	for (const char *q = lua.ptr; p && q < p; q++)
@@ -527,6 +527,17 @@ static void rec_global(void *ctx, lua_State *L, int idx)
 	snprintf(rec_globals + n, sizeof(rec_globals) - n, "%s;", lua_tostring(L, idx));
 }
 
+/* the entries of theme globals read alone: "name[key];" */
+static char rec_entries[256];
+
+static void rec_entry(void *ctx, lua_State *L, int name_idx, int key_idx)
+{
+	(void)ctx;
+	size_t n = strlen(rec_entries);
+	snprintf(rec_entries + n, sizeof(rec_entries) - n, "%s[%s];", lua_tostring(L, name_idx),
+		 lua_tostring(L, key_idx));
+}
+
 /* a table {name = name, title = "T " .. name} with the metatable at mt */
 static void push_page(lua_State *L, int mt, const char *name)
 {
@@ -547,6 +558,7 @@ static char *render_recorded(struct env *e, const char *layout)
 	lua_State *L = luavm_state(e->vm);
 	rec_reads[0] = '\0';
 	rec_globals[0] = '\0';
+	rec_entries[0] = '\0';
 	rec_all_n = 0;
 	push_lua(e, "function(t, k) return 'm' end");
 	int index = lua_gettop(L);
@@ -554,7 +566,8 @@ static char *render_recorded(struct env *e, const char *layout)
 	int ctx = lua_gettop(L);
 	lua_newtable(L); /* the "page" metatable */
 	int mt = lua_gettop(L);
-	struct template_reads hooks = { lua_topointer(L, mt), rec_read, rec_all, NULL, rec_global };
+	struct template_reads hooks = { lua_topointer(L, mt), rec_read, rec_all, NULL, rec_global,
+					rec_entry };
 	template_set_reads(L, &hooks);
 	push_page(L, mt, "p");
 	lua_setfield(L, ctx, "p");
@@ -665,6 +678,79 @@ TEST(test_read_recording)
 	free(out);
 	out = render_recorded(&e, "field.html");
 	CHECK_STR_EQ(rec_globals, "");
+	free(out);
+	env_close(&e);
+}
+
+/* `name[k]` and `name.k` of a global that is a plain table: that entry
+ * alone is read; anything else reads the global (or the context's name) */
+TEST(test_global_entry_reads)
+{
+	const char *dir = new_theme_dir("entries");
+	write_layout(dir, "entry.html", "{% if urls[p.name] %}{{ urls[p.name] }}{% endif %}|{{ urls.b }}");
+	write_layout(dir, "whole.html", "{% if urls and urls.b %}{{ urls | length }}{% endif %}");
+	write_layout(dir, "ctx.html", "{{ plain.title }}{{ plain['title'] }}");
+	write_layout(dir, "number.html", "{{ urls[1] }}");
+	write_layout(dir, "nested.html", "{{ deep.x.y }}{{ deep['x'].y }}");
+	write_layout(dir, "missing.html", "[{{ vang.x }}{{ vang['y'] }}]");
+	write_layout(dir, "local.html", "{% set urls = {'p': 'L'} %}{{ urls.p }}");
+	write_layout(dir, "meta.html", "{{ magicg.x }}");
+	struct env e;
+	CHECK_INT_EQ(env_open(&e, &dir, 1), 0);
+	push_lua(&e, "{ p = '/feed/p/', b = '/feed/b/', 'one' }");
+	theme_add_global(e.theme, "urls");
+	push_lua(&e, "{ x = { y = 'Y' } }");
+	theme_add_global(e.theme, "deep");
+	push_lua(&e, "setmetatable({}, { __index = function() return 'M' end })");
+	theme_add_global(e.theme, "magicg");
+
+	char *out = render_recorded(&e, "entry.html");
+	CHECK_STR_EQ(out, "/feed/p/|/feed/b/");
+	CHECK_STR_EQ(rec_entries, "urls[p];urls[p];urls[b];");
+	CHECK_STR_EQ(rec_globals, ""); /* not the whole global */
+	CHECK_STR_EQ(rec_reads, "p;p;");
+	free(out);
+	/* the global itself tested or filtered: all of it */
+	out = render_recorded(&e, "whole.html");
+	CHECK_STR_EQ(out, "1");
+	CHECK_STR_EQ(rec_globals, "urls;urls;");
+	CHECK_STR_EQ(rec_entries, "urls[b];");
+	free(out);
+	/* a name the context has: no global read */
+	out = render_recorded(&e, "ctx.html");
+	CHECK_STR_EQ(out, "xx");
+	CHECK_STR_EQ(rec_globals, "");
+	CHECK_STR_EQ(rec_entries, "");
+	free(out);
+	/* a key a deps line does not hold by entry (a number): the global */
+	out = render_recorded(&e, "number.html");
+	CHECK_STR_EQ(out, "one");
+	CHECK_STR_EQ(rec_globals, "urls;");
+	CHECK_STR_EQ(rec_entries, "");
+	free(out);
+	/* the first index is the entry; deeper ones read its value */
+	out = render_recorded(&e, "nested.html");
+	CHECK_STR_EQ(out, "YY");
+	CHECK_STR_EQ(rec_entries, "deep[x];deep[x];");
+	free(out);
+	/* a global no plugin set: nil, read whole (a later build may set it) */
+	out = render_recorded(&e, "missing.html");
+	CHECK_STR_EQ(out, "[]");
+	CHECK_STR_EQ(rec_globals, "vang;vang;");
+	CHECK_STR_EQ(rec_entries, "");
+	free(out);
+	/* a set variable is not a global (its scope starts from the value
+	 * the name had outside: the global, read whole) */
+	out = render_recorded(&e, "local.html");
+	CHECK_STR_EQ(out, "L");
+	CHECK_STR_EQ(rec_globals, "urls;");
+	CHECK_STR_EQ(rec_entries, "");
+	free(out);
+	/* a global with a metatable computes its entries: all of it */
+	out = render_recorded(&e, "meta.html");
+	CHECK_STR_EQ(out, "M");
+	CHECK_STR_EQ(rec_globals, "magicg;");
+	CHECK_STR_EQ(rec_entries, "");
 	free(out);
 	env_close(&e);
 }
@@ -994,6 +1080,7 @@ int main(void)
 	RUN(test_filters);
 	RUN(test_custom_filters_and_globals);
 	RUN(test_read_recording);
+	RUN(test_global_entry_reads);
 	RUN(test_extends_blocks_include);
 	RUN(test_whitespace_control_and_comments);
 	RUN(test_compile_errors);
