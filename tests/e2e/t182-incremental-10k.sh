@@ -8,7 +8,7 @@
 # plan's activities, the site's title, bodies), several files and two
 # kinds a commit, as a push brings them; after each, the output is identical,
 # byte for byte, to a full build with --no-cache. An article with a tag no
-# page had leaves most pages in the cache; a body edit re-renders one page
+# page had leaves four pages in five in the cache; a body edit re-renders one page
 # and takes every other from the cache.
 . "$(dirname "$0")/lib.sh"
 
@@ -126,10 +126,11 @@ for kinds in "10 11" "0 3" "6 2" "8 7" "4 0" "1 5" "9 3"; do
 done
 
 # an article with a tag no page had: the tag's pages and feed are new, and
-# the lists and neighbours that show the article change; the other
-# articles do not read the feeds' global (base.html reads it on list
-# pages only), so a new tag leaves most pages in the cache (none was
-# before: every page read the whole table of feed URLs)
+# the lists and neighbours that show the article change; every page reads
+# its own entry of the feeds' global (feed_urls[page.url]), which did not
+# change, so a new tag leaves more than four pages in five in the cache
+# (11,736 of 13,764; 9,406 when the list pages read the whole global, as
+# every page once did: none then)
 rand 300
 write "$S/content/news/truong-$(printf %03d "$r")/chu-de-moi.md" <<MD
 ---
@@ -143,7 +144,7 @@ MD
 commit "$S" "2023-05-18T12:00:00+07:00" "Trường Số 2" "bbt@truong.example.vn" "Chủ đề mới"
 build_inc
 set -- $(inc_cached)
-check "a new tag: most pages from the cache (${1:-?} of ${2:-?})" test "${1:-0}" -gt $((${2:-0} / 2))
+check "a new tag: four pages in five from the cache (${1:-?} of ${2:-?})" test "${1:-0}" -gt $((${2:-0} * 4 / 5))
 same_as_full "a new tag: incremental equals full"
 
 # one body edit re-renders only its article: every other page from the cache
