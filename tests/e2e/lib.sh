@@ -130,6 +130,15 @@ rows_layout() {
 HTML
 }
 
+# mini_layout NAME BODY: the layout NAME.html of $S's theme, a page that
+# shows BODY (template code) and then the page's content
+mini_layout() {
+	write "$S/themes/default/layouts/$1.html" <<HTML
+<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{{ page.title }}</title></head>
+<body><main><p class="x">$2</p>{{ page.content }}</main></body></html>
+HTML
+}
+
 # build: $S into $OUT at $NOW, stdout to $TMP/b.out, stderr to $TMP/b.log, BUILD_ENV in loa's env
 build() {
 	env ${BUILD_ENV:-} "$LOA" build --repo "$S" --out "$OUT" --now "$NOW" --lang en \

@@ -51,17 +51,11 @@ loa.on("before_render", function()
   end
 end)
 LUA
-layout() { # NAME BODY
-	write "$S/themes/default/layouts/$1.html" <<HTML
-<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{{ page.title }}</title></head>
-<body><main><p class="x">$2</p>{{ page.content }}</main></body></html>
-HTML
-}
-layout f '{{ "an-duong" | ten_truong }}'
-layout g '{{ truong_dau() }}'
-layout m '{{ ten["an-duong"] }}'
-layout s '{{ page.ten_truong_cua_bai }}'
-layout p '{{ page.slug }}'
+mini_layout f '{{ "an-duong" | ten_truong }}'
+mini_layout g '{{ truong_dau() }}'
+mini_layout m '{{ ten["an-duong"] }}'
+mini_layout s '{{ page.ten_truong_cua_bai }}'
+mini_layout p '{{ page.slug }}'
 commit "$S" "2023-04-30T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Thêm bài"
 
 NOW=2023-05-20

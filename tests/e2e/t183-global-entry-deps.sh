@@ -42,15 +42,9 @@ loa.on("before_render", function()
   loa.global("ghi_chu", notes)
 end)
 LUA
-layout() { # NAME BODY
-	write "$S/themes/default/layouts/$1.html" <<HTML
-<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{{ page.title }}</title></head>
-<body><main><p class="x">$2</p>{{ page.content }}</main></body></html>
-HTML
-}
-layout e '{% if ghi_chu[page.url] %}{{ ghi_chu[page.url] }}{% endif %}'
-layout w '{% if ghi_chu and ghi_chu[page.url] %}{{ ghi_chu[page.url] }}{% endif %}'
-layout p '{{ page.slug }}'
+mini_layout e '{% if ghi_chu[page.url] %}{{ ghi_chu[page.url] }}{% endif %}'
+mini_layout w '{% if ghi_chu and ghi_chu[page.url] %}{{ ghi_chu[page.url] }}{% endif %}'
+mini_layout p '{{ page.slug }}'
 commit "$S" "2023-04-30T10:00:00+07:00" "Trường Đồng Thái" "bbt@dongthai.example.vn" "Thêm bài"
 
 jobs_setup
