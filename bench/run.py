@@ -56,6 +56,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -386,6 +387,38 @@ def edit_branches(repo):
     return cases
 
 
+def process_tree(pid):
+    """pid and every process below it (from /proc), parents first."""
+    kids = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                kids.setdefault(ppid, []).append(int(d))
+            except (OSError, ValueError, IndexError):
+                pass
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(kids.get(p, []))
+    return out
+
+
+def stop_on_signal(signum, frame):
+    """SIGTERM or SIGHUP (a `kill`, a closed terminal): the build or Hugo
+    running now is stopped, then SystemExit runs the `finally` blocks that
+    remove the scratch folders (gigabytes of tmpfs at 50,000 pages), as
+    Ctrl-C's KeyboardInterrupt does."""
+    for pid in process_tree(os.getpid())[1:]:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
+    sys.exit(128 + signum)
+
+
 class MemSampler:
     """Samples the memory of a process tree every 50 ms: the largest
     process's resident set and the sum over all processes of their
@@ -400,21 +433,7 @@ class MemSampler:
         self.thread.start()
 
     def tree(self):
-        kids = {}
-        for d in os.listdir("/proc"):
-            if d.isdigit():
-                try:
-                    with open(f"/proc/{d}/stat") as f:
-                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                    kids.setdefault(ppid, []).append(int(d))
-                except (OSError, ValueError, IndexError):
-                    pass
-        out, todo = [], [self.pid]
-        while todo:
-            p = todo.pop()
-            out.append(p)
-            todo.extend(kids.get(p, []))
-        return out
+        return process_tree(self.pid)
 
     def run(self):
         while not self.stop.wait(0.05):
@@ -546,6 +565,8 @@ def loa_handler_times(text):
 
 
 def main():
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGHUP, stop_on_signal)
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default=os.environ.get("SIZES", "1000 10000 50000"))
     ap.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "3")))
@@ -577,9 +598,11 @@ def main():
     env.setdefault("LOA_DATADIR", ROOT)  # the themes and plugins of this tree
     env.pop("LOA_TIMINGS", None)
     rows, extra, stages, errors, memory, searched = [], {}, {}, {}, {}, {}
+    repos = []
     try:
         for n in sizes:
             repo, hugo_dir, commits = make_corpus(gen, n, a.seed)
+            repos.append(repo)
             out = os.path.join(scratch, "out")
             loa_cmd = [a.loa, "build", "--repo", repo, "--out", out, "--quiet"]
             hugo_cmd = ["hugo", "--quiet", "-s", hugo_dir, "-d", out]
@@ -680,6 +703,10 @@ def main():
             rows.append((n, S))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        # a run stopped while the work tree case ran leaves it registered
+        for repo in repos:
+            subprocess.run(["git", "-C", repo, "worktree", "prune"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, check=False)
     report(rows, extra, stages, errors, memory, searched, a, machine())
 
 
