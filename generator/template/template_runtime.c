@@ -390,7 +390,6 @@ void template_set_reads(lua_State *L, const struct template_reads *r)
 	lua_pop(L, 1);
 }
 
-/* IDX(a, b): a.b, nil when a is not a table (or is a safe value) */
 /* v[k] nil-safe for the values at v and k, pushed: IDX's work, for the
  * helpers whose SAFE metatable and hooks are the upvalues safe and hooks */
 static void push_index(lua_State *L, int v, int k, int safe, int hooks)
@@ -422,6 +421,7 @@ static void push_index(lua_State *L, int v, int k, int safe, int hooks)
 	}
 }
 
+/* IDX(a, b): a.b, nil when a is not a table (or is a safe value) */
 static int l_IDX(lua_State *L)
 {
 	lua_settop(L, 2);
