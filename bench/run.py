@@ -372,8 +372,8 @@ def edit_branches(repo):
         repo, "bench-add", "HEAD", {article.rsplit("/", 1)[0] + "/bai-viet-moi-cua-truong.md": added},
         "bench: one article added")))
     # a school's own word for a topic: an article whose only tag no page
-    # had (its tag page and feed are new; the theme reads the feeds'
-    # table on list pages only, so the other articles stay in the cache)
+    # had (its tag page and feed are new; each page reads only its own
+    # entry of the feeds' table, so the other pages stay in the cache)
     tagged = re.sub(r'^title: .*$', 'title: "Bài viết có chủ đề mới"', text, count=1, flags=re.M)
     tagged = re.sub(r'^slug: .*$', 'slug: bai-viet-chu-de-moi', tagged, count=1, flags=re.M)
     tagged, n = re.subn(r'^tags:\n(  - .*\n)+', 'tags:\n  - Chủ đề chưa từng có\n', tagged, count=1,

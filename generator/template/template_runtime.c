@@ -19,14 +19,20 @@
 
 /* ---- helpers in C ------------------------------------------------------- */
 
-/* Upvalue 1 of every helper is the safe-value metatable. */
-static bool is_safe(lua_State *L, int idx)
+/* Is the value at idx a safe value, whose metatable is at safe? */
+static bool is_safe_at(lua_State *L, int idx, int safe)
 {
 	if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx))
 		return false;
-	bool safe = lua_rawequal(L, -1, lua_upvalueindex(1));
+	bool is = lua_rawequal(L, -1, safe);
 	lua_pop(L, 1);
-	return safe;
+	return is;
+}
+
+/* Upvalue 1 of most helpers is the safe-value metatable. */
+static bool is_safe(lua_State *L, int idx)
+{
+	return is_safe_at(L, idx, lua_upvalueindex(1));
 }
 
 
@@ -398,13 +404,9 @@ static void push_index(lua_State *L, int v, int k, int safe, int hooks)
 	case LUA_TTABLE:
 		/* a safe value has the fields s and k only (its metatable has
 		 * no __index): other keys need no metatable check */
-		if (is_safe_field(L, k) && lua_getmetatable(L, v)) {
-			bool safe_value = lua_rawequal(L, -1, safe);
-			lua_pop(L, 1);
-			if (safe_value) {
-				lua_pushnil(L);
-				return;
-			}
+		if (is_safe_field(L, k) && is_safe_at(L, v, safe)) {
+			lua_pushnil(L);
+			return;
 		}
 		watch(L, v, true, safe, hooks);
 		lua_pushvalue(L, k);
