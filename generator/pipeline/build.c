@@ -519,12 +519,13 @@ static void stage_publish(struct build *b, struct build_result *res)
 		/* the folders the standby's listing still describes are not
 		 * read again */
 		size_t earlier_len = 0;
-		const char *earlier = incr_standby_listing(b, &earlier_len);
+		bool verified;
+		const char *earlier = incr_standby_listing(b, &earlier_len, &verified);
 		struct outdir *o = b->out;
 		b->out = NULL;
 		/* after the last write: what the next build compares the live
 		 * folder with (see incr_up_to_date) */
-		outdir_fingerprint_since(o, earlier, earlier_len, b->published,
+		outdir_fingerprint_since(o, earlier, earlier_len, verified, b->published,
 					 b->cache ? &b->listing : NULL);
 		outdir_keep_previous(o, incr_standby_keep_previous(b) ? cache_dir_fd(b->cache) : -1);
 		if (outdir_commit(o, b->diags) < 0)

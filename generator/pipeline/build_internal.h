@@ -268,8 +268,10 @@ void incr_standby_note(struct build *b, size_t job, const struct cache_object *o
 /* Before the fingerprint: the folders of failed pages, when empty, removed. */
 void incr_standby_prune(struct build *b);
 /* The listing of the standby this build's tree started from (NULL: none,
- * or it started empty), for the fingerprint (outdir_fingerprint_since). */
-const char *incr_standby_listing(const struct build *b, size_t *len);
+ * or it started empty), for the fingerprint (outdir_fingerprint_since);
+ * *verified: the tree was checked against it in this build and every
+ * entry whose line failed was removed. */
+const char *incr_standby_listing(const struct build *b, size_t *len, bool *verified);
 /* Before the commit: whether the live site is to become the standby. */
 bool incr_standby_keep_previous(struct build *b);
 /* After the commit: this build's side object stored. */

@@ -89,6 +89,9 @@ struct incr_standby {
 	struct buf scratch; /* one entry, before it goes there */
 	struct side_part *parts; /* this build's side object, in order */
 	size_t nparts, parts_cap;
+	/* the tree adopted was checked against the listing in this build,
+	 * and what failed removed (check_standby) */
+	bool checked;
 };
 
 /* The side entry of a job its worker rendered and stored, made from the
@@ -461,6 +464,7 @@ int incr_standby_open(struct build *b)
 			outdir_adopted(b->out) ? "adopted" : "none", b->standby_published,
 			(unsigned long long)b->standby_id);
 	bool checked = outdir_adopted(b->out) && check_standby(b, s);
+	s->checked = checked;
 	if (!checked)
 		known_side_load(b, s);
 	if (outdir_adopted(b->out) && !checked) {
@@ -480,11 +484,13 @@ int incr_standby_open(struct build *b)
 	return 0;
 }
 
-const char *incr_standby_listing(const struct build *b, size_t *len)
+const char *incr_standby_listing(const struct build *b, size_t *len, bool *verified)
 {
 	const struct incr_standby *s = b->standby;
+	*verified = false;
 	if (!s || !b->out || !outdir_adopted(b->out) || !s->listing.data)
 		return NULL;
+	*verified = s->checked;
 	*len = s->listing.data_len;
 	return s->listing.data;
 }

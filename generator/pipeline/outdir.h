@@ -102,16 +102,19 @@ int outdir_write(struct outdir *o, const char *relpath, const void *data, size_t
 int outdir_fingerprint(const struct outdir *o, char hex[41], struct buf *listing);
 /* The same, given the listing of an earlier state of the tree (len bytes;
  * a rebuild's standby's): a folder whose line it holds the same now has
- * the names it gave, which are not read again (outdir_fingerprint.c). */
+ * the names it gave, which are not read again; verified (that listing was
+ * checked against the tree in this build, and the tree changed since only
+ * by files created and entries removed): the files of such a folder have
+ * the lines it gives, and are not stat'ed (outdir_fingerprint.c). */
 int outdir_fingerprint_since(const struct outdir *o, const char *earlier, size_t len,
-			     char hex[41], struct buf *listing);
+			     bool verified, char hex[41], struct buf *listing);
 int outdir_fingerprint_path(const char *dir, char hex[41]);
 /* The same with threads threads (both above use one a processor), and
  * the listing: the same bytes whatever the number (tests). */
 int outdir_fingerprint_path_threads(const char *dir, unsigned threads, char hex[41],
 				    struct buf *listing);
 int outdir_fingerprint_path_since(const char *dir, unsigned threads, const char *earlier,
-				  size_t len, char hex[41], struct buf *listing);
+				  size_t len, bool verified, char hex[41], struct buf *listing);
 /* (outlisting.c) listing, when not NULL, receives the bytes the
  * fingerprint hashes: one outdir_listing_line per entry. True when the
  * live folder dir still matches that listing: each entry stat'ed relative

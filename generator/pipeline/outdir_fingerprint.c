@@ -11,8 +11,19 @@
  * removing or renaming an entry changes the folder's modification and
  * change times, as outlisting.c's check relies on. Its names are taken
  * from there instead of read (a descriptor's rewind and two reads of the
- * folder fewer: most of the walk's system calls at 10,000 pages); every
- * entry is still stat'ed, so the listing is the same bytes as a walk's. */
+ * folder fewer: most of the walk's system calls at 10,000 pages), and its
+ * entries are stat'ed, so the listing is the same bytes as a walk's.
+ *
+ * When the caller verified that listing in this build (the standby's
+ * check stat'ed every entry and removed each one whose line failed), a
+ * file of such a folder is not stat'ed again: its line is the listing's.
+ * The build writes a file only by creating it (outdir_write, O_EXCL,
+ * after removing the standby's), which changes its folder's times, so a
+ * folder still the same holds only files it did not touch. That is half
+ * the stats of a rebuild's walk (a page is a folder and its index.html).
+ * An edit made by someone else between the check and the publishing is
+ * then recorded as it was before: the next build sees the file differ
+ * from the listing, instead of taking the edit for Loa's own. */
 #include "pipeline/outdir.h"
 #include "pipeline/outdir_internal.h"
 
@@ -48,24 +59,30 @@ struct earlier {
 		const char *line; /* "PATH\0MODE ... INODE\n" in the listing */
 		size_t line_len;
 		const char **names; /* NUL-terminated, in the listing */
+		/* each name's line ends at the first '\n' after its NUL; NULL
+		 * for a folder (always stat'ed: its own names may have changed) */
+		const char **file_ends;
 		size_t n, cap;
 	} *dirs;
 	size_t ndirs, cap;
+	bool verified; /* its lines were checked against the tree in this build */
 };
 
 static void earlier_release(struct earlier *e)
 {
-	for (size_t i = 0; i < e->ndirs; i++)
+	for (size_t i = 0; i < e->ndirs; i++) {
 		free(e->dirs[i].names);
+		free(e->dirs[i].file_ends);
+	}
 	free(e->dirs);
 	strmap_release(&e->by_path);
 }
 
 /* Indexes listing[0..len) (outdir_listing_line's lines; it must outlive
  * e); anything malformed ends the index there: a folder it lacks is read. */
-static void earlier_index(struct earlier *e, const char *listing, size_t len)
+static void earlier_index(struct earlier *e, const char *listing, size_t len, bool verified)
 {
-	*e = (struct earlier){ STRMAP_INIT, NULL, 0, 0 };
+	*e = (struct earlier){ STRMAP_INIT, NULL, 0, 0, verified };
 	for (const char *p = listing, *end = listing + len; p < end;) {
 		const char *nul = memchr(p, '\0', (size_t)(end - p));
 		const char *nl = nul ? memchr(nul, '\n', (size_t)(end - nul)) : NULL;
@@ -77,14 +94,23 @@ static void earlier_index(struct earlier *e, const char *listing, size_t len)
 		const char *name = slash ? slash + 1 : p;
 		size_t parent;
 		/* the top folder's names are always read: no entry for it */
+		bool dir = mode_end != nul + 1 && S_ISDIR((mode_t)mode);
 		if (slash && strmap_getn(&e->by_path, p, (size_t)(slash - p), &parent)) {
 			struct earlier_dir *d = &e->dirs[parent];
+			size_t cap = d->cap;
 			ALLOC_GROW(d->names, d->n + 1, d->cap);
+			if (d->cap != cap)
+				d->file_ends = xreallocarray(d->file_ends, d->cap, sizeof(*d->file_ends));
+			/* a line is a file's only when well formed: a mode, then
+			 * nothing but the fields up to its end */
+			d->file_ends[d->n] = !dir && mode_end != nul + 1 && !memchr(nul + 1, '\0', (size_t)(nl - nul - 1))
+						     ? nl + 1
+						     : NULL;
 			d->names[d->n++] = name;
 		}
-		if (mode_end != nul + 1 && S_ISDIR((mode_t)mode)) {
+		if (dir) {
 			ALLOC_GROW(e->dirs, e->ndirs + 1, e->cap);
-			e->dirs[e->ndirs] = (struct earlier_dir){ p, (size_t)(nl + 1 - p), NULL, 0, 0 };
+			e->dirs[e->ndirs] = (struct earlier_dir){ p, (size_t)(nl + 1 - p), NULL, NULL, 0, 0 };
 			strmap_put(&e->by_path, p, e->ndirs++, NULL);
 		}
 		p = nl + 1;
@@ -147,6 +173,7 @@ static int list_tree(int fd, const char *rel, const char *prefix, struct buf *ac
 	struct outdir_names n = { 0 };
 	int rc = 0;
 	const char *const *names;
+	const char *const *file_ends = known && e && e->verified ? known->file_ends : NULL;
 	size_t count;
 	if (known) {
 		names = known->names; /* in the order the walk that wrote them sorted */
@@ -168,6 +195,12 @@ static int list_tree(int fd, const char *rel, const char *prefix, struct buf *ac
 		if (rel_len + name_len + 2 > sizeof(path)) {
 			rc = -1; /* only a folder reached through a long path has a rel */
 			break;
+		}
+		if (file_ends && file_ends[i]) {
+			/* PREFIX NAME \0 MODE ... INODE \n, as the check found it */
+			buf_puts(acc, prefix);
+			buf_add(acc, names[i], (size_t)(file_ends[i] - names[i]));
+			continue;
 		}
 		memcpy(path + rel_len, names[i], name_len + 1);
 		struct stat st;
@@ -279,12 +312,12 @@ static unsigned processors(void)
 }
 
 static int fingerprint_threads(int fd, unsigned threads, const char *earlier, size_t earlier_len,
-			       char hex[41], struct buf *listing)
+			       bool verified, char hex[41], struct buf *listing)
 {
 	struct buf acc = BUF_INIT;
 	struct earlier e;
 	if (earlier)
-		earlier_index(&e, earlier, earlier_len);
+		earlier_index(&e, earlier, earlier_len, verified);
 	int rc = list_tree_threads(fd, threads, earlier ? &e : NULL, &acc);
 	if (earlier)
 		earlier_release(&e);
@@ -300,35 +333,36 @@ static int fingerprint_threads(int fd, unsigned threads, const char *earlier, si
 
 int outdir_fingerprint(const struct outdir *o, char hex[41], struct buf *listing)
 {
-	return fingerprint_threads(outdir_tmp_fd(o), processors(), NULL, 0, hex, listing);
+	return fingerprint_threads(outdir_tmp_fd(o), processors(), NULL, 0, false, hex, listing);
 }
 
 int outdir_fingerprint_since(const struct outdir *o, const char *earlier, size_t len,
-			     char hex[41], struct buf *listing)
+			     bool verified, char hex[41], struct buf *listing)
 {
-	return fingerprint_threads(outdir_tmp_fd(o), processors(), earlier, len, hex, listing);
+	return fingerprint_threads(outdir_tmp_fd(o), processors(), earlier, len, verified, hex,
+				   listing);
 }
 
 int outdir_fingerprint_path_threads(const char *dir, unsigned threads, char hex[41],
 				    struct buf *listing)
 {
-	return outdir_fingerprint_path_since(dir, threads, NULL, 0, hex, listing);
+	return outdir_fingerprint_path_since(dir, threads, NULL, 0, false, hex, listing);
 }
 
 int outdir_fingerprint_path_since(const char *dir, unsigned threads, const char *earlier,
-				  size_t len, char hex[41], struct buf *listing)
+				  size_t len, bool verified, char hex[41], struct buf *listing)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		hex[0] = '\0';
 		return -1;
 	}
-	int rc = fingerprint_threads(fd, threads, earlier, len, hex, listing);
+	int rc = fingerprint_threads(fd, threads, earlier, len, verified, hex, listing);
 	close(fd);
 	return rc;
 }
 
 int outdir_fingerprint_path(const char *dir, char hex[41])
 {
-	return outdir_fingerprint_path_since(dir, processors(), NULL, 0, hex, NULL);
+	return outdir_fingerprint_path_since(dir, processors(), NULL, 0, false, hex, NULL);
 }

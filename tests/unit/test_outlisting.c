@@ -358,7 +358,8 @@ static void same_on_threads(const char *out, const struct buf *earlier, const st
 		char hex[41];
 		struct buf got = BUF_INIT;
 		CHECK_INT_EQ(outdir_fingerprint_path_since(out, threads, earlier ? earlier->ptr : NULL,
-							   earlier ? earlier->len : 0, hex, &got),
+							   earlier ? earlier->len : 0, false, hex,
+							   &got),
 			     0);
 		CHECK(got.len == want->len && memcmp(got.ptr, want->ptr, got.len) == 0);
 		CHECK_STR_EQ(hex, hex_want);
@@ -451,13 +452,112 @@ TEST(fingerprint_since_an_earlier_listing)
 		earlier.len -= cut;
 		char hex[41];
 		struct buf got = BUF_INIT;
-		CHECK_INT_EQ(outdir_fingerprint_path_since(out, 2, earlier.ptr, earlier.len, hex, &got),
+		CHECK_INT_EQ(outdir_fingerprint_path_since(out, 2, earlier.ptr, earlier.len, false, hex,
+							   &got),
 			     0);
 		CHECK(got.len + cut == want.len);
 		CHECK(strstr(hex, walked) == NULL);
 		buf_release(&got);
 	}
 	buf_release(&want);
+	buf_release(&earlier);
+	rm_rf(root);
+	free(out);
+	free(root);
+}
+
+/* The line of path in a listing: where it starts, and its length (0:
+ * none). */
+static size_t line_bytes(const struct buf *listing, const char *path, const char **at)
+{
+	for (const char *q = listing->ptr; q && q < listing->ptr + listing->len;) {
+		const char *nl = strchr(q + strlen(q) + 1, '\n');
+		if (!nl)
+			break;
+		if (strcmp(q, path) == 0) {
+			*at = q;
+			return (size_t)(nl + 1 - q);
+		}
+		q = nl + 1;
+	}
+	*at = NULL;
+	return 0;
+}
+
+/* A listing verified in this build (a rebuild's standby, checked and
+ * cleaned): the files of a folder whose line holds are not stat'ed again,
+ * their lines are the listing's; everything else is a walk's. A build
+ * writes only by creating files (its folder's line then changes), so its
+ * own writes are all seen: here a page written again (removed, then
+ * created), a new page folder and a file removed. A file edited in place
+ * in a folder that did not change, which no build does, keeps its earlier
+ * line: the next check of the published folder sees it differ. */
+TEST(fingerprint_since_a_verified_listing)
+{
+	char *root, *out, made[41];
+	struct buf earlier = BUF_INIT;
+	if (!publish_schools(&root, &out, made, &earlier))
+		return;
+	usleep(20 * 1000); /* file times tick with the kernel's clock */
+
+	char *p = xasprintf("%s/tin-tuc/truong-003/bai-1/index.html", out);
+	CHECK_INT_EQ(unlink(p), 0);
+	write_file(p, "<p>written again, longer</p>");
+	free(p);
+	p = xasprintf("%s/tin-tuc/truong-008/bai-9", out);
+	CHECK_INT_EQ(mkdir(p, 0755), 0);
+	free(p);
+	p = xasprintf("%s/tin-tuc/truong-008/bai-9/index.html", out);
+	write_file(p, "<p>9</p>");
+	free(p);
+	p = xasprintf("%s/chu-de/the-010/index.html", out);
+	CHECK_INT_EQ(unlink(p), 0);
+	free(p);
+	const char *edited = "tin-tuc/truong-007/bai-2/index.html";
+	p = xasprintf("%s/%s", out, edited);
+	FILE *f = fopen(p, "a");
+	if (f) {
+		fputs("<p>more</p>", f);
+		fclose(f);
+	}
+	free(p);
+
+	struct buf walk = BUF_INIT;
+	reference_listing(out, "", &walk);
+	/* what the verified fingerprint gives: the walk, with the edited
+	 * file's line as the earlier listing has it */
+	const char *was, *now;
+	size_t was_len = line_bytes(&earlier, edited, &was), now_len = line_bytes(&walk, edited, &now);
+	CHECK(was_len > 0 && now_len > 0);
+	CHECK(was_len != now_len || memcmp(was, now, was_len) != 0); /* the edit shows in a walk */
+	struct buf want = BUF_INIT;
+	if (was && now) {
+		buf_add(&want, walk.ptr, (size_t)(now - walk.ptr));
+		buf_add(&want, was, was_len);
+		buf_add(&want, now + now_len, walk.len - (size_t)(now + now_len - walk.ptr));
+	}
+	const char *written;
+	CHECK(line_bytes(&want, "tin-tuc/truong-008/bai-9/index.html", &written) > 0);
+	CHECK(line_bytes(&want, "chu-de/the-010/index.html", &written) == 0);
+	for (unsigned threads = 1; threads <= 4; threads++) {
+		char hex[41];
+		struct buf got = BUF_INIT;
+		CHECK_INT_EQ(outdir_fingerprint_path_since(out, threads, earlier.ptr, earlier.len, true,
+							   hex, &got),
+			     0);
+		CHECK(got.len == want.len && memcmp(got.ptr, want.ptr, got.len) == 0);
+		buf_release(&got);
+	}
+	/* not verified: a walk's listing, the edit included */
+	char hex[41];
+	struct buf got = BUF_INIT;
+	CHECK_INT_EQ(outdir_fingerprint_path_since(out, 2, earlier.ptr, earlier.len, false, hex,
+						   &got),
+		     0);
+	CHECK(got.len == walk.len && memcmp(got.ptr, walk.ptr, got.len) == 0);
+	buf_release(&got);
+	buf_release(&want);
+	buf_release(&walk);
 	buf_release(&earlier);
 	rm_rf(root);
 	free(out);
@@ -471,5 +571,6 @@ int main(void)
 	RUN(structure_changes_seen_by_every_split);
 	RUN(fingerprint_same_on_threads);
 	RUN(fingerprint_since_an_earlier_listing);
+	RUN(fingerprint_since_a_verified_listing);
 	return harness_report();
 }
