@@ -138,6 +138,15 @@ struct sitelua {
 	int served_content_ref, served_summary_ref;
 	size_t *deps;
 	size_t ndeps, deps_cap;
+	/* page table → index, the last ones looked up (sitelua_page_index):
+	 * a render reads a few pages' fields many times each, and the lookup
+	 * in the registry's table took three API calls and a hash. Only page
+	 * tables go in: they live as long as the state (the registry's index
+	 * holds them), so an entry never names another table. */
+	struct page_index_memo {
+		const void *table;
+		size_t index;
+	} index_memo[256];
 	/* read_gen[i] == gen: page i is in deps already (one render = one
 	 * gen); deps_all: the render ran plugin code, it read any page */
 	uint32_t *read_gen;

@@ -95,11 +95,19 @@ static const char *activity_status(const struct site *s, const struct plan_activ
 size_t sitelua_page_index(lua_State *L, struct sitelua *sl, int idx)
 {
 	idx = lua_absindex(L, idx);
+	const void *table = lua_type(L, idx) == LUA_TTABLE ? lua_topointer(L, idx) : NULL;
+	enum { MEMO_SLOTS = sizeof(sl->index_memo) / sizeof(*sl->index_memo) };
+	/* tables are at least 16-byte aligned: the bits above pick the slot */
+	struct page_index_memo *m = &sl->index_memo[((uintptr_t)table >> 4) % MEMO_SLOTS];
+	if (table && m->table == table)
+		return m->index;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sl->page_index_ref);
 	lua_pushvalue(L, idx);
 	lua_rawget(L, -2);
 	size_t i = lua_isinteger(L, -1) ? (size_t)lua_tointeger(L, -1) : SITELUA_NO_PAGE;
 	lua_pop(L, 2);
+	if (table && i != SITELUA_NO_PAGE)
+		*m = (struct page_index_memo){ table, i };
 	return i;
 }
 
