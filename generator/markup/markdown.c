@@ -41,6 +41,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/str.h"
 #include "base/strmap.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
@@ -262,7 +263,7 @@ void markdown_summary(struct buf *out, const char *src, size_t len, size_t max_b
 	doc = cmark_parser_finish(parser);
 	if (doc) {
 		struct lines li = { NULL, 0 };
-		bool any = memmem(src, len, "{{<", 3) != NULL;
+		bool any = str_find(src, len, "{{<", 3) != NULL;
 		if (any)
 			markdown_index_lines(&li, src, len);
 		paragraph_text(doc, &text, max_bytes, any ? &li : NULL, src, len);

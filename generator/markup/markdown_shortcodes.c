@@ -12,6 +12,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/str.h"
 #include "base/strmap.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
@@ -208,8 +209,8 @@ static void warn_inline_shortcode(struct render *r, cmark_node *para, const stru
 		}
 		const char *at = NULL, *a = NULL, *b = NULL;
 		if (run.len) {
-			a = memmem(run.ptr, run.len, "{{<", 3);
-			b = memmem(run.ptr, run.len, "{{%", 3);
+			a = str_find(run.ptr, run.len, "{{<", 3);
+			b = str_find(run.ptr, run.len, "{{%", 3);
 			at = a && (!b || a < b) ? a : b;
 		}
 		if (at) {
@@ -228,7 +229,7 @@ static void warn_inline_shortcode(struct render *r, cmark_node *para, const stru
 			if (line >= 1 && (size_t)line <= li->n) {
 				size_t from = li->start[line - 1];
 				size_t to = (size_t)line < li->n ? li->start[line] : len;
-				const char *hit = memmem(src + from, to - from, at, 3);
+				const char *hit = str_find(src + from, to - from, at, 3);
 				if (hit)
 					col = (int)(hit - (src + from)) + 1;
 			}
@@ -272,7 +273,7 @@ static void expand_one(struct render *r, cmark_node *n, const struct lines *li, 
 	}
 	if (multi) {
 		/* `{{< x >}}` followed by text without a blank line */
-		if (memmem(text, tlen, ">}}", 3))
+		if (str_find(text, tlen, ">}}", 3))
 			markdown_note(r, WARN_SHORTCODE, false, n, "%s",
 			     "a shortcode must be alone in its paragraph: left as text");
 		goto done;
@@ -313,7 +314,7 @@ void markdown_expand_shortcodes(struct render *r, cmark_node *doc, const char *s
 	cmark_node **cand = NULL;
 	size_t ncand = 0, cap = 0;
 
-	if (!r->opts->shortcode || (!memmem(src, len, "{{<", 3) && !memmem(src, len, "{{%", 3)))
+	if (!r->opts->shortcode || (!str_find(src, len, "{{<", 3) && !str_find(src, len, "{{%", 3)))
 		return;
 	markdown_index_lines(&li, src, len);
 	/* collect first: replacing nodes while iterating would confuse the

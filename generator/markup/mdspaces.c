@@ -2,6 +2,7 @@
 #include "markup/mdspaces.h"
 
 #include "base/buf.h"
+#include "base/str.h"
 
 #include <string.h>
 
@@ -54,7 +55,7 @@ bool mdspaces_bracket(const char *src, size_t len, struct buf *out)
 	const char *end = src + len, *copied = src, *line = src;
 	char fence = 0;
 	bool changed = false;
-	if (!memmem(src, len, "](", 2))
+	if (!str_find(src, len, "](", 2))
 		return false;
 	while (line < end) {
 		const char *eol = memchr(line, '\n', (size_t)(end - line));
@@ -66,7 +67,8 @@ bool mdspaces_bracket(const char *src, size_t len, struct buf *out)
 				fence = 0;
 		} else if (f) {
 			fence = f;
-		} else {
+		} else if (str_find(line, (size_t)(eol - line), "](", 2)) {
+			/* only a line with "](" can change (most have none) */
 			size_t tick_run = 0; /* inside a code span opened by this many backticks */
 			for (const char *p = line; p < eol; p++) {
 				if (*p == '`') {

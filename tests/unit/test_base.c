@@ -3,8 +3,10 @@
  * search index uses on words where they stand in a body, and writev to
  * the end (sys_writev_all), which writes the cache's objects. */
 #include "base/buf.h"
+#include "base/str.h"
 #include "base/strmap.h"
 #include "base/sysutil.h"
+#include "base/utf8.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -129,10 +131,90 @@ TEST(test_writev_all)
 	buf_release(&got);
 }
 
+/* str_find answers as memmem: every needle of one to four bytes over a
+ * small alphabet, in haystacks that hold it at the start, the end, twice,
+ * overlapping, cut short by one byte, or not at all. */
+TEST(test_str_find_is_memmem)
+{
+	const char alphabet[] = "{{<%](x";
+	unsigned seed = 12345;
+	for (int round = 0; round < 20000; round++) {
+		char hay[24], needle[4];
+		seed = seed * 1103515245u + 12345u;
+		size_t n = (seed >> 16) % sizeof(hay), k = 1 + (seed >> 8) % sizeof(needle);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			hay[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		for (size_t i = 0; i < k; i++) {
+			seed = seed * 1103515245u + 12345u;
+			needle[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		const char *want = memmem(hay, n, needle, k), *got = str_find(hay, n, needle, k);
+		CHECK(got == want);
+		if (got != want) {
+			fprintf(stderr, "  str_find(\"%.*s\", \"%.*s\")\n", (int)n, hay, (int)k, needle);
+			break;
+		}
+	}
+	CHECK(str_find("ab{{<x", 6, "{{<", 3) != NULL);
+	const char *s = "a](b {{< x >}}";
+	CHECK(str_find(s, strlen(s), "{{<", 3) == s + 5);
+	CHECK(str_find(s, strlen(s), "](", 2) == s + 1);
+	CHECK(str_find(s, 6, "{{<", 3) == NULL); /* the match would pass the end */
+	CHECK(str_find(s, 0, "a", 1) == NULL);
+}
+
+/* utf8_first_invalid, which skips ASCII eight bytes at a time, answers as
+ * the plain scan: a character at a time through utf8_valid_prefix. The
+ * texts mix ASCII runs of every length with Vietnamese letters and bytes
+ * that break them (lone continuations, truncated characters,
+ * surrogates, overlong forms), at every offset of an eight-byte word. */
+static size_t first_invalid_plain(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t n = (unsigned char)s[i] < 0x80 ? 1 : utf8_valid_prefix(s + i, len - i);
+		if (!n)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+TEST(test_utf8_first_invalid_is_plain)
+{
+	static const char *const pieces[] = { "a", "bcdefgh", "Trường", "mầm non", " ", "\n",
+					      "\xe1\xba", "\x80", "\xed\xa0\x80", "\xc0\xaf",
+					      "\xf4\x90\x80\x80", "ệ", "0123456789abcdef" };
+	unsigned seed = 777;
+	for (int round = 0; round < 20000; round++) {
+		char text[96];
+		size_t len = 0;
+		seed = seed * 1103515245u + 12345u;
+		size_t count = (seed >> 16) % 9;
+		for (size_t j = 0; j < count; j++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *piece = pieces[(seed >> 16) % (sizeof(pieces) / sizeof(*pieces))];
+			size_t n = strlen(piece);
+			if (len + n > sizeof(text))
+				break;
+			memcpy(text + len, piece, n);
+			len += n;
+		}
+		size_t want = first_invalid_plain(text, len), got = utf8_first_invalid(text, len);
+		CHECK(got == want);
+		if (got != want)
+			break;
+	}
+}
+
 int main(void)
 {
 	RUN(test_buf_putc);
 	RUN(test_strmap_getn);
 	RUN(test_writev_all);
+	RUN(test_str_find_is_memmem);
+	RUN(test_utf8_first_invalid_is_plain);
 	return harness_report();
 }
