@@ -71,10 +71,11 @@ end
 local function entry(out, p)
   local published = rfc(p.date)
   local updated = rfc(p.lastmod) or published or today()
+  local url = xml(absolute(p.url))
   out[#out + 1] = "<entry>"
   out[#out + 1] = "<title type=\"text\">" .. xml(p.title) .. "</title>"
-  out[#out + 1] = "<id>" .. xml(absolute(p.url)) .. "</id>"
-  out[#out + 1] = "<link rel=\"alternate\" type=\"text/html\" href=\"" .. xml(absolute(p.url)) .. "\"/>"
+  out[#out + 1] = "<id>" .. url .. "</id>"
+  out[#out + 1] = "<link rel=\"alternate\" type=\"text/html\" href=\"" .. url .. "\"/>"
   if published then out[#out + 1] = "<published>" .. published .. "</published>" end
   out[#out + 1] = "<updated>" .. updated .. "</updated>"
   out[#out + 1] = "<author><name>" .. xml(author_of(p)) .. "</name></author>"
@@ -118,7 +119,8 @@ local function feed_content(f)
   out[#out + 1] = "<generator>Loa</generator>"
   for _, line in ipairs(entries) do out[#out + 1] = line end
   out[#out + 1] = "</feed>"
-  return table.concat(out, "\n") .. "\n"
+  out[#out + 1] = "" -- the last newline, without copying the feed once more
+  return table.concat(out, "\n")
 end
 
 local function feed(f)
