@@ -92,22 +92,20 @@ static void push_timestamp(lua_State *L, int p)
 	}
 }
 
-/* prelude's by_date_desc(a, b) (asc: by_date_asc): a before b */
-static bool date_less(lua_State *L, int a, int b, bool asc)
+/* prelude's by_date_desc(a, b) (asc: by_date_asc): a before b, given
+ * their timestamps at ta and tb; b is the list's element at index nb of
+ * out, read only for a tie (each page's timestamp is read once a scan:
+ * reading both of every pair was a third of the scan at 50,000 pages) */
+static bool date_less(lua_State *L, int a, int ta, int out, lua_Integer nb, int tb, bool asc)
 {
-	push_timestamp(L, a);
-	push_timestamp(L, b);
-	int ta = lua_gettop(L) - 1, tb = ta + 1;
-	bool less;
-	if (!lua_compare(L, ta, tb, LUA_OPEQ)) {
-		less = asc ? lua_compare(L, ta, tb, LUA_OPLT) : lua_compare(L, tb, ta, LUA_OPLT);
-	} else {
-		lua_getfield(L, a, "url");
-		lua_getfield(L, b, "url");
-		less = lua_compare(L, -2, -1, LUA_OPLT);
-		lua_pop(L, 2);
-	}
-	lua_pop(L, 2);
+	if (!lua_compare(L, ta, tb, LUA_OPEQ))
+		return asc ? lua_compare(L, ta, tb, LUA_OPLT) : lua_compare(L, tb, ta, LUA_OPLT);
+	lua_geti(L, out, nb);
+	int b = lua_gettop(L);
+	lua_getfield(L, a, "url");
+	lua_getfield(L, b, "url");
+	bool less = lua_compare(L, -2, -1, LUA_OPLT);
+	lua_pop(L, 3);
 	return less;
 }
 
@@ -153,6 +151,8 @@ static int l_scan(lua_State *L)
 	lua_Unsigned size = few_filters ? lua_rawlen(L, SRC) : 0;
 	lua_createtable(L, size < INT_MAX ? (int)size : 0, 0);
 	int out = lua_gettop(L);
+	lua_pushnil(L); /* the timestamp of the list's last page */
+	int last_ts = lua_gettop(L);
 	lua_Integer n = 0;
 	bool sorted = true;
 	for (lua_Integer i = 1;; i++) {
@@ -165,13 +165,15 @@ static int l_scan(lua_State *L)
 			lua_pop(L, 1);
 			continue;
 		}
-		if (check && sorted && n > 0) {
-			lua_geti(L, out, n);
-			sorted = !date_less(L, p, p + 1, asc);
-			lua_pop(L, 1);
+		if (check && sorted) {
+			push_timestamp(L, p);
+			if (n > 0)
+				sorted = !date_less(L, p, p + 1, out, n, last_ts, asc);
+			lua_replace(L, last_ts);
 		}
 		lua_seti(L, out, ++n);
 	}
+	lua_pop(L, 1); /* last_ts */
 	lua_pushboolean(L, check && sorted);
 	return 2;
 }
