@@ -328,15 +328,21 @@ def md_first(repo, folder):
     return sorted(p for p in out.split() if p.endswith(".md") and not p.endswith("_index.md"))[0]
 
 
+def body_edit_branch(repo):
+    """Branch bench-edit: the first article's body, one sentence longer."""
+    article = md_first(repo, "content/news")
+    return branch_with(repo, "bench-edit", "HEAD",
+                       {article: show(repo, "HEAD", article) + "\nCập nhật: bài viết được bổ sung một câu.\n"},
+                       "bench: one article's body")
+
+
 def edit_branches(repo):
     """The incremental cases, each (label, base ref, edited ref): the build
     at base warms the cache, the build at the edited ref is timed."""
     article, school = md_first(repo, "content/news"), md_first(repo, "content/schools")
     text = show(repo, "HEAD", article)
     cases = [("rebuild, nothing changed", "HEAD", "HEAD")]
-    cases.append((f"one article's body (+1 sentence)", "HEAD", branch_with(
-        repo, "bench-edit", "HEAD", {article: text + "\nCập nhật: bài viết được bổ sung một câu.\n"},
-        "bench: one article's body")))
+    cases.append((f"one article's body (+1 sentence)", "HEAD", body_edit_branch(repo)))
     titled = re.sub(r'^title: *"?(.*?)"?$', lambda m: f'title: "{m.group(1)} (cập nhật)"', text, count=1,
                     flags=re.M)
     cases.append(("one article's title", "HEAD", branch_with(
@@ -598,6 +604,7 @@ def main():
     env.setdefault("LOA_DATADIR", ROOT)  # the themes and plugins of this tree
     env.pop("LOA_TIMINGS", None)
     rows, extra, stages, errors, memory, searched = [], {}, {}, {}, {}, {}
+    scale_body = {}  # pages -> (Series, why): one article's body above the detail size
     repos = []
     try:
         for n in sizes:
@@ -641,6 +648,22 @@ def main():
             memory[n] = timed_mem(loa_cmd, env=env)  # one more full build, sampled
             log(f"  loa memory {n}: largest process {memory[n][0]:.0f} MB, all processes {memory[n][1]:.0f} MB (Pss)")
             searched[n] = search_bytes(out)
+            if detail and n > detail:
+                # what national scale asks of a rebuild: one article's
+                # body at this size too, as the server that publishes
+                # every push builds it (the push before, the base, then
+                # the edit, into the output and cache of the full build)
+                log(f"bench: {n} pages — one article's body edited, {a.runs} runs")
+                edited, prev = body_edit_branch(repo), previous_push(repo)
+                body = Series(f"loa body {n}")
+                for i in range(a.runs):
+                    timed(loa_cmd + ["--ref", prev], env=env, ok=(0, 1))
+                    timed(loa_cmd + ["--ref", "HEAD"], env=env, ok=(0, 1))
+                    body.add(timed(loa_cmd + ["--ref", edited], env=env, ok=(0, 1)))
+                timed(loa_cmd + ["--ref", "HEAD"], env=env, ok=(0, 1))
+                v = timed(loa_cmd + ["--ref", edited],
+                          env=dict(env, LOA_TIMINGS="1", LOA_DEBUG="handlers"), ok=(0, 1))
+                scale_body[n] = (body, (loa_stage_times(v["stderr"]), loa_handler_times(v["stderr"])))
             if n == detail:
                 log(f"bench: {n} pages — Loa --jobs 1 against the default, and the incremental cases")
                 S["loa-j1"] = Series(f"loa --jobs 1 {n}")
@@ -707,7 +730,7 @@ def main():
         for repo in repos:
             subprocess.run(["git", "-C", repo, "worktree", "prune"], stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, check=False)
-    report(rows, extra, stages, errors, memory, searched, a, machine())
+    report(rows, extra, stages, errors, memory, searched, a, machine(), scale_body)
 
 
 def big_size(a, n, repo, floor, env, stages, errors, memory, searched, commits):
@@ -761,7 +784,7 @@ def fmt_ratio(x):
     return f"{x:.2f}×" if x == x else "—"
 
 
-def report(rows, extra, stages, errors, memory, searched, a, m):
+def report(rows, extra, stages, errors, memory, searched, a, m, scale_body=None):
     L = []
     L.append(f"Machine: {m['cpu']}, {m['ram']} RAM, Linux {m['kernel']}; output on tmpfs "
              f"({a.tmp}). {m['hugo']}; cmark-gfm {m['cmark']}; loa {m['loa']}. "
@@ -829,7 +852,14 @@ def report(rows, extra, stages, errors, memory, searched, a, m):
         L.append(f"| one article's body saved in a work tree, `--worktree` (a `loa serve` rebuild) | "
                  f"{wtb.med('wall'):.2f} | {wtb.med('cpu'):.2f} | {wtb.med('rss_mb'):.0f} | "
                  f"{100 * wtb.med('wall') / full:.1f}% | {100 * wtb.med('cpu') / dflt.med('cpu'):.1f}% |")
+        for bn, (body, why) in sorted((scale_body or {}).items()):
+            bfull = dict(rows)[bn]["loa"].med("wall")
+            L.append(f"| one article's body (+1 sentence), at {bn:,} pages | {body.med('wall'):.2f} | "
+                     f"{body.med('cpu'):.2f} | {body.med('rss_mb'):.0f} | "
+                     f"{100 * body.med('wall') / bfull:.1f}% (of {bfull:.2f} s) | |")
         L.append("")
+        for bn, (body, why) in sorted((scale_body or {}).items()):
+            L.append(f"- one article's body at {bn:,} pages, where its time goes: {rebuild_bound(why)}")
         L.append(f"- speedup of the default jobs over --jobs 1: {j1.med('wall') / full:.2f}×")
         L.append(f"- CPU per page above the floor with --jobs 1: {over:.3f} ms "
                  f"((Loa --jobs 1 CPU − floor CPU) / pages)")
