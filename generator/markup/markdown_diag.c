@@ -97,8 +97,9 @@ static void offset_pos(const char *src, size_t off, int *line, int *col)
 }
 
 /* cmark replaces NUL and invalid UTF-8 with U+FFFD; say where the first
- * of each is so that the author can fix the file. */
-void markdown_check_encoding(const char *src, size_t len, const struct markdown_opts *opts,
+ * of each is so that the author can fix the file. True when there is
+ * neither. */
+bool markdown_check_encoding(const char *src, size_t len, const struct markdown_opts *opts,
 			   struct diag_list *diags)
 {
 	const char *nul = memchr(src, '\0', len);
@@ -115,4 +116,5 @@ void markdown_check_encoding(const char *src, size_t len, const struct markdown_
 		diag_warning(diags, opts->path, opts->line_offset + line, col,
 			     "invalid UTF-8 replaced by U+FFFD");
 	}
+	return !nul && bad == len;
 }

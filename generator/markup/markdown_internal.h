@@ -65,7 +65,7 @@ void markdown_note(struct render *r, enum warn_kind kind, bool error, cmark_node
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* One line per kind whose warnings passed the cap. */
 void markdown_warn_suppressed(struct render *r);
-void markdown_check_encoding(const char *src, size_t len, const struct markdown_opts *opts,
+bool markdown_check_encoding(const char *src, size_t len, const struct markdown_opts *opts,
 			     struct diag_list *diags);
 
 /* ---- markdown_links.c ---- */

@@ -267,6 +267,27 @@ TEST(test_bad_bytes)
 	result_release(&r);
 }
 
+/* Broken UTF-8 with no NUL beside it is still replaced (cmark checks the
+ * text again only when Loa's check found it broken), and valid text with
+ * a NUL keeps its letters. */
+TEST(test_bad_bytes_alone)
+{
+	static const char bad[] = "Trường \xe1\xba mầm non\n";
+	struct result r;
+	render(&r, bad);
+	CHECK_INT_EQ(r.rc, 0);
+	CHECK_CONTAINS(r.html.ptr, "<p>Trường \xef\xbf\xbd mầm non</p>");
+	CHECK_NOT_CONTAINS(r.html.ptr, "\xe1\xba ");
+	CHECK_INT_EQ(count_diags(&r, "invalid UTF-8 replaced by U+FFFD"), 1);
+	result_release(&r);
+	static const char nul[] = "Lớp \0học\n";
+	struct markdown_opts o = { .path = "f.md", .text = T };
+	render_opts(&r, nul, sizeof(nul) - 1, &o);
+	CHECK_CONTAINS(r.html.ptr, "<p>Lớp \xef\xbf\xbdhọc</p>");
+	CHECK_INT_EQ(count_diags(&r, "NUL byte replaced by U+FFFD"), 1);
+	result_release(&r);
+}
+
 TEST(test_heading_ids)
 {
 	struct result r;
@@ -632,6 +653,7 @@ int main(void)
 	RUN(test_allow_html);
 	RUN(test_deep_nesting);
 	RUN(test_bad_bytes);
+	RUN(test_bad_bytes_alone);
 	RUN(test_heading_ids);
 	RUN(test_many_duplicate_headings);
 	RUN(test_link_resolver);
