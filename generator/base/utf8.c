@@ -1,42 +1,33 @@
 /* utf8 — UTF-8 checks; see utf8.h. */
 #include "base/utf8.h"
 
-
 /* The bytes of the well-formed character at s, or 0; inlined in the scan
  * of whole texts, which calls it for every character past ASCII (a
- * Vietnamese text has one in four or five). */
+ * Vietnamese text has one in four or five). The well-formed sequences of
+ * Unicode's table 3-7: a lead byte, then continuation bytes, of which
+ * only the first has a narrower range after E0, ED, F0 and F4 (no
+ * overlong form, no surrogate, nothing past U+10FFFF); no code point is
+ * computed. */
 static inline size_t valid_prefix(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	if (len == 0)
 		return 0;
-	unsigned char c = p[0];
+	unsigned c = p[0];
 	if (c < 0x80)
 		return 1;
-	size_t n;
-	unsigned cp;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
+	if (c < 0xc2 || c > 0xf4)
 		return 0;
-	}
+	size_t n = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 	if (len < n)
 		return 0;
-	for (size_t i = 1; i < n; i++) {
+	unsigned lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+	unsigned hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
 	return n;
 }
 

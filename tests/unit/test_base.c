@@ -182,6 +182,72 @@ static size_t first_invalid_plain(const char *s, size_t len)
 	return len;
 }
 
+/* The well-formed character at s by its code point (the definition: a
+ * lead byte, continuation bytes, then no overlong form, no surrogate,
+ * nothing past U+10FFFF): its length or 0. */
+static size_t valid_by_code_point(const unsigned char *p, size_t len)
+{
+	if (len == 0)
+		return 0;
+	unsigned c = p[0], cp;
+	size_t n;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* utf8_valid_prefix, which checks byte ranges, agrees with the code point
+ * definition on every sequence of one to three bytes, and on four-byte
+ * ones around every boundary (each lead byte, with its second byte at
+ * every value and the others at 0x80, 0xbf and an ASCII byte), and on
+ * every sequence cut short. */
+TEST(test_utf8_valid_prefix_by_ranges)
+{
+	unsigned char b[4];
+	size_t bad = 0;
+	for (unsigned x = 0; x < 256; x++)
+		for (unsigned y = 0; y < 256; y++)
+			for (unsigned z = 0; z < 256; z++) {
+				b[0] = (unsigned char)x, b[1] = (unsigned char)y, b[2] = (unsigned char)z;
+				for (size_t len = 1; len <= 3; len++)
+					bad += utf8_valid_prefix((const char *)b, len) !=
+					       valid_by_code_point(b, len);
+			}
+	static const unsigned char tails[] = { 0x80, 0xbf, 'a' };
+	for (unsigned x = 0xf0; x < 0x100; x++)
+		for (unsigned y = 0; y < 256; y++)
+			for (size_t i = 0; i < 3; i++)
+				for (size_t j = 0; j < 3; j++) {
+					b[0] = (unsigned char)x, b[1] = (unsigned char)y;
+					b[2] = tails[i], b[3] = tails[j];
+					bad += utf8_valid_prefix((const char *)b, 4) !=
+					       valid_by_code_point(b, 4);
+				}
+	CHECK(bad == 0);
+}
+
 TEST(test_utf8_first_invalid_is_plain)
 {
 	static const char *const pieces[] = { "a", "bcdefgh", "Trường", "mầm non", " ", "\n",
@@ -215,6 +281,7 @@ int main(void)
 	RUN(test_strmap_getn);
 	RUN(test_writev_all);
 	RUN(test_str_find_is_memmem);
+	RUN(test_utf8_valid_prefix_by_ranges);
 	RUN(test_utf8_first_invalid_is_plain);
 	return harness_report();
 }
