@@ -388,6 +388,38 @@ TEST(fingerprint_same_on_threads)
 	free(root);
 }
 
+/* Changes made to a published tree OUT, by path below it: text appended
+ * to a file in place, a file removed, a page's folder added (with its
+ * index.html). */
+static void append_in_place(const char *out, const char *rel, const char *text)
+{
+	char *p = xasprintf("%s/%s", out, rel);
+	FILE *f = fopen(p, "a");
+	CHECK(f != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	free(p);
+}
+
+static void remove_file(const char *out, const char *rel)
+{
+	char *p = xasprintf("%s/%s", out, rel);
+	CHECK_INT_EQ(unlink(p), 0);
+	free(p);
+}
+
+static void add_page_folder(const char *out, const char *folder)
+{
+	char *p = xasprintf("%s/%s", out, folder);
+	CHECK_INT_EQ(mkdir(p, 0755), 0);
+	free(p);
+	p = xasprintf("%s/%s/index.html", out, folder);
+	write_file(p, "<p>9</p>");
+	free(p);
+}
+
 /* Given the listing of an earlier state of the tree, the fingerprint reads
  * again only the folders whose line changed, and its listing is a walk's
  * whatever changed: a file added deep in a folder, one removed, one edited
@@ -405,22 +437,9 @@ TEST(fingerprint_since_an_earlier_listing)
 	char *p = xasprintf("%s/tin-tuc/truong-005/bai-1/moi.html", out);
 	write_file(p, "<p>new</p>");
 	free(p);
-	p = xasprintf("%s/chu-de/the-010/index.html", out);
-	CHECK_INT_EQ(unlink(p), 0);
-	free(p);
-	p = xasprintf("%s/tin-tuc/truong-007/bai-2/index.html", out);
-	FILE *f = fopen(p, "a");
-	if (f) {
-		fputs("<p>more</p>", f);
-		fclose(f);
-	}
-	free(p);
-	p = xasprintf("%s/tin-tuc/truong-008/bai-9", out);
-	CHECK_INT_EQ(mkdir(p, 0755), 0);
-	free(p);
-	p = xasprintf("%s/tin-tuc/truong-008/bai-9/index.html", out);
-	write_file(p, "<p>9</p>");
-	free(p);
+	remove_file(out, "chu-de/the-010/index.html");
+	append_in_place(out, "tin-tuc/truong-007/bai-2/index.html", "<p>more</p>");
+	add_page_folder(out, "tin-tuc/truong-008/bai-9");
 	p = xasprintf("rm -rf '%s/chu-de/the-011' && rm -rf '%s/m/a/b/c' && ln -s /tmp '%s/m/a/b/c'",
 		      out, out, out);
 	CHECK_INT_EQ(system(p), 0);
@@ -504,23 +523,10 @@ TEST(fingerprint_since_a_verified_listing)
 	CHECK_INT_EQ(unlink(p), 0);
 	write_file(p, "<p>written again, longer</p>");
 	free(p);
-	p = xasprintf("%s/tin-tuc/truong-008/bai-9", out);
-	CHECK_INT_EQ(mkdir(p, 0755), 0);
-	free(p);
-	p = xasprintf("%s/tin-tuc/truong-008/bai-9/index.html", out);
-	write_file(p, "<p>9</p>");
-	free(p);
-	p = xasprintf("%s/chu-de/the-010/index.html", out);
-	CHECK_INT_EQ(unlink(p), 0);
-	free(p);
+	add_page_folder(out, "tin-tuc/truong-008/bai-9");
+	remove_file(out, "chu-de/the-010/index.html");
 	const char *edited = "tin-tuc/truong-007/bai-2/index.html";
-	p = xasprintf("%s/%s", out, edited);
-	FILE *f = fopen(p, "a");
-	if (f) {
-		fputs("<p>more</p>", f);
-		fclose(f);
-	}
-	free(p);
+	append_in_place(out, edited, "<p>more</p>");
 
 	struct buf walk = BUF_INIT;
 	reference_listing(out, "", &walk);
