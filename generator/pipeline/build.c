@@ -89,6 +89,21 @@ static size_t plugin_memory_cap(const struct site *s)
 	return cap;
 }
 
+/* Lua instructions allowed a call into plugin code per page of the site,
+ * on top of LUAVM_LIMITS_DEFAULT's. A handler that looks at every page
+ * needs instructions in proportion to the site: related.lua needs about
+ * 1,500 a page (13 to 16 million at 10,000 pages), and with the fixed
+ * 200 million a site of 500,000 pages stopped there with "instruction
+ * budget exceeded". A runaway loop still stops, later on a larger site
+ * (and limits.plugin_seconds bounds the stage's time). */
+enum { LUA_INSTRUCTIONS_PER_PAGE = 4000 };
+
+static uint64_t plugin_instruction_budget(const struct site *s)
+{
+	const struct luavm_limits base = LUAVM_LIMITS_DEFAULT;
+	return base.max_instructions + (uint64_t)s->npages * LUA_INSTRUCTIONS_PER_PAGE;
+}
+
 static double seconds_between(const struct timespec *a, const struct timespec *b)
 {
 	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
@@ -275,6 +290,7 @@ static int stage_lua(struct build *b)
 	markdown_init();
 	struct luavm_limits limits = LUAVM_LIMITS_DEFAULT;
 	limits.max_bytes = plugin_memory_cap(&b->site);
+	limits.max_instructions = plugin_instruction_budget(&b->site);
 	b->files.repo = b->site.repo;
 	b->files.data_dir = b->opts->data_dir;
 	if (luavm_open(&b->vm, &limits, seed_of(repo_commit_id(b->site.repo)), b->diags) < 0)
